@@ -1,0 +1,29 @@
+# soclab build targets. `make test` is the project's one test command (README, .ci/run).
+GO      ?= go
+BIN     ?= bin/soclab
+PKGS    ?= ./...
+
+.PHONY: build run deps test bench lint conformance clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/soclab
+
+run: build
+	./$(BIN) serve
+
+deps:
+	./scripts/install-deps.sh
+
+test: deps
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 -timeout 14m $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(PKGS)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-ed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+clean:
+	rm -rf bin

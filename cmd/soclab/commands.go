@@ -1,0 +1,10 @@
+package main
+
+import "github.com/urfave/cli/v2"
+
+// commands lists every top-level command. Keep one line per command; each is defined in its own file.
+func commands() []*cli.Command {
+	return []*cli.Command{
+		versionCommand(),
+	}
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian machine: the real az CLI (Debian's azure-cli
+# package, driven by the end-to-end tests) and python3 (the KQL conformance runners), then the
+# Go modules. Without root or apt-get it only warns: the az tests then skip, loudly.
+set -euo pipefail
+need=()
+command -v az >/dev/null 2>&1 || need+=(azure-cli)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing ${need[*]} with apt-get" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "WARNING: ${need[*]} missing and cannot be installed here (need root + apt-get); tests that need them will skip" >&2
+  fi
+fi
+go mod download
