@@ -1,0 +1,101 @@
+package simulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// ResourceGroupType is the ARM type of resource groups.
+const ResourceGroupType = "Microsoft.Resources/resourceGroups"
+
+const resourcesColl = "resources"
+
+// Resource is one ARM resource of a tenant: a resource group, a tracked resource or an
+// extension resource (diagnostic settings, Sentinel objects). Body is exactly what ARM answers
+// on GET; the ARM face builds it, the simulator only stores and finds it.
+type Resource struct {
+	// ID is the full ARM id in its canonical case.
+	ID string `json:"id"`
+	// Type is "Namespace/type[/subtype]" in canonical case.
+	Type string `json:"type"`
+	// Body is the resource's ARM JSON.
+	Body json.RawMessage `json:"body"`
+}
+
+// resourceKey is the store key of an ARM id: ARM ids are case-insensitive.
+func resourceKey(id string) string { return strings.ToLower(id) }
+
+func putResource(tx Tx, tenantID string, r Resource) error {
+	if r.ID == "" || !strings.HasPrefix(r.ID, "/") {
+		return fmt.Errorf("put resource: id %q is not an ARM id", r.ID)
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode resource %s: %w", r.ID, err)
+	}
+	return tx.Put(tenantID, resourcesColl, resourceKey(r.ID), data)
+}
+
+func decodeResource(v []byte) (Resource, error) {
+	var r Resource
+	if err := json.Unmarshal(v, &r); err != nil {
+		return Resource{}, fmt.Errorf("decode resource: %w", err)
+	}
+	return r, nil
+}
+
+// Resource returns the resource with the given id (case-insensitive), and false if none.
+func (t *TenantTx) Resource(id string) (Resource, bool, error) {
+	v, ok, err := t.tx.Get(t.tenant.ID, resourcesColl, resourceKey(id))
+	if err != nil || !ok {
+		return Resource{}, false, err
+	}
+	r, err := decodeResource(v)
+	return r, err == nil, err
+}
+
+// PutResource creates or replaces a resource.
+func (t *TenantTx) PutResource(r Resource) error { return putResource(t.tx, t.tenant.ID, r) }
+
+// DeleteResource removes one resource (not what lies under it).
+func (t *TenantTx) DeleteResource(id string) error {
+	return t.tx.Delete(t.tenant.ID, resourcesColl, resourceKey(id))
+}
+
+// DeleteTree removes the resource id and everything whose id lies under it (a group's
+// resources and their extension resources) and returns how many were removed.
+func (t *TenantTx) DeleteTree(id string) (int, error) {
+	n := 0
+	key := resourceKey(id)
+	if _, ok, err := t.tx.Get(t.tenant.ID, resourcesColl, key); err != nil {
+		return 0, err
+	} else if ok {
+		if err := t.tx.Delete(t.tenant.ID, resourcesColl, key); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	err := t.tx.Scan(t.tenant.ID, resourcesColl, key+"/", func(k string, _ []byte) error {
+		n++
+		return t.tx.Delete(t.tenant.ID, resourcesColl, k)
+	})
+	return n, err
+}
+
+// ResourcesUnder returns every resource whose id lies under scope (scope excluded), ordered
+// by id, optionally keeping only those whose Type equals typ (case-insensitive; "" keeps all).
+func (t *TenantTx) ResourcesUnder(scope, typ string) ([]Resource, error) {
+	var out []Resource
+	err := t.tx.Scan(t.tenant.ID, resourcesColl, resourceKey(strings.TrimSuffix(scope, "/"))+"/", func(_ string, v []byte) error {
+		r, err := decodeResource(v)
+		if err != nil {
+			return err
+		}
+		if typ == "" || strings.EqualFold(r.Type, typ) {
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
