@@ -1,0 +1,104 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/soclab/soclab/simulator/kql/diag"
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// Env is the state of one run of a compiled plan: the database, the clock, the limits and the
+// per-run caches (materialized tables, toscalar results). A plan is immutable and shared by
+// concurrent runs; everything a run changes lives here.
+type Env struct {
+	Ctx     context.Context
+	DB      func(name string) (*Table, bool)
+	Tables  func() []string
+	NowTick int64
+	Rand    *rand.Rand
+	MaxRows int
+
+	mu    sync.Mutex
+	cache map[any]any
+	steps int
+}
+
+// NewEnv prepares a run.
+func NewEnv(ctx context.Context, db func(string) (*Table, bool), names func() []string, now int64, seed int64, maxRows int) *Env {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return &Env{Ctx: ctx, DB: db, Tables: names, NowTick: now, Rand: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), MaxRows: maxRows, cache: map[any]any{}}
+}
+
+// Cached returns the value computed once per run for key.
+func (e *Env) Cached(key any, compute func() (any, error)) (any, error) {
+	e.mu.Lock()
+	v, ok := e.cache[key]
+	e.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := compute()
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	e.cache[key] = v
+	e.mu.Unlock()
+	return v, nil
+}
+
+// Check is called by operators every few thousand rows: it stops a cancelled run.
+func (e *Env) Check() error {
+	if err := e.Ctx.Err(); err != nil {
+		return diag.Errorf(diag.CodeRuntimeError, diag.NoPos, diag.NoPos, "query cancelled: %v", err)
+	}
+	return nil
+}
+
+// CheckRows fails a run whose intermediate result exceeds the row limit.
+func (e *Env) CheckRows(n int) error {
+	if e.MaxRows > 0 && n > e.MaxRows {
+		return diag.Errorf(diag.CodeRuntimeError, diag.NoPos, diag.NoPos,
+			"Query result set has exceeded the internal record count limit %d", e.MaxRows)
+	}
+	return nil
+}
+
+// Expr is a compiled scalar expression: its static type and its evaluation for row i of t.
+type Expr struct {
+	T    types.Type
+	Eval func(env *Env, t *Table, i int) types.Value
+	// Const, when non-nil, is the value of a constant expression (folded at compile time).
+	Const *types.Value
+}
+
+// ConstExpr returns an expression that always yields v.
+func ConstExpr(v types.Value) Expr {
+	c := v
+	return Expr{T: v.T, Const: &c, Eval: func(*Env, *Table, int) types.Value { return c }}
+}
+
+// ColumnExpr reads column idx of the row's table.
+func ColumnExpr(idx int, t types.Type) Expr {
+	return Expr{T: t, Eval: func(_ *Env, tb *Table, i int) types.Value { return tb.Vecs[idx].Get(i) }}
+}
+
+// Node is an operator of a compiled plan: it produces a table from its inputs.
+type Node interface {
+	// Columns is the output schema known at compile time.
+	Columns() []Column
+	// Run computes the output for one run.
+	Run(env *Env) (*Table, error)
+}
+
+// runtimeErr wraps an error from evaluation.
+func runtimeErr(format string, args ...any) error {
+	return diag.Errorf(diag.CodeRuntimeError, diag.NoPos, diag.NoPos, format, args...)
+}
+
+var _ = fmt.Sprintf
