@@ -1,0 +1,404 @@
+package types
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Implicit conversions in comparisons.
+//
+// Kusto's own analyzer (Kusto.Language, src/Kusto.Language/Operators.cs)
+// types `==`/`!=` as (any non-bool scalar) == (any scalar), so
+// `where ResultType == 0` over the string column ResultType is accepted,
+// and Microsoft's shipped Sentinel/Defender content relies on it (7
+// queries of the sentinel-queries corpus in /work/shared/conformance use
+// `ResultType == 0`, one `ResultType != 0`, two `ResultType == 50057`-style
+// numbers). The ordering operators `<`, `<=`, `>`, `>=` have no string
+// signature: a string against a number is the semantic error "Cannot
+// compare values of types string and long. Try adding explicit casts"
+// (reported in microsoft/BCTech issue #24 for `>`); see ComparisonError.
+//
+// At run time a string compared for equality with a number is compared as
+// text: the number is rendered with tostring() and the two strings are
+// compared ordinally. So ResultType == 0 matches "0" (and only "0", not
+// "00"), and ResultType != 0 matches every other code. Numbers of
+// different kinds compare numerically (1 == 1.0), a dynamic value is
+// unwrapped to its scalar first, a guid equals a string holding the same
+// guid in any case, and null is equal to nothing (null == null is false,
+// per the Kusto docs "Null values"); != is the negation of ==.
+
+// Equal implements Kusto's `==` with the implicit conversions above.
+func Equal(a, b Value) bool {
+	if a.T == b.T && !a.Null && !b.Null {
+		switch a.T {
+		case String:
+			return a.S == b.S
+		case Int, Long, Bool, DateTime, TimeSpan:
+			return a.I == b.I
+		case Real, Decimal:
+			return a.F == b.F
+		case GUID:
+			return a.S == b.S
+		case Dynamic:
+			return DynamicEqual(a.D, b.D)
+		}
+	}
+	return equalSlow(a, b)
+}
+
+func equalSlow(a, b Value) bool {
+	if a.IsNull() || b.IsNull() {
+		return false
+	}
+	if a.T == Dynamic {
+		a = FromDynamic(a)
+	}
+	if b.T == Dynamic {
+		b = FromDynamic(b)
+	}
+	if a.T == Dynamic || b.T == Dynamic {
+		if a.T == b.T {
+			return DynamicEqual(a.D, b.D)
+		}
+		return false
+	}
+	switch {
+	case a.T == b.T:
+		return Equal(a, b)
+	case isNumberOrBool(a.T) && isNumberOrBool(b.T):
+		return numCompare(a, b) == 0
+	case a.T == String && isNumberOrBool(b.T):
+		return a.S == FormatText(b)
+	case b.T == String && isNumberOrBool(a.T):
+		return b.S == FormatText(a)
+	case a.T == GUID && b.T == String:
+		g, ok := ParseGUID(b.S)
+		return ok && g == a.S
+	case a.T == String && b.T == GUID:
+		g, ok := ParseGUID(a.S)
+		return ok && g == b.S
+	case a.T == String || b.T == String:
+		// datetime/timespan vs string: compare the text forms.
+		return FormatText(a) == FormatText(b)
+	}
+	return false
+}
+
+func isNumberOrBool(t Type) bool { return t.IsNumeric() || t == Bool }
+
+// numCompare orders two numeric values exactly when both are integers.
+func numCompare(a, b Value) int {
+	if (a.T == Int || a.T == Long || a.T == Bool) && (b.T == Int || b.T == Long || b.T == Bool) {
+		return cmpInt(a.I, b.I)
+	}
+	fa, _ := a.AsFloat()
+	fb, _ := b.AsFloat()
+	return cmpFloat(fa, fb)
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// cmpFloat orders NaN before every number, so sorting is total.
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	case a == b:
+		return 0
+	case math.IsNaN(a) && math.IsNaN(b):
+		return 0
+	case math.IsNaN(a):
+		return -1
+	}
+	return 1
+}
+
+// EqualFold implements `=~`: equality of the text forms ignoring case
+// (ASCII fast path; Unicode simple folding otherwise). Null is equal to nothing.
+func EqualFold(a, b Value) bool {
+	if a.IsNull() || b.IsNull() {
+		return false
+	}
+	as, bs := a.S, b.S
+	if a.T != String {
+		as = FormatText(a)
+	}
+	if b.T != String {
+		bs = FormatText(b)
+	}
+	return EqualFoldString(as, bs)
+}
+
+// EqualFoldString compares two strings ignoring case without allocating.
+func EqualFoldString(a, b string) bool {
+	if len(a) != len(b) {
+		return strings.EqualFold(a, b)
+	}
+	for i := 0; i < len(a); i++ {
+		ca, cb := a[i], b[i]
+		if ca == cb {
+			continue
+		}
+		if ca >= 0x80 || cb >= 0x80 {
+			return strings.EqualFold(a[i:], b[i:])
+		}
+		if lowerASCII(ca) != lowerASCII(cb) {
+			return false
+		}
+	}
+	return true
+}
+
+// Compare implements the ordering operators (<, <=, >, >=): it returns
+// -1, 0 or 1, and ok=false when either side is null or the values cannot be
+// ordered (then every ordering comparison is false, as in Kusto).
+func Compare(a, b Value) (int, bool) {
+	if a.IsNull() || b.IsNull() {
+		return 0, false
+	}
+	if a.T == Dynamic {
+		a = FromDynamic(a)
+	}
+	if b.T == Dynamic {
+		b = FromDynamic(b)
+	}
+	switch {
+	case isNumberOrBool(a.T) && isNumberOrBool(b.T):
+		if math.IsNaN(a.F) || math.IsNaN(b.F) {
+			return 0, false
+		}
+		return numCompare(a, b), true
+	case a.T == b.T:
+		switch a.T {
+		case DateTime, TimeSpan:
+			return cmpInt(a.I, b.I), true
+		case String, GUID:
+			return strings.Compare(a.S, b.S), true
+		}
+	case a.T == DateTime && b.T == String:
+		if t, ok := ParseDateTime(b.S); ok {
+			return cmpInt(a.I, t), true
+		}
+	case a.T == String && b.T == DateTime:
+		if t, ok := ParseDateTime(a.S); ok {
+			return cmpInt(t, b.I), true
+		}
+	}
+	return 0, false
+}
+
+// ComparisonError returns the Kusto semantic error for an ordering
+// operator (<, <=, >, >=) over types that cannot be ordered, or "" when
+// the comparison is allowed. Unknown (Null) types are always allowed.
+func ComparisonError(left, right Type) string {
+	if left == Null || right == Null || left == Dynamic || right == Dynamic {
+		return ""
+	}
+	ok := (isNumberOrBool(left) && isNumberOrBool(right)) || left == right
+	if ok && (left == Bool) != (right == Bool) && !(left.IsNumeric() || right.IsNumeric()) {
+		ok = false
+	}
+	if ok {
+		return ""
+	}
+	return "Cannot compare values of types " + left.String() + " and " + right.String() + ". Try adding explicit casts"
+}
+
+// SortCompare is a total order for sorting one column: nulls (and the
+// empty string) first, then values by Compare; values of different
+// types (possible only in dynamic columns) order by type, then by text.
+// Kusto's defaults follow from it: `asc` puts nulls first, `desc` last.
+func SortCompare(a, b Value) int {
+	an, bn := a.IsNull(), b.IsNull()
+	switch {
+	case an && bn:
+		return 0
+	case an:
+		return -1
+	case bn:
+		return 1
+	}
+	if a.T == b.T {
+		switch a.T {
+		case String, GUID:
+			return strings.Compare(a.S, b.S)
+		case Int, Long, Bool, DateTime, TimeSpan:
+			return cmpInt(a.I, b.I)
+		case Real, Decimal:
+			return cmpFloat(a.F, b.F)
+		}
+	}
+	if a.T == Dynamic || b.T == Dynamic {
+		a, b = FromDynamic(a), FromDynamic(b)
+		if a.T == Dynamic || b.T == Dynamic {
+			if a.T != b.T {
+				return cmpInt(int64(a.T), int64(b.T))
+			}
+			return strings.Compare(FormatText(a), FormatText(b))
+		}
+	}
+	if isNumberOrBool(a.T) && isNumberOrBool(b.T) {
+		return numCompare(a, b)
+	}
+	if a.T != b.T {
+		return cmpInt(int64(a.T), int64(b.T))
+	}
+	return SortCompare(a, b)
+}
+
+// DynamicEqual compares two dynamic trees deeply; numbers compare by value
+// (1 equals 1.0).
+func DynamicEqual(a, b any) bool {
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case int64:
+		switch y := b.(type) {
+		case int64:
+			return x == y
+		case float64:
+			return float64(x) == y
+		}
+		return false
+	case float64:
+		switch y := b.(type) {
+		case int64:
+			return x == float64(y)
+		case float64:
+			return x == y
+		}
+		return false
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !DynamicEqual(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !DynamicEqual(v, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// AppendKey appends a canonical byte encoding of v for grouping, distinct
+// and join keys: two values get the same key exactly when they are the
+// same group (same type family and value; all nulls of a type group
+// together, as Kusto's summarize does). Use string(key) as a map key.
+func AppendKey(b []byte, v Value) []byte {
+	if v.IsNull() {
+		if v.T == String {
+			return append(b, 's', 0)
+		}
+		return append(b, 'n', byte(v.T))
+	}
+	switch v.T {
+	case String:
+		b = append(b, 's')
+		b = strconv.AppendInt(b, int64(len(v.S)), 10)
+		b = append(b, ':')
+		return append(b, v.S...)
+	case GUID:
+		b = append(b, 'g')
+		return append(b, v.S...)
+	case Bool, Int, Long:
+		b = append(b, 'i')
+		return appendUint64(b, uint64(v.I))
+	case DateTime:
+		b = append(b, 'd')
+		return appendUint64(b, uint64(v.I))
+	case TimeSpan:
+		b = append(b, 't')
+		return appendUint64(b, uint64(v.I))
+	case Real, Decimal:
+		if v.F == math.Trunc(v.F) && math.Abs(v.F) < 1<<62 {
+			b = append(b, 'i') // 1.0 groups with 1
+			return appendUint64(b, uint64(int64(v.F)))
+		}
+		b = append(b, 'f')
+		return appendUint64(b, math.Float64bits(v.F))
+	case Dynamic:
+		b = append(b, 'j')
+		b = AppendDynamicJSON(b, v.D)
+		return append(b, 0)
+	}
+	return append(b, '?')
+}
+
+func appendUint64(b []byte, u uint64) []byte {
+	return append(b, byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+}
+
+// Hash returns a 64-bit FNV-1a hash of v consistent with AppendKey
+// (equal keys hash equally), without allocating for scalar values.
+func Hash(v Value) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	mix := func(u uint64) {
+		for i := 0; i < 8; i++ {
+			h ^= u & 0xff
+			h *= prime
+			u >>= 8
+		}
+	}
+	if v.IsNull() {
+		mix(uint64(v.T) + 1000)
+		return h
+	}
+	switch v.T {
+	case String, GUID:
+		for i := 0; i < len(v.S); i++ {
+			h ^= uint64(v.S[i])
+			h *= prime
+		}
+		mix(uint64(v.T))
+	case Bool, Int, Long:
+		mix(uint64(v.I))
+	case DateTime, TimeSpan:
+		mix(uint64(v.I) ^ uint64(v.T)<<56)
+	case Real, Decimal:
+		if v.F == math.Trunc(v.F) && math.Abs(v.F) < 1<<62 {
+			mix(uint64(int64(v.F)))
+		} else {
+			mix(math.Float64bits(v.F))
+		}
+	case Dynamic:
+		s := DynamicJSON(v.D)
+		for i := 0; i < len(s); i++ {
+			h ^= uint64(s[i])
+			h *= prime
+		}
+	}
+	return h
+}
