@@ -9,6 +9,7 @@
 //	*LetStmt      let Name = Value        Value: scalar expr, tabular expr or *FuncExpr
 //	*SetStmt      set name [= value]      request options: keep, ignore
 //	*DeclareStmt  declare query_parameters(p:type = default, ...)
+//	*PatternStmt  declare pattern Name = (...) { (args).[path] = { query }; }
 //	*QueryStmt    Query                   the expressions whose results are returned
 //
 // Scalar and tabular expressions share the Expr interface (KQL's grammar does

@@ -20,7 +20,8 @@ func (s Span) Pos() diag.Pos { return s.Start }
 // End returns the byte after the node.
 func (s Span) End() diag.Pos { return s.Stop }
 
-// Stmt is a statement of a script: *LetStmt, *SetStmt, *DeclareStmt, *QueryStmt.
+// Stmt is a statement of a script: *LetStmt, *SetStmt, *DeclareStmt,
+// *PatternStmt, *QueryStmt.
 type Stmt interface {
 	Node
 	stmtNode()
@@ -69,6 +70,23 @@ type DeclareStmt struct {
 	Params []*Param
 }
 
+// PatternStmt is `declare pattern Name [= (params)[[path params]] { rules }]`.
+type PatternStmt struct {
+	Span
+	Name       *Ident
+	Params     []*Param
+	PathParams []*Param
+	Rules      []*PatternRule
+}
+
+// PatternRule is one `(args).[path] = { query };` of a pattern.
+type PatternRule struct {
+	Span
+	Args []Expr
+	Path []Expr
+	Body Expr
+}
+
 // QueryStmt is a tabular (or scalar) expression whose result is returned.
 type QueryStmt struct {
 	Span
@@ -79,3 +97,4 @@ func (*LetStmt) stmtNode()     {}
 func (*SetStmt) stmtNode()     {}
 func (*DeclareStmt) stmtNode() {}
 func (*QueryStmt) stmtNode()   {}
+func (*PatternStmt) stmtNode() {}

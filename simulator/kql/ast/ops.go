@@ -32,8 +32,9 @@ type ProjectKeepOp struct {
 	Cols []*Ident
 }
 
-// ProjectRenameOp is `project-rename New = Old, ...`; each NamedExpr has an
-// *Ident Value (the old name).
+// ProjectRenameOp is `project-rename New = Old, ...`; each NamedExpr's
+// Value should be an *Ident (the old name); the grammar accepts any
+// expression, as Kusto's parser does, and the analyzer rejects the rest.
 type ProjectRenameOp struct {
 	Span
 	Renames []*NamedExpr
@@ -220,11 +221,12 @@ type InvokeOp struct {
 	Call *CallExpr
 }
 
-// EvaluateOp is `evaluate [hints] plugin(args)`.
+// EvaluateOp is `evaluate [hints] plugin(args) [: (output schema)]`.
 type EvaluateOp struct {
 	Span
 	Params []*NamedExpr
 	Call   *CallExpr
+	Schema *TableType // nil unless an output schema is given
 }
 
 // GetSchemaOp is `getschema`.

@@ -1,0 +1,107 @@
+package parser
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/soclab/soclab/simulator/kql/diag"
+)
+
+// sentinelCase is one query of the Sentinel/Defender corpus with the
+// verdict of Microsoft's parser (@kusto/language-service-next 12.4.1).
+type sentinelCase struct {
+	File      string `json:"file"`
+	OK        bool   `json:"ok"`
+	Query     string `json:"query"`
+	Error     string `json:"error"`
+	ErrorLine int    `json:"error_line"`
+}
+
+func loadJSON(t testing.TB, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+}
+
+// knownDisagreements reads testdata/sentinel/known_disagreements: file
+// names (one per line, '#' comments) where we knowingly differ.
+func knownDisagreements(t *testing.T) map[string]bool {
+	known := map[string]bool{}
+	f, err := os.Open("testdata/sentinel/known_disagreements")
+	if errors.Is(err, os.ErrNotExist) {
+		return known
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = strings.TrimSpace(line[:i])
+		}
+		if line != "" {
+			known[line] = true
+		}
+	}
+	return known
+}
+
+// TestSentinelCorpus checks that our parse verdict agrees with Microsoft's
+// parser on every real-world query, except the listed known disagreements
+// (which must still disagree, so the list stays honest).
+func TestSentinelCorpus(t *testing.T) {
+	var cases []sentinelCase
+	loadJSON(t, "testdata/sentinel/cases.json", &cases)
+	known := knownDisagreements(t)
+	agree := 0
+	for _, c := range cases {
+		_, err := Parse(c.Query)
+		var de *diag.Error
+		if err != nil && !errors.As(err, &de) {
+			t.Errorf("%s: error is %T, want *diag.Error", c.File, err)
+		}
+		ok := err == nil
+		switch {
+		case ok == c.OK && known[c.File]:
+			t.Errorf("%s: listed in known_disagreements but now agrees; remove it", c.File)
+		case ok == c.OK:
+			agree++
+		case known[c.File]:
+		case c.OK:
+			t.Errorf("%s: Microsoft's parser accepts it, we reject it: %s", c.File, err.(*diag.Error).Format(c.Query))
+		default:
+			t.Errorf("%s: Microsoft's parser rejects it (%q at line %d), we accept it", c.File, c.Error, c.ErrorLine)
+		}
+	}
+	t.Logf("sentinel corpus: %d/%d agree with Microsoft's parser", agree, len(cases))
+}
+
+// TestDocsCorpus parses every query of the Kusto documentation suite; all
+// are valid for Microsoft's parser.
+func TestDocsCorpus(t *testing.T) {
+	var cases []struct {
+		ID    string `json:"id"`
+		Query string `json:"query"`
+	}
+	loadJSON(t, "testdata/docs/queries.json", &cases)
+	ok := 0
+	for _, c := range cases {
+		if _, err := Parse(c.Query); err != nil {
+			t.Errorf("docs case %s: %s", c.ID, err.(*diag.Error).Format(c.Query))
+			continue
+		}
+		ok++
+	}
+	t.Logf("docs corpus: %d/%d parse", ok, len(cases))
+}

@@ -1,0 +1,409 @@
+package parser
+
+import (
+	"strings"
+
+	"github.com/soclab/soclab/simulator/kql/ast"
+	"github.com/soclab/soclab/simulator/kql/diag"
+)
+
+// parsePipe reads a full expression with pipes: `source | op | op ...`.
+// The source may be a source operator (union, print, range, search, find,
+// evaluate), which then sits in a PipeExpr with a nil Input.
+func (p *parser) parsePipe() ast.Expr {
+	p.enter()
+	defer p.leave()
+	start := p.tok.pos
+	var left ast.Expr
+	if p.isSourceOp() {
+		op := p.parseOperator()
+		left = &ast.PipeExpr{Span: p.span(start), Op: op}
+	} else {
+		left = p.parseExpr()
+	}
+	return p.parsePipeTail(start, left)
+}
+
+// parsePipeTail reads `| op` repeatedly after left.
+func (p *parser) parsePipeTail(start diag.Pos, left ast.Expr) ast.Expr {
+	for p.accept("|") {
+		op := p.parseOperator()
+		left = &ast.PipeExpr{Span: p.span(start), Input: left, Op: op}
+	}
+	return left
+}
+
+// parseSubPipe reads a subquery that may start with an operator (its rows
+// come from the context), e.g. the body of mv-apply ... on (...).
+func (p *parser) parseSubPipe() ast.Expr {
+	p.enter()
+	defer p.leave()
+	start := p.tok.pos
+	if p.tok.kind == tIdent && (operatorKeyword(p) != "") {
+		op := p.parseOperator()
+		return p.parsePipeTail(start, &ast.PipeExpr{Span: p.span(start), Op: op})
+	}
+	return p.parsePipe()
+}
+
+// isSourceOp reports whether the current token starts a source operator.
+func (p *parser) isSourceOp() bool {
+	if p.tok.kind != tIdent {
+		return false
+	}
+	switch p.tok.text {
+	case "union", "print", "search", "find", "evaluate":
+		nt := p.peek()
+		// `print(...)`-like calls do not exist, but a name used as a
+		// column (`union == 1`) must stay an expression.
+		return !(nt.kind == tPunct && (nt.text == "==" || nt.text == "!=" || nt.text == "." || nt.text == "=" || nt.text == "," || nt.text == ")"))
+	case "range":
+		return p.peek().kind == tIdent && p.ahead(2).isWord("from")
+	}
+	return false
+}
+
+// parseExpr reads a scalar expression (no pipes at the top level).
+func (p *parser) parseExpr() ast.Expr {
+	p.enter()
+	defer p.leave()
+	return p.parseOr()
+}
+
+func (p *parser) parseOr() ast.Expr {
+	start := p.tok.pos
+	left := p.parseAnd()
+	for p.tok.isWord("or") {
+		p.next()
+		right := p.parseAnd()
+		left = &ast.BinaryExpr{Span: p.span(start), Op: "or", L: left, R: right}
+	}
+	return left
+}
+
+func (p *parser) parseAnd() ast.Expr {
+	start := p.tok.pos
+	left := p.parseEquality()
+	for p.tok.isWord("and") {
+		p.next()
+		right := p.parseEquality()
+		left = &ast.BinaryExpr{Span: p.span(start), Op: "and", L: left, R: right}
+	}
+	return left
+}
+
+// stringOps are the word operators at equality precedence.
+var stringOps = map[string]bool{
+	"has": true, "has_cs": true, "hasprefix": true, "hasprefix_cs": true, "hassuffix": true, "hassuffix_cs": true,
+	"contains": true, "contains_cs": true, "containscs": true, "notcontains": true, "notcontainscs": true,
+	"startswith": true, "startswith_cs": true, "endswith": true, "endswith_cs": true,
+	"like": true, "like_cs": true, "notlike": true, "notlikecs": true, "likecs": true, "nothas": true,
+}
+
+// negatableOps may be written with a leading '!' (no space).
+var negatableOps = map[string]bool{
+	"has": true, "has_cs": true, "hasprefix": true, "hasprefix_cs": true, "hassuffix": true, "hassuffix_cs": true,
+	"contains": true, "contains_cs": true, "startswith": true, "startswith_cs": true,
+	"endswith": true, "endswith_cs": true, "in": true, "between": true, "like": true, "like_cs": true,
+}
+
+// equalityOp returns the operator at the current token (without consuming
+// it) and how many tokens it spans, or "" if none.
+func (p *parser) equalityOp() (string, int) {
+	t := p.tok
+	switch t.kind {
+	case tPunct:
+		switch t.text {
+		case "==", "!=", "<>", "=~", "!~":
+			return t.text, 1
+		case "!":
+			nt := p.peek()
+			if nt.kind == tIdent && adjacent(t, nt) && negatableOps[nt.text] {
+				if nt.text == "in" {
+					if t3 := p.ahead(2); t3.is("~") && adjacent(nt, t3) {
+						return "!in~", 3
+					}
+				}
+				return "!" + nt.text, 2
+			}
+		}
+	case tIdent:
+		switch t.text {
+		case "in":
+			if nt := p.peek(); nt.is("~") && adjacent(t, nt) {
+				return "in~", 2
+			}
+			return "in", 1
+		case "has_any", "has_all", "between":
+			return t.text, 1
+		case "matches":
+			if p.peek().isWord("regex") {
+				return "matches regex", 2
+			}
+		default:
+			if stringOps[t.text] {
+				return t.text, 1
+			}
+		}
+	}
+	return "", 0
+}
+
+func (p *parser) parseEquality() ast.Expr {
+	start := p.tok.pos
+	left := p.parseRelational()
+	for {
+		op, n := p.equalityOp()
+		if op == "" {
+			return left
+		}
+		for ; n > 0; n-- {
+			p.next()
+		}
+		switch op {
+		case "in", "!in", "in~", "!in~", "has_any", "has_all":
+			list := p.parseInList()
+			left = &ast.InExpr{Span: p.span(start), X: left, Op: op, List: list}
+		case "between", "!between":
+			p.expect("(")
+			lo := p.parseExpr()
+			p.expect("..")
+			hi := p.parseExpr()
+			p.expect(")")
+			left = &ast.BetweenExpr{Span: p.span(start), X: left, Not: op == "!between", Lo: lo, Hi: hi}
+		default:
+			right := p.parseRelational()
+			left = &ast.BinaryExpr{Span: p.span(start), Op: op, L: left, R: right}
+		}
+	}
+}
+
+// parseInList reads `(a, b, ...)`; an element may be a tabular subquery.
+func (p *parser) parseInList() []ast.Expr {
+	if !p.tok.is("(") {
+		// Kusto also accepts a single dynamic expression without parentheses.
+		return []ast.Expr{p.parseRelational()}
+	}
+	p.next()
+	var list []ast.Expr
+	for !p.tok.is(")") {
+		list = append(list, p.parsePipe())
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.expect(")")
+	return list
+}
+
+func (p *parser) parseRelational() ast.Expr {
+	start := p.tok.pos
+	left := p.parseAdditive()
+	for p.tok.kind == tPunct {
+		op := p.tok.text
+		if op != "<" && op != "<=" && op != ">" && op != ">=" {
+			break
+		}
+		p.next()
+		right := p.parseAdditive()
+		left = &ast.BinaryExpr{Span: p.span(start), Op: op, L: left, R: right}
+	}
+	return left
+}
+
+func (p *parser) parseAdditive() ast.Expr {
+	start := p.tok.pos
+	left := p.parseMultiplicative()
+	for p.tok.is("+") || p.tok.is("-") {
+		op := p.tok.text
+		p.next()
+		right := p.parseMultiplicative()
+		left = &ast.BinaryExpr{Span: p.span(start), Op: op, L: left, R: right}
+	}
+	return left
+}
+
+func (p *parser) parseMultiplicative() ast.Expr {
+	start := p.tok.pos
+	left := p.parseUnary()
+	for p.tok.is("*") || p.tok.is("/") || p.tok.is("%") {
+		op := p.tok.text
+		p.next()
+		right := p.parseUnary()
+		left = &ast.BinaryExpr{Span: p.span(start), Op: op, L: left, R: right}
+	}
+	return left
+}
+
+func (p *parser) parseUnary() ast.Expr {
+	if p.tok.is("-") || p.tok.is("+") {
+		start := p.tok.pos
+		op := p.tok.text
+		p.next()
+		p.enter()
+		x := p.parseUnary()
+		p.leave()
+		return &ast.UnaryExpr{Span: p.span(start), Op: op, X: x}
+	}
+	return p.parsePostfix(p.parsePrimary())
+}
+
+// parsePostfix reads member access and indexing after x.
+func (p *parser) parsePostfix(x ast.Expr) ast.Expr {
+	start := x.Pos()
+	for {
+		switch {
+		case p.tok.is("."):
+			p.next()
+			if p.tok.is("[") {
+				idx := p.parseBracketIndex()
+				x = &ast.IndexExpr{Span: p.span(start), X: x, Index: idx}
+				continue
+			}
+			name := p.parseIdent()
+			x = &ast.MemberExpr{Span: p.span(start), X: x, Name: name}
+		case p.tok.is("["):
+			idx := p.parseBracketIndex()
+			x = &ast.IndexExpr{Span: p.span(start), X: x, Index: idx}
+		default:
+			return x
+		}
+	}
+}
+
+// parseBracketIndex reads `[expr]`.
+func (p *parser) parseBracketIndex() ast.Expr {
+	p.expect("[")
+	idx := p.parseExpr()
+	p.expect("]")
+	return idx
+}
+
+// parseIdent reads a name: an identifier (keywords included) or a quoted
+// name `['x']` / `["x"]`.
+func (p *parser) parseIdent() *ast.Ident {
+	t := p.tok
+	switch {
+	case t.kind == tIdent:
+		p.next()
+		return &ast.Ident{Span: ast.Span{Start: t.pos, Stop: t.end}, Name: t.text}
+	case t.is("["):
+		if s := p.peek(); s.kind == tString {
+			if c := p.ahead(2); c.is("]") {
+				p.next()
+				p.next()
+				p.next()
+				return &ast.Ident{Span: ast.Span{Start: t.pos, Stop: c.end}, Name: s.text, Quoted: true}
+			}
+		}
+	}
+	p.fail("a name")
+	return nil
+}
+
+// isIdentStart reports whether the current token can start a name.
+func (p *parser) atIdent() bool {
+	return p.tok.kind == tIdent || (p.tok.is("[") && p.peek().kind == tString)
+}
+
+// parseNamePattern reads a name or a wildcard pattern such as `Signin*`,
+// `*Logs` or `*` written without spaces.
+func (p *parser) parseNamePattern() *ast.Ident {
+	if p.tok.is("[") {
+		return p.parseIdent()
+	}
+	start := p.tok
+	if start.kind != tIdent && !start.is("*") {
+		p.fail("a name")
+	}
+	var b strings.Builder
+	wild := false
+	last := start
+	for t := start; ; {
+		if t.kind == tIdent || t.kind == tInt {
+			b.WriteString(t.text)
+		} else if t.is("*") {
+			b.WriteString("*")
+			wild = true
+		} else {
+			break
+		}
+		last = t
+		p.next()
+		t = p.tok
+		if !adjacent(last, t) {
+			break
+		}
+	}
+	return &ast.Ident{Span: ast.Span{Start: start.pos, Stop: last.end}, Name: b.String(), Wildcard: wild}
+}
+
+// parseNamed reads an output column: `expr`, `Name = expr` or
+// `(A, B) = expr`.
+func (p *parser) parseNamed() ast.Expr {
+	start := p.tok.pos
+	if names := p.tryTupleNames(); names != nil {
+		v := p.parseExpr()
+		return &ast.NamedExpr{Span: p.span(start), Name: names[0], Names: names, Value: v}
+	}
+	if p.atIdent() {
+		st := p.save()
+		name := p.parseIdent()
+		if p.tok.is("=") {
+			p.next()
+			v := p.parseExpr()
+			return &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v}
+		}
+		p.restore(st)
+	}
+	return p.parseExpr()
+}
+
+// tryTupleNames consumes `(A, B, ...) =` and returns the names, or
+// returns nil and consumes nothing.
+func (p *parser) tryTupleNames() []*ast.Ident {
+	if !p.tok.is("(") {
+		return nil
+	}
+	st := p.save()
+	p.next()
+	var names []*ast.Ident
+	for p.atIdent() {
+		t := p.tok
+		if t.kind == tIdent {
+			nt := p.peek()
+			if !(nt.is(",") || nt.is(")")) {
+				break
+			}
+		}
+		names = append(names, p.parseIdent())
+		if !p.accept(",") {
+			break
+		}
+	}
+	if len(names) > 0 && p.tok.is(")") && p.peek().is("=") {
+		p.next()
+		p.next()
+		return names
+	}
+	p.restore(st)
+	return nil
+}
+
+// parseNamedList reads a comma-separated list of output columns.
+func (p *parser) parseNamedList() []ast.Expr {
+	list := []ast.Expr{p.parseNamed()}
+	for p.accept(",") {
+		list = append(list, p.parseNamed())
+	}
+	return list
+}
+
+// parseExprList reads a comma-separated list of expressions.
+func (p *parser) parseExprList() []ast.Expr {
+	list := []ast.Expr{p.parseExpr()}
+	for p.accept(",") {
+		list = append(list, p.parseExpr())
+	}
+	return list
+}

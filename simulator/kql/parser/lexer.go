@@ -1,0 +1,334 @@
+package parser
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/soclab/soclab/simulator/kql/diag"
+)
+
+// tokKind is the lexical class of a token.
+type tokKind uint8
+
+const (
+	tEOF      tokKind = iota
+	tIdent            // names and keywords alike; the parser decides by context
+	tInt              // 42, 0x1F
+	tReal             // 1.5, 1e3
+	tTimespan         // 5m, 1.5h, 100ms
+	tString           // decoded string literal
+	tPunct            // operators and punctuation; text holds the symbol
+	tIllegal          // a character or literal that cannot start a token
+)
+
+// token is one lexeme. text holds the identifier, number or symbol as
+// written, or the decoded value of a string literal.
+type token struct {
+	kind tokKind
+	pos  diag.Pos // first byte (after leading spaces and comments)
+	end  diag.Pos // byte after the token
+	text string
+	msg  string // for tIllegal: what is wrong
+}
+
+// is reports whether t is the punctuation s.
+func (t token) is(s string) bool { return t.kind == tPunct && t.text == s }
+
+// isWord reports whether t is the identifier/keyword w (case-sensitive, as
+// Kusto keywords are).
+func (t token) isWord(w string) bool { return t.kind == tIdent && t.text == w }
+
+// timespanUnits are the suffixes that turn a number into a timespan literal.
+var timespanUnits = map[string]bool{
+	"d": true, "day": true, "days": true,
+	"h": true, "hr": true, "hrs": true, "hour": true, "hours": true,
+	"m": true, "min": true, "minute": true, "minutes": true,
+	"s": true, "sec": true, "second": true, "seconds": true,
+	"ms": true, "milli": true, "millis": true, "millisec": true, "millisecond": true, "milliseconds": true,
+	"microsec": true, "microsecond": true, "microseconds": true,
+	"nanosec": true, "nanosecond": true, "nanoseconds": true,
+	"tick": true, "ticks": true,
+}
+
+// scan returns the token starting at or after byte offset off in src,
+// skipping spaces and // comments. It never fails: bad input yields tIllegal.
+func scan(src string, off int) token {
+	off = skipSpace(src, off)
+	if off >= len(src) {
+		return token{kind: tEOF, pos: diag.Pos(len(src)), end: diag.Pos(len(src))}
+	}
+	c := src[off]
+	switch {
+	case c == '\'' || c == '"':
+		return scanString(src, off, off)
+	case c == '@' && off+1 < len(src) && (src[off+1] == '\'' || src[off+1] == '"'):
+		return scanVerbatim(src, off, off+1)
+	case (c == 'h' || c == 'H') && off+1 < len(src) && (src[off+1] == '\'' || src[off+1] == '"'):
+		return scanString(src, off, off+1)
+	case (c == 'h' || c == 'H') && off+2 < len(src) && src[off+1] == '@' && (src[off+2] == '\'' || src[off+2] == '"'):
+		return scanVerbatim(src, off, off+2)
+	case c == '`' && strings.HasPrefix(src[off:], "```"):
+		return scanFenced(src, off, "```")
+	case c == '~' && strings.HasPrefix(src[off:], "~~~"):
+		return scanFenced(src, off, "~~~")
+	case c >= '0' && c <= '9':
+		return scanNumber(src, off)
+	case c == '.' && off+1 < len(src) && src[off+1] >= '0' && src[off+1] <= '9':
+		return scanNumber(src, off)
+	case isIdentStart(c) || c >= utf8.RuneSelf:
+		return scanIdent(src, off)
+	}
+	return scanPunct(src, off)
+}
+
+// skipSpace skips white space and // comments.
+func skipSpace(src string, off int) int {
+	for off < len(src) {
+		c := src[off]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			off++
+		case c == '/' && off+1 < len(src) && src[off+1] == '/':
+			nl := strings.IndexByte(src[off:], '\n')
+			if nl < 0 {
+				return len(src)
+			}
+			off += nl + 1
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRuneInString(src[off:])
+			if r == '\u00a0' || r == '\ufeff' || r == '\u200b' || unicode.IsSpace(r) {
+				off += n
+				continue
+			}
+			return off
+		default:
+			return off
+		}
+	}
+	return off
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+func isIdentPart(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
+
+func scanIdent(src string, off int) token {
+	i := off
+	for i < len(src) {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			if isIdentPart(c) || (i == off && c == '$') {
+				i++
+				continue
+			}
+			break
+		}
+		r, n := utf8.DecodeRuneInString(src[i:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			break
+		}
+		i += n
+	}
+	if i == off { // a non-letter rune
+		_, n := utf8.DecodeRuneInString(src[off:])
+		return token{kind: tIllegal, pos: diag.Pos(off), end: diag.Pos(off + n), text: src[off : off+n], msg: "unexpected character"}
+	}
+	return token{kind: tIdent, pos: diag.Pos(off), end: diag.Pos(i), text: src[off:i]}
+}
+
+func scanNumber(src string, off int) token {
+	i := off
+	kind := tInt
+	if src[i] == '0' && i+1 < len(src) && (src[i+1] == 'x' || src[i+1] == 'X') {
+		i += 2
+		for i < len(src) && isHex(src[i]) {
+			i++
+		}
+		return token{kind: tInt, pos: diag.Pos(off), end: diag.Pos(i), text: src[off:i]}
+	}
+	i = digits(src, i)
+	if i+1 < len(src) && src[i] == '.' && src[i+1] >= '0' && src[i+1] <= '9' {
+		kind = tReal
+		i = digits(src, i+1)
+	} else if i < len(src) && src[i] == '.' && (i+1 == len(src) || src[i+1] != '.') && !(i+1 < len(src) && isIdentStart(src[i+1])) {
+		kind = tReal // "1." is a real
+		i++
+	}
+	if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
+		j := i + 1
+		if j < len(src) && (src[j] == '+' || src[j] == '-') {
+			j++
+		}
+		if j < len(src) && src[j] >= '0' && src[j] <= '9' {
+			kind = tReal
+			i = digits(src, j)
+		}
+	}
+	// A letter suffix makes a timespan (5m, 1.5h) or is an error.
+	j := i
+	for j < len(src) && isIdentPart(src[j]) {
+		j++
+	}
+	if j > i {
+		if timespanUnits[strings.ToLower(src[i:j])] {
+			return token{kind: tTimespan, pos: diag.Pos(off), end: diag.Pos(j), text: src[off:j]}
+		}
+		// Kusto accepts names that start with digits, such as 5Minutebin.
+		return scanIdent(src, off)
+	}
+	return token{kind: kind, pos: diag.Pos(off), end: diag.Pos(i), text: src[off:i]}
+}
+
+func digits(src string, i int) int {
+	for i < len(src) && src[i] >= '0' && src[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+// scanString reads a quoted string with backslash escapes; q is the index
+// of the opening quote (after an optional h prefix at start).
+func scanString(src string, start, q int) token {
+	quote := src[q]
+	var b strings.Builder
+	i := q + 1
+	plain := i // start of the current escape-free run
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == quote:
+			b.WriteString(src[plain:i])
+			return token{kind: tString, pos: diag.Pos(start), end: diag.Pos(i + 1), text: b.String()}
+		case c == '\n':
+			return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(i), msg: "unterminated string literal"}
+		case c == '\\':
+			b.WriteString(src[plain:i])
+			if i+1 >= len(src) {
+				return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(len(src)), msg: "unterminated string literal"}
+			}
+			n, ok := unescape(&b, src, i+1)
+			if !ok {
+				return token{kind: tIllegal, pos: diag.Pos(i), end: diag.Pos(i + 2), msg: "bad escape sequence in string literal"}
+			}
+			i = n
+			plain = i
+		default:
+			i++
+		}
+	}
+	return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(len(src)), msg: "unterminated string literal"}
+}
+
+// unescape writes the character escaped at src[i] (after the backslash) and
+// returns the index after the escape.
+func unescape(b *strings.Builder, src string, i int) (int, bool) {
+	switch c := src[i]; c {
+	case 'n':
+		b.WriteByte('\n')
+	case 't':
+		b.WriteByte('\t')
+	case 'r':
+		b.WriteByte('\r')
+	case '0':
+		b.WriteByte(0)
+	case 'a':
+		b.WriteByte('\a')
+	case 'b':
+		b.WriteByte('\b')
+	case 'f':
+		b.WriteByte('\f')
+	case 'v':
+		b.WriteByte('\v')
+	case '\\', '\'', '"', '?', '/':
+		b.WriteByte(c)
+	case 'u', 'x', 'U':
+		n := map[byte]int{'u': 4, 'x': 2, 'U': 8}[c]
+		if i+1+n > len(src) {
+			return i, false
+		}
+		var r rune
+		for _, h := range []byte(src[i+1 : i+1+n]) {
+			if !isHex(h) {
+				return i, false
+			}
+			r = r*16 + rune(hexVal(h))
+		}
+		b.WriteRune(r)
+		return i + 1 + n, true
+	default:
+		// Kusto keeps unknown escapes such as \d (common in regexes) as written.
+		b.WriteByte('\\')
+		b.WriteByte(c)
+	}
+	return i + 1, true
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	}
+	return int(c-'A') + 10
+}
+
+// scanVerbatim reads @'...' or @"..." where a doubled quote is a quote.
+func scanVerbatim(src string, start, q int) token {
+	quote := src[q]
+	var b strings.Builder
+	i := q + 1
+	for i < len(src) {
+		c := src[i]
+		if c == quote {
+			if i+1 < len(src) && src[i+1] == quote {
+				b.WriteByte(quote)
+				i += 2
+				continue
+			}
+			return token{kind: tString, pos: diag.Pos(start), end: diag.Pos(i + 1), text: b.String()}
+		}
+		if c == '\n' {
+			break
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(i), msg: "unterminated string literal"}
+}
+
+// scanFenced reads a multi-line ```...``` (or ~~~...~~~) string.
+func scanFenced(src string, start int, fence string) token {
+	body := start + len(fence)
+	n := strings.Index(src[body:], fence)
+	if n < 0 {
+		return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(len(src)), msg: "unterminated multi-line string literal"}
+	}
+	return token{kind: tString, pos: diag.Pos(start), end: diag.Pos(body + n + len(fence)), text: src[body : body+n]}
+}
+
+// puncts lists the multi-character symbols, longest first.
+var puncts = []string{"..", "==", "!=", "<>", "<=", ">=", "=~", "!~", "=>"}
+
+func scanPunct(src string, off int) token {
+	for _, p := range puncts {
+		if strings.HasPrefix(src[off:], p) {
+			return token{kind: tPunct, pos: diag.Pos(off), end: diag.Pos(off + len(p)), text: p}
+		}
+	}
+	c := src[off]
+	if strings.IndexByte("|()[]{},;:=<>+-*/%.!~?@#", c) >= 0 {
+		return token{kind: tPunct, pos: diag.Pos(off), end: diag.Pos(off + 1), text: src[off : off+1]}
+	}
+	_, n := utf8.DecodeRuneInString(src[off:])
+	return token{kind: tIllegal, pos: diag.Pos(off), end: diag.Pos(off + n), text: src[off : off+n], msg: "unexpected character"}
+}

@@ -1,0 +1,425 @@
+package parser
+
+import (
+	"strings"
+
+	"github.com/soclab/soclab/simulator/kql/ast"
+	"github.com/soclab/soclab/simulator/kql/diag"
+)
+
+// parseRightTable reads the right side of join/lookup: a name, a call or a
+// parenthesized subquery.
+func (p *parser) parseRightTable() ast.Expr {
+	return p.parsePostfix(p.parsePrimary())
+}
+
+// parseJoinKeys reads `on key, $left.a == $right.b, ...`.
+func (p *parser) parseJoinKeys() []ast.Expr {
+	return p.parseExprList()
+}
+
+func (p *parser) parseJoin() ast.Op {
+	op := &ast.JoinOp{Params: p.parseParams(operatorParams)}
+	op.Right = p.parseRightTable()
+	switch {
+	case p.acceptWord("on"):
+		op.On = p.parseJoinKeys()
+	case p.acceptWord("where"):
+		op.Where = p.parseExpr()
+	}
+	return op
+}
+
+func (p *parser) parseLookup() ast.Op {
+	op := &ast.LookupOp{Params: p.parseParams(operatorParams)}
+	op.Right = p.parseRightTable()
+	p.expectWord("on")
+	op.On = p.parseJoinKeys()
+	return op
+}
+
+func (p *parser) parseUnion() ast.Op {
+	op := &ast.UnionOp{Params: p.parseParams(operatorParams)}
+	for {
+		op.Tables = append(op.Tables, p.parseTableRef())
+		if !p.accept(",") {
+			return op
+		}
+	}
+}
+
+// parseTableRef reads a table in union/search/find: a name pattern, a
+// call such as table("T"), or a parenthesized subquery.
+func (p *parser) parseTableRef() ast.Expr {
+	t := p.tok
+	if t.is("*") || (t.kind == tIdent && !p.peek().is("(") && !p.peek().is(".")) {
+		return p.parseNamePattern()
+	}
+	return p.parsePostfix(p.parsePrimary())
+}
+
+// parseMvItems reads `[Name =] expr [to typeof(T)], ...`.
+func (p *parser) parseMvItems() []*ast.MvItem {
+	var items []*ast.MvItem
+	for {
+		start := p.tok.pos
+		it := &ast.MvItem{X: p.parseNamed()}
+		if p.acceptWord("to") {
+			p.expectWord("typeof")
+			p.expect("(")
+			it.ToType = p.parseTypeName()
+			p.expect(")")
+		}
+		it.Span = p.span(start)
+		items = append(items, it)
+		if !p.accept(",") {
+			return items
+		}
+	}
+}
+
+func (p *parser) parseMvExpand() ast.Op {
+	op := &ast.MvExpandOp{Params: p.parseParams(operatorParams)}
+	op.Items = p.parseMvItems()
+	if p.acceptWord("limit") {
+		op.Limit = p.parseExpr()
+	}
+	return op
+}
+
+func (p *parser) parseMvApply() ast.Op {
+	op := &ast.MvApplyOp{Params: p.parseParams(operatorParams)}
+	op.Items = p.parseMvItems()
+	if p.acceptWord("limit") {
+		op.Limit = p.parseExpr()
+	}
+	p.expectWord("on")
+	p.expect("(")
+	op.Sub = p.parseSubPipe()
+	p.expect(")")
+	return op
+}
+
+func (p *parser) parseParse(kw string) ast.Op {
+	op := &ast.ParseOp{Keyword: kw, Params: p.parseParams(operatorParams)}
+	op.Source = p.parseExpr()
+	p.expectWord("with")
+	for {
+		t := p.tok
+		switch {
+		case t.is("*"):
+			p.next()
+			op.Pattern = append(op.Pattern, &ast.ParsePart{Span: ast.Span{Start: t.pos, Stop: t.end}, Star: true})
+		case t.kind == tString:
+			lit := p.parseStringLit()
+			op.Pattern = append(op.Pattern, &ast.ParsePart{Span: lit.Span, Lit: lit})
+		case t.kind == tIdent || (t.is("[") && p.peek().kind == tString):
+			col := p.parseColumnDecl(false)
+			op.Pattern = append(op.Pattern, &ast.ParsePart{Span: col.Span, Column: col})
+		default:
+			if len(op.Pattern) == 0 {
+				p.fail("a parse pattern")
+			}
+			return op
+		}
+	}
+}
+
+func (p *parser) parseParseKv() ast.Op {
+	op := &ast.ParseKvOp{Source: p.parseExpr()}
+	p.expectWord("as")
+	op.Columns = p.parseColumnDecls()
+	if p.acceptWord("with") {
+		op.With = p.parsePropertyList()
+	}
+	return op
+}
+
+// parseTableList reads `in (T1, T2*, ...)` after `in` was seen.
+func (p *parser) parseTableList() []ast.Expr {
+	p.expect("(")
+	var list []ast.Expr
+	for {
+		list = append(list, p.parseTableRef())
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.expect(")")
+	return list
+}
+
+func (p *parser) parseSearch() ast.Op {
+	op := &ast.SearchOp{Params: p.parseParams(operatorParams)}
+	if p.tok.isWord("in") && p.peek().is("(") {
+		p.next()
+		op.Tables = p.parseTableList()
+	}
+	op.Pred = p.parseExpr()
+	return op
+}
+
+func (p *parser) parseFind() ast.Op {
+	op := &ast.FindOp{Params: p.parseParams(operatorParams)}
+	if p.tok.isWord("in") && p.peek().is("(") {
+		p.next()
+		op.Tables = p.parseTableList()
+	}
+	p.acceptWord("where")
+	op.Pred = p.parseExpr()
+	if kw, n := p.operatorWord(); kw == "project" || p.tok.isWord("project") {
+		for ; n > 0; n-- {
+			p.next()
+		}
+		op.Project = p.parseNamedList()
+	} else if p.tok.isWord("project") || p.isWords("project", "-", "smart") {
+		p.next()
+		p.next()
+		p.next()
+		op.ProjectSmart = true
+	}
+	return op
+}
+
+// isWords reports whether the next tokens are exactly the given texts,
+// written without spaces between them.
+func (p *parser) isWords(words ...string) bool {
+	t := p.tok
+	for i, w := range words {
+		if t.text != w || (t.kind != tIdent && t.kind != tPunct) {
+			return false
+		}
+		if i+1 < len(words) {
+			nt := scan(p.src, int(t.end))
+			if !adjacent(t, nt) {
+				return false
+			}
+			t = nt
+		}
+	}
+	return true
+}
+
+func (p *parser) parseMakeSeries() ast.Op {
+	op := &ast.MakeSeriesOp{Params: p.parseParams(operatorParams)}
+	for {
+		start := p.tok.pos
+		a := &ast.SeriesAgg{X: p.parseNamed()}
+		if p.acceptWord("default") {
+			p.expect("=")
+			a.Default = p.parseExpr()
+		}
+		a.Span = p.span(start)
+		op.Aggs = append(op.Aggs, a)
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.expectWord("on")
+	op.On = p.parseAdditive()
+	if p.acceptWord("in") {
+		if !p.tok.isWord("range") {
+			p.fail("'range'")
+		}
+		op.InRange = p.parseCall()
+	} else {
+		if p.acceptWord("from") {
+			op.From = p.parseExpr()
+		}
+		if p.acceptWord("to") {
+			op.To = p.parseExpr()
+		}
+		p.expectWord("step")
+		op.Step = p.parseExpr()
+	}
+	if p.acceptWord("by") {
+		op.By = p.parseNamedList()
+	}
+	return op
+}
+
+func (p *parser) parseRender() ast.Op {
+	if p.tok.kind != tIdent {
+		p.fail("a chart type")
+	}
+	op := &ast.RenderOp{Chart: p.tok.text}
+	p.next()
+	if p.acceptWord("with") {
+		op.With = p.parsePropertyList()
+		return op
+	}
+	// The legacy form lists properties without `with (...)`.
+	for p.tok.kind == tIdent && p.peek().is("=") {
+		start := p.tok.pos
+		name := p.parseIdent()
+		p.next()
+		v := p.parseExpr()
+		op.With = append(op.With, &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v})
+	}
+	return op
+}
+
+func (p *parser) parseFacet() ast.Op {
+	p.expectWord("by")
+	op := &ast.FacetOp{Cols: p.parseExprList()}
+	if p.acceptWord("with") {
+		p.expect("(")
+		op.With = p.parseSubPipe()
+		p.expect(")")
+	}
+	return op
+}
+
+func (p *parser) parseRange() ast.Op {
+	op := &ast.RangeOp{Col: p.parseIdent()}
+	p.expectWord("from")
+	op.From = p.parseExpr()
+	p.expectWord("to")
+	op.To = p.parseExpr()
+	p.expectWord("step")
+	op.Step = p.parseExpr()
+	return op
+}
+
+func (p *parser) parsePartition() ast.Op {
+	op := &ast.PartitionOp{Params: p.parseParams(operatorParams)}
+	p.expectWord("by")
+	op.By = p.parseIdent()
+	switch {
+	case p.accept("("):
+		op.Sub = p.parseSubPipe()
+		p.expect(")")
+	case p.accept("{"):
+		op.Sub = p.parseSubPipe()
+		p.expect("}")
+	default:
+		p.fail("'(' or '{'")
+	}
+	return op
+}
+
+func (p *parser) parseFork() ast.Op {
+	op := &ast.ForkOp{}
+	for p.tok.is("(") || (p.tok.kind == tIdent && p.peek().is("=")) {
+		if p.tok.kind == tIdent {
+			p.next() // named branch: name = (...)
+			p.next()
+		}
+		p.expect("(")
+		op.Branches = append(op.Branches, p.parseSubPipe())
+		p.expect(")")
+	}
+	if len(op.Branches) == 0 {
+		p.fail("'('")
+	}
+	return op
+}
+
+func (p *parser) parseReduce() ast.Op {
+	op := &ast.ReduceOp{}
+	p.parseParams(operatorParams)
+	p.expectWord("by")
+	op.By = p.parseExpr()
+	if p.acceptWord("with") {
+		for {
+			start := p.tok.pos
+			name := p.parseIdent()
+			p.expect("=")
+			v := p.parseExpr()
+			op.With = append(op.With, &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v})
+			if !p.accept(",") {
+				break
+			}
+		}
+	}
+	return op
+}
+
+func (p *parser) parseScan() ast.Op {
+	op := &ast.ScanOp{}
+	for {
+		if ps := p.parseParams(operatorParams); len(ps) > 0 {
+			op.Params = append(op.Params, ps...)
+			continue
+		}
+		if p.tok.isWord("declare") && p.peek().is("(") {
+			p.next()
+			op.Declare = p.parseParamList()
+			continue
+		}
+		break
+	}
+	p.expectWord("with")
+	p.expect("(")
+	for p.tok.isWord("step") {
+		start := p.tok.pos
+		p.next()
+		st := &ast.ScanStep{Name: p.parseIdent()}
+		if p.tok.isWord("optional") {
+			st.Optional = true
+			p.next()
+		}
+		if p.tok.isWord("output") {
+			p.next()
+			p.expect("=")
+			p.parseIdent()
+		}
+		p.expect(":")
+		st.Cond = p.parseExpr()
+		if p.accept("=>") {
+			for {
+				a := p.parseNamed()
+				ne, ok := a.(*ast.NamedExpr)
+				if !ok {
+					p.fail("an assignment 'Column = value'")
+				}
+				st.Assigns = append(st.Assigns, ne)
+				if !p.accept(",") {
+					break
+				}
+			}
+		}
+		p.expect(";")
+		st.Span = p.span(start)
+		op.Steps = append(op.Steps, st)
+	}
+	p.expect(")")
+	return op
+}
+
+// parseGeneric skips the arguments of an operator that is parsed but not
+// run, up to the next '|' or ';' outside brackets, and keeps the raw text.
+func (p *parser) parseGeneric(kw string) ast.Op {
+	start := p.tok.pos
+	depth := 0
+	for {
+		t := p.tok
+		switch {
+		case t.kind == tEOF:
+			if depth > 0 {
+				p.fail("a closing bracket")
+			}
+			return &ast.GenericOp{Keyword: kw, Text: p.rawFrom(start)}
+		case t.kind == tIllegal:
+			p.fail("an operator argument")
+		case t.is("(") || t.is("[") || t.is("{"):
+			depth++
+		case t.is(")") || t.is("]") || t.is("}"):
+			if depth == 0 {
+				return &ast.GenericOp{Keyword: kw, Text: p.rawFrom(start)}
+			}
+			depth--
+		case depth == 0 && (t.is("|") || t.is(";")):
+			return &ast.GenericOp{Keyword: kw, Text: p.rawFrom(start)}
+		}
+		p.next()
+	}
+}
+
+// rawFrom returns the source text from start to the last consumed token.
+func (p *parser) rawFrom(start diag.Pos) string {
+	if p.lastEnd <= start {
+		return ""
+	}
+	return strings.TrimSpace(p.src[start:p.lastEnd])
+}

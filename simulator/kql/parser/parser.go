@@ -1,0 +1,187 @@
+package parser
+
+import (
+	"fmt"
+
+	"github.com/soclab/soclab/simulator/kql/ast"
+	"github.com/soclab/soclab/simulator/kql/diag"
+)
+
+// maxDepth bounds expression nesting so hostile input cannot exhaust the stack.
+const maxDepth = 200
+
+// maxLen bounds the query text (Kusto's own limit is far lower in practice).
+const maxLen = 4 << 20
+
+// Parse parses a KQL query text (statements separated by ';') into a
+// script. On failure it returns nil and a *diag.Error for the first syntax
+// error. It never panics.
+func Parse(src string) (script *ast.Script, err error) {
+	if len(src) > maxLen {
+		return nil, diag.Errorf(diag.CodeTooComplex, 0, 0, "the query text is longer than %d bytes", maxLen)
+	}
+	p := newParser(src)
+	defer p.recover(&err)
+	script = p.parseScript()
+	return script, nil
+}
+
+// ParseExpr parses a single expression (scalar or tabular, pipes allowed)
+// that must span the whole text.
+func ParseExpr(src string) (expr ast.Expr, err error) {
+	if len(src) > maxLen {
+		return nil, diag.Errorf(diag.CodeTooComplex, 0, 0, "the query text is longer than %d bytes", maxLen)
+	}
+	p := newParser(src)
+	defer p.recover(&err)
+	expr = p.parsePipe()
+	if p.tok.kind != tEOF {
+		p.fail("end of the expression")
+	}
+	return expr, nil
+}
+
+// parser is a recursive-descent parser over tokens scanned on demand: the
+// lexer is a pure function of the byte offset, so lookahead and
+// backtracking are cheap and need no buffer.
+type parser struct {
+	src     string
+	tok     token    // the current token
+	lastEnd diag.Pos // end of the last consumed token
+	depth   int
+}
+
+// state is a saved parser position for backtracking.
+type state struct {
+	tok     token
+	lastEnd diag.Pos
+}
+
+// bailout carries a syntax error out of deep recursion to Parse.
+type bailout struct{ err *diag.Error }
+
+func newParser(src string) *parser {
+	p := &parser{src: src}
+	p.tok = scan(src, 0)
+	return p
+}
+
+// recover turns a bailout (or, defensively, any panic) into an error.
+func (p *parser) recover(err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if b, ok := r.(bailout); ok {
+		*err = b.err
+		return
+	}
+	*err = diag.Errorf(diag.CodeSyntax, p.tok.pos, p.tok.end, "internal parser error: %v", r)
+}
+
+// next advances to the following token.
+func (p *parser) next() {
+	p.lastEnd = p.tok.end
+	p.tok = scan(p.src, int(p.tok.end))
+}
+
+// peek returns the token after the current one.
+func (p *parser) peek() token { return scan(p.src, int(p.tok.end)) }
+
+// ahead returns the n-th token after the current one (0 is the current).
+func (p *parser) ahead(n int) token {
+	t := p.tok
+	for ; n > 0 && t.kind != tEOF; n-- {
+		t = scan(p.src, int(t.end))
+	}
+	return t
+}
+
+// save returns the current position for a later restore.
+func (p *parser) save() state { return state{p.tok, p.lastEnd} }
+
+// restore moves the parser back to a saved position.
+func (p *parser) restore(s state) { p.tok, p.lastEnd = s.tok, s.lastEnd }
+
+// adjacent reports whether token b starts right where a ends.
+func adjacent(a, b token) bool { return a.end == b.pos }
+
+// fail stops parsing with "unexpected X, expected WHAT" at the current token.
+func (p *parser) fail(what string) {
+	p.failAt(p.tok, what)
+}
+
+func (p *parser) failAt(t token, what string) {
+	if t.kind == tIllegal {
+		panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "%s", t.msg)})
+	}
+	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "unexpected %s, expected %s", describe(t), what)})
+}
+
+// describe names a token for an error message.
+func describe(t token) string {
+	switch t.kind {
+	case tEOF:
+		return "end of query"
+	case tString:
+		return "string literal"
+	}
+	text := t.text
+	if len(text) > 30 {
+		text = text[:30] + "..."
+	}
+	return fmt.Sprintf("'%s'", text)
+}
+
+// expect consumes the punctuation s or fails.
+func (p *parser) expect(s string) token {
+	t := p.tok
+	if !t.is(s) {
+		p.fail(fmt.Sprintf("'%s'", s))
+	}
+	p.next()
+	return t
+}
+
+// expectWord consumes the keyword w or fails.
+func (p *parser) expectWord(w string) token {
+	t := p.tok
+	if !t.isWord(w) {
+		p.fail(fmt.Sprintf("'%s'", w))
+	}
+	p.next()
+	return t
+}
+
+// accept consumes the punctuation s if it is the current token.
+func (p *parser) accept(s string) bool {
+	if p.tok.is(s) {
+		p.next()
+		return true
+	}
+	return false
+}
+
+// acceptWord consumes the keyword w if it is the current token.
+func (p *parser) acceptWord(w string) bool {
+	if p.tok.isWord(w) {
+		p.next()
+		return true
+	}
+	return false
+}
+
+// enter guards recursion depth; call leave when done.
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxDepth {
+		panic(bailout{diag.Errorf(diag.CodeTooComplex, p.tok.pos, p.tok.end, "the query is nested too deeply")})
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// span returns the range from start to the end of the last consumed token.
+func (p *parser) span(start diag.Pos) ast.Span {
+	return ast.Span{Start: start, Stop: p.lastEnd}
+}
