@@ -1,0 +1,103 @@
+package scenario
+
+// The catalogs below are the vocabularies of the real services that a scenario may name. A
+// scenario that names anything else is rejected on load, so generated rows only ever carry values
+// the real tables carry.
+
+// SignInErrors maps Entra sign-in error codes (ResultType) to their failure reason text.
+var SignInErrors = map[int]string{
+	0:      "",
+	50053:  "The account is locked, you've tried to sign in too many times with an incorrect user ID or password.",
+	50055:  "The password is expired.",
+	50057:  "The user account is disabled.",
+	50074:  "Strong Authentication is required.",
+	50076:  "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.",
+	50126:  "Error validating credentials due to invalid username or password.",
+	50140:  "This error occurred due to 'Keep me signed in' interrupt when the user was signing in.",
+	53003:  "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",
+	500121: "Authentication failed during strong authentication request.",
+}
+
+// ARMOperation is an Azure control-plane operation as the Activity Log names it.
+type ARMOperation struct {
+	// Name is the friendly OperationName.
+	Name string
+	// ResourceType is the ARM type the operation acts on ("" for a resource group).
+	ResourceType string
+}
+
+// ARMOperations maps OperationNameValue (upper case, as AzureActivity stores it) to the operation.
+// Reads (GET) are not in the Activity Log, so only writes, deletes and actions are listed.
+var ARMOperations = map[string]ARMOperation{
+	"MICROSOFT.STORAGE/STORAGEACCOUNTS/LISTKEYS/ACTION":                 {"List Storage Account Keys", "Microsoft.Storage/storageAccounts"},
+	"MICROSOFT.STORAGE/STORAGEACCOUNTS/REGENERATEKEY/ACTION":            {"Regenerates the access keys for the specified storage account.", "Microsoft.Storage/storageAccounts"},
+	"MICROSOFT.STORAGE/STORAGEACCOUNTS/WRITE":                           {"Create/Update Storage Account", "Microsoft.Storage/storageAccounts"},
+	"MICROSOFT.KEYVAULT/VAULTS/WRITE":                                   {"Update Key Vault", "Microsoft.KeyVault/vaults"},
+	"MICROSOFT.KEYVAULT/VAULTS/ACCESSPOLICIES/WRITE":                    {"Update Access Policy", "Microsoft.KeyVault/vaults"},
+	"MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE":                     {"Create role assignment", ""},
+	"MICROSOFT.RESOURCES/DEPLOYMENTS/WRITE":                             {"Create Deployment", ""},
+	"MICROSOFT.RESOURCES/SUBSCRIPTIONS/RESOURCEGROUPS/WRITE":            {"Update resource group", ""},
+	"MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE":                           {"Create or Update Virtual Machine", "Microsoft.Compute/virtualMachines"},
+	"MICROSOFT.COMPUTE/VIRTUALMACHINES/START/ACTION":                    {"Start Virtual Machine", "Microsoft.Compute/virtualMachines"},
+	"MICROSOFT.COMPUTE/VIRTUALMACHINES/DEALLOCATE/ACTION":               {"Deallocate Virtual Machine", "Microsoft.Compute/virtualMachines"},
+	"MICROSOFT.COMPUTE/VIRTUALMACHINES/RUNCOMMAND/ACTION":               {"Run Command on Virtual Machine", "Microsoft.Compute/virtualMachines"},
+	"MICROSOFT.COMPUTE/DISKS/BEGINGETACCESS/ACTION":                     {"Get Disk SAS URI", "Microsoft.Compute/disks"},
+	"MICROSOFT.COMPUTE/SNAPSHOTS/WRITE":                                 {"Create or Update Snapshot", "Microsoft.Compute/snapshots"},
+	"MICROSOFT.WEB/SITES/CONFIG/LIST/ACTION":                            {"List Web App Security Sensitive Settings", "Microsoft.Web/sites"},
+	"MICROSOFT.WEB/SITES/RESTART/ACTION":                                {"Restart Web App", "Microsoft.Web/sites"},
+	"MICROSOFT.WEB/SITES/WRITE":                                         {"Create or Update Web App", "Microsoft.Web/sites"},
+	"MICROSOFT.SQL/SERVERS/FIREWALLRULES/WRITE":                         {"Create/Update server firewall rules", "Microsoft.Sql/servers"},
+	"MICROSOFT.SQL/SERVERS/DATABASES/WRITE":                             {"Create/Update Database", "Microsoft.Sql/servers"},
+	"MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE":       {"Create or Update Security Rule", "Microsoft.Network/networkSecurityGroups"},
+	"MICROSOFT.RECOVERYSERVICES/VAULTS/BACKUPJOBS/CANCEL/ACTION":        {"Cancel Jobs", "Microsoft.RecoveryServices/vaults"},
+	"MICROSOFT.RECOVERYSERVICES/VAULTS/BACKUPSECURITYPIN/ACTION":        {"Returns Security PIN Information for the Recovery Services Vault.", "Microsoft.RecoveryServices/vaults"},
+	"MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/LISTCLUSTERUSERCREDENTIAL/ACTION": {"List clusterUser credential", "Microsoft.ContainerService/managedClusters"},
+}
+
+// AuditActivity is an Entra directory change as AuditLogs and CloudAppEvents name it.
+type AuditActivity struct {
+	Category        string
+	LoggedByService string
+	OperationType   string
+	// TargetType is the TargetResources[0].type.
+	TargetType string
+	// CloudAppAction is the CloudAppEvents ActionType (with the trailing period); "" if Defender
+	// for Cloud Apps does not record the activity.
+	CloudAppAction string
+}
+
+// AuditActivities maps ActivityDisplayName (== OperationName in AuditLogs) to its description.
+var AuditActivities = map[string]AuditActivity{
+	"Add user":                       {"UserManagement", "Core Directory", "Add", "User", "Add user."},
+	"Update user":                    {"UserManagement", "Core Directory", "Update", "User", "Update user."},
+	"Delete user":                    {"UserManagement", "Core Directory", "Delete", "User", "Delete user."},
+	"Reset user password":            {"UserManagement", "Core Directory", "Update", "User", "Reset user password."},
+	"Change password (self-service)": {"UserManagement", "Self-service Password Management", "Update", "User", "Change user password."},
+	"Reset password (self-service)":  {"UserManagement", "Self-service Password Management", "Update", "User", "Reset user password."},
+	"User registered security info":  {"UserManagement", "Authentication Methods", "Add", "User", ""},
+	"Add member to role":             {"RoleManagement", "Core Directory", "Assign", "Role", "Add member to role."},
+	"Remove member from role":        {"RoleManagement", "Core Directory", "Unassign", "Role", "Remove member from role."},
+	"Add member to group":            {"GroupManagement", "Core Directory", "Assign", "Group", "Add member to group."},
+	"Remove member from group":       {"GroupManagement", "Core Directory", "Unassign", "Group", "Remove member from group."},
+	"Add service principal":          {"ApplicationManagement", "Core Directory", "Add", "ServicePrincipal", "Add service principal."},
+	"Consent to application":         {"ApplicationManagement", "Core Directory", "Assign", "ServicePrincipal", "Consent to application."},
+	"Add app role assignment to service principal": {"ApplicationManagement", "Core Directory", "Assign", "ServicePrincipal", "Add app role assignment to service principal."},
+}
+
+// KeyVaultOperations are the Key Vault AuditEvent OperationName values a scenario may use.
+var KeyVaultOperations = map[string]bool{
+	"SecretGet": true, "SecretList": true, "SecretListVersions": true, "SecretSet": true,
+	"KeyGet": true, "KeyList": true, "CertificateGet": true, "CertificateList": true, "VaultGet": true,
+}
+
+// BlobOperations are the StorageBlobLogs OperationName values a scenario may use.
+var BlobOperations = map[string]bool{
+	"GetBlob": true, "ListBlobs": true, "ListContainers": true, "GetBlobProperties": true,
+	"PutBlob": true, "GetContainerProperties": true,
+}
+
+// BlobAuthTypes are StorageBlobLogs AuthenticationType values.
+var BlobAuthTypes = map[string]bool{"AccountKey": true, "SAS": true, "OAuth": true}
+
+// RiskLevels are the Entra risk levels (lower case, as SigninLogs stores them).
+var RiskLevels = map[string]bool{"": true, "none": true, "low": true, "medium": true, "high": true}
