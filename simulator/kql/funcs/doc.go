@@ -1,0 +1,36 @@
+// Package funcs is the scalar function library of the soclab KQL engine
+// and the string/comparison operators as plain Go functions.
+//
+// # How the analyzer and executor call a function
+//
+//	reg := funcs.Builtins()            // immutable, built once
+//	f, ok := reg.Lookup("strlen")      // unknown name: Kusto's "The function 'x' is not defined." is the caller's
+//	t, err := f.ResultType(args)       // args []funcs.Arg{T, Const, V, IsTypeLiteral, TypeLiteral}
+//	                                   // err is *funcs.ArgError (Code, Arg index or -1, Msg in Kusto's words)
+//	eval, err := f.Bind(args)          // once per call site: compiles constant regexes (invalid → error)
+//	v := eval(ctx, rowArgs)            // per row; ctx := funcs.NewContext(now, seed) once per query
+//
+// Evaluators take []types.Value and return a types.Value; they allocate
+// only when the result is a new string or dynamic value. f.Volatile()
+// marks new_guid/rand, which must not be constant-folded.
+//
+// # Operators
+//
+//	funcs.CompareValues(funcs.CmpEq, a, b)            // == != < <= > >= with implicit conversions (see types/compare.go)
+//	op, _ := funcs.LookupStringOperator("!has_cs")   // has, contains, startswith, endswith, hasprefix, hassuffix, =~ (+ _cs, !)
+//	op.Match(left, right)                             // or funcs.Has(s, term), funcs.Contains(s, sub)... on strings
+//	funcs.In(v, list) / funcs.InFold(v, list)         // in, in~ (dynamic arrays in the list are expanded)
+//	funcs.HasAny(v, funcs.ExpandList(list)) / HasAll
+//	funcs.Between(v, lo, hi)                          // datetime .. timespan upper bound allowed
+//	re, err := funcs.CompileRegex(p); funcs.MatchesRegex(re, v)
+//
+// `has` follows Kusto's term semantics: text is split into terms of
+// ASCII letters and digits (and Unicode letters/digits); `has t` is true
+// when t occurs with no term character immediately before or after it
+// (so `has "foo.bar"` matches the phrase). hasprefix/hassuffix drop the
+// right/left boundary. Case-insensitive matching has an ASCII fast path
+// that does not allocate.
+//
+// Regexes are RE2 (Go's regexp), the syntax Kusto documents. Rewrite
+// strings in replace_regex use \1 for groups, as in Kusto.
+package funcs

@@ -1,0 +1,437 @@
+package funcs
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+var (
+	s1   = []kind{kString}
+	s2   = []kind{kString, kString}
+	s3   = []kind{kString, kString, kString}
+	sAny = []kind{kAny}
+)
+
+func registerStrings(add func(*Func)) {
+	add(fixed("strcat", types.String, sAny, 1, 64, func(_ *Context, a []types.Value) types.Value {
+		if len(a) == 1 {
+			return types.NewString(str(a[0]))
+		}
+		var b strings.Builder
+		for _, v := range a {
+			b.WriteString(str(v))
+		}
+		return types.NewString(b.String())
+	}))
+	add(fixed("strcat_delim", types.String, sAny, 3, 65, func(_ *Context, a []types.Value) types.Value {
+		delim := str(a[0])
+		var b strings.Builder
+		for i, v := range a[1:] {
+			if i > 0 {
+				b.WriteString(delim)
+			}
+			b.WriteString(str(v))
+		}
+		return types.NewString(b.String())
+	}))
+	add(fixed("strlen", types.Long, s1, 1, 1, func(_ *Context, a []types.Value) types.Value {
+		return types.NewLong(int64(utf8.RuneCountInString(str(a[0]))))
+	}))
+	add(fixed("string_size", types.Long, s1, 1, 1, func(_ *Context, a []types.Value) types.Value {
+		return types.NewLong(int64(len(str(a[0]))))
+	}))
+	add(fixed("substring", types.String, []kind{kAny, kNum, kNum}, 2, 3, substring))
+	add(fixed("tolower", types.String, s1, 1, 1, func(_ *Context, a []types.Value) types.Value {
+		return types.NewString(toLower(str(a[0])))
+	}))
+	add(fixed("toupper", types.String, s1, 1, 1, func(_ *Context, a []types.Value) types.Value {
+		return types.NewString(strings.ToUpper(str(a[0])))
+	}))
+	add(fixed("reverse", types.String, sAny, 1, 1, func(_ *Context, a []types.Value) types.Value {
+		r := []rune(str(a[0]))
+		for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+			r[i], r[j] = r[j], r[i]
+		}
+		return types.NewString(string(r))
+	}))
+	add(fixed("split", types.Dynamic, []kind{kString, kString, kNum}, 2, 3, split))
+	add(fixed("replace_string", types.String, s3, 3, 3, func(_ *Context, a []types.Value) types.Value {
+		if str(a[1]) == "" {
+			return types.NewString(str(a[0]))
+		}
+		return types.NewString(strings.ReplaceAll(str(a[0]), str(a[1]), str(a[2])))
+	}))
+	add(regexFunc("replace_regex", types.String, s3, 3, 3, 1, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
+		if re == nil {
+			return types.NewString("")
+		}
+		return types.NewString(re.ReplaceAllString(str(a[0]), goRewrite(str(a[2]))))
+	}))
+	// replace(regex, rewrite, text) is the deprecated name with another argument order.
+	add(regexFunc("replace", types.String, s3, 3, 3, 0, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
+		if re == nil {
+			return types.NewString("")
+		}
+		return types.NewString(re.ReplaceAllString(str(a[2]), goRewrite(str(a[1]))))
+	}))
+	add(regexFunc("trim", types.String, s2, 2, 2, 0, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
+		return types.NewString(trimEnd(re, trimStart(re, str(a[1]))))
+	}))
+	add(regexFunc("trim_start", types.String, s2, 2, 2, 0, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
+		return types.NewString(trimStart(re, str(a[1])))
+	}))
+	add(regexFunc("trim_end", types.String, s2, 2, 2, 0, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
+		return types.NewString(trimEnd(re, str(a[1])))
+	}))
+	add(extractFunc())
+	add(regexFunc("extract_all", types.Dynamic, []kind{kString, kAny, kString}, 2, 3, 0, extractAll))
+	add(fixed("indexof", types.Long, []kind{kAny, kString, kNum, kNum, kNum}, 2, 5, indexOf))
+	add(fixed("countof", types.Long, s3, 2, 3, countOf))
+	add(fixed("strrep", types.String, []kind{kAny, kNum, kString}, 2, 3, strrep))
+	add(fixed("translate", types.String, s3, 3, 3, translate))
+	add(fixed("strcat_array", types.String, []kind{kDyn, kString}, 2, 2, func(_ *Context, a []types.Value) types.Value {
+		arr, _ := a[0].D.([]any)
+		parts := make([]string, len(arr))
+		for i, e := range arr {
+			parts[i] = str(types.NewDynamic(e))
+		}
+		return types.NewString(strings.Join(parts, str(a[1])))
+	}))
+	add(fixed("to_utf8", types.Dynamic, s1, 1, 1, func(_ *Context, a []types.Value) types.Value {
+		s := str(a[0])
+		arr := make([]any, len(s))
+		for i := 0; i < len(s); i++ {
+			arr[i] = int64(s[i])
+		}
+		return types.NewDynamic(arr)
+	}))
+}
+
+// toLower lower-cases without allocating when s has no upper-case ASCII.
+func toLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || (c >= 'A' && c <= 'Z') {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// substring(source, start[, length]) counts characters; a start before
+// the beginning clips the length (Kusto docs: substring("ABCD", -1, 2) is "A").
+func substring(_ *Context, a []types.Value) types.Value {
+	if a[1].IsNull() || (len(a) > 2 && a[2].IsNull()) {
+		return types.NewString("")
+	}
+	r := []rune(str(a[0]))
+	start, _ := a[1].AsInt()
+	end := int64(len(r))
+	if len(a) > 2 {
+		n, _ := a[2].AsInt()
+		if n < 0 {
+			return types.NewString("")
+		}
+		end = start + n
+	}
+	if start < 0 {
+		start = 0
+	}
+	if end > int64(len(r)) {
+		end = int64(len(r))
+	}
+	if start >= end {
+		return types.NewString("")
+	}
+	return types.NewString(string(r[start:end]))
+}
+
+// split(source, delimiter[, index]) returns a dynamic array of strings; an
+// index picks one element (negative counts from the end), still as an
+// array; out of range gives an empty array.
+func split(_ *Context, a []types.Value) types.Value {
+	s, d := str(a[0]), str(a[1])
+	var parts []string
+	if d == "" {
+		parts = []string{s}
+	} else {
+		parts = strings.Split(s, d)
+	}
+	arr := make([]any, len(parts))
+	for i, p := range parts {
+		arr[i] = p
+	}
+	if len(a) > 2 {
+		if a[2].IsNull() {
+			return types.NullOf(types.Dynamic)
+		}
+		i, _ := a[2].AsInt()
+		if i < 0 {
+			i += int64(len(arr))
+		}
+		if i < 0 || i >= int64(len(arr)) {
+			return types.NewDynamic([]any{})
+		}
+		return types.NewDynamic([]any{arr[i]})
+	}
+	return types.NewDynamic(arr)
+}
+
+func trimStart(re *regexp.Regexp, s string) string {
+	if re == nil {
+		return s
+	}
+	for s != "" {
+		loc := re.FindStringIndex(s)
+		if loc == nil || loc[0] != 0 || loc[1] == 0 {
+			break
+		}
+		s = s[loc[1]:]
+	}
+	return s
+}
+
+func trimEnd(re *regexp.Regexp, s string) string {
+	if re == nil {
+		return s
+	}
+	// Find the earliest start from which the pattern matches through the end.
+	for s != "" {
+		cut := -1
+		for i := 0; i < len(s); i++ {
+			if !utf8.RuneStart(s[i]) {
+				continue
+			}
+			if loc := re.FindStringIndex(s[i:]); loc != nil && loc[0] == 0 && i+loc[1] == len(s) {
+				cut = i
+				break
+			}
+		}
+		if cut < 0 || cut == len(s) {
+			break
+		}
+		s = s[:cut]
+	}
+	return s
+}
+
+func extractFunc() *Func {
+	f := regexFunc("extract", types.String, []kind{kString, kNum, kString}, 3, 4, 0, nil)
+	f.retFn = func(args []Arg) (types.Type, error) {
+		if len(args) == 4 && args[3].IsTypeLiteral {
+			return args[3].TypeLiteral, nil
+		}
+		return types.String, nil
+	}
+	baseBind := func(args []Arg) (EvalFunc, error) {
+		cache, err := newRegexCache(args, 0)
+		if err != nil {
+			return nil, err
+		}
+		target := types.String
+		if len(args) == 4 && args[3].IsTypeLiteral {
+			target = args[3].TypeLiteral
+		}
+		return func(_ *Context, a []types.Value) types.Value {
+			return extract(cache.get(a[0]), a, target)
+		}, nil
+	}
+	f.bind = baseBind
+	f.eval = func(c *Context, a []types.Value) types.Value {
+		ev, err := baseBind([]Arg{{Const: true, V: a[0]}})
+		if err != nil {
+			return types.NewString("")
+		}
+		return ev(c, a)
+	}
+	return f
+}
+
+// extract returns capture group n of the first match ("" when none; null
+// of the target type when converting), converted to target.
+func extract(re *regexp.Regexp, a []types.Value, target types.Type) types.Value {
+	if re == nil || a[1].IsNull() {
+		return types.NullOf(target)
+	}
+	g, _ := a[1].AsInt()
+	m := re.FindStringSubmatch(str(a[2]))
+	if m == nil || g < 0 || g >= int64(len(m)) {
+		return types.NullOf(target)
+	}
+	v := types.NewString(m[g])
+	if target == types.String {
+		return v
+	}
+	return types.Convert(v, target)
+}
+
+// extractAll: extract_all(regex, [groups,] text).
+func extractAll(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
+	if re == nil {
+		return types.NullOf(types.Dynamic)
+	}
+	text := a[len(a)-1]
+	var groups []int64
+	if len(a) == 3 {
+		if arr, ok := a[1].D.([]any); ok {
+			for _, g := range arr {
+				if n, ok := types.NewDynamic(g).AsInt(); ok {
+					groups = append(groups, n)
+				} else if n, ok := g.(int64); ok {
+					groups = append(groups, n)
+				}
+			}
+		}
+	}
+	matches := re.FindAllStringSubmatch(str(text), -1)
+	if len(matches) == 0 {
+		return types.NullOf(types.Dynamic)
+	}
+	ngroups := re.NumSubexp()
+	out := make([]any, 0, len(matches))
+	for _, m := range matches {
+		switch {
+		case len(groups) > 0:
+			row := make([]any, 0, len(groups))
+			for _, g := range groups {
+				if g >= 0 && g < int64(len(m)) {
+					row = append(row, m[g])
+				}
+			}
+			if len(row) == 1 {
+				out = append(out, row[0])
+			} else {
+				out = append(out, row)
+			}
+		case ngroups == 0:
+			out = append(out, m[0])
+		case ngroups == 1:
+			out = append(out, m[1])
+		default:
+			row := make([]any, ngroups)
+			for i := 1; i <= ngroups; i++ {
+				row[i-1] = m[i]
+			}
+			out = append(out, row)
+		}
+	}
+	return types.NewDynamic(out)
+}
+
+// indexOf(source, lookup[, start[, length[, occurrence]]]) in characters;
+// -1 when not found; null for invalid start/length/occurrence.
+func indexOf(_ *Context, a []types.Value) types.Value {
+	src := []rune(str(a[0]))
+	look := []rune(str(a[1]))
+	start, length, occ := int64(0), int64(-1), int64(1)
+	if len(a) > 2 {
+		start, _ = a[2].AsInt()
+	}
+	if len(a) > 3 {
+		length, _ = a[3].AsInt()
+	}
+	if len(a) > 4 {
+		occ, _ = a[4].AsInt()
+	}
+	if start < 0 || length < -1 || occ <= 0 {
+		return types.NullOf(types.Long)
+	}
+	if start > int64(len(src)) {
+		return types.NewLong(-1)
+	}
+	end := int64(len(src))
+	if length >= 0 && start+length < end {
+		end = start + length
+	}
+	hay := string(src[start:end])
+	needle := string(look)
+	pos, from := -1, 0
+	for n := int64(0); n < occ; n++ {
+		i := strings.Index(hay[from:], needle)
+		if i < 0 {
+			return types.NewLong(-1)
+		}
+		pos = from + i
+		from = pos + max(len(needle), 1)
+		if from > len(hay) && n+1 < occ {
+			return types.NewLong(-1)
+		}
+	}
+	return types.NewLong(start + int64(utf8.RuneCountInString(hay[:pos])))
+}
+
+// countOf(text, search[, kind]): "normal" counts overlapping matches,
+// "regex" counts regex matches.
+func countOf(_ *Context, a []types.Value) types.Value {
+	text, search := str(a[0]), str(a[1])
+	if len(a) > 2 && str(a[2]) == "regex" {
+		re, err := regexp.Compile(search)
+		if err != nil {
+			return types.NullOf(types.Long)
+		}
+		return types.NewLong(int64(len(re.FindAllStringIndex(text, -1))))
+	}
+	if search == "" {
+		return types.NewLong(0)
+	}
+	n := 0
+	for i := 0; ; {
+		j := strings.Index(text[i:], search)
+		if j < 0 {
+			break
+		}
+		n++
+		_, size := utf8.DecodeRuneInString(text[i+j:])
+		i += j + size
+	}
+	return types.NewLong(int64(n))
+}
+
+func strrep(_ *Context, a []types.Value) types.Value {
+	n, ok := a[1].AsInt()
+	if !ok || n < 0 {
+		return types.NewString("")
+	}
+	if n > 1024*1024 {
+		n = 1024 * 1024
+	}
+	delim := ""
+	if len(a) > 2 {
+		delim = str(a[2])
+	}
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = str(a[0])
+	}
+	return types.NewString(strings.Join(parts, delim))
+}
+
+// translate(searchList, replacementList, source): each character of
+// searchList maps to the character at the same position in
+// replacementList (the last one when shorter; deleted when it is empty).
+func translate(_ *Context, a []types.Value) types.Value {
+	from, to := []rune(str(a[0])), []rune(str(a[1]))
+	m := make(map[rune]int, len(from))
+	for i, r := range from {
+		if _, ok := m[r]; !ok {
+			m[r] = i
+		}
+	}
+	var b strings.Builder
+	for _, r := range str(a[2]) {
+		i, ok := m[r]
+		switch {
+		case !ok:
+			b.WriteRune(r)
+		case len(to) == 0:
+		case i < len(to):
+			b.WriteRune(to[i])
+		default:
+			b.WriteRune(to[len(to)-1])
+		}
+	}
+	return types.NewString(b.String())
+}
