@@ -6,5 +6,8 @@ import "github.com/urfave/cli/v2"
 func commands() []*cli.Command {
 	return []*cli.Command{
 		versionCommand(),
+		serveCommand(),
+		envCommand(),
+		loginCommand(),
 	}
 }

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/soclab/soclab/mockapis/server"
+	"github.com/soclab/soclab/mockapis/tlsca"
+)
+
+// envOptions are the flags of `soclab env`.
+type envOptions struct {
+	State  string
+	Tenant string
+}
+
+func envCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "env",
+		Usage: "print shell exports that point the az CLI at the running lab (use: eval \"$(soclab env)\")",
+		Flags: []cli.Flag{
+			stateFlag(),
+			&cli.StringFlag{Name: "tenant", Usage: "learner tenant whose credentials to export (default: contoso)"},
+		},
+		Action: func(c *cli.Context) error {
+			state, err := resolveState(c)
+			if err != nil {
+				return err
+			}
+			if err := runEnv(envOptions{State: state, Tenant: c.String("tenant")}, c.App.Writer); err != nil {
+				return cli.Exit("soclab env: "+err.Error(), 1)
+			}
+			return nil
+		},
+	}
+}
+
+// runEnv asks the server on o.State for the tenant's credentials and prints the exports.
+func runEnv(o envOptions, stdout io.Writer) error {
+	info, err := runningLab(o.State)
+	if err != nil {
+		return err
+	}
+	var cred server.Credentials
+	if err := callLab(info, "GET", "credentials?tenant="+url.QueryEscape(o.Tenant), nil, &cred); err != nil {
+		return err
+	}
+	_, err = io.WriteString(stdout, envScript(o.State, info, cred))
+	return err
+}
+
+// envScript is the sh text runEnv prints; every value is single-quoted.
+func envScript(state string, info server.Info, cred server.Credentials) string {
+	proxy := "http://" + info.Addr
+	vars := [][2]string{
+		{"HTTPS_PROXY", proxy},
+		{"https_proxy", proxy}, // Python reads the lower-case name first
+		{"REQUESTS_CA_BUNDLE", filepath.Join(state, tlsca.BundleFile)},
+		{"AZURE_CONFIG_DIR", filepath.Join(state, server.AzureConfigDir)},
+		{"AZURE_CORE_COLLECT_TELEMETRY", "false"},
+		{"AZURE_CORE_ERROR_RECOMMENDATION", "off"},
+		{"AZURE_CORE_ONLY_SHOW_ERRORS", "true"},
+		{"AZURE_CORE_SURVEY_MESSAGE", "false"},
+		{"AZURE_EXTENSION_USE_DYNAMIC_INSTALL", "no"},
+		{"PYTHONPATH", filepath.Join(state, server.PyPreloadDir)},
+		{"SOCLAB_STATE", state},
+		{"SOCLAB_TENANT", cred.TenantName},
+		{"SOCLAB_TENANT_ID", cred.TenantID},
+		{"SOCLAB_SUBSCRIPTION_ID", cred.SubscriptionID},
+		{"SOCLAB_SP_ID", cred.SPAppID},
+		{"SOCLAB_SP_SECRET", cred.SPSecret},
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# soclab lab at %s (state %s), tenant %s (%s)\n", info.Addr, state, cred.TenantName, cred.Domain)
+	b.WriteString("unset NO_PROXY no_proxy\n") // a bypass would send az past the lab
+	for _, v := range vars {
+		fmt.Fprintf(&b, "export %s=%s\n", v[0], shellQuote(v[1]))
+	}
+	b.WriteString("# PYTHONPATH works around the Debian azure-cli 2.45 import race (Azure/azure-cli#25482).\n")
+	b.WriteString("# Sign in: az login --service-principal -u \"$SOCLAB_SP_ID\" -p \"$SOCLAB_SP_SECRET\" --tenant \"$SOCLAB_TENANT_ID\"\n")
+	return b.String()
+}
+
+// shellQuote single-quotes s for sh.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/soclab/soclab/mockapis/server"
+)
+
+// labClient talks to the control endpoints of the server running on a state folder. It never
+// uses a proxy from the environment: the learner's shell has HTTPS_PROXY pointing at the lab.
+var labClient = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{Proxy: nil}}
+
+// runningLab returns the address file of the server on state, checking that it answers.
+func runningLab(state string) (server.Info, error) {
+	info, err := server.ReadInfo(state)
+	if err != nil {
+		return server.Info{}, err
+	}
+	resp, err := labClient.Get(info.ControlURL() + "health")
+	if err != nil {
+		return server.Info{}, fmt.Errorf("%w: %s names pid %d at %s, which does not answer (%v); start one with `soclab serve --state %s`",
+			server.ErrNotRunning, server.InfoFile, info.PID, info.Addr, err, state)
+	}
+	resp.Body.Close()
+	return info, nil
+}
+
+// callLab sends a control request (JSON in, JSON out) and turns error bodies into errors.
+func callLab(info server.Info, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("encode request: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, info.ControlURL()+path, body)
+	if err != nil {
+		return err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := labClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("%s %s: read answer: %w", method, path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		if json.Unmarshal(data, &e) == nil && e.Error.Message != "" {
+			return errors.New(e.Error.Message)
+		}
+		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, bytes.TrimSpace(data))
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/soclab/soclab/mockapis/server"
+)
+
+// serveOptions are the flags of `soclab serve`.
+type serveOptions struct {
+	State       string
+	Addr        string
+	DirectAddr  string
+	AllowRemote bool
+	AccessLog   bool
+}
+
+func serveCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "serve",
+		Usage: "run the lab: a mock Microsoft cloud behind one loopback proxy port",
+		Description: "Serves login.microsoftonline.com, management.azure.com and the other lab hosts through an HTTPS\n" +
+			"proxy on --addr (default " + server.DefaultAddr + "). In another shell run `eval \"$(soclab env)\"` and use az.\n" +
+			"Stops gracefully on Ctrl-C (SIGINT) or SIGTERM.",
+		Flags: []cli.Flag{
+			stateFlag(),
+			&cli.StringFlag{Name: "addr", Value: server.DefaultAddr, Usage: "proxy and control port (HOST:PORT; port 0 picks a free one)"},
+			&cli.StringFlag{Name: "https-addr", Usage: "also serve HTTPS directly on HOST:PORT, for clients that cannot use a proxy"},
+			&cli.BoolFlag{Name: "allow-remote", Usage: "allow non-loopback addresses (a classroom server); control endpoints still answer only this machine"},
+			&cli.BoolFlag{Name: "access-log", Usage: "append one line per request to <state>/access.log"},
+		},
+		Action: func(c *cli.Context) error {
+			state, err := resolveState(c)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runServe(ctx, serveOptions{State: state, Addr: c.String("addr"), DirectAddr: c.String("https-addr"),
+				AllowRemote: c.Bool("allow-remote"), AccessLog: c.Bool("access-log")}, c.App.ErrWriter)
+		},
+	}
+}
+
+// runServe serves until ctx is cancelled.
+func runServe(ctx context.Context, o serveOptions, stderr io.Writer) error {
+	return server.Run(ctx, server.Config{
+		StateDir:    o.State,
+		Addr:        o.Addr,
+		DirectAddr:  o.DirectAddr,
+		AllowRemote: o.AllowRemote,
+		AccessLog:   o.AccessLog,
+		Version:     version,
+		Services:    services(),
+		Log:         stderr,
+	})
+}

@@ -1,0 +1,200 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/soclab/soclab/mockapis/aad"
+	"github.com/soclab/soclab/simulator"
+)
+
+// Credentials is the answer of GET /_soclab/credentials: what `soclab env` exports.
+type Credentials struct {
+	TenantName     string `json:"tenantName"`
+	TenantID       string `json:"tenantId"`
+	Domain         string `json:"domain"`
+	SubscriptionID string `json:"subscriptionId"`
+	SPAppID        string `json:"spAppId"`
+	SPSecret       string `json:"spSecret"`
+}
+
+// ApproveRequest is the body of POST /_soclab/login/approve.
+type ApproveRequest struct {
+	// Code is the user code az printed.
+	Code string `json:"code"`
+	// User is the UPN to sign in as; empty means the tenant's first user (the SOC analyst).
+	User string `json:"user,omitempty"`
+	// Tenant picks the tenant (name, id or domain) when the sign-in names none; empty means
+	// the default tenant.
+	Tenant string `json:"tenant,omitempty"`
+}
+
+// ApproveResponse is the answer of a successful approval.
+type ApproveResponse struct {
+	TenantID string `json:"tenantId"`
+	User     string `json:"user"`
+}
+
+// control serves the /_soclab/ endpoints of this package and passes the rest on.
+type control struct {
+	world   *simulator.World
+	login   *aad.Handler
+	info    Info
+	version string
+	extra   http.Handler
+}
+
+func newControl(world *simulator.World, login *aad.Handler, info Info, version string, extra http.Handler) http.Handler {
+	return &control{world: world, login: login, info: info, version: version, extra: extra}
+}
+
+func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimPrefix(r.URL.Path, "/_soclab")
+	// The health check and the sign-in page are for anyone who can reach the port; the rest
+	// hands out secrets or changes state and answers only this machine.
+	switch path {
+	case "/health":
+		c.health(w, r)
+		return
+	case "/devicelogin":
+		c.deviceLoginPage(w, r)
+		return
+	}
+	if !fromLoopback(r) {
+		controlError(w, http.StatusForbidden, "Forbidden", "soclab control endpoints answer only requests from this machine")
+		return
+	}
+	switch {
+	case path == "/credentials" && r.Method == http.MethodGet:
+		c.credentials(w, r)
+	case path == "/login/approve" && r.Method == http.MethodPost:
+		c.approve(w, r)
+	case c.extra != nil:
+		c.extra.ServeHTTP(w, r)
+	default:
+		controlError(w, http.StatusNotFound, "NotFound", "no control endpoint "+r.Method+" "+r.URL.Path)
+	}
+}
+
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ip := net.ParseIP(host)
+	return err == nil && ip != nil && ip.IsLoopback()
+}
+
+// controlError is the control API's error body, shaped like ARM's.
+func controlError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": message}})
+}
+
+func (c *control) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": c.version, "addr": c.info.Addr, "pid": os.Getpid(), "started": c.info.Started})
+}
+
+func (c *control) tenant(name string) (simulator.Tenant, error) {
+	if name == "" {
+		name = simulator.DefaultTenantName
+	}
+	return c.world.LookupTenant(name)
+}
+
+func (c *control) credentials(w http.ResponseWriter, r *http.Request) {
+	t, err := c.tenant(r.URL.Query().Get("tenant"))
+	if err != nil {
+		controlError(w, http.StatusNotFound, "TenantNotFound", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, Credentials{TenantName: t.Name, TenantID: t.ID, Domain: t.Domain, SubscriptionID: t.Subscription.ID, SPAppID: t.ServicePrincipal.AppID, SPSecret: t.ServicePrincipal.Secret})
+}
+
+// approveCode signs a pending device sign-in in; it backs both the API and the page.
+func (c *control) approveCode(req ApproveRequest) (ApproveResponse, int, error) {
+	if strings.TrimSpace(req.Code) == "" {
+		return ApproveResponse{}, http.StatusBadRequest, errors.New("the device code is missing")
+	}
+	defTenant := simulator.DefaultTenantName
+	if req.Tenant != "" {
+		defTenant = req.Tenant
+	}
+	t, u, err := c.login.ApproveDeviceCode(req.Code, defTenant, strings.TrimSpace(req.User))
+	switch {
+	case errors.Is(err, aad.ErrUnknownCode), errors.Is(err, aad.ErrNotFound):
+		return ApproveResponse{}, http.StatusNotFound, err
+	case errors.Is(err, aad.ErrCodeExpired), errors.Is(err, aad.ErrCodeUsed):
+		return ApproveResponse{}, http.StatusConflict, err
+	case err != nil:
+		return ApproveResponse{}, http.StatusInternalServerError, err
+	}
+	return ApproveResponse{TenantID: t.ID, User: u.UPN}, http.StatusOK, nil
+}
+
+func (c *control) approve(w http.ResponseWriter, r *http.Request) {
+	var req ApproveRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+		controlError(w, http.StatusBadRequest, "InvalidRequestContent", fmt.Sprintf("the body must be JSON {\"code\":...}: %v", err))
+		return
+	}
+	resp, status, err := c.approveCode(req)
+	if err != nil {
+		controlError(w, status, http.StatusText(status), err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+var deviceLoginTemplate = template.Must(template.New("devicelogin").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in to your account (soclab)</title>
+<style>body{font-family:Segoe UI,Helvetica,Arial,sans-serif;max-width:30em;margin:4em auto;color:#1b1b1b}
+input{font-size:1.1em;padding:.4em;width:100%;box-sizing:border-box;margin:.3em 0 1em}button{font-size:1em;padding:.5em 2em;background:#0067b8;color:#fff;border:0}
+.ok{color:#107c10}.err{color:#a4262c}</style></head><body>
+<h1>Enter code</h1>
+{{if .Done}}<p class="ok">Signed in as <b>{{.User}}</b>. You can close this page and return to the command line.</p>{{end}}
+{{if .Error}}<p class="err">{{.Error}}</p>{{end}}
+{{if not .Done}}<p>Enter the code az displayed to sign in to the soclab lab.</p>
+<form method="post" action="/_soclab/devicelogin">
+<label>Code<input name="code" value="{{.Code}}" autofocus autocomplete="off"></label>
+<label>Sign in as (user principal name; empty for {{.DefaultUser}})<input name="user" value="{{.User}}"></label>
+<button type="submit">Next</button></form>{{end}}
+</body></html>
+`))
+
+type deviceLoginView struct {
+	Code, User, DefaultUser, Error string
+	Done                           bool
+}
+
+func (c *control) deviceLoginPage(w http.ResponseWriter, r *http.Request) {
+	view := deviceLoginView{DefaultUser: "the SOC analyst"}
+	if t, err := c.tenant(""); err == nil && len(t.Users) > 0 {
+		view.DefaultUser = t.Users[0].UserPrincipalName
+	}
+	status := http.StatusOK
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		view.Code = r.URL.Query().Get("code")
+	case http.MethodPost:
+		if err := r.ParseForm(); err != nil {
+			status, view.Error = http.StatusBadRequest, "The form could not be read: "+err.Error()
+			break
+		}
+		view.Code, view.User = r.PostForm.Get("code"), r.PostForm.Get("user")
+		resp, st, err := c.approveCode(ApproveRequest{Code: view.Code, User: view.User})
+		if err != nil {
+			status, view.Error = st, err.Error()
+			break
+		}
+		view.Done, view.User = true, resp.User
+	default:
+		controlError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET or POST")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	deviceLoginTemplate.Execute(w, view)
+}

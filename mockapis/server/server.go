@@ -1,0 +1,219 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/soclab/soclab/mockapis/aad"
+	"github.com/soclab/soclab/mockapis/auth"
+	"github.com/soclab/soclab/mockapis/internal/atomicfile"
+	"github.com/soclab/soclab/mockapis/proxy"
+	"github.com/soclab/soclab/mockapis/tlsca"
+	"github.com/soclab/soclab/simulator"
+)
+
+// DefaultAddr is the proxy port `soclab serve` listens on unless told otherwise.
+const DefaultAddr = "127.0.0.1:8443"
+
+// Files the server writes into the state folder besides the CA, key and state.db.
+const (
+	AccessLogFile  = "access.log"
+	PyPreloadDir   = "pypreload"
+	AzureConfigDir = "azure"
+)
+
+// shutdownGrace bounds how long in-flight requests may finish after SIGINT/SIGTERM.
+const shutdownGrace = 10 * time.Second
+
+// Config says where and how the server runs.
+type Config struct {
+	// StateDir holds state.db, the CA, the signing key and server.json.
+	StateDir string
+	// Addr is the proxy/control port ("127.0.0.1:0" picks a free port).
+	Addr string
+	// DirectAddr, when set, is an extra HTTPS listener for clients that cannot use a proxy.
+	DirectAddr string
+	// AllowRemote permits non-loopback addresses (a classroom server).
+	AllowRemote bool
+	// AccessLog appends one line per request to <state>/access.log.
+	AccessLog bool
+	// Version is reported by /_soclab/health.
+	Version string
+	// Services builds the mock APIs from the world; zero fields get a placeholder.
+	Services Services
+	// Ready, if set, is called once the server listens and server.json is written.
+	Ready func(Info)
+	// Log receives start/stop messages; nil discards them.
+	Log io.Writer
+}
+
+// Services are the handlers built by other packages (arm, control), injected so that this
+// package wires them without depending on their internals.
+type Services struct {
+	// ARM serves management.azure.com.
+	ARM func(w *simulator.World, v auth.Verifier) http.Handler
+	// Control serves the /_soclab/ endpoints this package does not own (tenants, clock, reset).
+	Control func(w *simulator.World) http.Handler
+}
+
+// Run serves until ctx is cancelled, then shuts down gracefully and removes server.json.
+func Run(ctx context.Context, cfg Config) error {
+	logw := cfg.Log
+	if logw == nil {
+		logw = io.Discard
+	}
+	if err := checkAddr(cfg.Addr, cfg.AllowRemote); err != nil {
+		return err
+	}
+	if cfg.DirectAddr != "" {
+		if err := checkAddr(cfg.DirectAddr, cfg.AllowRemote); err != nil {
+			return err
+		}
+	}
+	if err := checkNotRunning(cfg.StateDir); err != nil {
+		return err
+	}
+	if err := prepareStateDir(cfg.StateDir); err != nil {
+		return err
+	}
+	ca, err := tlsca.LoadOrCreate(cfg.StateDir)
+	if err != nil {
+		return err
+	}
+	if err := ca.WriteBundle(filepath.Join(cfg.StateDir, tlsca.BundleFile), tlsca.SystemRoots); err != nil {
+		return err
+	}
+	keys, err := aad.LoadOrCreateKeys(cfg.StateDir)
+	if err != nil {
+		return err
+	}
+	world, err := simulator.Open(cfg.StateDir, simulator.Options{})
+	if err != nil {
+		return err
+	}
+	defer world.Close()
+
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	var dl net.Listener
+	if cfg.DirectAddr != "" {
+		if dl, err = net.Listen("tcp", cfg.DirectAddr); err != nil {
+			l.Close()
+			return fmt.Errorf("listen on %s (direct HTTPS): %w", cfg.DirectAddr, err)
+		}
+	}
+	started := time.Now()
+	info := newInfo(l.Addr().String(), "", started)
+	if dl != nil {
+		info.DirectAddr = dl.Addr().String()
+	}
+
+	var alog *accessLog
+	if cfg.AccessLog {
+		if alog, err = openAccessLog(filepath.Join(cfg.StateDir, AccessLogFile)); err != nil {
+			l.Close()
+			return err
+		}
+		defer alog.Close()
+	}
+	login := aad.NewHandler(aad.Config{Directory: worldDirectory{world}, Keys: keys, DeviceLoginURL: info.ControlURL() + "devicelogin"})
+	verifier := aad.NewVerifier(keys, nil)
+	var extra http.Handler
+	if cfg.Services.Control != nil {
+		extra = cfg.Services.Control(world)
+	}
+	p := proxy.New(proxy.Config{
+		Hosts:    alog.wrapAll(buildHosts(world, login, verifier, cfg.Services)),
+		Control:  alog.wrap(newControl(world, login, info, cfg.Version, extra)),
+		CA:       ca,
+		ErrorLog: log.New(io.Discard, "", 0),
+	})
+	errc := make(chan error, 2)
+	go func() { errc <- p.Serve(l) }()
+	if dl != nil {
+		go func() { errc <- p.ServeDirectTLS(dl) }()
+	}
+	if err = writeInfo(cfg.StateDir, info); err == nil {
+		defer removeInfo(cfg.StateDir, info.PID)
+		fmt.Fprintf(logw, "soclab: serving the lab on %s (state %s); run `eval \"$(soclab env --state %s)\"` in your shell\n", info.Addr, cfg.StateDir, cfg.StateDir)
+		if cfg.Ready != nil {
+			cfg.Ready(info)
+		}
+		select {
+		case <-ctx.Done():
+		case err = <-errc:
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if serr := p.Shutdown(sctx); err == nil && serr != nil {
+		err = fmt.Errorf("shutdown: %w", serr)
+	}
+	fmt.Fprintln(logw, "soclab: stopped")
+	return err
+}
+
+// checkAddr refuses listening beyond loopback unless allowed.
+func checkAddr(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("address %q: %w (want HOST:PORT, e.g. %s)", addr, err, DefaultAddr)
+	}
+	if allowRemote {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("address %q is not a loopback address: the lab serves only this machine unless you pass --allow-remote", addr)
+}
+
+// checkNotRunning refuses to start a second server on the same state.
+func checkNotRunning(stateDir string) error {
+	info, err := ReadInfo(stateDir)
+	if err != nil {
+		return nil // none, or unreadable: the state.db lock is the real guard
+	}
+	c := &http.Client{Timeout: time.Second}
+	resp, err := c.Get(info.ControlURL() + "health")
+	if err != nil {
+		return nil // a stale file left by a killed server
+	}
+	resp.Body.Close()
+	return fmt.Errorf("a soclab server already runs on %s (pid %d at %s)", stateDir, info.PID, info.Addr)
+}
+
+// sitecustomize works around Debian azure-cli 2.45's import race (Azure/azure-cli#25482):
+// importing requests before az starts threads means the poller thread of
+// `az monitor log-analytics workspace create` never sees a half-imported module.
+const sitecustomize = `# Written by soclab (see docs/az-cli.md): Debian's azure-cli 2.45 crashes in long-running
+# commands with "cannot import name '_basic_auth_str' from partially initialized module
+# 'requests.auth'" (Azure/azure-cli#25482). Importing requests fully at start-up avoids it.
+try:
+    import requests  # noqa: F401
+except Exception:
+    pass
+`
+
+// prepareStateDir creates the folders and helper files `soclab env` points at.
+func prepareStateDir(stateDir string) error {
+	for _, d := range []string{stateDir, filepath.Join(stateDir, AzureConfigDir), filepath.Join(stateDir, PyPreloadDir)} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("create %s: %w", d, err)
+		}
+	}
+	if err := os.Chmod(stateDir, 0o700); err != nil {
+		return fmt.Errorf("restrict %s to 0700: %w", stateDir, err)
+	}
+	return atomicfile.Write(filepath.Join(stateDir, PyPreloadDir, "sitecustomize.py"), []byte(sitecustomize), 0o644)
+}
