@@ -304,7 +304,7 @@ func setOp(a []types.Value, keep func(inAll, inFirst bool, count int) bool) type
 func arraySort(name string, desc bool) *Func {
 	return fixed(name, types.Dynamic, []kind{kDyn, kAny}, 1, Variadic, func(_ *Context, a []types.Value) types.Value {
 		var arrays [][]any
-		nullsLast := !desc
+		nullsLast := true // both sorts default to nulls last (Kusto docs)
 		for _, v := range a {
 			if v.T == types.Bool {
 				nullsLast = v.Bool()

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/soclab/soclab/simulator/kql/types"
 )
@@ -62,8 +63,8 @@ func registerMisc(add func(*Func)) {
 	add(alias("base64_encodestring", b64))
 	b64d := fixed("base64_decode_tostring", types.String, s1, 1, 1, func(_ *Context, a []types.Value) types.Value {
 		b, err := decodeBase64(str(a[0]))
-		if err != nil {
-			return types.NewString("")
+		if err != nil || !utf8.Valid(b) {
+			return types.NewString("") // Kusto returns null for bytes that are not UTF-8
 		}
 		return types.NewString(string(b))
 	})
@@ -215,7 +216,8 @@ func guidFromBytes(b []byte) string {
 }
 
 // parseURL returns Kusto's parse_url() bag: Scheme, Host, Port, Path,
-// Username, Password, Query Parameters, Fragment.
+// Username, Password, Query Parameters, Fragment. Path has no leading
+// slash, as the parse_url() doc example shows.
 func parseURL(_ *Context, a []types.Value) types.Value {
 	u, err := url.Parse(str(a[0]))
 	if err != nil || u.Scheme == "" {
@@ -231,7 +233,7 @@ func parseURL(_ *Context, a []types.Value) types.Value {
 		pass, _ = u.User.Password()
 	}
 	return types.NewDynamic(map[string]any{
-		"Scheme": u.Scheme, "Host": u.Hostname(), "Port": u.Port(), "Path": u.EscapedPath(),
+		"Scheme": u.Scheme, "Host": u.Hostname(), "Port": u.Port(), "Path": strings.TrimPrefix(u.EscapedPath(), "/"),
 		"Username": user, "Password": pass, "Query Parameters": params, "Fragment": u.Fragment,
 	})
 }

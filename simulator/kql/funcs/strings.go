@@ -88,7 +88,7 @@ func registerStrings(add func(*Func)) {
 	}))
 	add(extractFunc())
 	add(regexFunc("extract_all", types.Dynamic, []kind{kString, kAny, kString}, 2, 3, 0, extractAll))
-	add(fixed("indexof", types.Long, []kind{kAny, kString, kNum, kNum, kNum}, 2, 5, indexOf))
+	add(fixed("indexof", types.Long, []kind{kAny, kAny, kNum, kNum, kNum}, 2, 5, indexOf))
 	add(fixed("countof", types.Long, s3, 2, 3, countOf))
 	add(fixed("strrep", types.String, []kind{kAny, kNum, kString}, 2, 3, strrep))
 	add(fixed("translate", types.String, s3, 3, 3, translate))
@@ -121,8 +121,8 @@ func toLower(s string) string {
 	return s
 }
 
-// substring(source, start[, length]) counts characters; a start before
-// the beginning clips the length (Kusto docs: substring("ABCD", -1, 2) is "A").
+// substring(source, start[, length]) counts characters; a negative start
+// counts from the end (Kusto docs: substring("123456", -2, 2) is "56").
 func substring(_ *Context, a []types.Value) types.Value {
 	if a[1].IsNull() || (len(a) > 2 && a[2].IsNull()) {
 		return types.NewString("")
@@ -138,7 +138,11 @@ func substring(_ *Context, a []types.Value) types.Value {
 		end = start + n
 	}
 	if start < 0 {
-		start = 0
+		start += int64(len(r))
+		end += int64(len(r))
+		if start < 0 {
+			start = 0
+		}
 	}
 	if end > int64(len(r)) {
 		end = int64(len(r))
@@ -336,7 +340,10 @@ func indexOf(_ *Context, a []types.Value) types.Value {
 	if len(a) > 4 {
 		occ, _ = a[4].AsInt()
 	}
-	if start < 0 || length < -1 || occ <= 0 {
+	if start < 0 { // a negative start counts from the end
+		start = max(start+int64(len(src)), 0)
+	}
+	if length < -1 || occ <= 0 {
 		return types.NullOf(types.Long)
 	}
 	if start > int64(len(src)) {

@@ -150,13 +150,25 @@ func intArith(op Op, x, y int64) Value {
 		}
 		return NewLong(x / y)
 	case OpMod:
-		if y == 0 || y == -1 {
-			if y == -1 {
-				return NewLong(0)
-			}
+		if y == 0 {
 			return NullOf(Long)
 		}
-		return NewLong(x % y)
+		// Kusto's modulo is never negative: -14 % 12 and -14 % -12 are both
+		// 10 (Kusto docs, "Numerical operators").
+		if y == math.MinInt64 {
+			if x < 0 && x != math.MinInt64 {
+				return NewLong(x - math.MinInt64)
+			}
+			return NewLong(x % y)
+		}
+		if y < 0 {
+			y = -y
+		}
+		r := x % y
+		if r < 0 {
+			r += y
+		}
+		return NewLong(r)
 	}
 	return NullOf(Long)
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -17,8 +18,67 @@ import (
 // output is deterministic; Kusto's result comparison ignores key order.
 
 // ParseJSON parses JSON text into the dynamic representation, keeping
-// integers as int64.
+// integers as int64. Like Kusto's dynamic literals it also accepts
+// single-quoted strings ({'a': 'b'}).
 func ParseJSON(text string) (any, error) {
+	v, err := parseStrictJSON(text)
+	if err != nil && strings.IndexByte(text, '\'') >= 0 {
+		if v2, err2 := parseStrictJSON(singleToDoubleQuotes(text)); err2 == nil {
+			return v2, nil
+		}
+	}
+	return v, err
+}
+
+// singleToDoubleQuotes rewrites 'single-quoted' JSON strings as
+// "double-quoted" ones, leaving double-quoted strings alone.
+func singleToDoubleQuotes(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '"':
+			j := i + 1
+			for j < len(s) && s[j] != '"' {
+				if s[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(s) {
+				j = len(s) - 1
+			}
+			b.WriteString(s[i : j+1])
+			i = j
+		case '\'':
+			b.WriteByte('"')
+			j := i + 1
+			for ; j < len(s) && s[j] != '\''; j++ {
+				switch {
+				case s[j] == '\\' && j+1 < len(s):
+					if s[j+1] == '\'' {
+						b.WriteByte('\'')
+					} else {
+						b.WriteByte(s[j])
+						b.WriteByte(s[j+1])
+					}
+					j++
+				case s[j] == '"':
+					b.WriteString(`\"`)
+				default:
+					b.WriteByte(s[j])
+				}
+			}
+			b.WriteByte('"')
+			i = j
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func parseStrictJSON(text string) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader([]byte(text)))
 	dec.UseNumber()
 	var v any

@@ -19,11 +19,14 @@ import (
 //
 // A text without a zone is UTC. The result is ticks since the Unix epoch.
 func ParseDateTime(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
+	s = unquote(strings.TrimSpace(s))
 	if s == "" {
 		return 0, false
 	}
 	if t, ok := parseISODateTime(s); ok {
+		return t, true
+	}
+	if t, ok := parseUSDate(s); ok {
 		return t, true
 	}
 	return parseRFCDateTime(s)
@@ -85,6 +88,25 @@ func parseISODateTime(s string) (int64, bool) {
 	t := time.Date(int(year), time.Month(month), int(day), int(hour), int(min), int(sec), 0, time.UTC)
 	ticks := TimeToTicks(t) + frac - offset
 	return ticks, ticks >= MinDateTimeTicks && ticks <= MaxDateTimeTicks
+}
+
+// unquote strips one pair of matching quotes, for literals such as
+// datetime("2015-01-01") and timespan('1d').
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return strings.TrimSpace(s[1 : len(s)-1])
+	}
+	return s
+}
+
+// parseUSDate handles MM-dd-yyyy and MM/dd/yyyy with an optional time,
+// which Kusto accepts (todatetime('12-02-2022') is 2022-12-02).
+func parseUSDate(s string) (int64, bool) {
+	if len(s) < 10 || !isDigit(s[0]) || !isDigit(s[1]) || (s[2] != '-' && s[2] != '/') || s[5] != s[2] {
+		return 0, false
+	}
+	iso := s[6:10] + "-" + s[0:2] + "-" + s[3:5] + s[10:]
+	return parseISODateTime(iso)
 }
 
 // parseZone parses an optional zone suffix: "", "Z", " GMT", " UTC",
@@ -197,7 +219,7 @@ var timeSpanUnits = map[string]int64{
 // [-][d.]hh:mm[:ss[.fffffff]] (1.02:03:04.5, 00:30:00), or a bare number,
 // which means days (time(2) is 2.00:00:00).
 func ParseTimeSpan(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
+	s = unquote(strings.TrimSpace(s))
 	if s == "" {
 		return 0, false
 	}
