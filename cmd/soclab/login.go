@@ -32,14 +32,18 @@ func loginCommand() *cli.Command {
 				&cli.StringFlag{Name: "tenant", Usage: "tenant (name, id or domain) for sign-ins that name none (default: contoso)"},
 			},
 			Action: func(c *cli.Context) error {
-				if c.NArg() != 1 {
+				args, err := positionalArgs(c)
+				if err != nil {
+					return cli.Exit("soclab login approve: "+err.Error(), 2)
+				}
+				if len(args) != 1 {
 					return cli.Exit("soclab login approve: give exactly one CODE (the code az printed)", 2)
 				}
 				state, err := resolveState(c)
 				if err != nil {
 					return err
 				}
-				o := loginApproveOptions{State: state, Code: c.Args().First(), User: c.String("user"), Tenant: c.String("tenant")}
+				o := loginApproveOptions{State: state, Code: args[0], User: c.String("user"), Tenant: c.String("tenant")}
 				if err := runLoginApprove(o, c.App.Writer); err != nil {
 					return cli.Exit("soclab login approve: "+err.Error(), 1)
 				}

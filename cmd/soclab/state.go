@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"flag"
+	"io"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,4 +46,37 @@ func stateDir(flagValue string, home func() (string, error)) (string, error) {
 		return "", fmt.Errorf("state folder %q: %w", dir, err)
 	}
 	return abs, nil
+}
+
+// positionalArgs returns a command's positional arguments and also accepts the command's
+// flags AFTER them, as the documented command lines put them ("soclab login approve CODE
+// --state DIR", "soclab tenant add NAME --state DIR"): urfave/cli v2 stops parsing flags at
+// the first positional argument, so the rest is parsed here and set on c.
+func positionalArgs(c *cli.Context) ([]string, error) {
+	fs := flag.NewFlagSet(c.Command.Name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	for _, f := range c.Command.Flags {
+		if err := f.Apply(fs); err != nil {
+			return nil, err
+		}
+	}
+	var pos []string
+	args := c.Args().Slice()
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.Command.FullName(), err)
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			pos = append(pos, args[0])
+			args = args[1:]
+		}
+	}
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if serr := c.Set(f.Name, f.Value.String()); serr != nil && err == nil {
+			err = serr
+		}
+	})
+	return pos, err
 }
