@@ -72,7 +72,13 @@ func describeJSONError(data []byte, err error) string {
 	switch {
 	case errors.As(err, &syn):
 		line, col := position(data, int(syn.Offset))
-		return fmt.Sprintf("Unexpected character encountered while parsing value: %s. Path '', line %d, position %d.", strings.TrimPrefix(syn.Error(), "invalid character "), line, col)
+		msg := syn.Error()
+		if i := strings.Index(msg, "'"); i >= 0 {
+			if j := strings.Index(msg[i+1:], "'"); j >= 0 {
+				return fmt.Sprintf("Unexpected character encountered while parsing value: %s. Path '', line %d, position %d.", msg[i+1:i+1+j], line, col)
+			}
+		}
+		return fmt.Sprintf("%s. Path '', line %d, position %d.", msg, line, col)
 	case errors.As(err, &typ):
 		line, col := position(data, int(typ.Offset))
 		return fmt.Sprintf("Error converting value to type '%s'. Path '%s', line %d, position %d.", typ.Type, typ.Field, line, col)

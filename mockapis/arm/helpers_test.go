@@ -105,14 +105,17 @@ func (f *fixture) do(tok, method, path, body string) reply {
 	return reply{status: resp.StatusCode, header: resp.Header, body: string(data)}
 }
 
-var guidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+var (
+	guidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	hexPattern  = regexp.MustCompile(`\b[0-9a-f]{32}\b`)
+)
 
 // normalize replaces the tenants' ids with {subA}, {tidA}, {subB}, {tidB}, {appA}, and
-// any other GUID with {guid}, so bodies compare exactly.
+// any other GUID with {guid} and 32-digit hex ids with {hex}, so bodies compare exactly.
 func (f *fixture) normalize(s string) string {
 	r := strings.NewReplacer(f.a.Subscription.ID, "{subA}", f.a.ID, "{tidA}", f.a.ServicePrincipal.AppID, "{appA}",
 		f.b.Subscription.ID, "{subB}", f.b.ID, "{tidB}", f.server.URL, "{base}")
-	return guidPattern.ReplaceAllString(r.Replace(s), "{guid}")
+	return hexPattern.ReplaceAllString(guidPattern.ReplaceAllString(r.Replace(s), "{guid}"), "{hex}")
 }
 
 // expand fills the placeholders of an expected body.
