@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/soclab/soclab/simulator/kql/diag"
+	"github.com/soclab/soclab/simulator/kql/funcs"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -20,6 +21,10 @@ type Env struct {
 	NowTick int64
 	Rand    *rand.Rand
 	MaxRows int
+	// Funcs is what scalar functions see: the run's clock and random source.
+	Funcs *funcs.Context
+	// Stack is scratch space for function arguments (evaluation within one run is sequential).
+	Stack []types.Value
 
 	mu    sync.Mutex
 	cache map[any]any
@@ -31,7 +36,8 @@ func NewEnv(ctx context.Context, db func(string) (*Table, bool), names func() []
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return &Env{Ctx: ctx, DB: db, Tables: names, NowTick: now, Rand: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), MaxRows: maxRows, cache: map[any]any{}}
+	return &Env{Ctx: ctx, DB: db, Tables: names, NowTick: now, Rand: rand.New(rand.NewPCG(uint64(seed), 0x5eed)),
+		MaxRows: maxRows, cache: map[any]any{}, Funcs: funcs.NewContext(types.TicksToTime(now), uint64(seed))}
 }
 
 // Cached returns the value computed once per run for key.
@@ -75,6 +81,12 @@ type Expr struct {
 	Eval func(env *Env, t *Table, i int) types.Value
 	// Const, when non-nil, is the value of a constant expression (folded at compile time).
 	Const *types.Value
+	// Vec, when non-nil, is a typed fast path for a boolean expression used as a filter: it
+	// appends to sel the rows of t where the expression is true.
+	Vec func(t *Table, sel []int32) []int32
+	// IsCol is set for a plain column reference; Col is then its index in the row's table.
+	IsCol bool
+	Col   int
 }
 
 // ConstExpr returns an expression that always yields v.
@@ -85,7 +97,7 @@ func ConstExpr(v types.Value) Expr {
 
 // ColumnExpr reads column idx of the row's table.
 func ColumnExpr(idx int, t types.Type) Expr {
-	return Expr{T: t, Eval: func(_ *Env, tb *Table, i int) types.Value { return tb.Vecs[idx].Get(i) }}
+	return Expr{T: t, IsCol: true, Col: idx, Eval: func(_ *Env, tb *Table, i int) types.Value { return tb.Vecs[idx].Get(i) }}
 }
 
 // Node is an operator of a compiled plan: it produces a table from its inputs.

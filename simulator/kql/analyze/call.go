@@ -1,0 +1,257 @@
+package analyze
+
+import (
+	"github.com/soclab/soclab/simulator/kql/ast"
+	"github.com/soclab/soclab/simulator/kql/diag"
+	"github.com/soclab/soclab/simulator/kql/exec"
+	"github.com/soclab/soclab/simulator/kql/funcs"
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// clockFuncs read the run's clock or random source: never folded at compile time.
+var clockFuncs = map[string]bool{"now": true, "ago": true, "new_guid": true, "rand": true}
+
+// call compiles a function call in a scalar context.
+func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
+	name := x.Func.Name
+	if b, ok := c.sc.lookup(name); ok && b.kind == bindFunc {
+		return a.callUserScalar(c, b, x)
+	}
+	switch name {
+	case "toscalar":
+		if len(x.Args) != 1 {
+			fail(x, diag.CodeBadArgument, "The function 'toscalar' expects 1 argument.")
+		}
+		if a.isTabular(c.sc, x.Args[0]) {
+			return a.toScalar(c, x.Args[0])
+		}
+		return a.scalarCtx(c, x.Args[0])
+	case "row_number":
+		return a.rowNumber(c, x)
+	case "prev", "next":
+		return a.prevNext(c, x, name == "prev")
+	case "row_cumsum":
+		return a.rowCumsum(c, x)
+	case "column_ifexists":
+		if len(x.Args) != 2 {
+			fail(x, diag.CodeBadArgument, "The function 'column_ifexists' expects 2 arguments.")
+		}
+		n := a.scalarCtx(c, x.Args[0])
+		if n.Const == nil || n.T != types.String {
+			fail(x.Args[0], diag.CodeBadArgument, "The expression must be a constant string.")
+		}
+		if i := colIndex(c.cols, n.Const.S); i >= 0 {
+			return exec.ColumnExpr(i, c.cols[i].Type)
+		}
+		return a.scalarCtx(c, x.Args[1])
+	case "materialize":
+		fail(x, diag.CodeInvalid, "%smaterialize() must be used as a tabular expression", opPrefix(c.op))
+	}
+	if exec.IsAggregate(name) {
+		if c.aggCols != nil {
+			if i, ok := c.aggCols[x]; ok {
+				return exec.ColumnExpr(i, c.cols[i].Type)
+			}
+		}
+		fail(x.Func, diag.CodeInvalid, "%sThe function '%s' is an aggregate function and can only be used in the context of summarize, make-series or top-nested", opPrefix(c.op), name)
+	}
+	f, ok := a.reg.Lookup(name)
+	if !ok {
+		fail(x.Func, diag.CodeUnknownName, "%sUnknown function: '%s'.", opPrefix(c.op), name)
+	}
+	args := make([]exec.Expr, 0, len(x.Args))
+	fargs := make([]funcs.Arg, 0, len(x.Args))
+	allConst := true
+	for _, arg := range x.Args {
+		if ne, ok := arg.(*ast.NamedExpr); ok {
+			arg = ne.Value
+		}
+		if te, ok := arg.(*ast.TypeExpr); ok {
+			t, ok := types.ParseType(te.Name)
+			if !ok {
+				fail(te, diag.CodeInvalid, "Unknown type '%s'", te.Name)
+			}
+			fargs = append(fargs, funcs.Arg{T: t, IsTypeLiteral: true, TypeLiteral: t, Const: true, V: types.NullOf(t)})
+			args = append(args, exec.ConstExpr(types.NullOf(t)))
+			continue
+		}
+		var e exec.Expr
+		if a.isTabular(c.sc, arg) {
+			e = a.toScalar(c, arg)
+		} else {
+			e = a.scalarCtx(c, arg)
+		}
+		fa := funcs.Arg{T: e.T}
+		if e.Const != nil {
+			fa.Const, fa.V = true, *e.Const
+		} else {
+			allConst = false
+		}
+		fargs = append(fargs, fa)
+		args = append(args, e)
+	}
+	rt, err := f.ResultType(fargs)
+	if err != nil {
+		pos := ast.Node(x)
+		if ae, ok := err.(*funcs.ArgError); ok && ae.Arg >= 0 && ae.Arg < len(x.Args) {
+			pos = x.Args[ae.Arg]
+		}
+		fail(pos, diag.CodeBadArgument, "%s%s", opPrefix(c.op), err.Error())
+	}
+	eval, err := f.Bind(fargs)
+	if err != nil {
+		fail(x, diag.CodeBadArgument, "%s%s", opPrefix(c.op), err.Error())
+	}
+	if allConst && !f.Volatile() && !clockFuncs[name] {
+		vals := make([]types.Value, len(args))
+		for i, e := range args {
+			vals[i] = *e.Const
+		}
+		return exec.ConstExpr(retag(eval(funcs.NewContext(types.TicksToTime(0), 0), vals), rt))
+	}
+	n := len(args)
+	evals := make([]func(*exec.Env, *exec.Table, int) types.Value, n)
+	for i, e := range args {
+		evals[i] = e.Eval
+	}
+	return exec.Expr{T: rt, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+		base := len(env.Stack)
+		for _, ev := range evals {
+			v := ev(env, tb, i)
+			env.Stack = append(env.Stack, v)
+		}
+		v := eval(env.Funcs, env.Stack[base:base+n])
+		env.Stack = env.Stack[:base]
+		if v.T == types.Null && rt != types.Null {
+			return types.NullOf(rt)
+		}
+		return v
+	}}
+}
+
+// callUserScalar expands a scalar user function at the call site.
+func (a *analyzer) callUserScalar(c *exprCtx, b *binding, x *ast.CallExpr) exec.Expr {
+	fsc := a.bindParams(c.sc, b, x, nil, c.cols)
+	a.depth++
+	defer func() { a.depth-- }()
+	if a.depth > 64 {
+		fail(x, diag.CodeInvalid, "Recursive function calls are not allowed")
+	}
+	for _, l := range b.fn.Body.Lets {
+		a.let(fsc, l.Name.Name, l.Value)
+	}
+	if a.isTabular(fsc, b.fn.Body.Result) {
+		return a.toScalar(&exprCtx{sc: fsc, cols: c.cols, op: c.op}, b.fn.Body.Result)
+	}
+	return a.scalarCtx(&exprCtx{sc: fsc, cols: c.cols, op: c.op, aggCols: c.aggCols}, b.fn.Body.Result)
+}
+
+// rowNumber is row_number([start [, restart]]): the row's position in the serialized input.
+func (a *analyzer) rowNumber(c *exprCtx, x *ast.CallExpr) exec.Expr {
+	start := int64(1)
+	if len(x.Args) > 0 {
+		s := a.scalarCtx(c, x.Args[0])
+		if s.Const == nil {
+			fail(x.Args[0], diag.CodeBadArgument, "The expression must be a constant.")
+		}
+		start, _ = s.Const.AsInt()
+	}
+	if len(x.Args) > 1 {
+		restart := a.scalarCtx(c, x.Args[1])
+		key := new(int)
+		return exec.Expr{T: types.Long, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+			v, _ := env.Cached(cacheKey{key, tb}, func() (any, error) {
+				nums := make([]int64, tb.N)
+				n := start
+				for r := 0; r < tb.N; r++ {
+					rv := restart.Eval(env, tb, r)
+					if r > 0 && rv.T == types.Bool && rv.I != 0 {
+						n = start
+					}
+					nums[r] = n
+					n++
+				}
+				return nums, nil
+			})
+			return types.NewLong(v.([]int64)[i])
+		}}
+	}
+	return exec.Expr{T: types.Long, Eval: func(_ *exec.Env, _ *exec.Table, i int) types.Value {
+		return types.NewLong(start + int64(i))
+	}}
+}
+
+type cacheKey struct {
+	k  *int
+	tb *exec.Table
+}
+
+// prevNext is prev(col [, offset [, default]]) / next(...).
+func (a *analyzer) prevNext(c *exprCtx, x *ast.CallExpr, prev bool) exec.Expr {
+	if len(x.Args) < 1 || len(x.Args) > 3 {
+		fail(x, diag.CodeBadArgument, "The function '%s' expects between 1 and 3 arguments.", x.Func.Name)
+	}
+	v := a.scalarCtx(c, x.Args[0])
+	off := int64(1)
+	if len(x.Args) > 1 {
+		o := a.scalarCtx(c, x.Args[1])
+		if o.Const == nil {
+			fail(x.Args[1], diag.CodeBadArgument, "The expression must be a constant.")
+		}
+		off, _ = o.Const.AsInt()
+	}
+	def := exec.ConstExpr(types.NullOf(v.T))
+	if len(x.Args) > 2 {
+		def = a.scalarCtx(c, x.Args[2])
+	}
+	if !prev {
+		off = -off
+	}
+	return exec.Expr{T: v.T, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+		j := i - int(off)
+		if tb == nil || j < 0 || j >= tb.N {
+			return types.Convert(def.Eval(env, tb, i), v.T)
+		}
+		return v.Eval(env, tb, j)
+	}}
+}
+
+// rowCumsum is row_cumsum(x [, restart]).
+func (a *analyzer) rowCumsum(c *exprCtx, x *ast.CallExpr) exec.Expr {
+	if len(x.Args) < 1 {
+		fail(x, diag.CodeBadArgument, "The function 'row_cumsum' expects between 1 and 2 arguments.")
+	}
+	v := a.scalarCtx(c, x.Args[0])
+	var restart *exec.Expr
+	if len(x.Args) > 1 {
+		r := a.scalarCtx(c, x.Args[1])
+		restart = &r
+	}
+	key := new(int)
+	t := v.T
+	if t == types.Int {
+		t = types.Long
+	}
+	return exec.Expr{T: t, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+		sums, _ := env.Cached(cacheKey{key, tb}, func() (any, error) {
+			out := make([]types.Value, tb.N)
+			acc := types.NullOf(t)
+			for r := 0; r < tb.N; r++ {
+				if restart != nil && r > 0 {
+					if rv := restart.Eval(env, tb, r); rv.T == types.Bool && rv.I != 0 {
+						acc = types.NullOf(t)
+					}
+				}
+				val := v.Eval(env, tb, r)
+				if acc.IsNull() {
+					acc = types.Convert(val, t)
+				} else if !val.IsNull() {
+					acc = types.Arith(types.OpAdd, acc, val)
+				}
+				out[r] = acc
+			}
+			return out, nil
+		})
+		return sums.([]types.Value)[i]
+	}}
+}

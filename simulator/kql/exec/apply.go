@@ -1,0 +1,187 @@
+package exec
+
+import (
+	"regexp"
+
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// Bound is a placeholder source inside a per-row subquery (mv-apply): it returns the table
+// its parent bound for the current row.
+type Bound struct {
+	Cols []Column
+}
+
+// Columns is the bound table's schema.
+func (b *Bound) Columns() []Column { return b.Cols }
+
+// Run returns the bound table.
+func (b *Bound) Run(env *Env) (*Table, error) {
+	env.mu.Lock()
+	v, ok := env.cache[b]
+	env.mu.Unlock()
+	if !ok {
+		return NewEmptyTable("", b.Cols), nil
+	}
+	return v.(*Table), nil
+}
+
+func (e *Env) bind(b *Bound, t *Table) {
+	e.mu.Lock()
+	e.cache[b] = t
+	e.mu.Unlock()
+}
+
+// MvApply runs Sub once per input row, with Row bound to that single row.
+type MvApply struct {
+	In   Node
+	Row  *Bound
+	Sub  Node
+	Cols []Column
+	// from[c]: output column c comes from the subquery column from[c] (>= 0) or from the
+	// input column -from[c]-1.
+	from []int
+}
+
+// NewMvApply builds the operator: output columns are the input's (replaced by the subquery's
+// column of the same name when it has one), then the subquery's other columns.
+func NewMvApply(in Node, row *Bound, sub Node) *MvApply {
+	m := &MvApply{In: in, Row: row, Sub: sub}
+	inCols, subCols := in.Columns(), sub.Columns()
+	used := map[string]bool{}
+	for i, c := range inCols {
+		if j := indexOf(subCols, c.Name); j >= 0 {
+			m.Cols = append(m.Cols, subCols[j])
+			m.from = append(m.from, j)
+		} else {
+			m.Cols = append(m.Cols, c)
+			m.from = append(m.from, -i-1)
+		}
+		used[c.Name] = true
+	}
+	for j, c := range subCols {
+		if !used[c.Name] {
+			m.Cols = append(m.Cols, c)
+			m.from = append(m.from, j)
+		}
+	}
+	return m
+}
+
+func indexOf(cols []Column, name string) int {
+	for i, c := range cols {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Columns is the applied schema.
+func (m *MvApply) Columns() []Column { return m.Cols }
+
+// Run applies the subquery row by row.
+func (m *MvApply) Run(env *Env) (*Table, error) {
+	t, err := m.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	out := NewBuilder("", m.Cols)
+	row := make([]types.Value, len(m.Cols))
+	for i := 0; i < t.N; i++ {
+		if err := env.Check(); err != nil {
+			return nil, err
+		}
+		env.bind(m.Row, t.Gather([]int32{int32(i)}))
+		r, err := m.Sub.Run(env)
+		if err != nil {
+			return nil, err
+		}
+		for k := 0; k < r.N; k++ {
+			for c, f := range m.from {
+				if f >= 0 {
+					row[c] = r.Vecs[f].Get(k)
+				} else {
+					row[c] = t.Vecs[-f-1].Get(i)
+				}
+			}
+			if err := out.AppendValues(row); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out.Table(), nil
+}
+
+// Parse extracts columns from a string with a compiled pattern (parse, parse-where).
+type Parse struct {
+	In      Node
+	Source  Expr
+	Re      *regexp.Regexp
+	Cols    []Column
+	Pass    []int
+	Targets []int // output column of each capture group
+	Where   bool  // parse-where: drop rows that do not match
+}
+
+// Columns is the input plus the extracted columns.
+func (p *Parse) Columns() []Column { return p.Cols }
+
+// Run matches every row.
+func (p *Parse) Run(env *Env) (*Table, error) {
+	t, err := p.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	var keep []int32
+	caps := make([][]types.Value, len(p.Targets))
+	for i := 0; i < t.N; i++ {
+		if i%checkEvery == 0 {
+			if err := env.Check(); err != nil {
+				return nil, err
+			}
+		}
+		s := types.FormatText(p.Source.Eval(env, t, i))
+		m := p.Re.FindStringSubmatch(s)
+		ok := m != nil
+		vals := make([]types.Value, len(p.Targets))
+		for k, c := range p.Targets {
+			ct := p.Cols[c].Type
+			if !ok || k+1 >= len(m) {
+				vals[k] = types.NullOf(ct)
+				continue
+			}
+			v := types.Convert(types.NewString(m[k+1]), ct)
+			if v.IsNull() && ct != types.String {
+				ok = false
+			}
+			vals[k] = v
+		}
+		if !ok {
+			for k, c := range p.Targets {
+				vals[k] = types.NullOf(p.Cols[c].Type)
+			}
+			if p.Where {
+				continue
+			}
+		}
+		keep = append(keep, int32(i))
+		for k := range vals {
+			caps[k] = append(caps[k], vals[k])
+		}
+	}
+	out := &Table{Cols: p.Cols, Vecs: make([]*Vector, len(p.Cols)), N: len(keep)}
+	for c, src := range p.Pass {
+		if src >= 0 {
+			out.Vecs[c] = t.Vecs[src].Gather(keep)
+		}
+	}
+	for k, c := range p.Targets {
+		v := NewVector(p.Cols[c].Type, len(keep))
+		for _, x := range caps[k] {
+			v.Append(x)
+		}
+		out.Vecs[c] = v
+	}
+	return out, nil
+}

@@ -1,0 +1,299 @@
+package exec
+
+import (
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// checkEvery is how many rows an operator processes between cancellation checks.
+const checkEvery = 4096
+
+// Source is a constant table (datatable, a table given by the caller).
+type Source struct {
+	T *Table
+}
+
+// Columns returns the table's columns.
+func (s *Source) Columns() []Column { return s.T.Cols }
+
+// Run returns the table.
+func (s *Source) Run(*Env) (*Table, error) { return s.T, nil }
+
+// Scan reads a database table by name. Columns the table lacks (the data's schema is older or
+// narrower than the catalog's) are filled with nulls; the output always has Cols.
+type Scan struct {
+	Name string
+	Cols []Column
+	// Pos is where the table is named, for the runtime "not found" error.
+	Missing string
+}
+
+// Columns returns the catalog schema.
+func (s *Scan) Columns() []Column { return s.Cols }
+
+// Run fetches the table from the environment's database.
+func (s *Scan) Run(env *Env) (*Table, error) {
+	t, ok := env.DB(s.Name)
+	if !ok {
+		return NewEmptyTable(s.Name, s.Cols), nil
+	}
+	if sameColumns(t.Cols, s.Cols) {
+		return t, nil
+	}
+	out := &Table{Name: s.Name, Cols: s.Cols, Vecs: make([]*Vector, len(s.Cols)), N: t.N}
+	for i, c := range s.Cols {
+		j := t.ColumnIndex(c.Name)
+		switch {
+		case j < 0:
+			out.Vecs[i] = NullVector(c.Type, t.N)
+		case t.Cols[j].Type == c.Type:
+			out.Vecs[i] = t.Vecs[j]
+		default:
+			v := NewVector(c.Type, t.N)
+			for r := 0; r < t.N; r++ {
+				v.Append(t.Vecs[j].Get(r))
+			}
+			out.Vecs[i] = v
+		}
+	}
+	return out, nil
+}
+
+func sameColumns(a, b []Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Filter keeps the rows whose predicate is true (where, filter).
+type Filter struct {
+	In   Node
+	Pred Expr
+}
+
+// Columns is the input schema.
+func (f *Filter) Columns() []Column { return f.In.Columns() }
+
+// Run evaluates the predicate into a selection vector, then gathers the kept rows.
+func (f *Filter) Run(env *Env) (*Table, error) {
+	t, err := f.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	sel := make([]int32, 0, t.N/4+1)
+	if fast := f.fastPath(t); fast != nil {
+		sel = fast(sel)
+	} else {
+		for i := 0; i < t.N; i++ {
+			if i%checkEvery == 0 {
+				if err := env.Check(); err != nil {
+					return nil, err
+				}
+			}
+			v := f.Pred.Eval(env, t, i)
+			if v.T == types.Bool && !v.Null && v.I != 0 {
+				sel = append(sel, int32(i))
+			}
+		}
+	}
+	if len(sel) == t.N {
+		return t, nil
+	}
+	return t.Gather(sel), nil
+}
+
+// fastPath returns nil: hook for typed predicates compiled by the analyzer (see FastPred).
+func (f *Filter) fastPath(t *Table) func([]int32) []int32 {
+	if f.Pred.Vec == nil {
+		return nil
+	}
+	return func(sel []int32) []int32 { return f.Pred.Vec(t, sel) }
+}
+
+// Project computes a new column list: each output is a passthrough of an input column
+// (Pass[i] >= 0) or an expression (Exprs[i]). It implements project, extend, project-away,
+// project-keep, project-rename and project-reorder.
+type Project struct {
+	In    Node
+	Cols  []Column
+	Pass  []int
+	Exprs []Expr
+}
+
+// Columns is the projected schema.
+func (p *Project) Columns() []Column { return p.Cols }
+
+// Run builds the output vectors.
+func (p *Project) Run(env *Env) (*Table, error) {
+	t, err := p.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	return p.apply(env, t)
+}
+
+func (p *Project) apply(env *Env, t *Table) (*Table, error) {
+	out := &Table{Name: t.Name, Cols: p.Cols, Vecs: make([]*Vector, len(p.Cols)), N: t.N}
+	for c := range p.Cols {
+		if p.Pass[c] >= 0 {
+			out.Vecs[c] = t.Vecs[p.Pass[c]]
+			continue
+		}
+		e := p.Exprs[c]
+		v := NewVector(p.Cols[c].Type, t.N)
+		if e.Const != nil {
+			for i := 0; i < t.N; i++ {
+				v.Append(*e.Const)
+			}
+		} else {
+			for i := 0; i < t.N; i++ {
+				if i%checkEvery == 0 {
+					if err := env.Check(); err != nil {
+						return nil, err
+					}
+				}
+				v.Append(e.Eval(env, t, i))
+			}
+		}
+		out.Vecs[c] = v
+	}
+	return out, nil
+}
+
+// Take keeps the first N rows (take, limit).
+type Take struct {
+	In Node
+	N  Expr
+}
+
+// Columns is the input schema.
+func (k *Take) Columns() []Column { return k.In.Columns() }
+
+// Run cuts the input.
+func (k *Take) Run(env *Env) (*Table, error) {
+	t, err := k.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	n, ok := k.N.Eval(env, nil, 0).AsInt()
+	if !ok {
+		return nil, runtimeErr("take: the row count is not a number")
+	}
+	return t.Head(int(n)), nil
+}
+
+// CountRows returns one row with the input's row count (the count operator).
+type CountRows struct {
+	In   Node
+	Name string
+}
+
+// Columns is one long column.
+func (c *CountRows) Columns() []Column { return []Column{{Name: c.Name, Type: types.Long}} }
+
+// Run counts.
+func (c *CountRows) Run(env *Env) (*Table, error) {
+	t, err := c.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	return NewTable("", c.Columns(), [][]any{{int64(t.N)}})
+}
+
+// GetSchema describes the input's columns (the getschema operator).
+type GetSchema struct {
+	In Node
+}
+
+// Columns is ColumnName, ColumnOrdinal, DataType, ColumnType.
+func (g *GetSchema) Columns() []Column {
+	return []Column{{"ColumnName", types.String}, {"ColumnOrdinal", types.Int}, {"DataType", types.String}, {"ColumnType", types.String}}
+}
+
+// Run lists the columns of the input as it actually is.
+func (g *GetSchema) Run(env *Env) (*Table, error) {
+	t, err := g.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	b := NewBuilder("", g.Columns())
+	for i, c := range t.Cols {
+		_ = b.Append([]any{c.Name, int64(i), dotnetTypeName(c.Type), c.Type.String()})
+	}
+	return b.Table(), nil
+}
+
+func dotnetTypeName(t types.Type) string {
+	switch t {
+	case types.Bool:
+		return "System.Boolean"
+	case types.Int:
+		return "System.Int32"
+	case types.Long:
+		return "System.Int64"
+	case types.Real:
+		return "System.Double"
+	case types.Decimal:
+		return "System.Data.SqlTypes.SqlDecimal"
+	case types.String:
+		return "System.String"
+	case types.DateTime:
+		return "System.DateTime"
+	case types.TimeSpan:
+		return "System.TimeSpan"
+	case types.GUID:
+		return "System.Guid"
+	}
+	return "System.Object"
+}
+
+// Materialized caches its input's result for the rest of the run (materialize(), as, let
+// bindings used several times).
+type Materialized struct {
+	In Node
+}
+
+// Columns is the input schema.
+func (m *Materialized) Columns() []Column { return m.In.Columns() }
+
+// Run computes the input once per run.
+func (m *Materialized) Run(env *Env) (*Table, error) {
+	v, err := env.Cached(m, func() (any, error) { return m.In.Run(env) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Table), nil
+}
+
+// Deferred is a part of a plan whose schema is only known at run time (after bag_unpack,
+// evaluate plugins...): Build compiles the rest of the pipeline against the actual input.
+type Deferred struct {
+	In    Node
+	Cols  []Column
+	Build func(in *Table) (Node, error)
+}
+
+// Columns is the best static guess (may be empty).
+func (d *Deferred) Columns() []Column { return d.Cols }
+
+// Run runs the input, compiles the rest against it and runs that.
+func (d *Deferred) Run(env *Env) (*Table, error) {
+	var in *Table
+	if d.In != nil {
+		t, err := d.In.Run(env)
+		if err != nil {
+			return nil, err
+		}
+		in = t
+	}
+	n, err := d.Build(in)
+	if err != nil {
+		return nil, err
+	}
+	return n.Run(env)
+}

@@ -1,0 +1,240 @@
+package exec
+
+import (
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// Join kinds as Kusto names them.
+const (
+	JoinInnerUnique = "innerunique"
+	JoinInner       = "inner"
+	JoinLeftOuter   = "leftouter"
+	JoinRightOuter  = "rightouter"
+	JoinFullOuter   = "fullouter"
+	JoinLeftSemi    = "leftsemi"
+	JoinLeftAnti    = "leftanti"
+	JoinRightSemi   = "rightsemi"
+	JoinRightAnti   = "rightanti"
+)
+
+// Join is a hash join on equal keys. Output columns are chosen by LeftOut/RightOut: the
+// indexes of the left and right input columns to emit, in order (left ones first).
+type Join struct {
+	Left, Right         Node
+	Kind                string
+	LeftKeys, RightKeys []Expr
+	// Where is an extra predicate over the joined row (the `join ... where` form), or nil.
+	Cols     []Column
+	LeftOut  []int
+	RightOut []int
+	// Lookup drops nothing on the left and keeps one right row per key (the lookup operator
+	// keeps all matches, like leftouter; see Kusto docs), true for lookup.
+	Lookup bool
+}
+
+// Columns is the joined schema.
+func (j *Join) Columns() []Column { return j.Cols }
+
+func keyVals(env *Env, keys []Expr, t *Table, i int, buf []types.Value) ([]types.Value, bool) {
+	buf = buf[:0]
+	for _, k := range keys {
+		v := k.Eval(env, t, i)
+		if v.IsNull() {
+			return buf, false
+		}
+		buf = append(buf, v)
+	}
+	return buf, true
+}
+
+// Run builds a hash table over the right side and probes it with the left rows.
+func (j *Join) Run(env *Env) (*Table, error) {
+	lt, err := j.Left.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	rt, err := j.Right.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	// Build: right key -> rows.
+	g := NewGrouper()
+	var rows [][]int32
+	buf := make([]types.Value, 0, len(j.RightKeys))
+	for i := 0; i < rt.N; i++ {
+		if i%checkEvery == 0 {
+			if err := env.Check(); err != nil {
+				return nil, err
+			}
+		}
+		vals, ok := keyVals(env, j.RightKeys, rt, i, buf)
+		if !ok {
+			continue
+		}
+		id, isNew := g.ID(vals)
+		if isNew {
+			rows = append(rows, nil)
+		}
+		rows[id] = append(rows[id], int32(i))
+	}
+	var li, ri []int32
+	rightMatched := make([]bool, rt.N)
+	var leftSeen *Grouper
+	if j.Kind == JoinInnerUnique {
+		leftSeen = NewGrouper()
+	}
+	for i := 0; i < lt.N; i++ {
+		if i%checkEvery == 0 {
+			if err := env.Check(); err != nil {
+				return nil, err
+			}
+			if err := env.CheckRows(len(li)); err != nil {
+				return nil, err
+			}
+		}
+		vals, ok := keyVals(env, j.LeftKeys, lt, i, buf)
+		var match []int32
+		if ok {
+			if id, found := g.Lookup(vals); found {
+				match = rows[id]
+			}
+			if leftSeen != nil {
+				if _, isNew := leftSeen.ID(vals); !isNew {
+					continue
+				}
+			}
+		} else if leftSeen != nil {
+			continue
+		}
+		switch j.Kind {
+		case JoinLeftSemi:
+			if len(match) > 0 {
+				li = append(li, int32(i))
+			}
+		case JoinLeftAnti:
+			if len(match) == 0 {
+				li = append(li, int32(i))
+			}
+		case JoinRightSemi, JoinRightAnti:
+			for _, r := range match {
+				rightMatched[r] = true
+			}
+		default:
+			for _, r := range match {
+				li = append(li, int32(i))
+				ri = append(ri, r)
+				rightMatched[r] = true
+			}
+			if len(match) == 0 && (j.Kind == JoinLeftOuter || j.Kind == JoinFullOuter) {
+				li = append(li, int32(i))
+				ri = append(ri, -1)
+			}
+		}
+	}
+	switch j.Kind {
+	case JoinRightSemi, JoinRightAnti:
+		for r := 0; r < rt.N; r++ {
+			if rightMatched[r] == (j.Kind == JoinRightSemi) {
+				ri = append(ri, int32(r))
+			}
+		}
+	case JoinRightOuter, JoinFullOuter:
+		for r := 0; r < rt.N; r++ {
+			if !rightMatched[r] {
+				li = append(li, -1)
+				ri = append(ri, int32(r))
+			}
+		}
+	}
+	out := &Table{Cols: j.Cols, Vecs: make([]*Vector, 0, len(j.Cols))}
+	for _, c := range j.LeftOut {
+		out.Vecs = append(out.Vecs, lt.Vecs[c].Gather(li))
+	}
+	for _, c := range j.RightOut {
+		out.Vecs = append(out.Vecs, rt.Vecs[c].Gather(ri))
+	}
+	if len(j.LeftOut) > 0 {
+		out.N = len(li)
+	} else {
+		out.N = len(ri)
+	}
+	return out, nil
+}
+
+// Union concatenates inputs; Maps[k][c] is the input column feeding output column c (or -1
+// for nulls). SourceCol >= 0 names the output column that receives Names[k] (withsource=).
+type Union struct {
+	Inputs    []Node
+	Maps      [][]int
+	Cols      []Column
+	SourceCol int
+	Names     []string
+}
+
+// Columns is the union schema.
+func (u *Union) Columns() []Column { return u.Cols }
+
+// Run concatenates.
+func (u *Union) Run(env *Env) (*Table, error) {
+	tabs := make([]*Table, len(u.Inputs))
+	total := 0
+	for k, in := range u.Inputs {
+		t, err := in.Run(env)
+		if err != nil {
+			return nil, err
+		}
+		tabs[k] = t
+		total += t.N
+	}
+	out := &Table{Cols: u.Cols, Vecs: make([]*Vector, len(u.Cols)), N: total}
+	for c, col := range u.Cols {
+		v := NewVector(col.Type, total)
+		for k, t := range tabs {
+			switch {
+			case c == u.SourceCol:
+				name := types.NewString(u.Names[k])
+				for i := 0; i < t.N; i++ {
+					v.Append(name)
+				}
+			case u.Maps[k][c] < 0:
+				for i := 0; i < t.N; i++ {
+					v.AppendNull()
+				}
+			default:
+				src := t.Vecs[u.Maps[k][c]]
+				if src.T == col.Type {
+					appendVector(v, src)
+				} else {
+					for i := 0; i < t.N; i++ {
+						v.Append(src.Get(i))
+					}
+				}
+			}
+		}
+		out.Vecs[c] = v
+	}
+	return out, nil
+}
+
+// appendVector appends all of src (same type) to v.
+func appendVector(v, src *Vector) {
+	base := v.n
+	switch storageOf(v.T) {
+	case storeInt:
+		v.I = append(v.I, src.I...)
+	case storeFloat:
+		v.F = append(v.F, src.F...)
+	case storeString:
+		v.S = append(v.S, src.S...)
+	default:
+		v.D = append(v.D, src.D...)
+	}
+	v.n += src.n
+	if src.nulls != nil {
+		for i := 0; i < src.n; i++ {
+			if src.IsNull(i) {
+				v.setNull(base + i)
+			}
+		}
+	}
+}

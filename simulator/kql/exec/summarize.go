@@ -1,0 +1,92 @@
+package exec
+
+import (
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// Summarize groups rows by key expressions and computes aggregates per group (summarize,
+// distinct). Output columns: the keys, then each aggregate's outputs.
+type Summarize struct {
+	In   Node
+	Keys []Expr
+	Aggs []*AggSpec
+	Cols []Column
+}
+
+// Columns is keys then aggregate outputs.
+func (s *Summarize) Columns() []Column { return s.Cols }
+
+// Run is a hash aggregation: one pass assigns each row a dense group id, aggregators keep
+// per-group state in slices indexed by group.
+func (s *Summarize) Run(env *Env) (*Table, error) {
+	t, err := s.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	aggs := make([]Aggregator, len(s.Aggs))
+	for k, a := range s.Aggs {
+		aggs[k] = a.New()
+	}
+	keyVecs := make([]*Vector, len(s.Keys))
+	for k, e := range s.Keys {
+		keyVecs[k] = NewVector(e.T, 16)
+	}
+	groups := 0
+	if len(s.Keys) == 0 {
+		// No keys: exactly one group, even over an empty input.
+		groups = 1
+		for i := 0; i < t.N; i++ {
+			if i%checkEvery == 0 {
+				if err := env.Check(); err != nil {
+					return nil, err
+				}
+			}
+			for _, a := range aggs {
+				a.Add(env, 0, t, i)
+			}
+		}
+	} else {
+		g := NewGrouper()
+		vals := make([]types.Value, len(s.Keys))
+		for i := 0; i < t.N; i++ {
+			if i%checkEvery == 0 {
+				if err := env.Check(); err != nil {
+					return nil, err
+				}
+			}
+			for k, e := range s.Keys {
+				vals[k] = e.Eval(env, t, i)
+			}
+			id, isNew := g.ID(vals)
+			if isNew {
+				for k, v := range vals {
+					keyVecs[k].Append(v)
+				}
+			}
+			for _, a := range aggs {
+				a.Add(env, id, t, i)
+			}
+		}
+		groups = g.Len()
+	}
+	out := &Table{Cols: s.Cols, Vecs: make([]*Vector, len(s.Cols)), N: groups}
+	copy(out.Vecs, keyVecs)
+	col := len(s.Keys)
+	for k, a := range s.Aggs {
+		n := len(a.Out)
+		vecs := make([]*Vector, n)
+		for j := 0; j < n; j++ {
+			vecs[j] = NewVector(s.Cols[col+j].Type, groups)
+		}
+		res := make([]types.Value, n)
+		for gid := 0; gid < groups; gid++ {
+			aggs[k].Result(int32(gid), res)
+			for j := 0; j < n; j++ {
+				vecs[j].Append(res[j])
+			}
+		}
+		copy(out.Vecs[col:], vecs)
+		col += n
+	}
+	return out, nil
+}

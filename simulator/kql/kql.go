@@ -1,0 +1,233 @@
+package kql
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sort"
+	"time"
+
+	"github.com/soclab/soclab/simulator/kql/analyze"
+	"github.com/soclab/soclab/simulator/kql/ast"
+	"github.com/soclab/soclab/simulator/kql/diag"
+	"github.com/soclab/soclab/simulator/kql/exec"
+	"github.com/soclab/soclab/simulator/kql/parser"
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// Column is a table column: its exact name and Kusto type.
+type Column = exec.Column
+
+// Table is an immutable columnar table (see package exec).
+type Table = exec.Table
+
+// Builder appends rows to a new table; Table() finishes it.
+type Builder = exec.Builder
+
+// Type is a Kusto scalar type.
+type Type = types.Type
+
+// Error is a query error with a code, a byte position and Kusto's message; Format(src)
+// renders it with line, column and a caret.
+type Error = diag.Error
+
+// NewTable builds a table from rows of Go values: time.Time (datetime), time.Duration
+// (timespan), string, int/int64 (long or int), float64 (real), bool, nil (null),
+// map[string]any/[]any (dynamic). A string given for a typed column is parsed.
+func NewTable(name string, cols []Column, rows [][]any) (*Table, error) {
+	return exec.NewTable(name, cols, rows)
+}
+
+// NewBuilder starts an appendable table (for generators that emit rows one by one).
+func NewBuilder(name string, cols []Column) *Builder { return exec.NewBuilder(name, cols) }
+
+// ParseType returns the type named by a Kusto type name ("string", "datetime", "long"...).
+func ParseType(name string) (Type, bool) { return types.ParseType(name) }
+
+// Catalog gives table schemas by name (exact, case-sensitive) for compilation.
+type Catalog interface {
+	Table(name string) ([]Column, bool)
+	Names() []string
+}
+
+// Database gives the tables a query reads, by exact name.
+type Database interface {
+	Table(name string) (*Table, bool)
+	Names() []string
+}
+
+// CompileOptions tune compilation.
+type CompileOptions struct {
+	// ParseOnly checks syntax only: unknown tables, columns and functions are not errors, and
+	// the returned Query cannot be run.
+	ParseOnly bool
+}
+
+// Query is a compiled query: immutable, safe to Run many times and concurrently.
+type Query struct {
+	src    string
+	script *ast.Script
+	plan   *analyze.Plan
+}
+
+// Compile parses and analyzes src against cat. Errors are *Error (syntax or semantic).
+func Compile(src string, cat Catalog, opts CompileOptions) (q *Query, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			q, err = nil, diag.Errorf(diag.CodeRuntimeError, diag.NoPos, diag.NoPos, "internal error while compiling the query: %v", r)
+		}
+	}()
+	script, err := parser.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	q = &Query{src: src, script: script}
+	if opts.ParseOnly {
+		return q, nil
+	}
+	if cat == nil {
+		cat = MapCatalog{}
+	}
+	plan, err := analyze.Analyze(script, cat)
+	if err != nil {
+		return nil, err
+	}
+	q.plan = plan
+	return q, nil
+}
+
+// Source returns the query text.
+func (q *Query) Source() string { return q.src }
+
+// Columns is the result schema known at compile time (operators such as bag_unpack decide
+// theirs at run time).
+func (q *Query) Columns() []Column {
+	if q.plan == nil {
+		return nil
+	}
+	return q.plan.Cols
+}
+
+// Tables lists the database tables the query reads.
+func (q *Query) Tables() []string {
+	if q.plan == nil {
+		return nil
+	}
+	return q.plan.Tables
+}
+
+// RunOptions are per-run settings.
+type RunOptions struct {
+	// Now is the clock now() and ago() read (zero: the real clock).
+	Now time.Time
+	// Seed makes new_guid() and rand() deterministic.
+	Seed int64
+	// MaxRows bounds every intermediate result (0: DefaultMaxRows); Kusto's own limit error
+	// is returned when exceeded.
+	MaxRows int
+	// Timeout bounds the run's duration (0: only ctx's deadline).
+	Timeout time.Duration
+}
+
+// DefaultMaxRows is the intermediate row limit when RunOptions.MaxRows is 0.
+const DefaultMaxRows = 50_000_000
+
+// Run executes the query over db. A panic inside the engine is returned as an error; the
+// context cancels a long run.
+func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Result, err error) {
+	if q.plan == nil {
+		return nil, fmt.Errorf("kql: query was compiled with ParseOnly and cannot run")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	maxRows := opts.MaxRows
+	if maxRows <= 0 {
+		maxRows = DefaultMaxRows
+	}
+	if db == nil {
+		db = MapDatabase{}
+	}
+	env := exec.NewEnv(ctx, db.Table, db.Names, types.TimeToTicks(now.UTC()), opts.Seed, maxRows)
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok {
+				if de, ok := e.(*diag.Error); ok {
+					res, err = nil, de
+					return
+				}
+			}
+			res, err = nil, diag.Errorf(diag.CodeRuntimeError, diag.NoPos, diag.NoPos, "internal error while running the query: %v\n%s", r, debug.Stack())
+		}
+	}()
+	t, err := q.plan.Root.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Table: t}, nil
+}
+
+// MapCatalog is a Catalog backed by a map of schemas.
+type MapCatalog map[string][]Column
+
+// Table returns the named schema.
+func (m MapCatalog) Table(name string) ([]Column, bool) {
+	c, ok := m[name]
+	return c, ok
+}
+
+// Names lists the tables in sorted order.
+func (m MapCatalog) Names() []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// MapDatabase is a Database backed by a map of tables.
+type MapDatabase map[string]*Table
+
+// NewDatabase returns a database holding the given tables under their names.
+func NewDatabase(tables ...*Table) MapDatabase {
+	m := MapDatabase{}
+	for _, t := range tables {
+		m[t.Name] = t
+	}
+	return m
+}
+
+// Table returns the named table.
+func (m MapDatabase) Table(name string) (*Table, bool) {
+	t, ok := m[name]
+	return t, ok
+}
+
+// Names lists the tables in sorted order.
+func (m MapDatabase) Names() []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Catalog returns the schemas of the database's tables.
+func (m MapDatabase) Catalog() MapCatalog {
+	c := MapCatalog{}
+	for n, t := range m {
+		c[n] = t.Cols
+	}
+	return c
+}
