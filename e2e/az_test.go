@@ -35,9 +35,15 @@ type armResource struct {
 	Location   string `json:"location"`
 	Properties struct {
 		ProvisioningState string `json:"provisioningState"`
-		CustomerID        string `json:"customerId"`
-		WorkspaceID       string `json:"workspaceId"`
 	} `json:"properties"`
+}
+
+// workspaceOut is az's output for a workspace: AAZ commands flatten "properties".
+type workspaceOut struct {
+	ID                string `json:"id"`
+	Name              string `json:"name"`
+	ProvisioningState string `json:"provisioningState"`
+	CustomerID        string `json:"customerId"`
 }
 
 // TestRealAzAgainstLab is the lab's end-to-end check with the real az CLI. Subtests run in
@@ -48,7 +54,7 @@ func TestRealAzAgainstLab(t *testing.T) {
 	l.start()
 	sub, tenant := l.vars["SOCLAB_SUBSCRIPTION_ID"], l.vars["SOCLAB_TENANT_ID"]
 	vault := "/subscriptions/" + sub + vaultPath
-	var ws armResource
+	var ws workspaceOut
 
 	steps := []struct {
 		name string
@@ -103,14 +109,14 @@ func TestRealAzAgainstLab(t *testing.T) {
 		}},
 		{"az monitor log-analytics workspace create (waits, no --no-wait)", func(t *testing.T) {
 			l.azJSON(&ws, "monitor", "log-analytics", "workspace", "create", "-g", socGroup, "-n", workspace, "-l", "eastus")
-			if ws.Name != workspace || ws.Properties.ProvisioningState != "Succeeded" || ws.Properties.CustomerID == "" {
+			if ws.Name != workspace || ws.ProvisioningState != "Succeeded" || ws.CustomerID == "" {
 				t.Fatalf("workspace create = %+v", ws)
 			}
 		}},
 		{"az monitor log-analytics workspace show", func(t *testing.T) {
-			var got armResource
+			var got workspaceOut
 			l.azJSON(&got, "monitor", "log-analytics", "workspace", "show", "-g", socGroup, "-n", workspace)
-			if got.ID != ws.ID || got.Properties.CustomerID != ws.Properties.CustomerID {
+			if got.ID != ws.ID || got.CustomerID != ws.CustomerID {
 				t.Fatalf("workspace show = %+v, want %+v", got, ws)
 			}
 		}},
@@ -148,9 +154,9 @@ func TestRealAzAgainstLab(t *testing.T) {
 			if l.vars["SOCLAB_SUBSCRIPTION_ID"] != sub || l.vars["SOCLAB_TENANT_ID"] != tenant {
 				t.Fatalf("tenant changed across restart: %v", l.vars)
 			}
-			var got armResource
+			var got workspaceOut
 			l.azJSON(&got, "monitor", "log-analytics", "workspace", "show", "-g", socGroup, "-n", workspace)
-			if got.ID != ws.ID || got.Properties.CustomerID != ws.Properties.CustomerID {
+			if got.ID != ws.ID || got.CustomerID != ws.CustomerID {
 				t.Fatalf("workspace after restart = %+v, want %+v", got, ws)
 			}
 			requireDiagSetting(t, l, vault)

@@ -1,8 +1,17 @@
 package main
 
-import "github.com/soclab/soclab/mockapis/server"
+import (
+	"net/http"
+
+	"github.com/soclab/soclab/mockapis/arm"
+	"github.com/soclab/soclab/mockapis/auth"
+	"github.com/soclab/soclab/mockapis/server"
+	"github.com/soclab/soclab/simulator"
+)
 
 // services wires the mock APIs other packages provide into the server.
 func services() server.Services {
-	return server.Services{}
+	return server.Services{
+		ARM: func(w *simulator.World, v auth.Verifier) http.Handler { return arm.NewHandler(w, v) },
+	}
 }
