@@ -92,39 +92,82 @@ func (p *parser) parseAnd() ast.Expr {
 	return left
 }
 
-// stringOps are the word operators at equality precedence.
-var stringOps = map[string]bool{
-	"has": true, "has_cs": true, "hasprefix": true, "hasprefix_cs": true, "hassuffix": true, "hassuffix_cs": true,
-	"contains": true, "contains_cs": true, "containscs": true, "notcontains": true, "notcontainscs": true,
-	"startswith": true, "startswith_cs": true, "endswith": true, "endswith_cs": true,
-	"like": true, "like_cs": true, "notlike": true, "notlikecs": true, "likecs": true, "nothas": true,
+// stringOps are the word operators that bind tighter than '*' (Kusto puts
+// them just above unary minus); each takes one right operand and does not
+// chain. The value is the canonical spelling.
+var stringOps = map[string]string{
+	"has": "has", "has_cs": "has_cs", "hasprefix": "hasprefix", "hasprefix_cs": "hasprefix_cs",
+	"hassuffix": "hassuffix", "hassuffix_cs": "hassuffix_cs",
+	"contains": "contains", "contains_cs": "contains_cs", "containscs": "contains_cs",
+	"notcontains": "!contains", "notcontainscs": "!contains_cs",
+	"startswith": "startswith", "startswith_cs": "startswith_cs",
+	"endswith": "endswith", "endswith_cs": "endswith_cs",
+	"like": "like", "likecs": "likecs", "notlike": "notlike", "notlikecs": "notlikecs",
 }
 
-// negatableOps may be written with a leading '!' (no space).
-var negatableOps = map[string]bool{
+// bangOps may be written with a leading '!' (no space between).
+var bangOps = map[string]bool{
 	"has": true, "has_cs": true, "hasprefix": true, "hasprefix_cs": true, "hassuffix": true, "hassuffix_cs": true,
 	"contains": true, "contains_cs": true, "startswith": true, "startswith_cs": true,
-	"endswith": true, "endswith_cs": true, "in": true, "between": true, "like": true, "like_cs": true,
+	"endswith": true, "endswith_cs": true, "in": true, "between": true,
 }
 
-// equalityOp returns the operator at the current token (without consuming
-// it) and how many tokens it spans, or "" if none.
+// bangOp returns "!word" (or "!in~") when the current token is a '!'
+// glued to a negatable operator word, with the number of tokens it spans.
+func (p *parser) bangOp() (string, int) {
+	t := p.tok
+	if !t.is("!") {
+		return "", 0
+	}
+	nt := p.peek()
+	if nt.kind != tIdent || !adjacent(t, nt) || !bangOps[nt.text] {
+		return "", 0
+	}
+	if nt.text == "in" {
+		if t3 := p.ahead(2); t3.is("~") && adjacent(nt, t3) {
+			return "!in~", 3
+		}
+	}
+	return "!" + nt.text, 2
+}
+
+// stringOp returns the string operator at the current token, if any.
+func (p *parser) stringOp() (string, int) {
+	t := p.tok
+	switch t.kind {
+	case tPunct:
+		switch t.text {
+		case "=~", "!~", ":":
+			return t.text, 1
+		case "!":
+			if op, n := p.bangOp(); op != "" && op != "!in" && op != "!in~" && op != "!between" {
+				return op, n
+			}
+		}
+	case tIdent:
+		if op, ok := stringOps[t.text]; ok {
+			return op, 1
+		}
+		if t.text == "matches" {
+			if nt := p.peek(); nt.isWord("regex") {
+				return "matches regex", 2
+			}
+		}
+	}
+	return "", 0
+}
+
+// equalityOp returns the equality-level operator at the current token.
 func (p *parser) equalityOp() (string, int) {
 	t := p.tok
 	switch t.kind {
 	case tPunct:
 		switch t.text {
-		case "==", "!=", "<>", "=~", "!~":
+		case "==", "!=", "<>":
 			return t.text, 1
 		case "!":
-			nt := p.peek()
-			if nt.kind == tIdent && adjacent(t, nt) && negatableOps[nt.text] {
-				if nt.text == "in" {
-					if t3 := p.ahead(2); t3.is("~") && adjacent(nt, t3) {
-						return "!in~", 3
-					}
-				}
-				return "!" + nt.text, 2
+			if op, n := p.bangOp(); op == "!in" || op == "!in~" || op == "!between" {
+				return op, n
 			}
 		}
 	case tIdent:
@@ -133,80 +176,106 @@ func (p *parser) equalityOp() (string, int) {
 			if nt := p.peek(); nt.is("~") && adjacent(t, nt) {
 				return "in~", 2
 			}
+			if p.peek().isWord("range") { // make-series ... on X in range(...)
+				return "", 0
+			}
 			return "in", 1
 		case "has_any", "has_all", "between":
 			return t.text, 1
-		case "matches":
-			if p.peek().isWord("regex") {
-				return "matches regex", 2
-			}
-		default:
-			if stringOps[t.text] {
-				return t.text, 1
-			}
 		}
 	}
 	return "", 0
 }
 
+// parseEquality reads one (non-chaining) equality-level comparison:
+// == != <> in !in in~ !in~ has_any has_all between !between.
 func (p *parser) parseEquality() ast.Expr {
 	start := p.tok.pos
-	left := p.parseRelational()
-	for {
-		op, n := p.equalityOp()
-		if op == "" {
-			return left
-		}
-		for ; n > 0; n-- {
-			p.next()
-		}
-		switch op {
-		case "in", "!in", "in~", "!in~", "has_any", "has_all":
-			list := p.parseInList()
-			left = &ast.InExpr{Span: p.span(start), X: left, Op: op, List: list}
-		case "between", "!between":
-			p.expect("(")
-			lo := p.parseExpr()
-			p.expect("..")
-			hi := p.parseExpr()
-			p.expect(")")
-			left = &ast.BetweenExpr{Span: p.span(start), X: left, Not: op == "!between", Lo: lo, Hi: hi}
-		default:
-			right := p.parseRelational()
-			left = &ast.BinaryExpr{Span: p.span(start), Op: op, L: left, R: right}
-		}
+	var left ast.Expr
+	if p.tok.is("*") && p.peek().is("==") {
+		left = &ast.StarExpr{Span: ast.Span{Start: p.tok.pos, Stop: p.tok.end}}
+		p.next()
+	} else {
+		left = p.parseRelational()
 	}
+	op, n := p.equalityOp()
+	if op == "" {
+		return left
+	}
+	for ; n > 0; n-- {
+		p.next()
+	}
+	switch op {
+	case "in", "!in", "in~", "!in~", "has_any", "has_all":
+		list := p.parseInList()
+		return &ast.InExpr{Span: p.span(start), X: left, Op: op, List: list}
+	case "between", "!between":
+		p.expect("(")
+		lo := p.parseExpr()
+		p.expect("..")
+		hi := p.parseExpr()
+		p.expect(")")
+		return &ast.BetweenExpr{Span: p.span(start), X: left, Not: op == "!between", Lo: lo, Hi: hi}
+	}
+	right := p.parseRelational()
+	return &ast.BinaryExpr{Span: p.span(start), Op: op, L: left, R: right}
 }
 
-// parseInList reads `(a, b, ...)`; an element may be a tabular subquery.
+// parseInList reads `(a, b, ...)` or `(tabular expression)`.
 func (p *parser) parseInList() []ast.Expr {
-	if !p.tok.is("(") {
-		// Kusto also accepts a single dynamic expression without parentheses.
-		return []ast.Expr{p.parseRelational()}
-	}
-	p.next()
+	p.expect("(")
 	var list []ast.Expr
-	for !p.tok.is(")") {
-		list = append(list, p.parsePipe())
-		if !p.accept(",") {
-			break
-		}
+	if p.isQueryExpr() {
+		list = []ast.Expr{p.parsePipe()}
+	} else {
+		list = p.parseExprList()
 	}
 	p.expect(")")
 	return list
 }
 
+// isQueryExpr reports whether the tokens ahead form a tabular expression:
+// they start with a query operator or hold a '|' before the expression
+// ends (at ',' ')' ';' outside parentheses), as Kusto decides.
+func (p *parser) isQueryExpr() bool {
+	if p.isSourceOp() {
+		return true
+	}
+	depth := 0
+	for t := p.tok; ; t = scan(p.src, int(t.end)) {
+		switch {
+		case t.kind == tEOF || t.kind == tIllegal || t.is(";"):
+			return false
+		case t.is(","):
+			if depth == 0 {
+				return false
+			}
+		case t.is("("):
+			depth++
+		case t.is(")"):
+			if depth == 0 {
+				return false
+			}
+			depth--
+		case t.is("|"):
+			if depth == 0 {
+				return true
+			}
+		}
+	}
+}
+
+// parseRelational reads one (non-chaining) < <= > >= comparison.
 func (p *parser) parseRelational() ast.Expr {
 	start := p.tok.pos
 	left := p.parseAdditive()
-	for p.tok.kind == tPunct {
-		op := p.tok.text
-		if op != "<" && op != "<=" && op != ">" && op != ">=" {
-			break
+	if p.tok.kind == tPunct {
+		switch op := p.tok.text; op {
+		case "<", "<=", ">", ">=":
+			p.next()
+			right := p.parseAdditive()
+			return &ast.BinaryExpr{Span: p.span(start), Op: op, L: left, R: right}
 		}
-		p.next()
-		right := p.parseAdditive()
-		left = &ast.BinaryExpr{Span: p.span(start), Op: op, L: left, R: right}
 	}
 	return left
 }
@@ -225,24 +294,53 @@ func (p *parser) parseAdditive() ast.Expr {
 
 func (p *parser) parseMultiplicative() ast.Expr {
 	start := p.tok.pos
-	left := p.parseUnary()
+	left := p.parseStringOp()
 	for p.tok.is("*") || p.tok.is("/") || p.tok.is("%") {
 		op := p.tok.text
 		p.next()
-		right := p.parseUnary()
+		right := p.parseStringOp()
 		left = &ast.BinaryExpr{Span: p.span(start), Op: op, L: left, R: right}
 	}
 	return left
 }
 
+// parseStringOp reads `X op Y` for one string operator (has, contains,
+// =~, matches regex, ...), or just X. `* has "x"` searches all columns.
+func (p *parser) parseStringOp() ast.Expr {
+	start := p.tok.pos
+	var left ast.Expr
+	if p.tok.is("*") {
+		save := p.save()
+		star := &ast.StarExpr{Span: ast.Span{Start: p.tok.pos, Stop: p.tok.end}}
+		p.next()
+		if op, _ := p.stringOp(); op != "" {
+			left = star
+		} else {
+			p.restore(save)
+		}
+	}
+	if left == nil {
+		left = p.parseUnary()
+	}
+	op, n := p.stringOp()
+	if op == "" {
+		return left
+	}
+	for ; n > 0; n-- {
+		p.next()
+	}
+	right := p.parseUnary()
+	return &ast.BinaryExpr{Span: p.span(start), Op: op, L: left, R: right}
+}
+
+// parseUnary reads an optional sign and a postfix expression (no repeated
+// signs, as in Kusto).
 func (p *parser) parseUnary() ast.Expr {
 	if p.tok.is("-") || p.tok.is("+") {
 		start := p.tok.pos
 		op := p.tok.text
 		p.next()
-		p.enter()
-		x := p.parseUnary()
-		p.leave()
+		x := p.parsePostfix(p.parsePrimary())
 		return &ast.UnaryExpr{Span: p.span(start), Op: op, X: x}
 	}
 	return p.parsePostfix(p.parsePrimary())

@@ -18,6 +18,7 @@ const (
 	tReal             // 1.5, 1e3
 	tTimespan         // 5m, 1.5h, 100ms
 	tString           // decoded string literal
+	tGuid             // a bare guid such as 74be27de-1e4e-49d9-b579-fe0b331d3642
 	tPunct            // operators and punctuation; text holds the symbol
 	tIllegal          // a character or literal that cannot start a token
 )
@@ -39,15 +40,16 @@ func (t token) is(s string) bool { return t.kind == tPunct && t.text == s }
 // Kusto keywords are).
 func (t token) isWord(w string) bool { return t.kind == tIdent && t.text == w }
 
-// timespanUnits are the suffixes that turn a number into a timespan literal.
+// timespanUnits are the suffixes that turn a number into a timespan
+// literal (case-sensitive, as in Kusto).
 var timespanUnits = map[string]bool{
-	"d": true, "day": true, "days": true,
-	"h": true, "hr": true, "hrs": true, "hour": true, "hours": true,
 	"m": true, "min": true, "minute": true, "minutes": true,
 	"s": true, "sec": true, "second": true, "seconds": true,
+	"d": true, "day": true, "days": true,
+	"h": true, "hr": true, "hrs": true, "hour": true, "hours": true,
 	"ms": true, "milli": true, "millis": true, "millisec": true, "millisecond": true, "milliseconds": true,
-	"microsec": true, "microsecond": true, "microseconds": true,
-	"nanosec": true, "nanosecond": true, "nanoseconds": true,
+	"micro": true, "micros": true, "microsec": true, "microsecond": true, "microseconds": true,
+	"nano": true, "nanos": true, "nanosec": true, "nanosecond": true, "nanoseconds": true,
 	"tick": true, "ticks": true,
 }
 
@@ -72,6 +74,8 @@ func scan(src string, off int) token {
 		return scanFenced(src, off, "```")
 	case c == '~' && strings.HasPrefix(src[off:], "~~~"):
 		return scanFenced(src, off, "~~~")
+	case isHex(c) && isRawGuid(src, off):
+		return token{kind: tGuid, pos: diag.Pos(off), end: diag.Pos(off + 36), text: src[off : off+36]}
 	case c >= '0' && c <= '9':
 		return scanNumber(src, off)
 	case c == '.' && off+1 < len(src) && src[off+1] >= '0' && src[off+1] <= '9':
@@ -175,7 +179,7 @@ func scanNumber(src string, off int) token {
 		j++
 	}
 	if j > i {
-		if timespanUnits[strings.ToLower(src[i:j])] {
+		if timespanUnits[src[i:j]] {
 			return token{kind: tTimespan, pos: diag.Pos(off), end: diag.Pos(j), text: src[off:j]}
 		}
 		// Kusto accepts names that start with digits, such as 5Minutebin.
@@ -208,7 +212,7 @@ func scanString(src string, start, q int) token {
 		case c == quote:
 			b.WriteString(src[plain:i])
 			return token{kind: tString, pos: diag.Pos(start), end: diag.Pos(i + 1), text: b.String()}
-		case c == '\n':
+		case c == '\n' || c == '\r':
 			return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(i), msg: "unterminated string literal"}
 		case c == '\\':
 			b.WriteString(src[plain:i])
@@ -228,8 +232,9 @@ func scanString(src string, start, q int) token {
 	return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(len(src)), msg: "unterminated string literal"}
 }
 
-// unescape writes the character escaped at src[i] (after the backslash) and
-// returns the index after the escape.
+// unescape writes the character escaped at src[i] (after the backslash)
+// and returns the index after the escape. Only Kusto's escapes are valid:
+// \\ \' \" \a \b \f \n \r \t \v \xHH \uHHHH \UHHHHHHHH and octal \NNN.
 func unescape(b *strings.Builder, src string, i int) (int, bool) {
 	switch c := src[i]; c {
 	case 'n':
@@ -238,8 +243,6 @@ func unescape(b *strings.Builder, src string, i int) (int, bool) {
 		b.WriteByte('\t')
 	case 'r':
 		b.WriteByte('\r')
-	case '0':
-		b.WriteByte(0)
 	case 'a':
 		b.WriteByte('\a')
 	case 'b':
@@ -248,10 +251,15 @@ func unescape(b *strings.Builder, src string, i int) (int, bool) {
 		b.WriteByte('\f')
 	case 'v':
 		b.WriteByte('\v')
-	case '\\', '\'', '"', '?', '/':
+	case '\\', '\'', '"':
 		b.WriteByte(c)
 	case 'u', 'x', 'U':
-		n := map[byte]int{'u': 4, 'x': 2, 'U': 8}[c]
+		n := 4
+		if c == 'x' {
+			n = 2
+		} else if c == 'U' {
+			n = 8
+		}
 		if i+1+n > len(src) {
 			return i, false
 		}
@@ -265,11 +273,40 @@ func unescape(b *strings.Builder, src string, i int) (int, bool) {
 		b.WriteRune(r)
 		return i + 1 + n, true
 	default:
-		// Kusto keeps unknown escapes such as \d (common in regexes) as written.
-		b.WriteByte('\\')
-		b.WriteByte(c)
+		if c < '0' || c > '7' {
+			return i, false
+		}
+		// Octal: up to three digits (the first at most 3 when there are three).
+		n, v := 1, int(c-'0')
+		if i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '7' {
+			n, v = 2, v*8+int(src[i+1]-'0')
+			if c <= '3' && i+2 < len(src) && src[i+2] >= '0' && src[i+2] <= '7' {
+				n, v = 3, v*8+int(src[i+2]-'0')
+			}
+		}
+		b.WriteRune(rune(v))
+		return i + n, true
 	}
 	return i + 1, true
+}
+
+// isRawGuid reports whether a bare guid (8-4-4-4-12 hex digits, not
+// followed by a name character) starts at off.
+func isRawGuid(src string, off int) bool {
+	if off+36 > len(src) {
+		return false
+	}
+	for k := 0; k < 36; k++ {
+		c := src[off+k]
+		if k == 8 || k == 13 || k == 18 || k == 23 {
+			if c != '-' {
+				return false
+			}
+		} else if !isHex(c) {
+			return false
+		}
+	}
+	return off+36 == len(src) || !isIdentPart(src[off+36])
 }
 
 func hexVal(c byte) int {
@@ -297,7 +334,7 @@ func scanVerbatim(src string, start, q int) token {
 			}
 			return token{kind: tString, pos: diag.Pos(start), end: diag.Pos(i + 1), text: b.String()}
 		}
-		if c == '\n' {
+		if c == '\n' || c == '\r' {
 			break
 		}
 		b.WriteByte(c)

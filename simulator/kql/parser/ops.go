@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"strings"
 
 	"github.com/soclab/soclab/simulator/kql/ast"
 	"github.com/soclab/soclab/simulator/kql/diag"
@@ -78,9 +77,14 @@ func (p *parser) parseOperator() ast.Op {
 	var op ast.Op
 	switch kw {
 	case "where", "filter":
-		op = &ast.WhereOp{Keyword: kw, Pred: p.parseExpr()}
+		p.parseParams(nil, true)
+		op = &ast.WhereOp{Keyword: kw, Pred: p.parseNamed()}
 	case "project":
-		op = &ast.ProjectOp{Cols: p.parseNamedList()}
+		pr := &ast.ProjectOp{}
+		if !p.atListEnd() {
+			pr.Cols = p.parseNamedList()
+		}
+		op = pr
 	case "extend":
 		op = &ast.ExtendOp{Cols: p.parseNamedList()}
 	case "project-away":
@@ -101,11 +105,21 @@ func (p *parser) parseOperator() ast.Op {
 		}
 		op = c
 	case "distinct":
-		d := &ast.DistinctOp{Params: p.parseParams(nil)}
-		d.Cols = p.parseExprList()
+		d := &ast.DistinctOp{Params: p.parseParams(nil, true)}
+		for {
+			if t := p.tok; t.is("*") {
+				p.next()
+				d.Cols = append(d.Cols, &ast.StarExpr{Span: ast.Span{Start: t.pos, Stop: t.end}})
+			} else {
+				d.Cols = append(d.Cols, p.parseNamed())
+			}
+			if !p.accept(",") {
+				break
+			}
+		}
 		op = d
 	case "sort", "order":
-		s := &ast.SortOp{Keyword: kw, Params: p.parseParams(nil)}
+		s := &ast.SortOp{Keyword: kw, Params: p.parseParams(nil, false)}
 		p.expectWord("by")
 		s.Keys = p.parseSortKeys()
 		op = s
@@ -114,7 +128,8 @@ func (p *parser) parseOperator() ast.Op {
 	case "top-nested":
 		op = p.parseTopNested(start)
 	case "take", "limit":
-		op = &ast.TakeOp{Keyword: kw, Count: p.parseExpr()}
+		p.parseParams(nil, true)
+		op = &ast.TakeOp{Keyword: kw, Count: p.parseNamed()}
 	case "join":
 		op = p.parseJoin()
 	case "lookup":
@@ -130,19 +145,20 @@ func (p *parser) parseOperator() ast.Op {
 	case "parse-kv":
 		op = p.parseParseKv()
 	case "serialize":
+		p.parseParams(nil, true)
 		s := &ast.SerializeOp{}
-		if p.startsItem() {
+		if !p.atListEnd() {
 			s.Cols = p.parseNamedList()
 		}
 		op = s
 	case "as":
-		a := &ast.AsOp{Params: p.parseParams(nil)}
+		a := &ast.AsOp{Params: p.parseParams(nil, true)}
 		a.Name = p.parseIdent()
 		op = a
 	case "invoke":
 		op = &ast.InvokeOp{Call: p.parseCallOnly()}
 	case "evaluate":
-		e := &ast.EvaluateOp{Params: p.parseParams(nil)}
+		e := &ast.EvaluateOp{Params: p.parseParams(nil, false)}
 		e.Call = p.parseCallOnly()
 		if p.accept(":") {
 			e.Schema = p.parseTableType()
@@ -159,8 +175,10 @@ func (p *parser) parseOperator() ast.Op {
 	case "render":
 		op = p.parseRender()
 	case "sample":
+		p.parseParams(nil, true)
 		op = &ast.SampleOp{Count: p.parseExpr()}
 	case "sample-distinct":
+		p.parseParams(nil, true)
 		s := &ast.SampleDistinctOp{Count: p.parseExpr()}
 		p.expectWord("of")
 		s.Of = p.parseExpr()
@@ -171,7 +189,7 @@ func (p *parser) parseOperator() ast.Op {
 		op = p.parseRange()
 	case "print":
 		pr := &ast.PrintOp{}
-		if p.startsItem() {
+		if !p.atListEnd() {
 			pr.Cols = p.parseNamedList()
 		}
 		op = pr
@@ -276,38 +294,52 @@ func setSpan(op ast.Op, sp ast.Span) {
 	}
 }
 
-// startsItem reports whether the current token can start a list item
-// (as opposed to ending the operator).
-func (p *parser) startsItem() bool {
+// atListEnd reports whether the current token ends a list (Kusto's
+// common list end: a closing bracket, '|', ';' or the end of the query).
+func (p *parser) atListEnd() bool {
 	t := p.tok
-	switch t.kind {
-	case tEOF:
-		return false
-	case tPunct:
-		return t.text == "(" || t.text == "[" || t.text == "-" || t.text == "+" || t.text == "*"
-	}
-	return true
+	return t.kind == tEOF || t.is(")") || t.is("]") || t.is("}") || t.is("|") || t.is(";")
 }
 
-// operatorParams lists which `name=value` parameters each operator takes
-// before its arguments (besides any hint.* parameter).
-var operatorParams = map[string]bool{
-	"kind": true, "withsource": true, "isfuzzy": true, "bagexpansion": true,
-	"with_itemindex": true, "flags": true, "with_match_id": true, "datascope": true,
-	"decodeblocks": true, "with_source": true, "threshold": true, "characters": true,
+// knownParams are the operator parameter names Kusto's parser accepts
+// before any operator's arguments (its "known" names).
+var knownParams = map[string]bool{
+	"bagexpansion": true, "bin_legacy": true, "__crossCluster": true, "__crossDB": true,
+	"decodeblocks": true, "expandoutput": true, "hint.concurrency": true, "hint.distribution": true,
+	"hint.materialized": true, "hint.num_partitions": true, "hint.pass_filters": true,
+	"hint.pass_filters_column": true, "hint.progressive_top": true, "hint.remote": true,
+	"hint.shufflekey": true, "hint.spread": true, "hint.strategy": true, "__id": true,
+	"isfuzzy": true, "__isFuzzy": true, "kind": true, "__noWithSource": true, "__packedColumn": true,
+	"__sourceColumnIndex": true, "cycles": true, "with_match_id": true, "with_itemindex": true,
+	"withsource": true, "with_source": true, "with_step_name": true, "force_remote": true,
 }
 
-// parseParams reads leading `name=value` operator parameters. allowed
-// limits the plain names (nil: only hint.* names).
-func (p *parser) parseParams(allowed map[string]bool) []*ast.NamedExpr {
+// Operator-specific parameter names beyond knownParams.
+var (
+	parseParamNames = map[string]bool{"flags": true}
+	unionParamNames = map[string]bool{"best_effort": true}
+)
+
+// parseParams reads leading `name=value` operator parameters whose names
+// are known (or in extra). With equalsNeeded a known name not followed by
+// '=' ends the list (it is then a column name); without it, the '=' is
+// required, as in Kusto.
+func (p *parser) parseParams(extra map[string]bool, equalsNeeded bool) []*ast.NamedExpr {
 	var params []*ast.NamedExpr
 	for p.tok.kind == tIdent {
 		st := p.save()
 		start := p.tok.pos
 		name := p.parseDottedName()
-		if !p.tok.is("=") || !(strings.HasPrefix(strings.ToLower(name), "hint.") || allowed[name]) {
+		if !knownParams[name] && !extra[name] {
 			p.restore(st)
 			break
+		}
+		if !p.tok.is("=") {
+			if equalsNeeded {
+				p.restore(st)
+				break
+			}
+			p.fail("'='")
 		}
 		p.next()
 		v := p.parseParamValue()
@@ -375,22 +407,7 @@ func (p *parser) parseProjectReorder() ast.Op {
 	op := &ast.ProjectReorderOp{}
 	for {
 		op.Cols = append(op.Cols, p.parseNamePattern())
-		order := ""
-		switch {
-		case p.tok.isWord("asc") || p.tok.isWord("desc"):
-			order = p.tok.text
-			p.next()
-		case p.tok.isWord("granny") && p.peek().is("-"):
-			p.next()
-			p.next()
-			w := p.tok.text
-			if w != "asc" && w != "desc" {
-				p.fail("'asc' or 'desc'")
-			}
-			order = "granny-" + w
-			p.next()
-		}
-		op.Orders = append(op.Orders, order)
+		op.Orders = append(op.Orders, p.parseOrder())
 		if !p.accept(",") {
 			return op
 		}
@@ -398,8 +415,8 @@ func (p *parser) parseProjectReorder() ast.Op {
 }
 
 func (p *parser) parseSummarize() ast.Op {
-	op := &ast.SummarizeOp{Params: p.parseParams(nil)}
-	if !p.tok.isWord("by") || p.peek().is("=") {
+	op := &ast.SummarizeOp{Params: p.parseParams(nil, true)}
+	if !p.atListEnd() && (!p.tok.isWord("by") || p.peek().is("=")) {
 		op.Aggs = p.parseNamedList()
 	}
 	if p.acceptWord("by") {
@@ -421,10 +438,9 @@ func (p *parser) parseSortKeys() []*ast.SortKey {
 
 func (p *parser) parseSortKey() *ast.SortKey {
 	start := p.tok.pos
-	k := &ast.SortKey{X: p.parseExpr()}
-	if p.tok.isWord("asc") || p.tok.isWord("desc") {
-		k.Order = p.tok.text
-		p.next()
+	k := &ast.SortKey{X: p.parseNamed()}
+	if o := p.parseOrder(); o != "" {
+		k.Order = o
 	}
 	if p.acceptWord("nulls") {
 		if !p.tok.isWord("first") && !p.tok.isWord("last") {
@@ -437,7 +453,25 @@ func (p *parser) parseSortKey() *ast.SortKey {
 	return k
 }
 
+// parseOrder reads asc, desc, granny-asc or granny-desc, or returns "".
+func (p *parser) parseOrder() string {
+	switch {
+	case p.tok.isWord("asc") || p.tok.isWord("desc"):
+		o := p.tok.text
+		p.next()
+		return o
+	case p.isWords("granny", "-", "asc") || p.isWords("granny", "-", "desc"):
+		p.next()
+		p.next()
+		o := "granny-" + p.tok.text
+		p.next()
+		return o
+	}
+	return ""
+}
+
 func (p *parser) parseTop() ast.Op {
+	p.parseParams(nil, true)
 	op := &ast.TopOp{Count: p.parseExpr()}
 	p.expectWord("by")
 	op.Keys = []*ast.SortKey{p.parseSortKey()}

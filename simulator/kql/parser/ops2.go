@@ -7,19 +7,19 @@ import (
 	"github.com/soclab/soclab/simulator/kql/diag"
 )
 
-// parseRightTable reads the right side of join/lookup: a name, a call or a
-// parenthesized subquery.
+// parseRightTable reads the right side of join/lookup: an expression
+// without pipes (a name, a call or a parenthesized subquery).
 func (p *parser) parseRightTable() ast.Expr {
-	return p.parsePostfix(p.parsePrimary())
+	return p.parseExpr()
 }
 
-// parseJoinKeys reads `on key, $left.a == $right.b, ...`.
+// parseJoinKeys reads `key, $left.a == $right.b, ...` after `on`.
 func (p *parser) parseJoinKeys() []ast.Expr {
 	return p.parseExprList()
 }
 
 func (p *parser) parseJoin() ast.Op {
-	op := &ast.JoinOp{Params: p.parseParams(operatorParams)}
+	op := &ast.JoinOp{Params: p.parseParams(nil, true)}
 	op.Right = p.parseRightTable()
 	switch {
 	case p.acceptWord("on"):
@@ -31,7 +31,7 @@ func (p *parser) parseJoin() ast.Op {
 }
 
 func (p *parser) parseLookup() ast.Op {
-	op := &ast.LookupOp{Params: p.parseParams(operatorParams)}
+	op := &ast.LookupOp{Params: p.parseParams(nil, true)}
 	op.Right = p.parseRightTable()
 	p.expectWord("on")
 	op.On = p.parseJoinKeys()
@@ -39,7 +39,7 @@ func (p *parser) parseLookup() ast.Op {
 }
 
 func (p *parser) parseUnion() ast.Op {
-	op := &ast.UnionOp{Params: p.parseParams(operatorParams)}
+	op := &ast.UnionOp{Params: p.parseParams(unionParamNames, true)}
 	for {
 		op.Tables = append(op.Tables, p.parseTableRef())
 		if !p.accept(",") {
@@ -79,7 +79,7 @@ func (p *parser) parseMvItems() []*ast.MvItem {
 }
 
 func (p *parser) parseMvExpand() ast.Op {
-	op := &ast.MvExpandOp{Params: p.parseParams(operatorParams)}
+	op := &ast.MvExpandOp{Params: p.parseParams(nil, true)}
 	op.Items = p.parseMvItems()
 	if p.acceptWord("limit") {
 		op.Limit = p.parseExpr()
@@ -88,7 +88,7 @@ func (p *parser) parseMvExpand() ast.Op {
 }
 
 func (p *parser) parseMvApply() ast.Op {
-	op := &ast.MvApplyOp{Params: p.parseParams(operatorParams)}
+	op := &ast.MvApplyOp{Params: p.parseParams(nil, true)}
 	op.Items = p.parseMvItems()
 	if p.acceptWord("limit") {
 		op.Limit = p.parseExpr()
@@ -101,7 +101,7 @@ func (p *parser) parseMvApply() ast.Op {
 }
 
 func (p *parser) parseParse(kw string) ast.Op {
-	op := &ast.ParseOp{Keyword: kw, Params: p.parseParams(operatorParams)}
+	op := &ast.ParseOp{Keyword: kw, Params: p.parseParams(parseParamNames, true)}
 	op.Source = p.parseExpr()
 	p.expectWord("with")
 	for {
@@ -150,33 +150,81 @@ func (p *parser) parseTableList() []ast.Expr {
 }
 
 func (p *parser) parseSearch() ast.Op {
-	op := &ast.SearchOp{Params: p.parseParams(operatorParams)}
+	op := &ast.SearchOp{Params: p.parseParams(nil, true)}
 	if p.tok.isWord("in") && p.peek().is("(") {
 		p.next()
 		op.Tables = p.parseTableList()
+	}
+	if t := p.tok; t.is("*") && !p.isStarOperand() {
+		// `search *` alone, or `search * and pred`.
+		p.next()
+		star := &ast.StarExpr{Span: ast.Span{Start: t.pos, Stop: t.end}}
+		if p.acceptWord("and") {
+			r := p.parseExpr()
+			op.Pred = &ast.BinaryExpr{Span: p.span(t.pos), Op: "and", L: star, R: r}
+		} else {
+			op.Pred = star
+		}
+		return op
 	}
 	op.Pred = p.parseExpr()
 	return op
 }
 
+// isStarOperand reports whether a '*' at the current token is the left
+// operand of a comparison or string operator (`* has "x"`, `* == 1`).
+func (p *parser) isStarOperand() bool {
+	st := p.save()
+	defer p.restore(st)
+	p.next()
+	if op, _ := p.stringOp(); op != "" {
+		return true
+	}
+	return p.tok.is("==")
+}
+
 func (p *parser) parseFind() ast.Op {
-	op := &ast.FindOp{Params: p.parseParams(operatorParams)}
+	op := &ast.FindOp{Params: p.parseParams(nil, false)}
 	if p.tok.isWord("in") && p.peek().is("(") {
 		p.next()
 		op.Tables = p.parseTableList()
 	}
-	p.acceptWord("where")
+	if len(op.Params) > 0 || op.Tables != nil {
+		p.expectWord("where")
+	} else {
+		p.acceptWord("where")
+	}
 	op.Pred = p.parseExpr()
-	if kw, n := p.operatorWord(); kw == "project" || p.tok.isWord("project") {
-		for ; n > 0; n-- {
-			p.next()
-		}
-		op.Project = p.parseNamedList()
-	} else if p.tok.isWord("project") || p.isWords("project", "-", "smart") {
+	switch {
+	case p.isWords("project", "-", "smart"):
 		p.next()
 		p.next()
 		p.next()
 		op.ProjectSmart = true
+	case p.isWords("project", "-", "away"):
+		p.next()
+		p.next()
+		p.next()
+		p.parsePatternList() // accepted, ignored
+	case p.tok.isWord("project"):
+		p.next()
+		for {
+			start := p.tok.pos
+			if p.tok.isWord("pack_all") && p.peek().is("(") {
+				op.Project = append(op.Project, p.parseCall())
+			} else {
+				c := p.parseColumnDecl(false)
+				id := c.Name
+				if c.Type != "" {
+					op.Project = append(op.Project, &ast.NamedExpr{Span: p.span(start), Name: id, Names: []*ast.Ident{id}, Value: &ast.TypeExpr{Span: c.Span, Name: c.Type}})
+				} else {
+					op.Project = append(op.Project, id)
+				}
+			}
+			if !p.accept(",") {
+				break
+			}
+		}
 	}
 	return op
 }
@@ -201,7 +249,7 @@ func (p *parser) isWords(words ...string) bool {
 }
 
 func (p *parser) parseMakeSeries() ast.Op {
-	op := &ast.MakeSeriesOp{Params: p.parseParams(operatorParams)}
+	op := &ast.MakeSeriesOp{Params: p.parseParams(nil, true)}
 	for {
 		start := p.tok.pos
 		a := &ast.SeriesAgg{X: p.parseNamed()}
@@ -282,7 +330,7 @@ func (p *parser) parseRange() ast.Op {
 }
 
 func (p *parser) parsePartition() ast.Op {
-	op := &ast.PartitionOp{Params: p.parseParams(operatorParams)}
+	op := &ast.PartitionOp{Params: p.parseParams(nil, false)}
 	p.expectWord("by")
 	op.By = p.parseIdent()
 	switch {
@@ -317,7 +365,7 @@ func (p *parser) parseFork() ast.Op {
 
 func (p *parser) parseReduce() ast.Op {
 	op := &ast.ReduceOp{}
-	p.parseParams(operatorParams)
+	p.parseParams(nil, false)
 	p.expectWord("by")
 	op.By = p.parseExpr()
 	if p.acceptWord("with") {
@@ -338,7 +386,7 @@ func (p *parser) parseReduce() ast.Op {
 func (p *parser) parseScan() ast.Op {
 	op := &ast.ScanOp{}
 	for {
-		if ps := p.parseParams(operatorParams); len(ps) > 0 {
+		if ps := p.parseParams(nil, false); len(ps) > 0 {
 			op.Params = append(op.Params, ps...)
 			continue
 		}

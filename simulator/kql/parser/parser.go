@@ -185,3 +185,21 @@ func (p *parser) leave() { p.depth-- }
 func (p *parser) span(start diag.Pos) ast.Span {
 	return ast.Span{Start: start, Stop: p.lastEnd}
 }
+
+// list reads items separated by ',' up to (not including) the token
+// close. An empty list is allowed; a trailing ',' only when trailing is
+// set (Kusto allows it in schemas and datatable values only).
+func (p *parser) list(close string, trailing bool, item func()) {
+	if p.tok.is(close) {
+		return
+	}
+	for {
+		item()
+		if !p.accept(",") {
+			return
+		}
+		if trailing && p.tok.is(close) {
+			return
+		}
+	}
+}

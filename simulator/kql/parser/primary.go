@@ -34,6 +34,9 @@ func (p *parser) parsePrimary() ast.Expr {
 		return &ast.Literal{Span: sp, Kind: ast.LitTimespan, Text: t.text}
 	case tString:
 		return p.parseStringLit()
+	case tGuid:
+		p.next()
+		return &ast.Literal{Span: sp, Kind: ast.LitGuid, Text: t.text}
 	case tPunct:
 		switch t.text {
 		case "(":
@@ -43,9 +46,6 @@ func (p *parser) parsePrimary() ast.Expr {
 			return &ast.ParenExpr{Span: p.span(t.pos), X: x}
 		case "[":
 			return p.parseIdent()
-		case "*":
-			p.next()
-			return &ast.StarExpr{Span: sp}
 		}
 	case tIdent:
 		return p.parseNameOrCall()
@@ -78,19 +78,23 @@ func (p *parser) parseNameOrCall() ast.Expr {
 	nt := p.peek()
 	call := nt.is("(")
 	switch {
-	case (t.text == "true" || t.text == "false") && !call:
+	case boolWords[t.text]:
 		p.next()
-		return &ast.Literal{Span: ast.Span{Start: t.pos, Stop: t.end}, Kind: ast.LitBool, Text: t.text}
+		return &ast.Literal{Span: ast.Span{Start: t.pos, Stop: t.end}, Kind: ast.LitBool, Text: strings.ToLower(t.text)}
 	case call && t.text == "typeof":
 		return p.parseTypeof()
 	case call && t.text == "datatable":
 		return p.parseDataTable()
 	case call && (t.text == "externaldata" || t.text == "external_data"):
 		return p.parseExternalData()
-	case call:
+	case call && t.text == "dynamic":
+		return p.parseDynamic()
+	case call && adjacent(t, nt):
 		if kind, ok := typedLiterals[t.text]; ok {
 			return p.parseTypedLiteral(kind)
 		}
+		return p.parseCall()
+	case call:
 		return p.parseCall()
 	}
 	return p.parseIdent()
@@ -102,19 +106,23 @@ func (p *parser) parseCall() *ast.CallExpr {
 	fn := p.parseIdent()
 	p.expect("(")
 	var args []ast.Expr
-	for !p.tok.is(")") {
-		args = append(args, p.parseArg())
-		if !p.accept(",") {
-			break
-		}
-	}
+	p.list(")", false, func() {
+		args = append(args, p.parseArg(fn.Name))
+	})
 	p.expect(")")
 	return &ast.CallExpr{Span: p.span(start), Func: fn, Args: args}
 }
 
-// parseArg reads one call argument: `*`, `name = value` or an expression
-// (tabular arguments such as toscalar(T | count) included).
-func (p *parser) parseArg() ast.Expr {
+// pipeArgFuncs take a tabular expression (pipes allowed) as argument.
+var pipeArgFuncs = map[string]bool{"toscalar": true, "materialize": true, "totable": true}
+
+// boolWords are the spellings of the bool literals.
+var boolWords = map[string]bool{"true": true, "True": true, "TRUE": true, "false": true, "False": true, "FALSE": true}
+
+// parseArg reads one call argument: `*`, `name = value` or an expression.
+// Pipes are not allowed at the top level of an argument (parenthesize
+// them), except in toscalar/materialize, as in Kusto.
+func (p *parser) parseArg(fn string) ast.Expr {
 	if p.tok.is("*") {
 		nt := p.peek()
 		if nt.is(",") || nt.is(")") {
@@ -123,39 +131,40 @@ func (p *parser) parseArg() ast.Expr {
 			return &ast.StarExpr{Span: ast.Span{Start: t.pos, Stop: t.end}}
 		}
 	}
-	if p.tok.kind == tIdent && p.peek().is("=") {
-		start := p.tok.pos
-		name := p.parseIdent()
-		p.next()
-		v := p.parsePipe()
-		return &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v}
+	if pipeArgFuncs[fn] {
+		return p.parsePipe()
 	}
-	return p.parsePipe()
+	return p.parseNamed()
 }
 
-// parseTypedLiteral reads `kind(raw text)`; the text between the
-// parentheses is kept raw (the types package parses it), except that a
-// single quoted string is decoded.
+// parseTypedLiteral reads `kind(text)` (no space before the parenthesis):
+// like Kusto's lexer, the text runs to the first ')' on the same line. It
+// is kept raw for the types package, except that a quoted string is decoded.
 func (p *parser) parseTypedLiteral(kind ast.LitKind) *ast.Literal {
 	start := p.tok.pos
-	p.next() // the type name
-	open := p.tok
-	closeAt := matchParen(p.src, int(open.end))
+	open := p.peek()
+	closeAt := -1
+	for i := int(open.end); i < len(p.src); i++ {
+		if c := p.src[i]; c == ')' {
+			closeAt = i
+			break
+		} else if c == '\n' || c == '\r' {
+			break
+		}
+	}
 	if closeAt < 0 {
-		p.failAt(open, "a closing ')'")
+		p.failAt(open, "a closing ')' on the same line")
 	}
 	raw := strings.TrimSpace(p.src[open.end:closeAt])
 	p.lastEnd = diag.Pos(closeAt + 1)
 	p.tok = scan(p.src, closeAt+1)
 	lit := &ast.Literal{Span: ast.Span{Start: start, Stop: diag.Pos(closeAt + 1)}, Kind: kind, Text: raw}
-	if raw == "null" {
+	switch {
+	case raw == "null":
 		lit.Null = true
-		return lit
-	}
-	if raw == "" && kind != ast.LitDynamic {
-		p.failAt(scan(p.src, int(open.end)), "a literal value")
-	}
-	if kind != ast.LitDynamic {
+	case raw == "":
+		p.failAt(open, "a literal value")
+	default:
 		if s := scan(raw, 0); s.kind == tString && int(s.end) == len(raw) {
 			lit.Text = s.text
 		}
@@ -163,41 +172,75 @@ func (p *parser) parseTypedLiteral(kind ast.LitKind) *ast.Literal {
 	return lit
 }
 
-// matchParen returns the index of the ')' that closes the '(' just before
-// off, skipping nested brackets and string literals, or -1.
-func matchParen(src string, off int) int {
-	depth := 1
-	for i := off; i < len(src); i++ {
-		switch c := src[i]; c {
-		case '(', '[', '{':
-			depth++
-		case ')', ']', '}':
-			depth--
-			if depth == 0 {
-				if c != ')' {
-					return -1
-				}
-				return i
-			}
-		case '\'', '"':
-			t := scanString(src, i, i)
-			if t.kind != tString {
-				return -1
-			}
-			i = int(t.end) - 1
-		case '@':
-			if i+1 < len(src) && (src[i+1] == '\'' || src[i+1] == '"') {
-				t := scanVerbatim(src, i, i+1)
-				if t.kind != tString {
-					return -1
-				}
-				i = int(t.end) - 1
-			}
-		case '\n':
-			// literals may span lines (dynamic arrays); keep going
-		}
+// parseDynamic reads `dynamic(json)`: a JSON-like value whose scalars may
+// be Kusto literals (datetime(...), timespans, guids). Text keeps the raw
+// source between the parentheses for the types package.
+func (p *parser) parseDynamic() *ast.Literal {
+	start := p.tok.pos
+	p.next()
+	open := p.expect("(")
+	lit := &ast.Literal{Kind: ast.LitDynamic}
+	if p.tok.isWord("null") {
+		p.next()
+		lit.Null = true
+	} else {
+		p.parseJSONValue()
 	}
-	return -1
+	end := p.expect(")")
+	lit.Text = strings.TrimSpace(p.src[open.end:end.pos])
+	if lit.Null {
+		lit.Text = "null"
+	}
+	lit.Span = p.span(start)
+	return lit
+}
+
+// parseJSONValue checks one value inside dynamic(...).
+func (p *parser) parseJSONValue() {
+	p.enter()
+	defer p.leave()
+	t := p.tok
+	switch {
+	case t.kind == tInt || t.kind == tReal || t.kind == tTimespan || t.kind == tString || t.kind == tGuid:
+		p.next()
+		for t.kind == tString && p.tok.kind == tString {
+			p.next()
+		}
+	case t.is("-") && (p.peek().kind == tInt || p.peek().kind == tReal):
+		p.next()
+		p.next()
+	case t.kind == tIdent && (boolWords[t.text] || t.text == "null"):
+		p.next()
+	case t.kind == tIdent && p.peek().is("(") && adjacent(t, p.peek()):
+		if t.text == "dynamic" {
+			p.parseDynamic()
+			return
+		}
+		kind, ok := typedLiterals[t.text]
+		if !ok {
+			p.fail("a JSON value")
+		}
+		p.parseTypedLiteral(kind)
+	case t.is("["):
+		p.next()
+		p.list("]", false, func() {
+			p.parseJSONValue()
+		})
+		p.expect("]")
+	case t.is("{"):
+		p.next()
+		p.list("}", false, func() {
+			if p.tok.kind != tString {
+				p.fail("a property name string")
+			}
+			p.next()
+			p.expect(":")
+			p.parseJSONValue()
+		})
+		p.expect("}")
+	default:
+		p.fail("a JSON value")
+	}
 }
 
 // parseTypeof reads `typeof(type)` as a value.
@@ -228,12 +271,10 @@ func (p *parser) parseDataTable() ast.Expr {
 	p.next()
 	dt := &ast.DataTableExpr{Columns: p.parseColumnDecls()}
 	p.expect("[")
-	for !p.tok.is("]") {
-		dt.Values = append(dt.Values, p.parseExpr())
-		if !p.accept(",") {
-			break
-		}
-	}
+	p.accept(",") // Kusto allows a leading comma
+	p.list("]", true, func() {
+		dt.Values = append(dt.Values, p.parseLiteralValue())
+	})
 	p.expect("]")
 	dt.Span = p.span(start)
 	return dt
@@ -243,12 +284,9 @@ func (p *parser) parseDataTable() ast.Expr {
 func (p *parser) parseColumnDecls() []*ast.ColumnDecl {
 	p.expect("(")
 	var cols []*ast.ColumnDecl
-	for !p.tok.is(")") {
+	p.list(")", true, func() {
 		cols = append(cols, p.parseColumnDecl(true))
-		if !p.accept(",") {
-			break
-		}
-	}
+	})
 	p.expect(")")
 	return cols
 }
@@ -259,12 +297,9 @@ func (p *parser) parseExternalData() ast.Expr {
 	p.next()
 	ed := &ast.ExternalDataExpr{Columns: p.parseColumnDecls()}
 	p.expect("[")
-	for !p.tok.is("]") {
+	p.list("]", true, func() {
 		ed.URIs = append(ed.URIs, p.parseExpr())
-		if !p.accept(",") {
-			break
-		}
-	}
+	})
 	p.expect("]")
 	if p.acceptWord("with") {
 		ed.With = p.parsePropertyList()
@@ -277,16 +312,40 @@ func (p *parser) parseExternalData() ast.Expr {
 func (p *parser) parsePropertyList() []*ast.NamedExpr {
 	p.expect("(")
 	var props []*ast.NamedExpr
-	for !p.tok.is(")") {
+	p.list(")", false, func() {
 		start := p.tok.pos
 		name := p.parseIdent()
 		p.expect("=")
 		v := p.parseExpr()
 		props = append(props, &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v})
-		if !p.accept(",") {
-			break
-		}
-	}
+	})
 	p.expect(")")
 	return props
+}
+
+// parseLiteralValue reads a literal: a constant of any type, a signed
+// number or typeof(T) (datatable values, parameter defaults).
+func (p *parser) parseLiteralValue() ast.Expr {
+	t := p.tok
+	switch t.kind {
+	case tInt, tReal, tTimespan, tString, tGuid:
+		return p.parsePrimary()
+	case tPunct:
+		if nt := p.peek(); (t.text == "-" || t.text == "+") && adjacent(t, nt) &&
+			(nt.kind == tInt || nt.kind == tReal || nt.kind == tTimespan) {
+			return p.parseUnary()
+		}
+	case tIdent:
+		nt := p.peek()
+		if boolWords[t.text] {
+			return p.parsePrimary()
+		}
+		if nt.is("(") {
+			if _, ok := typedLiterals[t.text]; ok || t.text == "typeof" {
+				return p.parsePrimary()
+			}
+		}
+	}
+	p.fail("a literal value")
+	return nil
 }

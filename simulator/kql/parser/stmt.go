@@ -3,20 +3,20 @@ package parser
 import (
 	"strings"
 
+	"github.com/soclab/soclab/simulator/kql/diag"
+
 	"github.com/soclab/soclab/simulator/kql/ast"
 )
 
 // parseScript reads statements separated by ';' up to the end of input.
-// Empty statements (extra ';') are allowed; two statements must be
-// separated by ';'.
+// As in Kusto, one trailing ';' is allowed, empty statements are not, and
+// two statements must be separated by ';'.
 func (p *parser) parseScript() *ast.Script {
 	s := &ast.Script{}
 	s.Start = p.tok.pos
-	for {
-		for p.accept(";") {
-		}
-		if p.tok.kind == tEOF {
-			break
+	for p.tok.kind != tEOF {
+		if p.tok.is(";") {
+			p.failFragment()
 		}
 		s.Stmts = append(s.Stmts, p.parseStmt())
 		if p.tok.kind == tEOF {
@@ -25,6 +25,7 @@ func (p *parser) parseScript() *ast.Script {
 		if !p.tok.is(";") {
 			p.fail("';'")
 		}
+		p.next()
 	}
 	s.Stop = p.lastEnd
 	if len(s.Stmts) == 0 {
@@ -57,8 +58,34 @@ func (p *parser) parseStmt() ast.Stmt {
 		st.Span = p.span(start)
 		return st
 	}
+	if !p.startsExpr() {
+		p.failFragment()
+	}
 	q := p.parsePipe()
 	return &ast.QueryStmt{Span: p.span(start), Query: q}
+}
+
+// failFragment reports text that cannot start a statement, in the words of
+// Kusto's parser.
+func (p *parser) failFragment() {
+	t := p.tok
+	if t.kind == tIllegal {
+		p.fail("a statement")
+	}
+	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "unexpected %s: the incomplete fragment is unexpected", describe(t))})
+}
+
+// startsExpr reports whether the current token can start an expression or
+// a query.
+func (p *parser) startsExpr() bool {
+	t := p.tok
+	switch t.kind {
+	case tEOF, tIllegal:
+		return false
+	case tPunct:
+		return t.text == "(" || t.text == "[" || t.text == "-" || t.text == "+" || t.text == "*"
+	}
+	return true
 }
 
 // parseLet reads `let name = value`.
@@ -76,28 +103,32 @@ func (p *parser) parseLet() *ast.LetStmt {
 	return &ast.LetStmt{Span: p.span(start), Name: name, Value: v}
 }
 
-// isLambdaStart reports whether the current tokens start `(params) {` or
-// `view (params) {`.
+// isLambdaStart reports whether the current tokens start a function
+// declaration, as Kusto decides: `view`, or `(` followed by `)`, `*` or
+// `name:`.
 func (p *parser) isLambdaStart() bool {
 	t := p.tok
 	if t.isWord("view") {
 		t = scan(p.src, int(t.end))
+		if t.is("(") {
+			return true
+		}
 	}
 	if !t.is("(") {
 		return false
 	}
-	depth := 0
-	for ; t.kind != tEOF && t.kind != tIllegal; t = scan(p.src, int(t.end)) {
-		switch {
-		case t.is("(") || t.is("["):
-			depth++
-		case t.is(")") || t.is("]"):
-			depth--
-			if depth == 0 {
-				return scan(p.src, int(t.end)).is("{")
+	n := scan(p.src, int(t.end))
+	if n.is(")") || n.is("*") {
+		return true
+	}
+	if n.kind == tIdent {
+		return scan(p.src, int(n.end)).is(":")
+	}
+	if n.is("[") {
+		if s := scan(p.src, int(n.end)); s.kind == tString {
+			if c := scan(p.src, int(s.end)); c.is("]") {
+				return scan(p.src, int(c.end)).is(":")
 			}
-		case t.is(";") || t.is("|"):
-			return false
 		}
 	}
 	return false
@@ -121,22 +152,13 @@ func (p *parser) parseBody() *ast.Body {
 	start := p.tok.pos
 	p.expect("{")
 	b := &ast.Body{}
-	for {
-		for p.accept(";") {
-		}
-		if p.tok.isWord("let") {
-			b.Lets = append(b.Lets, p.parseLet())
-			if !p.tok.is(";") {
-				p.fail("';'")
-			}
-			continue
-		}
-		break
+	for p.tok.isWord("let") {
+		b.Lets = append(b.Lets, p.parseLet())
+		p.expect(";")
 	}
 	if !p.tok.is("}") {
 		b.Result = p.parsePipe()
-		for p.accept(";") {
-		}
+		p.accept(";")
 	}
 	p.expect("}")
 	b.Span = p.span(start)
@@ -147,10 +169,10 @@ func (p *parser) parseBody() *ast.Body {
 func (p *parser) parseParamList() []*ast.Param {
 	p.expect("(")
 	var params []*ast.Param
-	for !p.tok.is(")") {
+	if !p.tok.is(")") {
 		params = append(params, p.parseParam())
-		if !p.accept(",") {
-			break
+		for p.accept(",") {
+			params = append(params, p.parseParam())
 		}
 	}
 	p.expect(")")
@@ -168,10 +190,21 @@ func (p *parser) parseParam() *ast.Param {
 		prm.Type = p.parseTypeName()
 	}
 	if p.accept("=") {
-		prm.Default = p.parseExpr()
+		prm.Default = p.parseDefaultValue()
 	}
 	prm.Span = p.span(start)
 	return prm
+}
+
+// parseDefaultValue reads a parameter default: a literal (signed numbers
+// included) or a name, as Kusto allows.
+func (p *parser) parseDefaultValue() ast.Expr {
+	t := p.tok
+	switch {
+	case t.kind == tIdent && !p.peek().is("("):
+		return p.parseIdent()
+	}
+	return p.parseLiteralValue()
 }
 
 // parseTableType reads `(*)`, `(a:int, b:string)` or `(a:int, *)`.
@@ -179,16 +212,13 @@ func (p *parser) parseTableType() *ast.TableType {
 	start := p.tok.pos
 	p.expect("(")
 	tt := &ast.TableType{}
-	for !p.tok.is(")") {
+	p.list(")", true, func() {
 		if p.accept("*") {
 			tt.Star = true
 		} else {
 			tt.Columns = append(tt.Columns, p.parseColumnDecl(true))
 		}
-		if !p.accept(",") {
-			break
-		}
-	}
+	})
 	p.expect(")")
 	tt.Span = p.span(start)
 	return tt
@@ -257,12 +287,9 @@ func (p *parser) parsePattern() *ast.PatternStmt {
 	if p.accept("=") {
 		st.Params = p.parseParamList()
 		if p.accept("[") {
-			for !p.tok.is("]") {
+			p.list("]", false, func() {
 				st.PathParams = append(st.PathParams, p.parseParam())
-				if !p.accept(",") {
-					break
-				}
-			}
+			})
 			p.expect("]")
 		}
 		p.expect("{")
@@ -270,21 +297,15 @@ func (p *parser) parsePattern() *ast.PatternStmt {
 			rs := p.tok.pos
 			r := &ast.PatternRule{}
 			p.next()
-			for !p.tok.is(")") {
+			p.list(")", false, func() {
 				r.Args = append(r.Args, p.parseExpr())
-				if !p.accept(",") {
-					break
-				}
-			}
+			})
 			p.expect(")")
 			if p.accept(".") {
 				p.expect("[")
-				for !p.tok.is("]") {
+				p.list("]", false, func() {
 					r.Path = append(r.Path, p.parseExpr())
-					if !p.accept(",") {
-						break
-					}
-				}
+				})
 				p.expect("]")
 			}
 			p.expect("=")
