@@ -1,7 +1,6 @@
 package parser
 
 import (
-
 	"github.com/soclab/soclab/simulator/kql/ast"
 	"github.com/soclab/soclab/simulator/kql/diag"
 )
