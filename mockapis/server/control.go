@@ -142,7 +142,7 @@ func (c *control) approve(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, status, err := c.approveCode(req)
 	if err != nil {
-		controlError(w, status, http.StatusText(status), err.Error())
+		controlError(w, status, strings.ReplaceAll(http.StatusText(status), " ", ""), err.Error())
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)
