@@ -111,7 +111,7 @@ func (w *World) AddTenant(name string) (Tenant, error) {
 	t := w.newTenant(name)
 	err := w.store.Update(func(tx Tx) error {
 		if _, err := findTenant(tx, func(x Tenant) bool { return x.Name == name }); err == nil {
-			return fmt.Errorf("%w: %q", ErrTenantExists, name)
+			return ErrTenantExists
 		} else if !errors.Is(err, ErrTenantNotFound) {
 			return err
 		}
