@@ -22,6 +22,8 @@ var SignInErrors = map[int]string{
 type ARMOperation struct {
 	// Name is the friendly OperationName.
 	Name string
+	// Action is the operation id in its ARM spelling (Microsoft.Storage/storageAccounts/listKeys/action).
+	Action string
 	// ResourceType is the ARM type the operation acts on ("" for a resource group).
 	ResourceType string
 }
@@ -29,29 +31,29 @@ type ARMOperation struct {
 // ARMOperations maps OperationNameValue (upper case, as AzureActivity stores it) to the operation.
 // Reads (GET) are not in the Activity Log, so only writes, deletes and actions are listed.
 var ARMOperations = map[string]ARMOperation{
-	"MICROSOFT.STORAGE/STORAGEACCOUNTS/LISTKEYS/ACTION":                 {"List Storage Account Keys", "Microsoft.Storage/storageAccounts"},
-	"MICROSOFT.STORAGE/STORAGEACCOUNTS/REGENERATEKEY/ACTION":            {"Regenerates the access keys for the specified storage account.", "Microsoft.Storage/storageAccounts"},
-	"MICROSOFT.STORAGE/STORAGEACCOUNTS/WRITE":                           {"Create/Update Storage Account", "Microsoft.Storage/storageAccounts"},
-	"MICROSOFT.KEYVAULT/VAULTS/WRITE":                                   {"Update Key Vault", "Microsoft.KeyVault/vaults"},
-	"MICROSOFT.KEYVAULT/VAULTS/ACCESSPOLICIES/WRITE":                    {"Update Access Policy", "Microsoft.KeyVault/vaults"},
-	"MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE":                     {"Create role assignment", ""},
-	"MICROSOFT.RESOURCES/DEPLOYMENTS/WRITE":                             {"Create Deployment", ""},
-	"MICROSOFT.RESOURCES/SUBSCRIPTIONS/RESOURCEGROUPS/WRITE":            {"Update resource group", ""},
-	"MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE":                           {"Create or Update Virtual Machine", "Microsoft.Compute/virtualMachines"},
-	"MICROSOFT.COMPUTE/VIRTUALMACHINES/START/ACTION":                    {"Start Virtual Machine", "Microsoft.Compute/virtualMachines"},
-	"MICROSOFT.COMPUTE/VIRTUALMACHINES/DEALLOCATE/ACTION":               {"Deallocate Virtual Machine", "Microsoft.Compute/virtualMachines"},
-	"MICROSOFT.COMPUTE/VIRTUALMACHINES/RUNCOMMAND/ACTION":               {"Run Command on Virtual Machine", "Microsoft.Compute/virtualMachines"},
-	"MICROSOFT.COMPUTE/DISKS/BEGINGETACCESS/ACTION":                     {"Get Disk SAS URI", "Microsoft.Compute/disks"},
-	"MICROSOFT.COMPUTE/SNAPSHOTS/WRITE":                                 {"Create or Update Snapshot", "Microsoft.Compute/snapshots"},
-	"MICROSOFT.WEB/SITES/CONFIG/LIST/ACTION":                            {"List Web App Security Sensitive Settings", "Microsoft.Web/sites"},
-	"MICROSOFT.WEB/SITES/RESTART/ACTION":                                {"Restart Web App", "Microsoft.Web/sites"},
-	"MICROSOFT.WEB/SITES/WRITE":                                         {"Create or Update Web App", "Microsoft.Web/sites"},
-	"MICROSOFT.SQL/SERVERS/FIREWALLRULES/WRITE":                         {"Create/Update server firewall rules", "Microsoft.Sql/servers"},
-	"MICROSOFT.SQL/SERVERS/DATABASES/WRITE":                             {"Create/Update Database", "Microsoft.Sql/servers"},
-	"MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE":       {"Create or Update Security Rule", "Microsoft.Network/networkSecurityGroups"},
-	"MICROSOFT.RECOVERYSERVICES/VAULTS/BACKUPJOBS/CANCEL/ACTION":        {"Cancel Jobs", "Microsoft.RecoveryServices/vaults"},
-	"MICROSOFT.RECOVERYSERVICES/VAULTS/BACKUPSECURITYPIN/ACTION":        {"Returns Security PIN Information for the Recovery Services Vault.", "Microsoft.RecoveryServices/vaults"},
-	"MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/LISTCLUSTERUSERCREDENTIAL/ACTION": {"List clusterUser credential", "Microsoft.ContainerService/managedClusters"},
+	"MICROSOFT.STORAGE/STORAGEACCOUNTS/LISTKEYS/ACTION":                           {"List Storage Account Keys", "Microsoft.Storage/storageAccounts/listKeys/action", "Microsoft.Storage/storageAccounts"},
+	"MICROSOFT.STORAGE/STORAGEACCOUNTS/REGENERATEKEY/ACTION":                      {"Regenerates the access keys for the specified storage account.", "Microsoft.Storage/storageAccounts/regenerateKey/action", "Microsoft.Storage/storageAccounts"},
+	"MICROSOFT.STORAGE/STORAGEACCOUNTS/WRITE":                                     {"Create/Update Storage Account", "Microsoft.Storage/storageAccounts/write", "Microsoft.Storage/storageAccounts"},
+	"MICROSOFT.KEYVAULT/VAULTS/WRITE":                                             {"Update Key Vault", "Microsoft.KeyVault/vaults/write", "Microsoft.KeyVault/vaults"},
+	"MICROSOFT.KEYVAULT/VAULTS/ACCESSPOLICIES/WRITE":                              {"Update Access Policy", "Microsoft.KeyVault/vaults/accessPolicies/write", "Microsoft.KeyVault/vaults"},
+	"MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE":                               {"Create role assignment", "Microsoft.Authorization/roleAssignments/write", ""},
+	"MICROSOFT.RESOURCES/DEPLOYMENTS/WRITE":                                       {"Create Deployment", "Microsoft.Resources/deployments/write", ""},
+	"MICROSOFT.RESOURCES/SUBSCRIPTIONS/RESOURCEGROUPS/WRITE":                      {"Update resource group", "Microsoft.Resources/subscriptions/resourceGroups/write", ""},
+	"MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE":                                     {"Create or Update Virtual Machine", "Microsoft.Compute/virtualMachines/write", "Microsoft.Compute/virtualMachines"},
+	"MICROSOFT.COMPUTE/VIRTUALMACHINES/START/ACTION":                              {"Start Virtual Machine", "Microsoft.Compute/virtualMachines/start/action", "Microsoft.Compute/virtualMachines"},
+	"MICROSOFT.COMPUTE/VIRTUALMACHINES/DEALLOCATE/ACTION":                         {"Deallocate Virtual Machine", "Microsoft.Compute/virtualMachines/deallocate/action", "Microsoft.Compute/virtualMachines"},
+	"MICROSOFT.COMPUTE/VIRTUALMACHINES/RUNCOMMAND/ACTION":                         {"Run Command on Virtual Machine", "Microsoft.Compute/virtualMachines/runCommand/action", "Microsoft.Compute/virtualMachines"},
+	"MICROSOFT.COMPUTE/DISKS/BEGINGETACCESS/ACTION":                               {"Get Disk SAS URI", "Microsoft.Compute/disks/beginGetAccess/action", "Microsoft.Compute/disks"},
+	"MICROSOFT.COMPUTE/SNAPSHOTS/WRITE":                                           {"Create or Update Snapshot", "Microsoft.Compute/snapshots/write", "Microsoft.Compute/snapshots"},
+	"MICROSOFT.WEB/SITES/CONFIG/LIST/ACTION":                                      {"List Web App Security Sensitive Settings", "Microsoft.Web/sites/config/list/action", "Microsoft.Web/sites"},
+	"MICROSOFT.WEB/SITES/RESTART/ACTION":                                          {"Restart Web App", "Microsoft.Web/sites/restart/action", "Microsoft.Web/sites"},
+	"MICROSOFT.WEB/SITES/WRITE":                                                   {"Create or Update Web App", "Microsoft.Web/sites/write", "Microsoft.Web/sites"},
+	"MICROSOFT.SQL/SERVERS/FIREWALLRULES/WRITE":                                   {"Create/Update server firewall rules", "Microsoft.Sql/servers/firewallRules/write", "Microsoft.Sql/servers"},
+	"MICROSOFT.SQL/SERVERS/DATABASES/WRITE":                                       {"Create/Update Database", "Microsoft.Sql/servers/databases/write", "Microsoft.Sql/servers"},
+	"MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE":                 {"Create or Update Security Rule", "Microsoft.Network/networkSecurityGroups/securityRules/write", "Microsoft.Network/networkSecurityGroups"},
+	"MICROSOFT.RECOVERYSERVICES/VAULTS/BACKUPJOBS/CANCEL/ACTION":                  {"Cancel Jobs", "Microsoft.RecoveryServices/vaults/backupJobs/cancel/action", "Microsoft.RecoveryServices/vaults"},
+	"MICROSOFT.RECOVERYSERVICES/VAULTS/BACKUPSECURITYPIN/ACTION":                  {"Returns Security PIN Information for the Recovery Services Vault.", "Microsoft.RecoveryServices/vaults/backupSecurityPIN/action", "Microsoft.RecoveryServices/vaults"},
+	"MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/LISTCLUSTERUSERCREDENTIAL/ACTION": {"List clusterUser credential", "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action", "Microsoft.ContainerService/managedClusters"},
 }
 
 // AuditActivity is an Entra directory change as AuditLogs and CloudAppEvents name it.
@@ -68,19 +70,19 @@ type AuditActivity struct {
 
 // AuditActivities maps ActivityDisplayName (== OperationName in AuditLogs) to its description.
 var AuditActivities = map[string]AuditActivity{
-	"Add user":                       {"UserManagement", "Core Directory", "Add", "User", "Add user."},
-	"Update user":                    {"UserManagement", "Core Directory", "Update", "User", "Update user."},
-	"Delete user":                    {"UserManagement", "Core Directory", "Delete", "User", "Delete user."},
-	"Reset user password":            {"UserManagement", "Core Directory", "Update", "User", "Reset user password."},
-	"Change password (self-service)": {"UserManagement", "Self-service Password Management", "Update", "User", "Change user password."},
-	"Reset password (self-service)":  {"UserManagement", "Self-service Password Management", "Update", "User", "Reset user password."},
-	"User registered security info":  {"UserManagement", "Authentication Methods", "Add", "User", ""},
-	"Add member to role":             {"RoleManagement", "Core Directory", "Assign", "Role", "Add member to role."},
-	"Remove member from role":        {"RoleManagement", "Core Directory", "Unassign", "Role", "Remove member from role."},
-	"Add member to group":            {"GroupManagement", "Core Directory", "Assign", "Group", "Add member to group."},
-	"Remove member from group":       {"GroupManagement", "Core Directory", "Unassign", "Group", "Remove member from group."},
-	"Add service principal":          {"ApplicationManagement", "Core Directory", "Add", "ServicePrincipal", "Add service principal."},
-	"Consent to application":         {"ApplicationManagement", "Core Directory", "Assign", "ServicePrincipal", "Consent to application."},
+	"Add user":                                     {"UserManagement", "Core Directory", "Add", "User", "Add user."},
+	"Update user":                                  {"UserManagement", "Core Directory", "Update", "User", "Update user."},
+	"Delete user":                                  {"UserManagement", "Core Directory", "Delete", "User", "Delete user."},
+	"Reset user password":                          {"UserManagement", "Core Directory", "Update", "User", "Reset user password."},
+	"Change password (self-service)":               {"UserManagement", "Self-service Password Management", "Update", "User", "Change user password."},
+	"Reset password (self-service)":                {"UserManagement", "Self-service Password Management", "Update", "User", "Reset user password."},
+	"User registered security info":                {"UserManagement", "Authentication Methods", "Add", "User", ""},
+	"Add member to role":                           {"RoleManagement", "Core Directory", "Assign", "Role", "Add member to role."},
+	"Remove member from role":                      {"RoleManagement", "Core Directory", "Unassign", "Role", "Remove member from role."},
+	"Add member to group":                          {"GroupManagement", "Core Directory", "Assign", "Group", "Add member to group."},
+	"Remove member from group":                     {"GroupManagement", "Core Directory", "Unassign", "Group", "Remove member from group."},
+	"Add service principal":                        {"ApplicationManagement", "Core Directory", "Add", "ServicePrincipal", "Add service principal."},
+	"Consent to application":                       {"ApplicationManagement", "Core Directory", "Assign", "ServicePrincipal", "Consent to application."},
 	"Add app role assignment to service principal": {"ApplicationManagement", "Core Directory", "Assign", "ServicePrincipal", "Add app role assignment to service principal."},
 }
 

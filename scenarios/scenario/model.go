@@ -58,6 +58,8 @@ type Place struct {
 	CIDR      string  `yaml:"cidr"`
 	ASN       int     `yaml:"asn"`
 	ISP       string  `yaml:"isp"`
+	// Street is the office's street address (offices only).
+	Street string `yaml:"street"`
 	// Trusted marks a named location of the corporate network (Conditional Access trusted IPs).
 	Trusted bool `yaml:"trusted"`
 

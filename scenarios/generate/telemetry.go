@@ -1,0 +1,133 @@
+package generate
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/soclab/soclab/scenarios/schema"
+)
+
+// Source is the emitter of an event; routing decides per source whether rows reach a workspace.
+type Source string
+
+// The sources rows are tagged with.
+const (
+	SourceEntraSignIn         Source = "entra-signin"
+	SourceEntraNonInteractive Source = "entra-noninteractive"
+	SourceEntraAudit          Source = "entra-audit"
+	SourceAzureActivity       Source = "azure-activity"
+	SourceKeyVault            Source = "keyvault"
+	SourceStorage             Source = "storage"
+	SourceDefenderCloudApps   Source = "defender-cloudapps"
+	SourceDefenderIdentity    Source = "defender-identity"
+	SourceDefenderXDR         Source = "defender-xdr"
+	SourceSentinelUEBA        Source = "sentinel-ueba"
+)
+
+// Tables lists the tables Generate fills, in output order.
+var Tables = []string{
+	"SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs", "AzureActivity", "AzureDiagnostics",
+	"StorageBlobLogs", "CloudAppEvents", "IdentityLogonEvents", "AADSignInEventsBeta", "IdentityInfo",
+}
+
+// RowMeta is what travels with a row without being a column.
+type RowMeta struct {
+	// Time is the event time (the table's time column).
+	Time time.Time
+	// Source is the emitter, for routing.
+	Source Source
+	// Step is the attack step id, or "" for background activity.
+	Step string
+	// Noise is the id of the benign-noise pattern that made the row, or "".
+	Noise string
+}
+
+// Table is one generated table: the schema's columns in order and one value per column per row.
+type Table struct {
+	Name    string
+	Columns []schema.Column
+	Rows    [][]any
+	Meta    []RowMeta
+
+	index map[string]int
+}
+
+// Telemetry is the generated data of one scenario for one tenant.
+type Telemetry struct {
+	Params Params
+	// Start and End bound the generated time range [Start, End).
+	Start, End time.Time
+	tables     map[string]*Table
+}
+
+// Table returns the named table.
+func (t *Telemetry) Table(name string) (*Table, bool) {
+	tb, ok := t.tables[name]
+	return tb, ok
+}
+
+// All returns every table in the order of Tables.
+func (t *Telemetry) All() []*Table {
+	out := make([]*Table, 0, len(Tables))
+	for _, n := range Tables {
+		out = append(out, t.tables[n])
+	}
+	return out
+}
+
+// Rows counts every row of every table.
+func (t *Telemetry) Rows() int {
+	n := 0
+	for _, tb := range t.tables {
+		n += len(tb.Rows)
+	}
+	return n
+}
+
+// Col returns the index of a column, or -1.
+func (t *Table) Col(name string) int {
+	if i, ok := t.index[name]; ok {
+		return i
+	}
+	return -1
+}
+
+func newTable(cat schema.Catalog, name string) (*Table, error) {
+	s, ok := cat.Table(name)
+	if !ok {
+		return nil, fmt.Errorf("generate: table %s is not in the schema catalog", name)
+	}
+	t := &Table{Name: name, Columns: s.Columns, index: make(map[string]int, len(s.Columns))}
+	for i, c := range s.Columns {
+		t.index[c.Name] = i
+	}
+	return t, nil
+}
+
+// row is a row under construction for one table.
+type row struct {
+	t    *Table
+	vals []any
+}
+
+// newRow starts a row with every string column "" (Kusto strings are never null) and every other
+// column null.
+func (t *Table) newRow() row {
+	vals := make([]any, len(t.Columns))
+	for i, c := range t.Columns {
+		if c.Type == "string" {
+			vals[i] = ""
+		}
+	}
+	return row{t: t, vals: vals}
+}
+
+// set assigns a column; an unknown name is a programming error caught by the tests.
+func (r row) set(name string, v any) row {
+	i, ok := r.t.index[name]
+	if !ok {
+		panic("generate: table " + r.t.Name + " has no column " + name)
+	}
+	r.vals[i] = v
+	return r
+}
