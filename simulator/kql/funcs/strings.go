@@ -77,15 +77,9 @@ func registerStrings(add func(*Func)) {
 		}
 		return types.NewString(re.ReplaceAllString(str(a[2]), goRewrite(str(a[1]))))
 	}))
-	add(regexFunc("trim", types.String, s2, 2, 2, 0, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
-		return types.NewString(trimEnd(re, trimStart(re, str(a[1]))))
-	}))
-	add(regexFunc("trim_start", types.String, s2, 2, 2, 0, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
-		return types.NewString(trimStart(re, str(a[1])))
-	}))
-	add(regexFunc("trim_end", types.String, s2, 2, 2, 0, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
-		return types.NewString(trimEnd(re, str(a[1])))
-	}))
+	add(trimFunc("trim", true, true))
+	add(trimFunc("trim_start", true, false))
+	add(trimFunc("trim_end", false, true))
 	add(extractFunc())
 	add(regexFunc("extract_all", types.Dynamic, []kind{kString, kAny, kString}, 2, 3, 0, extractAll))
 	add(fixed("indexof", types.Long, []kind{kAny, kAny, kNum, kNum, kNum}, 2, 5, indexOf))
@@ -184,42 +178,56 @@ func split(_ *Context, a []types.Value) types.Value {
 	return types.NewDynamic(arr)
 }
 
-func trimStart(re *regexp.Regexp, s string) string {
-	if re == nil {
-		return s
+// trimFunc builds trim/trim_start/trim_end(regex, text): all leading
+// and/or trailing matches of regex are removed. The pattern is wrapped as
+// \A(?:p)+ and (?:p)+\z, so one regex search finds the whole run.
+func trimFunc(name string, start, end bool) *Func {
+	wrap := func(p types.Value) (types.Value, types.Value) {
+		return types.NewString(`\A(?:` + str(p) + `)+`), types.NewString(`(?:` + str(p) + `)+\z`)
 	}
-	for s != "" {
-		loc := re.FindStringIndex(s)
-		if loc == nil || loc[0] != 0 || loc[1] == 0 {
-			break
-		}
-		s = s[loc[1]:]
-	}
-	return s
-}
-
-func trimEnd(re *regexp.Regexp, s string) string {
-	if re == nil {
-		return s
-	}
-	// Find the earliest start from which the pattern matches through the end.
-	for s != "" {
-		cut := -1
-		for i := 0; i < len(s); i++ {
-			if !utf8.RuneStart(s[i]) {
-				continue
-			}
-			if loc := re.FindStringIndex(s[i:]); loc != nil && loc[0] == 0 && i+loc[1] == len(s) {
-				cut = i
-				break
+	prepare := func(args []Arg) (EvalFunc, error) {
+		if len(args) > 0 && args[0].Const {
+			if _, err := newRegexCache(args, 0); err != nil {
+				return nil, err
 			}
 		}
-		if cut < 0 || cut == len(s) {
-			break
+		var left, right regexCache
+		if len(args) > 0 && args[0].Const {
+			l, r := wrap(args[0].V)
+			lc, _ := newRegexCache([]Arg{{Const: true, V: l}}, 0)
+			rc, _ := newRegexCache([]Arg{{Const: true, V: r}}, 0)
+			left.fixed, right.fixed = lc.fixed, rc.fixed
 		}
-		s = s[:cut]
+		return func(_ *Context, a []types.Value) types.Value {
+			s := str(a[1])
+			var lp, rp types.Value
+			if left.fixed == nil {
+				lp, rp = wrap(a[0])
+			}
+			if start {
+				if re := left.get(lp); re != nil {
+					if loc := re.FindStringIndex(s); loc != nil {
+						s = s[loc[1]:]
+					}
+				}
+			}
+			if end {
+				if re := right.get(rp); re != nil {
+					if loc := re.FindStringIndex(s); loc != nil {
+						s = s[:loc[0]]
+					}
+				}
+			}
+			return types.NewString(s)
+		}, nil
 	}
-	return s
+	f := fixed(name, types.String, s2, 2, 2, nil)
+	f.bind = prepare
+	f.eval = func(c *Context, a []types.Value) types.Value {
+		ev, _ := prepare([]Arg{{}, {}})
+		return ev(c, a)
+	}
+	return f
 }
 
 func extractFunc() *Func {
