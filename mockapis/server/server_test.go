@@ -31,7 +31,7 @@ type running struct {
 	stop   func() error
 }
 
-func startServer(t *testing.T, state string) *running {
+func startServer(t testing.TB, state string) *running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan Info, 1)
@@ -75,7 +75,7 @@ func startServer(t *testing.T, state string) *running {
 	return r
 }
 
-func (r *running) do(t *testing.T, req *http.Request) (int, []byte) {
+func (r *running) do(t testing.TB, req *http.Request) (int, []byte) {
 	t.Helper()
 	resp, err := r.client.Do(req)
 	if err != nil {
@@ -86,7 +86,7 @@ func (r *running) do(t *testing.T, req *http.Request) (int, []byte) {
 	return resp.StatusCode, b
 }
 
-func (r *running) getJSON(t *testing.T, u string, wantStatus int, out any) {
+func (r *running) getJSON(t testing.TB, u string, wantStatus int, out any) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, u, nil)
 	status, body := r.do(t, req)
@@ -99,7 +99,7 @@ func (r *running) getJSON(t *testing.T, u string, wantStatus int, out any) {
 }
 
 // spToken gets a token for scope from the lab's login service through the proxy.
-func (r *running) spToken(t *testing.T, scope string) string {
+func (r *running) spToken(t testing.TB, scope string) string {
 	t.Helper()
 	form := url.Values{"client_id": {r.cred.SPAppID}, "client_secret": {r.cred.SPSecret}, "grant_type": {"client_credentials"}, "scope": {scope}}
 	req, _ := http.NewRequest(http.MethodPost, "https://login.microsoftonline.com/"+r.cred.TenantID+"/oauth2/v2.0/token", strings.NewReader(form.Encode()))
