@@ -33,7 +33,7 @@ type Plan struct {
 // Analyze resolves names and types in a parsed script against cat and builds the executable
 // plan. Errors are *diag.Error with Kusto's wording.
 func Analyze(script *ast.Script, cat Catalog) (plan *Plan, err error) {
-	a := &analyzer{cat: cat, reg: funcs.Builtins(), used: map[string]bool{}}
+	a := &analyzer{cat: cat, reg: funcs.Builtins(), used: map[string]bool{}, asNames: map[exec.Node]string{}}
 	defer func() {
 		if r := recover(); r != nil {
 			if e, ok := r.(*diag.Error); ok {
@@ -71,6 +71,8 @@ type analyzer struct {
 	cat  Catalog
 	reg  *funcs.Registry
 	used map[string]bool
+	// asNames remembers the names given by the as operator (union withsource reports them).
+	asNames map[exec.Node]string
 	// depth guards recursive user functions.
 	depth int
 }

@@ -184,20 +184,22 @@ func (a *analyzer) union(sc *scope, in exec.Node, o *ast.UnionOp) exec.Node {
 				}
 			}
 			names = append(names, id.Name)
+			inputs = append(inputs, a.tabularIn(sc, t, nil, "union"))
+			continue
+		}
+		n := a.tabularIn(sc, t, nil, "union")
+		if as, ok := a.asNames[n]; ok {
+			names = append(names, as)
 		} else {
 			names = append(names, "union_arg"+itoa(len(names)))
 		}
-		inputs = append(inputs, a.tabularIn(sc, t, nil, "union"))
+		inputs = append(inputs, n)
 	}
 	outer := true
 	if k, _, ok := paramValue(o.Params, "kind"); ok && strings.EqualFold(k, "inner") {
 		outer = false
 	}
 	// Columns: by name across inputs; same name with different types becomes name_type.
-	type colInfo struct {
-		name string
-		t    types.Type
-	}
 	var cols []exec.Column
 	typesByName := map[string][]types.Type{}
 	for _, n := range inputs {
@@ -214,12 +216,33 @@ func (a *analyzer) union(sc *scope, in exec.Node, o *ast.UnionOp) exec.Node {
 			}
 		}
 	}
+	// Real column names keep theirs; a name with several types becomes name_type, made
+	// unique against the real names (x_long1 when a real x_long exists).
+	real := map[string]bool{}
+	for _, n := range inputs {
+		for _, c := range n.Columns() {
+			if len(typesByName[c.Name]) == 1 {
+				real[c.Name] = true
+			}
+		}
+	}
+	taken := map[string]bool{}
+	for k := range real {
+		taken[k] = true
+	}
+	outName := map[colKey]string{}
 	seen := map[string]bool{}
 	for _, n := range inputs {
 		for _, c := range n.Columns() {
-			name := c.Name
-			if len(typesByName[c.Name]) > 1 {
-				name = c.Name + "_" + c.Type.String()
+			key := colKey{c.Name, c.Type}
+			name, done := outName[key]
+			if !done {
+				name = c.Name
+				if len(typesByName[c.Name]) > 1 {
+					name = uniqueName(c.Name+"_"+c.Type.String(), taken)
+					taken[name] = true
+				}
+				outName[key] = name
 			}
 			if seen[name] {
 				continue
@@ -254,10 +277,7 @@ func (a *analyzer) union(sc *scope, in exec.Node, o *ast.UnionOp) exec.Node {
 		for k, c := range cols {
 			m[k] = -1
 			for i, x := range ic {
-				if x.Name == c.Name || (x.Name+"_"+x.Type.String() == c.Name && len(typesByName[x.Name]) > 1) {
-					if x.Name == c.Name && len(typesByName[x.Name]) > 1 {
-						continue
-					}
+				if outName[colKey{x.Name, x.Type}] == c.Name {
 					m[k] = i
 				}
 			}
@@ -265,4 +285,9 @@ func (a *analyzer) union(sc *scope, in exec.Node, o *ast.UnionOp) exec.Node {
 		u.Maps = append(u.Maps, m)
 	}
 	return u
+}
+
+type colKey struct {
+	name string
+	t    types.Type
 }

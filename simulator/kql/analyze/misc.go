@@ -29,15 +29,57 @@ func (a *analyzer) bagUnpack(sc *scope, in exec.Node, call *ast.CallExpr) exec.N
 		fail(call, diag.CodeBadArgument, "The function 'bag_unpack' expects between 1 and 4 arguments.")
 	}
 	inCols := in.Columns()
-	col := a.scalarOp(sc, inCols, call.Args[0], "evaluate")
+	// Arguments: column, then OutputColumnPrefix, columnsConflict, ignoredProperties, by
+	// position or by name.
+	var positional []ast.Expr
+	named := map[string]ast.Expr{}
+	for _, arg := range call.Args {
+		if ne, ok := arg.(*ast.NamedExpr); ok {
+			named[ne.Name.Name] = ne.Value
+			continue
+		}
+		positional = append(positional, arg)
+	}
+	for i, n := range []string{"column", "OutputColumnPrefix", "columnsConflict", "ignoredProperties"} {
+		if _, ok := named[n]; !ok && i < len(positional) {
+			named[n] = positional[i]
+		}
+	}
+	constArg := func(n string) (types.Value, bool) {
+		e, ok := named[n]
+		if !ok {
+			return types.Value{}, false
+		}
+		v := a.scalarOp(sc, nil, e, "evaluate")
+		if v.Const == nil {
+			fail(e, diag.CodeBadArgument, "bag_unpack: the argument %s must be a constant", n)
+		}
+		return *v.Const, true
+	}
+	colArg, ok := named["column"]
+	if !ok {
+		fail(call, diag.CodeBadArgument, "The function 'bag_unpack' expects between 1 and 4 arguments.")
+	}
+	col := a.scalarOp(sc, inCols, colArg, "evaluate")
 	if !col.IsCol {
-		fail(call.Args[0], diag.CodeBadArgument, "bag_unpack: the first argument must be a column")
+		fail(colArg, diag.CodeBadArgument, "bag_unpack: the first argument must be a column")
 	}
 	prefix := ""
-	if len(call.Args) > 1 {
-		p := a.scalarOp(sc, nil, call.Args[1], "evaluate")
-		if p.Const != nil {
-			prefix = types.FormatText(*p.Const)
+	if v, ok := constArg("OutputColumnPrefix"); ok {
+		prefix = types.FormatText(v)
+	}
+	conflict := "error"
+	if v, ok := constArg("columnsConflict"); ok {
+		conflict = types.FormatText(v)
+	}
+	ignored := map[string]bool{}
+	if v, ok := constArg("ignoredProperties"); ok {
+		if arr, isArr := v.D.([]any); isArr {
+			for _, x := range arr {
+				if s, isStr := x.(string); isStr {
+					ignored[s] = true
+				}
+			}
 		}
 	}
 	bagIdx := col.Col
@@ -59,28 +101,42 @@ func (a *analyzer) bagUnpack(sc *scope, in exec.Node, call *ast.CallExpr) exec.N
 		var cols []exec.Column
 		var pass []int
 		var exprs []exec.Expr
-		taken := map[string]bool{}
+		existing := map[string]int{}
 		for i, c := range t.Cols {
 			if i == bagIdx {
 				continue
 			}
+			existing[c.Name] = len(cols)
 			cols = append(cols, c)
 			pass = append(pass, i)
 			exprs = append(exprs, exec.Expr{})
-			taken[c.Name] = true
 		}
 		for _, k := range names {
+			if ignored[k] {
+				continue
+			}
 			key := k
 			name := prefix + k
-			if taken[name] {
-				name = uniqueName(name, taken)
+			e := exec.Expr{T: types.Dynamic, Eval: func(_ *exec.Env, tb *exec.Table, i int) types.Value {
+				return types.Member(tb.Vecs[bagIdx].Get(i), key)
+			}}
+			if at, dup := existing[name]; dup {
+				switch conflict {
+				case "replace_source":
+					cols[at] = exec.Column{Name: name, Type: types.Dynamic}
+					pass[at] = -1
+					exprs[at] = e
+				case "keep_source":
+				default:
+					return nil, diag.Errorf(diag.CodeInvalid, call.Pos(), call.End(),
+						"bag_unpack: the column '%s' already exists (use columnsConflict='replace_source' or 'keep_source')", name)
+				}
+				continue
 			}
-			taken[name] = true
+			existing[name] = len(cols)
 			cols = append(cols, exec.Column{Name: name, Type: types.Dynamic})
 			pass = append(pass, -1)
-			exprs = append(exprs, exec.Expr{T: types.Dynamic, Eval: func(_ *exec.Env, tb *exec.Table, i int) types.Value {
-				return types.Member(tb.Vecs[bagIdx].Get(i), key)
-			}})
+			exprs = append(exprs, e)
 		}
 		return &exec.Project{In: &exec.Source{T: t}, Cols: cols, Pass: pass, Exprs: exprs}, nil
 	}}

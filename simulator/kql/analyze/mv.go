@@ -111,10 +111,14 @@ func (a *analyzer) parse(sc *scope, in exec.Node, o *ast.ParseOp) exec.Node {
 	for i, p := range o.Pattern {
 		switch {
 		case p.Star:
-			b.WriteString("(?:.*?)")
+			if kind == "regex" {
+				b.WriteString("(?:.*)")
+			} else {
+				b.WriteString("(?:.*?)")
+			}
 		case p.Lit != nil:
 			if kind == "regex" {
-				b.WriteString(p.Lit.Text)
+				b.WriteString("(?:" + p.Lit.Text + ")")
 			} else {
 				b.WriteString(regexp.QuoteMeta(p.Lit.Text))
 			}
@@ -127,26 +131,24 @@ func (a *analyzer) parse(sc *scope, in exec.Node, o *ast.ParseOp) exec.Node {
 				}
 				t = tt
 			}
+			group := "c" + itoa(len(outCols))
 			outCols = append(outCols, exec.Column{Name: p.Column.Name.Name, Type: t})
-			greedy := i == lastCol && i == len(o.Pattern)-1
+			last := i == lastCol && i == len(o.Pattern)-1
+			var body string
 			switch {
-			case kind == "regex":
-				b.WriteString("(.*?)")
-				if greedy {
-					// the last group of a regex pattern takes the rest
-				}
 			case t == types.Long || t == types.Int:
-				b.WriteString(`([-+]?\d+)`)
+				body = `[-+]?\d+`
 			case t == types.Real || t == types.Decimal:
-				b.WriteString(`([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)`)
-			case greedy:
-				b.WriteString("(.*)")
+				body = `[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`
+			case kind == "regex" || last:
+				body = ".*"
 			default:
-				b.WriteString("(.*?)")
+				body = ".*?"
 			}
+			b.WriteString("(?P<" + group + ">" + body + ")")
 		}
 	}
-	if kind == "simple" && len(o.Pattern) > 0 && o.Pattern[len(o.Pattern)-1].Lit != nil {
+	if kind != "regex" && len(o.Pattern) > 0 && o.Pattern[len(o.Pattern)-1].Lit != nil {
 		b.WriteString("$")
 	}
 	re, err := regexp.Compile(b.String())
@@ -168,5 +170,5 @@ func (a *analyzer) parse(sc *scope, in exec.Node, o *ast.ParseOp) exec.Node {
 		}
 	}
 	return &exec.Parse{In: in, Source: src, Re: re, Cols: cols, Pass: pass, Targets: targets,
-		Where: o.Keyword == "parse-where"}
+		Where: o.Keyword == "parse-where", Relaxed: kind == "relaxed"}
 }

@@ -83,6 +83,7 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 	case *ast.AsOp:
 		m := &exec.Materialized{In: in}
 		sc.names[o.Name.Name] = &binding{kind: bindTable, table: m}
+		a.asNames[m] = o.Name.Name
 		return m
 	case *ast.InvokeOp:
 		b, ok := sc.lookup(o.Call.Func.Name)

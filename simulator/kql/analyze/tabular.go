@@ -173,17 +173,35 @@ func (a *analyzer) bindParams(sc *scope, b *binding, c *ast.CallExpr, pipedIn ex
 	if len(args) > len(params) {
 		fail(c, diag.CodeBadArgument, "The function '%s' expects %d argument(s).", c.Func.Name, len(params))
 	}
-	for i, p := range params {
-		var arg ast.Expr
-		if i < len(args) {
-			arg = args[i]
-			if ne, ok := arg.(*ast.NamedExpr); ok {
-				arg = ne.Value
+	// Positional arguments first, then name=value arguments matched by parameter name.
+	given := make([]ast.Expr, len(params))
+	pos := 0
+	for _, arg := range args {
+		if ne, ok := arg.(*ast.NamedExpr); ok {
+			found := false
+			for i, p := range params {
+				if p.Name.Name == ne.Name.Name {
+					given[i] = ne.Value
+					found = true
+				}
 			}
-		} else if p.Default != nil {
+			if !found {
+				fail(ne, diag.CodeBadArgument, "The function '%s' has no parameter named '%s'.", c.Func.Name, ne.Name.Name)
+			}
+			continue
+		}
+		if pos < len(given) {
+			given[pos] = arg
+		}
+		pos++
+	}
+	for i, p := range params {
+		arg := given[i]
+		if arg == nil {
+			if p.Default == nil {
+				fail(c, diag.CodeBadArgument, "The function '%s' expects %d argument(s).", c.Func.Name, len(params))
+			}
 			arg = p.Default
-		} else {
-			fail(c, diag.CodeBadArgument, "The function '%s' expects %d argument(s).", c.Func.Name, len(params))
 		}
 		k++
 		if p.Table != nil {

@@ -88,11 +88,9 @@ func (a *countAgg) Add(env *Env, g int32, t *Table, i int) {
 		if predOK(env, a.spec.Args, 0, t, i) {
 			a.n[g]++
 		}
-	case len(a.spec.Args) > 0:
-		if v := a.spec.Args[0].Eval(env, t, i); !v.IsNull() {
-			a.n[g]++
-		}
 	default:
+		// count(x) counts every row of the group, as count() does (the argument is
+		// accepted for compatibility).
 		a.n[g]++
 	}
 }

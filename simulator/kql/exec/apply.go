@@ -2,6 +2,7 @@ package exec
 
 import (
 	"regexp"
+	"strconv"
 
 	"github.com/soclab/soclab/simulator/kql/types"
 )
@@ -122,6 +123,9 @@ type Parse struct {
 	Pass    []int
 	Targets []int // output column of each capture group
 	Where   bool  // parse-where: drop rows that do not match
+	// Relaxed (kind=relaxed): a value that does not convert to its column's type becomes null
+	// instead of failing the whole match.
+	Relaxed bool
 }
 
 // Columns is the input plus the extracted columns.
@@ -147,12 +151,13 @@ func (p *Parse) Run(env *Env) (*Table, error) {
 		vals := make([]types.Value, len(p.Targets))
 		for k, c := range p.Targets {
 			ct := p.Cols[c].Type
-			if !ok || k+1 >= len(m) {
+			g := p.Re.SubexpIndex("c" + strconv.Itoa(k))
+			if !ok || g < 0 || g >= len(m) {
 				vals[k] = types.NullOf(ct)
 				continue
 			}
-			v := types.Convert(types.NewString(m[k+1]), ct)
-			if v.IsNull() && ct != types.String {
+			v := types.Convert(types.NewString(m[g]), ct)
+			if v.IsNull() && ct != types.String && !p.Relaxed {
 				ok = false
 			}
 			vals[k] = v
