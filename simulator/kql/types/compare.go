@@ -69,9 +69,9 @@ func equalSlow(a, b Value) bool {
 	case isNumberOrBool(a.T) && isNumberOrBool(b.T):
 		return numCompare(a, b) == 0
 	case a.T == String && isNumberOrBool(b.T):
-		return a.S == FormatText(b)
+		return textEqualsNumber(a.S, b)
 	case b.T == String && isNumberOrBool(a.T):
-		return b.S == FormatText(a)
+		return textEqualsNumber(b.S, a)
 	case a.T == GUID && b.T == String:
 		g, ok := ParseGUID(b.S)
 		return ok && g == a.S
@@ -83,6 +83,15 @@ func equalSlow(a, b Value) bool {
 		return FormatText(a) == FormatText(b)
 	}
 	return false
+}
+
+// textEqualsNumber compares s with tostring(n) without allocating for integers.
+func textEqualsNumber(s string, n Value) bool {
+	if n.T == Int || n.T == Long {
+		var buf [24]byte
+		return string(strconv.AppendInt(buf[:0], n.I, 10)) == s
+	}
+	return s == FormatText(n)
 }
 
 func isNumberOrBool(t Type) bool { return t.IsNumeric() || t == Bool }
