@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,10 +18,14 @@ const StateFileName = "state.db"
 // which never collides because tenant ids are GUIDs.
 const worldBucket = "~world"
 
+// batchDelay bounds how long a write waits to share its commit with concurrent writes.
+const batchDelay = 500 * time.Microsecond
+
 // BoltStore is the embedded Store: one bbolt file, one bucket per scope, one nested bucket
 // per collection. bbolt fsyncs on every commit, so acknowledged writes survive kill -9.
 type BoltStore struct {
-	db *bolt.DB
+	db      *bolt.DB
+	writers atomic.Int32 // Updates in flight
 }
 
 // OpenBoltStore opens (or creates) <stateDir>/state.db. The folder is created 0700 and the
@@ -28,6 +33,10 @@ type BoltStore struct {
 func OpenBoltStore(stateDir string) (*BoltStore, error) {
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create state folder %s: %w", stateDir, err)
+	}
+	// The folder holds secrets: keep it private even when it existed before.
+	if err := os.Chmod(stateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("restrict state folder %s to 0700: %w", stateDir, err)
 	}
 	path := filepath.Join(stateDir, StateFileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
@@ -42,6 +51,8 @@ func OpenBoltStore(stateDir string) (*BoltStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("restrict %s to 0600: %w", path, err)
 	}
+	// A lone write waits at most this long for company before it commits.
+	db.MaxBatchDelay = batchDelay
 	return &BoltStore{db: db}, nil
 }
 
@@ -50,9 +61,20 @@ func (s *BoltStore) View(fn func(Tx) error) error {
 	return s.db.View(func(btx *bolt.Tx) error { return fn(boltTx{btx}) })
 }
 
-// Update runs fn in one read-write bbolt transaction, committed (and fsynced) on success.
+// Update runs fn in one read-write bbolt transaction, committed (and fsynced) before
+// Update returns. Concurrent Updates are coalesced by bbolt's Batch into one commit, so many
+// clients share an fsync; fn still runs alone and in order inside that transaction. When a
+// function in a batch fails, bbolt rolls the batch back and reruns the others, so fn must
+// set its results afresh on every run (all callers do: results are assigned inside fn).
 func (s *BoltStore) Update(fn func(Tx) error) error {
-	return s.db.Update(func(btx *bolt.Tx) error { return fn(boltTx{btx}) })
+	run := func(btx *bolt.Tx) error { return fn(boltTx{btx}) }
+	// A write with no other write in flight commits at once instead of waiting for company.
+	alone := s.writers.Add(1) == 1
+	defer s.writers.Add(-1)
+	if alone {
+		return s.db.Update(run)
+	}
+	return s.db.Batch(run)
 }
 
 // Close closes the database file and releases its lock.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 )
@@ -117,6 +116,7 @@ func (w *World) AddTenant(name string) (Tenant, error) {
 		}
 		return w.createTenant(tx, t)
 	})
+	w.cache.invalidate()
 	if err != nil {
 		return Tenant{}, fmt.Errorf("add tenant %q: %w", name, err)
 	}
@@ -190,53 +190,35 @@ func findTenant(tx Tx, match func(Tenant) bool) (Tenant, error) {
 }
 
 func (w *World) lookupTenant(what string, match func(Tenant) bool) (Tenant, error) {
-	var t Tenant
-	err := w.store.View(func(tx Tx) error {
-		var err error
-		t, err = findTenant(tx, match)
-		return err
-	})
+	ts, err := w.cachedTenants()
 	if err != nil {
 		return Tenant{}, fmt.Errorf("tenant %s: %w", what, err)
 	}
-	return t, nil
+	for _, t := range ts {
+		if match(t) {
+			return t, nil
+		}
+	}
+	return Tenant{}, fmt.Errorf("tenant %s: %w", what, ErrTenantNotFound)
 }
 
 // Tenants returns every tenant, ordered by name.
 func (w *World) Tenants() ([]Tenant, error) {
-	var out []Tenant
-	err := w.store.View(func(tx Tx) error {
-		return tx.Scan(worldScope, tenantsColl, "", func(_ string, v []byte) error {
-			var t Tenant
-			if err := json.Unmarshal(v, &t); err != nil {
-				return fmt.Errorf("decode tenant: %w", err)
-			}
-			out = append(out, t)
-			return nil
-		})
-	})
+	ts, err := w.cachedTenants()
 	if err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	return append([]Tenant(nil), ts...), nil
 }
 
 // TenantByID returns the tenant with the given tenant id (case-insensitive GUID).
 func (w *World) TenantByID(id string) (Tenant, error) {
-	var t Tenant
-	var ok bool
-	err := w.store.View(func(tx Tx) error {
-		v, found, err := tx.Get(worldScope, tenantsColl, strings.ToLower(id))
-		if err != nil || !found {
-			return err
-		}
-		ok = true
-		return json.Unmarshal(v, &t)
-	})
-	if err != nil {
+	if _, err := w.cachedTenants(); err != nil {
 		return Tenant{}, fmt.Errorf("tenant %q: %w", id, err)
 	}
+	w.cache.mu.RLock()
+	t, ok := w.cache.byID[strings.ToLower(id)]
+	w.cache.mu.RUnlock()
 	if !ok {
 		return Tenant{}, fmt.Errorf("tenant %q: %w", id, ErrTenantNotFound)
 	}

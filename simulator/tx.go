@@ -66,7 +66,7 @@ func (w *World) Update(tenantID string, fn func(*TenantTx) error) error {
 }
 
 func (w *World) runTenant(tx Tx, tenantID string, fn func(*TenantTx) error) error {
-	t, err := tenantIn(tx, tenantID)
+	t, err := w.TenantByID(tenantID)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ type World struct {
 	store Store
 	seed  Seed
 	now   func() time.Time
+	cache tenantCache
 }
 
 // Open opens the world kept in stateDir (<stateDir>/state.db), creating the folder (0700),
