@@ -242,7 +242,7 @@ func (p *parser) isQueryExpr() bool {
 		return true
 	}
 	depth := 0
-	for t := p.tok; ; t = scan(p.src, int(t.end)) {
+	for t := p.tok; ; t = p.scanAt(int(t.end)) {
 		switch {
 		case t.kind == tEOF || t.kind == tIllegal || t.is(";"):
 			return false

@@ -43,11 +43,11 @@ func (p *parser) operatorWord() (string, int) {
 	}
 	n := 1
 	for {
-		dash := scan(p.src, int(t.end))
+		dash := p.scanAt(int(t.end))
 		if !dash.is("-") || !adjacent(t, dash) {
 			break
 		}
-		w := scan(p.src, int(dash.end))
+		w := p.scanAt(int(dash.end))
 		if w.kind != tIdent || !adjacent(dash, w) {
 			break
 		}

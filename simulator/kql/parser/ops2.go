@@ -238,7 +238,7 @@ func (p *parser) isWords(words ...string) bool {
 			return false
 		}
 		if i+1 < len(words) {
-			nt := scan(p.src, int(t.end))
+			nt := p.scanAt(int(t.end))
 			if !adjacent(t, nt) {
 				return false
 			}

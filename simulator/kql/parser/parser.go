@@ -8,7 +8,7 @@ import (
 )
 
 // maxDepth bounds expression nesting so hostile input cannot exhaust the stack.
-const maxDepth = 200
+const maxDepth = 400
 
 // maxLen bounds the query text (Kusto's own limit is far lower in practice).
 const maxLen = 4 << 20
@@ -49,6 +49,25 @@ type parser struct {
 	tok     token    // the current token
 	lastEnd diag.Pos // end of the last consumed token
 	depth   int
+	cache   [4]cachedToken // recently scanned tokens, by offset
+}
+
+// cachedToken memoizes scan results: lookahead rescans the same offsets.
+type cachedToken struct {
+	off int
+	tok token
+	ok  bool
+}
+
+// scanAt returns the token at or after byte offset off, memoized.
+func (p *parser) scanAt(off int) token {
+	c := &p.cache[off&3]
+	if c.ok && c.off == off {
+		return c.tok
+	}
+	t := scan(p.src, off)
+	*c = cachedToken{off: off, tok: t, ok: true}
+	return t
 }
 
 // state is a saved parser position for backtracking.
@@ -82,17 +101,17 @@ func (p *parser) recover(err *error) {
 // next advances to the following token.
 func (p *parser) next() {
 	p.lastEnd = p.tok.end
-	p.tok = scan(p.src, int(p.tok.end))
+	p.tok = p.scanAt(int(p.tok.end))
 }
 
 // peek returns the token after the current one.
-func (p *parser) peek() token { return scan(p.src, int(p.tok.end)) }
+func (p *parser) peek() token { return p.scanAt(int(p.tok.end)) }
 
 // ahead returns the n-th token after the current one (0 is the current).
 func (p *parser) ahead(n int) token {
 	t := p.tok
 	for ; n > 0 && t.kind != tEOF; n-- {
-		t = scan(p.src, int(t.end))
+		t = p.scanAt(int(t.end))
 	}
 	return t
 }

@@ -157,7 +157,7 @@ func (p *parser) parseTypedLiteral(kind ast.LitKind) *ast.Literal {
 	}
 	raw := strings.TrimSpace(p.src[open.end:closeAt])
 	p.lastEnd = diag.Pos(closeAt + 1)
-	p.tok = scan(p.src, closeAt+1)
+	p.tok = p.scanAt(closeAt + 1)
 	lit := &ast.Literal{Span: ast.Span{Start: start, Stop: diag.Pos(closeAt + 1)}, Kind: kind, Text: raw}
 	switch {
 	case raw == "null":

@@ -109,7 +109,7 @@ func (p *parser) parseLet() *ast.LetStmt {
 func (p *parser) isLambdaStart() bool {
 	t := p.tok
 	if t.isWord("view") {
-		t = scan(p.src, int(t.end))
+		t = p.scanAt(int(t.end))
 		if t.is("(") {
 			return true
 		}
@@ -117,17 +117,17 @@ func (p *parser) isLambdaStart() bool {
 	if !t.is("(") {
 		return false
 	}
-	n := scan(p.src, int(t.end))
+	n := p.scanAt(int(t.end))
 	if n.is(")") || n.is("*") {
 		return true
 	}
 	if n.kind == tIdent {
-		return scan(p.src, int(n.end)).is(":")
+		return p.scanAt(int(n.end)).is(":")
 	}
 	if n.is("[") {
-		if s := scan(p.src, int(n.end)); s.kind == tString {
-			if c := scan(p.src, int(s.end)); c.is("]") {
-				return scan(p.src, int(c.end)).is(":")
+		if s := p.scanAt(int(n.end)); s.kind == tString {
+			if c := p.scanAt(int(s.end)); c.is("]") {
+				return p.scanAt(int(c.end)).is(":")
 			}
 		}
 	}
