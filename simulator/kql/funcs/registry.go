@@ -164,6 +164,12 @@ func buildRegistry() *Registry {
 			r.byName[f.Name] = f
 		})
 	}
+	registerExtra(func(f *Func) {
+		if _, dup := r.byName[f.Name]; dup {
+			panic("funcs: duplicate function " + f.Name)
+		}
+		r.byName[f.Name] = f
+	}, r.Lookup)
 	return r
 }
 
