@@ -28,13 +28,17 @@ func (k LitKind) String() string {
 }
 
 // Literal is a constant of a Kusto type. Text depends on Kind:
+//   - LitBool: "true" or "false" (lower-cased), or the bool(...) text.
 //   - LitString: the decoded value (escapes resolved, adjacent literals joined).
-//   - LitLong/LitReal from bare numbers: the token (`42`, `0x1F`, `1.5e3`).
+//   - LitLong/LitReal from bare numbers: the token (`42`, `0x1F`, `1.5e3`,
+//     `1.`); a sign is a separate *UnaryExpr.
+//   - LitGuid from a bare guid: the token.
+//   - LitDynamic: the JSON-like text between the parentheses, checked by the
+//     parser (values may be Kusto literals such as datetime(...)).
 //   - LitTimespan from a bare token: the token (`5m`, `1.5h`, `100ms`).
 //   - typed forms `datetime(...)`, `timespan(...)`, `time(...)`, `int(...)`,
 //     `long(...)`, `real(...)`, `double(...)`, `decimal(...)`, `bool(...)`,
 //     `guid(...)`, `dynamic(...)`: the text between the parentheses, trimmed.
-//   - true/false: "true"/"false".
 //
 // Null is set for `type(null)` forms (Text is then "null"). The types package
 // turns Text into a value.
@@ -63,13 +67,15 @@ type UnaryExpr struct {
 	X  Expr
 }
 
-// BinaryExpr is `L Op R`. Op is the lower-cased operator as written:
-// "or", "and", "==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~", "+",
-// "-", "*", "/", "%", and the string operators "has", "!has", "has_cs",
-// "!has_cs", "hasprefix", "!hasprefix", "hasprefix_cs", "!hasprefix_cs",
-// "hassuffix", ... , "contains", "!contains", "contains_cs", "!contains_cs",
-// "startswith", "!startswith", "startswith_cs", "!startswith_cs",
-// "endswith", ..., "matches regex", "like", "!like", "like_cs", "!like_cs".
+// BinaryExpr is `L Op R`. Op is canonical and lower-case: "or", "and",
+// "==", "!=", "<>", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "=~",
+// "!~", "matches regex", ":" (search term), and the string operators
+// "has", "has_cs", "hasprefix", "hasprefix_cs", "hassuffix", "hassuffix_cs",
+// "contains", "contains_cs", "startswith", "startswith_cs", "endswith",
+// "endswith_cs", each also with a leading "!" (negated), plus "like",
+// "likecs", "notlike", "notlikecs". Legacy spellings are normalized:
+// containscs → contains_cs, notcontains → !contains, notcontainscs →
+// !contains_cs. L is a *StarExpr for `* has "x"` / `* == x`.
 type BinaryExpr struct {
 	Span
 	Op string

@@ -1,6 +1,7 @@
 package ast
 
-// WhereOp is `where Pred` (Keyword "where" or "filter").
+// WhereOp is `where Pred` (Keyword "where" or "filter"). Kusto's grammar
+// lets Pred be a *NamedExpr (`where a = 1`); the analyzer must reject it.
 type WhereOp struct {
 	Span
 	Keyword string
@@ -70,7 +71,8 @@ type DistinctOp struct {
 	Cols   []Expr
 }
 
-// SortKey is one `X [asc|desc] [nulls first|last]`; Order and Nulls are ""
+// SortKey is one `X [asc|desc|granny-asc|granny-desc] [nulls first|last]`
+// (X may be a *NamedExpr, as Kusto's grammar allows); Order and Nulls are ""
 // when not written (Kusto's defaults: desc, and nulls last for desc / first
 // for asc).
 type SortKey struct {
@@ -112,7 +114,7 @@ type TopNestedOp struct {
 	Levels []*TopNestedLevel
 }
 
-// TakeOp is `take N` or `limit N`.
+// TakeOp is `take N` or `limit N` (Count may be a *NamedExpr, as for WhereOp).
 type TakeOp struct {
 	Span
 	Keyword string
@@ -244,6 +246,8 @@ type SearchOp struct {
 }
 
 // FindOp is `find [withsource=X] [in (T1, T2)] where Pred [project cols | project-smart]`.
+// Project holds *Ident, *CallExpr (pack_all()) or, for a typed column
+// `name:type`, a *NamedExpr whose Value is a *TypeExpr.
 type FindOp struct {
 	Span
 	Params       []*NamedExpr
