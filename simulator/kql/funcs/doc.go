@@ -16,12 +16,14 @@
 //
 // # Operators
 //
-//	funcs.CompareValues(funcs.CmpEq, a, b)            // == != < <= > >= with implicit conversions (see types/compare.go)
+//	funcs.CompareValues(funcs.CmpEq, a, b)            // == != < <= > >= for where (null → false), implicit conversions (types/compare.go)
+//	funcs.CompareValue(funcs.CmpNe, a, b)             // the same as a bool Value with Kusto's null results, for extend/project
 //	op, _ := funcs.LookupStringOperator("!has_cs")   // has, contains, startswith, endswith, hasprefix, hassuffix, =~ (+ _cs, !)
 //	op.Match(left, right)                             // or funcs.Has(s, term), funcs.Contains(s, sub)... on strings
 //	funcs.In(v, list) / funcs.InFold(v, list)         // in, in~ (dynamic arrays in the list are expanded)
 //	funcs.HasAny(v, funcs.ExpandList(list)) / HasAll
 //	funcs.Between(v, lo, hi)                          // datetime .. timespan upper bound allowed
+//	funcs.And(a, b) / funcs.Or(a, b)                  // three-valued logic with null bools
 //	re, err := funcs.CompileRegex(p); funcs.MatchesRegex(re, v)
 //
 // `has` follows Kusto's term semantics: text is split into terms of

@@ -181,6 +181,28 @@ func TestInBetweenAndCompare(t *testing.T) {
 	if CompareValues(CmpLt, types.NullOf(types.Long), types.NewLong(1)) {
 		t.Error("null < 1 must be false")
 	}
+	// Kusto docs "Null values": datatable(val:int)[5, int(null)] | extend val == int(null), val != int(null), val > 3
+	null, five := types.NullOf(types.Int), types.NewInt(5)
+	for _, c := range []struct {
+		op   CompareOp
+		a, b types.Value
+		want string
+	}{
+		{CmpEq, five, null, "false"}, {CmpNe, five, null, "true"}, {CmpGt, five, types.NewLong(3), "true"},
+		{CmpEq, null, null, "<null>"}, {CmpNe, null, null, "<null>"}, {CmpGt, null, types.NewLong(3), "<null>"},
+	} {
+		got := CompareValue(c.op, c.a, c.b)
+		s := types.FormatText(got)
+		if got.IsNull() {
+			s = "<null>"
+		}
+		if s != c.want || got.T != types.Bool {
+			t.Errorf("CompareValue(%d, %+v, %+v) = %s, want %s", c.op, c.a, c.b, s, c.want)
+		}
+	}
+	if CompareValues(CmpNe, null, null) || !CompareValues(CmpNe, null, five) {
+		t.Error("where-semantics of != with nulls")
+	}
 }
 
 func TestContextNowAgoAndDeterministicRandom(t *testing.T) {
@@ -235,6 +257,27 @@ func TestRegistryNamesCoverTheIssueList(t *testing.T) {
 	for _, name := range required {
 		if _, ok := reg.Lookup(name); !ok {
 			t.Errorf("function %s is missing", name)
+		}
+	}
+}
+
+func TestThreeValuedLogic(t *testing.T) {
+	T, F, N := types.NewBool(true), types.NewBool(false), types.NullOf(types.Bool)
+	show := func(v types.Value) string {
+		if v.IsNull() {
+			return "null"
+		}
+		return types.FormatText(v)
+	}
+	for _, c := range []struct {
+		got  types.Value
+		want string
+	}{
+		{And(N, F), "false"}, {And(N, T), "null"}, {And(T, T), "true"},
+		{Or(N, T), "true"}, {Or(N, F), "null"}, {Or(F, F), "false"},
+	} {
+		if show(c.got) != c.want {
+			t.Errorf("got %s, want %s", show(c.got), c.want)
 		}
 	}
 }

@@ -208,6 +208,25 @@ func Between(v, lo, hi types.Value) bool {
 	return ok1 && ok2 && c1 >= 0 && c2 <= 0
 }
 
+// CompareValue evaluates `a op b` as a bool value with Kusto's null rules
+// (Kusto docs, "Null values"): null == null and null != null are
+// bool(null); null == x is false and null != x is true for non-null x;
+// an ordering comparison with a null is bool(null). Strings are never
+// null. Use it where the result is a column (extend, project); `where`
+// can use CompareValues, which treats null as false.
+func CompareValue(op CompareOp, a, b types.Value) types.Value {
+	an, bn := a.IsNull(), b.IsNull()
+	switch {
+	case an && bn:
+		return types.NullOf(types.Bool)
+	case (an || bn) && (op == CmpEq || op == CmpNe):
+		return types.NewBool(op == CmpNe)
+	case an || bn:
+		return types.NullOf(types.Bool)
+	}
+	return types.NewBool(CompareValues(op, a, b))
+}
+
 // CompareOp is an ordering or equality operator.
 type CompareOp uint8
 
@@ -221,14 +240,16 @@ const (
 	CmpGe
 )
 
-// CompareValues evaluates `a op b` with Kusto's rules: equality through
-// types.Equal (null == x is false, != is its negation), ordering through
-// types.Compare (false when null or not orderable).
+// CompareValues evaluates `a op b` as `where` uses it: true only when
+// CompareValue gives bool(true).
 func CompareValues(op CompareOp, a, b types.Value) bool {
 	switch op {
 	case CmpEq:
 		return types.Equal(a, b)
 	case CmpNe:
+		if a.IsNull() {
+			return !b.IsNull()
+		}
 		return !types.Equal(a, b)
 	}
 	c, ok := types.Compare(a, b)
@@ -244,4 +265,40 @@ func CompareValues(op CompareOp, a, b types.Value) bool {
 		return c > 0
 	}
 	return c >= 0
+}
+
+// And implements `a and b` with three-valued logic: false wins over
+// null, null and true is null.
+func And(a, b types.Value) types.Value {
+	af, bf := isFalse(a), isFalse(b)
+	switch {
+	case af || bf:
+		return types.NewBool(false)
+	case a.IsNull() || b.IsNull():
+		return types.NullOf(types.Bool)
+	}
+	return types.NewBool(true)
+}
+
+// Or implements `a or b` with three-valued logic: true wins over null,
+// null or false is null.
+func Or(a, b types.Value) types.Value {
+	at, bt := isTrue(a), isTrue(b)
+	switch {
+	case at || bt:
+		return types.NewBool(true)
+	case a.IsNull() || b.IsNull():
+		return types.NullOf(types.Bool)
+	}
+	return types.NewBool(false)
+}
+
+func isTrue(v types.Value) bool {
+	b := types.Convert(v, types.Bool)
+	return !b.IsNull() && b.I != 0
+}
+
+func isFalse(v types.Value) bool {
+	b := types.Convert(v, types.Bool)
+	return !b.IsNull() && b.I == 0
 }

@@ -25,8 +25,10 @@ import (
 // "00"), and ResultType != 0 matches every other code. Numbers of
 // different kinds compare numerically (1 == 1.0), a dynamic value is
 // unwrapped to its scalar first, a guid equals a string holding the same
-// guid in any case, and null is equal to nothing (null == null is false,
-// per the Kusto docs "Null values"); != is the negation of ==.
+// guid in any case, and null is equal to nothing. Kusto's docs ("Null
+// values") make null == null and null != null bool(null), null == x false
+// and null != x true: Equal returns false for every null; the tri-state
+// result is funcs.CompareValue.
 
 // Equal implements Kusto's `==` with the implicit conversions above.
 func Equal(a, b Value) bool {
