@@ -10,5 +10,8 @@ func commands() []*cli.Command {
 		serveCommand(),
 		envCommand(),
 		loginCommand(),
+		tenantCommand(),
+		clockCommand(),
+		resetCommand(),
 	}
 }
