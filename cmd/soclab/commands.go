@@ -13,5 +13,6 @@ func commands() []*cli.Command {
 		tenantCommand(),
 		clockCommand(),
 		resetCommand(),
+		scenarioCommand(),
 	}
 }

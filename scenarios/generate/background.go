@@ -67,7 +67,7 @@ func between(f *gofakeit.Faker, r scenario.Range) int {
 // localTime is hour h (fractional) of a calendar day in a place's zone, in UTC.
 func localTime(day time.Time, loc *time.Location, h float64) time.Time {
 	y, m, d := day.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, loc).Add(time.Duration(h * float64(time.Hour))).UTC()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc).Add(time.Duration(h * float64(time.Hour))).Truncate(time.Millisecond).UTC()
 }
 
 func (g *gen) userDay(b *batch, f *gofakeit.Faker, u *User, day time.Time, plan dayPlan, weekend bool, vpn *scenario.Noise) {

@@ -58,4 +58,3 @@ func (g *gen) identityInfoStream(b *batch) {
 		}
 	}
 }
-
