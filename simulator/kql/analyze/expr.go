@@ -101,7 +101,7 @@ func (a *analyzer) ident(c *exprCtx, id *ast.Ident) exec.Expr {
 	if _, ok := a.cat.Table(id.Name); ok && c.cols == nil {
 		return a.toScalar(c, id)
 	}
-	fail(id, diag.CodeUnknownName, "%sFailed to resolve scalar expression named '%s'", opPrefix(c.op), id.Name)
+	fail(id, diag.CodeUnknownName, "%sFailed to resolve column or scalar expression named '%s'", opPrefix(c.op), id.Name)
 	return exec.Expr{}
 }
 
