@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/soclab/soclab/mockapis/control"
+	"github.com/soclab/soclab/mockapis/server"
+	"github.com/soclab/soclab/simulator"
+)
+
+// labOps performs control requests (tenants, clock, reset) on a lab: through the running
+// server's /_soclab/ endpoints, or, when no server runs on the state folder, directly on its
+// state file with the same handler in this process. Where says which happened.
+type labOps struct {
+	call  func(method, path string, in, out any) error
+	where string
+	close func() error
+}
+
+// openLab picks the running server when there is one, else opens the state file itself
+// (bbolt allows one process at a time, so this only works while no server runs).
+func openLab(state string) (*labOps, error) {
+	info, err := runningLab(state)
+	if err == nil {
+		return &labOps{
+			call:  func(m, p string, in, out any) error { return callLab(info, m, p, in, out) },
+			where: "via the soclab server at " + info.Addr,
+			close: func() error { return nil },
+		}, nil
+	}
+	if !errors.Is(err, server.ErrNotRunning) {
+		return nil, err
+	}
+	w, oerr := simulator.Open(state, simulator.Options{})
+	if oerr != nil {
+		return nil, fmt.Errorf("no soclab server answers on %s, and the state file cannot be opened directly: %w", state, oerr)
+	}
+	h := control.NewHandler(w)
+	return &labOps{
+		call:  func(m, p string, in, out any) error { return callLocal(h, m, p, in, out) },
+		where: "no soclab server runs on " + state + ": changed its state file directly",
+		close: w.Close,
+	}, nil
+}
+
+// callLocal runs one control request against an in-process handler, with the same JSON in,
+// JSON out and error handling as callLab.
+func callLocal(h http.Handler, method, path string, in, out any) error {
+	var body io.Reader = http.NoBody
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("encode request: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req := httptest.NewRequest(method, "/_soclab/"+path, body)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	data := rec.Body.Bytes()
+	if rec.Code != http.StatusOK {
+		var e struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		if json.Unmarshal(data, &e) == nil && e.Error.Message != "" {
+			return errors.New(e.Error.Message)
+		}
+		return fmt.Errorf("%s %s: %d: %s", method, path, rec.Code, bytes.TrimSpace(data))
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+		}
+	}
+	return nil
+}
+
+// withLab opens the lab on state, runs fn, reports on stderr which way it went, and closes.
+func withLab(state string, stderr io.Writer, fn func(*labOps) error) error {
+	lab, err := openLab(state)
+	if err != nil {
+		return err
+	}
+	err = fn(lab)
+	if cerr := lab.close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close state: %w", cerr)
+	}
+	if err == nil {
+		fmt.Fprintf(stderr, "(%s)\n", lab.where)
+	}
+	return err
+}
+
+// tenantFlagUsage documents --tenant for the clock and reset commands.
+const tenantFlagUsage = "tenant name, id or domain (default $SOCLAB_TENANT, else contoso)"
