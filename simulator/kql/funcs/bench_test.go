@@ -119,3 +119,37 @@ func mustTime(s string) time.Time {
 	ticks, _ := types.ParseDateTime(s)
 	return types.TicksToTime(ticks)
 }
+
+func BenchmarkTermMatcherAny(b *testing.B) {
+	m := NewTermMatcher(ExpandList([]types.Value{types.NewDynamic([]any{"malicious", "password", "teams", "gecko"})}))
+	rows := benchRows
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		m.Any(rows[i%len(rows)])
+	}
+}
+
+func manyTerms() []types.Value {
+	var out []types.Value
+	for i := 0; i < 50; i++ {
+		out = append(out, types.NewString("ioc"+string(rune('a'+i%26))+string(rune('a'+i/26))+"host"))
+	}
+	return append(out, types.NewString("gecko"))
+}
+
+func BenchmarkHasAny50Terms(b *testing.B) {
+	vals, terms := benchValues(), manyTerms()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		HasAny(vals[i%len(vals)], terms)
+	}
+}
+
+func BenchmarkTermMatcher50Terms(b *testing.B) {
+	m := NewTermMatcher(manyTerms())
+	rows := benchRows
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		m.Any(rows[i%len(rows)])
+	}
+}

@@ -22,6 +22,7 @@
 //	op.Match(left, right)                             // or funcs.Has(s, term), funcs.Contains(s, sub)... on strings
 //	funcs.In(v, list) / funcs.InFold(v, list)         // in, in~ (dynamic arrays in the list are expanded)
 //	funcs.HasAny(v, funcs.ExpandList(list)) / HasAll
+//	m := funcs.NewTermMatcher(funcs.ExpandList(list)); m.Any(s) / m.All(s)   // constant lists: one pass per row
 //	funcs.Between(v, lo, hi)                          // datetime .. timespan upper bound allowed
 //	funcs.And(a, b) / funcs.Or(a, b)                  // three-valued logic with null bools
 //	re, err := funcs.CompileRegex(p); funcs.MatchesRegex(re, v)

@@ -281,3 +281,28 @@ func TestThreeValuedLogic(t *testing.T) {
 		}
 	}
 }
+
+func TestTermMatcherAgreesWithHas(t *testing.T) {
+	terms := []types.Value{types.NewString("Exchange"), types.NewString("powershell.exe"), types.NewString("50126"),
+		types.NewString("über"), types.NewString(""), types.NewString("EXCHANGE")}
+	m := NewTermMatcher(terms)
+	texts := []string{"Office 365 Exchange Online", "DataExchange", "cmd /c powershell.exe -enc", "code 50126.",
+		"ÄRGER über", "nothing here", "", "exchange 50126 powershell.exe über"}
+	for _, s := range texts {
+		wantAny, wantAll := false, true
+		for _, tv := range terms {
+			if tv.S == "" {
+				continue
+			}
+			h := Has(s, tv.S)
+			wantAny = wantAny || h
+			wantAll = wantAll && h
+		}
+		if got := m.Any(s); got != wantAny {
+			t.Errorf("Any(%q) = %v, want %v", s, got, wantAny)
+		}
+		if got := m.All(s); got != wantAll {
+			t.Errorf("All(%q) = %v, want %v", s, got, wantAll)
+		}
+	}
+}
