@@ -17,12 +17,12 @@ func registerDateTime(add func(*Func)) {
 	add(&Func{Name: "now", MinArgs: 0, MaxArgs: 1, params: []kind{kTimeSpan}, ret: types.DateTime, eval: func(c *Context, a []types.Value) types.Value {
 		t := types.NewDateTime(c.Now)
 		if len(a) == 1 {
-			return types.Arith(types.OpAdd, t, a[0])
+			return shiftTime(t, a[0], 1)
 		}
 		return t
 	}})
 	add(fixed("ago", types.DateTime, []kind{kTimeSpan}, 1, 1, func(c *Context, a []types.Value) types.Value {
-		return types.Arith(types.OpSub, types.NewDateTime(c.Now), a[0])
+		return shiftTime(types.NewDateTime(c.Now), a[0], -1)
 	}))
 	add(dtPart("dayofmonth", types.Int, func(t time.Time) int64 { return int64(t.Day()) }))
 	add(dtPart("dayofyear", types.Int, func(t time.Time) int64 { return int64(t.YearDay()) }))
@@ -55,6 +55,18 @@ func registerDateTime(add func(*Func)) {
 	add(unixTo("unixtime_nanoseconds_todatetime", 0))
 	add(fixed("make_datetime", types.DateTime, []kind{kNum}, 3, 7, makeDateTime))
 	add(fixed("make_timespan", types.TimeSpan, []kind{kNum}, 2, 4, makeTimeSpan))
+}
+
+// shiftTime adds sign × span to t; a span that is not a timespan gives null.
+func shiftTime(t, span types.Value, sign int64) types.Value {
+	span = types.FromDynamic(span)
+	if span.T == types.String {
+		span = types.Convert(span, types.TimeSpan)
+	}
+	if span.IsNull() || span.T != types.TimeSpan {
+		return types.NullOf(types.DateTime)
+	}
+	return types.NewDateTimeTicks(t.I + sign*span.I)
 }
 
 func dtPart(name string, ret types.Type, f func(time.Time) int64) *Func {

@@ -306,3 +306,49 @@ func TestTermMatcherAgreesWithHas(t *testing.T) {
 		}
 	}
 }
+
+func TestBindCoercesToResultType(t *testing.T) {
+	f, _ := Builtins().Lookup("iff")
+	args := []Arg{{T: types.Bool}, {T: types.Long}, {T: types.Real}}
+	rt, err := f.ResultType(args)
+	if err != nil || rt != types.Real {
+		t.Fatalf("iff type %v %v", rt, err)
+	}
+	ev, _ := f.Bind(args)
+	got := ev(NewContext(time.Unix(0, 0), 1), []types.Value{types.NewBool(true), types.NewLong(1), types.NewReal(2.5)})
+	if got.T != types.Real || got.F != 1 {
+		t.Errorf("iff(true, 1, 2.5) = %+v", got)
+	}
+}
+
+// Every fixed-type function returns its declared type, for null and
+// ordinary arguments alike.
+func TestFixedResultTypesHold(t *testing.T) {
+	ctx := NewContext(time.Date(2025, 1, 15, 8, 30, 0, 0, time.UTC), 1)
+	samples := []types.Value{types.NewString("10.1.2.3"), types.NewLong(3), types.NullOf(types.Long), types.NewDynamic([]any{int64(1), "a"}),
+		types.NewDateTime(ctx.Now), types.NewTimeSpan(types.TicksPerHour), types.NewString("day")}
+	reg := Builtins()
+	for _, name := range reg.Names() {
+		f, _ := reg.Lookup(name)
+		if f.retFn != nil || f.MinArgs > 3 {
+			continue
+		}
+		n := max(f.MinArgs, 1)
+		if f.MaxArgs != Variadic && n > f.MaxArgs {
+			n = f.MaxArgs
+		}
+		for _, s := range samples {
+			args := make([]types.Value, n)
+			for i := range args {
+				args[i] = s
+			}
+			if name == "strrep" || name == "range" {
+				continue
+			}
+			v := f.eval(ctx, args)
+			if v.T != f.ret {
+				t.Errorf("%s(%v...) returned %v, declared %v", name, s.T, v.T, f.ret)
+			}
+		}
+	}
+}

@@ -115,12 +115,45 @@ func (f *Func) arityError() *ArgError {
 // Bind prepares the evaluator for one call site (after ResultType
 // succeeded): constant regex patterns are compiled once here, and an
 // invalid constant pattern is an error. The returned EvalFunc is safe for
-// concurrent use.
+// concurrent use, and its results always have the type ResultType gave
+// (iff(c, 1, 2.5) yields reals in both branches; nulls are typed).
 func (f *Func) Bind(args []Arg) (EvalFunc, error) {
+	ev := f.eval
 	if f.bind != nil {
-		return f.bind(args)
+		var err error
+		if ev, err = f.bind(args); err != nil {
+			return nil, err
+		}
 	}
-	return f.eval, nil
+	if f.retFn == nil {
+		return ev, nil // fixed result type: evaluators return it themselves
+	}
+	rt, err := f.retFn(args)
+	if err != nil || rt == types.Null {
+		return ev, err
+	}
+	return func(c *Context, a []types.Value) types.Value {
+		v := ev(c, a)
+		if v.T != rt {
+			return Coerce(v, rt)
+		}
+		return v
+	}, nil
+}
+
+// Coerce converts a function result to its declared type: numbers
+// widen, anything becomes its text for string, scalars become dynamic
+// elements for dynamic, untyped null becomes the typed null.
+func Coerce(v types.Value, t types.Type) types.Value {
+	switch {
+	case v.T == t:
+		return v
+	case v.IsNull():
+		return types.NullOf(t)
+	case t == types.Dynamic:
+		return types.NewDynamic(types.ToDynamicElem(v))
+	}
+	return types.Convert(v, t)
 }
 
 // Registry is an immutable lookup of the built-in scalar functions.
