@@ -29,6 +29,8 @@ type Call struct {
 	Type *ResourceType
 	// APIVersion is the request's api-version.
 	APIVersion string
+	// CorrelationID ties the request's answer headers and activity records together.
+	CorrelationID string
 
 	target target
 	reg    *registry
@@ -177,10 +179,7 @@ func Timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.
 // Accepted in between for asynchronous operations), sharing one correlation id. operation is
 // "Namespace/type/.../write|delete|action".
 func (c *Call) Record(tx *simulator.TenantTx, resourceID, operation string, httpStatus int) error {
-	corr := c.Request.Header.Get("x-ms-correlation-request-id")
-	if corr == "" {
-		corr = simulator.NewGUID()
-	}
+	corr := c.CorrelationID
 	ns := operation
 	if i := strings.Index(operation, "/"); i > 0 {
 		ns = operation[:i]

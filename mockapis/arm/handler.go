@@ -63,7 +63,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // api-version presence, body reading, then one adapter for the answer.
 func (h *handler) endpoint(fn HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := h.newCall(r)
+		// ARM answers every request with its request and correlation ids.
+		corr := r.Header.Get("x-ms-correlation-request-id")
+		if corr == "" {
+			corr = simulator.NewGUID()
+		}
+		w.Header().Set("x-ms-request-id", simulator.NewGUID())
+		w.Header().Set("x-ms-correlation-request-id", corr)
+		c, err := h.newCall(r, corr)
 		if err != nil {
 			write(w, r, Response{}, err)
 			return
@@ -73,7 +80,7 @@ func (h *handler) endpoint(fn HandlerFunc) http.Handler {
 	})
 }
 
-func (h *handler) newCall(r *http.Request) (*Call, error) {
+func (h *handler) newCall(r *http.Request, correlationID string) (*Call, error) {
 	p, err := h.verifier.Verify(r, auth.ARMAudiences...)
 	if err != nil {
 		return nil, authError(r, err)
@@ -85,7 +92,7 @@ func (h *handler) newCall(r *http.Request) (*Call, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Call{Request: r, World: h.world, Principal: p, Tenant: tenant, reg: h.reg}
+	c := &Call{Request: r, World: h.world, Principal: p, Tenant: tenant, reg: h.reg, CorrelationID: correlationID}
 	c.APIVersion = r.URL.Query().Get("api-version")
 	if c.APIVersion == "" {
 		return nil, errMissingAPIVersion()

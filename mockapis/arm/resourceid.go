@@ -39,7 +39,7 @@ const (
 	kindOperation                 // /subscriptions/{sub}/operationresults/{token}
 	kindCollection                // .../providers/{ns}/{type}[/{name}/{type}]
 	kindResource                  // .../providers/{ns}/{type}/{name}[/{type}/{name}]
-	kindGroupResources            // /subscriptions/{sub}/resourcegroups/{rg}/resources
+	kindGroupResources            // /subscriptions/{sub}[/resourcegroups/{rg}]/resources
 )
 
 // typeName is "namespace/type[/subtype]" as written.
@@ -90,6 +90,9 @@ func parseTarget(path string) (target, bool) {
 			t.kind = kindGroupResources
 			return t, true
 		}
+	case eq(rest[0], "resources") && len(rest) == 1:
+		t.kind = kindGroupResources
+		return t, true
 	case eq(rest[0], "operationresults"):
 		if len(rest) != 2 {
 			return target{}, false

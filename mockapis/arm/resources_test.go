@@ -44,6 +44,12 @@ func TestResourceGroups(t *testing.T) {
 		{name: "head missing", tok: "tok-a", method: "HEAD", path: "/subscriptions/{subA}/resourcegroups/nope" + v2021, status: 404},
 		{name: "delete missing group is 404", tok: "tok-a", method: "DELETE", path: "/subscriptions/{subA}/resourcegroups/nope" + v2021, status: 404,
 			want: `{"error":{"code":"ResourceGroupNotFound","message":"Resource group 'nope' could not be found."}}`},
+		{name: "resources in a group", tok: "tok-a", method: "GET", path: rgSOC + "/resources" + v2021, status: 200,
+			want: `{"value":[{"id":"` + kvID + `","name":"kv-contoso-prod","type":"Microsoft.KeyVault/vaults","location":"eastus"},
+				{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-unified-soc/providers/Microsoft.Storage/storageAccounts/stcontosoprod","name":"stcontosoprod","type":"Microsoft.Storage/storageAccounts","location":"eastus","kind":"StorageV2"}]}`},
+		{name: "resources in the subscription", tok: "tok-b", method: "GET", path: "/subscriptions/{subB}/resources" + v2021, status: 200,
+			want: `{"value":[{"id":"/subscriptions/{subB}/resourceGroups/rg-contoso-unified-soc/providers/Microsoft.KeyVault/vaults/kv-contoso-prod","name":"kv-contoso-prod","type":"Microsoft.KeyVault/vaults","location":"eastus"},
+				{"id":"/subscriptions/{subB}/resourceGroups/rg-contoso-unified-soc/providers/Microsoft.Storage/storageAccounts/stcontosoprod","name":"stcontosoprod","type":"Microsoft.Storage/storageAccounts","location":"eastus","kind":"StorageV2"}]}`},
 		{name: "method not allowed", tok: "tok-a", method: "POST", path: rgSOC + v2021, status: 405,
 			want: `{"error":{"code":"HttpMethodNotAllowed","message":"The http method 'POST' is not supported for a resource of type 'Microsoft.Resources/resourceGroups'."}}`},
 	})

@@ -67,8 +67,9 @@ func (h *handler) listTenants(c *Call) (Response, error) {
 	}), nil
 }
 
-// listGroupResources answers GET .../resourceGroups/{rg}/resources: every resource in the
-// group (not the extension resources on them), as {id,name,type,location,...}.
+// listGroupResources answers GET [.../resourceGroups/{rg}]/resources (az resource list):
+// every resource in the group or subscription, not the extension resources on them, as
+// {id,name,type,location,...}.
 func listGroupResources(c *Call) (Response, error) {
 	var items []map[string]any
 	err := c.View(func(tx *simulator.TenantTx) error {
