@@ -191,6 +191,9 @@ func (v *validator) event(f, path string, e *Event, start, end time.Time) {
 	if !RiskLevels[e.Risk] {
 		v.errf(f, path+".risk", "unknown risk level %q", e.Risk)
 	}
+	if e.App != "" && e.Kind != EventSignIn && e.Kind != EventSpray && !v.apps[e.App] {
+		v.errf(f, path+".app", "unknown app %q", e.App)
+	}
 	switch e.Kind {
 	case EventSignIn, EventSpray:
 		if !v.apps[e.App] {

@@ -1,0 +1,147 @@
+package scenario_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/soclab/soclab/scenarios"
+	"github.com/soclab/soclab/scenarios/scenario"
+)
+
+func TestBuiltinLoads(t *testing.T) {
+	s, err := scenario.LoadBuiltin("alex-johnson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Attack.Victim != "alex.johnson" || len(s.Attack.Steps) == 0 || len(s.Faults) != 3 {
+		t.Fatalf("unexpected scenario: victim %q, %d steps, %d faults", s.Attack.Victim, len(s.Attack.Steps), len(s.Faults))
+	}
+	for _, id := range []string{"kv-diagnostics-missing", "xdr-sync-severity-filter", "copilot-defender-plugin-disconnected"} {
+		found := false
+		for _, f := range s.Faults {
+			found = found || f.ID == id
+		}
+		if !found {
+			t.Errorf("fault %s missing", id)
+		}
+	}
+}
+
+func TestLoadBuiltinUnknown(t *testing.T) {
+	_, err := scenario.LoadBuiltin("nope")
+	want := `scenario "nope" not found (built-in: alex-johnson)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
+	}
+}
+
+// builtinWith is the built-in scenario with one file's text edited.
+func builtinWith(t *testing.T, file, old, new string) fs.FS {
+	t.Helper()
+	src, _ := scenarios.FS("alex-johnson")
+	m := fstest.MapFS{}
+	for _, f := range []string{scenario.FileMeta, scenario.FileCast, scenario.FileBackground, scenario.FileAttack, scenario.FileFaults} {
+		b, err := fs.ReadFile(src, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[f] = &fstest.MapFile{Data: b}
+	}
+	text := string(m[file].Data)
+	if !strings.Contains(text, old) {
+		t.Fatalf("%s does not contain %q", file, old)
+	}
+	m[file] = &fstest.MapFile{Data: []byte(strings.Replace(text, old, new, 1))}
+	return m
+}
+
+func TestLoadErrors(t *testing.T) {
+	cases := []struct {
+		name, file, old, new, want string
+	}{
+		{"unknown field", scenario.FileCast, "    weight: 14\n", "    weight: 14\n    wieght: 3\n",
+			"cast.yaml:7: field wieght not found in type scenario.Department"},
+		{"wrong type", scenario.FileBackground, "failureRate: 0.06", "failureRate: lots",
+			"background.yaml:6: cannot unmarshal !!str `lots` into float64"},
+		{"yaml syntax", scenario.FileFaults, "faults:\n", "faults:\n  - {id: [\n",
+			"faults.yaml:3: did not find expected node content"},
+		{"unknown manager", scenario.FileCast, "manager: maria.garcia\n", "manager: maria.garsia\n",
+			"cast.yaml:124: people[0].manager: unknown user \"maria.garsia\""},
+		{"unknown place", scenario.FileCast, "office: office-london", "office: office-paris",
+			"cast.yaml:28: departments[2].office: unknown place \"office-paris\""},
+		{"overlapping ranges", scenario.FileMeta, "cidr: 185.156.46.0/24", "cidr: 185.220.101.0/25",
+			"scenario.yaml:33: places[11].cidr: overlaps 185.220.101.0/25 of place \"vpn-amsterdam\" (an IP must geolocate to one place)"},
+		{"bad time zone", scenario.FileMeta, "timezone: Europe/Bucharest", "timezone: Europe/Bucarest",
+			"scenario.yaml:33: places[11].timezone: unknown time zone \"Europe/Bucarest\""},
+		{"event outside window", scenario.FileAttack, "at: 2025-01-15T09:15:10Z", "at: 2025-01-15T10:15:10Z",
+			"attack.yaml:100: steps[6].events[0].at: 2025-01-15T10:15:10Z..2025-01-15T10:15:10Z is outside the attack window"},
+		{"unknown ARM operation", scenario.FileAttack, "MICROSOFT.SQL/SERVERS/FIREWALLRULES/WRITE", "MICROSOFT.SQL/SERVERS/FIREWALLRULES/READ",
+			"attack.yaml:82: steps[5].events[0].operations[1].operation: unknown ARM operation \"MICROSOFT.SQL/SERVERS/FIREWALLRULES/READ\""},
+		{"unknown secret", scenario.FileAttack, "secrets: [stcontosoprod-key1,", "secrets: [stcontosoprod-key9,",
+			"attack.yaml:40: steps[2].events[2].secrets[0]: vault \"kv-contoso-prod\" has no secret \"stcontosoprod-key9\""},
+		{"IP outside every place", scenario.FileAttack, "ips: [185.220.101.23,", "ips: [10.1.2.3,",
+			"attack.yaml:112: steps[7].events[0].ips[0]: 10.1.2.3 lies in no declared place"},
+		{"bad technique", scenario.FileAttack, "technique: T1530", "technique: 1530",
+			"attack.yaml:49: steps[4].technique: \"1530\" is not a MITRE technique id (T1234 or T1234.001)"},
+		{"duplicate step", scenario.FileAttack, "id: persistence", "id: lateral-movement",
+			"attack.yaml:95: steps[6].id: duplicate step \"lateral-movement\""},
+		{"unknown activity", scenario.FileAttack, "activity: Add user,", "activity: Create user,",
+			"attack.yaml:100: steps[6].events[0].activity: unknown directory activity \"Create user\""},
+		{"fault target", scenario.FileFaults, "target: kv-audit-to-sentinel", "target: kv-audit",
+			"faults.yaml:29: faults[2].target: unknown diagnostic setting \"kv-audit\""},
+		{"unknown profile", scenario.FileCast, "profile: executive\n    devices: *windows", "profile: boss\n    devices: *windows",
+			"cast.yaml:89: departments[9].profile: unknown profile \"boss\""},
+		{"noise user", scenario.FileBackground, "user: ryan.murphy", "user: ryan.murphey",
+			"background.yaml:104: noise[1].user: unknown user \"ryan.murphey\""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := scenario.Load(builtinWith(t, c.file, c.old, c.new), "alex-johnson")
+			if err == nil {
+				t.Fatal("loaded without error")
+			}
+			got := strings.TrimPrefix(err.Error(), "scenario alex-johnson: ")
+			if got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+		})
+	}
+}
+
+// TestBrokenFolders loads the whole-file cases in testdata/broken/<case>/: each holds the files
+// it replaces and want.txt, the exact error.
+func TestBrokenFolders(t *testing.T) {
+	dirs, err := os.ReadDir(filepath.Join("testdata", "broken"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		t.Run(d.Name(), func(t *testing.T) {
+			dir := filepath.Join("testdata", "broken", d.Name())
+			src, _ := scenarios.FS("alex-johnson")
+			m := fstest.MapFS{}
+			for _, f := range []string{scenario.FileMeta, scenario.FileCast, scenario.FileBackground, scenario.FileAttack, scenario.FileFaults} {
+				b, err := os.ReadFile(filepath.Join(dir, f))
+				if err != nil {
+					b, _ = fs.ReadFile(src, f)
+				}
+				m[f] = &fstest.MapFile{Data: b}
+			}
+			want, err := os.ReadFile(filepath.Join(dir, "want.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = scenario.Load(m, "alex-johnson")
+			if err == nil {
+				t.Fatal("loaded without error")
+			}
+			if got := err.Error(); got != strings.TrimSpace(string(want)) {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
