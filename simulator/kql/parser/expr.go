@@ -46,19 +46,30 @@ func (p *parser) parseSubPipe() ast.Expr {
 	return p.parsePipe()
 }
 
-// isSourceOp reports whether the current token starts a source operator.
+// isSourceOp reports whether the current token starts an operator at the
+// start of a query, as Kusto's parser decides: reserved operator keywords
+// always do; evaluate, facet, partition, range, reduce and render only when
+// followed by what their syntax needs (otherwise they are names).
 func (p *parser) isSourceOp() bool {
 	if p.tok.kind != tIdent {
 		return false
 	}
-	switch p.tok.text {
-	case "union", "print", "search", "find", "evaluate":
-		nt := p.peek()
-		// `print(...)`-like calls do not exist, but a name used as a
-		// column (`union == 1`) must stay an expression.
-		return !(nt.kind == tPunct && (nt.text == "==" || nt.text == "!=" || nt.text == "." || nt.text == "=" || nt.text == "," || nt.text == ")"))
+	kw, n := p.operatorWord()
+	if startOperators[kw] {
+		return true
+	}
+	nt := p.ahead(n)
+	switch kw {
+	case "evaluate":
+		return nt.kind == tIdent
+	case "facet":
+		return nt.isWord("by")
+	case "partition", "reduce":
+		return nt.isWord("by") || knownParams[nt.text]
 	case "range":
-		return p.peek().kind == tIdent && p.ahead(2).isWord("from")
+		return nt.kind == tIdent && p.ahead(n+1).isWord("from")
+	case "render":
+		return nt.kind == tIdent
 	}
 	return false
 }
@@ -377,9 +388,32 @@ func (p *parser) parseBracketIndex() ast.Expr {
 	return idx
 }
 
-// parseIdent reads a name: an identifier (keywords included) or a quoted
-// name `['x']` / `["x"]`.
+// parseIdent reads a name reference: an identifier, a keyword Kusto
+// accepts as a name, or a quoted name `['x']` / `["x"]`.
 func (p *parser) parseIdent() *ast.Ident {
+	if t := p.tok; t.kind == tIdent && reservedWords[t.text] && !specialNames[t.text] {
+		p.failReserved(t)
+	}
+	return p.parseAnyIdent()
+}
+
+// parseDeclName reads a name being declared (`name = expr`, column and
+// parameter declarations), where Kusto also accepts some reserved words.
+func (p *parser) parseDeclName() *ast.Ident {
+	if t := p.tok; t.kind == tIdent && reservedWords[t.text] && !declarableKeywords[t.text] && !specialNames[t.text] {
+		p.failReserved(t)
+	}
+	return p.parseAnyIdent()
+}
+
+// failReserved reports a reserved word used as a name.
+func (p *parser) failReserved(t token) {
+	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "the name '%s' is a keyword and needs brackets: ['%s']", t.text, t.text)})
+}
+
+// parseAnyIdent reads an identifier or keyword token as a name, or a
+// quoted name.
+func (p *parser) parseAnyIdent() *ast.Ident {
 	t := p.tok
 	switch {
 	case t.kind == tIdent:
@@ -444,17 +478,23 @@ func (p *parser) parseNamed() ast.Expr {
 		v := p.parseExpr()
 		return &ast.NamedExpr{Span: p.span(start), Name: names[0], Names: names, Value: v}
 	}
-	if p.atIdent() {
-		st := p.save()
-		name := p.parseIdent()
+	if p.atIdent() && p.isNamedStart() {
+		name := p.parseDeclName()
 		if p.tok.is("=") {
 			p.next()
 			v := p.parseExpr()
 			return &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v}
 		}
-		p.restore(st)
 	}
 	return p.parseExpr()
+}
+
+// isNamedStart reports whether the current name is followed by a single '='.
+func (p *parser) isNamedStart() bool {
+	if p.tok.kind == tIdent {
+		return p.peek().is("=")
+	}
+	return p.ahead(3).is("=") // ['name'] =
 }
 
 // tryTupleNames consumes `(A, B, ...) =` and returns the names, or
@@ -470,11 +510,11 @@ func (p *parser) tryTupleNames() []*ast.Ident {
 		t := p.tok
 		if t.kind == tIdent {
 			nt := p.peek()
-			if !(nt.is(",") || nt.is(")")) {
+			if !(nt.is(",") || nt.is(")")) || (reservedWords[t.text] && !declarableKeywords[t.text]) {
 				break
 			}
 		}
-		names = append(names, p.parseIdent())
+		names = append(names, p.parseDeclName())
 		if !p.accept(",") {
 			break
 		}

@@ -361,7 +361,7 @@ func (p *parser) parseParamValue() ast.Expr {
 		if _, ok := typedLiterals[t.text]; ok && p.peek().is("(") {
 			return p.parsePrimary()
 		}
-		return p.parseIdent()
+		return p.parseAnyIdent() // values such as kind=simple may be keywords
 	case t.kind == tString || t.kind == tInt || t.kind == tReal || t.kind == tTimespan:
 		return p.parsePrimary()
 	case t.is("-"):
@@ -392,7 +392,7 @@ func (p *parser) parseProjectRename() ast.Op {
 	op := &ast.ProjectRenameOp{}
 	for {
 		start := p.tok.pos
-		name := p.parseIdent()
+		name := p.parseDeclName()
 		p.expect("=")
 		old := p.parseExpr()
 		op.Renames = append(op.Renames, &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: old})

@@ -299,7 +299,7 @@ func (p *parser) parseRender() ast.Op {
 	// The legacy form lists properties without `with (...)`.
 	for p.tok.kind == tIdent && p.peek().is("=") {
 		start := p.tok.pos
-		name := p.parseIdent()
+		name := p.parseAnyIdent()
 		p.next()
 		v := p.parseExpr()
 		op.With = append(op.With, &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v})

@@ -174,6 +174,10 @@ var parseCases = []struct{ query, want string }{
 		"(pipe T (where (has_any x [dynamic([\"a\"])])) (extend (= y (call pack_all)) (= z (call column_ifexists \"c\" \"\"))))"},
 	{"T | extend type = 1, kind = 2, count = 3 | where type == 1",
 		"(pipe T (extend (= type 1) (= kind 2) (= count 3)) (where (== type 1)))"},
+	{"T | extend where = 1, ['title'] = 2 | project kind, ['where']",
+		"(pipe T (extend (= where 1) (= ['title'] 2)) (project kind ['where']))"},
+	{"where x > 1",
+		"(pipe _ (where (> x 1)))"},
 	{"T | where $left.x == 1",
 		"(pipe T (where (== (. $left x) 1)))"},
 }
@@ -249,6 +253,14 @@ var errorCases = []struct{ query, want string }{
 		"Syntax error: SYN0002: unexpected character at line 1, column 13\n" +
 			"   1 | T\t| where x § 1\n" +
 			"     |  \t          ^"},
+	{"T | project title",
+		"Syntax error: SYN0002: the name 'title' is a keyword and needs brackets: ['title'] at line 1, column 13\n" +
+			"   1 | T | project title\n" +
+			"     |             ^"},
+	{"print datetime (2020-01-01)",
+		"Syntax error: SYN0002: the name 'datetime' is a keyword and needs brackets: ['datetime'] at line 1, column 7\n" +
+			"   1 | print datetime (2020-01-01)\n" +
+			"     |       ^"},
 	{"T | join kind=inner (U) on",
 		"Syntax error: SYN0002: unexpected end of query, expected an expression at line 1, column 27\n" +
 			"   1 | T | join kind=inner (U) on\n" +

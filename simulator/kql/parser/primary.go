@@ -95,6 +95,9 @@ func (p *parser) parseNameOrCall() ast.Expr {
 		}
 		return p.parseCall()
 	case call:
+		if reservedWords[t.text] && !pipeArgFuncs[t.text] {
+			p.failReserved(t)
+		}
 		return p.parseCall()
 	}
 	return p.parseIdent()
@@ -103,7 +106,7 @@ func (p *parser) parseNameOrCall() ast.Expr {
 // parseCall reads `name(args)`.
 func (p *parser) parseCall() *ast.CallExpr {
 	start := p.tok.pos
-	fn := p.parseIdent()
+	fn := p.parseAnyIdent()
 	p.expect("(")
 	var args []ast.Expr
 	p.list(")", false, func() {
@@ -314,7 +317,7 @@ func (p *parser) parsePropertyList() []*ast.NamedExpr {
 	var props []*ast.NamedExpr
 	p.list(")", false, func() {
 		start := p.tok.pos
-		name := p.parseIdent()
+		name := p.parseAnyIdent() // property names such as title may be keywords
 		p.expect("=")
 		v := p.parseExpr()
 		props = append(props, &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v})

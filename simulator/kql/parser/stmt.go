@@ -182,7 +182,7 @@ func (p *parser) parseParamList() []*ast.Param {
 // parseParam reads one parameter.
 func (p *parser) parseParam() *ast.Param {
 	start := p.tok.pos
-	prm := &ast.Param{Name: p.parseIdent()}
+	prm := &ast.Param{Name: p.parseDeclName()}
 	p.expect(":")
 	if p.tok.is("(") {
 		prm.Table = p.parseTableType()
@@ -227,7 +227,7 @@ func (p *parser) parseTableType() *ast.TableType {
 // parseColumnDecl reads `name:type` (typeRequired) or `name[:type]`.
 func (p *parser) parseColumnDecl(typeRequired bool) *ast.ColumnDecl {
 	start := p.tok.pos
-	c := &ast.ColumnDecl{Name: p.parseIdent()}
+	c := &ast.ColumnDecl{Name: p.parseDeclName()}
 	if typeRequired || p.tok.is(":") {
 		p.expect(":")
 		c.Type = p.parseTypeName()
