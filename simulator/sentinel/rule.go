@@ -47,29 +47,29 @@ type AlertRule struct {
 // property from a zero one while validating; after ValidateRule every required one is set.
 // Scheduled-only properties stay nil on NRT rules.
 type RuleProperties struct {
-	DisplayName              *string                  `json:"displayName"`
-	Description              *string                  `json:"description,omitempty"`
-	Severity                 *string                  `json:"severity"`
-	Enabled                  *bool                    `json:"enabled"`
-	Query                    *string                  `json:"query"`
-	QueryFrequency           *string                  `json:"queryFrequency,omitempty"`
-	QueryPeriod              *string                  `json:"queryPeriod,omitempty"`
-	TriggerOperator          *string                  `json:"triggerOperator,omitempty"`
-	TriggerThreshold         *int32                   `json:"triggerThreshold,omitempty"`
-	SuppressionDuration      *string                  `json:"suppressionDuration"`
-	SuppressionEnabled       *bool                    `json:"suppressionEnabled"`
-	Tactics                  []string                 `json:"tactics"`
-	Techniques               []string                 `json:"techniques"`
-	SubTechniques            []string                 `json:"subTechniques,omitempty"`
-	AlertRuleTemplateName    *string                  `json:"alertRuleTemplateName"`
-	TemplateVersion          *string                  `json:"templateVersion,omitempty"`
-	LastModifiedUtc          string                   `json:"lastModifiedUtc"`
-	EventGroupingSettings    *EventGroupingSettings   `json:"eventGroupingSettings,omitempty"`
-	CustomDetails            map[string]string        `json:"customDetails,omitempty"`
-	EntityMappings           []EntityMapping          `json:"entityMappings,omitempty"`
-	SentinelEntitiesMappings []SentinelEntityMapping  `json:"sentinelEntitiesMappings,omitempty"`
-	AlertDetailsOverride     *AlertDetailsOverride    `json:"alertDetailsOverride,omitempty"`
-	IncidentConfiguration    *IncidentConfiguration   `json:"incidentConfiguration,omitempty"`
+	DisplayName              *string                 `json:"displayName"`
+	Description              *string                 `json:"description,omitempty"`
+	Severity                 *string                 `json:"severity"`
+	Enabled                  *bool                   `json:"enabled"`
+	Query                    *string                 `json:"query"`
+	QueryFrequency           *string                 `json:"queryFrequency,omitempty"`
+	QueryPeriod              *string                 `json:"queryPeriod,omitempty"`
+	TriggerOperator          *string                 `json:"triggerOperator,omitempty"`
+	TriggerThreshold         *int32                  `json:"triggerThreshold,omitempty"`
+	SuppressionDuration      *string                 `json:"suppressionDuration"`
+	SuppressionEnabled       *bool                   `json:"suppressionEnabled"`
+	Tactics                  []string                `json:"tactics"`
+	Techniques               []string                `json:"techniques"`
+	SubTechniques            []string                `json:"subTechniques,omitempty"`
+	AlertRuleTemplateName    *string                 `json:"alertRuleTemplateName"`
+	TemplateVersion          *string                 `json:"templateVersion,omitempty"`
+	LastModifiedUtc          string                  `json:"lastModifiedUtc"`
+	EventGroupingSettings    *EventGroupingSettings  `json:"eventGroupingSettings,omitempty"`
+	CustomDetails            map[string]string       `json:"customDetails,omitempty"`
+	EntityMappings           []EntityMapping         `json:"entityMappings,omitempty"`
+	SentinelEntitiesMappings []SentinelEntityMapping `json:"sentinelEntitiesMappings,omitempty"`
+	AlertDetailsOverride     *AlertDetailsOverride   `json:"alertDetailsOverride,omitempty"`
+	IncidentConfiguration    *IncidentConfiguration  `json:"incidentConfiguration,omitempty"`
 }
 
 // EventGroupingSettings says whether a run makes one alert or one per result row.

@@ -36,7 +36,9 @@ func Prefix(workspaceID string) string {
 }
 
 // OnboardingID returns the id of a workspace's onboarding state.
-func OnboardingID(workspaceID string) string { return Prefix(workspaceID) + "/onboardingStates/default" }
+func OnboardingID(workspaceID string) string {
+	return Prefix(workspaceID) + "/onboardingStates/default"
+}
 
 // Timestamp formats t as Sentinel does (UTC, seven fractional digits).
 func Timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.0000000Z") }
