@@ -64,9 +64,9 @@ func (p Params) withDefaults(defTenant, defDomain, defSub string, named int) (Pa
 	if p.Days == 0 {
 		p.Days = DefaultDays
 	}
-	for name, id := range map[string]string{"tenant id": p.TenantID, "subscription id": p.SubscriptionID, "workspace id": p.WorkspaceID} {
-		if !guidRE.MatchString(id) {
-			return p, fmt.Errorf("generate: %s %q is not a lower-case GUID", name, id)
+	for _, id := range [][2]string{{"tenant id", p.TenantID}, {"subscription id", p.SubscriptionID}, {"workspace id", p.WorkspaceID}} {
+		if !guidRE.MatchString(id[1]) {
+			return p, fmt.Errorf("generate: %s %q is not a lower-case GUID", id[0], id[1])
 		}
 	}
 	if p.Users < named || p.Users > MaxUsers {
