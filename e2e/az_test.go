@@ -140,6 +140,17 @@ func TestRealAzAgainstLab(t *testing.T) {
 				t.Fatalf("group show after delete: exit %d, stderr %q; want exit 3 with ResourceGroupNotFound", r.code, r.stderr)
 			}
 		}},
+		{"az login -u -p (password) with a wrong and the right password", func(t *testing.T) {
+			r := l.az("login", "-u", l.vars["SOCLAB_USER"], "-p", "wrong-password")
+			if r.code != 1 || !strings.Contains(r.stderr, "AADSTS50126: Error validating credentials due to invalid username or password.") {
+				t.Fatalf("wrong password: exit %d, stderr %q; want exit 1 and AADSTS50126", r.code, r.stderr)
+			}
+			var subs []account
+			l.azJSON(&subs, "login", "-u", l.vars["SOCLAB_USER"], "-p", l.vars["SOCLAB_USER_PASSWORD"])
+			if len(subs) != 1 || subs[0].ID != sub || subs[0].User.Name != deviceUser || subs[0].User.Type != "user" {
+				t.Fatalf("password login output = %+v", subs)
+			}
+		}},
 		{"az login --use-device-code approved with soclab login approve", func(t *testing.T) {
 			deviceCodeLogin(t, l)
 			var a account

@@ -74,6 +74,8 @@ func envScript(state string, info server.Info, cred server.Credentials) string {
 		{"SOCLAB_SUBSCRIPTION_ID", cred.SubscriptionID},
 		{"SOCLAB_SP_ID", cred.SPAppID},
 		{"SOCLAB_SP_SECRET", cred.SPSecret},
+		{"SOCLAB_USER", cred.User},
+		{"SOCLAB_USER_PASSWORD", cred.UserPassword},
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# soclab lab at %s (state %s), tenant %s (%s)\n", info.Addr, state, cred.TenantName, cred.Domain)
@@ -83,6 +85,7 @@ func envScript(state string, info server.Info, cred server.Credentials) string {
 	}
 	b.WriteString("# PYTHONPATH works around the Debian azure-cli 2.45 import race (Azure/azure-cli#25482).\n")
 	b.WriteString("# Sign in: az login --service-principal -u \"$SOCLAB_SP_ID\" -p \"$SOCLAB_SP_SECRET\" --tenant \"$SOCLAB_TENANT_ID\"\n")
+	b.WriteString("#      or: az login -u \"$SOCLAB_USER\" -p \"$SOCLAB_USER_PASSWORD\"   or: az login --use-device-code\n")
 	return b.String()
 }
 

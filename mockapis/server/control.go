@@ -22,6 +22,10 @@ type Credentials struct {
 	SubscriptionID string `json:"subscriptionId"`
 	SPAppID        string `json:"spAppId"`
 	SPSecret       string `json:"spSecret"`
+	// User and UserPassword are the tenant's first user (the SOC analyst), for
+	// `az login -u "$SOCLAB_USER" -p "$SOCLAB_USER_PASSWORD"`.
+	User         string `json:"user,omitempty"`
+	UserPassword string `json:"userPassword,omitempty"`
 }
 
 // ApproveRequest is the body of POST /_soclab/login/approve.
@@ -110,7 +114,11 @@ func (c *control) credentials(w http.ResponseWriter, r *http.Request) {
 		controlError(w, http.StatusNotFound, "TenantNotFound", err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, Credentials{TenantName: t.Name, TenantID: t.ID, Domain: t.Domain, SubscriptionID: t.Subscription.ID, SPAppID: t.ServicePrincipal.AppID, SPSecret: t.ServicePrincipal.Secret})
+	cred := Credentials{TenantName: t.Name, TenantID: t.ID, Domain: t.Domain, SubscriptionID: t.Subscription.ID, SPAppID: t.ServicePrincipal.AppID, SPSecret: t.ServicePrincipal.Secret}
+	if len(t.Users) > 0 {
+		cred.User, cred.UserPassword = t.Users[0].UserPrincipalName, t.Users[0].Password
+	}
+	writeJSON(w, http.StatusOK, cred)
 }
 
 // approveCode signs a pending device sign-in in; it backs both the API and the page.
