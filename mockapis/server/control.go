@@ -45,8 +45,8 @@ type ApproveResponse struct {
 	User     string `json:"user"`
 }
 
-// control serves the /_soclab/ endpoints of this package and passes the rest on.
-type control struct {
+// controlMux serves the /_soclab/ endpoints of this package and passes the rest on.
+type controlMux struct {
 	world   *simulator.World
 	login   *aad.Handler
 	info    Info
@@ -55,10 +55,10 @@ type control struct {
 }
 
 func newControl(world *simulator.World, login *aad.Handler, info Info, version string, extra http.Handler) http.Handler {
-	return &control{world: world, login: login, info: info, version: version, extra: extra}
+	return &controlMux{world: world, login: login, info: info, version: version, extra: extra}
 }
 
-func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (c *controlMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/_soclab")
 	// The health check and the sign-in page are for anyone who can reach the port; the rest
 	// hands out secrets or changes state and answers only this machine.
@@ -97,18 +97,18 @@ func controlError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": message}})
 }
 
-func (c *control) health(w http.ResponseWriter, r *http.Request) {
+func (c *controlMux) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": c.version, "addr": c.info.Addr, "pid": os.Getpid(), "started": c.info.Started})
 }
 
-func (c *control) tenant(name string) (simulator.Tenant, error) {
+func (c *controlMux) tenant(name string) (simulator.Tenant, error) {
 	if name == "" {
 		name = simulator.DefaultTenantName
 	}
 	return c.world.LookupTenant(name)
 }
 
-func (c *control) credentials(w http.ResponseWriter, r *http.Request) {
+func (c *controlMux) credentials(w http.ResponseWriter, r *http.Request) {
 	t, err := c.tenant(r.URL.Query().Get("tenant"))
 	if err != nil {
 		controlError(w, http.StatusNotFound, "TenantNotFound", err.Error())
@@ -122,7 +122,7 @@ func (c *control) credentials(w http.ResponseWriter, r *http.Request) {
 }
 
 // approveCode signs a pending device sign-in in; it backs both the API and the page.
-func (c *control) approveCode(req ApproveRequest) (ApproveResponse, int, error) {
+func (c *controlMux) approveCode(req ApproveRequest) (ApproveResponse, int, error) {
 	if strings.TrimSpace(req.Code) == "" {
 		return ApproveResponse{}, http.StatusBadRequest, errors.New("the device code is missing")
 	}
@@ -142,7 +142,7 @@ func (c *control) approveCode(req ApproveRequest) (ApproveResponse, int, error) 
 	return ApproveResponse{TenantID: t.ID, User: u.UPN}, http.StatusOK, nil
 }
 
-func (c *control) approve(w http.ResponseWriter, r *http.Request) {
+func (c *controlMux) approve(w http.ResponseWriter, r *http.Request) {
 	var req ApproveRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
 		controlError(w, http.StatusBadRequest, "InvalidRequestContent", fmt.Sprintf("the body must be JSON {\"code\":...}: %v", err))
@@ -177,7 +177,7 @@ type deviceLoginView struct {
 	Done                           bool
 }
 
-func (c *control) deviceLoginPage(w http.ResponseWriter, r *http.Request) {
+func (c *controlMux) deviceLoginPage(w http.ResponseWriter, r *http.Request) {
 	view := deviceLoginView{DefaultUser: "the SOC analyst"}
 	if t, err := c.tenant(""); err == nil && len(t.Users) > 0 {
 		view.DefaultUser = t.Users[0].UserPrincipalName

@@ -33,13 +33,21 @@ type running struct {
 
 func startServer(t testing.TB, state string) *running {
 	t.Helper()
+	return startServerWith(t, state, Services{ARM: func(w *simulator.World, v auth.Verifier) http.Handler { return arm.NewHandler(w, v) }})
+}
+
+func startServerWith(t testing.TB, state string, svc Services) *running {
+	t.Helper()
+	if svc.ARM == nil {
+		svc.ARM = func(w *simulator.World, v auth.Verifier) http.Handler { return arm.NewHandler(w, v) }
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan Info, 1)
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, Config{
 			StateDir: state, Addr: "127.0.0.1:0", Version: "test",
-			Services: Services{ARM: func(w *simulator.World, v auth.Verifier) http.Handler { return arm.NewHandler(w, v) }},
+			Services: svc,
 			Ready:    func(i Info) { ready <- i },
 		})
 	}()
