@@ -2,6 +2,7 @@ package funcs
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/soclab/soclab/simulator/kql/types"
 )
@@ -96,28 +97,10 @@ func registerDynamic(add func(*Func)) {
 		}
 		return types.NewReal(sum)
 	}))
-	iff := fixed("array_iff", types.Dynamic, []kind{kDyn, kDyn, kDyn}, 3, 3, arrayIff)
+	iff := fixed("array_iff", types.Dynamic, []kind{kDyn, kAny, kAny}, 3, 3, arrayIff)
 	add(iff)
 	add(alias("array_iif", iff))
-	add(fixed("array_index_of", types.Long, []kind{kDyn, kAny, kNum, kNum, kNum}, 2, 5, func(_ *Context, a []types.Value) types.Value {
-		x, ok := arr(a[0])
-		if !ok {
-			return types.NullOf(types.Long)
-		}
-		start := int64(0)
-		if len(a) > 2 {
-			start, _ = a[2].AsInt()
-			if start < 0 {
-				start = max(start+int64(len(x)), 0)
-			}
-		}
-		for i := start; i < int64(len(x)); i++ {
-			if types.Equal(elem(x[i]), a[1]) {
-				return types.NewLong(i)
-			}
-		}
-		return types.NewLong(-1)
-	}))
+	add(fixed("array_index_of", types.Long, []kind{kDyn, kAny, kNum, kNum, kNum}, 2, 5, arrayIndexOf))
 	add(fixed("set_has_element", types.Bool, []kind{kDyn, kAny}, 2, 2, func(_ *Context, a []types.Value) types.Value {
 		x, ok := arr(a[0])
 		if !ok {
@@ -173,11 +156,10 @@ func registerDynamic(add func(*Func)) {
 		return types.NewDynamic(out)
 	}))
 	add(fixed("bag_has_key", types.Bool, []kind{kDyn, kString}, 2, 2, func(_ *Context, a []types.Value) types.Value {
-		m, ok := bag(a[0])
-		if !ok {
+		if _, ok := bag(a[0]); !ok {
 			return types.NewBool(false)
 		}
-		_, has := m[str(a[1])]
+		_, has := lookupKey(a[0].D, str(a[1]))
 		return types.NewBool(has)
 	}))
 	add(fixed("bag_merge", types.Dynamic, d1, 2, Variadic, func(_ *Context, a []types.Value) types.Value {
@@ -198,13 +180,10 @@ func registerDynamic(add func(*Func)) {
 		if !ok || !ok2 {
 			return types.NullOf(types.Dynamic)
 		}
-		out := make(map[string]any, len(m))
-		for k, x := range m {
-			out[k] = x
-		}
+		var out any = m
 		for _, k := range keys {
 			if s, ok := k.(string); ok {
-				delete(out, s)
+				out = removeKey(out, keyPath(s))
 			}
 		}
 		return types.NewDynamic(out)
@@ -339,11 +318,22 @@ func arraySort(name string, desc bool) *Func {
 			}
 			return c < 0
 		})
-		out := make([]any, len(first))
-		for i, k := range idx {
-			out[i] = first[k]
+		sorted := make([]any, len(arrays))
+		for j, x := range arrays {
+			out := make([]any, len(first))
+			for i, k := range idx {
+				if k < len(x) {
+					out[i] = x[k]
+				}
+			}
+			sorted[j] = out
 		}
-		return types.NewDynamic(out)
+		if len(sorted) == 1 {
+			return types.NewDynamic(sorted[0])
+		}
+		// Several arrays: an array of the sorted arrays (print expands it
+		// to columns array1_sorted, array2_sorted...; [1] picks one).
+		return types.NewDynamic(sorted)
 	})
 }
 
@@ -374,4 +364,130 @@ func arrayIff(_ *Context, a []types.Value) types.Value {
 		}
 	}
 	return types.NewDynamic(out)
+}
+
+// arrayIndexOf: array_index_of(array, lookup[, start[, length[,
+// occurrence]]]); a negative start counts from the end, length -1 means
+// to the end; -1 when not found.
+func arrayIndexOf(_ *Context, a []types.Value) types.Value {
+	x, ok := arr(a[0])
+	if !ok {
+		return types.NullOf(types.Long)
+	}
+	n := int64(len(x))
+	start, length, occ := int64(0), int64(-1), int64(1)
+	if len(a) > 2 {
+		start, _ = a[2].AsInt()
+	}
+	if len(a) > 3 {
+		length, _ = a[3].AsInt()
+	}
+	if len(a) > 4 {
+		occ, _ = a[4].AsInt()
+	}
+	if start < 0 {
+		start = max(start+n, 0)
+	}
+	if length < -1 || occ <= 0 {
+		return types.NullOf(types.Long)
+	}
+	end := n
+	if length >= 0 && start+length < end {
+		end = start + length
+	}
+	for i := start; i < end; i++ {
+		if types.Equal(elem(x[i]), a[1]) {
+			occ--
+			if occ == 0 {
+				return types.NewLong(i)
+			}
+		}
+	}
+	return types.NewLong(-1)
+}
+
+// keyPath splits a bag key argument: a plain key, or a JSONPath such as
+// $.a.b or $['a']['b'] (bag_has_key, bag_remove_keys, bag_set_key).
+func keyPath(key string) []string {
+	if !strings.HasPrefix(key, "$") {
+		return []string{key}
+	}
+	var parts []string
+	p := key[1:]
+	for p != "" {
+		switch {
+		case p[0] == '.':
+			p = p[1:]
+			end := strings.IndexAny(p, ".[")
+			if end < 0 {
+				end = len(p)
+			}
+			parts = append(parts, p[:end])
+			p = p[end:]
+		case p[0] == '[':
+			end := strings.IndexByte(p, ']')
+			if end < 0 {
+				return append(parts, p)
+			}
+			parts = append(parts, strings.Trim(p[1:end], `'"`))
+			p = p[end+1:]
+		default:
+			return append(parts, p)
+		}
+	}
+	return parts
+}
+
+func lookupKey(d any, key string) (any, bool) {
+	for _, k := range keyPath(key) {
+		m, ok := d.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if d, ok = m[k]; !ok {
+			return nil, false
+		}
+	}
+	return d, true
+}
+
+// removeKey returns a copy of d without the key at path (copying only
+// the bags along the path).
+func removeKey(d any, path []string) any {
+	m, ok := d.(map[string]any)
+	if !ok || len(path) == 0 {
+		return d
+	}
+	child, ok := m[path[0]]
+	if !ok {
+		return d
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	if len(path) == 1 {
+		delete(out, path[0])
+	} else {
+		out[path[0]] = removeKey(child, path[1:])
+	}
+	return out
+}
+
+// setKey returns a copy of m with path set to v, creating bags as needed.
+func setKey(m map[string]any, path []string, v any) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for k, x := range m {
+		out[k] = x
+	}
+	if len(path) == 0 {
+		return out
+	}
+	if len(path) == 1 {
+		out[path[0]] = v
+		return out
+	}
+	child, _ := out[path[0]].(map[string]any)
+	out[path[0]] = setKey(child, path[1:], v)
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/bits"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -54,22 +55,12 @@ func registerExtra(add func(*Func), lookup func(string) (*Func, bool)) {
 		if !ok1 || !ok2 {
 			return types.NewString(str(a[0]))
 		}
-		var pairs []string
-		for i, f := range from {
-			if s := str(elem(f)); s != "" {
-				r := ""
-				if i < len(to) {
-					r = str(elem(to[i]))
-				}
-				pairs = append(pairs, s, r)
-			}
-		}
-		return types.NewString(strings.NewReplacer(pairs...).Replace(str(a[0])))
+		return types.NewString(replaceStrings(str(a[0]), from, to))
 	}))
 	add(fixed("base64_decode_toarray", types.Dynamic, s1, 1, 1, func(_ *Context, a []types.Value) types.Value {
 		b, err := decodeBase64(str(a[0]))
 		if err != nil {
-			return types.NullOf(types.Dynamic)
+			return types.NewDynamic([]any{})
 		}
 		out := make([]any, len(b))
 		for i, c := range b {
@@ -91,8 +82,8 @@ func registerExtra(add func(*Func), lookup func(string) (*Func, bool)) {
 	}))
 	add(fixed("bag_zip", types.Dynamic, dN, 2, 2, func(_ *Context, a []types.Value) types.Value {
 		keys, ok1 := arr(a[0])
-		vals, ok2 := arr(a[1])
-		if !ok1 || !ok2 {
+		vals, _ := arr(a[1]) // not an array: every key gets null
+		if !ok1 {
 			return types.NullOf(types.Dynamic)
 		}
 		m := map[string]any{}
@@ -114,32 +105,9 @@ func registerExtra(add func(*Func), lookup func(string) (*Func, bool)) {
 		if !ok {
 			return types.NullOf(types.Dynamic)
 		}
-		out := make(map[string]any, len(m)+1)
-		for k, v := range m {
-			out[k] = v
-		}
-		out[str(a[1])] = types.ToDynamicElem(a[2])
-		return types.NewDynamic(out)
+		return types.NewDynamic(setKey(m, keyPath(str(a[1])), types.ToDynamicElem(a[2])))
 	}))
-	add(regexFunc("indexof_regex", types.Long, []kind{kString, kString, kNum, kNum, kNum}, 2, 5, 1, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
-		if re == nil {
-			return types.NullOf(types.Long)
-		}
-		src := []rune(str(a[0]))
-		start := int64(0)
-		if len(a) > 2 {
-			start, _ = a[2].AsInt()
-		}
-		if start < 0 || start > int64(len(src)) {
-			return types.NullOf(types.Long)
-		}
-		hay := string(src[start:])
-		loc := re.FindStringIndex(hay)
-		if loc == nil {
-			return types.NewLong(-1)
-		}
-		return types.NewLong(start + int64(utf8.RuneCountInString(hay[:loc[0]])))
-	}))
+	add(regexFunc("indexof_regex", types.Long, []kind{kString, kString, kNum, kNum, kNum}, 2, 5, 1, indexOfRegex))
 	add(fixed("has_any_index", types.Long, []kind{kString, kDyn}, 2, 2, func(_ *Context, a []types.Value) types.Value {
 		x, ok := arr(a[1])
 		if !ok {
@@ -293,7 +261,8 @@ func formatBytes(_ *Context, a []types.Value) types.Value {
 	return types.NewString(strconv.FormatFloat(size, 'f', int(prec), 64) + " " + units[i])
 }
 
-// rangeArray: range(start, stop[, step]) as a dynamic array (at most 1M elements).
+// rangeArray: range(start, stop[, step]) as a dynamic array of at most
+// 1,048,576 elements, Kusto's limit (range-function doc example).
 func rangeArray(_ *Context, a []types.Value) types.Value {
 	start, stop := a[0], a[1]
 	step := types.NewLong(1)
@@ -303,7 +272,7 @@ func rangeArray(_ *Context, a []types.Value) types.Value {
 		step = types.NewTimeSpan(types.TicksPerDay)
 	}
 	var out []any
-	for v := start; len(out) < 1_000_000; v = types.Arith(types.OpAdd, v, step) {
+	for v := start; len(out) < 1<<20; v = types.Arith(types.OpAdd, v, step) {
 		c, ok := types.Compare(v, stop)
 		if !ok {
 			break
@@ -361,4 +330,99 @@ func shift(a []types.Value, dir int64) types.Value {
 		}
 	}
 	return types.NewDynamic(out)
+}
+
+// indexOfRegex: indexof_regex(source, regex[, start[, length[,
+// occurrence]]]); matches do not overlap; a negative start, length < -1
+// or occurrence < 1 give null.
+func indexOfRegex(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
+	if re == nil {
+		return types.NullOf(types.Long)
+	}
+	src := []rune(str(a[0]))
+	start, length, occ := int64(0), int64(-1), int64(1)
+	if len(a) > 2 {
+		start, _ = a[2].AsInt()
+	}
+	if len(a) > 3 {
+		length, _ = a[3].AsInt()
+	}
+	if len(a) > 4 {
+		occ, _ = a[4].AsInt()
+	}
+	if start < 0 || length < -1 || occ < 1 {
+		return types.NullOf(types.Long)
+	}
+	if start > int64(len(src)) {
+		return types.NewLong(-1)
+	}
+	end := int64(len(src))
+	if length >= 0 && start+length < end {
+		end = start + length
+	}
+	hay := string(src[start:end])
+	locs := re.FindAllStringIndex(hay, int(min(occ, 1<<20)))
+	if int64(len(locs)) < occ {
+		return types.NewLong(-1)
+	}
+	return types.NewLong(start + int64(utf8.RuneCountInString(hay[:locs[occ-1][0]])))
+}
+
+// replaceStrings: replace_strings(text, lookups, rewrites). Each lookup in
+// turn claims its non-overlapping matches that do not overlap a match of
+// an earlier lookup; a rewrite that is not a string leaves its matches as
+// they are (the replace_strings doc examples).
+func replaceStrings(text string, lookups, rewrites []any) string {
+	type claim struct {
+		start, end int
+		with       string
+	}
+	var claims []claim
+	overlaps := func(s, e int) bool {
+		for _, c := range claims {
+			if s < c.end && c.start < e {
+				return true
+			}
+		}
+		return false
+	}
+	for i, l := range lookups {
+		look, ok := l.(string)
+		if !ok || look == "" {
+			continue
+		}
+		var with string
+		keep := true
+		if i < len(rewrites) {
+			with, keep = rewrites[i].(string)
+			keep = !keep
+		}
+		for from := 0; from <= len(text)-len(look); {
+			j := strings.Index(text[from:], look)
+			if j < 0 {
+				break
+			}
+			s, e := from+j, from+j+len(look)
+			if !overlaps(s, e) {
+				w := with
+				if keep {
+					w = look
+				}
+				claims = append(claims, claim{s, e, w})
+				from = e
+			} else {
+				from = s + 1
+			}
+		}
+	}
+	sort.Slice(claims, func(i, j int) bool { return claims[i].start < claims[j].start })
+	var b strings.Builder
+	pos := 0
+	for _, c := range claims {
+		b.WriteString(text[pos:c.start])
+		b.WriteString(c.with)
+		pos = c.end
+	}
+	b.WriteString(text[pos:])
+	return b.String()
 }

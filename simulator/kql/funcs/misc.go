@@ -85,10 +85,10 @@ func registerMisc(add func(*Func)) {
 		return types.NewGUID(guidFromBytes(b))
 	}))
 	add(fixed("url_encode", types.String, s1, 1, 1, func(_ *Context, a []types.Value) types.Value {
-		return types.NewString(url.QueryEscape(str(a[0])))
+		return types.NewString(urlEncode(str(a[0]), true))
 	}))
 	add(fixed("url_encode_component", types.String, s1, 1, 1, func(_ *Context, a []types.Value) types.Value {
-		return types.NewString(strings.ReplaceAll(url.QueryEscape(str(a[0])), "+", "%20"))
+		return types.NewString(urlEncode(str(a[0]), false))
 	}))
 	add(fixed("url_decode", types.String, s1, 1, 1, func(_ *Context, a []types.Value) types.Value {
 		s, err := url.QueryUnescape(str(a[0]))
@@ -186,11 +186,11 @@ func hashFunc(_ *Context, a []types.Value) types.Value {
 	return types.NewLong(h)
 }
 
+// decodeBase64 is strict: unpadded or otherwise invalid input is an
+// error (the base64_encode_fromarray doc example decodes an unpadded
+// string to an empty array).
 func decodeBase64(s string) ([]byte, error) {
-	if b, err := base64.StdEncoding.DecodeString(s); err == nil {
-		return b, nil
-	}
-	return base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
+	return base64.StdEncoding.DecodeString(s)
 }
 
 // guidBytes returns a guid's bytes in .NET's order (first three groups
@@ -248,38 +248,23 @@ func parseURLQuery(_ *Context, a []types.Value) types.Value {
 	return types.NewDynamic(map[string]any{"Query Parameters": params})
 }
 
-// parsePath returns Kusto's parse_path() bag: Scheme, RootPath,
-// DirectoryPath, DirectoryName, Filename, Extension, AlternateDataStreamName.
+// parsePath returns Kusto's parse_path() bag: Scheme, RootPath (a drive
+// such as "C:"), DirectoryPath, DirectoryName, Filename, Extension and
+// AlternateDataStreamName, as the parse_path doc example shows: the
+// scheme is not repeated in the paths and UNC or / roots give "".
 func parsePath(_ *Context, a []types.Value) types.Value {
-	p := str(a[0])
-	scheme, root := "", ""
-	rest := p
-	if i := strings.Index(p, "://"); i > 0 {
-		scheme = p[:i]
-		rest = p[i+3:]
+	rest := str(a[0])
+	scheme := ""
+	if i := strings.Index(rest, "://"); i > 0 {
+		scheme, rest = rest[:i], rest[i+3:]
 	}
-	sep := "\\"
-	if !strings.Contains(rest, "\\") && strings.Contains(rest, "/") {
-		sep = "/"
-	}
-	switch {
-	case len(rest) >= 2 && rest[1] == ':':
+	root := ""
+	if len(rest) >= 2 && rest[1] == ':' && isTermByte(rest[0]) {
 		root = rest[:2]
-	case strings.HasPrefix(rest, `\\`):
-		parts := strings.SplitN(rest[2:], `\`, 2)
-		root = `\\` + parts[0]
-	case scheme != "":
-		root = strings.SplitN(rest, sep, 2)[0]
 	}
 	dir, file := "", rest
-	if i := strings.LastIndex(rest, sep); i >= 0 {
+	if i := strings.LastIndexAny(rest, `\/`); i >= 0 {
 		dir, file = rest[:i], rest[i+1:]
-	}
-	if scheme != "" {
-		dir = scheme + "://" + dir
-		if root != "" {
-			root = scheme + "://" + root
-		}
 	}
 	ads := ""
 	if i := strings.IndexByte(file, ':'); i >= 0 {
@@ -290,11 +275,32 @@ func parsePath(_ *Context, a []types.Value) types.Value {
 		ext = file[i+1:]
 	}
 	dirName := dir
-	if i := strings.LastIndex(dir, sep); i >= 0 {
+	if i := strings.LastIndexAny(dir, `\/`); i >= 0 {
 		dirName = dir[i+1:]
 	}
 	return types.NewDynamic(map[string]any{
 		"Scheme": scheme, "RootPath": root, "DirectoryPath": dir, "DirectoryName": dirName,
 		"Filename": file, "Extension": ext, "AlternateDataStreamName": ads,
 	})
+}
+
+// urlEncode encodes as .NET's HttpUtility.UrlEncode, which Kusto uses:
+// lower-case hex escapes, letters, digits and -_.!*() kept, space as "+"
+// (or %20 for url_encode_component).
+func urlEncode(s string, plusForSpace bool) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isTermByte(c) || strings.IndexByte("-_.!*()", c) >= 0:
+			b.WriteByte(c)
+		case c == ' ' && plusForSpace:
+			b.WriteByte('+')
+		default:
+			b.WriteByte('%')
+			b.WriteByte("0123456789abcdef"[c>>4])
+			b.WriteByte("0123456789abcdef"[c&15])
+		}
+	}
+	return b.String()
 }

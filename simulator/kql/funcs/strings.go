@@ -290,10 +290,13 @@ func extractAll(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
 	if len(a) == 3 {
 		if arr, ok := a[1].D.([]any); ok {
 			for _, g := range arr {
-				if n, ok := types.NewDynamic(g).AsInt(); ok {
-					groups = append(groups, n)
-				} else if n, ok := g.(int64); ok {
-					groups = append(groups, n)
+				switch x := g.(type) {
+				case int64:
+					groups = append(groups, x)
+				case float64:
+					groups = append(groups, int64(x))
+				case string: // a named group (?P<name>...)
+					groups = append(groups, int64(re.SubexpIndex(x)))
 				}
 			}
 		}

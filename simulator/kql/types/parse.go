@@ -360,7 +360,22 @@ func ParseGUID(s string) (string, bool) {
 			hex[i] = lowerASCII(s[i])
 		}
 	default:
-		return "", false
+		// Kusto also accepts 32 hex digits with dashes elsewhere
+		// (toguid("0123456789ab-cdef-0123-456789abcdef") in its docs).
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c == '-':
+			case isHex(c) && n < 32:
+				hex[n] = lowerASCII(c)
+				n++
+			default:
+				return "", false
+			}
+		}
+		if n != 32 {
+			return "", false
+		}
 	}
 	h := string(hex[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], true
