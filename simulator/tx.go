@@ -61,6 +61,10 @@ func (w *World) View(tenantID string, fn func(*TenantTx) error) error {
 // Update runs fn over the tenant's state in one durable transaction: all of fn's changes are
 // committed and fsynced before Update returns nil, or none are kept. Concurrent Updates are
 // serialized, so a read-modify-write inside fn never loses another client's update.
+//
+// Concurrent Updates share one commit; when another function in that commit fails, the
+// commit is rolled back and fn runs again. So fn must keep its effects inside the
+// transaction and assign its results (variables it sets for the caller) afresh on each run.
 func (w *World) Update(tenantID string, fn func(*TenantTx) error) error {
 	return w.store.Update(func(tx Tx) error { return w.runTenant(tx, tenantID, fn) })
 }

@@ -127,8 +127,9 @@ func putGroup(c *Call) (Response, error) {
 			fmt.Sprintf("The provided location '%s' is not available for resource group. List of available regions is '%s'.", *req.Location, strings.Join(supportedLocations, ",")))
 	}
 	var g groupBody
-	status := http.StatusCreated
+	var status int
 	err := c.Update(func(tx *simulator.TenantTx) error {
+		status = http.StatusCreated // results are set afresh on every run (see World.Update)
 		old, exists, err := findGroup(c, tx)
 		if err != nil {
 			return err

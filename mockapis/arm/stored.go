@@ -59,8 +59,9 @@ func ListStored(c *Call) (Response, error) {
 // DeleteStored deletes a resource and everything under it: 200 when it existed, 204 when it
 // did not (ARM's synchronous delete), recording Namespace/type/delete in the activity log.
 func DeleteStored(c *Call) (Response, error) {
-	status := http.StatusOK
+	var status int
 	err := c.Update(func(tx *simulator.TenantTx) error {
+		status = http.StatusOK // results are set afresh on every run (see World.Update)
 		res, err := c.Resolve(tx)
 		if err != nil {
 			return err
@@ -83,8 +84,9 @@ func DeleteStored(c *Call) (Response, error) {
 // returns the body to store.
 func PutBody(c *Call, createdStatus int, build func(tx *simulator.TenantTx, res Resolved) (any, error)) (Response, error) {
 	var out json.RawMessage
-	status := createdStatus
+	var status int
 	err := c.Update(func(tx *simulator.TenantTx) error {
+		status = createdStatus // results are set afresh on every run (see World.Update)
 		res, err := c.Resolve(tx)
 		if err != nil {
 			return err
