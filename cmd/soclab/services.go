@@ -6,6 +6,7 @@ import (
 	"github.com/soclab/soclab/mockapis/arm"
 	"github.com/soclab/soclab/mockapis/auth"
 	"github.com/soclab/soclab/mockapis/control"
+	"github.com/soclab/soclab/mockapis/sentinel"
 	"github.com/soclab/soclab/mockapis/server"
 	"github.com/soclab/soclab/simulator"
 )
@@ -13,7 +14,9 @@ import (
 // services wires the mock APIs other packages provide into the server.
 func services() server.Services {
 	return server.Services{
-		ARM:     func(w *simulator.World, v auth.Verifier) http.Handler { return arm.NewHandler(w, v) },
+		ARM: func(w *simulator.World, v auth.Verifier) http.Handler {
+			return arm.NewHandler(w, v, sentinel.LabTypes()...)
+		},
 		Control: func(w *simulator.World) http.Handler { return control.NewHandler(w) },
 	}
 }

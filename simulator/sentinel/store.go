@@ -272,6 +272,8 @@ func friendlyName(p map[string]any) string {
 
 // NewIncident is an incident the rule engine (or the Defender sync) creates.
 type NewIncident struct {
+	// Name is the incident's id (a GUID); "" picks a new one.
+	Name                         string
 	Title, Description, Severity string
 	// Status defaults to New.
 	Status string
@@ -297,7 +299,7 @@ func CreateIncident(tx *simulator.TenantTx, workspaceID string, in NewIncident, 
 	if err := tx.PutJSON(coll, numKey, n); err != nil {
 		return Incident{}, err
 	}
-	name := simulator.NewGUID()
+	name := orDefault(in.Name, simulator.NewGUID())
 	id := Prefix(workspaceID) + "/incidents/" + name
 	now := Timestamp(tx.Now())
 	inc := Incident{ID: id, Name: name, Type: IncidentType, Etag: NewEtag(), Properties: IncidentProperties{
