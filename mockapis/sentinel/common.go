@@ -85,7 +85,9 @@ func checkEtag(c *arm.Call, bodyEtag string, existing *simulator.Resource) error
 	return nil
 }
 
-func trimEtag(e string) string { return strings.Trim(strings.TrimPrefix(strings.TrimSpace(e), "W/"), `"`) }
+func trimEtag(e string) string {
+	return strings.Trim(strings.TrimPrefix(strings.TrimSpace(e), "W/"), `"`)
+}
 
 // systemData builds systemData for a write, keeping the creation fields of the stored body.
 func systemData(c *arm.Call, tx *simulator.TenantTx, existing *simulator.Resource) *model.SystemData {

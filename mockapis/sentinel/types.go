@@ -14,7 +14,7 @@ const WorkspaceType = "Microsoft.OperationalInsights/workspaces"
 // MicrosoftThreatProtection connector exist only in preview versions; az sentinel 0.2.0
 // calls 2022-06-01-preview.
 var (
-	StableVersions = []string{"2022-11-01", "2023-02-01", "2023-11-01", "2024-03-01", "2024-09-01", "2025-03-01", "2025-06-01", "2025-09-01"}
+	StableVersions  = []string{"2022-11-01", "2023-02-01", "2023-11-01", "2024-03-01", "2024-09-01", "2025-03-01", "2025-06-01", "2025-09-01"}
 	PreviewVersions = []string{"2022-06-01-preview", "2022-07-01-preview", "2022-08-01-preview", "2022-09-01-preview",
 		"2022-10-01-preview", "2022-11-01-preview", "2022-12-01-preview", "2023-02-01-preview", "2023-03-01-preview",
 		"2023-04-01-preview", "2023-05-01-preview", "2023-06-01-preview", "2023-07-01-preview", "2023-08-01-preview",
