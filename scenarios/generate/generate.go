@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
 	"slices"
@@ -51,7 +52,7 @@ type gen struct {
 	account map[string]*scenario.StorageAccount
 	holiday map[string]bool
 	failTot int
-	stepOf  map[*scenario.Event]string
+	sh      *shared
 }
 
 // Generate makes the scenario's telemetry for Params. Streams (one per user, one per service
@@ -123,11 +124,21 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 				}
 			}
 		}
-		slices.SortStableFunc(all, func(a, b entry) int { return a.meta.Time.Compare(b.meta.Time) })
+		// Sort positions by (time, position): stable, without moving the entries around.
+		order := make([]int32, len(all))
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortFunc(order, func(a, b int32) int {
+			if c := all[a].meta.Time.Compare(all[b].meta.Time); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
 		tb.Rows = make([][]any, len(all))
 		tb.Meta = make([]RowMeta, len(all))
-		for i, e := range all {
-			tb.Rows[i], tb.Meta[i] = e.vals, e.meta
+		for i, j := range order {
+			tb.Rows[i], tb.Meta[i] = all[j].vals, all[j].meta
 		}
 		t.tables[tb.Name] = tb
 	}
@@ -141,7 +152,7 @@ func newGen(s *scenario.Scenario, cast *Cast) (*gen, error) {
 	}
 	g := &gen{s: s, cast: cast, p: cast.Params, apps: map[string]*scenario.App{},
 		vaults: map[string]*scenario.KeyVault{}, account: map[string]*scenario.StorageAccount{},
-		holiday: map[string]bool{}, stepOf: map[*scenario.Event]string{}}
+		holiday: map[string]bool{}, sh: buildShared(s, cast)}
 	for i, name := range Tables {
 		if g.tables[i], err = newTable(cat, name); err != nil {
 			return nil, err

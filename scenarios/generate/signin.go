@@ -50,73 +50,32 @@ func (g *gen) emitSignIn(b *batch, f *gofakeit.Faker, si signIn) {
 	if risk != "none" {
 		riskState = "atRisk"
 	}
-	status := map[string]any{"errorCode": int64(si.result)}
 	reason := scenario.SignInErrors[si.result]
-	if si.result != 0 {
-		status["failureReason"] = reason
-	} else if si.mfa {
-		status["additionalDetails"] = "MFA completed in Azure AD"
-	} else if si.interactive {
-		status["additionalDetails"] = "MFA requirement satisfied by claim in the token"
-	}
-	location := map[string]any{
-		"city": pl.City, "state": pl.State, "countryOrRegion": pl.Country,
-		"geoCoordinates": map[string]any{"latitude": pl.Latitude, "longitude": pl.Longitude},
-	}
+	pv := g.sh.places[pl]
 	dev := si.device
-	device := map[string]any{
-		"deviceId": dev.ID, "displayName": dev.Name, "operatingSystem": dev.OS, "browser": dev.Browser,
-		"isCompliant": dev.Compliant, "isManaged": dev.Managed, "trustType": dev.Trust,
-	}
-	caStatus, caResult := "success", "success"
+	device := g.sh.device(dev)
+	caStatus := "success"
 	switch {
 	case si.result == 53003:
-		caStatus, caResult = "failure", "failure"
+		caStatus = "failure"
 	case si.result != 0 && si.result != 50074 && si.result != 50076:
-		caStatus, caResult = "notApplied", "notApplied"
+		caStatus = "notApplied"
 	}
-	caPolicies := []any{
-		map[string]any{"id": nameUUID(tid, "ca", "mfa"), "displayName": "Require MFA for all users",
-			"enforcedGrantControls": []any{"Mfa"}, "enforcedSessionControls": []any{}, "result": caResult},
-		map[string]any{"id": nameUUID(tid, "ca", "compliant"), "displayName": "Require compliant device for Azure management",
-			"enforcedGrantControls": []any{"RequireCompliantDevice"}, "enforcedSessionControls": []any{}, "result": "reportOnlyNotApplied"},
+	ca := g.sh.ca[caStatus]
+	mfa := si.mfa || si.result == 50074 || si.result == 50076 || si.result == 500121
+	status := g.sh.status[statusKey{si.result, si.mfa, si.interactive}]
+	authReq, mfaDetail := "singleFactorAuthentication", g.sh.noDetail
+	if mfa {
+		authReq, mfaDetail = "multiFactorAuthentication", g.sh.mfaDetail
 	}
-	authReq := "singleFactorAuthentication"
-	var mfaDetail map[string]any
-	first := map[string]any{
-		"authenticationStepDateTime": si.at.Format(time.RFC3339), "authenticationMethod": "Password",
-		"authenticationMethodDetail": "Password in the cloud", "succeeded": si.result != 50126 && si.result != 50053,
-		"authenticationStepResultDetail": "Correct password", "authenticationStepRequirement": "Primary authentication",
-	}
-	if !si.interactive {
-		first["authenticationMethod"] = "Previously satisfied"
-		first["authenticationMethodDetail"] = ""
-		first["authenticationStepResultDetail"] = "First factor requirement satisfied by claim in the token"
-	} else if si.result == 50126 || si.result == 50053 {
-		first["authenticationStepResultDetail"] = "Invalid username or password or Invalid on-premise username or password."
-	}
-	authDetails := []any{first}
-	if si.mfa || si.result == 50074 || si.result == 50076 || si.result == 500121 {
-		authReq = "multiFactorAuthentication"
-		mfaDetail = map[string]any{"authMethod": "Mobile app notification", "authDetail": ""}
-		authDetails = append(authDetails, map[string]any{
-			"authenticationStepDateTime": si.at.Format(time.RFC3339), "authenticationMethod": "Mobile app notification",
-			"succeeded": si.result == 0, "authenticationStepResultDetail": map[bool]string{true: "MFA successfully completed", false: "MFA required in Azure AD"}[si.result == 0],
-			"authenticationStepRequirement": "Primary authentication",
-		})
-	}
-	netLoc := "[]"
-	if pl.Trusted {
-		netLoc = `[{"networkType":"trustedNamedLocation","networkNames":["Contoso ` + pl.City + `"]}]`
-	}
+	details := authDetails(si.at.Format(time.RFC3339), si.interactive, mfa, si.result)
 	riskEvents := "[]"
 	if len(si.riskEvents) > 0 {
 		riskEvents = jsonString(si.riskEvents)
 	}
 	procDetails := `[{"key":"Legacy TLS (TLS 1.0, 1.1, 3DES)","value":"False"},{"key":"Is CAE Token","value":"False"}]`
 	resultType := strconv.Itoa(si.result)
-	asn := strconv.Itoa(pl.ASN)
-	sp := nameUUID(tid, "resource-sp", app.ResourceID)
+	netLoc, asn, sp := pv.netLoc, pv.asn, g.sh.resourceSP[app.ResourceID]
 
 	ti, src, cat := tSignin, SourceEntraSignIn, "SignInLogs"
 	if !si.interactive {
@@ -125,7 +84,7 @@ func (g *gen) emitSignIn(b *batch, f *gofakeit.Faker, si signIn) {
 	r := g.tables[ti].newRow().
 		set("AlternateSignInName", u.UPN).set("AppDisplayName", app.Name).set("AppId", app.AppID).
 		set("AppliedEventListeners", []any{}).set("AuthenticationContextClassReferences", "[]").
-		set("AuthenticationDetails", jsonString(authDetails)).set("AuthenticationMethodsUsed", "").
+		set("AuthenticationDetails", details).set("AuthenticationMethodsUsed", "").
 		set("AuthenticationProcessingDetails", procDetails).set("AuthenticationProtocol", "none").
 		set("AuthenticationRequirement", authReq).set("AuthenticationRequirementPolicies", "[]").
 		set("AutonomousSystemNumber", asn).set("_BilledSize", float64(3800+f.IntN(1800))).set("Category", cat).
@@ -146,17 +105,17 @@ func (g *gen) emitSignIn(b *batch, f *gofakeit.Faker, si signIn) {
 		set("UserDisplayName", u.DisplayName).set("UserId", u.ObjectID).set("UserPrincipalName", u.UPN).
 		set("UserType", "Member").set("TenantId", g.p.WorkspaceID)
 	if si.interactive {
-		r.set("AADTenantId", tid).set("AppliedConditionalAccessPolicies", "[]").set("ConditionalAccessPolicies", caPolicies).
-			set("DeviceDetail", device).set("FlaggedForReview", false).set("LocationDetails", location).
-			set("MfaDetail", anyOrNil(mfaDetail)).set("ProcessingTimeInMilliseconds", strconv.Itoa(40+f.IntN(400))).
+		r.set("AADTenantId", tid).set("AppliedConditionalAccessPolicies", "[]").set("ConditionalAccessPolicies", ca.v).
+			set("DeviceDetail", device.v).set("FlaggedForReview", false).set("LocationDetails", pv.location.v).
+			set("MfaDetail", mfaDetail.v).set("ProcessingTimeInMilliseconds", strconv.Itoa(40+f.IntN(400))).
 			set("Resource", "Microsoft.aadiam").set("ResourceId", "/tenants/"+tid+"/providers/Microsoft.aadiam").
 			set("ResourceProvider", "Microsoft.aadiam").set("RiskLevel", risk).set("SignInIdentifier", u.UPN).
-			set("Status", status)
+			set("Status", status.v)
 	} else {
-		r.set("ConditionalAccessPolicies", jsonString(caPolicies)).set("DeviceDetail", jsonString(device)).
-			set("LocationDetails", jsonString(location)).set("MfaDetail", jsonString(orEmpty(mfaDetail))).
+		r.set("ConditionalAccessPolicies", ca.json).set("DeviceDetail", device.json).
+			set("LocationDetails", pv.location.json).set("MfaDetail", mfaDetail.json).
 			set("ProcessingTimeInMs", strconv.Itoa(20+f.IntN(200))).set("SignInEventTypes", `["nonInteractiveUser"]`).
-			set("Status", jsonString(status))
+			set("Status", status.json)
 	}
 	b.emit(ti, r, withSource(si.meta, src, si.at))
 
@@ -178,10 +137,10 @@ func (g *gen) emitSignIn(b *batch, f *gofakeit.Faker, si signIn) {
 		set("AuthenticationProcessingDetails", procDetails).set("AuthenticationRequirement", authReq).
 		set("TokenIssuerType", int64(0)).set("RiskLevelAggregated", riskInt[risk]).set("RiskDetails", int64(0)).
 		set("RiskState", map[bool]int64{true: 4, false: 0}[riskState == "atRisk"]).set("UserAgent", dev.UserAgent).
-		set("ClientAppUsed", app.Client).set("Browser", dev.Browser).set("ConditionalAccessPolicies", jsonString(caPolicies)).
+		set("ClientAppUsed", app.Client).set("Browser", dev.Browser).set("ConditionalAccessPolicies", ca.json).
 		set("ConditionalAccessStatus", caInt).set("IPAddress", si.ip).set("Country", pl.Country).set("State", pl.State).
-		set("City", pl.City).set("Latitude", strconv.FormatFloat(pl.Latitude, 'f', -1, 64)).
-		set("Longitude", strconv.FormatFloat(pl.Longitude, 'f', -1, 64)).set("NetworkLocationDetails", netLoc).
+		set("City", pl.City).set("Latitude", pv.lat).
+		set("Longitude", pv.lon).set("NetworkLocationDetails", netLoc).
 		set("RequestId", reqID).set("ReportId", reqID)
 	b.emit(tSigninBeta, br, withSource(si.meta, SourceDefenderXDR, si.at))
 
@@ -220,20 +179,6 @@ func b2i(v bool) int64 {
 		return 1
 	}
 	return 0
-}
-
-func anyOrNil(m map[string]any) any {
-	if m == nil {
-		return nil
-	}
-	return m
-}
-
-func orEmpty(m map[string]any) map[string]any {
-	if m == nil {
-		return map[string]any{}
-	}
-	return m
 }
 
 // randToken is a 22-character base64url token id as UniqueTokenIdentifier shows.
