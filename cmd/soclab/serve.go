@@ -42,6 +42,10 @@ func serveCommand() *cli.Command {
 			}
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			go func() { // after the first signal, a second Ctrl-C stops at once instead of waiting
+				<-ctx.Done()
+				stop()
+			}()
 			return runServe(ctx, serveOptions{State: state, Addr: c.String("addr"), DirectAddr: c.String("https-addr"),
 				AllowRemote: c.Bool("allow-remote"), AccessLog: c.Bool("access-log")}, c.App.ErrWriter)
 		},

@@ -42,7 +42,7 @@ var (
 )
 
 // testKeys shares one RSA key between tests: generating one costs a noticeable fraction of a second.
-func testKeys(t *testing.T) *Keys {
+func testKeys(t testing.TB) *Keys {
 	keyOnce.Do(func() {
 		var err error
 		if testKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
@@ -58,7 +58,7 @@ type fixture struct {
 	now time.Time
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	keys := testKeys(t)
 	f := &fixture{now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
 	dir := fakeDirectory{"contoso": {
@@ -72,7 +72,7 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) post(t *testing.T, path string, form url.Values) (int, map[string]any) {
+func (f *fixture) post(t testing.TB, path string, form url.Values) (int, map[string]any) {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, "https://login.microsoftonline.com"+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
