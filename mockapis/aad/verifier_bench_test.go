@@ -31,4 +31,3 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	})
 }
-
