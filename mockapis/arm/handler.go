@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/soclab/soclab/mockapis/aad"
 	"github.com/soclab/soclab/mockapis/auth"
 	"github.com/soclab/soclab/simulator"
 )
@@ -111,8 +112,20 @@ func (h *handler) newCall(r *http.Request, correlationID string) (*Call, error) 
 	return c, nil
 }
 
-// authError maps a verifier failure to ARM's 401 answers and WWW-Authenticate header.
+// authError maps a verifier failure to ARM's 401 answers and WWW-Authenticate header. The
+// lab's verifier already words the failure as ARM does (expired, wrong issuer, ...); other
+// verifiers get ARM's answer for the kind of failure.
 func authError(r *http.Request, err error) *Error {
+	var ve *aad.VerifyError
+	if errors.As(err, &ve) && ve.Code != "" && ve.Message != "" {
+		e := NewError(http.StatusUnauthorized, ve.Code, ve.Message)
+		desc := ve.Message
+		if errors.Is(err, auth.ErrNoToken) {
+			desc = "The authentication failed because of missing 'Authorization' header."
+		}
+		e.Header = wwwAuthenticate(desc)
+		return e
+	}
 	switch {
 	case errors.Is(err, auth.ErrNoToken):
 		e := NewError(http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")

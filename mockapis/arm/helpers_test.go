@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/mockapis/aad"
 	"github.com/soclab/soclab/mockapis/auth"
 	"github.com/soclab/soclab/simulator"
 )
@@ -26,6 +27,10 @@ func (f fakeVerifier) Verify(r *http.Request, audiences ...string) (auth.Princip
 		return auth.Principal{}, fmt.Errorf("verify: %w", auth.ErrNoToken)
 	}
 	tok := strings.TrimPrefix(h, "Bearer ")
+	if tok == "expired" {
+		return auth.Principal{}, &aad.VerifyError{Kind: auth.ErrInvalidToken, Code: "ExpiredAuthenticationToken",
+			Message: "The access token expiry UTC time '1/15/2025 7:00:00 AM' is earlier than current UTC time '1/15/2025 8:00:00 AM'."}
+	}
 	if tok == "wrong-aud" {
 		return auth.Principal{}, fmt.Errorf("verify: %w", auth.ErrWrongAudience)
 	}
