@@ -91,7 +91,7 @@ func TestSubscriptionsAndAuth(t *testing.T) {
 		{name: "bad token", tok: "garbage", method: "GET", path: "/subscriptions?api-version=2022-12-01", status: 401,
 			want: `{"error":{"code":"InvalidAuthenticationToken","message":"The access token is invalid."}}`},
 		{name: "the lab verifier's own ARM wording is kept", tok: "expired", method: "GET", path: "/subscriptions?api-version=2022-12-01", status: 401,
-			want: `{"error":{"code":"ExpiredAuthenticationToken","message":"The access token expiry UTC time '1/15/2025 7:00:00 AM' is earlier than current UTC time '1/15/2025 8:00:00 AM'."}}`,
+			want:   `{"error":{"code":"ExpiredAuthenticationToken","message":"The access token expiry UTC time '1/15/2025 7:00:00 AM' is earlier than current UTC time '1/15/2025 8:00:00 AM'."}}`,
 			header: map[string]string{"WWW-Authenticate": `Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The access token expiry UTC time '1/15/2025 7:00:00 AM' is earlier than current UTC time '1/15/2025 8:00:00 AM'."`}},
 		{name: "wrong audience", tok: "wrong-aud", method: "GET", path: "/subscriptions?api-version=2022-12-01", status: 401,
 			want: `{"error":{"code":"InvalidAuthenticationTokenAudience","message":"The access token has been obtained for wrong audience or resource ''. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'."}}`},
