@@ -132,9 +132,17 @@ func (p *Proxy) Shutdown(ctx context.Context) error {
 	return err
 }
 
+// tlsConfig answers every TLS hello with the leaf of a served host: the SNI name when it is
+// one, else fallbackHost. Leaves are never minted for names the lab does not serve.
 func (p *Proxy) tlsConfig(fallbackHost string) *tls.Config {
 	return &tls.Config{
-		GetCertificate: p.ca.GetCertificate(fallbackHost),
+		GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			name := strings.ToLower(strings.TrimSuffix(hello.ServerName, "."))
+			if _, ok := p.hosts[name]; !ok {
+				name = fallbackHost
+			}
+			return p.ca.Leaf(name)
+		},
 		MinVersion:     tls.VersionTLS12,
 		NextProtos:     []string{"http/1.1"},
 	}

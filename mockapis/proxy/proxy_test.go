@@ -176,3 +176,17 @@ func TestDirectTLSListener(t *testing.T) {
 		t.Errorf("direct = %d %q", code, body)
 	}
 }
+
+func TestDirectTLSNeverMintsForUnservedNames(t *testing.T) {
+	f := start(t)
+	conn, err := tls.Dial("tcp", f.direct, &tls.Config{RootCAs: f.pool, ServerName: "evil.example.com"})
+	if err == nil {
+		conn.Close()
+		t.Fatal("TLS to an unserved name verified; the lab minted a leaf for it")
+	}
+	conn, err = tls.Dial("tcp", f.direct, &tls.Config{RootCAs: f.pool, ServerName: "management.azure.com"})
+	if err != nil {
+		t.Fatalf("TLS to a served name: %v", err)
+	}
+	conn.Close()
+}
