@@ -143,8 +143,8 @@ func (p *Proxy) tlsConfig(fallbackHost string) *tls.Config {
 			}
 			return p.ca.Leaf(name)
 		},
-		MinVersion:     tls.VersionTLS12,
-		NextProtos:     []string{"http/1.1"},
+		MinVersion: tls.VersionTLS12,
+		NextProtos: []string{"http/1.1"},
 	}
 }
 
