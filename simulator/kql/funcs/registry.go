@@ -187,8 +187,8 @@ func Builtins() *Registry { return builtins() }
 func buildRegistry() *Registry {
 	r := &Registry{byName: map[string]*Func{}}
 	for _, reg := range []func(add func(*Func)){
-		registerStrings, registerConvert, registerDateTime, registerIPv4,
-		registerDynamic, registerMath, registerMisc,
+		registerStrings, registerConvert, registerDateTime, registerIPv4, registerIPv6,
+		registerDynamic, registerMath, registerMisc, registerExtra2,
 	} {
 		reg(func(f *Func) {
 			if _, dup := r.byName[f.Name]; dup {

@@ -22,12 +22,56 @@ import (
 // single-quoted strings ({'a': 'b'}).
 func ParseJSON(text string) (any, error) {
 	v, err := parseStrictJSON(text)
-	if err != nil && strings.IndexByte(text, '\'') >= 0 {
-		if v2, err2 := parseStrictJSON(singleToDoubleQuotes(text)); err2 == nil {
+	if err != nil && (strings.IndexByte(text, '\'') >= 0 || strings.Contains(text, "dynamic(")) {
+		if v2, err2 := parseStrictJSON(stripDynamicWrappers(singleToDoubleQuotes(text))); err2 == nil {
 			return v2, nil
 		}
 	}
 	return v, err
+}
+
+// stripDynamicWrappers removes nested `dynamic(` ... `)` wrappers outside
+// strings, which Kusto allows inside dynamic literals
+// (dynamic({'a': dynamic({})})). The input has double-quoted strings only.
+func stripDynamicWrappers(s string) string {
+	if !strings.Contains(s, "dynamic(") {
+		return s
+	}
+	var b strings.Builder
+	var open []bool // per '(' : is it a dynamic( wrapper
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"':
+			j := i + 1
+			for j < len(s) && s[j] != '"' {
+				if s[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(s) {
+				j = len(s) - 1
+			}
+			b.WriteString(s[i : j+1])
+			i = j
+		case strings.HasPrefix(s[i:], "dynamic("):
+			open = append(open, true)
+			i += len("dynamic(") - 1
+		case c == '(':
+			open = append(open, false)
+			b.WriteByte(c)
+		case c == ')' && len(open) > 0:
+			wrapper := open[len(open)-1]
+			open = open[:len(open)-1]
+			if !wrapper {
+				b.WriteByte(c)
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // singleToDoubleQuotes rewrites 'single-quoted' JSON strings as

@@ -326,3 +326,13 @@ func TestDynamicAccess(t *testing.T) {
 		t.Errorf("single quotes: %v %v", DynamicJSON(d), err)
 	}
 }
+
+func TestParseJSONNestedDynamicLiterals(t *testing.T) {
+	d, err := ParseJSON(`{'Y10':dynamic({}), 'X8': dynamic({'c3':1, 'a4':6}), "s": "dynamic(x)", 'A14':[15, 13]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := DynamicJSON(d); got != `{"A14":[15,13],"X8":{"a4":6,"c3":1},"Y10":{},"s":"dynamic(x)"}` {
+		t.Errorf("got %s", got)
+	}
+}
