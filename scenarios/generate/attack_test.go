@@ -260,3 +260,28 @@ func cast(t *testing.T) *generate.Cast {
 	}
 	return c
 }
+
+func TestBetweenFindsTheAttackWindow(t *testing.T) {
+	tel := defaultTelemetry(t)
+	s := loadScenario(t)
+	sl := table(t, tel, "SigninLogs")
+	lo, hi := sl.Between(s.Attack.Start, s.Attack.End)
+	victimRows := 0
+	for i := lo; i < hi; i++ {
+		if tm := sl.Meta[i].Time; tm.Before(s.Attack.Start) || !tm.Before(s.Attack.End) {
+			t.Fatalf("row %d at %v is outside the window", i, tm)
+		}
+		if str(sl, sl.Rows[i], "UserPrincipalName") == victim {
+			victimRows++
+		}
+	}
+	if lo > 0 && !sl.Meta[lo-1].Time.Before(s.Attack.Start) || hi < len(sl.Rows) && sl.Meta[hi].Time.Before(s.Attack.End) {
+		t.Fatalf("Between(%v, %v) = [%d, %d) misses rows", s.Attack.Start, s.Attack.End, lo, hi)
+	}
+	if victimRows != 2 {
+		t.Errorf("victim has %d interactive sign-ins in the window, want 2 (50074 then success)", victimRows)
+	}
+	if lo, hi := sl.Between(s.Attack.End, s.Attack.Start); lo != hi {
+		t.Errorf("an empty range gave [%d, %d)", lo, hi)
+	}
+}

@@ -2,6 +2,7 @@ package generate
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/soclab/soclab/scenarios/schema"
@@ -130,4 +131,11 @@ func (r row) set(name string, v any) row {
 	}
 	r.vals[i] = v
 	return r
+}
+
+// Between returns the rows [lo, hi) whose time is in [from, to); rows are sorted by time.
+func (t *Table) Between(from, to time.Time) (lo, hi int) {
+	lo = sort.Search(len(t.Meta), func(i int) bool { return !t.Meta[i].Time.Before(from) })
+	hi = sort.Search(len(t.Meta), func(i int) bool { return !t.Meta[i].Time.Before(to) })
+	return lo, max(lo, hi)
 }

@@ -145,3 +145,24 @@ func TestBrokenFolders(t *testing.T) {
 		})
 	}
 }
+
+func TestLookups(t *testing.T) {
+	s, err := scenario.LoadBuiltin("alex-johnson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, ok := s.Step("credential-access"); !ok || st.Technique != "T1555" {
+		t.Errorf("Step(credential-access) = %+v, %v", st, ok)
+	}
+	f, ok := s.Fault("kv-diagnostics-missing")
+	if !ok || f.Kind != scenario.FaultRemoveDiagnosticSetting {
+		t.Fatalf("Fault(kv-diagnostics-missing) = %+v, %v", f, ok)
+	}
+	d, ok := s.DiagnosticSetting(f.Target)
+	if !ok || d.Scope != "kv-contoso-prod" || len(d.Sources) != 1 || d.Sources[0] != "keyvault" {
+		t.Errorf("the fault's diagnostic setting = %+v, %v", d, ok)
+	}
+	if _, ok := s.Step("nope"); ok {
+		t.Error("Step(nope) found")
+	}
+}

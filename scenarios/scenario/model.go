@@ -238,3 +238,33 @@ type DiagnosticSetting struct {
 	// Sources are the event sources (generate.Source values) this setting routes.
 	Sources []string `yaml:"sources"`
 }
+
+// Step returns the attack step with an id.
+func (s *Scenario) Step(id string) (*Step, bool) {
+	for i := range s.Attack.Steps {
+		if s.Attack.Steps[i].ID == id {
+			return &s.Attack.Steps[i], true
+		}
+	}
+	return nil, false
+}
+
+// Fault returns the break-and-fix switch with an id.
+func (s *Scenario) Fault(id string) (*Fault, bool) {
+	for i := range s.Faults {
+		if s.Faults[i].ID == id {
+			return &s.Faults[i], true
+		}
+	}
+	return nil, false
+}
+
+// DiagnosticSetting returns the standing diagnostic setting with a name.
+func (s *Scenario) DiagnosticSetting(name string) (*DiagnosticSetting, bool) {
+	for i := range s.Cast.DiagnosticSettings {
+		if s.Cast.DiagnosticSettings[i].Name == name {
+			return &s.Cast.DiagnosticSettings[i], true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,42 @@
+// Package scenarios holds the built-in lab scenarios as data, embedded in the binary: one folder
+// per scenario (alex-johnson/), five YAML files each. FS and Names give access to them; package
+// scenario loads and validates a folder, package generate turns it into telemetry rows, package
+// export writes those rows as files.
+//
+// # Scenario format
+//
+// A scenario folder holds:
+//
+//   - scenario.yaml: name (= folder), title, description, attackDay (YYYY-MM-DD, UTC), tenant
+//     (domain, displayName, defaultTenantId, defaultSubscriptionId) and places: every network the
+//     telemetry uses (offices = trusted corporate named locations, home ISPs, travel, VPN egress,
+//     the attacker, Azure datacentres), each with a CIDR, city, state, country, coordinates, time
+//     zone, ASN and ISP. Ranges may not overlap, so an IP geolocates to exactly one place.
+//   - cast.yaml: departments (weight, titles, groups, office, homes, behaviour profile, Azure
+//     roles, device models) from which generated users are drawn; groups; directoryRoles (real
+//     template ids); people (the hand-written users: alex.johnson, admins, SOC analysts, the
+//     noise makers); apps (first-party client apps with their real app ids and the Defender for
+//     Cloud Apps app name/id); servicePrincipals (workloads that read Key Vault and blobs on a
+//     schedule); subscriptions; resourceGroups with resources; keyVaults with secret names;
+//     storageAccounts with containers and blobs; diagnosticSettings present at the start (scope
+//     tenant | subscription | vault | account, destination workspace, categories, and the event
+//     sources they route).
+//   - background.yaml: workHours, holidays, failureRate and weighted sign-in failure codes,
+//     behaviour profiles (per working day: interactive and non-interactive sign-ins, cloud-app
+//     events, ARM operations, directory edits, secret reads, blob reads; client apps; weekend
+//     share) and noise: benign patterns that look suspicious (travel, vpn, audit, arm-burst).
+//   - attack.yaml: the window (start, end), the victim, the attacker's place, user agent and
+//     device, and steps. A step has a stable id (soclab attack replay STEP), a title, a MITRE
+//     technique and tactic, and events. An event has a kind (signin, spray, keyvault, arm, blob,
+//     audit), a time (at), an actor (user), optionally an ip (else one from the actor's place),
+//     count/every for repeats, and kind-specific fields (app, result, risk, riskEventTypes,
+//     interactive; users/ips/sample for a spray; vault/operation/secrets; operations of
+//     {operation, resource | resourceGroup}; account/container/blobs/auth; activity/target/failed).
+//   - faults.yaml: break-and-fix switches: id, lab case number, kind (remove-diagnostic-setting,
+//     sync-severity-filter, copilot-plugin-disconnected), target or minSeverity, title,
+//     description and fix. The simulator applies their effects.
+//
+// Names of activities, ARM operations, Key Vault and blob operations, error codes and risk levels
+// must come from the real vocabularies listed in package scenario's catalogs; the loader rejects
+// anything else with file:line, the path inside the file and what is wrong.
+package scenarios
