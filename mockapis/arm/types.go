@@ -8,7 +8,7 @@ import (
 
 // Resource type names of the core.
 const (
-	WorkspaceType          = "Microsoft.OperationalInsights/workspaces"
+	WorkspaceType          = simulator.WorkspaceType
 	DiagnosticSettingsType = "Microsoft.Insights/diagnosticSettings"
 	KeyVaultType           = "Microsoft.KeyVault/vaults"
 	StorageAccountType     = "Microsoft.Storage/storageAccounts"
