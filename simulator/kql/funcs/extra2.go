@@ -167,3 +167,27 @@ func windowsArgs(s string) []any {
 	}
 	return out
 }
+
+// RuntimeError is a query error raised while evaluating a row (assert()).
+// Evaluators panic with a *RuntimeError; the executor recovers it and
+// reports Msg as the query's error.
+type RuntimeError struct{ Msg string }
+
+func (e *RuntimeError) Error() string { return e.Msg }
+
+func registerExtra3(add func(*Func)) {
+	add(fixed("around", types.Bool, []kind{kBinnable, kBinnable, kBinnable}, 3, 3, func(_ *Context, a []types.Value) types.Value {
+		if a[0].IsNull() || a[1].IsNull() || a[2].IsNull() {
+			return types.NullOf(types.Bool)
+		}
+		lo := types.Arith(types.OpSub, a[1], a[2])
+		hi := types.Arith(types.OpAdd, a[1], a[2])
+		return types.NewBool(Between(a[0], lo, hi))
+	}))
+	add(fixed("assert", types.Bool, []kind{kBool, kString}, 2, 2, func(_ *Context, a []types.Value) types.Value {
+		if b := types.Convert(a[0], types.Bool); b.IsNull() || !b.Bool() {
+			panic(&RuntimeError{Msg: "assert() has failed with message: '" + str(a[1]) + "'"})
+		}
+		return types.NewBool(true)
+	}))
+}

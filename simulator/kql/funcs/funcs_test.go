@@ -352,3 +352,24 @@ func TestFixedResultTypesHold(t *testing.T) {
 		}
 	}
 }
+
+func TestAroundAndAssert(t *testing.T) {
+	reg := Builtins()
+	around, _ := reg.Lookup("around")
+	ctx := NewContext(time.Unix(0, 0), 1)
+	if !around.eval(ctx, []types.Value{types.NewLong(9), types.NewLong(10), types.NewLong(1)}).Bool() ||
+		around.eval(ctx, []types.Value{types.NewLong(8), types.NewLong(10), types.NewLong(1)}).Bool() {
+		t.Error("around")
+	}
+	as, _ := reg.Lookup("assert")
+	if !as.eval(ctx, []types.Value{types.NewBool(true), types.NewString("m")}).Bool() {
+		t.Error("assert(true)")
+	}
+	defer func() {
+		e, ok := recover().(*RuntimeError)
+		if !ok || e.Msg != "assert() has failed with message: 'Length must be greater than zero'" {
+			t.Errorf("assert(false) panic = %v", e)
+		}
+	}()
+	as.eval(ctx, []types.Value{types.NewBool(false), types.NewString("Length must be greater than zero")})
+}

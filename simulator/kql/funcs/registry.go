@@ -188,7 +188,7 @@ func buildRegistry() *Registry {
 	r := &Registry{byName: map[string]*Func{}}
 	for _, reg := range []func(add func(*Func)){
 		registerStrings, registerConvert, registerDateTime, registerIPv4, registerIPv6,
-		registerDynamic, registerMath, registerMisc, registerExtra2,
+		registerDynamic, registerMath, registerMisc, registerExtra2, registerExtra3,
 	} {
 		reg(func(f *Func) {
 			if _, dup := r.byName[f.Name]; dup {
