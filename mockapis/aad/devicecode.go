@@ -2,6 +2,7 @@ package aad
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -25,7 +26,23 @@ var (
 	ErrUnknownCode = errors.New("no pending sign-in has this code")
 	ErrCodeExpired = errors.New("the code has expired; start the sign-in again")
 	ErrCodeUsed    = errors.New("the code was already approved")
+	ErrBadPassword = errors.New("the user name or password is wrong")
 )
+
+// Approval is one sign-in of a pending device code.
+type Approval struct {
+	// UserCode is the code az printed (case, spaces and dashes do not matter).
+	UserCode string
+	// UPN is the user to sign in as; empty means the first user of the tenant the sign-in
+	// names, or of DefaultTenant for common/organizations sign-ins.
+	UPN string
+	// DefaultTenant is a tenant id, name or domain.
+	DefaultTenant string
+	// Password, when CheckPassword is set, must be the user's password: sign-ins approved from
+	// another machine prove who they are, as on the real page.
+	Password      string
+	CheckPassword bool
+}
 
 type deviceCode struct {
 	device, user string
@@ -132,12 +149,10 @@ func normalizeUserCode(code string) string {
 	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(code)))
 }
 
-// ApproveDeviceCode signs the pending device sign-in with userCode in as user upn. An empty upn
-// means the first user of the tenant the sign-in names, or of defaultTenant for
-// common/organizations sign-ins. It returns the user that was signed in.
-func (h *Handler) ApproveDeviceCode(userCode, defaultTenant, upn string) (Tenant, User, error) {
+// ApproveDeviceCode signs a pending device sign-in in and returns the user it signed in.
+func (h *Handler) ApproveDeviceCode(a Approval) (Tenant, User, error) {
 	now := h.now()
-	code := normalizeUserCode(userCode)
+	code, upn, defaultTenant := normalizeUserCode(a.UserCode), strings.TrimSpace(a.UPN), a.DefaultTenant
 	h.devices.mu.Lock()
 	d, ok := h.devices.byUser[code]
 	var seg tenantSegment
@@ -166,6 +181,9 @@ func (h *Handler) ApproveDeviceCode(userCode, defaultTenant, upn string) (Tenant
 		return Tenant{}, User{}, fmt.Errorf("approve device code %q: no tenant for user %q: %w", code, upn, ErrNotFound)
 	}
 	var u User
+	if a.CheckPassword && upn == "" {
+		return Tenant{}, User{}, fmt.Errorf("approve device code %q: name the user: %w", code, ErrBadPassword)
+	}
 	if upn == "" {
 		if len(t.Users) == 0 {
 			return Tenant{}, User{}, fmt.Errorf("approve device code %q: tenant %s has no users: %w", code, t.DisplayName, ErrNotFound)
@@ -173,6 +191,9 @@ func (h *Handler) ApproveDeviceCode(userCode, defaultTenant, upn string) (Tenant
 		u = t.Users[0]
 	} else if u, ok = t.user(upn); !ok {
 		return Tenant{}, User{}, fmt.Errorf("approve device code %q: user %q is not in tenant %s: %w", code, upn, t.DisplayName, ErrNotFound)
+	}
+	if a.CheckPassword && subtle.ConstantTimeCompare([]byte(a.Password), []byte(u.Password)) != 1 {
+		return Tenant{}, User{}, fmt.Errorf("approve device code %q: %w", code, ErrBadPassword)
 	}
 	h.devices.mu.Lock()
 	defer h.devices.mu.Unlock()

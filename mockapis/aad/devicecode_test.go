@@ -34,14 +34,22 @@ func TestDeviceCodeFlow(t *testing.T) {
 	if status != 400 || body["error"] != "authorization_pending" {
 		t.Fatalf("poll before approval: %d %v", status, body)
 	}
-	if _, _, err := f.h.ApproveDeviceCode("NOPE12345", "contoso.com", ""); !errors.Is(err, ErrUnknownCode) {
+	if _, _, err := f.h.ApproveDeviceCode(Approval{UserCode: "NOPE12345", DefaultTenant: "contoso.com"}); !errors.Is(err, ErrUnknownCode) {
 		t.Errorf("approve unknown code: err = %v", err)
 	}
-	tn, u, err := f.h.ApproveDeviceCode(strings.ToLower(userCode), "contoso.com", "")
+	for _, a := range []Approval{
+		{UserCode: userCode, DefaultTenant: "contoso.com", CheckPassword: true},
+		{UserCode: userCode, UPN: "analyst@contoso.com", Password: "wrong", CheckPassword: true},
+	} {
+		if _, _, err := f.h.ApproveDeviceCode(a); !errors.Is(err, ErrBadPassword) {
+			t.Errorf("approve %+v: err = %v, want ErrBadPassword", a, err)
+		}
+	}
+	tn, u, err := f.h.ApproveDeviceCode(Approval{UserCode: strings.ToLower(userCode), DefaultTenant: "contoso.com"})
 	if err != nil || tn.ID != tenantID || u.UPN != "analyst@contoso.com" {
 		t.Fatalf("approve = %v %v %v", tn.ID, u.UPN, err)
 	}
-	if _, _, err := f.h.ApproveDeviceCode(userCode, "contoso.com", ""); !errors.Is(err, ErrCodeUsed) {
+	if _, _, err := f.h.ApproveDeviceCode(Approval{UserCode: userCode, UPN: "analyst@contoso.com", Password: "Pa55word!", CheckPassword: true}); !errors.Is(err, ErrCodeUsed) {
 		t.Errorf("second approval: err = %v, want ErrCodeUsed", err)
 	}
 	status, body = f.post(t, "/organizations/oauth2/v2.0/token", poll)
@@ -87,7 +95,7 @@ func TestDeviceCodeExpires(t *testing.T) {
 	if status != 400 || body["error"] != "expired_token" || !strings.HasPrefix(body["error_description"].(string), "AADSTS70020: ") {
 		t.Errorf("expired poll: %d %v", status, body)
 	}
-	if _, _, err := f.h.ApproveDeviceCode(dc["user_code"].(string), "", ""); !errors.Is(err, ErrCodeExpired) {
+	if _, _, err := f.h.ApproveDeviceCode(Approval{UserCode: dc["user_code"].(string)}); !errors.Is(err, ErrCodeExpired) {
 		t.Errorf("approve expired: %v", err)
 	}
 }

@@ -121,8 +121,9 @@ func (c *controlMux) credentials(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, cred)
 }
 
-// approveCode signs a pending device sign-in in; it backs both the API and the page.
-func (c *controlMux) approveCode(req ApproveRequest) (ApproveResponse, int, error) {
+// approveCode signs a pending device sign-in in; it backs both the API and the page. A
+// password is required when the approval comes from another machine (a classroom server).
+func (c *controlMux) approveCode(req ApproveRequest, password string, checkPassword bool) (ApproveResponse, int, error) {
 	if strings.TrimSpace(req.Code) == "" {
 		return ApproveResponse{}, http.StatusBadRequest, errors.New("the device code is missing")
 	}
@@ -130,8 +131,10 @@ func (c *controlMux) approveCode(req ApproveRequest) (ApproveResponse, int, erro
 	if req.Tenant != "" {
 		defTenant = req.Tenant
 	}
-	t, u, err := c.login.ApproveDeviceCode(req.Code, defTenant, strings.TrimSpace(req.User))
+	t, u, err := c.login.ApproveDeviceCode(aad.Approval{UserCode: req.Code, UPN: req.User, DefaultTenant: defTenant, Password: password, CheckPassword: checkPassword})
 	switch {
+	case errors.Is(err, aad.ErrBadPassword):
+		return ApproveResponse{}, http.StatusUnauthorized, err
 	case errors.Is(err, aad.ErrUnknownCode), errors.Is(err, aad.ErrNotFound):
 		return ApproveResponse{}, http.StatusNotFound, err
 	case errors.Is(err, aad.ErrCodeExpired), errors.Is(err, aad.ErrCodeUsed):
@@ -148,7 +151,7 @@ func (c *controlMux) approve(w http.ResponseWriter, r *http.Request) {
 		controlError(w, http.StatusBadRequest, "InvalidRequestContent", fmt.Sprintf("the body must be JSON {\"code\":...}: %v", err))
 		return
 	}
-	resp, status, err := c.approveCode(req)
+	resp, status, err := c.approveCode(req, "", false) // loopback only: see ServeHTTP
 	if err != nil {
 		controlError(w, status, strings.ReplaceAll(http.StatusText(status), " ", ""), err.Error())
 		return
@@ -167,7 +170,8 @@ input{font-size:1.1em;padding:.4em;width:100%;box-sizing:border-box;margin:.3em 
 {{if not .Done}}<p>Enter the code az displayed to sign in to the soclab lab.</p>
 <form method="post" action="/_soclab/devicelogin">
 <label>Code<input name="code" value="{{.Code}}" autofocus autocomplete="off"></label>
-<label>Sign in as (user principal name; empty for {{.DefaultUser}})<input name="user" value="{{.User}}"></label>
+<label>Sign in as (user principal name{{if .Local}}; empty for {{.DefaultUser}}{{end}})<input name="user" value="{{.User}}"></label>
+{{if not .Local}}<label>Password<input name="password" type="password"></label>{{end}}
 <button type="submit">Next</button></form>{{end}}
 </body></html>
 `))
@@ -175,10 +179,12 @@ input{font-size:1.1em;padding:.4em;width:100%;box-sizing:border-box;margin:.3em 
 type deviceLoginView struct {
 	Code, User, DefaultUser, Error string
 	Done                           bool
+	// Local is true on this machine: no password is asked.
+	Local bool
 }
 
 func (c *controlMux) deviceLoginPage(w http.ResponseWriter, r *http.Request) {
-	view := deviceLoginView{DefaultUser: "the SOC analyst"}
+	view := deviceLoginView{DefaultUser: "the SOC analyst", Local: fromLoopback(r)}
 	if t, err := c.tenant(""); err == nil && len(t.Users) > 0 {
 		view.DefaultUser = t.Users[0].UserPrincipalName
 	}
@@ -192,7 +198,7 @@ func (c *controlMux) deviceLoginPage(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		view.Code, view.User = r.PostForm.Get("code"), r.PostForm.Get("user")
-		resp, st, err := c.approveCode(ApproveRequest{Code: view.Code, User: view.User})
+		resp, st, err := c.approveCode(ApproveRequest{Code: view.Code, User: view.User}, r.PostForm.Get("password"), !fromLoopback(r))
 		if err != nil {
 			status, view.Error = st, err.Error()
 			break

@@ -179,7 +179,7 @@ func TestServerLifecycleAndARMAuth(t *testing.T) {
 		{"no token", "", 401, "AuthenticationFailed"},
 		{"garbage token", "not.a.jwt", 401, "InvalidAuthenticationToken"},
 		{"signed by another key", r.tokenFrom(t, foreign, time.Now()), 401, "InvalidAuthenticationToken"},
-		{"expired", r.tokenFrom(t, keys, time.Now().Add(-3*time.Hour)), 401, "InvalidAuthenticationToken"},
+		{"expired", r.tokenFrom(t, keys, time.Now().Add(-3*time.Hour)), 401, "ExpiredAuthenticationToken"},
 		{"Graph audience", r.spToken(t, "https://graph.microsoft.com//.default"), 401, "InvalidAuthenticationTokenAudience"},
 	}
 	for _, tc := range tests {
