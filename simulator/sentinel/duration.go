@@ -87,7 +87,7 @@ func durationIn(path, value string, lo, hi time.Duration, what string) (time.Dur
 // human words a limit: "5 minutes", "14 days", "24 hours".
 func human(d time.Duration) string {
 	switch {
-	case d%(24*time.Hour) == 0:
+	case d%(24*time.Hour) == 0 && d > 24*time.Hour:
 		return plural(int(d/(24*time.Hour)), "day")
 	case d%time.Hour == 0:
 		return plural(int(d/time.Hour), "hour")
