@@ -97,7 +97,9 @@ func TestRuleInvalid(t *testing.T) {
 		{name: "bad technique", change: func(m map[string]any) { props(m)["techniques"] = []string{"1078"} }, msg: "The technique '1078' in property 'properties.techniques[0]' is not valid: techniques are MITRE ATT&CK ids of the form T1234."},
 		{name: "sub-technique as technique", change: func(m map[string]any) { props(m)["techniques"] = []string{"T1078.004"} }, msg: "The technique 'T1078.004' in property 'properties.techniques[0]' is not valid: techniques are MITRE ATT&CK ids of the form T1234. Sub-techniques such as 'T1078.004' go in 'properties.subTechniques'."},
 		{name: "sub-technique without technique", change: func(m map[string]any) { props(m)["subTechniques"] = []string{"T1530.001"} }, msg: "The sub-technique 'T1530.001' in property 'properties.subTechniques[0]' requires its technique 'T1530' in 'properties.techniques'."},
-		{name: "bad aggregation", change: func(m map[string]any) { props(m)["eventGroupingSettings"] = map[string]any{"aggregationKind": "PerRow"} }, msg: "The value 'PerRow' of property 'properties.eventGroupingSettings.aggregationKind' is not valid. Valid values are: SingleAlert, AlertPerResult."},
+		{name: "bad aggregation", change: func(m map[string]any) {
+			props(m)["eventGroupingSettings"] = map[string]any{"aggregationKind": "PerRow"}
+		}, msg: "The value 'PerRow' of property 'properties.eventGroupingSettings.aggregationKind' is not valid. Valid values are: SingleAlert, AlertPerResult."},
 		{name: "bad entity type", change: func(m map[string]any) {
 			props(m)["entityMappings"].([]any)[0].(map[string]any)["entityType"] = "User"
 		}, msg: "The value 'User' of property 'properties.entityMappings[0].entityType' is not valid. Valid values are: Account, Host, IP, Malware, File, Process, CloudApplication, DNS, AzureResource, FileHash, RegistryKey, RegistryValue, SecurityGroup, URL, Mailbox, MailCluster, MailMessage, SubmissionMail."},
