@@ -114,6 +114,7 @@ func (t boltTx) ensure(scope, coll string) (*bolt.Bucket, error) {
 	return b, nil
 }
 
+// Get implements Tx.
 func (t boltTx) Get(scope, coll, key string) ([]byte, bool, error) {
 	b := t.bucket(scope, coll)
 	if b == nil {
@@ -126,6 +127,7 @@ func (t boltTx) Get(scope, coll, key string) ([]byte, bool, error) {
 	return bytes.Clone(v), true, nil
 }
 
+// Put implements Tx.
 func (t boltTx) Put(scope, coll, key string, value []byte) error {
 	b, err := t.ensure(scope, coll)
 	if err != nil {
@@ -137,6 +139,7 @@ func (t boltTx) Put(scope, coll, key string, value []byte) error {
 	return nil
 }
 
+// Delete implements Tx.
 func (t boltTx) Delete(scope, coll, key string) error {
 	if !t.tx.Writable() {
 		return ErrReadOnlyTx
@@ -151,6 +154,7 @@ func (t boltTx) Delete(scope, coll, key string) error {
 	return nil
 }
 
+// Scan implements Tx.
 func (t boltTx) Scan(scope, coll, prefix string, fn func(key string, value []byte) error) error {
 	b := t.bucket(scope, coll)
 	if b == nil {
@@ -175,6 +179,7 @@ func (t boltTx) Scan(scope, coll, prefix string, fn func(key string, value []byt
 	return nil
 }
 
+// Append implements Tx.
 func (t boltTx) Append(scope, coll string, value []byte) (uint64, error) {
 	b, err := t.ensure(scope, coll)
 	if err != nil {
@@ -190,6 +195,7 @@ func (t boltTx) Append(scope, coll string, value []byte) (uint64, error) {
 	return seq, nil
 }
 
+// DropScope implements Tx.
 func (t boltTx) DropScope(scope string) error {
 	if !t.tx.Writable() {
 		return ErrReadOnlyTx
@@ -201,6 +207,7 @@ func (t boltTx) DropScope(scope string) error {
 	return nil
 }
 
+// Writable implements Tx.
 func (t boltTx) Writable() bool { return t.tx.Writable() }
 
 // SeqKey is the key Append uses for sequence number n: 20 zero-padded decimal digits, so

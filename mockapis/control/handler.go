@@ -26,12 +26,14 @@ type apiError struct {
 	code, message string
 }
 
+// Error implements error.
 func (e *apiError) Error() string { return e.message }
 
 func fail(status int, code, format string, args ...any) *apiError {
 	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
 }
 
+// ServeHTTP routes a control request and writes its JSON answer.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_soclab"), "/")
 	var out any
