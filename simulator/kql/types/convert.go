@@ -20,8 +20,8 @@ func Convert(v Value, t Type) Value {
 			return NewLong(i)
 		}
 	case Int:
-		if i, ok := toInt64(v); ok {
-			return NewInt(i)
+		if i, ok := toInt64(v); ok && i >= -1<<31 && i < 1<<31 {
+			return NewInt(i) // out of int32 range is null, not wrapped
 		}
 	case Real:
 		if f, ok := toFloat(v); ok {
