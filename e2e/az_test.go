@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -210,11 +211,11 @@ func deviceCodeLogin(t *testing.T, l *lab) {
 		t.Fatal(err)
 	}
 	codes := make(chan string, 1)
-	var seen strings.Builder
+	var seen lockedText
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			seen.WriteString(sc.Text() + "\n")
+			seen.add(sc.Text() + "\n")
 			if m := userCodePattern.FindStringSubmatch(sc.Text()); m != nil {
 				codes <- m[1]
 			}
@@ -231,6 +232,7 @@ func deviceCodeLogin(t *testing.T, l *lab) {
 	}
 	if code == "" {
 		cmd.Wait()
+		time.Sleep(100 * time.Millisecond) // let the reader finish
 		t.Fatalf("az exited without a device code; stderr:\n%s", seen.String())
 	}
 	if out, err := l.soclab("login", "approve", code); err != nil {
@@ -248,4 +250,22 @@ func deviceCodeLogin(t *testing.T, l *lab) {
 		cmd.Process.Kill()
 		t.Fatalf("az login --use-device-code did not finish within 60s of approval")
 	}
+}
+
+// lockedText collects az's stderr from the reader goroutine for failure messages.
+type lockedText struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedText) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.WriteString(s)
+}
+
+func (l *lockedText) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
