@@ -128,10 +128,13 @@ type StarExpr struct {
 }
 
 // MemberExpr is `X.Name` (dynamic member, `$left.col`, `$right.col`).
+// Call is set for the path form `X.f(args)` (e.g. cluster("c").database("d"));
+// Name is then Call.Func.
 type MemberExpr struct {
 	Span
 	X    Expr
 	Name *Ident
+	Call *CallExpr
 }
 
 // IndexExpr is `X[Index]` (dynamic array index or `d["key"]`).

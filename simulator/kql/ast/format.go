@@ -246,7 +246,11 @@ func (f *formatter) expr(n Node) bool {
 	case *StarExpr:
 		f.str("*")
 	case *MemberExpr:
-		f.list(".", n.X, n.Name)
+		if n.Call != nil {
+			f.list(".", n.X, n.Call)
+		} else {
+			f.list(".", n.X, n.Name)
+		}
 	case *IndexExpr:
 		f.list("[]", n.X, n.Index)
 	case *ParenExpr:

@@ -369,6 +369,11 @@ func (p *parser) parsePostfix(x ast.Expr) ast.Expr {
 				x = &ast.IndexExpr{Span: p.span(start), X: x, Index: idx}
 				continue
 			}
+			if p.tok.kind == tIdent && p.peek().is("(") {
+				call := p.parseCall()
+				x = &ast.MemberExpr{Span: p.span(start), X: x, Name: call.Func, Call: call}
+				continue
+			}
 			name := p.parseIdent()
 			x = &ast.MemberExpr{Span: p.span(start), X: x, Name: name}
 		case p.tok.is("["):
@@ -400,7 +405,7 @@ func (p *parser) parseIdent() *ast.Ident {
 // parseDeclName reads a name being declared (`name = expr`, column and
 // parameter declarations), where Kusto also accepts some reserved words.
 func (p *parser) parseDeclName() *ast.Ident {
-	if t := p.tok; t.kind == tIdent && reservedWords[t.text] && !declarableKeywords[t.text] && !specialNames[t.text] {
+	if t := p.tok; t.kind == tIdent && (boolWords[t.text] || reservedWords[t.text] && !declarableKeywords[t.text] && !specialNames[t.text]) {
 		p.failReserved(t)
 	}
 	return p.parseAnyIdent()
@@ -492,7 +497,7 @@ func (p *parser) parseNamed() ast.Expr {
 // isNamedStart reports whether the current name is followed by a single '='.
 func (p *parser) isNamedStart() bool {
 	if p.tok.kind == tIdent {
-		return p.peek().is("=")
+		return p.peek().is("=") && !boolWords[p.tok.text]
 	}
 	return p.ahead(3).is("=") // ['name'] =
 }

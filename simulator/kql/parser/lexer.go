@@ -78,8 +78,6 @@ func scan(src string, off int) token {
 		return token{kind: tGuid, pos: diag.Pos(off), end: diag.Pos(off + 36), text: src[off : off+36]}
 	case c >= '0' && c <= '9':
 		return scanNumber(src, off)
-	case c == '.' && off+1 < len(src) && src[off+1] >= '0' && src[off+1] <= '9':
-		return scanNumber(src, off)
 	case isIdentStart(c) || c >= utf8.RuneSelf:
 		return scanIdent(src, off)
 	}
@@ -145,47 +143,118 @@ func scanIdent(src string, off int) token {
 	return token{kind: tIdent, pos: diag.Pos(off), end: diag.Pos(i), text: src[off:i]}
 }
 
+// scanNumber reads a token that starts with a digit, trying the forms in
+// Kusto's order: real, timespan, long (decimal or hex), then a name that
+// starts with digits (5Minutebin). Each numeric form must not run into a
+// name character.
 func scanNumber(src string, off int) token {
-	i := off
-	kind := tInt
-	if src[i] == '0' && i+1 < len(src) && (src[i+1] == 'x' || src[i+1] == 'X') {
-		i += 2
-		for i < len(src) && isHex(src[i]) {
-			i++
-		}
-		return token{kind: tInt, pos: diag.Pos(off), end: diag.Pos(i), text: src[off:i]}
+	mk := func(k tokKind, n int) token {
+		return token{kind: k, pos: diag.Pos(off), end: diag.Pos(off + n), text: src[off : off+n]}
 	}
-	i = digits(src, i)
-	if i+1 < len(src) && src[i] == '.' && src[i+1] >= '0' && src[i+1] <= '9' {
-		kind = tReal
+	if n := realLen(src, off); n > 0 {
+		return mk(tReal, n)
+	}
+	if n := timespanLen(src, off); n > 0 {
+		return mk(tTimespan, n)
+	}
+	if n := longLen(src, off); n > 0 {
+		return mk(tInt, n)
+	}
+	i := digits(src, off)
+	if i < len(src) && (isIdentStart(src[i]) && src[i] != '$' || src[i] >= utf8.RuneSelf) {
+		return scanIdent(src, off)
+	}
+	return token{kind: tIllegal, pos: diag.Pos(off), end: diag.Pos(i), text: src[off:i], msg: "bad number literal"}
+}
+
+// identAt reports whether a name character is at src[i].
+func identAt(src string, i int) bool {
+	if i >= len(src) {
+		return false
+	}
+	if src[i] < utf8.RuneSelf {
+		return isIdentPart(src[i])
+	}
+	r, _ := utf8.DecodeRuneInString(src[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// realLen returns the length of a real literal (1.5, 1., 1e3, 1.5e-3) at
+// off, or 0.
+func realLen(src string, off int) int {
+	i := digits(src, off)
+	if i == off {
+		return 0
+	}
+	if i < len(src) && src[i] == '.' && (i+1 >= len(src) || src[i+1] != '.' || (i+2 < len(src) && src[i+2] == '.')) {
 		i = digits(src, i+1)
-	} else if i < len(src) && src[i] == '.' && (i+1 == len(src) || src[i+1] != '.') && !(i+1 < len(src) && isIdentStart(src[i+1])) {
-		kind = tReal // "1." is a real
-		i++
-	}
-	if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
-		j := i + 1
-		if j < len(src) && (src[j] == '+' || src[j] == '-') {
-			j++
+		if e := exponentLen(src, i); e > 0 {
+			i += e
 		}
-		if j < len(src) && src[j] >= '0' && src[j] <= '9' {
-			kind = tReal
-			i = digits(src, j)
+	} else {
+		e := exponentLen(src, i)
+		if e <= 0 {
+			return 0
 		}
+		i += e
 	}
-	// A letter suffix makes a timespan (5m, 1.5h) or is an error.
+	if identAt(src, i) {
+		return 0
+	}
+	return i - off
+}
+
+// exponentLen returns the length of e[+-]digits at i, 0 if absent, -1 if
+// malformed.
+func exponentLen(src string, i int) int {
+	if i >= len(src) || (src[i] != 'e' && src[i] != 'E') {
+		return 0
+	}
+	j := i + 1
+	if j < len(src) && (src[j] == '+' || src[j] == '-') {
+		j++
+	}
+	k := digits(src, j)
+	if k == j {
+		return -1
+	}
+	return k - i
+}
+
+// timespanLen returns the length of a timespan literal (5m, 1.5h) at off, or 0.
+func timespanLen(src string, off int) int {
+	i := digits(src, off)
+	if i == off {
+		return 0
+	}
+	if i+1 < len(src) && src[i] == '.' && src[i+1] >= '0' && src[i+1] <= '9' {
+		i = digits(src, i+1)
+	}
 	j := i
 	for j < len(src) && isIdentPart(src[j]) {
 		j++
 	}
-	if j > i {
-		if timespanUnits[src[i:j]] {
-			return token{kind: tTimespan, pos: diag.Pos(off), end: diag.Pos(j), text: src[off:j]}
-		}
-		// Kusto accepts names that start with digits, such as 5Minutebin.
-		return scanIdent(src, off)
+	if j == i || !timespanUnits[src[i:j]] || identAt(src, j) {
+		return 0
 	}
-	return token{kind: kind, pos: diag.Pos(off), end: diag.Pos(i), text: src[off:i]}
+	return j - off
+}
+
+// longLen returns the length of a long literal (42, 0x1F) at off, or 0.
+func longLen(src string, off int) int {
+	i := off
+	if src[i] == '0' && i+2 < len(src) && (src[i+1] == 'x' || src[i+1] == 'X') && isHex(src[i+2]) {
+		i += 2
+		for i < len(src) && isHex(src[i]) {
+			i++
+		}
+	} else {
+		i = digits(src, off)
+	}
+	if i == off || identAt(src, i) {
+		return 0
+	}
+	return i - off
 }
 
 func digits(src string, i int) int {

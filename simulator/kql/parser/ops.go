@@ -87,9 +87,17 @@ func (p *parser) parseOperator() ast.Op {
 	case "extend":
 		op = &ast.ExtendOp{Cols: p.parseNamedList()}
 	case "project-away":
-		op = &ast.ProjectAwayOp{Cols: p.parsePatternList()}
+		pa := &ast.ProjectAwayOp{}
+		if !p.atListEnd() {
+			pa.Cols = p.parsePatternList()
+		}
+		op = pa
 	case "project-keep":
-		op = &ast.ProjectKeepOp{Cols: p.parsePatternList()}
+		pk := &ast.ProjectKeepOp{}
+		if !p.atListEnd() {
+			pk.Cols = p.parsePatternList()
+		}
+		op = pk
 	case "project-rename":
 		op = p.parseProjectRename()
 	case "project-reorder":
@@ -187,11 +195,7 @@ func (p *parser) parseOperator() ast.Op {
 	case "range":
 		op = p.parseRange()
 	case "print":
-		pr := &ast.PrintOp{}
-		if !p.atListEnd() {
-			pr.Cols = p.parseNamedList()
-		}
-		op = pr
+		op = &ast.PrintOp{Cols: p.parseNamedList()}
 	case "partition":
 		op = p.parsePartition()
 	case "fork":
@@ -348,6 +352,9 @@ func (p *parser) parseParams(extra map[string]bool, equalsNeeded bool) []*ast.Na
 	return params
 }
 
+// reservedParamValues are keywords that are valid operator parameter values.
+var reservedParamValues = map[string]bool{"simple": true, "relaxed": true, "regex": true, "first": true, "last": true, "hotcache": true, "nooptimization": true}
+
 // parseParamValue reads the value of an operator parameter: a name, a
 // literal or a signed number (never a call, so `kind=inner (T)` works).
 func (p *parser) parseParamValue() ast.Expr {
@@ -361,7 +368,10 @@ func (p *parser) parseParamValue() ast.Expr {
 		if _, ok := typedLiterals[t.text]; ok && p.peek().is("(") {
 			return p.parsePrimary()
 		}
-		return p.parseAnyIdent() // values such as kind=simple may be keywords
+		if reservedWords[t.text] && !reservedParamValues[t.text] {
+			p.failReserved(t)
+		}
+		return p.parseAnyIdent()
 	case t.kind == tString || t.kind == tInt || t.kind == tReal || t.kind == tTimespan:
 		return p.parsePrimary()
 	case t.is("-"):
@@ -390,6 +400,9 @@ func (p *parser) parsePatternList() []*ast.Ident {
 
 func (p *parser) parseProjectRename() ast.Op {
 	op := &ast.ProjectRenameOp{}
+	if p.atListEnd() {
+		return op
+	}
 	for {
 		start := p.tok.pos
 		name := p.parseDeclName()

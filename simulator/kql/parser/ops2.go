@@ -52,10 +52,14 @@ func (p *parser) parseUnion() ast.Op {
 // call such as table("T"), or a parenthesized subquery.
 func (p *parser) parseTableRef() ast.Expr {
 	t := p.tok
-	if t.is("*") || (t.kind == tIdent && !p.peek().is("(") && !p.peek().is(".")) {
+	switch {
+	case t.is("*") || (t.kind == tIdent && !p.peek().is("(") && !p.peek().is(".")):
 		return p.parseNamePattern()
+	case t.is("(") || t.kind == tIdent || (t.is("[") && p.peek().kind == tString):
+		return p.parsePostfix(p.parsePrimary())
 	}
-	return p.parsePostfix(p.parsePrimary())
+	p.fail("a table name or a subquery")
+	return nil
 }
 
 // parseMvItems reads `[Name =] expr [to typeof(T)], ...`.
@@ -117,9 +121,6 @@ func (p *parser) parseParse(kw string) ast.Op {
 			col := p.parseColumnDecl(false)
 			op.Pattern = append(op.Pattern, &ast.ParsePart{Span: col.Span, Column: col})
 		default:
-			if len(op.Pattern) == 0 {
-				p.fail("a parse pattern")
-			}
 			return op
 		}
 	}
@@ -130,7 +131,7 @@ func (p *parser) parseParseKv() ast.Op {
 	p.expectWord("as")
 	op.Columns = p.parseColumnDecls()
 	if p.acceptWord("with") {
-		op.With = p.parsePropertyList()
+		op.With = p.parsePropertyList(parseKvProps)
 	}
 	return op
 }
@@ -292,17 +293,36 @@ func (p *parser) parseRender() ast.Op {
 	}
 	op := &ast.RenderOp{Chart: p.tok.text}
 	p.next()
-	if p.acceptWord("with") {
-		op.With = p.parsePropertyList()
-		return op
+	// Legacy properties without `with (...)`: kind=, title=, accumulate=,
+	// `with "text"` and `by cols`.
+	for {
+		switch {
+		case (p.tok.isWord("kind") || p.tok.isWord("title") || p.tok.isWord("accumulate")) && p.peek().is("="):
+			op.With = append(op.With, p.parseProperty(renderProps))
+			continue
+		case p.tok.isWord("by"):
+			start := p.tok.pos
+			name := p.parseAnyIdent()
+			v := p.parseExprList()
+			op.With = append(op.With, &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name},
+				Value: &ast.InExpr{Span: p.span(v[0].Pos()), X: v[0], Op: "list", List: v}})
+			continue
+		case p.tok.isWord("with") && !p.peek().is("("):
+			start := p.tok.pos
+			name := p.parseAnyIdent()
+			v := p.parseStringLit()
+			op.With = append(op.With, &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v})
+			continue
+		}
+		break
 	}
-	// The legacy form lists properties without `with (...)`.
-	for p.tok.kind == tIdent && p.peek().is("=") {
-		start := p.tok.pos
-		name := p.parseAnyIdent()
-		p.next()
-		v := p.parseExpr()
-		op.With = append(op.With, &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v})
+	if p.acceptWord("with") {
+		p.expect("(")
+		p.accept(",") // Kusto allows a leading comma
+		p.list(")", false, func() {
+			op.With = append(op.With, p.parseProperty(renderProps))
+		})
+		p.expect(")")
 	}
 	return op
 }

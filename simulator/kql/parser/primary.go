@@ -46,6 +46,10 @@ func (p *parser) parsePrimary() ast.Expr {
 			return &ast.ParenExpr{Span: p.span(t.pos), X: x}
 		case "[":
 			return p.parseIdent()
+		case "@":
+			// Kusto's `@` path element (the current row in some contexts).
+			p.next()
+			return &ast.Ident{Span: sp, Name: "@"}
 		}
 	case tIdent:
 		return p.parseNameOrCall()
@@ -89,18 +93,21 @@ func (p *parser) parseNameOrCall() ast.Expr {
 		return p.parseExternalData()
 	case call && t.text == "dynamic":
 		return p.parseDynamic()
-	case call && adjacent(t, nt):
-		if kind, ok := typedLiterals[t.text]; ok {
-			return p.parseTypedLiteral(kind)
-		}
-		return p.parseCall()
+	case call && adjacent(t, nt) && isTypedLiteral(t.text):
+		return p.parseTypedLiteral(typedLiterals[t.text])
 	case call:
-		if reservedWords[t.text] && !pipeArgFuncs[t.text] {
+		if reservedWords[t.text] && !pipeArgFuncs[t.text] || specialNames[t.text] {
 			p.failReserved(t)
 		}
 		return p.parseCall()
 	}
 	return p.parseIdent()
+}
+
+// isTypedLiteral reports whether name(...) is a typed literal form.
+func isTypedLiteral(name string) bool {
+	_, ok := typedLiterals[name]
+	return ok
 }
 
 // parseCall reads `name(args)`.
@@ -166,7 +173,8 @@ func (p *parser) parseTypedLiteral(kind ast.LitKind) *ast.Literal {
 	case raw == "null":
 		lit.Null = true
 	case raw == "":
-		p.failAt(open, "a literal value")
+		// Kusto's lexer accepts an empty literal such as bool(); its value is null.
+		lit.Null = true
 	default:
 		if s := scan(raw, 0); s.kind == tString && int(s.end) == len(raw) {
 			lit.Text = s.text
@@ -286,6 +294,7 @@ func (p *parser) parseDataTable() ast.Expr {
 // parseColumnDecls reads `(a:type, b:type, ...)`.
 func (p *parser) parseColumnDecls() []*ast.ColumnDecl {
 	p.expect("(")
+	p.accept(",") // Kusto allows a leading comma in row schemas
 	var cols []*ast.ColumnDecl
 	p.list(")", true, func() {
 		cols = append(cols, p.parseColumnDecl(true))
@@ -305,25 +314,71 @@ func (p *parser) parseExternalData() ast.Expr {
 	})
 	p.expect("]")
 	if p.acceptWord("with") {
-		ed.With = p.parsePropertyList()
+		ed.With = p.parsePropertyList(nil)
 	}
 	ed.Span = p.span(start)
 	return ed
 }
 
-// parsePropertyList reads `(name = value, ...)`.
-func (p *parser) parsePropertyList() []*ast.NamedExpr {
+// Property names accepted in `with (...)` clauses; nil means any name that
+// is a valid declared name.
+var (
+	renderProps = map[string]bool{
+		"kind": true, "title": true, "accumulate": true, "xcolumn": true, "ycolumns": true,
+		"anomalycolumns": true, "series": true, "xtitle": true, "ytitle": true, "xaxis": true,
+		"yaxis": true, "legend": true, "ysplit": true, "ymin": true, "ymax": true, "xmin": true, "xmax": true,
+	}
+	parseKvProps = map[string]bool{
+		"pair_delimiter": true, "kv_delimiter": true, "regex": true, "quote": true, "escape": true, "greedy": true,
+	}
+	// columnListProps take a list of column names: ycolumns=a, b.
+	columnListProps = map[string]bool{"ycolumns": true, "anomalycolumns": true, "series": true}
+)
+
+// parsePropertyList reads `(name = value, ...)`; names must be in allowed
+// (or, when allowed is nil, be valid declared names).
+func (p *parser) parsePropertyList(allowed map[string]bool) []*ast.NamedExpr {
 	p.expect("(")
 	var props []*ast.NamedExpr
 	p.list(")", false, func() {
-		start := p.tok.pos
-		name := p.parseAnyIdent() // property names such as title may be keywords
-		p.expect("=")
-		v := p.parseExpr()
-		props = append(props, &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v})
+		props = append(props, p.parseProperty(allowed))
 	})
 	p.expect(")")
 	return props
+}
+
+// parseProperty reads one `name = value` of a with-clause.
+func (p *parser) parseProperty(allowed map[string]bool) *ast.NamedExpr {
+	start := p.tok.pos
+	var name *ast.Ident
+	if allowed != nil {
+		if p.tok.kind != tIdent || !allowed[p.tok.text] {
+			p.fail("a property name")
+		}
+		name = p.parseAnyIdent()
+	} else {
+		name = p.parseDeclName()
+	}
+	p.expect("=")
+	var v ast.Expr
+	if columnListProps[name.Name] && allowed != nil {
+		// A comma-separated column list ends at the next `property =`.
+		vs := []ast.Expr{p.parseIdent()}
+		for p.tok.is(",") {
+			if nt := p.peek(); nt.kind == tIdent && allowed[nt.text] && p.ahead(2).is("=") {
+				break
+			}
+			p.next()
+			vs = append(vs, p.parseIdent())
+		}
+		v = vs[0]
+		if len(vs) > 1 {
+			v = &ast.InExpr{Span: p.span(vs[0].Pos()), X: vs[0], Op: "list", List: vs}
+		}
+	} else {
+		v = p.parseExpr()
+	}
+	return &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v}
 }
 
 // parseLiteralValue reads a literal: a constant of any type, a signed

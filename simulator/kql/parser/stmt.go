@@ -38,7 +38,7 @@ func (p *parser) parseScript() *ast.Script {
 func (p *parser) parseStmt() ast.Stmt {
 	start := p.tok.pos
 	switch {
-	case p.tok.isWord("let"):
+	case p.tok.isWord("let") && p.letFollows():
 		return p.parseLet()
 	case p.tok.isWord("set") && p.peek().kind == tIdent:
 		p.next()
@@ -322,4 +322,14 @@ func (p *parser) parsePattern() *ast.PatternStmt {
 	}
 	st.Span = p.span(start)
 	return st
+}
+
+// letFollows reports whether `let` is followed by a name (otherwise Kusto
+// reads `let` as a name in an expression).
+func (p *parser) letFollows() bool {
+	nt := p.peek()
+	if nt.kind == tIdent {
+		return !reservedWords[nt.text]
+	}
+	return nt.is("[") && p.ahead(2).kind == tString
 }
