@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"hash/maphash"
 	"fmt"
 	"math"
 	"sort"
@@ -223,9 +224,52 @@ func (a *minMaxAgg) Result(g int32, out []types.Value) {
 	out[0] = a.v[g]
 }
 
+// hashSet is a set of 64-bit value hashes: a slice scanned linearly while small (most groups
+// hold few distinct values), a map once it grows. Equal hashes count as equal values (with a
+// 64-bit hash a collision is as unlikely as Kusto's own dcount estimate error is large).
+type hashSet struct {
+	small []uint64
+	big   map[uint64]struct{}
+}
+
+// add inserts h and reports whether it was new.
+func (s *hashSet) add(h uint64) bool {
+	if s.big != nil {
+		if _, ok := s.big[h]; ok {
+			return false
+		}
+		s.big[h] = struct{}{}
+		return true
+	}
+	for _, x := range s.small {
+		if x == h {
+			return false
+		}
+	}
+	s.small = append(s.small, h)
+	if len(s.small) > 32 {
+		s.big = make(map[uint64]struct{}, 64)
+		for _, x := range s.small {
+			s.big[x] = struct{}{}
+		}
+		s.small = nil
+	}
+	return true
+}
+
+func (s *hashSet) len() int {
+	if s.big != nil {
+		return len(s.big)
+	}
+	return len(s.small)
+}
+
+var aggSeed = maphash.MakeSeed()
+
+// dcountAgg counts distinct values per group.
 type dcountAgg struct {
 	spec *AggSpec
-	sets []map[string]struct{}
+	sets []hashSet
 	buf  []byte
 }
 
@@ -238,25 +282,20 @@ func (a *dcountAgg) Add(env *Env, g int32, t *Table, i int) {
 	if v.IsNull() {
 		return
 	}
-	if a.sets[g] == nil {
-		a.sets[g] = map[string]struct{}{}
-	}
 	a.buf = appendKey(a.buf[:0], v)
-	if _, ok := a.sets[g][string(a.buf)]; !ok {
-		a.sets[g][string(a.buf)] = struct{}{}
-	}
+	a.sets[g].add(maphash.Bytes(aggSeed, a.buf))
 }
 
 func (a *dcountAgg) Result(g int32, out []types.Value) {
 	a.sets = grow(a.sets, g)
-	out[0] = types.NewLong(int64(len(a.sets[g])))
+	out[0] = types.NewLong(int64(a.sets[g].len()))
 }
 
 type listAgg struct {
 	spec       *AggSpec
 	set, nulls bool
 	items      [][]any
-	seen       []map[string]struct{}
+	seen       []hashSet // make_set: hashes of the values already added per group
 	buf        []byte
 }
 
@@ -283,9 +322,6 @@ func (a *listAgg) Add(env *Env, g int32, t *Table, i int) {
 	}
 	if a.set {
 		a.seen = grow(a.seen, g)
-		if a.seen[g] == nil {
-			a.seen[g] = map[string]struct{}{}
-		}
 		// make_set of arrays adds their elements (Kusto flattens one level).
 		if arr, ok := v.D.([]any); ok && v.T == types.Dynamic {
 			for _, e := range arr {
@@ -309,10 +345,9 @@ func (a *listAgg) addSet(g int32, v types.Value, elem any) {
 	}
 	a.buf = appendDynKey(a.buf[:0], elem)
 	_ = v
-	if _, ok := a.seen[g][string(a.buf)]; ok {
+	if !a.seen[g].add(maphash.Bytes(aggSeed, a.buf)) {
 		return
 	}
-	a.seen[g][string(a.buf)] = struct{}{}
 	a.items[g] = append(a.items[g], elem)
 }
 
