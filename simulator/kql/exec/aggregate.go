@@ -1,8 +1,8 @@
 package exec
 
 import (
-	"hash/maphash"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"sort"
 	"strconv"
