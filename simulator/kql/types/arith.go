@@ -71,7 +71,8 @@ func ArithType(op Op, left, right Type) (Type, string) {
 		}
 	case OpDiv:
 		switch {
-		case left == TimeSpan && right == TimeSpan:
+		case left == TimeSpan && right == TimeSpan,
+			left == DateTime && (right == TimeSpan || right == DateTime):
 			return Real, ""
 		case left == TimeSpan && right.IsNumeric():
 			return TimeSpan, ""
@@ -80,7 +81,7 @@ func ArithType(op Op, left, right Type) (Type, string) {
 		switch {
 		case left == TimeSpan && (right == TimeSpan || right.IsNumeric()):
 			return TimeSpan, ""
-		case left == DateTime && right == TimeSpan:
+		case left == DateTime && (right == TimeSpan || right == DateTime):
 			return TimeSpan, ""
 		}
 	}
@@ -117,11 +118,13 @@ func Arith(op Op, a, b Value) Value {
 	case Long:
 		return intArith(op, a.I, b.I)
 	case Real, Decimal:
-		if a.T == TimeSpan && b.T == TimeSpan { // timespan / timespan
+		if (a.T == TimeSpan || a.T == DateTime) && (b.T == TimeSpan || b.T == DateTime) {
+			// timespan / timespan, datetime / timespan: datetimes count
+			// .NET ticks since 0001-01-01 here, as in Kusto.
 			if b.I == 0 {
 				return NullOf(Real)
 			}
-			return NewReal(float64(a.I) / float64(b.I))
+			return NewReal(float64(netTicks(a)) / float64(netTicks(b)))
 		}
 		x, _ := a.AsFloat()
 		y, _ := b.AsFloat()
@@ -235,9 +238,29 @@ func timeArith(op Op, t Type, a, b Value) Value {
 		if b.I == 0 {
 			return NullOf(TimeSpan)
 		}
-		return NewTimeSpan(a.I % b.I)
+		r := netTicks(a) % netTicks(b)
+		if r < 0 {
+			r += abs64(netTicks(b))
+		}
+		return NewTimeSpan(r)
 	}
 	return NullOf(t)
+}
+
+// netTicks is a datetime's .NET tick count (since 0001-01-01), a
+// timespan's ticks as they are.
+func netTicks(v Value) int64 {
+	if v.T == DateTime {
+		return v.I - MinDateTimeTicks
+	}
+	return v.I
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // Negate implements unary minus for numbers and timespans.

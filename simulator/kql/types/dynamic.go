@@ -22,105 +22,125 @@ import (
 // single-quoted strings ({'a': 'b'}).
 func ParseJSON(text string) (any, error) {
 	v, err := parseStrictJSON(text)
-	if err != nil && (strings.IndexByte(text, '\'') >= 0 || strings.Contains(text, "dynamic(")) {
-		if v2, err2 := parseStrictJSON(stripDynamicWrappers(singleToDoubleQuotes(text))); err2 == nil {
-			return v2, nil
+	if err != nil {
+		if norm, ok := normalizeDynamicLiteral(text); ok {
+			if v2, err2 := parseStrictJSON(norm); err2 == nil {
+				return v2, nil
+			}
 		}
 	}
 	return v, err
 }
 
-// stripDynamicWrappers removes nested `dynamic(` ... `)` wrappers outside
-// strings, which Kusto allows inside dynamic literals
-// (dynamic({'a': dynamic({})})). The input has double-quoted strings only.
-func stripDynamicWrappers(s string) string {
-	if !strings.Contains(s, "dynamic(") {
-		return s
-	}
+// normalizeDynamicLiteral rewrites the KQL forms Kusto accepts inside
+// dynamic literals into JSON: // comments, 'single-quoted', @"verbatim"
+// and h"obfuscated" strings, nested dynamic(...) wrappers and trailing
+// commas. ok is false when nothing needed rewriting.
+func normalizeDynamicLiteral(s string) (string, bool) {
 	var b strings.Builder
-	var open []bool // per '(' : is it a dynamic( wrapper
+	changed := false
+	var wrappers []bool // per open paren: is it a dynamic( wrapper
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '"':
-			j := i + 1
-			for j < len(s) && s[j] != '"' {
-				if s[j] == '\\' {
-					j++
-				}
-				j++
+		case c == '/' && i+1 < len(s) && s[i+1] == '/':
+			for i < len(s) && s[i] != '\n' {
+				i++
 			}
-			if j >= len(s) {
-				j = len(s) - 1
+			b.WriteByte('\n')
+			changed = true
+		case c == '"' || c == '\'' ||
+			((c == '@' || c == 'h' || c == 'H') && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\'')) ||
+			((c == 'h' || c == 'H') && i+2 < len(s) && s[i+1] == '@' && (s[i+2] == '"' || s[i+2] == '\'')):
+			text, next, ok := scanKQLString(s, i)
+			if !ok {
+				return "", false
 			}
-			b.WriteString(s[i : j+1])
-			i = j
+			if c != '"' || text != s[i+1:next-1] {
+				changed = true
+			}
+			b.WriteString(appendJSONStringTo(text))
+			i = next - 1
 		case strings.HasPrefix(s[i:], "dynamic("):
-			open = append(open, true)
+			wrappers = append(wrappers, true)
 			i += len("dynamic(") - 1
+			changed = true
 		case c == '(':
-			open = append(open, false)
+			wrappers = append(wrappers, false)
 			b.WriteByte(c)
-		case c == ')' && len(open) > 0:
-			wrapper := open[len(open)-1]
-			open = open[:len(open)-1]
-			if !wrapper {
+		case c == ')' && len(wrappers) > 0:
+			w := wrappers[len(wrappers)-1]
+			wrappers = wrappers[:len(wrappers)-1]
+			if !w {
 				b.WriteByte(c)
 			}
+		case c == ']' || c == '}':
+			// Drop a trailing comma before the closing bracket.
+			out := strings.TrimRight(b.String(), " \t\r\n")
+			if strings.HasSuffix(out, ",") {
+				b.Reset()
+				b.WriteString(out[:len(out)-1])
+				changed = true
+			}
+			b.WriteByte(c)
 		default:
 			b.WriteByte(c)
 		}
 	}
-	return b.String()
+	return b.String(), changed
 }
 
-// singleToDoubleQuotes rewrites 'single-quoted' JSON strings as
-// "double-quoted" ones, leaving double-quoted strings alone.
-func singleToDoubleQuotes(s string) string {
+// scanKQLString reads the KQL string literal starting at s[i] and returns
+// its value and the index after it.
+func scanKQLString(s string, i int) (string, int, bool) {
+	verbatim := false
+	for i < len(s) && (s[i] == 'h' || s[i] == 'H' || s[i] == '@') {
+		verbatim = verbatim || s[i] == '@'
+		i++
+	}
+	q := s[i]
+	i++
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
+	for i < len(s) {
 		c := s[i]
-		switch c {
-		case '"':
-			j := i + 1
-			for j < len(s) && s[j] != '"' {
-				if s[j] == '\\' {
-					j++
-				}
-				j++
+		switch {
+		case c == q:
+			if verbatim && i+1 < len(s) && s[i+1] == q {
+				b.WriteByte(q)
+				i += 2
+				continue
 			}
-			if j >= len(s) {
-				j = len(s) - 1
-			}
-			b.WriteString(s[i : j+1])
-			i = j
-		case '\'':
-			b.WriteByte('"')
-			j := i + 1
-			for ; j < len(s) && s[j] != '\''; j++ {
-				switch {
-				case s[j] == '\\' && j+1 < len(s):
-					if s[j+1] == '\'' {
-						b.WriteByte('\'')
-					} else {
-						b.WriteByte(s[j])
-						b.WriteByte(s[j+1])
+			return b.String(), i + 1, true
+		case c == '\\' && !verbatim && i+1 < len(s):
+			i++
+			switch e := s[i]; e {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'r':
+				b.WriteByte('\r')
+			case 'u':
+				if i+4 < len(s) {
+					if n, err := strconv.ParseUint(s[i+1:i+5], 16, 32); err == nil {
+						b.WriteRune(rune(n))
+						i += 4
+						break
 					}
-					j++
-				case s[j] == '"':
-					b.WriteString(`\"`)
-				default:
-					b.WriteByte(s[j])
 				}
+				b.WriteByte(e)
+			default:
+				b.WriteByte(e)
 			}
-			b.WriteByte('"')
-			i = j
 		default:
 			b.WriteByte(c)
 		}
+		i++
 	}
-	return b.String()
+	return "", i, false
 }
+
+func appendJSONStringTo(s string) string { return string(appendJSONString(nil, s)) }
 
 func parseStrictJSON(text string) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader([]byte(text)))

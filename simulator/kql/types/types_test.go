@@ -336,3 +336,37 @@ func TestParseJSONNestedDynamicLiterals(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+func TestParseJSONKQLLiteralForms(t *testing.T) {
+	cases := map[string]string{
+		"[\n\"CVE-1\", //comment, with \"quotes\"\n\"CVE-2\" // end\n]": `["CVE-1","CVE-2"]`,
+		`[@"\SolarWinds\Orion\a.exe", @'it''s']`:                     `["\\SolarWinds\\Orion\\a.exe","it's"]`,
+		`{'a': h'secret', "b": [1, 2,], }`:                           `{"a":"secret","b":[1,2]}`,
+		`{'q': 'say "hi" \'x\''}`:                                    `{"q":"say \"hi\" 'x'"}`,
+	}
+	for in, want := range cases {
+		d, err := ParseJSON(in)
+		if err != nil {
+			t.Errorf("ParseJSON(%q): %v", in, err)
+			continue
+		}
+		if got := DynamicJSON(d); got != want {
+			t.Errorf("ParseJSON(%q) = %s, want %s", in, got, want)
+		}
+	}
+	if _, err := ParseJSON(`{'a': 'unterminated}`); err == nil {
+		t.Error("unterminated string accepted")
+	}
+}
+
+func TestDateTimeDivisionAndModulo(t *testing.T) {
+	d, _ := ParseDateTime("2025-01-15T08:30:00Z")
+	dt := NewDateTimeTicks(d)
+	if got := Arith(OpMod, dt, NewTimeSpan(TicksPerDay)); FormatText(got) != "08:30:00" {
+		t.Errorf("datetime %% 1d = %s", FormatText(got))
+	}
+	days := Arith(OpDiv, dt, NewTimeSpan(TicksPerDay))
+	if days.T != Real || math.Floor(days.F) != 739265 { // days since 0001-01-01
+		t.Errorf("datetime / 1d = %v %v", days.F, days.T)
+	}
+}
