@@ -340,9 +340,9 @@ func TestParseJSONNestedDynamicLiterals(t *testing.T) {
 func TestParseJSONKQLLiteralForms(t *testing.T) {
 	cases := map[string]string{
 		"[\n\"CVE-1\", //comment, with \"quotes\"\n\"CVE-2\" // end\n]": `["CVE-1","CVE-2"]`,
-		`[@"\SolarWinds\Orion\a.exe", @'it''s']`:                     `["\\SolarWinds\\Orion\\a.exe","it's"]`,
-		`{'a': h'secret', "b": [1, 2,], }`:                           `{"a":"secret","b":[1,2]}`,
-		`{'q': 'say "hi" \'x\''}`:                                    `{"q":"say \"hi\" 'x'"}`,
+		`[@"\SolarWinds\Orion\a.exe", @'it''s']`:                        `["\\SolarWinds\\Orion\\a.exe","it's"]`,
+		`{'a': h'secret', "b": [1, 2,], }`:                              `{"a":"secret","b":[1,2]}`,
+		`{'q': 'say "hi" \'x\''}`:                                       `{"q":"say \"hi\" 'x'"}`,
 	}
 	for in, want := range cases {
 		d, err := ParseJSON(in)
