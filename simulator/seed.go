@@ -16,6 +16,14 @@ const DefaultTenantName = "contoso"
 type Seed struct {
 	// Start is where every tenant clock starts (and returns to on reset).
 	Start time.Time
+	// Organization is the directory's display name ("Contoso Ltd").
+	Organization string
+	// Domain is the default tenant's primary domain (contoso.com).
+	Domain string
+	// TenantID and SubscriptionID are the default tenant's ids; empty means random.
+	TenantID, SubscriptionID string
+	// SubscriptionName is the subscription's display name.
+	SubscriptionName string
 	// Users are the directory users every tenant gets, as alias@<tenant domain>.
 	Users []SeedUser
 	// ResourceGroups exist from the start.
@@ -38,7 +46,8 @@ type SeedResourceGroup struct {
 }
 
 // SeedResource is a standing resource. Body is its ARM GET body as JSON, with placeholders
-// {{id}}, {{subscriptionId}}, {{tenantId}}, {{domain}} filled in per tenant.
+// {{id}}, {{name}}, {{type}}, {{location}} (its group's), {{subscriptionId}}, {{tenantId}} and
+// {{domain}} filled in per tenant.
 type SeedResource struct {
 	ResourceGroup string
 	Type          string
@@ -50,47 +59,71 @@ type SeedResource struct {
 // attack begins at 08:30.
 var ScenarioStart = time.Date(2025, 1, 15, 7, 0, 0, 0, time.UTC)
 
-// DefaultSeed is the alex.johnson scenario's standing world: the SOC resource group and the
-// groups the attacker moves across, the Key Vault whose secrets are read and the storage
-// account whose data is downloaded.
-func DefaultSeed() Seed {
+// StaticSeed is the standing world used when the built-in scenario cannot be read (and a
+// stable seed for tests): the SOC
+// resource group and the groups the attacker moves across, the Key Vault whose secrets are
+// read and the storage account whose data is downloaded.
+func StaticSeed() Seed {
+	kv, st := "Microsoft.KeyVault/vaults", "Microsoft.Storage/storageAccounts"
 	return Seed{
-		Start: ScenarioStart,
-		Users: []SeedUser{{Alias: "analyst", DisplayName: "SOC Analyst"}},
+		Start:            ScenarioStart,
+		Organization:     "Contoso Ltd",
+		Domain:           "contoso.com",
+		SubscriptionName: "Contoso Production",
+		Users:            defaultUsers(),
 		ResourceGroups: []SeedResourceGroup{
-			{Name: "rg-contoso-unified-soc", Location: "eastus", Tags: map[string]string{"environment": "production", "owner": "secops"}},
-			{Name: "rg-contoso-finance", Location: "eastus", Tags: map[string]string{"environment": "production", "department": "finance"}},
-			{Name: "rg-contoso-prod-apps", Location: "eastus", Tags: map[string]string{"environment": "production"}},
-			{Name: "rg-contoso-identity", Location: "eastus", Tags: map[string]string{"environment": "production"}},
-			{Name: "rg-contoso-backup", Location: "westus2", Tags: map[string]string{"environment": "production"}},
-			{Name: "rg-contoso-dev", Location: "eastus2", Tags: map[string]string{"environment": "development"}},
+			{Name: "rg-contoso-unified-soc", Location: "eastus"},
+			{Name: "rg-contoso-finance", Location: "eastus"},
+			{Name: "rg-contoso-prod-apps", Location: "eastus"},
+			{Name: "rg-contoso-identity", Location: "eastus"},
+			{Name: "rg-contoso-backup", Location: "eastus2"},
+			{Name: "rg-contoso-dev", Location: "westus2"},
 		},
 		Resources: []SeedResource{
-			{ResourceGroup: "rg-contoso-unified-soc", Type: "Microsoft.KeyVault/vaults", Name: "kv-contoso-prod", Body: keyVaultBody},
-			{ResourceGroup: "rg-contoso-unified-soc", Type: "Microsoft.Storage/storageAccounts", Name: "stcontosoprod", Body: storageBody},
+			{ResourceGroup: "rg-contoso-unified-soc", Type: kv, Name: "kv-contoso-prod", Body: BodyTemplate(kv)},
+			{ResourceGroup: "rg-contoso-unified-soc", Type: st, Name: "stcontosoprod", Body: BodyTemplate(st)},
 		},
 	}
 }
 
+// defaultUsers are the sign-in users every tenant gets.
+func defaultUsers() []SeedUser { return []SeedUser{{Alias: "analyst", DisplayName: "SOC Analyst"}} }
+
+// BodyTemplate is the ARM GET body of a standing resource of type typ: the full shapes for
+// Key Vault and storage (api-surface §5), a plain tracked resource for other types.
+func BodyTemplate(typ string) string {
+	switch strings.ToLower(typ) {
+	case "microsoft.keyvault/vaults":
+		return keyVaultBody
+	case "microsoft.storage/storageaccounts":
+		return storageBody
+	default:
+		return genericBody
+	}
+}
+
+const genericBody = `{"id": "{{id}}", "name": "{{name}}", "type": "{{type}}", "location": "{{location}}", "tags": {},
+ "properties": {"provisioningState": "Succeeded"}}`
+
 const keyVaultBody = `{
- "id": "{{id}}", "name": "kv-contoso-prod", "type": "Microsoft.KeyVault/vaults", "location": "eastus", "tags": {},
+ "id": "{{id}}", "name": "{{name}}", "type": "Microsoft.KeyVault/vaults", "location": "{{location}}", "tags": {},
  "systemData": {"createdBy": "admin@{{domain}}", "createdByType": "User", "createdAt": "2024-06-03T14:22:10.123Z",
   "lastModifiedBy": "admin@{{domain}}", "lastModifiedByType": "User", "lastModifiedAt": "2024-06-03T14:22:10.123Z"},
  "properties": {"tenantId": "{{tenantId}}", "sku": {"family": "A", "name": "standard"}, "accessPolicies": [],
   "enableRbacAuthorization": true, "enableSoftDelete": true, "softDeleteRetentionInDays": 90, "enablePurgeProtection": true,
   "enabledForDeployment": false, "enabledForDiskEncryption": false, "enabledForTemplateDeployment": false,
-  "vaultUri": "https://kv-contoso-prod.vault.azure.net/", "provisioningState": "Succeeded", "publicNetworkAccess": "Enabled",
+  "vaultUri": "https://{{name}}.vault.azure.net/", "provisioningState": "Succeeded", "publicNetworkAccess": "Enabled",
   "networkAcls": {"bypass": "AzureServices", "defaultAction": "Allow", "ipRules": [], "virtualNetworkRules": []}}
 }`
 
 const storageBody = `{
- "id": "{{id}}", "name": "stcontosoprod", "type": "Microsoft.Storage/storageAccounts", "location": "eastus",
+ "id": "{{id}}", "name": "{{name}}", "type": "Microsoft.Storage/storageAccounts", "location": "{{location}}",
  "kind": "StorageV2", "sku": {"name": "Standard_LRS", "tier": "Standard"}, "tags": {},
  "properties": {"provisioningState": "Succeeded", "creationTime": "2024-06-03T14:25:41.5520000Z",
-  "primaryLocation": "eastus", "statusOfPrimary": "available",
-  "primaryEndpoints": {"blob": "https://stcontosoprod.blob.core.windows.net/", "dfs": "https://stcontosoprod.dfs.core.windows.net/",
-   "file": "https://stcontosoprod.file.core.windows.net/", "queue": "https://stcontosoprod.queue.core.windows.net/",
-   "table": "https://stcontosoprod.table.core.windows.net/", "web": "https://stcontosoprod.z13.web.core.windows.net/"},
+  "primaryLocation": "{{location}}", "statusOfPrimary": "available",
+  "primaryEndpoints": {"blob": "https://{{name}}.blob.core.windows.net/", "dfs": "https://{{name}}.dfs.core.windows.net/",
+   "file": "https://{{name}}.file.core.windows.net/", "queue": "https://{{name}}.queue.core.windows.net/",
+   "table": "https://{{name}}.table.core.windows.net/", "web": "https://{{name}}.z13.web.core.windows.net/"},
   "accessTier": "Hot", "allowBlobPublicAccess": false, "allowSharedKeyAccess": true, "minimumTlsVersion": "TLS1_2",
   "supportsHttpsTrafficOnly": true, "publicNetworkAccess": "Enabled",
   "networkAcls": {"bypass": "AzureServices", "defaultAction": "Allow", "ipRules": [], "virtualNetworkRules": []},
@@ -134,10 +167,15 @@ func (w *World) seedTenant(tx Tx, t Tenant) error {
 			return err
 		}
 	}
+	locations := map[string]string{}
+	for _, g := range w.seed.ResourceGroups {
+		locations[strings.ToLower(g.Name)] = g.Location
+	}
 	for _, s := range w.seed.Resources {
 		id := ResourceID(t.Subscription.ID, s.ResourceGroup, s.Type, s.Name)
 		body := strings.NewReplacer("{{id}}", id, "{{subscriptionId}}", t.Subscription.ID,
-			"{{tenantId}}", t.ID, "{{domain}}", t.Domain).Replace(s.Body)
+			"{{tenantId}}", t.ID, "{{domain}}", t.Domain, "{{name}}", s.Name, "{{type}}", s.Type,
+			"{{location}}", locations[strings.ToLower(s.ResourceGroup)]).Replace(s.Body)
 		var compact bytes.Buffer
 		if err := json.Compact(&compact, []byte(body)); err != nil {
 			return fmt.Errorf("seed resource %s: body is not valid JSON: %w", id, err)

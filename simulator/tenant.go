@@ -132,14 +132,23 @@ func (w *World) newTenant(name string) Tenant {
 		InitialDomain: name + ".onmicrosoft.com",
 		Created:       w.realNow().UTC(),
 	}
+	seed := w.seed
 	if name == DefaultTenantName {
-		t.DisplayName = "Contoso"
-		t.Domain = "contoso.com"
-		t.Subscription = Subscription{ID: NewGUID(), DisplayName: "Contoso SOC Lab"}
+		// The default tenant is the scenario's own directory: its domain and, when the
+		// scenario names them, its ids, so generated telemetry and the tenant agree.
+		t.DisplayName = seed.Organization
+		t.Domain = seed.Domain
+		if seed.TenantID != "" {
+			t.ID = strings.ToLower(seed.TenantID)
+		}
+		t.Subscription = Subscription{ID: NewGUID(), DisplayName: seed.SubscriptionName}
+		if seed.SubscriptionID != "" {
+			t.Subscription.ID = strings.ToLower(seed.SubscriptionID)
+		}
 	} else {
-		t.DisplayName = "Contoso (" + name + ")"
+		t.DisplayName = seed.Organization + " (" + name + ")"
 		t.Domain = t.InitialDomain
-		t.Subscription = Subscription{ID: NewGUID(), DisplayName: "Contoso SOC Lab (" + name + ")"}
+		t.Subscription = Subscription{ID: NewGUID(), DisplayName: seed.SubscriptionName + " (" + name + ")"}
 	}
 	t.ServicePrincipal = ServicePrincipal{AppID: NewGUID(), ObjectID: NewGUID(), DisplayName: "soclab-automation", Secret: newSecret()}
 	for _, su := range w.seed.Users {

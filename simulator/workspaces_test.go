@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -34,4 +35,42 @@ func TestWorkspaceByCustomerID(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestScenarioSeed: every tenant starts with the scenario cast's groups and resources, with
+// the full Key Vault and storage shapes and plain bodies for other types.
+func TestScenarioSeed(t *testing.T) {
+	w := openWorld(t, t.TempDir(), newClock())
+	defer w.Close()
+	seed := w.Seed()
+	if !seed.Start.Equal(ScenarioStart) || len(seed.ResourceGroups) < 6 {
+		t.Fatalf("seed start %v, %d groups", seed.Start, len(seed.ResourceGroups))
+	}
+	l, _ := w.AddTenant("learner01")
+	w.View(l.ID, func(tx *TenantTx) error {
+		for _, g := range seed.ResourceGroups {
+			if _, ok, _ := tx.Resource(ResourceGroupID(l.Subscription.ID, g.Name)); !ok {
+				t.Errorf("group %s missing", g.Name)
+			}
+		}
+		for _, r := range seed.Resources {
+			got, ok, _ := tx.Resource(ResourceID(l.Subscription.ID, r.ResourceGroup, r.Type, r.Name))
+			if !ok {
+				t.Errorf("resource %s/%s missing", r.Type, r.Name)
+				continue
+			}
+			var body struct{ ID, Name, Type, Location string }
+			if err := json.Unmarshal(got.Body, &body); err != nil || body.ID != got.ID || body.Name != r.Name || !strings.EqualFold(body.Type, r.Type) || body.Location == "" {
+				t.Errorf("resource %s body %s", r.Name, got.Body)
+			}
+		}
+		kv, _, _ := tx.Resource(ResourceID(l.Subscription.ID, "rg-contoso-unified-soc", "Microsoft.KeyVault/vaults", "kv-contoso-prod"))
+		if !strings.Contains(string(kv.Body), `"tenantId":"`+l.ID+`"`) || !strings.Contains(string(kv.Body), `"vaultUri":"https://kv-contoso-prod.vault.azure.net/"`) {
+			t.Errorf("vault body %s", kv.Body)
+		}
+		return nil
+	})
+	if types := seed.ResourceTypes(); len(types) < 3 || types[0] != "Microsoft.KeyVault/vaults" {
+		t.Errorf("types %v", types)
+	}
 }

@@ -63,6 +63,7 @@ func OpenStore(store Store, opts Options) (*World, error) {
 		}
 		return w.createTenant(tx, w.newTenant(DefaultTenantName))
 	})
+	w.cache.invalidate()
 	if err != nil {
 		return nil, fmt.Errorf("open world: create default tenant: %w", err)
 	}

@@ -46,8 +46,13 @@ func TestFreshStateHasDefaultTenant(t *testing.T) {
 	}
 	c := ts[0]
 	if c.Name != "contoso" || c.Domain != "contoso.com" || c.InitialDomain != "contoso.onmicrosoft.com" ||
-		c.Subscription.DisplayName != "Contoso SOC Lab" || len(c.Users) != 1 || c.Users[0].UserPrincipalName != "analyst@contoso.com" {
+		c.Subscription.DisplayName != "Contoso Production" || c.DisplayName != "Contoso Ltd" ||
+		len(c.Users) != 1 || c.Users[0].UserPrincipalName != "analyst@contoso.com" {
 		t.Fatalf("default tenant %+v", c)
+	}
+	// The default tenant is the scenario's directory: its ids match the scenario's telemetry.
+	if seed := w.Seed(); c.ID != seed.TenantID || c.Subscription.ID != seed.SubscriptionID || seed.TenantID == "" {
+		t.Fatalf("default tenant ids %s/%s, scenario's %s/%s", c.ID, c.Subscription.ID, seed.TenantID, seed.SubscriptionID)
 	}
 	for _, id := range []string{c.ID, c.Subscription.ID, c.ServicePrincipal.AppID, c.ServicePrincipal.ObjectID, c.Users[0].ObjectID} {
 		if len(id) != 36 || id[14] != '4' {

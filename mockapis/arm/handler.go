@@ -26,7 +26,9 @@ type handler struct {
 // audiences; the token's tid selects the tenant. extra adds resource types (Sentinel) to the
 // core ones; a malformed or duplicate type panics, since it is a programming error.
 func NewHandler(w *simulator.World, v auth.Verifier, extra ...ResourceType) http.Handler {
-	reg, err := newRegistry(append(CoreTypes(), extra...))
+	types := append(CoreTypes(), extra...)
+	types = append(types, standingTypes(w.Seed(), types)...)
+	reg, err := newRegistry(types)
 	if err != nil {
 		panic(err)
 	}

@@ -56,7 +56,12 @@ type fixture struct {
 // in as its service principal) and b (learner01, signed in as its analyst user).
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return realStart }})
+	// A fixed seed keeps these tests independent of the scenario files: the static standing
+	// world plus one virtual machine (a type only the standing-types registry serves).
+	seed := simulator.StaticSeed()
+	vm := "Microsoft.Compute/virtualMachines"
+	seed.Resources = append(seed.Resources, simulator.SeedResource{ResourceGroup: "rg-contoso-identity", Type: vm, Name: "vm-dc01", Body: simulator.BodyTemplate(vm)})
+	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return realStart }, Seed: &seed})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package arm
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -17,6 +18,9 @@ type ResourceType struct {
 	IDNamespace string
 	// APIVersions are the versions the type accepts; requests with others are refused.
 	APIVersions []string
+	// AnyAPIVersion accepts every well-formed version (yyyy-mm-dd[-preview]) instead: for the
+	// scenario's standing resources of types the lab only shows.
+	AnyAPIVersion bool
 	// Extension types live under any resource id ({id}/providers/NS/type/name), or only
 	// under the ParentTypes when those are given (Sentinel types under workspaces).
 	Extension   bool
@@ -46,6 +50,9 @@ func (t *ResourceType) idNamespace() string {
 }
 
 func (t *ResourceType) supports(apiVersion string) bool {
+	if t.AnyAPIVersion {
+		return apiVersionPattern.MatchString(apiVersion)
+	}
 	return slices.ContainsFunc(t.APIVersions, func(v string) bool { return strings.EqualFold(v, apiVersion) })
 }
 
@@ -57,6 +64,8 @@ func (t *ResourceType) action(name string) (HandlerFunc, bool) {
 	}
 	return nil, false
 }
+
+var apiVersionPattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(-preview|-privatepreview|-beta|-alpha)?$`)
 
 // registry finds resource types by name, case-insensitively.
 type registry struct {
@@ -71,7 +80,7 @@ func newRegistry(types []ResourceType) (*registry, error) {
 		if strings.Count(t.Name, "/") < 1 || strings.HasPrefix(t.Name, "/") || strings.HasSuffix(t.Name, "/") {
 			return nil, fmt.Errorf("arm: resource type %q is not Namespace/type", t.Name)
 		}
-		if len(t.APIVersions) == 0 {
+		if len(t.APIVersions) == 0 && !t.AnyAPIVersion {
 			return nil, fmt.Errorf("arm: resource type %q lists no api-versions", t.Name)
 		}
 		key := strings.ToLower(t.Name)

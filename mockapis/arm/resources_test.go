@@ -12,7 +12,7 @@ func TestResourceGroups(t *testing.T) {
 	runSteps(t, f, []step{
 		{name: "standing group exists", tok: "tok-a", method: "GET", path: rgSOC + v2021, status: 200,
 			want: `{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-unified-soc","name":"rg-contoso-unified-soc",
-				"type":"Microsoft.Resources/resourceGroups","location":"eastus","tags":{"environment":"production","owner":"secops"},"properties":{"provisioningState":"Succeeded"}}`},
+				"type":"Microsoft.Resources/resourceGroups","location":"eastus","tags":{},"properties":{"provisioningState":"Succeeded"}}`},
 		{name: "lab's group create updates it", tok: "tok-a", method: "PUT", path: rgSOC + v2021, body: `{"location": "eastus"}`, status: 200, want: rgBodySOC},
 		{name: "head exists", tok: "tok-a", method: "HEAD", path: rgSOC + v2021, status: 204},
 		{name: "create new group", tok: "tok-a", method: "PUT", path: "/subscriptions/{subA}/resourcegroups/rg-Lab-1" + v2021,
@@ -48,18 +48,26 @@ func TestResourceGroups(t *testing.T) {
 			want: `{"value":[{"id":"` + kvID + `","name":"kv-contoso-prod","type":"Microsoft.KeyVault/vaults","location":"eastus"},
 				{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-unified-soc/providers/Microsoft.Storage/storageAccounts/stcontosoprod","name":"stcontosoprod","type":"Microsoft.Storage/storageAccounts","location":"eastus","kind":"StorageV2"}]}`},
 		{name: "resources in the subscription", tok: "tok-b", method: "GET", path: "/subscriptions/{subB}/resources" + v2021, status: 200,
-			want: `{"value":[{"id":"/subscriptions/{subB}/resourceGroups/rg-contoso-unified-soc/providers/Microsoft.KeyVault/vaults/kv-contoso-prod","name":"kv-contoso-prod","type":"Microsoft.KeyVault/vaults","location":"eastus"},
+			want: `{"value":[{"id":"/subscriptions/{subB}/resourceGroups/rg-contoso-identity/providers/Microsoft.Compute/virtualMachines/vm-dc01","name":"vm-dc01","type":"Microsoft.Compute/virtualMachines","location":"eastus"},
+				{"id":"/subscriptions/{subB}/resourceGroups/rg-contoso-unified-soc/providers/Microsoft.KeyVault/vaults/kv-contoso-prod","name":"kv-contoso-prod","type":"Microsoft.KeyVault/vaults","location":"eastus"},
 				{"id":"/subscriptions/{subB}/resourceGroups/rg-contoso-unified-soc/providers/Microsoft.Storage/storageAccounts/stcontosoprod","name":"stcontosoprod","type":"Microsoft.Storage/storageAccounts","location":"eastus","kind":"StorageV2"}]}`},
+		{name: "standing VM of a type only shown", tok: "tok-a", method: "GET", path: "/subscriptions/{subA}/resourceGroups/rg-contoso-identity/providers/Microsoft.Compute/virtualMachines/vm-dc01?api-version=2024-07-01", status: 200,
+			want: `{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-identity/providers/Microsoft.Compute/virtualMachines/vm-dc01","name":"vm-dc01","type":"Microsoft.Compute/virtualMachines","location":"eastus","tags":{},"properties":{"provisioningState":"Succeeded"}}`},
+		{name: "az vm list", tok: "tok-a", method: "GET", path: "/subscriptions/{subA}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01", status: 200,
+			want: `{"value":[{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-identity/providers/Microsoft.Compute/virtualMachines/vm-dc01","name":"vm-dc01","type":"Microsoft.Compute/virtualMachines","location":"eastus","tags":{},"properties":{"provisioningState":"Succeeded"}}]}`},
+		{name: "standing VM is read-only", tok: "tok-a", method: "DELETE", path: "/subscriptions/{subA}/resourceGroups/rg-contoso-identity/providers/Microsoft.Compute/virtualMachines/vm-dc01?api-version=2024-07-01", status: 403,
+			want: `{"error":{"code":"AuthorizationFailed","message":"The client '{appA}' with object id '{guid}' does not have authorization to perform action 'Microsoft.Compute/virtualMachines/delete' over scope '/subscriptions/{subA}/resourceGroups/rg-contoso-identity/providers/Microsoft.Compute/virtualMachines/vm-dc01' or the scope is invalid. If access was recently granted, please refresh your credentials."}}`},
+		{name: "malformed api-version on a standing type", tok: "tok-a", method: "GET", path: "/subscriptions/{subA}/providers/Microsoft.Compute/virtualMachines?api-version=latest", status: 400, want: "*"},
 		{name: "method not allowed", tok: "tok-a", method: "POST", path: rgSOC + v2021, status: 405,
 			want: `{"error":{"code":"HttpMethodNotAllowed","message":"The http method 'POST' is not supported for a resource of type 'Microsoft.Resources/resourceGroups'."}}`},
 	})
 	got := f.do("tok-a", "GET", f.expand("/subscriptions/{subA}/resourcegroups"+v2021), "")
 	want := `{"value":[` +
-		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-backup","name":"rg-contoso-backup","type":"Microsoft.Resources/resourceGroups","location":"westus2","tags":{"environment":"production"},"properties":{"provisioningState":"Succeeded"}},` +
-		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-dev","name":"rg-contoso-dev","type":"Microsoft.Resources/resourceGroups","location":"eastus2","tags":{"environment":"development"},"properties":{"provisioningState":"Succeeded"}},` +
-		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-finance","name":"rg-contoso-finance","type":"Microsoft.Resources/resourceGroups","location":"eastus","tags":{"department":"finance","environment":"production"},"properties":{"provisioningState":"Succeeded"}},` +
-		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-identity","name":"rg-contoso-identity","type":"Microsoft.Resources/resourceGroups","location":"eastus","tags":{"environment":"production"},"properties":{"provisioningState":"Succeeded"}},` +
-		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-prod-apps","name":"rg-contoso-prod-apps","type":"Microsoft.Resources/resourceGroups","location":"eastus","tags":{"environment":"production"},"properties":{"provisioningState":"Succeeded"}},` +
+		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-backup","name":"rg-contoso-backup","type":"Microsoft.Resources/resourceGroups","location":"eastus2","tags":{},"properties":{"provisioningState":"Succeeded"}},` +
+		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-dev","name":"rg-contoso-dev","type":"Microsoft.Resources/resourceGroups","location":"westus2","tags":{},"properties":{"provisioningState":"Succeeded"}},` +
+		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-finance","name":"rg-contoso-finance","type":"Microsoft.Resources/resourceGroups","location":"eastus","tags":{},"properties":{"provisioningState":"Succeeded"}},` +
+		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-identity","name":"rg-contoso-identity","type":"Microsoft.Resources/resourceGroups","location":"eastus","tags":{},"properties":{"provisioningState":"Succeeded"}},` +
+		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-prod-apps","name":"rg-contoso-prod-apps","type":"Microsoft.Resources/resourceGroups","location":"eastus","tags":{},"properties":{"provisioningState":"Succeeded"}},` +
 		`{"id":"/subscriptions/{subA}/resourceGroups/rg-contoso-unified-soc","name":"rg-contoso-unified-soc","type":"Microsoft.Resources/resourceGroups","location":"eastus","tags":{},"properties":{"provisioningState":"Succeeded"}},` +
 		`{"id":"/subscriptions/{subA}/resourceGroups/rg-Lab-1","name":"rg-Lab-1","type":"Microsoft.Resources/resourceGroups","location":"eastus","tags":{"x":"y"},"properties":{"provisioningState":"Succeeded"}}]}`
 	if g, w := compact(t, f.normalize(got.body)), compact(t, want); got.status != 200 || g != w {

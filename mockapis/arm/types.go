@@ -2,6 +2,8 @@ package arm
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/soclab/soclab/simulator"
 )
@@ -91,4 +93,23 @@ func readOnly(verb string) HandlerFunc {
 		}
 		return Response{}, errAuthorizationFailed(c, c.Type.Name+"/"+verb, id)
 	}
+}
+
+// standingTypes serves the scenario's standing resources whose types no handler knows
+// (virtual machines, web apps, ...): read-only, listable, any dated api-version, so that
+// az resource list / az vm list show the estate the attacker moves across.
+func standingTypes(seed simulator.Seed, known []ResourceType) []ResourceType {
+	var out []ResourceType
+	for _, name := range seed.ResourceTypes() {
+		if slices.ContainsFunc(known, func(t ResourceType) bool { return strings.EqualFold(t.Name, name) }) ||
+			slices.ContainsFunc(out, func(t ResourceType) bool { return strings.EqualFold(t.Name, name) }) {
+			continue
+		}
+		out = append(out, ResourceType{
+			Name: name, AnyAPIVersion: true, ListBySubscription: true,
+			Get: GetStored, List: ListStored,
+			Put: readOnly("write"), Patch: readOnly("write"), Delete: readOnly("delete"),
+		})
+	}
+	return out
 }

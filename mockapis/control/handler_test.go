@@ -36,7 +36,7 @@ func TestControlEndpoints(t *testing.T) {
 		want                     string
 	}{
 		{"list", "GET", "/_soclab/tenants", "", 200,
-			`{"value":[{"name":"contoso","id":"{tid}","displayName":"Contoso","domains":["contoso.com","contoso.onmicrosoft.com"],"subscriptionId":"{sub}","subscriptionName":"Contoso SOC Lab","spAppId":"{app}","users":["analyst@contoso.com"]}]}`},
+			`{"value":[{"name":"contoso","id":"{tid}","displayName":"Contoso Ltd","domains":["contoso.com","contoso.onmicrosoft.com"],"subscriptionId":"{sub}","subscriptionName":"Contoso Production","spAppId":"{app}","users":["analyst@contoso.com"]}]}`},
 		{"clock starts at the scenario", "GET", "/_soclab/clock", "", 200,
 			`{"tenant":"{tid}","tenantName":"contoso","now":"2025-01-15T07:00:00Z","frozen":false}`},
 		{"freeze", "POST", "/_soclab/clock/freeze", `{"tenant":"contoso"}`, 200,
