@@ -175,3 +175,9 @@ func (f *fixture) update(fn func(tx *simulator.TenantTx) error) {
 }
 
 var _ = model.Prefix
+
+// compactAny encodes v as compact JSON.
+func compactAny(v any) string {
+	out, _ := json.Marshal(v)
+	return string(out)
+}
