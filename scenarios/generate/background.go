@@ -89,7 +89,7 @@ func (g *gen) userDay(b *batch, f *gofakeit.Faker, u *User, day time.Time, plan 
 	}
 	at := func() time.Time { return localTime(day, loc, startH+f.Float64()*(endH-startH)) }
 	victim := u.UPN == g.s.Attack.Victim+"@"+g.p.TenantDomain
-	lockedOut := func(t time.Time) bool { return victim && !t.Before(g.s.Attack.Start) }
+	lockedOut := func(t time.Time) bool { return victim && !g.lockout.IsZero() && !t.Before(g.lockout) }
 	meta := RowMeta{Noise: plan.noise}
 	a := actor{user: u, ip: plan.ip, place: plan.place}
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -53,6 +54,9 @@ type gen struct {
 	holiday map[string]bool
 	failTot int
 	sh      *shared
+	// lockout is when the attacker changed the victim's password (zero if never): the owner's
+	// own sign-ins fail from then on.
+	lockout time.Time
 }
 
 // Generate makes the scenario's telemetry for Params. Streams (one per user, one per service
@@ -176,6 +180,14 @@ func newGen(s *scenario.Scenario, cast *Cast) (*gen, error) {
 		g.failTot += f.Weight
 	}
 	g.res = resources(s, g.p.SubscriptionID)
+	for _, st := range s.Attack.Steps {
+		for _, e := range st.Events {
+			if e.Kind == scenario.EventAudit && e.User == s.Attack.Victim && e.Target.User == s.Attack.Victim &&
+				strings.HasPrefix(e.Activity, "Change password") && (g.lockout.IsZero() || e.At.Before(g.lockout)) {
+				g.lockout = e.At
+			}
+		}
+	}
 	return g, nil
 }
 
