@@ -67,14 +67,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.token(w, r, tenant)
 	case post && (rest == "oauth2/v2.0/devicecode" || rest == "oauth2/devicecode"):
 		h.deviceCode(w, r, tenant)
+	case !post && (rest == "oauth2/v2.0/token" || rest == "oauth2/token" || rest == "oauth2/v2.0/devicecode" || rest == "oauth2/devicecode"):
+		writeSTSError(w, r, h.now(), &stsError{http.StatusBadRequest, "invalid_request", 900561,
+			"The endpoint only accepts POST, OPTIONS requests. Received a " + r.Method + " request."})
 	default:
 		h.notFound(w, r)
 	}
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	writeSTSError(w, r, h.now(), &stsError{http.StatusNotFound, "invalid_request", 900561,
-		"The endpoint only accepts the requests the soclab login service implements; " + r.Method + " " + r.URL.Path + " is not one of them."})
+	writeSTSError(w, r, h.now(), &stsError{http.StatusNotFound, "invalid_request", 900023,
+		"soclab's login service has no endpoint " + r.Method + " " + r.URL.Path + "; it serves OpenID configuration, instance and user realm discovery, keys, token and devicecode."})
 }
 
 // resolveTenant looks a tenant segment up; generic segments resolve to no tenant.
