@@ -126,7 +126,7 @@ func TestDiscoveryDocuments(t *testing.T) {
 		{"/common/userrealm/analyst@contoso.com?api-version=1.0", `"account_type":"Managed"`, 200},
 		{"/common/userrealm/someone@example.org?api-version=1.0", `"account_type":"Unknown"`, 200},
 		{"/" + tenantID + "/discovery/v2.0/keys", `"kid":"` + f.h.keys.KeyID() + `"`, 200},
-		{"/" + tenantID + "/oauth2/v2.0/authorize", `"error_codes":[900023]`, 404},
+		{"/" + tenantID + "/oauth2/v2.0/authorize", `"error":"not_found"`, 404},
 		{"/" + tenantID + "/oauth2/v2.0/token", `AADSTS900561: The endpoint only accepts POST, OPTIONS requests. Received a GET request.`, 400},
 	}
 	for _, tc := range tests {

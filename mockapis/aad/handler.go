@@ -75,9 +75,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// notFound answers paths the lab does not implement. Entra ID answers those with an HTML
+// page; a JSON body that says what is served is more useful and no client parses either.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	writeSTSError(w, r, h.now(), &stsError{http.StatusNotFound, "invalid_request", 900023,
-		"soclab's login service has no endpoint " + r.Method + " " + r.URL.Path + "; it serves OpenID configuration, instance and user realm discovery, keys, token and devicecode."})
+	writeJSON(w, http.StatusNotFound, map[string]any{
+		"error": "not_found",
+		"error_description": "soclab's login service has no endpoint " + r.Method + " " + r.URL.Path +
+			"; it serves OpenID configuration, instance and user realm discovery, keys, token and devicecode.",
+	})
 }
 
 // resolveTenant looks a tenant segment up; generic segments resolve to no tenant.
