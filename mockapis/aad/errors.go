@@ -86,7 +86,7 @@ func errRefreshTokenExpired() *stsError {
 }
 
 func errConsumersNotSupported() *stsError {
-	return &stsError{http.StatusBadRequest, "invalid_request", 9002331, "Application is configured for use by Microsoft Account users only. Please use the /consumers endpoint to serve this request."}
+	return &stsError{http.StatusBadRequest, "invalid_request", 9002346, "Application is configured for use by Azure Active Directory users only. Please do not use the /consumers endpoint to serve this request."}
 }
 
 // writeSTSError writes e as Entra ID does: the description carries trace, correlation id and
