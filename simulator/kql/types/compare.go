@@ -212,15 +212,17 @@ func Compare(a, b Value) (int, bool) {
 // ComparisonError returns the Kusto semantic error for an ordering
 // operator (<, <=, >, >=) over types that cannot be ordered, or "" when
 // the comparison is allowed. Unknown (Null) types are always allowed.
+//
+// The allowed pairs follow Kusto.Language's LessThan/GreaterThan
+// signatures: number or bool with number or bool, timespan with timespan,
+// datetime with datetime, and anything with dynamic. Strings, guids and
+// datetime against string cannot be ordered.
 func ComparisonError(left, right Type) string {
 	if left == Null || right == Null || left == Dynamic || right == Dynamic {
 		return ""
 	}
-	ok := (isNumberOrBool(left) && isNumberOrBool(right)) || left == right
-	if ok && (left == Bool) != (right == Bool) && !(left.IsNumeric() || right.IsNumeric()) {
-		ok = false
-	}
-	if ok {
+	if (isNumberOrBool(left) && isNumberOrBool(right)) ||
+		(left == right && (left == DateTime || left == TimeSpan)) {
 		return ""
 	}
 	return "Cannot compare values of types " + left.String() + " and " + right.String() + ". Try adding explicit casts"

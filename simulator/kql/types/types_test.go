@@ -370,3 +370,18 @@ func TestDateTimeDivisionAndModulo(t *testing.T) {
 		t.Errorf("datetime / 1d = %v %v", days.F, days.T)
 	}
 }
+
+func TestComparisonErrorPairs(t *testing.T) {
+	for _, c := range []struct {
+		l, r Type
+		ok   bool
+	}{
+		{Long, Real, true}, {Int, Bool, true}, {DateTime, DateTime, true}, {TimeSpan, TimeSpan, true},
+		{Dynamic, String, true}, {String, String, false}, {DateTime, String, false}, {String, Long, false},
+		{DateTime, TimeSpan, false}, {GUID, GUID, false},
+	} {
+		if got := ComparisonError(c.l, c.r) == ""; got != c.ok {
+			t.Errorf("ComparisonError(%v, %v) allowed = %v, want %v", c.l, c.r, got, c.ok)
+		}
+	}
+}
