@@ -405,7 +405,16 @@ func (p *parser) parseIdent() *ast.Ident {
 // parseDeclName reads a name being declared (`name = expr`, column and
 // parameter declarations), where Kusto also accepts some reserved words.
 func (p *parser) parseDeclName() *ast.Ident {
-	if t := p.tok; t.kind == tIdent && (boolWords[t.text] || reservedWords[t.text] && !declarableKeywords[t.text] && !specialNames[t.text]) {
+	if t := p.tok; t.kind == tIdent && (boolWords[t.text] || reservedWords[t.text] && !declarableKeywords[t.text]) {
+		p.failReserved(t)
+	}
+	return p.parseAnyIdent()
+}
+
+// parsePlainName reads a declared name that must be an identifier or a
+// quoted name (let names).
+func (p *parser) parsePlainName() *ast.Ident {
+	if t := p.tok; t.kind == tIdent && (boolWords[t.text] || reservedWords[t.text]) {
 		p.failReserved(t)
 	}
 	return p.parseAnyIdent()
@@ -424,15 +433,15 @@ func (p *parser) parseAnyIdent() *ast.Ident {
 	case t.kind == tIdent:
 		p.next()
 		return &ast.Ident{Span: ast.Span{Start: t.pos, Stop: t.end}, Name: t.text}
-	case t.is("["):
-		if s := p.peek(); s.kind == tString {
-			if c := p.ahead(2); c.is("]") {
-				p.next()
-				p.next()
-				p.next()
-				return &ast.Ident{Span: ast.Span{Start: t.pos, Stop: c.end}, Name: s.text, Quoted: true}
-			}
+	case t.is("[") && p.peek().kind == tString:
+		st := p.save()
+		p.next()
+		lit := p.parseStringLit() // adjacent literals join: ['a' 'b']
+		if c := p.tok; c.is("]") {
+			p.next()
+			return &ast.Ident{Span: ast.Span{Start: t.pos, Stop: c.end}, Name: lit.Text, Quoted: true}
 		}
+		p.restore(st)
 	}
 	p.fail("a name")
 	return nil

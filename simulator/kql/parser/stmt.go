@@ -83,7 +83,7 @@ func (p *parser) startsExpr() bool {
 	case tEOF, tIllegal:
 		return false
 	case tPunct:
-		return t.text == "(" || t.text == "[" || t.text == "-" || t.text == "+" || t.text == "*"
+		return t.text == "(" || t.text == "[" || t.text == "-" || t.text == "+" || t.text == "*" || t.text == "@"
 	}
 	return true
 }
@@ -92,7 +92,7 @@ func (p *parser) startsExpr() bool {
 func (p *parser) parseLet() *ast.LetStmt {
 	start := p.tok.pos
 	p.expectWord("let")
-	name := p.parseIdent()
+	name := p.parsePlainName()
 	p.expect("=")
 	var v ast.Expr
 	if p.isLambdaStart() {
@@ -329,7 +329,7 @@ func (p *parser) parsePattern() *ast.PatternStmt {
 func (p *parser) letFollows() bool {
 	nt := p.peek()
 	if nt.kind == tIdent {
-		return !reservedWords[nt.text]
+		return !reservedWords[nt.text] && !boolWords[nt.text]
 	}
 	return nt.is("[") && p.ahead(2).kind == tString
 }
