@@ -112,7 +112,7 @@ func (g *gen) emitARM(b *batch, f *gofakeit.Faker, at time.Time, a actor, act sc
 	}
 	authz := map[string]any{"action": op.Action, "scope": res.ID, "evidence": map[string]any{
 		"role": role, "roleAssignmentScope": scopeID, "roleAssignmentId": strings.ReplaceAll(nameUUID(g.p.TenantID, "ra", a.objectID(), scopeID), "-", ""),
-		"roleDefinitionId": strings.ReplaceAll(nameUUID("role", role), "-", ""), "principalId": strings.ReplaceAll(a.objectID(), "-", ""),
+		"roleDefinitionId": strings.ReplaceAll(roleDefinitionID(role), "-", ""), "principalId": strings.ReplaceAll(a.objectID(), "-", ""),
 		"principalType": principalType}}
 	claims := map[string]any{
 		"aud": "https://management.core.windows.net/", "iss": "https://sts.windows.net/" + g.p.TenantID + "/",
@@ -176,4 +176,24 @@ func (g *gen) emitARM(b *batch, f *gofakeit.Faker, at time.Time, a actor, act sc
 		},
 		meta: meta,
 	})
+}
+
+// builtinRoles are the ids of Azure's built-in role definitions (the same in every tenant).
+var builtinRoles = map[string]string{
+	"Owner":                          "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+	"Contributor":                    "b24988ac-6180-42a0-ab88-20f7382dd24c",
+	"Reader":                         "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+	"Key Vault Secrets User":         "4633458b-17de-408a-b874-0445c86b69e6",
+	"Storage Blob Data Reader":       "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+	"Microsoft Sentinel Contributor": "ab8e14d6-4a74-4a29-9ba8-549422addade",
+	"Microsoft Sentinel Responder":   "3e150937-b8fe-4cfb-8069-0eaf05ecd056",
+	"Microsoft Sentinel Reader":      "8d289c81-5878-46d4-8554-54e1e3d8b5cb",
+}
+
+// roleDefinitionID returns a role's definition id (a stable made-up one for a custom role).
+func roleDefinitionID(role string) string {
+	if id, ok := builtinRoles[role]; ok {
+		return id
+	}
+	return nameUUID("role", role)
 }

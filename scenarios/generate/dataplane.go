@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"strconv"
@@ -122,13 +123,14 @@ func (g *gen) emitBlob(b *batch, f *gofakeit.Faker, at time.Time, a actor, t blo
 		set("CallerIpAddress", a.ip+":"+strconv.Itoa(49152+f.IntN(16000))).set("_BilledSize", float64(1400+f.IntN(600)))
 	if op == "GetBlob" || op == "GetBlobProperties" || op == "PutBlob" {
 		etag := fmt.Sprintf("0x8DD%012X", derive(0, t.account, t.container, t.blob)&0xFFFFFFFFFFFF)
-		sum := nameUUID("md5", t.account, t.container, t.blob)
+		sum := sha256.Sum256([]byte("content/" + t.account + "/" + t.container + "/" + t.blob))
 		r.set("AccessTier", "Hot").set("Etag", etag).set("LastModifiedTime", g.s.Day.AddDate(0, 0, -2).Add(3*time.Hour)).
-			set("ResponseMd5", base64.StdEncoding.EncodeToString([]byte(strings.ReplaceAll(sum, "-", ""))[:16]))
+			set("ResponseMd5", base64.StdEncoding.EncodeToString(sum[:16]))
 	}
 	switch auth {
 	case "AccountKey":
-		r.set("AuthenticationHash", fmt.Sprintf("key1(%X)", derive(1, t.account, "key1")))
+		key := sha256.Sum256([]byte(g.p.SubscriptionID + "/" + t.account + "/key1"))
+		r.set("AuthenticationHash", fmt.Sprintf("key1(%X)", key))
 	case "OAuth":
 		r.set("RequesterAppId", a.app.AppID).set("RequesterAudience", "https://storage.azure.com/").
 			set("RequesterObjectId", a.objectID()).set("RequesterTenantId", g.p.TenantID).
@@ -136,7 +138,7 @@ func (g *gen) emitBlob(b *batch, f *gofakeit.Faker, at time.Time, a actor, t blo
 			set("AuthorizationDetails", []any{map[string]any{
 				"action":           "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
 				"roleAssignmentId": nameUUID(g.p.TenantID, "ra", a.objectID(), t.account),
-				"roleDefinitionId": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+				"roleDefinitionId": builtinRoles["Storage Blob Data Reader"],
 				"principals":       []any{map[string]any{"id": a.objectID(), "type": principalType(a)}},
 				"denyAssignmentId": "",
 			}})
