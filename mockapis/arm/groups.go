@@ -110,9 +110,8 @@ func listGroups(c *Call) (Response, error) {
 // asking for another one is ARM's 409 InvalidResourceGroupLocation.
 func putGroup(c *Call) (Response, error) {
 	name := c.target.group
-	if !groupNamePattern.MatchString(name) || strings.HasSuffix(name, ".") {
-		return Response{}, NewError(http.StatusBadRequest, "InvalidResourceGroup",
-			fmt.Sprintf("The provided resource group name '%s' has these invalid characters: '%s'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.", name, invalidGroupChars(name)))
+	if err := validateGroupName(name); err != nil {
+		return Response{}, err
 	}
 	var req groupRequest
 	if err := c.DecodeBody(&req); err != nil {
@@ -200,6 +199,22 @@ func patchGroup(c *Call) (Response, error) {
 // normalizeLocation turns "East US" into "eastus" as ARM does.
 func normalizeLocation(s string) string {
 	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
+}
+
+// validateGroupName applies ARM's naming rule for groups.
+func validateGroupName(name string) *Error {
+	switch {
+	case len(name) > 90:
+		return NewError(http.StatusBadRequest, "InvalidResourceGroup",
+			fmt.Sprintf("The provided resource group name '%s' is too long: a name has at most 90 characters.", name))
+	case strings.HasSuffix(name, "."):
+		return NewError(http.StatusBadRequest, "InvalidResourceGroup",
+			fmt.Sprintf("The provided resource group name '%s' ends with a period, which is not allowed.", name))
+	case !groupNamePattern.MatchString(name):
+		return NewError(http.StatusBadRequest, "InvalidResourceGroup",
+			fmt.Sprintf("The provided resource group name '%s' has these invalid characters: '%s'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.", name, invalidGroupChars(name)))
+	}
+	return nil
 }
 
 func invalidGroupChars(name string) string {

@@ -39,6 +39,8 @@ func TestResourceGroups(t *testing.T) {
 			want: `{"error":{"code":"LocationNotAvailableForResourceGroup","message":"The provided location 'mars' is not available for resource group. List of available regions is 'eastus,eastus2,westus,westus2,westus3,centralus,northcentralus,southcentralus,westcentralus,canadacentral,canadaeast,brazilsouth,northeurope,westeurope,uksouth,ukwest,francecentral,germanywestcentral,norwayeast,swedencentral,switzerlandnorth,uaenorth,southafricanorth,centralindia,southindia,eastasia,southeastasia,japaneast,japanwest,koreacentral,australiaeast,australiasoutheast'."}}`},
 		{name: "bad group name", tok: "tok-a", method: "PUT", path: "/subscriptions/{subA}/resourcegroups/rg*bad" + v2021, body: `{"location":"eastus"}`, status: 400,
 			want: `{"error":{"code":"InvalidResourceGroup","message":"The provided resource group name 'rg*bad' has these invalid characters: '*'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'."}}`},
+		{name: "group name ending in a period", tok: "tok-a", method: "PUT", path: "/subscriptions/{subA}/resourcegroups/rg." + v2021, body: `{"location":"eastus"}`, status: 400,
+			want: `{"error":{"code":"InvalidResourceGroup","message":"The provided resource group name 'rg.' ends with a period, which is not allowed."}}`},
 		{name: "missing group", tok: "tok-a", method: "GET", path: "/subscriptions/{subA}/resourcegroups/nope" + v2021, status: 404,
 			want: `{"error":{"code":"ResourceGroupNotFound","message":"Resource group 'nope' could not be found."}}`},
 		{name: "head missing", tok: "tok-a", method: "HEAD", path: "/subscriptions/{subA}/resourcegroups/nope" + v2021, status: 404},
