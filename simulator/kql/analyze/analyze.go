@@ -73,6 +73,8 @@ type analyzer struct {
 	used map[string]bool
 	// asNames remembers the names given by the as operator (union withsource reports them).
 	asNames map[exec.Node]string
+	// extendBase is the input schema of the extend being analyzed (pack_all reads it).
+	extendBase []exec.Column
 	// depth guards recursive user functions.
 	depth int
 }
@@ -116,7 +118,11 @@ func (s *scope) lookup(name string) (*binding, bool) {
 }
 
 // let binds a name: a function, a tabular expression or a scalar.
-func (a *analyzer) let(sc *scope, name string, v ast.Expr) {
+func (a *analyzer) let(sc *scope, name string, v ast.Expr) { a.letBind(sc, name, v, true) }
+
+// letBind binds a let name; cache evaluates a scalar once per run (top-level lets), while lets
+// inside function bodies may depend on the caller's row and are evaluated where used.
+func (a *analyzer) letBind(sc *scope, name string, v ast.Expr, cache bool) {
 	if fn, ok := v.(*ast.FuncExpr); ok {
 		sc.names[name] = &binding{kind: bindFunc, fn: fn, fnSc: sc}
 		return
@@ -127,7 +133,7 @@ func (a *analyzer) let(sc *scope, name string, v ast.Expr) {
 		return
 	}
 	e := a.scalar(sc, nil, v)
-	if e.Const == nil {
+	if e.Const == nil && cache {
 		e = cachedScalar(e)
 	}
 	sc.names[name] = &binding{kind: bindScalar, expr: e}

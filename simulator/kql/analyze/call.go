@@ -44,6 +44,37 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 			return exec.ColumnExpr(i, c.cols[i].Type)
 		}
 		return a.scalarCtx(c, x.Args[1])
+	case "pack_all", "bag_pack_all":
+		// pack_all sees the operator's input columns, not the ones an earlier item of the same
+		// extend added.
+		var cols []exec.Column
+		var idx []int
+		base := c.cols
+		if a.extendBase != nil {
+			base = a.extendBase
+		}
+		for _, bc := range base {
+			if k := colIndex(c.cols, bc.Name); k >= 0 {
+				cols = append(cols, bc)
+				idx = append(idx, k)
+			}
+		}
+		skipEmpty := false
+		if len(x.Args) > 0 {
+			v := a.scalarCtx(c, x.Args[0])
+			skipEmpty = v.Const != nil && v.Const.T == types.Bool && v.Const.I != 0
+		}
+		return exec.Expr{T: types.Dynamic, Eval: func(_ *exec.Env, tb *exec.Table, i int) types.Value {
+			m := make(map[string]any, len(cols))
+			for n, col := range cols {
+				v := tb.Vecs[idx[n]].Get(i)
+				if skipEmpty && v.IsEmpty() {
+					continue
+				}
+				m[col.Name] = types.ToDynamicElem(v)
+			}
+			return types.NewDynamic(m)
+		}}
 	case "materialize":
 		fail(x, diag.CodeInvalid, "%smaterialize() must be used as a tabular expression", opPrefix(c.op))
 	}
@@ -138,7 +169,7 @@ func (a *analyzer) callUserScalar(c *exprCtx, b *binding, x *ast.CallExpr) exec.
 		fail(x, diag.CodeInvalid, "Recursive function calls are not allowed")
 	}
 	for _, l := range b.fn.Body.Lets {
-		a.let(fsc, l.Name.Name, l.Value)
+		a.letBind(fsc, l.Name.Name, l.Value, false)
 	}
 	if a.isTabular(fsc, b.fn.Body.Result) {
 		return a.toScalar(&exprCtx{sc: fsc, cols: c.cols, op: c.op}, b.fn.Body.Result)

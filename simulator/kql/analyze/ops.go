@@ -75,6 +75,8 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 		return a.mvApply(sc, in, o)
 	case *ast.ParseOp:
 		return a.parse(sc, in, o)
+	case *ast.ParseKvOp:
+		return a.parseKv(sc, in, o)
 	case *ast.SerializeOp:
 		if len(o.Cols) > 0 {
 			return a.project(sc, in, o.Cols, true, "serialize")

@@ -57,9 +57,12 @@ func (a *analyzer) project(sc *scope, in exec.Node, items []ast.Expr, extend boo
 	if extend {
 		// Each extend item may use the columns defined before it: chain one step per item.
 		node := in
+		saved := a.extendBase
+		a.extendBase = in.Columns()
 		for _, it := range items {
 			node = a.extendOne(sc, node, it, opName)
 		}
+		a.extendBase = saved
 		return node
 	}
 	inCols := in.Columns()

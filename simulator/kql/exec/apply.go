@@ -190,3 +190,53 @@ func (p *Parse) Run(env *Env) (*Table, error) {
 	}
 	return out, nil
 }
+
+// Extract adds columns computed from one string per row by Fn (parse-kv): Fn returns the
+// text of each target column and whether it was found; found text is converted to the column's
+// type (a failed conversion gives null).
+type Extract struct {
+	In      Node
+	Source  Expr
+	Cols    []Column
+	Pass    []int
+	Targets []int
+	Fn      func(s string) ([]string, []bool)
+}
+
+// Columns is the input plus the extracted columns.
+func (x *Extract) Columns() []Column { return x.Cols }
+
+// Run extracts for every row.
+func (x *Extract) Run(env *Env) (*Table, error) {
+	t, err := x.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	out := &Table{Cols: x.Cols, Vecs: make([]*Vector, len(x.Cols)), N: t.N}
+	for c, src := range x.Pass {
+		if src >= 0 {
+			out.Vecs[c] = t.Vecs[src]
+		}
+	}
+	vecs := make([]*Vector, len(x.Targets))
+	for k, c := range x.Targets {
+		vecs[k] = NewVector(x.Cols[c].Type, t.N)
+		out.Vecs[c] = vecs[k]
+	}
+	for i := 0; i < t.N; i++ {
+		if i%checkEvery == 0 {
+			if err := env.Check(); err != nil {
+				return nil, err
+			}
+		}
+		vals, found := x.Fn(types.FormatText(x.Source.Eval(env, t, i)))
+		for k, c := range x.Targets {
+			if !found[k] {
+				vecs[k].AppendNull()
+				continue
+			}
+			vecs[k].Append(types.Convert(types.NewString(vals[k]), x.Cols[c].Type))
+		}
+	}
+	return out, nil
+}

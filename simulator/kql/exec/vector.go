@@ -68,7 +68,7 @@ func (v *Vector) IsNull(i int) bool {
 	if v.T == types.Dynamic || v.T == types.Null {
 		return v.D[i] == nil
 	}
-	return v.nulls != nil && v.nulls[i>>6]&(1<<(uint(i)&63)) != 0
+	return i>>6 < len(v.nulls) && v.nulls[i>>6]&(1<<(uint(i)&63)) != 0 // the bitmap grows only up to the last null
 }
 
 func (v *Vector) setNull(i int) {
