@@ -31,7 +31,7 @@ func labFile(t *testing.T, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?s)cat > `+regexp.QuoteMeta(name)+` <<'?EOF'?\n(.*?)\nEOF\n`).FindSubmatch(text)
+	m := regexp.MustCompile(`(?s)cat > ` + regexp.QuoteMeta(name) + ` <<'?EOF'?\n(.*?)\nEOF\n`).FindSubmatch(text)
 	if m == nil {
 		t.Fatalf("challenge.md has no heredoc for %s", name)
 	}
