@@ -41,8 +41,13 @@ type Activity struct {
 	ResourceProvider string `json:"resourceProvider"`
 	// SubscriptionID is the subscription of ResourceID.
 	SubscriptionID string `json:"subscriptionId"`
+	// Action is the RBAC action in its own case (Authorization.action), e.g.
+	// Microsoft.Resources/subscriptions/resourceGroups/write.
+	Action string `json:"action,omitempty"`
 	// HTTPMethod is the request method.
 	HTTPMethod string `json:"httpMethod,omitempty"`
+	// ClientRequestID is the client's x-ms-client-request-id (HTTPRequest.clientRequestId).
+	ClientRequestID string `json:"clientRequestId,omitempty"`
 	// Properties holds extra fields (e.g. the status code, the request body's entity).
 	Properties map[string]string `json:"properties,omitempty"`
 }

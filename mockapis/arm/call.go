@@ -204,8 +204,16 @@ func (c *Call) Record(tx *simulator.TenantTx, resourceID, operation string, http
 			ResourceGroup:    groupOf(resourceID),
 			ResourceProvider: strings.ToUpper(ns),
 			SubscriptionID:   c.Tenant.Subscription.ID,
+			Action:           operation,
 			HTTPMethod:       c.Request.Method,
-			Properties:       map[string]string{"statusCode": strings.ReplaceAll(http.StatusText(httpStatus), " ", "")},
+			ClientRequestID:  c.Request.Header.Get("x-ms-client-request-id"),
+			Properties: map[string]string{
+				"statusCode":    strings.ReplaceAll(http.StatusText(httpStatus), " ", ""),
+				"entity":        resourceID,
+				"message":       operation,
+				"eventCategory": "Administrative",
+				"hierarchy":     c.Tenant.ID + "/" + c.Tenant.Subscription.ID,
+			},
 		})
 		if err != nil {
 			return fmt.Errorf("record activity %s: %w", operation, err)
