@@ -26,8 +26,6 @@ type docCase struct {
 // the reason; every other case must pass exactly.
 var knownDivergent = map[string]string{
 	"0071": "doc prints Data3 of the guid big-endian (754c); base64_encode_fromguid's own example uses .NET's little-endian order, which we follow both ways",
-	"0428": "hash() of a datetime hashes Kusto's internal binary form, which is not documented; we hash the text form",
-	"0435": "hash_xxhash64() of a datetime: same as 0428",
 	"0440": "idx8 (9) contradicts idx3 (-1) of the same example on whether a match may run past start+length; we follow idx2/idx3",
 	"0649": "adjacent string literals concatenate: a parser feature, not in this test evaluator",
 }

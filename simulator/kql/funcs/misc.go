@@ -5,7 +5,9 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
+	"math"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -165,13 +167,16 @@ func caseEval(_ *Context, a []types.Value) types.Value {
 	return a[len(a)-1]
 }
 
-// hashFunc: hash(source[, mod]) is XXH64 (seed 0) of the value's UTF-8
-// text, as a signed long; with mod, the non-negative remainder.
+// hashFunc: hash(source[, mod]) is XXH64 (seed 0) of the value's bytes,
+// as a signed long; with mod, the non-negative remainder. Strings hash
+// their UTF-8 bytes and datetimes their .NET tick count as 8 little-endian
+// bytes (both checked against the hash() doc examples); other scalars
+// hash their binary form the same way.
 func hashFunc(_ *Context, a []types.Value) types.Value {
 	if a[0].IsNull() {
 		return types.NullOf(types.Long)
 	}
-	h := int64(xxhash64([]byte(str(a[0]))))
+	h := int64(xxhash64(hashBytes(a[0])))
 	if len(a) > 1 {
 		m, ok := a[1].AsInt()
 		if !ok || m <= 0 {
@@ -303,4 +308,26 @@ func urlEncode(s string, plusForSpace bool) string {
 		}
 	}
 	return b.String()
+}
+
+func hashBytes(v types.Value) []byte {
+	var b [8]byte
+	switch v.T {
+	case types.DateTime:
+		binary.LittleEndian.PutUint64(b[:], uint64(v.I-types.MinDateTimeTicks))
+	case types.TimeSpan, types.Long:
+		binary.LittleEndian.PutUint64(b[:], uint64(v.I))
+	case types.Int:
+		binary.LittleEndian.PutUint32(b[:4], uint32(v.I))
+		return b[:4]
+	case types.Real, types.Decimal:
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v.F))
+	case types.Bool:
+		return []byte{byte(v.I)}
+	case types.GUID:
+		return guidBytes(v.S)
+	default:
+		return []byte(str(v))
+	}
+	return b[:]
 }
