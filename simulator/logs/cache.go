@@ -1,0 +1,131 @@
+package logs
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/soclab/soclab/scenarios/generate"
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/kql"
+)
+
+// generated is a set of generated tables in columnar form with each row's side data.
+type generated struct {
+	tables map[string]*rowSet
+}
+
+// rowSet is candidate rows of one table: columnar values in the table's generated (base)
+// column order, and per row its event time, source and whether an attack step made it.
+type rowSet struct {
+	t      *kql.Table
+	times  []time.Time
+	source []generate.Source
+	attack []bool
+}
+
+// tenantCache is what the engine keeps in memory for one tenant.
+type tenantCache struct {
+	e      *Engine
+	tenant simulator.Tenant
+	once   sync.Once
+	err    error
+	cast   *generate.Cast
+	base   *generated
+
+	mu      sync.Mutex
+	replays map[string]*generated // by replay nonce
+	rows    []storedRow           // appended rows, in order
+	views   map[viewKey]*view
+}
+
+// viewKey names one view: a workspace (customerId; "" for advanced hunting) and a table.
+type viewKey struct {
+	workspace, table string
+}
+
+// view is a table's routed rows sorted by ingestion time, for one routing signature.
+type view struct {
+	sig    string
+	t      *kql.Table
+	ingest []time.Time
+}
+
+func (tc *tenantCache) generate() error {
+	p := tc.e.params(tc.tenant)
+	cast, err := generate.ResolveCast(tc.e.scen, p)
+	if err != nil {
+		return fmt.Errorf("logs: tenant %s: %w", tc.tenant.Name, err)
+	}
+	tel, err := generate.GenerateCast(tc.e.scen, cast)
+	if err != nil {
+		return fmt.Errorf("logs: tenant %s: %w", tc.tenant.Name, err)
+	}
+	g, err := columnar(tel)
+	if err != nil {
+		return fmt.Errorf("logs: tenant %s: %w", tc.tenant.Name, err)
+	}
+	tc.cast, tc.base = cast, g
+	return nil
+}
+
+// columnar converts generated telemetry into engine tables.
+func columnar(tel *generate.Telemetry) (*generated, error) {
+	g := &generated{tables: map[string]*rowSet{}}
+	for _, tb := range tel.All() {
+		cols, err := engineColumns(tb.Columns)
+		if err != nil {
+			return nil, err
+		}
+		t, err := kql.NewTable(tb.Name, cols, tb.Rows)
+		if err != nil {
+			return nil, err
+		}
+		rs := &rowSet{t: t, times: make([]time.Time, len(tb.Meta)), source: make([]generate.Source, len(tb.Meta)), attack: make([]bool, len(tb.Meta))}
+		for i, m := range tb.Meta {
+			rs.times[i], rs.source[i], rs.attack[i] = m.Time, m.Source, m.Step != ""
+		}
+		g.tables[tb.Name] = rs
+	}
+	return g, nil
+}
+
+// syncRows loads appended rows written since the last call, and the replays the state names.
+func (tc *tenantCache) syncRows(w *simulator.World, st *tenantState) error {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	for _, r := range st.attack.Replays {
+		if _, ok := tc.replays[r.Nonce]; ok {
+			continue
+		}
+		tel, err := generate.ReplayStep(tc.e.scen, tc.cast, r.Step, r.At, r.Nonce)
+		if err != nil {
+			return fmt.Errorf("logs: replay %s: %w", r.Step, err)
+		}
+		g, err := columnar(tel)
+		if err != nil {
+			return fmt.Errorf("logs: replay %s: %w", r.Step, err)
+		}
+		tc.replays[r.Nonce] = g
+	}
+	if len(tc.rows) > st.rowCount { // the tenant was reset
+		tc.rows = nil
+	}
+	if len(tc.rows) == st.rowCount {
+		return nil
+	}
+	return w.View(tc.tenant.ID, func(tx *simulator.TenantTx) error {
+		for n := len(tc.rows) + 1; n <= st.rowCount; n++ {
+			var r storedRow
+			ok, err := tx.GetJSON(rowsColl, rowKey(n), &r)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("logs: appended row %d is missing", n)
+			}
+			tc.rows = append(tc.rows, r)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,178 @@
+package logs
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/soclab/soclab/scenarios/generate"
+	"github.com/soclab/soclab/scenarios/scenario"
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/kql"
+)
+
+// ErrWorkspaceNotFound is returned when a tenant has no workspace of that id or name.
+var ErrWorkspaceNotFound = errors.New("workspace not found")
+
+// Options size the generated telemetry (zero values: the generator's defaults).
+type Options struct {
+	Seed  int64
+	Users int
+	Days  int
+}
+
+// Engine routes a world's telemetry into its tenants' workspaces. It is safe for concurrent use;
+// build one per World and share it between the query APIs, the rule engine and the grader.
+type Engine struct {
+	world *simulator.World
+	scen  *scenario.Scenario
+	opts  Options
+	cats  catalogs
+
+	mu      sync.Mutex
+	tenants map[string]*tenantCache
+}
+
+// New returns the routing engine of w for scenario s.
+func New(w *simulator.World, s *scenario.Scenario, opts Options) (*Engine, error) {
+	cats, err := buildCatalogs()
+	if err != nil {
+		return nil, fmt.Errorf("logs: %w", err)
+	}
+	return &Engine{world: w, scen: s, opts: opts, cats: cats, tenants: map[string]*tenantCache{}}, nil
+}
+
+// Scenario returns the engine's scenario.
+func (e *Engine) Scenario() *scenario.Scenario { return e.scen }
+
+// World returns the engine's world.
+func (e *Engine) World() *simulator.World { return e.world }
+
+// WorkspaceCatalog is the schema of every table a Log Analytics workspace has (Sentinel
+// variants: TimeGenerated, TenantId, Type...), for kql.Compile.
+func (e *Engine) WorkspaceCatalog() kql.Catalog { return e.cats.workspace }
+
+// HuntingCatalog is the schema of the advanced hunting tables (Defender variants, Timestamp).
+func (e *Engine) HuntingCatalog() kql.Catalog { return e.cats.hunting }
+
+// Workspaces lists a tenant's Log Analytics workspaces.
+func (e *Engine) Workspaces(tenantID string) ([]WorkspaceInfo, error) {
+	var out []WorkspaceInfo
+	err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
+		var err error
+		out, err = listWorkspaces(tx)
+		return err
+	})
+	return out, err
+}
+
+// Workspace is one tenant's workspace.
+type Workspace struct {
+	e      *Engine
+	tenant string
+	// Info names the workspace.
+	Info WorkspaceInfo
+}
+
+// Workspace finds a tenant's workspace by customerId (the query API's id), ARM id or name.
+// Another tenant's workspace is ErrWorkspaceNotFound: ids never cross tenants.
+func (e *Engine) Workspace(tenantID, idOrName string) (*Workspace, error) {
+	list, err := e.Workspaces(tenantID)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range list {
+		if strings.EqualFold(w.CustomerID, idOrName) || strings.EqualFold(w.ID, idOrName) || strings.EqualFold(w.Name, idOrName) {
+			return &Workspace{e: e, tenant: tenantID, Info: w}, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %q", ErrWorkspaceNotFound, idOrName)
+}
+
+// Now is the tenant's clock.
+func (w *Workspace) Now() (time.Time, error) { return w.e.world.Now(w.tenant) }
+
+// Database returns the workspace's tables as they are at virtual time at: the rows routed under
+// the configuration of this moment whose ingestion time is not after at. Tables are views
+// (prefixes of cached, ingestion-ordered tables); nothing is copied per call unless the
+// routing or the extra rows of a table changed since the last call.
+func (w *Workspace) Database(at time.Time) (kql.Database, error) {
+	tc, st, err := w.e.prepare(w.tenant)
+	if err != nil {
+		return nil, err
+	}
+	var info WorkspaceInfo
+	found := false
+	for _, x := range st.workspaces {
+		if x.ID == w.Info.ID {
+			info, found = x, true
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("%w: %q", ErrWorkspaceNotFound, w.Info.Name)
+	}
+	routes := routesFor(w.e.scen, st, info)
+	routes[ownSource] = time.Time{}
+	return &database{tc: tc, st: st, at: at, cat: w.e.cats.workspace, ws: &info, routes: routes}, nil
+}
+
+// Hunting returns the tenant's advanced hunting tables (Defender XDR) at virtual time at. The
+// Defender tables do not depend on any workspace; callers bound them to the last 30 days with
+// Restrict, as the service does.
+func (e *Engine) Hunting(tenantID string, at time.Time) (kql.Database, error) {
+	tc, st, err := e.prepare(tenantID)
+	if err != nil {
+		return nil, err
+	}
+	routes := map[generate.Source]time.Time{}
+	for _, s := range standingStreams {
+		routes[s] = time.Time{}
+	}
+	return &database{tc: tc, st: st, at: at, cat: e.cats.hunting, routes: routes}, nil
+}
+
+// prepare returns the tenant's cache (generating its telemetry on first use) and its routing
+// inputs read in one transaction.
+func (e *Engine) prepare(tenantID string) (*tenantCache, *tenantState, error) {
+	var st *tenantState
+	err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
+		var err error
+		st, err = readState(tx)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	tc, err := e.cache(st.tenant)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tc.syncRows(e.world, st); err != nil {
+		return nil, nil, err
+	}
+	return tc, st, nil
+}
+
+// cache returns the tenant's generated telemetry, generating it once.
+func (e *Engine) cache(t simulator.Tenant) (*tenantCache, error) {
+	e.mu.Lock()
+	tc, ok := e.tenants[t.ID]
+	if !ok {
+		tc = &tenantCache{e: e, tenant: t, views: map[viewKey]*view{}, replays: map[string]*generated{}}
+		e.tenants[t.ID] = tc
+	}
+	e.mu.Unlock()
+	tc.once.Do(func() { tc.err = tc.generate() })
+	if tc.err != nil {
+		return nil, tc.err
+	}
+	return tc, nil
+}
+
+// params are the generator parameters of a tenant.
+func (e *Engine) params(t simulator.Tenant) generate.Params {
+	return generate.Params{TenantID: strings.ToLower(t.ID), SubscriptionID: strings.ToLower(t.Subscription.ID),
+		Seed: e.opts.Seed, Users: e.opts.Users, Days: e.opts.Days}
+}

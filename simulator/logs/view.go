@@ -1,0 +1,233 @@
+package logs
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/soclab/soclab/scenarios/generate"
+	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/exec"
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// database is one tenant's tables at one virtual time under one routing (a workspace, or the
+// Defender side when ws is nil). Views are built on first use of a table.
+type database struct {
+	tc     *tenantCache
+	st     *tenantState
+	at     time.Time
+	cat    catalog
+	ws     *WorkspaceInfo
+	routes map[generate.Source]time.Time
+}
+
+// Names lists the tables of the catalog.
+func (d *database) Names() []string { return d.cat.Names() }
+
+// Table returns the rows of the table ingested by the database's time.
+func (d *database) Table(name string) (*kql.Table, bool) {
+	if _, ok := d.cat.Table(name); !ok {
+		return nil, false
+	}
+	v, err := d.tc.view(d, name)
+	if err != nil {
+		return nil, false
+	}
+	n := sort.Search(len(v.ingest), func(i int) bool { return v.ingest[i].After(d.at) })
+	return v.t.Prefix(n), true
+}
+
+// candidate is one row that may enter a view.
+type candidate struct {
+	rs     *rowSet
+	i      int
+	ingest time.Time
+}
+
+// signature says everything a view of table depends on; the view is rebuilt when it changes.
+func (d *database) signature(table string) string {
+	var b strings.Builder
+	srcs := make([]string, 0, len(d.routes))
+	for s, from := range d.routes {
+		srcs = append(srcs, string(s)+"@"+from.Format(time.RFC3339Nano))
+	}
+	sort.Strings(srcs)
+	b.WriteString(strings.Join(srcs, ","))
+	fmt.Fprintf(&b, "|%v@%s|%d|%d", d.st.attack.Launched, d.st.attack.LaunchedAt.Format(time.RFC3339Nano), len(d.st.attack.Replays), d.tc.rowsOf(table))
+	if table == "AzureActivity" {
+		fmt.Fprintf(&b, "|%d", len(d.st.activities))
+	}
+	if d.ws != nil {
+		b.WriteString("|" + d.ws.CustomerID)
+	}
+	return b.String()
+}
+
+// view returns the table's view for the database's routing, rebuilding it when stale.
+func (tc *tenantCache) view(d *database, table string) (*view, error) {
+	key := viewKey{table: table}
+	if d.ws != nil {
+		key.workspace = d.ws.ID
+	}
+	sig := d.signature(table)
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if v, ok := tc.views[key]; ok && v.sig == sig {
+		return v, nil
+	}
+	v, err := tc.build(d, table)
+	if err != nil {
+		return nil, err
+	}
+	v.sig = sig
+	tc.views[key] = v
+	return v, nil
+}
+
+// rowsOf counts the appended rows of a table.
+func (tc *tenantCache) rowsOf(table string) int {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	n := 0
+	for _, r := range tc.rows {
+		if r.Table == table {
+			n++
+		}
+	}
+	return n
+}
+
+// build gathers the routed rows of a table, sorts them by ingestion time and shapes them as
+// the catalog's variant of the table.
+func (tc *tenantCache) build(d *database, table string) (*view, error) {
+	base, err := tc.baseColumns(table)
+	if err != nil {
+		return nil, err
+	}
+	delay := delayOf(table)
+	seed := tableKey(table)
+	launched, launchedAt := d.st.attack.Launched, d.st.attack.LaunchedAt
+	var cands []candidate
+	routed := func(src generate.Source, t time.Time) bool {
+		from, ok := d.routes[src]
+		return ok && !t.Before(from)
+	}
+	add := func(rs *rowSet, gated bool, salt uint64) {
+		if rs == nil {
+			return
+		}
+		for i := range rs.times {
+			if !routed(rs.source[i], rs.times[i]) {
+				continue
+			}
+			at := rs.times[i]
+			if gated && rs.attack[i] {
+				if !launched {
+					continue
+				}
+				if launchedAt.After(at) {
+					at = launchedAt
+				}
+			}
+			key := seed ^ salt ^ uint64(rs.times[i].UnixNano()) ^ uint64(i)<<40
+			cands = append(cands, candidate{rs: rs, i: i, ingest: at.Add(delay.At(key))})
+		}
+	}
+	add(tc.base.tables[table], true, 0)
+	for n, r := range d.st.attack.Replays {
+		if g := tc.replays[r.Nonce]; g != nil {
+			add(g.tables[table], false, uint64(n+1)*0x9e3779b97f4a7c15)
+		}
+	}
+	if table == "AzureActivity" {
+		rs, err := activityRows(d.st, base)
+		if err != nil {
+			return nil, err
+		}
+		add(rs, false, 0xac7)
+	}
+	rs, err := tc.appended(d, table, base)
+	if err != nil {
+		return nil, err
+	}
+	add(rs, false, 0xa99)
+	slices.SortStableFunc(cands, func(a, b candidate) int { return a.ingest.Compare(b.ingest) })
+
+	vecs := make([]*exec.Vector, len(base))
+	for c, col := range base {
+		v := exec.NewVector(col.Type, len(cands))
+		for _, k := range cands {
+			v.Append(k.rs.t.Vecs[c].Get(k.i))
+		}
+		vecs[c] = v
+	}
+	t := &kql.Table{Name: table, Cols: base, Vecs: vecs, N: len(cands)}
+	cols, _ := d.cat.Table(table)
+	t = shape(t, cols, d.ws)
+	ingest := make([]time.Time, len(cands))
+	for i, k := range cands {
+		ingest[i] = k.ingest
+	}
+	return &view{t: t, ingest: ingest}, nil
+}
+
+// baseColumns are the columns rows of table are kept in: the generated ones, or the schema's.
+func (tc *tenantCache) baseColumns(table string) ([]kql.Column, error) {
+	if rs, ok := tc.base.tables[table]; ok {
+		return rs.t.Cols, nil
+	}
+	cols, ok := tc.e.cats.base[table]
+	if !ok {
+		return nil, fmt.Errorf("logs: unknown table %s", table)
+	}
+	return cols, nil
+}
+
+// columnAliases are the names a column has in the other variant of a table.
+var columnAliases = map[string]string{"TimeGenerated": "Timestamp", "Timestamp": "TimeGenerated", "ISP": "Isp", "Isp": "ISP"}
+
+// shape returns t with the columns cols: same-named (or aliased) columns are shared, the
+// workspace columns the Defender variant lacks get their constant values, TenantId is the
+// workspace's customerId.
+func shape(t *kql.Table, cols []kql.Column, ws *WorkspaceInfo) *kql.Table {
+	out := &kql.Table{Name: t.Name, Cols: cols, Vecs: make([]*exec.Vector, len(cols)), N: t.N}
+	for i, c := range cols {
+		if c.Name == "TenantId" && ws != nil {
+			out.Vecs[i] = exec.ConstVector(c.Type, types.NewString(ws.CustomerID), t.N)
+			continue
+		}
+		j := t.ColumnIndex(c.Name)
+		if j < 0 {
+			j = t.ColumnIndex(columnAliases[c.Name])
+		}
+		switch {
+		case j >= 0 && t.Cols[j].Type == c.Type:
+			out.Vecs[i] = t.Vecs[j]
+		case j >= 0:
+			v := exec.NewVector(c.Type, t.N)
+			for r := 0; r < t.N; r++ {
+				v.Append(t.Vecs[j].Get(r))
+			}
+			out.Vecs[i] = v
+		default:
+			out.Vecs[i] = exec.ConstVector(c.Type, constantOf(c, t.Name), t.N)
+		}
+	}
+	return out
+}
+
+// constantOf is the value of a workspace column the source rows do not carry.
+func constantOf(c kql.Column, table string) types.Value {
+	switch c.Name {
+	case "Type":
+		return types.NewString(table)
+	case "_IsBillable":
+		return types.NewString("True")
+	case "SourceSystem":
+		return types.NewString("")
+	}
+	return types.NullOf(c.Type)
+}
