@@ -11,8 +11,11 @@
 //	v := eval(ctx, rowArgs)            // per row; ctx := funcs.NewContext(now, seed) once per query
 //
 // Evaluators take []types.Value and return a types.Value; they allocate
-// only when the result is a new string or dynamic value. f.Volatile()
-// marks new_guid/rand, which must not be constant-folded.
+// only when the result is a new string or dynamic value. The EvalFunc
+// from Bind always returns values of the type ResultType gave (Coerce).
+// f.Volatile() marks new_guid/rand, which must not be constant-folded.
+// An evaluator may panic with a *RuntimeError (assert()); the executor
+// recovers it and reports its Msg as the query's error.
 //
 // # Operators
 //
