@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/soclab/soclab/simulator/kql/ast"
 	"github.com/soclab/soclab/simulator/kql/diag"
@@ -199,9 +200,89 @@ func (a *analyzer) find(sc *scope, o *ast.FindOp) exec.Node {
 	return nil
 }
 
+// makeSeries analyzes make-series: keys, one array per aggregate, the axis array.
 func (a *analyzer) makeSeries(sc *scope, in exec.Node, o *ast.MakeSeriesOp) exec.Node {
-	fail(o, diag.CodeInvalid, "'make-series' operator is not supported by this engine")
-	return nil
+	inCols := in.Columns()
+	m := &exec.MakeSeries{In: in}
+	if k, _, ok := paramValue(o.Params, "kind"); ok && strings.EqualFold(k, "nonempty") {
+		m.Nonempty = true
+	}
+	taken := map[string]bool{}
+	for _, b := range o.By {
+		name := ""
+		x := b
+		if ne, ok := b.(*ast.NamedExpr); ok {
+			name, x = ne.Name.Name, ne.Value
+		}
+		e := a.scalarOp(sc, inCols, x, "make-series")
+		if name == "" {
+			name = autoName(x)
+		}
+		if name == "" {
+			name = nextColumnName(taken)
+		}
+		taken[name] = true
+		m.Keys = append(m.Keys, e)
+		m.Cols = append(m.Cols, exec.Column{Name: name, Type: colType(e.T)})
+	}
+	for _, sa := range o.Aggs {
+		name := ""
+		x := sa.X
+		if ne, ok := x.(*ast.NamedExpr); ok {
+			name, x = ne.Name.Name, ne.Value
+		}
+		call, ok := unparen(x).(*ast.CallExpr)
+		if !ok || !exec.IsAggregate(call.Func.Name) {
+			fail(x, diag.CodeInvalid, "'make-series' operator: expected an aggregate function call")
+		}
+		spec, names := a.aggregate(sc, inCols, call, nil, "make-series")
+		if len(spec.Out) != 1 {
+			fail(x, diag.CodeInvalid, "'make-series' operator: the aggregate must return one value")
+		}
+		if name == "" {
+			name = names[0]
+		}
+		name = uniqueName(name, taken)
+		taken[name] = true
+		def := types.NullOf(spec.Out[0])
+		if spec.Out[0].IsNumeric() {
+			def = types.Convert(types.NewLong(0), spec.Out[0])
+		}
+		if sa.Default != nil {
+			d := a.scalarOp(sc, nil, sa.Default, "make-series")
+			if d.Const == nil {
+				fail(sa.Default, diag.CodeBadArgument, "'make-series' operator: default must be a constant")
+			}
+			def = *d.Const
+		}
+		m.Aggs = append(m.Aggs, spec)
+		m.Defaults = append(m.Defaults, def)
+		m.Cols = append(m.Cols, exec.Column{Name: name, Type: types.Dynamic})
+	}
+	m.Axis = a.scalarOp(sc, inCols, o.On, "make-series")
+	from, to, step := o.From, o.To, o.Step
+	if o.InRange != nil && len(o.InRange.Args) == 3 {
+		from, to, step = o.InRange.Args[0], o.InRange.Args[1], o.InRange.Args[2]
+	}
+	if step == nil {
+		fail(o, diag.CodeInvalid, "'make-series' operator: step is required")
+	}
+	st := a.scalarOp(sc, nil, step, "make-series")
+	m.Step = &st
+	if from != nil {
+		f := a.scalarOp(sc, nil, from, "make-series")
+		m.From = &f
+	}
+	if to != nil {
+		t := a.scalarOp(sc, nil, to, "make-series")
+		m.To = &t
+	}
+	axisName := autoName(o.On)
+	if axisName == "" {
+		axisName = nextColumnName(taken)
+	}
+	m.Cols = append(m.Cols, exec.Column{Name: axisName, Type: types.Dynamic})
+	return m
 }
 
 func (a *analyzer) topNested(sc *scope, in exec.Node, o *ast.TopNestedOp) exec.Node {
