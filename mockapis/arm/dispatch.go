@@ -15,7 +15,7 @@ func (h *handler) dispatch(c *Call) (Response, error) {
 	t, ok := parseTarget(c.Request.URL.Path)
 	if !ok {
 		return Response{}, NewError(http.StatusBadRequest, "InvalidRequestUri",
-			"The request URI '"+c.Request.URL.Path+"' is not valid: segments must come in type/name pairs after a resource provider namespace.")
+			"The request URI '"+c.Request.URL.Path+"' is not valid: expected /subscriptions/{id}[/resourceGroups/{name}]/providers/{namespace}/{type}/{name}..., without empty segments.")
 	}
 	c.target = t
 	// A subscription of another tenant is answered exactly like one that does not exist.

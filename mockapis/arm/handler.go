@@ -32,7 +32,9 @@ func NewHandler(w *simulator.World, v auth.Verifier, extra ...ResourceType) http
 	if err != nil {
 		panic(err)
 	}
-	h := &handler{world: w, verifier: v, reg: reg, router: mux.NewRouter()}
+	// Paths are parsed here, not cleaned and redirected by the router: a malformed ARM path
+	// gets ARM's 400, never a 301.
+	h := &handler{world: w, verifier: v, reg: reg, router: mux.NewRouter().SkipClean(true)}
 	h.router.Handle("/tenants", h.endpoint(h.listTenants)).Methods(http.MethodGet)
 	h.router.Handle("/subscriptions", h.endpoint(h.listSubscriptions)).Methods(http.MethodGet)
 	h.router.PathPrefix("/subscriptions/").Handler(h.endpoint(h.dispatch))

@@ -41,6 +41,8 @@ func TestResourceGroups(t *testing.T) {
 			want: `{"error":{"code":"InvalidResourceGroup","message":"The provided resource group name 'rg*bad' has these invalid characters: '*'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'."}}`},
 		{name: "group name ending in a period", tok: "tok-a", method: "PUT", path: "/subscriptions/{subA}/resourcegroups/rg." + v2021, body: `{"location":"eastus"}`, status: 400,
 			want: `{"error":{"code":"InvalidResourceGroup","message":"The provided resource group name 'rg.' ends with a period, which is not allowed."}}`},
+		{name: "empty path segment", tok: "tok-a", method: "GET", path: "/subscriptions/{subA}//resourcegroups" + v2021, status: 400,
+			want: `{"error":{"code":"InvalidRequestUri","message":"The request URI '/subscriptions/{subA}//resourcegroups' is not valid: expected /subscriptions/{id}[/resourceGroups/{name}]/providers/{namespace}/{type}/{name}..., without empty segments."}}`},
 		{name: "missing group", tok: "tok-a", method: "GET", path: "/subscriptions/{subA}/resourcegroups/nope" + v2021, status: 404,
 			want: `{"error":{"code":"ResourceGroupNotFound","message":"Resource group 'nope' could not be found."}}`},
 		{name: "head missing", tok: "tok-a", method: "HEAD", path: "/subscriptions/{subA}/resourcegroups/nope" + v2021, status: 404},
