@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"strings"
+
 	"github.com/soclab/soclab/simulator/kql/ast"
 	"github.com/soclab/soclab/simulator/kql/diag"
 	"github.com/soclab/soclab/simulator/kql/exec"
@@ -232,6 +234,20 @@ func (a *analyzer) aggregate(sc *scope, inCols []exec.Column, call *ast.CallExpr
 		}
 		spec.Consts = append(spec.Consts, *e.Const)
 	}
+	if strings.HasPrefix(fn, "percentile") {
+		// percentiles(x, dynamic([50, 90])) lists the ranks in an array.
+		var flat []types.Value
+		for _, c := range spec.Consts {
+			if arr, ok := c.D.([]any); ok && c.T == types.Dynamic {
+				for _, e := range arr {
+					flat = append(flat, types.FromDynamic(types.NewDynamic(e)))
+				}
+				continue
+			}
+			flat = append(flat, c)
+		}
+		spec.Consts = flat
+	}
 	if fn == "countif" && len(spec.Args) != 1 {
 		fail(call, diag.CodeBadArgument, "The function 'countif' expects 1 argument.")
 	}
@@ -256,7 +272,7 @@ func valueArgCount(fn string, n int) int {
 		"make_bag", "stdev", "stdevp", "variance", "variancep", "percentile", "percentiles", "percentiles_array":
 		return 1
 	case "dcountif", "sumif", "avgif", "minif", "maxif", "make_set_if", "make_list_if", "make_bag_if",
-		"stdevif", "varianceif", "covariance", "covariancep", "percentilew", "percentilesw", "percentilesw_array",
+		"stdevif", "varianceif", "stdevpif", "variancepif", "covariance", "covariancep", "percentilew", "percentilesw", "percentilesw_array",
 		"count_distinctif":
 		return 2
 	case "covarianceif", "covariancepif":

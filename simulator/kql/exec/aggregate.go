@@ -53,7 +53,7 @@ func (s *AggSpec) New() Aggregator {
 		return &argAgg{spec: s, max: s.Func == "arg_max"}
 	case "percentile", "percentiles", "percentiles_array", "percentilew", "percentilesw", "percentilesw_array":
 		return &percentileAgg{spec: s}
-	case "stdev", "stdevif", "stdevp", "variance", "varianceif", "variancep",
+	case "stdev", "stdevif", "stdevp", "stdevpif", "variance", "varianceif", "variancep", "variancepif",
 		"covariance", "covarianceif", "covariancep", "covariancepif":
 		return &momentAgg{spec: s}
 	}
@@ -709,7 +709,7 @@ func AggOutputs(fn string, argTypes []types.Type, argNames []string, consts []ty
 		return out, names, nil
 	case "percentiles_array", "percentilesw_array":
 		return []types.Type{types.Dynamic}, []string{"percentile_" + name0}, nil
-	case "stdev", "stdevif", "stdevp", "variance", "varianceif", "variancep":
+	case "stdev", "stdevif", "stdevp", "stdevpif", "variance", "varianceif", "variancep", "variancepif":
 		return []types.Type{types.Real}, []string{suffix(fn)}, nil
 	case "covariance", "covarianceif", "covariancep", "covariancepif":
 		n1 := ""
@@ -730,7 +730,7 @@ func IsAggregate(fn string) bool {
 		"make_bag", "make_bag_if", "any", "take_any", "anyif", "take_anyif",
 		"arg_max", "arg_min", "percentile", "percentiles", "percentiles_array",
 		"percentilew", "percentilesw", "percentilesw_array",
-		"stdev", "stdevif", "stdevp", "variance", "varianceif", "variancep",
+		"stdev", "stdevif", "stdevp", "stdevpif", "variance", "varianceif", "variancep", "variancepif",
 		"covariance", "covarianceif", "covariancep", "covariancepif":
 		return true
 	}
