@@ -462,6 +462,11 @@ func (p *parser) parseNamePattern() *ast.Ident {
 	if start.kind != tIdent && !start.is("*") {
 		p.fail("a name")
 	}
+	if start.kind == tIdent && reservedWords[start.text] && !specialNames[start.text] {
+		if nt := p.peek(); !nt.is("*") || !adjacent(start, nt) {
+			p.failReserved(start)
+		}
+	}
 	var b strings.Builder
 	wild := false
 	last := start

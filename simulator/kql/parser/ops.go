@@ -101,7 +101,11 @@ func (p *parser) parseOperator() ast.Op {
 	case "project-rename":
 		op = p.parseProjectRename()
 	case "project-reorder":
-		op = p.parseProjectReorder()
+		if p.atListEnd() {
+			op = &ast.ProjectReorderOp{}
+		} else {
+			op = p.parseProjectReorder()
+		}
 	case "summarize":
 		op = p.parseSummarize()
 	case "count":
