@@ -229,3 +229,12 @@ func extreme(a []types.Value, dir int) types.Value {
 	}
 	return best
 }
+
+// registerMoreMath adds erf, erfc, cot, gamma and loggamma.
+func registerMoreMath(add func(*Func)) {
+	add(realFunc("cot", func(x float64) float64 { return 1 / math.Tan(x) }))
+	add(realFunc("gamma", math.Gamma))
+	add(realFunc("loggamma", func(x float64) float64 { l, _ := math.Lgamma(x); return l }))
+	add(realFunc("erf", math.Erf))
+	add(realFunc("erfc", math.Erfc))
+}

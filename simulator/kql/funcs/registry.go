@@ -66,6 +66,7 @@ type ArgError struct {
 	Msg  string
 }
 
+// Error returns the message in Kusto's words.
 func (e *ArgError) Error() string { return e.Msg }
 
 // Volatile reports whether calls with equal arguments may return
@@ -188,7 +189,8 @@ func buildRegistry() *Registry {
 	r := &Registry{byName: map[string]*Func{}}
 	for _, reg := range []func(add func(*Func)){
 		registerStrings, registerConvert, registerDateTime, registerIPv4, registerIPv6,
-		registerDynamic, registerMath, registerMisc, registerExtra2, registerExtra3,
+		registerDynamic, registerMath, registerMoreMath, registerMisc, registerText,
+		registerBinary, registerCollections, registerTimeZones,
 	} {
 		reg(func(f *Func) {
 			if _, dup := r.byName[f.Name]; dup {
@@ -197,12 +199,10 @@ func buildRegistry() *Registry {
 			r.byName[f.Name] = f
 		})
 	}
-	registerExtra(func(f *Func) {
-		if _, dup := r.byName[f.Name]; dup {
-			panic("funcs: duplicate function " + f.Name)
-		}
-		r.byName[f.Name] = f
-	}, r.Lookup)
+	// Deprecated names of current functions.
+	for old, cur := range map[string]string{"parsejson": "parse_json", "arraylength": "array_length", "extractall": "extract_all"} {
+		r.byName[old] = alias(old, r.byName[cur])
+	}
 	return r
 }
 
