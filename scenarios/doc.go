@@ -28,10 +28,11 @@
 //   - attack.yaml: the window (start, end), the victim, the attacker's place, user agent and
 //     device, and steps. A step has a stable id (soclab attack replay STEP), a title, a MITRE
 //     technique and tactic, and events. An event has a kind (signin, spray, keyvault, arm, blob,
-//     audit), a time (at), an actor (user), optionally an ip (else one from the actor's place),
+//     audit, alert), a time (at), an actor (user), optionally an ip (else one from the actor's place),
 //     count/every for repeats, and kind-specific fields (app, result, risk, riskEventTypes,
 //     interactive; users/ips/sample for a spray; vault/operation/secrets; operations of
-//     {operation, resource | resourceGroup}; account/container/blobs/auth; activity/target/failed).
+//     {operation, resource | resourceGroup}; account/container/blobs/auth; activity/target/failed;
+//     title/service/severity/category/resources for a Defender product's own alert).
 //   - faults.yaml: break-and-fix switches: id, lab case number, kind (remove-diagnostic-setting,
 //     sync-severity-filter, copilot-plugin-disconnected), target or minSeverity, title,
 //     description and fix. The simulator applies their effects.

@@ -50,7 +50,7 @@ func TestScenarioExportCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out.String(), "wrote 10 tables, ") {
+	if !strings.HasPrefix(out.String(), "wrote 12 tables, ") {
 		t.Errorf("summary: %q", out.String())
 	}
 	cat := schema.MustLoad()

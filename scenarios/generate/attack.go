@@ -119,6 +119,8 @@ func (g *gen) runEvent(b *batch, f *gofakeit.Faker, e *scenario.Event, meta RowM
 		for i := 0; i < max(e.Count, 1); i++ {
 			g.emitAudit(b, f, tick(i), a, e, meta)
 		}
+	case scenario.EventAlert:
+		g.emitAlert(b, e, meta)
 	}
 }
 

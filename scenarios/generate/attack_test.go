@@ -285,3 +285,32 @@ func TestBetweenFindsTheAttackWindow(t *testing.T) {
 		t.Errorf("an empty range gave [%d, %d)", lo, hi)
 	}
 }
+
+func TestDefenderAlertsAndEvidence(t *testing.T) {
+	tel := defaultTelemetry(t)
+	info, ev := table(t, tel, "AlertInfo"), table(t, tel, "AlertEvidence")
+	titles := map[string]string{}
+	for _, row := range info.Rows {
+		titles[str(info, row, "Title")] = str(info, row, "AlertId")
+	}
+	for title, prefix := range map[string]string{"Activity from infrequent country": "ca", "Unfamiliar sign-in properties": "ad", "Password spray": "ad"} {
+		id, ok := titles[title]
+		if !ok || !strings.HasPrefix(id, prefix) || len(id) != 34 {
+			t.Errorf("alert %q: id %q", title, id)
+		}
+	}
+	u, _ := cast(t).User(victim)
+	linked := map[string]bool{}
+	for _, row := range ev.Rows {
+		if str(ev, row, "AlertId") == titles["Activity from infrequent country"] {
+			linked[str(ev, row, "EntityType")+":"+str(ev, row, "AccountObjectId")+str(ev, row, "RemoteIP")] = true
+		}
+	}
+	want := map[string]bool{"User:" + u.ObjectID: true, "Ip:185.220.101.45": true}
+	if !reflect.DeepEqual(linked, want) {
+		t.Errorf("evidence of the infrequent-country alert: %v, want %v", linked, want)
+	}
+	if got := str(info, info.Rows[0], "AttackTechniques"); got != `["Valid Accounts (T1078)"]` {
+		t.Errorf("AttackTechniques %q", got)
+	}
+}

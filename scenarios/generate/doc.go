@@ -20,7 +20,9 @@
 // Telemetry covers [Start, End): the Days days before the scenario's attack day and the attack
 // day itself (UTC). Tables (names in Tables) are SigninLogs, AADNonInteractiveUserSignInLogs,
 // AuditLogs, AzureActivity, AzureDiagnostics (Key Vault AuditEvent), StorageBlobLogs,
-// CloudAppEvents, IdentityLogonEvents, AADSignInEventsBeta and IdentityInfo. Each Table has the
+// CloudAppEvents, IdentityLogonEvents, AADSignInEventsBeta, IdentityInfo, and the Defender
+// products' own alerts in AlertInfo and AlertEvidence (AlertID gives their ids; Sentinel's
+// SecurityAlert/SecurityIncident come from the rule engine, not from here). Each Table has the
 // schema's columns in schema order (package schema; the advanced-hunting variant for the
 // Defender tables) and Rows sorted by event time (stable). A row is []any with one value per
 // column:

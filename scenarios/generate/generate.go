@@ -25,6 +25,8 @@ const (
 	tIdentityLogon
 	tSigninBeta
 	tIdentityInfo
+	tAlertInfo
+	tAlertEvidence
 	numTables
 )
 

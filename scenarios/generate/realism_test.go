@@ -27,6 +27,10 @@ var emptyAllowed = map[string]map[string]bool{
 	"IdentityLogonEvents": set("AccountSid", "DestinationDeviceName", "DestinationIPAddress", "TargetDeviceName",
 		"TargetAccountDisplayName"),
 	"AADSignInEventsBeta": set("EndpointCall"),
+	// Identity and cloud alerts have no file, process, registry, mail or device evidence.
+	"AlertEvidence": set("EvidenceDirection", "FileName", "FolderPath", "SHA1", "SHA256", "ThreatFamily", "RemoteUrl",
+		"AccountSid", "DeviceId", "DeviceName", "LocalIP", "NetworkMessageId", "EmailSubject", "OAuthApplicationId",
+		"ProcessCommandLine", "RegistryKey", "RegistryValueName", "RegistryValueData"),
 	"IdentityInfo": set("AccountCloudSID", "AccountSID", "Applications", "OnPremisesDistinguishedName", "OnPremisesExtensionAttributes",
 		"RiskLevel", "RiskLevelDetails", "RiskState", "SAMAccountName", "Tags", "UACFlags"),
 }
@@ -34,6 +38,7 @@ var emptyAllowed = map[string]map[string]bool{
 // nullAllowed are non-string columns that stay null for this activity.
 var nullAllowed = map[string]map[string]bool{
 	"AADSignInEventsBeta": set(),
+	"AlertEvidence":       set("FileSize"),
 	"AzureDiagnostics":    set("addedAccessPolicy_ObjectId_g", "AdditionalFields"),
 	"IdentityLogonEvents": set("Port", "DestinationPort"),
 	"IdentityInfo": set("DeletedDateTime", "EntityRiskScore", "ExtensionProperty", "RelatedAccounts", "ServicePrincipals",

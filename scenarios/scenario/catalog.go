@@ -103,3 +103,25 @@ var BlobAuthTypes = map[string]bool{"AccountKey": true, "SAS": true, "OAuth": tr
 
 // RiskLevels are the Entra risk levels (lower case, as SigninLogs stores them).
 var RiskLevels = map[string]bool{"": true, "none": true, "low": true, "medium": true, "high": true}
+
+// MitreTechniques names the ATT&CK techniques scenarios may use (AlertInfo.AttackTechniques
+// writes "Name (Id)").
+var MitreTechniques = map[string]string{
+	"T1078":     "Valid Accounts",
+	"T1087":     "Account Discovery",
+	"T1098":     "Account Manipulation",
+	"T1110.003": "Password Spraying",
+	"T1530":     "Data from Cloud Storage",
+	"T1555":     "Credentials from Password Stores",
+	"T1580":     "Cloud Infrastructure Discovery",
+}
+
+// AlertServices are the Defender products that raise their own alerts, with their AlertId prefix.
+var AlertServices = map[string]string{
+	"Microsoft Defender for Cloud Apps": "ca",
+	"Microsoft Entra ID Protection":     "ad",
+	"Microsoft Defender for Cloud":      "dc",
+}
+
+// AlertSeverities are the Defender alert severities.
+var AlertSeverities = map[string]bool{"Informational": true, "Low": true, "Medium": true, "High": true}

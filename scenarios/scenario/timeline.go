@@ -97,6 +97,7 @@ const (
 	EventARM      = "arm"
 	EventBlob     = "blob"
 	EventAudit    = "audit"
+	EventAlert    = "alert"
 )
 
 // Event is one action (or a burst of the same action) at a time.
@@ -140,6 +141,14 @@ type Event struct {
 	Target   AuditTarget `yaml:"target"`
 	// Failed marks a directory change the actor was not allowed to make.
 	Failed bool `yaml:"failed"`
+
+	// alert: a Defender product's own detection (AlertInfo + AlertEvidence); the evidence is the
+	// user, the ip or ips and the named resources.
+	Title     string   `yaml:"title"`
+	Severity  string   `yaml:"severity"`
+	Service   string   `yaml:"service"`
+	Category  string   `yaml:"category"`
+	Resources []string `yaml:"resources"`
 
 	// Interval is Every parsed.
 	Interval time.Duration `yaml:"-"`

@@ -121,6 +121,8 @@ func (v *validator) attack(a *Attack, day time.Time) {
 		v.unique(f, path+".id", "step", s.ID, seen)
 		if !techniqueRE.MatchString(s.Technique) {
 			v.errf(f, path+".technique", "%q is not a MITRE technique id (T1234 or T1234.001)", s.Technique)
+		} else if MitreTechniques[s.Technique] == "" {
+			v.errf(f, path+".technique", "unknown MITRE technique %q (add it to the catalog)", s.Technique)
 		}
 		if s.Title == "" || s.Tactic == "" {
 			v.errf(f, path, "title and tactic are required")
@@ -243,10 +245,25 @@ func (v *validator) event(f, path string, e *Event, start, end time.Time) {
 		if e.Target.User == "" {
 			v.errf(f, path+".target.user", "is empty")
 		}
+	case EventAlert:
+		if e.Title == "" || e.Category == "" {
+			v.errf(f, path, "an alert needs a title and a category")
+		}
+		if !AlertSeverities[e.Severity] {
+			v.errf(f, path+".severity", "%q is not Informational, Low, Medium or High", e.Severity)
+		}
+		if _, ok := AlertServices[e.Service]; !ok {
+			v.errf(f, path+".service", "unknown alerting service %q", e.Service)
+		}
+		for j, r := range e.Resources {
+			if _, ok := v.resources[r]; !ok {
+				v.errf(f, fmt.Sprintf("%s.resources[%d]", path, j), "unknown resource %q", r)
+			}
+		}
 	default:
-		v.errf(f, path+".kind", "unknown event kind %q (signin, spray, keyvault, arm, blob, audit)", e.Kind)
+		v.errf(f, path+".kind", "unknown event kind %q (signin, spray, keyvault, arm, blob, audit, alert)", e.Kind)
 	}
-	if e.Kind != EventSpray && e.User == "" {
+	if e.Kind != EventSpray && e.Kind != EventAlert && e.User == "" {
 		v.errf(f, path+".user", "is empty")
 	}
 }
