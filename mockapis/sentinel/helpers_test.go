@@ -38,7 +38,7 @@ const (
 )
 
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	world  *simulator.World
 	server *httptest.Server
 	a, b   simulator.Tenant
@@ -46,7 +46,7 @@ type fixture struct {
 
 // newFixture serves ARM with the Sentinel types (lab KQL checker) over a fresh world with
 // tenants a (contoso, service principal) and b (learner01, user).
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return realStart }})
 	if err != nil {
@@ -136,7 +136,7 @@ func (f *fixture) setup(onboard bool) {
 }
 
 // compact re-encodes JSON so expectations can be written readably.
-func compact(t *testing.T, s string) string {
+func compact(t testing.TB, s string) string {
 	t.Helper()
 	var v any
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
@@ -147,7 +147,7 @@ func compact(t *testing.T, s string) string {
 }
 
 // field reads a dotted path of a JSON body.
-func field(t *testing.T, body, path string) any {
+func field(t testing.TB, body, path string) any {
 	t.Helper()
 	var v any
 	if err := json.Unmarshal([]byte(body), &v); err != nil {
@@ -181,3 +181,6 @@ func compactAny(v any) string {
 	out, _ := json.Marshal(v)
 	return string(out)
 }
+
+// labChecker is the lab's KQL checker.
+func labChecker() (model.KQLChecker, error) { return model.NewLabChecker() }

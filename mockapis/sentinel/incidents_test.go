@@ -158,6 +158,14 @@ func TestIncidents(t *testing.T) {
 	if r := f.do("tok-b", "GET", strings.Replace(siPath, "{subA}", "{subB}", 1)+"/incidents/"+inc2.Name+q, ""); r.status != 404 {
 		t.Errorf("tenant b reads a's incident: %d", r.status)
 	}
+	// A manual incident created with PUT gets the next number; its entity is readable.
+	manual := f.do("tok-a", "PUT", siPath+"/incidents/"+simulator.NewGUID()+q, `{"properties":{"title":"Manual","severity":"Low","status":"New"}}`)
+	if manual.status != 201 || field(t, manual.body, "properties.incidentNumber") != 3.0 || field(t, manual.body, "properties.providerName") != "Azure Sentinel" {
+		t.Fatalf("manual incident: %d %s", manual.status, manual.body)
+	}
+	if r := f.do("tok-a", "GET", siPath+"/entities/"+alert2.Name+q, ""); r.status != 200 || field(t, r.body, "kind") != "SecurityAlert" {
+		t.Errorf("GET entity: %d %s", r.status, r.body)
+	}
 }
 
 func mustJSON(v any) string {

@@ -223,7 +223,7 @@ func CreateAlert(tx *simulator.TenantTx, workspaceID string, a NewAlert) (Entity
 		"startTimeUtc": Timestamp(start), "endTimeUtc": Timestamp(end), "timeGenerated": Timestamp(now),
 		"processingEndTime": Timestamp(now), "description": a.Description, "compromisedEntity": a.CompromisedEntity,
 		"remediationSteps": []string{}, "additionalData": extra,
-		"resourceIdentifiers": []map[string]any{{"type": "LogAnalytics", "workspaceId": workspaceID,
+		"resourceIdentifiers": []map[string]any{{"type": "LogAnalytics", "workspaceId": customerID(tx, workspaceID),
 			"subscriptionId": tx.Tenant().Subscription.ID, "resourceGroup": groupOf(workspaceID)}},
 	}
 	alert := Entity{ID: id, Name: name, Type: EntityType, Kind: "SecurityAlert", Properties: props}
@@ -231,6 +231,20 @@ func CreateAlert(tx *simulator.TenantTx, workspaceID string, a NewAlert) (Entity
 		return Entity{}, err
 	}
 	return alert, tx.PutJSON(coll, linkKey(id), link)
+}
+
+// customerID returns the workspace's Log Analytics workspace id (properties.customerId),
+// which alerts name in their resource identifiers.
+func customerID(tx *simulator.TenantTx, workspaceID string) string {
+	var ws struct {
+		Properties struct {
+			CustomerID string `json:"customerId"`
+		} `json:"properties"`
+	}
+	if r, ok, err := tx.Resource(workspaceID); err == nil && ok {
+		json.Unmarshal(r.Body, &ws)
+	}
+	return ws.Properties.CustomerID
 }
 
 // putEntity stores an entity once per workspace (same kind and properties = same entity).
