@@ -109,7 +109,7 @@ func (p *Proxy) ServeDirectTLS(l net.Listener) error {
 			}
 			return fmt.Errorf("direct HTTPS listener: %w", err)
 		}
-		if !p.tunnels.push(tls.Server(c, p.tlsConfig(p.directHost))) {
+		if !p.tunnels.push(tls.Server(withQuickAck(c), p.tlsConfig(p.directHost))) {
 			c.Close()
 			return nil
 		}
@@ -188,9 +188,9 @@ func (p *Proxy) connect(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 		return
 	}
-	var c net.Conn = conn
+	c := withQuickAck(conn)
 	if brw.Reader.Buffered() > 0 { // the client sent its TLS hello without waiting for our 200
-		c = &prereadConn{Conn: conn, r: brw.Reader}
+		c = &prereadConn{Conn: c, r: brw.Reader}
 	}
 	if !p.tunnels.push(tls.Server(c, p.tlsConfig(host))) {
 		conn.Close()
