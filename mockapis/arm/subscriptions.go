@@ -1,6 +1,8 @@
 package arm
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/soclab/soclab/simulator"
@@ -71,6 +73,10 @@ func (h *handler) listTenants(c *Call) (Response, error) {
 // every resource in the group or subscription, not the extension resources on them, as
 // {id,name,type,location,...}.
 func listGroupResources(c *Call) (Response, error) {
+	filter, ferr := parseResourceFilter(c.Request.URL.Query().Get("$filter"))
+	if ferr != nil {
+		return Response{}, ferr
+	}
 	var items []map[string]any
 	err := c.View(func(tx *simulator.TenantTx) error {
 		res, err := c.Resolve(tx)
@@ -86,12 +92,18 @@ func listGroupResources(c *Call) (Response, error) {
 				continue
 			}
 			item := map[string]any{"id": r.ID, "name": lastSegment(r.ID), "type": r.Type}
-			for _, f := range []string{"location", "kind"} {
-				if v := bodyString(r.Body, f); v != "" {
+			var body map[string]json.RawMessage
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				return fmt.Errorf("decode %s: %w", r.ID, err)
+			}
+			for _, f := range []string{"location", "kind", "sku", "tags", "managedBy", "identity"} {
+				if v, ok := body[f]; ok && string(v) != "null" && string(v) != "{}" {
 					item[f] = v
 				}
 			}
-			items = append(items, item)
+			if filter.keep(item) {
+				items = append(items, item)
+			}
 		}
 		return nil
 	})

@@ -61,6 +61,17 @@ func CoreTypes() []ResourceType {
 			Delete:             readOnly("delete"),
 		},
 		{
+			// The lab has no managed HSM; az keyvault list asks for them and gets none.
+			Name: "Microsoft.KeyVault/managedHSMs",
+			APIVersions: []string{"2020-04-01-preview", "2021-04-01-preview", "2021-06-01-preview", "2021-10-01",
+				"2021-11-01-preview", "2022-02-01-preview", "2022-07-01", "2022-11-01", "2023-02-01", "2023-07-01", "2024-11-01"},
+			ListBySubscription: true,
+			Get:                GetStored,
+			List:               ListStored,
+			Put:                readOnly("write"),
+			Delete:             readOnly("delete"),
+		},
+		{
 			Name: StorageAccountType,
 			APIVersions: []string{"2016-01-01", "2017-06-01", "2018-02-01", "2019-06-01", "2021-04-01", "2021-09-01",
 				"2022-05-01", "2022-09-01", "2023-01-01", "2023-04-01", "2023-05-01", "2024-01-01", "2025-01-01", "2025-06-01"},
