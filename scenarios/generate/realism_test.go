@@ -171,7 +171,7 @@ func TestSignInsAgreeAcrossTables(t *testing.T) {
 	for _, row := range beta.Rows {
 		byCorr[str(beta, row, "CorrelationId")] = &seen{at: cell(beta, row, "Timestamp").(time.Time), ip: str(beta, row, "IPAddress"),
 			upn: str(beta, row, "AccountUpn"), loc: place{str(beta, row, "City"), str(beta, row, "Country")},
-			interact: str(beta, row, "LogonType") == "interactiveUser"}
+			interact: str(beta, row, "LogonType") == `["interactiveUser"]`}
 	}
 	for _, name := range []string{"SigninLogs", "AADNonInteractiveUserSignInLogs"} {
 		tb := table(t, tel, name)

@@ -121,9 +121,10 @@ func (g *gen) emitSignIn(b *batch, f *gofakeit.Faker, si signIn) {
 
 	// Defender XDR's view of the same sign-in (Entra ID P2).
 	caInt := map[string]int64{"success": 0, "failure": 1, "notApplied": 2}[caStatus]
-	logonType := "interactiveUser"
+	// AADSignInEventsBeta writes the sign-in event types as a JSON-array string.
+	logonType := `["interactiveUser"]`
 	if !si.interactive {
-		logonType = "nonInteractiveUser"
+		logonType = `["nonInteractiveUser"]`
 	}
 	br := g.tables[tSigninBeta].newRow().
 		set("Timestamp", si.at).set("Application", app.Name).set("ApplicationId", app.AppID).set("LogonType", logonType).
