@@ -41,6 +41,16 @@ func buildHosts(world *simulator.World, login *aad.Handler, v auth.Verifier, svc
 	} else {
 		hosts[HostARM] = notServedYet(v, auth.ARMAudiences, armError)
 	}
+	if svc.LogAnalytics != nil {
+		la := svc.LogAnalytics(world, v)
+		hosts[HostLogAnalytics], hosts[HostLogAnalyticsNew] = la, la
+	}
+	if svc.Graph != nil {
+		hosts[HostGraph] = svc.Graph(world, v)
+	}
+	if svc.Defender != nil {
+		hosts[HostDefender] = svc.Defender(world, v)
+	}
 	return hosts
 }
 

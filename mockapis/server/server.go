@@ -61,6 +61,12 @@ type Services struct {
 	ARM func(w *simulator.World, v auth.Verifier) http.Handler
 	// Control serves the /_soclab/ endpoints this package does not own (tenants, clock, reset).
 	Control func(w *simulator.World) http.Handler
+	// LogAnalytics serves api.loganalytics.io and api.loganalytics.azure.com.
+	LogAnalytics func(w *simulator.World, v auth.Verifier) http.Handler
+	// Graph serves graph.microsoft.com.
+	Graph func(w *simulator.World, v auth.Verifier) http.Handler
+	// Defender serves api.security.microsoft.com.
+	Defender func(w *simulator.World, v auth.Verifier) http.Handler
 }
 
 // Run serves until ctx is cancelled, then shuts down gracefully and removes server.json.
