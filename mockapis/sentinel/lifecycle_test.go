@@ -161,3 +161,31 @@ func TestActivityLog(t *testing.T) {
 		t.Fatalf("activity\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestRouting: unknown api-versions get ARM's error, Sentinel types only live under
+// workspaces, and paths are case-insensitive while ids keep one canonical case.
+func TestRouting(t *testing.T) {
+	f := newFixture(t)
+	f.setup(true)
+	f.do("tok-a", "PUT", siPath+"/alertRules/Rule-1?api-version="+apiV, nrtRule)
+	r := f.do("tok-a", "GET", siPath+"/alertRules/Rule-1?api-version=2021-01-01", "")
+	if r.status != 400 || field(t, r.body, "error.code") != "NoRegisteredProviderFound" || !strings.Contains(r.body, "2022-06-01-preview") {
+		t.Errorf("unknown api-version: %d %s", r.status, r.body)
+	}
+	kv := "/subscriptions/{subA}/resourceGroups/" + group + "/providers/Microsoft.KeyVault/vaults/kv-contoso-prod/providers/Microsoft.SecurityInsights/alertRules/x?api-version=" + apiV
+	if r := f.do("tok-a", "GET", kv, ""); r.status != 404 || field(t, r.body, "error.code") != "InvalidResourceType" {
+		t.Errorf("alert rule under a Key Vault: %d %s", r.status, r.body)
+	}
+	lower := strings.ToLower(strings.Replace(siPath, "{subA}", "{suba}", 1))
+	lower = strings.Replace(lower, "{suba}", "{subA}", 1)
+	r = f.do("tok-a", "GET", lower+"/alertrules/rule-1?api-version="+apiV, "")
+	if r.status != 200 || field(t, r.body, "id") != f.expand(siPath)+"/alertRules/Rule-1" {
+		t.Errorf("lower-case path: %d id %v", r.status, field(t, r.body, "id"))
+	}
+	if r := f.do("tok-a", "PUT", lower+"/alertrules/RULE-1?api-version="+apiV, nrtRule); r.status != 200 || field(t, r.body, "id") != f.expand(siPath)+"/alertRules/Rule-1" {
+		t.Errorf("update through another case: %d %s", r.status, r.body)
+	}
+	if r := f.do("tok-a", "GET", siPath+"/alertRules?api-version="+apiV, ""); len(field(t, r.body, "value").([]any)) != 1 {
+		t.Errorf("one rule expected after updates through other cases: %s", r.body)
+	}
+}
