@@ -40,6 +40,7 @@ const (
 	kindCollection                // .../providers/{ns}/{type}[/{name}/{type}]
 	kindResource                  // .../providers/{ns}/{type}/{name}[/{type}/{name}]
 	kindGroupResources            // /subscriptions/{sub}[/resourcegroups/{rg}]/resources
+	kindProviders                 // /subscriptions/{sub}/providers[/{namespace}]
 )
 
 // typeName is "namespace/type[/subtype]" as written.
@@ -90,6 +91,12 @@ func parseTarget(path string) (target, bool) {
 			t.kind = kindGroupResources
 			return t, true
 		}
+	case eq(rest[0], "providers") && len(rest) <= 2:
+		t.kind = kindProviders
+		if len(rest) == 2 {
+			t.namespace = rest[1]
+		}
+		return t, true
 	case eq(rest[0], "resources") && len(rest) == 1:
 		t.kind = kindGroupResources
 		return t, true
