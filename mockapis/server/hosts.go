@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -63,7 +64,8 @@ func notServedYet(v auth.Verifier, audiences []string, write errorWriter) http.H
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := v.Verify(r, audiences...); err != nil {
 			code, msg := "InvalidAuthenticationToken", err.Error()
-			if ve, ok := err.(*aad.VerifyError); ok {
+			var ve *aad.VerifyError
+			if errors.As(err, &ve) {
 				code = ve.Code
 			}
 			write(w, r, http.StatusUnauthorized, code, msg)
