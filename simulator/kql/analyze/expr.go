@@ -22,6 +22,8 @@ type exprCtx struct {
 	aggCols map[ast.Expr]int
 	// left/right are the two sides of a join's `on` clause ($left.x, $right.x).
 	left, right []exec.Column
+	// stepName is the scan step whose `step.column` refers to the state columns.
+	stepName string
 }
 
 // scalar compiles a scalar expression with the given row columns.
@@ -148,6 +150,13 @@ func (a *analyzer) member(c *exprCtx, x *ast.MemberExpr) exec.Expr {
 			fail(x.Name, diag.CodeUnknownName, "%sFailed to resolve column or scalar expression named '%s'", opPrefix(c.op), x.Name.Name)
 		}
 		return exec.ColumnExpr(i, side[i].Type)
+	}
+	if id, ok := x.X.(*ast.Ident); ok && c.stepName != "" && id.Name == c.stepName {
+		i := colIndex(c.cols, x.Name.Name)
+		if i < 0 {
+			fail(x.Name, diag.CodeUnknownName, "%sFailed to resolve column or scalar expression named '%s'", opPrefix(c.op), x.Name.Name)
+		}
+		return exec.ColumnExpr(i, c.cols[i].Type)
 	}
 	base := a.scalarCtx(c, x.X)
 	if base.T != types.Dynamic && base.T != types.Null {

@@ -285,7 +285,89 @@ func (a *analyzer) makeSeries(sc *scope, in exec.Node, o *ast.MakeSeriesOp) exec
 	return m
 }
 
+// topNested analyzes top-nested levels (without `with others`).
 func (a *analyzer) topNested(sc *scope, in exec.Node, o *ast.TopNestedOp) exec.Node {
-	fail(o, diag.CodeInvalid, "'top-nested' operator is not supported by this engine")
-	return nil
+	inCols := in.Columns()
+	tn := &exec.TopNested{In: in}
+	taken := map[string]bool{}
+	for _, l := range o.Levels {
+		if l.Others != nil {
+			fail(l.Others, diag.CodeInvalid, "'top-nested' operator: 'with others' is not supported by this engine")
+		}
+		ofName := ""
+		of := l.Of
+		if ne, ok := of.(*ast.NamedExpr); ok {
+			ofName, of = ne.Name.Name, ne.Value
+		}
+		ofExpr := a.scalarOp(sc, inCols, of, "top-nested")
+		if ofName == "" {
+			ofName = autoName(of)
+		}
+		if ofName == "" {
+			ofName = nextColumnName(taken)
+		}
+		aggName := ""
+		by := l.By
+		if ne, ok := by.(*ast.NamedExpr); ok {
+			aggName, by = ne.Name.Name, ne.Value
+		}
+		call, ok := unparen(by).(*ast.CallExpr)
+		if !ok || !exec.IsAggregate(call.Func.Name) {
+			fail(by, diag.CodeInvalid, "'top-nested' operator: expected an aggregate function call")
+		}
+		spec, _ := a.aggregate(sc, inCols, call, nil, "top-nested")
+		if aggName == "" {
+			aggName = "aggregated_" + ofName
+		}
+		lvl := exec.TopLevel{Of: ofExpr, Agg: spec, Desc: l.Order != "asc"}
+		if l.Count != nil {
+			n := a.scalarOp(sc, nil, l.Count, "top-nested")
+			lvl.N = &n
+		}
+		ofName = uniqueName(ofName, taken)
+		taken[ofName] = true
+		aggName = uniqueName(aggName, taken)
+		taken[aggName] = true
+		tn.Levels = append(tn.Levels, lvl)
+		tn.Cols = append(tn.Cols, exec.Column{Name: ofName, Type: colType(ofExpr.T)}, exec.Column{Name: aggName, Type: colType(spec.Out[0])})
+	}
+	return tn
+}
+
+// scan analyzes the scan operator in its one-step form (a running state over the rows).
+func (a *analyzer) scan(sc *scope, in exec.Node, o *ast.ScanOp) exec.Node {
+	if len(o.Steps) != 1 {
+		fail(o, diag.CodeInvalid, "'scan' operator: only a single step is supported by this engine")
+	}
+	inCols := in.Columns()
+	s := &exec.Scan1{In: in, NIn: len(inCols), Assign: map[int]exec.Expr{}}
+	s.Cols = append(s.Cols, inCols...)
+	for _, p := range o.Declare {
+		t, ok := types.ParseType(p.Type)
+		if !ok {
+			fail(p, diag.CodeInvalid, "Unknown type '%s'", p.Type)
+		}
+		def := types.NullOf(t)
+		if p.Default != nil {
+			d := a.scalarOp(sc, nil, p.Default, "scan")
+			if d.Const == nil {
+				fail(p.Default, diag.CodeBadArgument, "'scan' operator: the default must be a constant")
+			}
+			def = types.Convert(*d.Const, t)
+		}
+		s.Cols = append(s.Cols, exec.Column{Name: p.Name.Name, Type: t})
+		s.Defaults = append(s.Defaults, def)
+	}
+	step := o.Steps[0]
+	ctx := &exprCtx{sc: sc, cols: s.Cols, op: "scan", stepName: step.Name.Name}
+	s.Cond = a.scalarCtx(ctx, step.Cond)
+	for _, as := range step.Assigns {
+		j := colIndex(s.Cols, as.Name.Name)
+		if j < s.NIn {
+			fail(as, diag.CodeInvalid, "'scan' operator: '%s' is not a declared column", as.Name.Name)
+		}
+		e := a.scalarCtx(ctx, as.Value)
+		s.Assign[j] = convertExpr(e, s.Cols[j].Type)
+	}
+	return s
 }

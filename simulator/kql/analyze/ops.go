@@ -102,6 +102,8 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 		return a.makeSeries(sc, in, o)
 	case *ast.TopNestedOp:
 		return a.topNested(sc, in, o)
+	case *ast.ScanOp:
+		return a.scan(sc, in, o)
 	}
 	fail(op, diag.CodeInvalid, "'%s' operator is not supported by this engine", op.OpName())
 	return nil
