@@ -314,3 +314,37 @@ func TestDefenderAlertsAndEvidence(t *testing.T) {
 		t.Errorf("AttackTechniques %q", got)
 	}
 }
+
+func TestGenerateStepReplaysShifted(t *testing.T) {
+	s := loadScenario(t)
+	c := cast(t)
+	orig, err := generate.GenerateStep(s, c, "credential-access", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay, err := generate.GenerateStep(s, c, "credential-access", 26*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := table(t, orig, "AzureDiagnostics"), table(t, replay, "AzureDiagnostics")
+	if len(a.Rows) != 7 || len(b.Rows) != 7 {
+		t.Fatalf("want 7 Key Vault rows (VaultGet, SecretList, 5 SecretGet), got %d and %d", len(a.Rows), len(b.Rows))
+	}
+	for i := range a.Rows {
+		if !b.Meta[i].Time.Equal(a.Meta[i].Time.Add(26*time.Hour)) || b.Meta[i].Step != "credential-access" {
+			t.Errorf("row %d: replay at %v (step %q), original at %v", i, b.Meta[i].Time, b.Meta[i].Step, a.Meta[i].Time)
+		}
+		if str(a, a.Rows[i], "OperationName") != str(b, b.Rows[i], "OperationName") ||
+			str(a, a.Rows[i], "CorrelationId") == str(b, b.Rows[i], "CorrelationId") {
+			t.Errorf("row %d: replay should repeat the operation with a fresh correlation id", i)
+		}
+	}
+	for _, tb := range orig.All() {
+		if tb.Name != "AzureDiagnostics" && len(tb.Rows) != 0 {
+			t.Errorf("%s has %d rows for a Key Vault-only step", tb.Name, len(tb.Rows))
+		}
+	}
+	if _, err := generate.GenerateStep(s, c, "nope", 0); err == nil || err.Error() != `generate: scenario alex-johnson has no attack step "nope"` {
+		t.Errorf("unknown step: %v", err)
+	}
+}

@@ -97,7 +97,40 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 		streams = append(streams, func(b *batch) { g.stepStream(b, st) })
 	}
 	streams = append(streams, func(b *batch) { g.identityInfoStream(b) })
+	return g.run(streams, g.start, g.end), nil
+}
 
+// GenerateStep makes the rows of one attack step again with its events moved by shift, for a
+// replay: the same kinds of rows as Generate gives for the step, with fresh ids for each shift,
+// and not cut to the scenario's time range.
+func GenerateStep(s *scenario.Scenario, cast *Cast, stepID string, shift time.Duration) (*Telemetry, error) {
+	st, ok := s.Step(stepID)
+	if !ok {
+		return nil, fmt.Errorf("generate: scenario %s has no attack step %q", s.Name, stepID)
+	}
+	g, err := newGen(s, cast)
+	if err != nil {
+		return nil, err
+	}
+	moved := *st
+	moved.Events = make([]scenario.Event, len(st.Events))
+	for i, e := range st.Events {
+		e.At = e.At.Add(shift)
+		moved.Events[i] = e
+	}
+	stream := func(b *batch) {
+		f := newFaker(g.p.Seed, "replay", st.ID, shift.String())
+		for i := range moved.Events {
+			g.runEvent(b, f, &moved.Events[i], RowMeta{Step: st.ID}, true)
+		}
+	}
+	start, end := s.Attack.Start.Add(shift), s.Attack.End.Add(shift)
+	return g.run([]func(*batch){stream}, start, end.Add(time.Hour)), nil
+}
+
+// run executes streams in parallel and merges their rows in stream order, keeping rows in
+// [from, to) and sorting each table by time.
+func (g *gen) run(streams []func(*batch), from, to time.Time) *Telemetry {
 	batches := make([]batch, len(streams))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -116,7 +149,7 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 	close(next)
 	wg.Wait()
 
-	t := &Telemetry{Params: cast.Params, Start: g.start, End: g.end, tables: map[string]*Table{}}
+	t := &Telemetry{Params: g.p, Start: from, End: to, tables: map[string]*Table{}}
 	for ti, tb := range g.tables {
 		n := 0
 		for i := range batches {
@@ -125,7 +158,7 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 		all := make([]entry, 0, n)
 		for i := range batches {
 			for _, e := range batches[i].rows[ti] {
-				if !e.meta.Time.Before(g.start) && e.meta.Time.Before(g.end) {
+				if !e.meta.Time.Before(from) && e.meta.Time.Before(to) {
 					all = append(all, e)
 				}
 			}
@@ -148,7 +181,7 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 		}
 		t.tables[tb.Name] = tb
 	}
-	return t, nil
+	return t
 }
 
 func newGen(s *scenario.Scenario, cast *Cast) (*gen, error) {
