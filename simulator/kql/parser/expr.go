@@ -35,13 +35,18 @@ func (p *parser) parsePipeTail(start diag.Pos, left ast.Expr) ast.Expr {
 
 // parseSubPipe reads a subquery that may start with an operator (its rows
 // come from the context), e.g. the body of mv-apply ... on (...).
-func (p *parser) parseSubPipe() ast.Expr {
+// With opOnly the subquery must start with an operator (mv-apply, facet),
+// otherwise a full expression with its own source is also accepted.
+func (p *parser) parseSubPipe(opOnly bool) ast.Expr {
 	p.enter()
 	defer p.leave()
 	start := p.tok.pos
 	if p.tok.kind == tIdent && (operatorKeyword(p) != "") {
 		op := p.parseOperator()
 		return p.parsePipeTail(start, &ast.PipeExpr{Span: p.span(start), Op: op})
+	}
+	if opOnly {
+		p.fail("a query operator")
 	}
 	return p.parsePipe()
 }

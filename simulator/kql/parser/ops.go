@@ -436,9 +436,25 @@ func (p *parser) parseSummarize() ast.Op {
 		op.Aggs = p.parseNamedList()
 	}
 	if p.acceptWord("by") {
-		op.By = p.parseNamedList()
+		op.By = []ast.Expr{p.parseNamed()}
+		for p.accept(",") {
+			if p.isLegacyBin() {
+				p.fail("an expression")
+			}
+			op.By = append(op.By, p.parseNamed())
+		}
+		if p.isLegacyBin() {
+			// Legacy `by a bin=1h`: kept as a named expression.
+			op.By = append(op.By, p.parseNamed())
+		}
 	}
 	return op
+}
+
+// isLegacyBin reports whether `bin = value` (the legacy summarize form)
+// starts here.
+func (p *parser) isLegacyBin() bool {
+	return p.tok.isWord("bin") && p.peek().is("=")
 }
 
 // parseSortKeys reads `x [asc|desc] [nulls first|last], ...`.

@@ -69,10 +69,10 @@ func (p *parser) parseMvItems() []*ast.MvItem {
 		start := p.tok.pos
 		it := &ast.MvItem{X: p.parseNamed()}
 		if p.acceptWord("to") {
-			p.expectWord("typeof")
-			p.expect("(")
-			it.ToType = p.parseTypeName()
-			p.expect(")")
+			if !p.tok.isWord("typeof") || !p.peek().is("(") {
+				p.fail("'typeof'")
+			}
+			it.ToType = p.parseTypeof().(*ast.TypeExpr).Name
 		}
 		it.Span = p.span(start)
 		items = append(items, it)
@@ -99,7 +99,7 @@ func (p *parser) parseMvApply() ast.Op {
 	}
 	p.expectWord("on")
 	p.expect("(")
-	op.Sub = p.parseSubPipe()
+	op.Sub = p.parseSubPipe(true)
 	p.expect(")")
 	return op
 }
@@ -332,7 +332,7 @@ func (p *parser) parseFacet() ast.Op {
 	op := &ast.FacetOp{Cols: p.parseExprList()}
 	if p.acceptWord("with") {
 		p.expect("(")
-		op.With = p.parseSubPipe()
+		op.With = p.parseSubPipe(true)
 		p.expect(")")
 	}
 	return op
@@ -355,10 +355,10 @@ func (p *parser) parsePartition() ast.Op {
 	op.By = p.parseIdent()
 	switch {
 	case p.accept("("):
-		op.Sub = p.parseSubPipe()
+		op.Sub = p.parseSubPipe(false)
 		p.expect(")")
 	case p.accept("{"):
-		op.Sub = p.parseSubPipe()
+		op.Sub = p.parsePipe()
 		p.expect("}")
 	default:
 		p.fail("'(' or '{'")
@@ -374,7 +374,7 @@ func (p *parser) parseFork() ast.Op {
 			p.next()
 		}
 		p.expect("(")
-		op.Branches = append(op.Branches, p.parseSubPipe())
+		op.Branches = append(op.Branches, p.parseSubPipe(false))
 		p.expect(")")
 	}
 	if len(op.Branches) == 0 {

@@ -96,7 +96,7 @@ func (p *parser) parseNameOrCall() ast.Expr {
 	case call && adjacent(t, nt) && isTypedLiteral(t.text):
 		return p.parseTypedLiteral(typedLiterals[t.text])
 	case call:
-		if reservedWords[t.text] && !pipeArgFuncs[t.text] || specialNames[t.text] {
+		if reservedWords[t.text] && !keywordFuncs[t.text] || specialNames[t.text] {
 			p.failReserved(t)
 		}
 		return p.parseCall()
@@ -125,6 +125,9 @@ func (p *parser) parseCall() *ast.CallExpr {
 
 // pipeArgFuncs take a tabular expression (pipes allowed) as argument.
 var pipeArgFuncs = map[string]bool{"toscalar": true, "materialize": true, "totable": true}
+
+// keywordFuncs are reserved words that are still callable anywhere.
+var keywordFuncs = map[string]bool{"toscalar": true, "totable": true}
 
 // boolWords are the spellings of the bool literals.
 var boolWords = map[string]bool{"true": true, "True": true, "TRUE": true, "false": true, "False": true, "FALSE": true}
@@ -262,6 +265,14 @@ func (p *parser) parseTypeof() ast.Expr {
 	var name string
 	if p.accept("*") {
 		name = "*"
+	} else if nt := p.peek(); p.tok.kind == tIdent && nt.is(")") {
+		// typeof(name): Kusto's grammar takes any name; unknown types are a
+		// semantic error.
+		name = strings.ToLower(p.tok.text)
+		if n, ok := scalarTypes[name]; ok {
+			name = n
+		}
+		p.next()
 	} else {
 		name = p.parseTypeName()
 		// typeof(a:string, b:int) schemas are accepted and kept as text.

@@ -40,9 +40,9 @@ func (p *parser) parseStmt() ast.Stmt {
 	switch {
 	case p.tok.isWord("let") && p.letFollows():
 		return p.parseLet()
-	case p.tok.isWord("set") && p.peek().kind == tIdent:
+	case p.tok.isWord("set"):
 		p.next()
-		name := p.parseDottedName()
+		name := p.parsePlainName().Name
 		st := &ast.SetStmt{Name: name}
 		if p.accept("=") {
 			st.Value = p.parseExpr()
@@ -55,6 +55,9 @@ func (p *parser) parseStmt() ast.Stmt {
 		p.next()
 		p.next()
 		st := &ast.DeclareStmt{Params: p.parseParamList()}
+		if len(st.Params) == 0 {
+			p.failAt(p.tok, "a parameter") // Kusto requires at least one
+		}
 		st.Span = p.span(start)
 		return st
 	}
@@ -95,9 +98,13 @@ func (p *parser) parseLet() *ast.LetStmt {
 	name := p.parsePlainName()
 	p.expect("=")
 	var v ast.Expr
-	if p.isLambdaStart() {
+	switch {
+	case p.tok.isWord("materialize") && p.peek().is("("):
+		// materialize() is only valid as the whole value of a let.
+		v = p.parseCall()
+	case p.isLambdaStart():
 		v = p.parseFunc()
-	} else {
+	default:
 		v = p.parsePipe()
 	}
 	return &ast.LetStmt{Span: p.span(start), Name: name, Value: v}
