@@ -53,6 +53,9 @@ func (s *service) putAlertRule(c *arm.Call) (arm.Response, error) {
 	if verr != nil {
 		return arm.Response{}, armError(verr)
 	}
+	if kind == model.KindNRT && !newerThanFirstPreview(c.APIVersion) {
+		req.Properties.EventGroupingSettings = nil // not in 2022-06-01-preview's NRT model
+	}
 	return put(c, putSpec{etag: req.Etag, build: func(tx *simulator.TenantTx, res arm.Resolved) (any, error) {
 		if res.Existing != nil {
 			var old model.AlertRule

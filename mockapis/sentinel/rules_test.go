@@ -177,3 +177,29 @@ func TestRuleInvalid(t *testing.T) {
 		})
 	}
 }
+
+// TestSpecNrtExample sends the spec's CreateNrtAlertRule example (2022-06-01-preview): its
+// ProtectionStatus table does not exist in the lab's workspace, so it is refused; over a lab
+// table the same body is created, grouping by legacy custom entities, and the response drops
+// eventGroupingSettings as that version's NRT model does.
+func TestSpecNrtExample(t *testing.T) {
+	f := newFixture(t)
+	f.setup(true)
+	body := `{"kind":"NRT","etag":"\"0300bf09-0000-0000-0000-5c37296e0000\"","properties":{"displayName":"Rule2","description":"","severity":"High","enabled":true,
+	 "tactics":["Persistence","LateralMovement"],"techniques":["T1037","T1021"],
+	 "query":"ProtectionStatus | extend HostCustomEntity = Computer | extend IPCustomEntity = ComputerIP_Hidden",
+	 "suppressionDuration":"PT1H","suppressionEnabled":false,"eventGroupingSettings":{"aggregationKind":"AlertPerResult"},
+	 "incidentConfiguration":{"createIncident":true,"groupingConfiguration":{"enabled":true,"reopenClosedIncident":false,"lookbackDuration":"PT5H","matchingMethod":"Selected","groupByEntities":["Host","Account"]}}}}`
+	path := siPath + "/alertRules/73e01a99-5cd7-4139-a149-9f2736ff2ab5?api-version=" + apiV
+	r := f.do("tok-a", "PUT", path, body)
+	if r.status != 400 || !strings.HasPrefix(field(t, r.body, "error.message").(string), "Failed to run the analytics rule query. One of the tables does not exist.") {
+		t.Fatalf("ProtectionStatus: %d %s", r.status, r.body)
+	}
+	body = strings.Replace(body, "ProtectionStatus | extend HostCustomEntity = Computer | extend IPCustomEntity = ComputerIP_Hidden",
+		"SigninLogs | extend AccountCustomEntity = UserPrincipalName | extend IPCustomEntity = IPAddress", 1)
+	r = f.do("tok-a", "PUT", path, body)
+	if r.status != 201 || field(t, r.body, "properties.eventGroupingSettings") != nil || field(t, r.body, "properties.description") != "" ||
+		compactAny(field(t, r.body, "properties.incidentConfiguration.groupingConfiguration.groupByEntities")) != `["Host","Account"]` {
+		t.Fatalf("example over SigninLogs: %d %s", r.status, r.body)
+	}
+}

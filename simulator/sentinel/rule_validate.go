@@ -339,7 +339,9 @@ func validateIncidentConfig(p *RuleProperties) *Error {
 		if err := enumAt(path, &g.GroupByEntities[i], EntityTypes); err != nil {
 			return err
 		}
-		if !mapped[g.GroupByEntities[i]] {
+		// Rules without entity mappings may still define entities with legacy
+		// <Type>CustomEntity columns (the spec's own NRT example groups by them).
+		if len(mapped) > 0 && !mapped[g.GroupByEntities[i]] {
 			return badRequest("The entity type '%s' in property '%s' is not mapped by this rule; only entities defined in the rule's entityMappings may be used for grouping.", g.GroupByEntities[i], path)
 		}
 	}
