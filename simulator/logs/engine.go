@@ -176,3 +176,14 @@ func (e *Engine) params(t simulator.Tenant) generate.Params {
 	return generate.Params{TenantID: strings.ToLower(t.ID), SubscriptionID: strings.ToLower(t.Subscription.ID),
 		Seed: e.opts.Seed, Users: e.opts.Users, Days: e.opts.Days}
 }
+
+// Warm generates a tenant's telemetry now (servers call it at start, so the first query does
+// not wait for it).
+func (e *Engine) Warm(tenantID string) error {
+	t, err := e.world.TenantByID(tenantID)
+	if err != nil {
+		return err
+	}
+	_, err = e.cache(t)
+	return err
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/soclab/soclab/mockapis/auth"
+	"github.com/soclab/soclab/mockapis/defender"
+	"github.com/soclab/soclab/mockapis/graph"
+	"github.com/soclab/soclab/mockapis/hunting"
+	"github.com/soclab/soclab/mockapis/loganalytics"
+	"github.com/soclab/soclab/mockapis/logcontrol"
+	"github.com/soclab/soclab/mockapis/server"
+	"github.com/soclab/soclab/scenarios/scenario"
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/logs"
+)
+
+// labScenario is the scenario soclab serves.
+const labScenario = "alex-johnson"
+
+// newLogEngine builds the log routing engine of a world for the lab's scenario.
+func newLogEngine(w *simulator.World) (*logs.Engine, error) {
+	s, err := scenario.LoadBuiltin(labScenario)
+	if err != nil {
+		return nil, fmt.Errorf("load scenario %s: %w", labScenario, err)
+	}
+	return logs.New(w, s, logs.Options{})
+}
+
+// engineOnce builds one engine per server and shares it between the query APIs and the
+// control endpoints; it warms the default tenant's telemetry in the background.
+type engineOnce struct {
+	once sync.Once
+	e    *logs.Engine
+	err  error
+}
+
+func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
+	o.once.Do(func() {
+		o.e, o.err = newLogEngine(w)
+		if o.err == nil {
+			if t, err := w.TenantByName(simulator.DefaultTenantName); err == nil {
+				go o.e.Warm(t.ID)
+			}
+		}
+	})
+	return o.e, o.err
+}
+
+// withLogServices adds the query APIs (Log Analytics, Graph, Defender) and the attack, fault
+// and kql control endpoints to s.
+func withLogServices(s server.Services) server.Services {
+	eng := &engineOnce{}
+	failing := func(err error) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "soclab: log routing is unavailable: "+err.Error(), http.StatusInternalServerError)
+		})
+	}
+	s.LogAnalytics = func(w *simulator.World, v auth.Verifier) http.Handler {
+		e, err := eng.get(w)
+		if err != nil {
+			return failing(err)
+		}
+		return loganalytics.NewHandler(e, v)
+	}
+	s.Graph = func(w *simulator.World, v auth.Verifier) http.Handler {
+		e, err := eng.get(w)
+		if err != nil {
+			return failing(err)
+		}
+		return graph.NewHandler(v, hunting.GraphRoutes(e)...)
+	}
+	s.Defender = func(w *simulator.World, v auth.Verifier) http.Handler {
+		e, err := eng.get(w)
+		if err != nil {
+			return failing(err)
+		}
+		return defender.NewHandler(v, hunting.DefenderRoutes(e)...)
+	}
+	control := s.Control
+	s.Control = func(w *simulator.World) http.Handler {
+		var next http.Handler = http.NotFoundHandler()
+		if control != nil {
+			next = control(w)
+		}
+		e, err := eng.get(w)
+		if err != nil {
+			return next
+		}
+		return logcontrol.NewHandler(e, next, logcontrol.Options{Background: func(fn func()) { go fn() }})
+	}
+	return s
+}

@@ -1,0 +1,154 @@
+package graph
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/soclab/soclab/mockapis/aad"
+	"github.com/soclab/soclab/mockapis/auth"
+	"github.com/soclab/soclab/simulator"
+)
+
+// Request is what a route's handler gets: the HTTP request, the verified caller and the path
+// variables of its template.
+type Request struct {
+	*http.Request
+	Principal auth.Principal
+	Vars      map[string]string
+}
+
+// Response is a handler's successful answer: status and a JSON-encodable body (nil: no body).
+type Response struct {
+	Status int
+	Body   any
+}
+
+// HandlerFunc answers one Graph call; a returned *Error is written in the OData envelope, any
+// other error as 500.
+type HandlerFunc func(r *Request) (Response, error)
+
+// Route is one Graph endpoint. Path is a gorilla/mux template relative to the version, e.g.
+// "/security/runHuntingQuery" or "/users/{id}".
+type Route struct {
+	Method string
+	Path   string
+	// Versions lists "v1.0" and/or "beta"; empty means both.
+	Versions []string
+	Handle   HandlerFunc
+}
+
+// Error is a Graph error: HTTP status, OData code and message.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Errorf builds an *Error.
+func Errorf(status int, code, format string, args ...any) *Error {
+	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// NewHandler serves the routes; v checks every request's token for a Graph audience.
+func NewHandler(v auth.Verifier, routes ...Route) http.Handler {
+	r := mux.NewRouter()
+	for _, rt := range routes {
+		versions := rt.Versions
+		if len(versions) == 0 {
+			versions = []string{"v1.0", "beta"}
+		}
+		for _, ver := range versions {
+			r.Handle("/"+ver+rt.Path, serve(v, rt.Handle)).Methods(rt.Method)
+		}
+	}
+	notFound := serve(v, func(req *Request) (Response, error) {
+		return Response{}, Errorf(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '%s'.", lastSegment(req.URL.Path))
+	})
+	r.NotFoundHandler = notFound
+	r.MethodNotAllowedHandler = serve(v, func(req *Request) (Response, error) {
+		return Response{}, Errorf(http.StatusMethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri.")
+	})
+	return r
+}
+
+func serve(v auth.Verifier, h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := v.Verify(r, auth.GraphAudiences...)
+		if err != nil {
+			WriteError(w, r, authError(err))
+			return
+		}
+		resp, err := h(&Request{Request: r, Principal: p, Vars: mux.Vars(r)})
+		if err != nil {
+			var ge *Error
+			if !errors.As(err, &ge) {
+				ge = Errorf(http.StatusInternalServerError, "InternalServerError", "%v", err)
+			}
+			WriteError(w, r, ge)
+			return
+		}
+		if resp.Status == 0 {
+			resp.Status = http.StatusOK
+		}
+		if resp.Body == nil {
+			w.WriteHeader(resp.Status)
+			return
+		}
+		data, err := json.Marshal(resp.Body)
+		if err != nil {
+			WriteError(w, r, Errorf(http.StatusInternalServerError, "InternalServerError", "encode response: %v", err))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
+		w.Header().Set("request-id", simulator.NewGUID())
+		w.WriteHeader(resp.Status)
+		w.Write(data)
+	})
+}
+
+// authError is Graph's 401 for a missing or bad token.
+func authError(err error) *Error {
+	if errors.Is(err, auth.ErrNoToken) {
+		return Errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.")
+	}
+	var ve *aad.VerifyError
+	if errors.As(err, &ve) && errors.Is(err, auth.ErrWrongAudience) {
+		return Errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
+	}
+	return Errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure.")
+}
+
+// WriteError writes e in Graph's OData error envelope.
+func WriteError(w http.ResponseWriter, r *http.Request, e *Error) {
+	reqID := simulator.NewGUID()
+	body := map[string]any{"error": map[string]any{"code": e.Code, "message": e.Message, "innerError": map[string]any{
+		"date": time.Now().UTC().Format("2006-01-02T15:04:05"), "request-id": reqID, "client-request-id": clientRequestID(r, reqID),
+	}}}
+	data, _ := json.Marshal(body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("request-id", reqID)
+	w.WriteHeader(e.Status)
+	w.Write(data)
+}
+
+func clientRequestID(r *http.Request, fallback string) string {
+	if id := r.Header.Get("client-request-id"); id != "" {
+		return id
+	}
+	return fallback
+}
+
+func lastSegment(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' {
+			return p[i+1:]
+		}
+	}
+	return p
+}

@@ -1,0 +1,149 @@
+package hunting
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/diag"
+	"github.com/soclab/soclab/simulator/logs"
+)
+
+// Retention is how far back advanced hunting sees.
+const Retention = 30 * 24 * time.Hour
+
+// MaxRows is the service's result limit.
+const MaxRows = 100000
+
+// Timeout is the service's per-query limit.
+const Timeout = 3 * time.Minute
+
+// dotnetTypes maps Kusto types to the .NET type names the hunting APIs report.
+var dotnetTypes = map[string]string{
+	"string": "String", "datetime": "DateTime", "long": "Int64", "int": "Int32", "real": "Double", "bool": "Boolean",
+	"dynamic": "Object", "guid": "Guid", "timespan": "TimeSpan", "decimal": "Decimal",
+}
+
+// result is a finished hunting query.
+type result struct {
+	res     *kql.Result
+	elapsed time.Duration
+	rows    int
+}
+
+// errQuery is a query the engine refused, with the message the services show.
+type errQuery struct{ msg string }
+
+func (e *errQuery) Error() string { return e.msg }
+
+// run runs a hunting query for a tenant at its clock, over [now-30d, now] cut by timespan.
+func run(ctx context.Context, e *logs.Engine, tenantID, query, timespan string) (*result, error) {
+	if strings.TrimSpace(query) == "" {
+		return nil, &errQuery{msg: "The 'Query' parameter is required and must not be empty."}
+	}
+	now, err := e.World().Now(tenantID)
+	if err != nil {
+		return nil, err
+	}
+	start, end := now.Add(-Retention), now
+	if timespan != "" {
+		s, en, err := parseTimespan(timespan, now)
+		if err != nil {
+			return nil, &errQuery{msg: "Invalid Timespan: " + err.Error()}
+		}
+		start, end = maxTime(s, start), minTime(en, end)
+	}
+	began := time.Now()
+	q, err := kql.Compile(query, e.HuntingCatalog(), kql.CompileOptions{})
+	if err != nil {
+		return nil, queryError(query, err)
+	}
+	db, err := e.Hunting(tenantID, now)
+	if err != nil {
+		return nil, err
+	}
+	res, err := q.Run(ctx, logs.Restrict(db, start, end), kql.RunOptions{Now: now, MaxRows: MaxRows, Timeout: Timeout, Seed: now.UnixNano()})
+	if err != nil {
+		return nil, queryError(query, err)
+	}
+	return &result{res: res, elapsed: time.Since(began), rows: res.Len()}, nil
+}
+
+// parseTimespan takes the Graph forms: a duration, an interval, or one datetime (from then on).
+func parseTimespan(s string, now time.Time) (time.Time, time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s)); err == nil {
+		return t, now, nil
+	}
+	return logs.ParseTimespan(s, now)
+}
+
+// queryError words an engine error as the hunting services do.
+func queryError(src string, err error) error {
+	var ke *kql.Error
+	if !errors.As(err, &ke) {
+		return err
+	}
+	if ke.IsSyntax() {
+		line, col := diag.LineCol(src, ke.Pos)
+		return &errQuery{msg: fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]", ke.Token(src), line, col-1)}
+	}
+	return &errQuery{msg: ke.Msg}
+}
+
+// schema returns the result's columns with .NET type names under the given key spelling.
+func schema(res *kql.Result, nameKey, typeKey string) []map[string]string {
+	out := []map[string]string{}
+	for _, c := range res.Columns() {
+		t := dotnetTypes[c.Type]
+		if t == "" {
+			t = c.Type
+		}
+		out = append(out, map[string]string{nameKey: c.Name, typeKey: t})
+	}
+	return out
+}
+
+// objects returns the rows as JSON objects whose keys follow the column order.
+func objects(res *kql.Result) []json.RawMessage {
+	cols := res.Columns()
+	out := []json.RawMessage{}
+	for _, row := range res.Rows(true) {
+		var b bytes.Buffer
+		b.WriteByte('{')
+		for i, v := range row {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(cols[i].Name)
+			b.Write(k)
+			b.WriteByte(':')
+			val, err := json.Marshal(v)
+			if err != nil {
+				val = []byte("null")
+			}
+			b.Write(val)
+		}
+		b.WriteByte('}')
+		out = append(out, b.Bytes())
+	}
+	return out
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,173 @@
+package loganalytics
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/soclab/soclab/mockapis/aad"
+	"github.com/soclab/soclab/mockapis/auth"
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/logs"
+)
+
+// QueryTimeout bounds one query, as the service's default server timeout does (3 minutes).
+const QueryTimeout = 3 * time.Minute
+
+// MaxRows is the service's row limit of a result.
+const MaxRows = 500000
+
+// NewHandler serves the query API over engine's workspaces; v checks tokens.
+func NewHandler(engine *logs.Engine, v auth.Verifier) http.Handler {
+	h := &handler{engine: engine, verifier: v}
+	r := mux.NewRouter()
+	r.UseEncodedPath()
+	r.HandleFunc("/v1/workspaces/{workspace}/query", h.query).Methods(http.MethodGet, http.MethodPost)
+	r.HandleFunc("/v1/subscriptions/{sub}/resourceGroups/{group}/providers/Microsoft.OperationalInsights/workspaces/{name}/query", h.query).Methods(http.MethodGet, http.MethodPost)
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := h.verifier.Verify(r, auth.LogAnalyticsAudiences...); err != nil {
+			writeError(w, authError(err))
+			return
+		}
+		writeError(w, &apiError{status: http.StatusNotFound, code: "PathNotFoundError", message: fmt.Sprintf("The requested path does not exist: %s", r.URL.Path)})
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{status: http.StatusMethodNotAllowed, code: "MethodNotAllowedError", message: fmt.Sprintf("The requested method %s is not allowed on %s", r.Method, r.URL.Path)})
+	})
+	return r
+}
+
+type handler struct {
+	engine   *logs.Engine
+	verifier auth.Verifier
+}
+
+// queryRequest is the POST body (and the GET parameters).
+type queryRequest struct {
+	Query      string   `json:"query"`
+	Timespan   string   `json:"timespan"`
+	Workspaces []string `json:"workspaces"`
+}
+
+func (h *handler) query(w http.ResponseWriter, r *http.Request) {
+	p, err := h.verifier.Verify(r, auth.LogAnalyticsAudiences...)
+	if err != nil {
+		writeError(w, authError(err))
+		return
+	}
+	req, aerr := readRequest(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	ws, aerr := h.workspace(p.TenantID, r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	res, aerr := h.run(r.Context(), ws, req)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	res.WriteLogAnalytics(w)
+}
+
+// readRequest takes query and timespan from the URL, and for POST from the JSON body (the body
+// wins where both are given).
+func readRequest(r *http.Request) (queryRequest, *apiError) {
+	q := r.URL.Query()
+	req := queryRequest{Query: q.Get("query"), Timespan: q.Get("timespan")}
+	if r.Method == http.MethodPost {
+		data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			return req, badArgument("The request body could not be read.", nil)
+		}
+		if len(strings.TrimSpace(string(data))) > 0 {
+			var body queryRequest
+			if err := json.Unmarshal(data, &body); err != nil {
+				return req, badArgument("The request had some invalid properties", &inner{Code: "InvalidJsonBody", Message: "The body of the request is not valid JSON: " + err.Error()})
+			}
+			if body.Query != "" {
+				req.Query = body.Query
+			}
+			if body.Timespan != "" {
+				req.Timespan = body.Timespan
+			}
+			req.Workspaces = body.Workspaces
+		}
+	}
+	if strings.TrimSpace(req.Query) == "" {
+		return req, badArgument("The request had some invalid properties", &inner{Code: "QueryValidationError", Message: "Query is required. Please specify a query in the query parameter of the url or the body of the request."})
+	}
+	return req, nil
+}
+
+// workspace resolves the path's workspace within the caller's tenant only.
+func (h *handler) workspace(tenantID string, r *http.Request) (*logs.Workspace, *apiError) {
+	vars := mux.Vars(r)
+	id := vars["workspace"]
+	if id == "" {
+		id = "/subscriptions/" + vars["sub"] + "/resourceGroups/" + vars["group"] + "/providers/Microsoft.OperationalInsights/workspaces/" + vars["name"]
+	}
+	ws, err := h.engine.Workspace(tenantID, id)
+	switch {
+	case errors.Is(err, logs.ErrWorkspaceNotFound), errors.Is(err, simulator.ErrTenantNotFound):
+		return nil, &apiError{status: http.StatusNotFound, code: "WorkspaceNotFoundError",
+			message: "The workspace could not be found", inner: &inner{Code: "WorkspaceNotFoundError", Message: fmt.Sprintf("Workspace with id '%s' was not found or you do not have access to it.", id)}}
+	case err != nil:
+		return nil, internal(err)
+	}
+	return ws, nil
+}
+
+// run compiles and runs the query at the tenant's clock, within the timespan.
+func (h *handler) run(ctx context.Context, ws *logs.Workspace, req queryRequest) (*kql.Result, *apiError) {
+	now, err := ws.Now()
+	if err != nil {
+		return nil, internal(err)
+	}
+	q, err := kql.Compile(req.Query, h.engine.WorkspaceCatalog(), kql.CompileOptions{})
+	if err != nil {
+		return nil, queryError(req.Query, err)
+	}
+	db, err := ws.Database(now)
+	if err != nil {
+		return nil, internal(err)
+	}
+	if req.Timespan != "" {
+		start, end, err := logs.ParseTimespan(req.Timespan, now)
+		if err != nil {
+			return nil, badArgument("The request had some invalid properties", &inner{Code: "InvalidTimespan", Message: fmt.Sprintf("The timespan %s", err)})
+		}
+		db = logs.Restrict(db, start, end)
+	}
+	res, err := q.Run(ctx, db, kql.RunOptions{Now: now, MaxRows: MaxRows, Timeout: QueryTimeout, Seed: now.UnixNano()})
+	if err != nil {
+		return nil, queryError(req.Query, err)
+	}
+	return res, nil
+}
+
+// authError maps a verification failure to the service's 401 answers.
+func authError(err error) *apiError {
+	if errors.Is(err, auth.ErrNoToken) {
+		return &apiError{status: http.StatusUnauthorized, code: "AuthorizationRequiredError", message: "Valid authentication was not provided"}
+	}
+	msg := err.Error()
+	var ve *aad.VerifyError
+	if errors.As(err, &ve) {
+		msg = ve.Message
+	}
+	return &apiError{status: http.StatusUnauthorized, code: "InvalidTokenError", message: "The provided authentication is not valid for this resource",
+		inner: &inner{Code: "InvalidTokenError", Message: msg}}
+}

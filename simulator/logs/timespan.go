@@ -1,0 +1,114 @@
+package logs
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// isoDuration matches the ISO-8601 durations the query APIs take (PnYnMnDTnHnMnS, PnW).
+var isoDuration = regexp.MustCompile(`^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)
+
+// ParseDuration reads an ISO-8601 duration such as PT12H, P1D or P7DT12H (a year is 365
+// days, a month 30, as the service counts them).
+func ParseDuration(s string) (time.Duration, error) {
+	m := isoDuration.FindStringSubmatch(strings.ToUpper(s))
+	if m == nil || s == "P" || strings.HasSuffix(strings.ToUpper(s), "T") {
+		return 0, fmt.Errorf("%q is not an ISO-8601 duration", s)
+	}
+	units := []time.Duration{365 * 24 * time.Hour, 30 * 24 * time.Hour, 7 * 24 * time.Hour, 24 * time.Hour, time.Hour, time.Minute}
+	var d time.Duration
+	for i, u := range units {
+		if m[i+1] != "" {
+			n, _ := strconv.Atoi(m[i+1])
+			d += time.Duration(n) * u
+		}
+	}
+	if m[7] != "" {
+		f, _ := strconv.ParseFloat(m[7], 64)
+		d += time.Duration(f * float64(time.Second))
+	}
+	return d, nil
+}
+
+// ParseTimespan reads a query API timespan relative to now: a duration (the span ending now),
+// start/end, start/duration or duration/end. It returns [start, end].
+func ParseTimespan(s string, now time.Time) (start, end time.Time, err error) {
+	s = strings.TrimSpace(s)
+	a, b, interval := strings.Cut(s, "/")
+	if !interval {
+		d, err := ParseDuration(s)
+		if err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+		return now.Add(-d), now, nil
+	}
+	parseTime := func(x string) (time.Time, error) { return time.Parse(time.RFC3339Nano, x) }
+	switch {
+	case strings.HasPrefix(strings.ToUpper(a), "P"):
+		d, err1 := ParseDuration(a)
+		e, err2 := parseTime(b)
+		if err1 != nil || err2 != nil {
+			return time.Time{}, time.Time{}, fmt.Errorf("%q is not an ISO-8601 interval", s)
+		}
+		return e.Add(-d), e, nil
+	case strings.HasPrefix(strings.ToUpper(b), "P"):
+		st, err1 := parseTime(a)
+		d, err2 := ParseDuration(b)
+		if err1 != nil || err2 != nil {
+			return time.Time{}, time.Time{}, fmt.Errorf("%q is not an ISO-8601 interval", s)
+		}
+		return st, st.Add(d), nil
+	}
+	st, err1 := parseTime(a)
+	e, err2 := parseTime(b)
+	if err1 != nil || err2 != nil || e.Before(st) {
+		return time.Time{}, time.Time{}, fmt.Errorf("%q is not an ISO-8601 interval", s)
+	}
+	return st, e, nil
+}
+
+// Restrict returns db with every table cut to the rows whose time column (TimeGenerated, or
+// Timestamp for the Defender tables) lies in [start, end]: the timespan of the query APIs,
+// applied in addition to the query's own filters.
+func Restrict(db kql.Database, start, end time.Time) kql.Database {
+	return &restricted{db: db, lo: types.TimeToTicks(start.UTC()), hi: types.TimeToTicks(end.UTC())}
+}
+
+type restricted struct {
+	db     kql.Database
+	lo, hi int64
+}
+
+func (r *restricted) Names() []string { return r.db.Names() }
+
+func (r *restricted) Table(name string) (*kql.Table, bool) {
+	t, ok := r.db.Table(name)
+	if !ok {
+		return nil, false
+	}
+	c := t.ColumnIndex("TimeGenerated")
+	if c < 0 {
+		c = t.ColumnIndex("Timestamp")
+	}
+	if c < 0 || t.Cols[c].Type != types.DateTime {
+		return t, true
+	}
+	v := t.Vecs[c]
+	idx := make([]int32, 0, t.N)
+	for i := 0; i < t.N; i++ {
+		if !v.IsNull(i) && v.I[i] >= r.lo && v.I[i] <= r.hi {
+			idx = append(idx, int32(i))
+		}
+	}
+	if len(idx) == t.N {
+		return t, true
+	}
+	return t.Gather(idx), true
+}
+
