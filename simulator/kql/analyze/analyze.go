@@ -142,7 +142,7 @@ func (a *analyzer) letBind(sc *scope, name string, v ast.Expr, cache bool) {
 // cachedScalar evaluates a row-independent expression once per run.
 func cachedScalar(e exec.Expr) exec.Expr {
 	key := new(int)
-	return exec.Expr{T: e.T, Eval: func(env *exec.Env, _ *exec.Table, _ int) types.Value {
+	return exec.Expr{T: e.T, RunConst: true, Eval: func(env *exec.Env, _ *exec.Table, _ int) types.Value {
 		v, err := env.Cached(key, func() (any, error) { return e.Eval(env, nil, 0), nil })
 		if err != nil {
 			return types.NullOf(e.T)

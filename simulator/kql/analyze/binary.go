@@ -119,17 +119,12 @@ func logical(and bool, l, r exec.Expr) exec.Expr {
 	}
 	if and && l.Vec != nil && r.Vec != nil {
 		lv, rv := l.Vec, r.Vec
-		e.Vec = func(t *exec.Table, sel []int32) []int32 {
-			first := lv(t, nil)
+		e.Vec = func(env *exec.Env, t *exec.Table, in []int32) []int32 {
+			first := lv(env, t, in)
 			if len(first) == 0 {
-				return sel
+				return first
 			}
-			sub := t.Gather(first)
-			second := rv(sub, nil)
-			for _, k := range second {
-				sel = append(sel, first[k])
-			}
-			return sel
+			return rv(env, t, first)
 		}
 	}
 	return e

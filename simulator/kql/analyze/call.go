@@ -93,6 +93,7 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 	args := make([]exec.Expr, 0, len(x.Args))
 	fargs := make([]funcs.Arg, 0, len(x.Args))
 	allConst := true
+	allRunConst := true
 	for _, arg := range x.Args {
 		if ne, ok := arg.(*ast.NamedExpr); ok {
 			arg = ne.Value
@@ -113,6 +114,9 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 			e = a.scalarCtx(c, arg)
 		}
 		fa := funcs.Arg{T: e.T}
+		if !runConst(e) {
+			allRunConst = false
+		}
 		if e.Const != nil {
 			fa.Const, fa.V = true, *e.Const
 		} else {
@@ -145,7 +149,7 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 	for i, e := range args {
 		evals[i] = e.Eval
 	}
-	return exec.Expr{T: rt, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+	return exec.Expr{T: rt, RunConst: allRunConst && !f.Volatile() && name != "new_guid" && name != "rand", Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
 		base := len(env.Stack)
 		for _, ev := range evals {
 			v := ev(env, tb, i)

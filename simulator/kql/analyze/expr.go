@@ -117,7 +117,7 @@ func (a *analyzer) toScalar(c *exprCtx, e ast.Expr) exec.Expr {
 		t = cols[0].Type
 	}
 	key := new(int)
-	return exec.Expr{T: t, Eval: func(env *exec.Env, _ *exec.Table, _ int) types.Value {
+	return exec.Expr{T: t, RunConst: true, Eval: func(env *exec.Env, _ *exec.Table, _ int) types.Value {
 		v, err := env.Cached(key, func() (any, error) {
 			tb, err := n.Run(env)
 			if err != nil {
@@ -281,10 +281,13 @@ func unary(x exec.Expr, f func(types.Value) types.Value, t types.Type) exec.Expr
 		return exec.ConstExpr(retag(f(*x.Const), t))
 	}
 	ev := x.Eval
-	return exec.Expr{T: t, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+	return exec.Expr{T: t, RunConst: x.RunConst, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
 		return f(ev(env, tb, i))
 	}}
 }
+
+// runConst reports whether e has the same value for every row of a run.
+func runConst(e exec.Expr) bool { return e.Const != nil || e.RunConst }
 
 // binaryExpr builds an expression applying f to two operands.
 func binaryExpr(l, r exec.Expr, t types.Type, f func(a, b types.Value) types.Value) exec.Expr {
@@ -292,7 +295,7 @@ func binaryExpr(l, r exec.Expr, t types.Type, f func(a, b types.Value) types.Val
 		return exec.ConstExpr(retag(f(*l.Const, *r.Const), t))
 	}
 	le, re := l.Eval, r.Eval
-	return exec.Expr{T: t, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+	return exec.Expr{T: t, RunConst: runConst(l) && runConst(r), Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
 		return f(le(env, tb, i), re(env, tb, i))
 	}}
 }

@@ -7,79 +7,110 @@ import (
 )
 
 // Typed fast paths for the filters SOC queries are made of: a column compared with a
-// constant. They read the column's vector directly instead of evaluating per row through
-// values, and give the same answers as the general path.
+// constant (or a per-run constant such as ago(1h)). They read the column's vector directly
+// instead of evaluating per row through values, and give the same answers as the general path.
+
+// constOf returns the value of a constant or per-run constant operand.
+func constOf(e exec.Expr) (func(env *exec.Env) types.Value, bool) {
+	switch {
+	case e.Const != nil:
+		v := *e.Const
+		return func(*exec.Env) types.Value { return v }, true
+	case e.RunConst:
+		return func(env *exec.Env) types.Value { return e.Eval(env, nil, 0) }, true
+	}
+	return nil, false
+}
+
+// scanRows calls keep for the candidate rows (all rows when in is nil) and returns the kept.
+func scanRows(n int, in []int32, keep func(i int32) bool) []int32 {
+	if in == nil {
+		out := make([]int32, 0, n/4+1)
+		for i := 0; i < n; i++ {
+			if keep(int32(i)) {
+				out = append(out, int32(i))
+			}
+		}
+		return out
+	}
+	out := in[:0]
+	for _, i := range in {
+		if keep(i) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
 
 // fastCompare handles `col op const` for string, long/int, datetime and timespan columns.
-func fastCompare(op funcs.CompareOp, l, r exec.Expr) func(*exec.Table, []int32) []int32 {
-	if !l.IsCol || r.Const == nil || r.Const.IsNull() {
+func fastCompare(op funcs.CompareOp, l, r exec.Expr) func(*exec.Env, *exec.Table, []int32) []int32 {
+	kf, ok := constOf(r)
+	if !l.IsCol || !ok {
 		return nil
 	}
-	col, k := l.Col, *r.Const
+	col := l.Col
+	kt := r.T
 	switch {
-	case l.T == types.String && (op == funcs.CmpEq || op == funcs.CmpNe) && (k.T == types.String || k.T.IsInteger()):
-		want := types.FormatText(k)
+	case l.T == types.String && (op == funcs.CmpEq || op == funcs.CmpNe) && (kt == types.String || kt.IsInteger()):
 		ne := op == funcs.CmpNe
-		return func(t *exec.Table, sel []int32) []int32 {
-			for i, s := range t.Vecs[col].S {
-				if (s == want) != ne {
-					sel = append(sel, int32(i))
-				}
+		return func(env *exec.Env, t *exec.Table, in []int32) []int32 {
+			k := kf(env)
+			if k.IsNull() {
+				return scanRows(t.N, in, func(int32) bool { return ne })
 			}
-			return sel
+			want := types.FormatText(k)
+			s := t.Vecs[col].S
+			return scanRows(t.N, in, func(i int32) bool { return (s[i] == want) != ne })
 		}
-	case (l.T == types.Long || l.T == types.Int) && k.T.IsInteger(),
-		l.T == types.DateTime && k.T == types.DateTime,
-		l.T == types.TimeSpan && k.T == types.TimeSpan:
-		want := k.I
-		return func(t *exec.Table, sel []int32) []int32 {
+	case (l.T == types.Long || l.T == types.Int) && kt.IsInteger(),
+		l.T == types.DateTime && kt == types.DateTime,
+		l.T == types.TimeSpan && kt == types.TimeSpan:
+		return func(env *exec.Env, t *exec.Table, in []int32) []int32 {
+			k := kf(env)
 			v := t.Vecs[col]
-			for i, x := range v.I {
-				var ok bool
+			if k.IsNull() {
+				return scanRows(t.N, in, func(int32) bool { return op == funcs.CmpNe })
+			}
+			want := k.I
+			xs := v.I
+			return scanRows(t.N, in, func(i int32) bool {
+				if v.IsNull(int(i)) {
+					return op == funcs.CmpNe
+				}
+				x := xs[i]
 				switch op {
 				case funcs.CmpEq:
-					ok = x == want
+					return x == want
 				case funcs.CmpNe:
-					ok = x != want
+					return x != want
 				case funcs.CmpLt:
-					ok = x < want
+					return x < want
 				case funcs.CmpLe:
-					ok = x <= want
+					return x <= want
 				case funcs.CmpGt:
-					ok = x > want
-				case funcs.CmpGe:
-					ok = x >= want
+					return x > want
 				}
-				if ok && !v.IsNull(i) {
-					sel = append(sel, int32(i))
-				} else if op == funcs.CmpNe && v.IsNull(i) {
-					sel = append(sel, int32(i))
-				}
-			}
-			return sel
+				return x >= want
+			})
 		}
 	}
 	return nil
 }
 
 // fastStringOp handles `col has/contains/startswith/... "const"` on string columns.
-func fastStringOp(op funcs.StringOperator, l, r exec.Expr) func(*exec.Table, []int32) []int32 {
+func fastStringOp(op funcs.StringOperator, l, r exec.Expr) func(*exec.Env, *exec.Table, []int32) []int32 {
 	if !l.IsCol || l.T != types.String || r.Const == nil || r.Const.T != types.String {
 		return nil
 	}
 	col, pat := l.Col, r.Const.S
-	return func(t *exec.Table, sel []int32) []int32 {
-		for i, s := range t.Vecs[col].S {
-			if funcs.MatchString(op.Op, s, pat) != op.Negated {
-				sel = append(sel, int32(i))
-			}
-		}
-		return sel
+	return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
+		s := t.Vecs[col].S
+		return scanRows(t.N, in, func(i int32) bool { return funcs.MatchString(op.Op, s[i], pat) != op.Negated })
 	}
 }
 
 // fastIn handles `col in (consts)` and `col has_any (consts)` on string columns.
-func fastIn(op string, v exec.Expr, items []types.Value) func(*exec.Table, []int32) []int32 {
+func fastIn(op string, v exec.Expr, items []types.Value) func(*exec.Env, *exec.Table, []int32) []int32 {
 	if !v.IsCol || v.T != types.String {
 		return nil
 	}
@@ -94,29 +125,25 @@ func fastIn(op string, v exec.Expr, items []types.Value) func(*exec.Table, []int
 			set[types.FormatText(it)] = true
 		}
 		neg := op == "!in"
-		return func(t *exec.Table, sel []int32) []int32 {
-			for i, s := range t.Vecs[col].S {
-				if set[s] != neg {
-					sel = append(sel, int32(i))
-				}
-			}
-			return sel
+		return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
+			s := t.Vecs[col].S
+			return scanRows(t.N, in, func(i int32) bool { return set[s[i]] != neg })
 		}
 	case "has_any":
 		terms := make([]string, 0, len(items))
 		for _, it := range items {
 			terms = append(terms, types.FormatText(it))
 		}
-		return func(t *exec.Table, sel []int32) []int32 {
-			for i, s := range t.Vecs[col].S {
+		return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
+			s := t.Vecs[col].S
+			return scanRows(t.N, in, func(i int32) bool {
 				for _, term := range terms {
-					if funcs.Has(s, term) {
-						sel = append(sel, int32(i))
-						break
+					if funcs.Has(s[i], term) {
+						return true
 					}
 				}
-			}
-			return sel
+				return false
+			})
 		}
 	}
 	return nil

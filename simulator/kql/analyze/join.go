@@ -117,7 +117,7 @@ func (a *analyzer) join(sc *scope, left exec.Node, o *ast.JoinOp) exec.Node {
 	}
 	var node exec.Node = j
 	if o.Where != nil {
-		node = &exec.Filter{In: j, Pred: a.scalarOp(sc, j.Cols, o.Where, "join")}
+		node = &exec.Filter{In: j, Preds: []exec.Expr{a.scalarOp(sc, j.Cols, o.Where, "join")}}
 	}
 	return node
 }

@@ -163,7 +163,7 @@ func (a *analyzer) search(sc *scope, in exec.Node, o *ast.SearchOp) exec.Node {
 	node := inputs[0]
 	cols := node.Columns()
 	pred := a.searchPred(sc, cols, o.Pred)
-	return &exec.Filter{In: node, Pred: pred}
+	return &exec.Filter{In: node, Preds: []exec.Expr{pred}}
 }
 
 func (a *analyzer) searchPred(sc *scope, cols []exec.Column, p ast.Expr) exec.Expr {

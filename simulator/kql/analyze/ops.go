@@ -33,7 +33,11 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 		if pred.T != types.Bool && pred.T != types.Null && pred.T != types.Dynamic {
 			fail(o.Pred, diag.CodeBadOperand, "'where' operator: The expression must have the type bool.")
 		}
-		return &exec.Filter{In: in, Pred: pred}
+		if f, ok := in.(*exec.Filter); ok {
+			// fuse consecutive where operators: one selection vector, one gather
+			return &exec.Filter{In: f.In, Preds: append(append([]exec.Expr(nil), f.Preds...), pred)}
+		}
+		return &exec.Filter{In: in, Preds: []exec.Expr{pred}}
 	case *ast.ProjectOp:
 		return a.project(sc, in, o.Cols, false, "project")
 	case *ast.ExtendOp:

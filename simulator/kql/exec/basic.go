@@ -70,35 +70,41 @@ func sameColumns(a, b []Column) bool {
 	return true
 }
 
-// Filter keeps the rows whose predicate is true (where, filter).
+// Filter keeps the rows where every predicate is true (where, filter; consecutive where
+// operators are fused into one Filter). Each predicate narrows a selection vector; the table
+// is gathered once at the end.
 type Filter struct {
-	In   Node
-	Pred Expr
+	In    Node
+	Preds []Expr
 }
 
 // Columns is the input schema.
 func (f *Filter) Columns() []Column { return f.In.Columns() }
 
-// Run evaluates the predicate into a selection vector, then gathers the kept rows.
+// Run evaluates the predicates into a selection vector, then gathers the kept rows.
 func (f *Filter) Run(env *Env) (*Table, error) {
 	t, err := f.In.Run(env)
 	if err != nil {
 		return nil, err
 	}
-	sel := make([]int32, 0, t.N/4+1)
-	if fast := f.fastPath(t); fast != nil {
-		sel = fast(sel)
-	} else {
-		for i := 0; i < t.N; i++ {
-			if i%checkEvery == 0 {
-				if err := env.Check(); err != nil {
-					return nil, err
-				}
+	var sel []int32 // nil: all rows
+	for _, p := range f.Preds {
+		if err := env.Check(); err != nil {
+			return nil, err
+		}
+		if p.Vec != nil {
+			sel = p.Vec(env, t, sel)
+		} else {
+			sel, err = filterRows(env, p, t, sel)
+			if err != nil {
+				return nil, err
 			}
-			v := f.Pred.Eval(env, t, i)
-			if v.T == types.Bool && !v.Null && v.I != 0 {
-				sel = append(sel, int32(i))
-			}
+		}
+		if sel == nil {
+			sel = []int32{}
+		}
+		if len(sel) == 0 {
+			break
 		}
 	}
 	if len(sel) == t.N {
@@ -107,12 +113,38 @@ func (f *Filter) Run(env *Env) (*Table, error) {
 	return t.Gather(sel), nil
 }
 
-// fastPath returns nil: hook for typed predicates compiled by the analyzer (see FastPred).
-func (f *Filter) fastPath(t *Table) func([]int32) []int32 {
-	if f.Pred.Vec == nil {
-		return nil
+// filterRows evaluates a predicate row by row over the candidates.
+func filterRows(env *Env, p Expr, t *Table, in []int32) ([]int32, error) {
+	keep := func(i int) bool {
+		v := p.Eval(env, t, i)
+		return v.T == types.Bool && !v.Null && v.I != 0
 	}
-	return func(sel []int32) []int32 { return f.Pred.Vec(t, sel) }
+	if in == nil {
+		out := make([]int32, 0, t.N/4+1)
+		for i := 0; i < t.N; i++ {
+			if i%checkEvery == 0 {
+				if err := env.Check(); err != nil {
+					return nil, err
+				}
+			}
+			if keep(i) {
+				out = append(out, int32(i))
+			}
+		}
+		return out, nil
+	}
+	out := in[:0]
+	for k, i := range in {
+		if k%checkEvery == 0 {
+			if err := env.Check(); err != nil {
+				return nil, err
+			}
+		}
+		if keep(int(i)) {
+			out = append(out, i)
+		}
+	}
+	return out, nil
 }
 
 // Project computes a new column list: each output is a passthrough of an input column

@@ -82,8 +82,12 @@ type Expr struct {
 	// Const, when non-nil, is the value of a constant expression (folded at compile time).
 	Const *types.Value
 	// Vec, when non-nil, is a typed fast path for a boolean expression used as a filter: it
-	// appends to sel the rows of t where the expression is true.
-	Vec func(t *Table, sel []int32) []int32
+	// returns the rows of t where the expression is true, among the candidate rows in (all
+	// rows when in is nil). It may reuse in's storage.
+	Vec func(env *Env, t *Table, in []int32) []int32
+	// RunConst marks an expression without row dependence whose value may change per run
+	// (now(), ago(1h), a let-bound toscalar): evaluate it once with Eval(env, nil, 0).
+	RunConst bool
 	// IsCol is set for a plain column reference; Col is then its index in the row's table.
 	IsCol bool
 	Col   int
