@@ -175,11 +175,3 @@ func groupOf(id string) string {
 	return ""
 }
 
-// subscriptionOf returns the subscription named in an ARM id, and "" if none.
-func subscriptionOf(id string) string {
-	segs := strings.Split(strings.Trim(id, "/"), "/")
-	if len(segs) >= 2 && eq(segs[0], "subscriptions") {
-		return segs[1]
-	}
-	return ""
-}
