@@ -61,7 +61,6 @@ func errLocationRequired() *Error {
 	return NewError(http.StatusBadRequest, "LocationRequired", "The location property is required for this definition.")
 }
 
-
 func errBadRequest(message string) *Error {
 	return NewError(http.StatusBadRequest, "BadRequest", message)
 }

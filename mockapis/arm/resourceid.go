@@ -174,4 +174,3 @@ func groupOf(id string) string {
 	}
 	return ""
 }
-
