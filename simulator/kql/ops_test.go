@@ -1,0 +1,100 @@
+package kql
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Operator semantics SOC queries depend on, with exact results (the doc examples cover few of
+// them without the help cluster's tables).
+func TestOperators(t *testing.T) {
+	const xy = `let X = datatable(Key:string, Value1:long)['a',1,'b',2,'b',3,'c',4];
+let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40];
+`
+	cases := []struct {
+		name, query string
+		want        string // JSON rows
+		ordered     bool
+	}{
+		{"join innerunique keeps the first left row per key", xy + "X | join Y on Key",
+			`[["b",2,"b",10],["c",4,"c",20],["c",4,"c",30]]`, false},
+		{"join inner", xy + "X | join kind=inner Y on Key",
+			`[["b",2,"b",10],["b",3,"b",10],["c",4,"c",20],["c",4,"c",30]]`, false},
+		{"join leftouter", xy + "X | join kind=leftouter Y on Key",
+			`[["a",1,"",null],["b",2,"b",10],["b",3,"b",10],["c",4,"c",20],["c",4,"c",30]]`, false},
+		{"join rightouter", xy + "X | join kind=rightouter Y on Key",
+			`[["b",2,"b",10],["b",3,"b",10],["c",4,"c",20],["c",4,"c",30],["",null,"d",40]]`, false},
+		{"join fullouter", xy + "X | join kind=fullouter Y on Key",
+			`[["a",1,"",null],["b",2,"b",10],["b",3,"b",10],["c",4,"c",20],["c",4,"c",30],["",null,"d",40]]`, false},
+		{"join leftanti", xy + "X | join kind=leftanti Y on Key", `[["a",1]]`, false},
+		{"join rightanti", xy + "X | join kind=rightanti Y on Key", `[["d",40]]`, false},
+		{"join leftsemi", xy + "X | join kind=leftsemi Y on Key", `[["b",2],["b",3],["c",4]]`, false},
+		{"join rightsemi", xy + "X | join kind=rightsemi Y on Key", `[["b",10],["c",20],["c",30]]`, false},
+		{"join $left/$right", xy + "X | join kind=inner (Y | project K2 = Key, Value2) on $left.Key == $right.K2 | project Value1, Value2",
+			`[[2,10],[3,10],[4,20],[4,30]]`, false},
+		{"lookup", xy + "X | lookup Y on Key", `[["a",1,null],["b",2,10],["b",3,10],["c",4,20],["c",4,30]]`, false},
+		{"sort defaults to desc, nulls last", "datatable(a:long, s:string)[3,'x',long(null),'y',1,'z'] | sort by a",
+			`[[3,"x"],[1,"z"],[null,"y"]]`, true},
+		{"sort asc puts nulls first", "datatable(a:long, s:string)[3,'x',long(null),'y',1,'z'] | sort by a asc",
+			`[[null,"y"],[1,"z"],[3,"x"]]`, true},
+		{"top", "range x from 1 to 10 step 1 | top 3 by x", `[[10],[9],[8]]`, true},
+		{"arg_max(*) keeps the other columns once", "datatable(u:string, t:long, x:string)['a',1,'p','a',5,'q','b',2,'r'] | summarize arg_max(t, *) by u",
+			`[["a",5,"q"],["b",2,"r"]]`, false},
+		{"string column == number compares text", "datatable(ResultType:string)['0','50126','00'] | where ResultType == 0",
+			`[["0"]]`, false},
+		{"union withsource", "union withsource=T (print a=1 | as A), (print a=2 | as B)", `[["A",1],["B",2]]`, false},
+		{"union kind=inner keeps common columns", "union kind=inner (print a=1, b=2), (print a=3, c=4)", `[[1],[3]]`, false},
+		{"serialize prev and row_number", "range x from 1 to 3 step 1 | serialize | extend p = prev(x), n = row_number()",
+			`[[1,null,1],[2,1,2],[3,2,3]]`, true},
+		{"mv-expand with index", "print d = dynamic(['a','b']) | mv-expand with_itemindex=i d", `[["a",0],["b",1]]`, true},
+		{"mv-apply", "print d = dynamic([3,1,2]) | mv-apply v = d to typeof(long) on (summarize s = sum(v))", `[[[3,1,2],6]]`, false},
+		{"summarize by bin", "datatable(t:datetime)[datetime(2025-01-15T08:31:00Z), datetime(2025-01-15T08:34:59Z), datetime(2025-01-15T08:35:00Z)] | summarize count() by bin(t, 5m)",
+			`[["2025-01-15T08:30:00Z",2],["2025-01-15T08:35:00Z",1]]`, false},
+		{"summarize over no rows gives one row without keys", "datatable(x:long)[] | summarize count(), sum(x)", `[[0,null]]`, false},
+		{"distinct", "datatable(a:string)['x','y','x'] | distinct a", `[["x"],["y"]]`, false},
+		{"count", "range x from 1 to 7 step 1 | count", `[[7]]`, false},
+		{"in with a subquery", "let bad = datatable(u:string)['a']; datatable(u:string, n:long)['a',1,'b',2] | where u in (bad)", `[["a",1]]`, false},
+		{"toscalar", "let m = toscalar(range x from 1 to 5 step 1 | summarize max(x)); print m", `[[5]]`, false},
+		{"project-away and rename", "print a=1, b=2, c=3 | project-away b | project-rename z = c", `[[1,3]]`, false},
+		{"parse", "print s='user=alice ip=10.0.0.1' | parse s with 'user=' user ' ip=' ip | project user, ip", `[["alice","10.0.0.1"]]`, false},
+		{"materialize", "let t = materialize(range x from 1 to 3 step 1); t | join kind=inner t on x | count", `[[3]]`, false},
+		{"datetime arithmetic with ago", "print ago(1h) == datetime(2025-01-15T09:00:00Z)", `[[true]]`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			q, err := Compile(c.query, MapCatalog{}, CompileOptions{})
+			if err != nil {
+				t.Fatalf("compile: %v", err)
+			}
+			res, err := q.Run(context.Background(), nil, RunOptions{Now: time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := res.WriteJSON(&buf); err != nil {
+				t.Fatal(err)
+			}
+			var got struct{ Rows []json.RawMessage }
+			if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+				t.Fatal(err)
+			}
+			var want []json.RawMessage
+			if err := json.Unmarshal([]byte(c.want), &want); err != nil {
+				t.Fatal(err)
+			}
+			g, w := canonRows(t, got.Rows), canonRows(t, want)
+			if !c.ordered {
+				sort.Strings(g)
+				sort.Strings(w)
+			}
+			if strings.Join(g, "\n") != strings.Join(w, "\n") {
+				t.Fatalf("rows\n got: %s\nwant: %s", strings.Join(g, " "), strings.Join(w, " "))
+			}
+		})
+	}
+}
