@@ -14,5 +14,7 @@ func commands() []*cli.Command {
 		clockCommand(),
 		resetCommand(),
 		scenarioCommand(),
+		attackCommand(),
+		faultCommand(),
 	}
 }

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/soclab/soclab/mockapis/control"
+	"github.com/soclab/soclab/mockapis/logcontrol"
+	"github.com/soclab/soclab/mockapis/server"
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/logs"
+)
+
+// slowLabClient is labClient with room for a first query that generates a tenant's telemetry.
+var slowLabClient = &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{Proxy: nil}}
+
+// logLab is a lab opened for the attack, fault and kql commands: through the running server's
+// control endpoints, or on the state file with the routing engine in this process. engine is
+// set only in the second case (an xN launch then drives the clock in the foreground).
+type logLab struct {
+	call   func(method, path string, in, out any) error
+	where  string
+	engine *logs.Engine
+	close  func() error
+}
+
+func openLogLab(state string) (*logLab, error) {
+	info, err := runningLab(state)
+	if err == nil {
+		return &logLab{
+			call: func(m, p string, in, out any) error {
+				return callLabClient(slowLabClient, info, m, p, in, out)
+			},
+			where: "via the soclab server at " + info.Addr,
+			close: func() error { return nil },
+		}, nil
+	}
+	if !errors.Is(err, server.ErrNotRunning) {
+		return nil, err
+	}
+	w, oerr := simulator.Open(state, simulator.Options{})
+	if oerr != nil {
+		return nil, fmt.Errorf("no soclab server answers on %s, and the state file cannot be opened directly: %w", state, oerr)
+	}
+	e, err := newLogEngine(w)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	h := logcontrol.NewHandler(e, control.NewHandler(w), logcontrol.Options{})
+	return &logLab{
+		call:   func(m, p string, in, out any) error { return callLocal(h, m, p, in, out) },
+		where:  "no soclab server runs on " + state + ": used its state file directly",
+		engine: e,
+		close:  w.Close,
+	}, nil
+}
+
+// withLogLab opens the lab, runs fn, says on stderr which way it went, and closes.
+func withLogLab(state string, stderr io.Writer, fn func(*logLab) error) error {
+	lab, err := openLogLab(state)
+	if err != nil {
+		return err
+	}
+	err = fn(lab)
+	if cerr := lab.close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close state: %w", cerr)
+	}
+	if err == nil {
+		fmt.Fprintf(stderr, "(%s)\n", lab.where)
+	}
+	return err
+}
+
+// callLabClient sends a control request with client c (JSON in, JSON out), like callLab.
+func callLabClient(c *http.Client, info server.Info, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("encode request: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, info.ControlURL()+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return fmt.Errorf("%s %s: read answer: %w", method, path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		if json.Unmarshal(data, &e) == nil && e.Error.Message != "" {
+			return errors.New(e.Error.Message)
+		}
+		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, bytes.TrimSpace(data))
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+		}
+	}
+	return nil
+}
