@@ -50,7 +50,7 @@ func TestScenarioExportCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out.String(), "wrote 12 tables, ") {
+	if !strings.HasPrefix(out.String(), "wrote 13 tables, ") {
 		t.Errorf("summary: %q", out.String())
 	}
 	cat := schema.MustLoad()

@@ -348,3 +348,29 @@ func TestGenerateStepReplaysShifted(t *testing.T) {
 		t.Errorf("unknown step: %v", err)
 	}
 }
+
+func TestBehaviorAnalyticsRanksTheAttackFirst(t *testing.T) {
+	tel := defaultTelemetry(t)
+	ba := table(t, tel, "BehaviorAnalytics")
+	top := map[string]int64{}
+	for _, row := range ba.Rows {
+		upn := str(ba, row, "UserPrincipalName")
+		if p := cell(ba, row, "InvestigationPriority").(int64); p > top[upn] {
+			top[upn] = p
+		}
+	}
+	if top[victim] < 8 {
+		t.Errorf("the attack sign-in has priority %d, want >= 8", top[victim])
+	}
+	if p := top["emma.brown@contoso.com"]; p == 0 || p >= top[victim] {
+		t.Errorf("the travelling user's priority %d should be > 0 and below the victim's %d", p, top[victim])
+	}
+	for upn, p := range top {
+		if upn != victim && p >= top[victim] {
+			t.Errorf("%s has priority %d, as high as the victim's %d", upn, p, top[victim])
+		}
+	}
+	if n, s := len(ba.Rows), len(table(t, tel, "SigninLogs").Rows); n != s {
+		t.Errorf("BehaviorAnalytics has %d rows for %d interactive sign-ins", n, s)
+	}
+}

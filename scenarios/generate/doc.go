@@ -24,7 +24,9 @@
 // AuditLogs, AzureActivity, AzureDiagnostics (Key Vault AuditEvent), StorageBlobLogs,
 // CloudAppEvents, IdentityLogonEvents, AADSignInEventsBeta, IdentityInfo, and the Defender
 // products' own alerts in AlertInfo and AlertEvidence (AlertID gives their ids; Sentinel's
-// SecurityAlert/SecurityIncident come from the rule engine, not from here). Each Table has the
+// SecurityAlert/SecurityIncident come from the rule engine, not from here), and UEBA's
+// BehaviorAnalytics for every interactive sign-in (insights against a learned baseline,
+// InvestigationPriority 0-10). Each Table has the
 // schema's columns in schema order (package schema; the advanced-hunting variant for the
 // Defender tables) and Rows sorted by event time (stable). A row is []any with one value per
 // column:

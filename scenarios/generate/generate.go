@@ -27,6 +27,7 @@ const (
 	tIdentityInfo
 	tAlertInfo
 	tAlertEvidence
+	tBehavior
 	numTables
 )
 
@@ -97,7 +98,9 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 		streams = append(streams, func(b *batch) { g.stepStream(b, st) })
 	}
 	streams = append(streams, func(b *batch) { g.identityInfoStream(b) })
-	return g.run(streams, g.start, g.end), nil
+	t := g.run(streams, g.start, g.end)
+	g.behaviorAnalytics(t.tables["SigninLogs"], t.tables["BehaviorAnalytics"])
+	return t, nil
 }
 
 // GenerateStep makes the rows of one attack step again with its events moved by shift, for a

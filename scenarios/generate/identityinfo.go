@@ -31,19 +31,12 @@ func (g *gen) identityInfoStream(b *batch) {
 			for j, gr := range u.Groups {
 				groups[j] = gr
 			}
-			blast := "Low"
-			switch {
-			case len(u.DirectoryRoles) > 0:
-				blast = "High"
-			case len(u.AzureRoles) > 0:
-				blast = "Medium"
-			}
 			local := localOf(u.UPN)
 			r := g.tables[tIdentityInfo].newRow().
 				set("AccountCreationTime", u.Created).set("AccountDisplayName", u.DisplayName).
 				set("AccountDomain", g.p.TenantDomain).set("AccountName", local).set("AccountObjectId", u.ObjectID).
 				set("AccountTenantId", g.p.TenantID).set("AccountUPN", u.UPN).set("AdditionalMailAddresses", []any{}).
-				set("AssignedRoles", roles).set("_BilledSize", float64(1900+f.IntN(600))).set("BlastRadius", blast).
+				set("AssignedRoles", roles).set("_BilledSize", float64(1900+f.IntN(600))).set("BlastRadius", blastRadius(u)).
 				set("ChangeSource", "AzureActiveDirectory").set("City", u.Home.City).set("CompanyName", g.s.Tenant.DisplayName).
 				set("Country", u.Home.Country).set("Department", u.Department).set("EmployeeId", u.EmployeeID).
 				set("GivenName", u.GivenName).set("GroupMembership", groups).set("InvestigationPriority", int64(0)).

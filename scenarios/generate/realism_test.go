@@ -27,6 +27,9 @@ var emptyAllowed = map[string]map[string]bool{
 	"IdentityLogonEvents": set("AccountSid", "DestinationDeviceName", "DestinationIPAddress", "TargetDeviceName",
 		"TargetAccountDisplayName"),
 	"AADSignInEventsBeta": set("EndpointCall"),
+	// Sign-ins have no destination or Azure resource; the target is the app.
+	"BehaviorAnalytics": set("DestinationDevice", "DestinationIPAddress", "DestinationIPLocation", "_ResourceId",
+		"_SubscriptionId", "TargetPrincipalName"),
 	// Identity and cloud alerts have no file, process, registry, mail or device evidence.
 	"AlertEvidence": set("EvidenceDirection", "FileName", "FolderPath", "SHA1", "SHA256", "ThreatFamily", "RemoteUrl",
 		"AccountSid", "DeviceId", "DeviceName", "LocalIP", "NetworkMessageId", "EmailSubject", "OAuthApplicationId",

@@ -29,7 +29,7 @@ const (
 var Tables = []string{
 	"SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs", "AzureActivity", "AzureDiagnostics",
 	"StorageBlobLogs", "CloudAppEvents", "IdentityLogonEvents", "AADSignInEventsBeta", "IdentityInfo",
-	"AlertInfo", "AlertEvidence",
+	"AlertInfo", "AlertEvidence", "BehaviorAnalytics",
 }
 
 // RowMeta is what travels with a row without being a column.
