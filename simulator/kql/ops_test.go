@@ -63,6 +63,11 @@ let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40];
 		{"project-away and rename", "print a=1, b=2, c=3 | project-away b | project-rename z = c", `[[1,3]]`, false},
 		{"parse", "print s='user=alice ip=10.0.0.1' | parse s with 'user=' user ' ip=' ip | project user, ip", `[["alice","10.0.0.1"]]`, false},
 		{"materialize", "let t = materialize(range x from 1 to 3 step 1); t | join kind=inner t on x | count", `[[3]]`, false},
+		{"search a term", "let T = datatable(a:string, n:long)['alpha beta',1,'gamma',2]; T | search 'beta'", `[["alpha beta",1]]`, false},
+		{"find with project", "let T1 = datatable(x:long, y:string)[1,'a',5,'b']; let T2 = datatable(x:long)[7]; find in (T1, T2) where x > 2 project x, y",
+			`[["T1",5,"b"],["T2",7,""]]`, false},
+		{"find project-smart", "let T1 = datatable(x:long, y:string)[1,'a',5,'b']; find in (T1) where x > 2",
+			`[["T1",5,{"y":"b"}]]`, false},
 		{"datetime arithmetic with ago", "print ago(1h) == datetime(2025-01-15T09:00:00Z)", `[[true]]`, false},
 	}
 	for _, c := range cases {

@@ -194,10 +194,79 @@ func (a *analyzer) searchPred(sc *scope, cols []exec.Column, p ast.Expr) exec.Ex
 	return a.scalarOp(sc, cols, p, "search")
 }
 
-// find is not supported beyond search semantics.
+// find is `find [withsource=C] [in (tables)] where pred [project cols | project-smart]`: the
+// matching rows of every table, with the table name in source_ (or C); without a project
+// list, the columns the predicate names plus pack_, a bag of the row's other non-empty
+// columns.
 func (a *analyzer) find(sc *scope, o *ast.FindOp) exec.Node {
-	fail(o, diag.CodeInvalid, "'find' operator is not supported by this engine")
-	return nil
+	src := "source_"
+	if v, _, ok := paramValue(o.Params, "withsource"); ok && v != "" {
+		src = v
+	}
+	tables := o.Tables
+	if len(tables) == 0 {
+		for _, n := range a.cat.Names() {
+			tables = append(tables, &ast.Ident{Span: ast.Span{Start: o.Pos(), Stop: o.Pos()}, Name: n})
+		}
+	}
+	u := a.union(sc, nil, &ast.UnionOp{Span: o.Span, Tables: tables,
+		Params: []*ast.NamedExpr{{Name: &ast.Ident{Name: "withsource"}, Value: &ast.Ident{Name: src}}}})
+	cols := u.Columns()
+	filtered := &exec.Filter{In: u, Preds: []exec.Expr{a.searchPred(sc, cols, o.Pred)}}
+	var keep []int
+	keep = append(keep, 0)
+	if len(o.Project) > 0 && !o.ProjectSmart {
+		for _, p := range o.Project {
+			x := p
+			if ne, ok := p.(*ast.NamedExpr); ok {
+				x = ne.Name
+			}
+			id, ok := x.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			if j := colIndex(cols, id.Name); j >= 0 {
+				keep = append(keep, j)
+			}
+		}
+		out := make([]exec.Column, len(keep))
+		for k, j := range keep {
+			out[k] = cols[j]
+		}
+		return &exec.Project{In: filtered, Cols: out, Pass: keep, Exprs: make([]exec.Expr, len(out))}
+	}
+	named := map[int]bool{0: true}
+	inspect(o.Pred, func(e ast.Expr) bool {
+		if id, ok := e.(*ast.Ident); ok {
+			if j := colIndex(cols, id.Name); j > 0 && !named[j] {
+				named[j] = true
+				keep = append(keep, j)
+			}
+		}
+		return true
+	})
+	out := make([]exec.Column, 0, len(keep)+1)
+	exprs := make([]exec.Expr, 0, len(keep)+1)
+	for _, j := range keep {
+		out = append(out, cols[j])
+		exprs = append(exprs, exec.Expr{})
+	}
+	rest := cols
+	out = append(out, exec.Column{Name: "pack_", Type: types.Dynamic})
+	exprs = append(exprs, exec.Expr{T: types.Dynamic, Eval: func(_ *exec.Env, tb *exec.Table, i int) types.Value {
+		m := map[string]any{}
+		for j, c := range rest {
+			if named[j] {
+				continue
+			}
+			if v := tb.Vecs[j].Get(i); !v.IsEmpty() {
+				m[c.Name] = types.ToDynamicElem(v)
+			}
+		}
+		return types.NewDynamic(m)
+	}})
+	pass := append(append([]int(nil), keep...), -1)
+	return &exec.Project{In: filtered, Cols: out, Pass: pass, Exprs: exprs}
 }
 
 // makeSeries analyzes make-series: keys, one array per aggregate, the axis array.
