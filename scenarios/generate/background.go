@@ -134,8 +134,12 @@ func (g *gen) userDay(b *batch, f *gofakeit.Faker, u *User, day time.Time, plan 
 			continue
 		}
 		app := g.apps[p.Apps[f.IntN(len(p.Apps))]]
-		g.emitSignIn(b, f, signIn{at: t, user: u, app: app, place: plan.place, ip: plan.ip, device: deviceFor(u, app),
-			risk: noneIfMedium(plan.risk), meta: meta})
+		si := signIn{at: t, user: u, app: app, place: plan.place, ip: plan.ip, device: deviceFor(u, app),
+			risk: noneIfMedium(plan.risk), meta: meta}
+		if f.Float64() < g.s.Background.RefreshFailureRate {
+			si.result = pickFailure(f, g.s.Background.RefreshFailures)
+		}
+		g.emitSignIn(b, f, si)
 	}
 	for i := 0; i < nApp; i++ {
 		app := g.officeApp(f, p)
@@ -159,8 +163,19 @@ func noneIfMedium(risk string) string {
 }
 
 func (g *gen) failureCode(f *gofakeit.Faker) int {
-	fl := g.s.Background.Failures
-	return fl[pickWeighted(f, g.failTot, func(i int) int { return fl[i].Weight })].Code
+	return pickFailure(f, g.s.Background.Failures)
+}
+
+// pickFailure draws an error code from a weighted list.
+func pickFailure(f *gofakeit.Faker, fl []scenario.Failure) int {
+	total := 0
+	for _, x := range fl {
+		total += x.Weight
+	}
+	if total == 0 {
+		return 0
+	}
+	return fl[pickWeighted(f, total, func(i int) int { return fl[i].Weight })].Code
 }
 
 // officeApp picks a Microsoft 365 app of the profile (not an Azure management client).

@@ -55,7 +55,6 @@ type gen struct {
 	vaults  map[string]*scenario.KeyVault
 	account map[string]*scenario.StorageAccount
 	holiday map[string]bool
-	failTot int
 	sh      *shared
 	// lockout is when the attacker changed the victim's password (zero if never): the owner's
 	// own sign-ins fail from then on.
@@ -213,9 +212,6 @@ func newGen(s *scenario.Scenario, cast *Cast) (*gen, error) {
 	}
 	for _, h := range s.Background.Holidays {
 		g.holiday[h] = true
-	}
-	for _, f := range s.Background.Failures {
-		g.failTot += f.Weight
 	}
 	g.res = resources(s, g.p.SubscriptionID)
 	for _, st := range s.Attack.Steps {

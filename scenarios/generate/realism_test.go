@@ -16,8 +16,7 @@ import (
 var emptyAllowed = map[string]map[string]bool{
 	"SigninLogs": set("AuthenticationMethodsUsed", "IPAddressFromResourceProvider", "ServicePrincipalId", "ServicePrincipalName",
 		"SignInIdentifierType", "TokenIssuerName", "AuthenticationContextClassReferences"),
-	// Background token refreshes never fail here, so no failure text.
-	"AADNonInteractiveUserSignInLogs": set("ResultDescription", "AuthenticationMethodsUsed", "ServicePrincipalId", "SignInIdentifierType", "TokenIssuerName",
+	"AADNonInteractiveUserSignInLogs": set("AuthenticationMethodsUsed", "ServicePrincipalId", "SignInIdentifierType", "TokenIssuerName",
 		"AADTenantId", "ResourceIdentity"),
 	"AuditLogs":        set("Location", "ResultType", "ResultDescription"),
 	"AzureActivity":    set("ActivitySubstatus"),

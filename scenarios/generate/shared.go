@@ -127,7 +127,7 @@ func authDetails(at string, interactive, mfa bool, result int) string {
 	}
 	b.WriteString(`[{"authenticationMethod":"` + method + `","authenticationMethodDetail":"` + detail +
 		`","authenticationStepDateTime":"` + at + `","authenticationStepRequirement":"Primary authentication","authenticationStepResultDetail":"` +
-		outcome + `","succeeded":` + strconv.FormatBool(result != 50126 && result != 50053) + `}`)
+		outcome + `","succeeded":` + strconv.FormatBool(result != 50126 && result != 50053 && (interactive || result == 0)) + `}`)
 	if mfa {
 		second := "MFA required in Azure AD"
 		if result == 0 {

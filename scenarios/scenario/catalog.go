@@ -16,6 +16,9 @@ var SignInErrors = map[int]string{
 	50140:  "This error occurred due to 'Keep me signed in' interrupt when the user was signing in.",
 	53003:  "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",
 	500121: "Authentication failed during strong authentication request.",
+	50173:  "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
+	70044:  "The session has expired or is invalid due to sign-in frequency checks by conditional access.",
+	700082: "The refresh token has expired due to inactivity.",
 }
 
 // ARMOperation is an Azure control-plane operation as the Activity Log names it.

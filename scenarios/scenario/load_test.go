@@ -102,7 +102,7 @@ func TestLoadErrors(t *testing.T) {
 		{"alert severity", scenario.FileAttack, "severity: Medium, category: InitialAccess}", "severity: Sev2, category: InitialAccess}",
 			"attack.yaml:21: steps[0].events[3].severity: \"Sev2\" is not Informational, Low, Medium or High"},
 		{"noise user", scenario.FileBackground, "user: ryan.murphy", "user: ryan.murphey",
-			"background.yaml:104: noise[1].user: unknown user \"ryan.murphey\""},
+			"background.yaml:109: noise[1].user: unknown user \"ryan.murphey\""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -14,6 +14,10 @@ type Background struct {
 	Failures []Failure `yaml:"failures"`
 	// FailureRate is the share of interactive sign-ins preceded by a failure.
 	FailureRate float64 `yaml:"failureRate"`
+	// RefreshFailures are the token-refresh failures of non-interactive sign-ins, with weights,
+	// and RefreshFailureRate the share of non-interactive sign-ins that fail.
+	RefreshFailures    []Failure `yaml:"refreshFailures"`
+	RefreshFailureRate float64   `yaml:"refreshFailureRate"`
 	// Noise is benign activity that looks suspicious.
 	Noise []Noise `yaml:"noise"`
 }

@@ -54,12 +54,20 @@ func (v *validator) background(b *Background) {
 	if b.FailureRate < 0 || b.FailureRate > 0.5 {
 		v.errf(f, "failureRate", "must be within 0..0.5")
 	}
-	for i, fl := range b.Failures {
-		if _, ok := SignInErrors[fl.Code]; !ok || fl.Code == 0 {
-			v.errf(f, fmt.Sprintf("failures[%d].code", i), "unknown sign-in error code %d", fl.Code)
-		}
-		if fl.Weight <= 0 {
-			v.errf(f, fmt.Sprintf("failures[%d].weight", i), "must be positive")
+	if b.RefreshFailureRate < 0 || b.RefreshFailureRate > 0.5 {
+		v.errf(f, "refreshFailureRate", "must be within 0..0.5")
+	}
+	for _, list := range []struct {
+		name     string
+		failures []Failure
+	}{{"failures", b.Failures}, {"refreshFailures", b.RefreshFailures}} {
+		for i, fl := range list.failures {
+			if _, ok := SignInErrors[fl.Code]; !ok || fl.Code == 0 {
+				v.errf(f, fmt.Sprintf("%s[%d].code", list.name, i), "unknown sign-in error code %d", fl.Code)
+			}
+			if fl.Weight <= 0 {
+				v.errf(f, fmt.Sprintf("%s[%d].weight", list.name, i), "must be positive")
+			}
 		}
 	}
 	seen := set(len(b.Noise))
