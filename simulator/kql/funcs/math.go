@@ -119,7 +119,7 @@ func registerMath(add func(*Func)) {
 			s = strconv.FormatUint(uint64(i), 16)
 		}
 		if len(a) > 1 {
-			if w, ok := a[1].AsInt(); ok && int(w) > len(s) {
+			if w, ok := a[1].AsInt(); ok && w > int64(len(s)) && w <= 64 {
 				s = strings.Repeat("0", int(w)-len(s)) + s
 			}
 		}
@@ -148,6 +148,10 @@ func round(_ *Context, a []types.Value) types.Value {
 		if prec >= 0 {
 			return v
 		}
+		if prec < -18 { // rounding to more digits than a long has
+			v.I = 0
+			return v
+		}
 		p := int64(math.Pow10(int(-prec)))
 		q := v.I / p
 		if r := v.I % p; r*2 >= p {
@@ -158,7 +162,7 @@ func round(_ *Context, a []types.Value) types.Value {
 		v.I = q * p
 		return v
 	case types.Real, types.Decimal:
-		p := math.Pow10(int(prec))
+		p := math.Pow10(int(max(min(prec, 400), -400)))
 		r := math.Round(v.F*p) / p
 		if math.IsInf(v.F*p, 0) {
 			r = v.F

@@ -255,8 +255,8 @@ func strrep(_ *Context, a []types.Value) types.Value {
 	if !ok || n < 0 {
 		return types.NewString("")
 	}
-	if n > 1024*1024 {
-		n = 1024 * 1024
+	if n > 1024 { // Kusto repeats at most 1024 times (strrep docs)
+		n = 1024
 	}
 	delim := ""
 	if len(a) > 2 {

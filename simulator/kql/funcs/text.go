@@ -221,6 +221,7 @@ func formatBytes(_ *Context, a []types.Value) types.Value {
 	prec := int64(0)
 	if len(a) > 1 {
 		prec, _ = a[1].AsInt()
+		prec = min(max(prec, 0), 17)
 	}
 	units := []string{"Bytes", "KB", "MB", "GB", "TB", "PB", "EB"}
 	i := 0
