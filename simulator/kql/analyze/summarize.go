@@ -277,7 +277,7 @@ func valueArgCount(fn string, n int) int {
 		return 2
 	case "covarianceif", "covariancepif":
 		return 3
-	case "count_distinct":
+	case "count_distinct", "binary_all_and", "binary_all_or", "binary_all_xor":
 		return 1
 	}
 	return n

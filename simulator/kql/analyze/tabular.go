@@ -175,8 +175,7 @@ func (a *analyzer) bindParams(sc *scope, b *binding, c *ast.CallExpr, pipedIn ex
 	}
 	// Positional arguments first, then name=value arguments matched by parameter name.
 	given := make([]ast.Expr, len(params))
-	pos := 0
-	for _, arg := range args {
+	for pos, arg := range args {
 		if ne, ok := arg.(*ast.NamedExpr); ok {
 			found := false
 			for i, p := range params {
@@ -190,10 +189,9 @@ func (a *analyzer) bindParams(sc *scope, b *binding, c *ast.CallExpr, pipedIn ex
 			}
 			continue
 		}
-		if pos < len(given) {
+		if pos < len(given) && given[pos] == nil {
 			given[pos] = arg
 		}
-		pos++
 	}
 	for i, p := range params {
 		arg := given[i]

@@ -51,6 +51,8 @@ func (s *AggSpec) New() Aggregator {
 		return &anyAgg{spec: s}
 	case "arg_max", "arg_min":
 		return &argAgg{spec: s, max: s.Func == "arg_max"}
+	case "binary_all_and", "binary_all_or", "binary_all_xor":
+		return &bitAgg{spec: s}
 	case "percentile", "percentiles", "percentiles_array", "percentilew", "percentilesw", "percentilesw_array":
 		return &percentileAgg{spec: s}
 	case "stdev", "stdevif", "stdevp", "stdevpif", "variance", "varianceif", "variancep", "variancepif",
@@ -711,6 +713,8 @@ func AggOutputs(fn string, argTypes []types.Type, argNames []string, consts []ty
 		return []types.Type{types.Dynamic}, []string{"percentile_" + name0}, nil
 	case "stdev", "stdevif", "stdevp", "stdevpif", "variance", "varianceif", "variancep", "variancepif":
 		return []types.Type{types.Real}, []string{suffix(fn)}, nil
+	case "binary_all_and", "binary_all_or", "binary_all_xor":
+		return []types.Type{types.Long}, []string{suffix(fn)}, nil
 	case "covariance", "covarianceif", "covariancep", "covariancepif":
 		n1 := ""
 		if len(argNames) > 1 {
@@ -731,8 +735,45 @@ func IsAggregate(fn string) bool {
 		"arg_max", "arg_min", "percentile", "percentiles", "percentiles_array",
 		"percentilew", "percentilesw", "percentilesw_array",
 		"stdev", "stdevif", "stdevp", "stdevpif", "variance", "varianceif", "variancep", "variancepif",
-		"covariance", "covarianceif", "covariancep", "covariancepif":
+		"covariance", "covarianceif", "covariancep", "covariancepif",
+		"binary_all_and", "binary_all_or", "binary_all_xor":
 		return true
 	}
 	return false
+}
+
+// bitAgg folds longs with a bitwise and/or/xor.
+type bitAgg struct {
+	spec *AggSpec
+	v    []int64
+	seen []bool
+}
+
+func (a *bitAgg) Add(env *Env, g int32, t *Table, i int) {
+	a.v, a.seen = grow(a.v, g), grow(a.seen, g)
+	x, ok := a.spec.Args[0].Eval(env, t, i).AsInt()
+	if !ok {
+		return
+	}
+	if !a.seen[g] {
+		a.v[g], a.seen[g] = x, true
+		return
+	}
+	switch a.spec.Func {
+	case "binary_all_and":
+		a.v[g] &= x
+	case "binary_all_or":
+		a.v[g] |= x
+	default:
+		a.v[g] ^= x
+	}
+}
+
+func (a *bitAgg) Result(g int32, out []types.Value) {
+	a.v, a.seen = grow(a.v, g), grow(a.seen, g)
+	if !a.seen[g] {
+		out[0] = types.NullOf(types.Long)
+		return
+	}
+	out[0] = types.NewLong(a.v[g])
 }
