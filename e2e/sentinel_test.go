@@ -149,6 +149,62 @@ func TestRealAzSentinel(t *testing.T) {
 				t.Fatalf("list has %d rules: %+v", len(all), all)
 			}
 		}},
+		{"incident create, update, comment, alerts, entities, list, delete", func(t *testing.T) {
+			const id = "7c1e4b2a-0d3f-4e5a-9b6c-8d7e6f5a4b3c"
+			inc := []string{"sentinel", "incident"}
+			var got struct {
+				Name           string `json:"name"`
+				Etag           string `json:"etag"`
+				Status         string `json:"status"`
+				IncidentNumber int    `json:"incidentNumber"`
+				Owner          struct {
+					ObjectID string `json:"objectId"`
+				} `json:"owner"`
+			}
+			l.azJSON(&got, append(append(inc, "create", "--incident-id", id, "--title", "Manual investigation", "--severity", "High", "--status", "New"), si...)...)
+			if got.Name != id || got.IncidentNumber != 1 || got.Status != "New" {
+				t.Fatalf("incident create = %+v", got)
+			}
+			// update is GET then PUT with the etag az read.
+			l.azJSON(&got, append(append(inc, "update", "--incident-id", id, "--status", "Active", "--owner", "{object-id:5f3b1c2a-7d4e-4a8b-9c1d-2e3f4a5b6c7d}"), si...)...)
+			if got.Status != "Active" || got.Owner.ObjectID != "5f3b1c2a-7d4e-4a8b-9c1d-2e3f4a5b6c7d" {
+				t.Fatalf("incident update = %+v", got)
+			}
+			stale := l.az(append(append(inc, "update", "--incident-id", id, "--etag", `"00000000-0000-0000-0000-000000000000"`, "--status", "New"), si...)...)
+			if stale.code == 0 || !strings.Contains(stale.stderr, "Newer version of resource") {
+				t.Fatalf("update with a stale etag: exit %d %s", stale.code, stale.stderr)
+			}
+			t.Logf("az exit %d: %s", stale.code, stale.stderr)
+			var cm struct {
+				Message string `json:"message"`
+			}
+			l.azJSON(&cm, append([]string{"sentinel", "incident", "comment", "create", "--incident-id", id, "--name", "c1", "--message", "Reset alex.johnson's password"}, si...)...)
+			if cm.Message != "Reset alex.johnson's password" {
+				t.Fatalf("comment = %+v", cm)
+			}
+			var alerts struct {
+				Value []any `json:"value"`
+			}
+			l.azJSON(&alerts, append(append(inc, "list-alert", "--incident-id", id), si...)...)
+			var ents struct {
+				Entities []any `json:"entities"`
+				MetaData []any `json:"metaData"`
+			}
+			l.azJSON(&ents, append(append(inc, "list-entity", "--incident-id", id), si...)...)
+			if alerts.Value == nil || len(alerts.Value) != 0 || ents.Entities == nil || len(ents.Entities) != 0 {
+				t.Fatalf("a manual incident has no alerts or entities: %+v %+v", alerts, ents)
+			}
+			var all []struct {
+				Name string `json:"name"`
+			}
+			l.azJSON(&all, append(append(inc, "list"), si...)...)
+			if len(all) != 1 || all[0].Name != id {
+				t.Fatalf("incident list = %+v", all)
+			}
+			if r := l.az(append(append(inc, "delete", "--incident-id", id, "--yes"), si...)...); r.code != 0 {
+				t.Fatalf("incident delete: exit %d %s", r.code, r.stderr)
+			}
+		}},
 		{"deletes, then show fails with exit 3", func(t *testing.T) {
 			for _, r := range rules {
 				if res := l.az(append([]string{"sentinel", "alert-rule", "delete", "--name", r.name, "--yes"}, si...)...); res.code != 0 {
