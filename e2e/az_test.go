@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bufio"
+	"encoding/base64"
+	"encoding/json"
 	"io"
 	"os/exec"
 	"regexp"
@@ -79,6 +81,17 @@ func TestRealAzAgainstLab(t *testing.T) {
 			l.azJSON(&a, "account", "show")
 			if a.ID != sub || a.TenantID != tenant || a.State != "Enabled" || a.User.Name != l.vars["SOCLAB_SP_ID"] {
 				t.Fatalf("account = %+v", a)
+			}
+		}},
+		{"az account get-access-token for Graph (instance discovery, second audience)", func(t *testing.T) {
+			var tok struct {
+				AccessToken string `json:"accessToken"`
+				Tenant      string `json:"tenant"`
+			}
+			l.azJSON(&tok, "account", "get-access-token", "--resource", "https://graph.microsoft.com")
+			claims := jwtClaims(t, tok.AccessToken)
+			if tok.Tenant != tenant || claims["aud"] != "https://graph.microsoft.com" || claims["tid"] != tenant || claims["appid"] != l.vars["SOCLAB_SP_ID"] {
+				t.Fatalf("graph token: tenant %s, claims %v", tok.Tenant, claims)
 			}
 		}},
 		{"az group create (new and the scenario's existing group)", func(t *testing.T) {
@@ -268,4 +281,22 @@ func (l *lockedText) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// jwtClaims decodes a token's claims (the lab signs them; this only reads them).
+func jwtClaims(t *testing.T, token string) map[string]any {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", token)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatalf("JWT claims: %v", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("JWT claims: %v", err)
+	}
+	return m
 }
