@@ -211,15 +211,14 @@ except Exception:
     pass
 `
 
-// prepareStateDir creates the folders and helper files `soclab env` points at.
+// prepareStateDir creates the folders (0700) and helper files `soclab env` points at. An
+// existing folder keeps its mode (it may be one the user shares on purpose); every secret in
+// it is a 0600 file.
 func prepareStateDir(stateDir string) error {
 	for _, d := range []string{stateDir, filepath.Join(stateDir, AzureConfigDir), filepath.Join(stateDir, PyPreloadDir)} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("create %s: %w", d, err)
 		}
-	}
-	if err := os.Chmod(stateDir, 0o700); err != nil {
-		return fmt.Errorf("restrict %s to 0700: %w", stateDir, err)
 	}
 	return atomicfile.Write(filepath.Join(stateDir, PyPreloadDir, "sitecustomize.py"), []byte(sitecustomize), 0o644)
 }
