@@ -24,7 +24,7 @@ var reservedWords = map[string]bool{
 	"mdm": true, "missing": true, "nooptimization": true, "notcontains": true,
 	"notcontainscs": true, "notlike": true, "notlikecs": true, "of": true, "or": true,
 	"others": true, "pathformat": true, "piechart": true, "pivotchart": true, "print": true,
-	"project": true, "queries": true, "query_results": true, "real": true, "regex": true,
+	"project": true, "queries": true, "query_results": true, "real": true,
 	"relaxed": true, "restricted_view_access": true, "row_level_security": true, "rowstore": true,
 	"rowstore_references": true, "rowstore_sealinfo": true, "rowstorepolicy": true,
 	"rowstores": true, "sample": true, "scatterchart": true, "seal": true, "seals": true,
