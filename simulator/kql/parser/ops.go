@@ -390,6 +390,9 @@ func (p *parser) parseCallOnly() *ast.CallExpr {
 	if p.tok.kind != tIdent || !p.peek().is("(") {
 		p.fail("a function call")
 	}
+	if t := p.tok; reservedWords[t.text] && !keywordFuncs[t.text] {
+		p.failReserved(t)
+	}
 	return p.parseCall()
 }
 
