@@ -121,7 +121,7 @@ func Arith(op Op, a, b Value) Value {
 		if (a.T == TimeSpan || a.T == DateTime) && (b.T == TimeSpan || b.T == DateTime) {
 			// timespan / timespan, datetime / timespan: datetimes count
 			// .NET ticks since 0001-01-01 here, as in Kusto.
-			if b.I == 0 {
+			if netTicks(b) == 0 {
 				return NullOf(Real)
 			}
 			return NewReal(float64(netTicks(a)) / float64(netTicks(b)))
@@ -235,7 +235,7 @@ func timeArith(op Op, t Type, a, b Value) Value {
 	case OpMul:
 		return NewTimeSpan(a.I * b.I)
 	case OpMod:
-		if b.I == 0 {
+		if netTicks(b) == 0 {
 			return NullOf(TimeSpan)
 		}
 		r := netTicks(a) % netTicks(b)
