@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/soclab/soclab/simulator"
@@ -187,5 +188,34 @@ func TestRouting(t *testing.T) {
 	}
 	if r := f.do("tok-a", "GET", siPath+"/alertRules?api-version="+apiV, ""); len(field(t, r.body, "value").([]any)) != 1 {
 		t.Errorf("one rule expected after updates through other cases: %s", r.body)
+	}
+}
+
+// TestConcurrentEtagWriters: of several clients updating with the same etag at once,
+// exactly one wins; the others get 409 (writes are serialized, none is lost silently).
+func TestConcurrentEtagWriters(t *testing.T) {
+	f := newFixture(t)
+	f.setup(true)
+	path := siPath + "/alertRules/r1?api-version=" + apiV
+	etag, _ := field(t, f.do("tok-a", "PUT", path, nrtRule).body, "etag").(string)
+	const n = 5
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			body := strings.Replace(nrtRule, `"n"`, fmt.Sprintf(`"writer %d"`, i), 1)
+			statuses <- f.do("tok-a", "PUT", path, body, "If-Match", etag).status
+		}(i)
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[200] != 1 || count[409] != n-1 {
+		t.Fatalf("statuses %v, want one 200 and %d 409", count, n-1)
 	}
 }
