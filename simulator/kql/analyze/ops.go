@@ -108,6 +108,8 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 		return a.topNested(sc, in, o)
 	case *ast.ScanOp:
 		return a.scan(sc, in, o)
+	case *ast.GenericOp:
+		return a.generic(sc, in, o)
 	}
 	fail(op, diag.CodeInvalid, "'%s' operator is not supported by this engine", op.OpName())
 	return nil
