@@ -203,3 +203,17 @@ func TestSpecNrtExample(t *testing.T) {
 		t.Fatalf("example over SigninLogs: %d %s", r.status, r.body)
 	}
 }
+
+// TestSuppressionDefaults: az sentinel 0.2.0 lets users leave out suppressionDuration and
+// suppressionEnabled (the lab's NRT rule does); the rule is accepted with the portal's
+// defaults rather than refused (az-cli.md §7.6), and NRT rules carry no schedule.
+func TestSuppressionDefaults(t *testing.T) {
+	f := newFixture(t)
+	f.setup(true)
+	r := f.do("tok-a", "PUT", siPath+"/alertRules/r1?api-version="+apiV,
+		`{"kind":"NRT","properties":{"displayName":"n","severity":"High","enabled":true,"query":"AuditLogs | take 1","queryFrequency":"PT5M"}}`)
+	if r.status != 201 || field(t, r.body, "properties.suppressionDuration") != "PT5H" || field(t, r.body, "properties.suppressionEnabled") != false ||
+		field(t, r.body, "properties.queryFrequency") != nil || field(t, r.body, "properties.incidentConfiguration.createIncident") != true {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+}
