@@ -13,6 +13,8 @@ import (
 // Context carries what a query run gives every function: the clock that
 // now() and ago() read (the tenant's virtual clock) and a deterministic
 // random source seeded per query (new_guid(), rand()).
+// Rand is not safe for concurrent use: an executor that evaluates rows in
+// parallel gives each worker its own Context (seeded from the query's).
 type Context struct {
 	Now  time.Time
 	Rand *rand.Rand
