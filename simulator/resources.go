@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -30,19 +31,50 @@ func putResource(tx Tx, tenantID string, r Resource) error {
 	if r.ID == "" || !strings.HasPrefix(r.ID, "/") {
 		return fmt.Errorf("put resource: id %q is not an ARM id", r.ID)
 	}
-	data, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode resource %s: %w", r.ID, err)
-	}
-	return tx.Put(tenantID, resourcesColl, resourceKey(r.ID), data)
+	return tx.Put(tenantID, resourcesColl, resourceKey(r.ID), encodeResource(r))
+}
+
+// resourceFormat marks the framed encoding of a stored resource: id and type with their
+// lengths, then the body as is, so reading a resource never re-parses its JSON body.
+const resourceFormat = 1
+
+func encodeResource(r Resource) []byte {
+	buf := make([]byte, 0, 1+2*binary.MaxVarintLen32+len(r.ID)+len(r.Type)+len(r.Body))
+	buf = append(buf, resourceFormat)
+	buf = binary.AppendUvarint(buf, uint64(len(r.ID)))
+	buf = append(buf, r.ID...)
+	buf = binary.AppendUvarint(buf, uint64(len(r.Type)))
+	buf = append(buf, r.Type...)
+	return append(buf, r.Body...)
 }
 
 func decodeResource(v []byte) (Resource, error) {
-	var r Resource
-	if err := json.Unmarshal(v, &r); err != nil {
-		return Resource{}, fmt.Errorf("decode resource: %w", err)
+	if len(v) > 0 && v[0] == '{' { // written as JSON by early builds
+		var r Resource
+		if err := json.Unmarshal(v, &r); err != nil {
+			return Resource{}, fmt.Errorf("decode resource: %w", err)
+		}
+		return r, nil
 	}
-	return r, nil
+	if len(v) == 0 || v[0] != resourceFormat {
+		return Resource{}, fmt.Errorf("decode resource: unknown format")
+	}
+	rest := v[1:]
+	field := func() (string, bool) {
+		n, k := binary.Uvarint(rest)
+		if k <= 0 || uint64(len(rest)-k) < n {
+			return "", false
+		}
+		s := string(rest[k : k+int(n)])
+		rest = rest[k+int(n):]
+		return s, true
+	}
+	id, ok1 := field()
+	typ, ok2 := field()
+	if !ok1 || !ok2 {
+		return Resource{}, fmt.Errorf("decode resource: truncated record")
+	}
+	return Resource{ID: id, Type: typ, Body: json.RawMessage(rest)}, nil
 }
 
 // Resource returns the resource with the given id (case-insensitive), and false if none.

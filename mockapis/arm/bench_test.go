@@ -2,6 +2,7 @@ package arm
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -39,6 +40,7 @@ func BenchmarkARM(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
+					io.Copy(io.Discard, resp.Body) // drain, so the connection is reused
 					resp.Body.Close()
 					return resp.StatusCode
 				}
@@ -70,6 +72,7 @@ func BenchmarkARM(b *testing.B) {
 									b.Error(err)
 									return
 								}
+								io.Copy(io.Discard, resp.Body)
 								resp.Body.Close()
 								status = resp.StatusCode
 							} else {

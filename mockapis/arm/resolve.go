@@ -15,8 +15,6 @@ type Resolved struct {
 	ScopeID string
 	// Group is the canonical resource group name ("" at subscription scope).
 	Group string
-	// GroupLocation is the group's location.
-	GroupLocation string
 	// Parent is the resource the target lives under (child and extension resources).
 	Parent *simulator.Resource
 	// Existing is the addressed resource when it exists.
@@ -39,7 +37,6 @@ func (c *Call) Resolve(tx *simulator.TenantTx) (Resolved, error) {
 		}
 		res.ScopeID = g.ID
 		res.Group = lastSegment(g.ID)
-		res.GroupLocation = bodyString(g.Body, "location")
 	}
 	if t.scopeIsResource {
 		p, ok, err := tx.Resource(t.scope)

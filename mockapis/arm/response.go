@@ -96,7 +96,13 @@ func writeError(w http.ResponseWriter, r *http.Request, e *Error) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	data, err := json.Marshal(body)
+	var data []byte
+	var err error
+	if raw, ok := body.(json.RawMessage); ok {
+		data = raw // stored bodies are compact JSON already: no re-encoding
+	} else {
+		data, err = json.Marshal(body)
+	}
 	if err != nil {
 		log.Printf("arm: encode response: %v", err)
 		status = http.StatusInternalServerError
