@@ -42,7 +42,8 @@
 //
 // RunOptions carries the clock now() and ago() read (the tenant's virtual clock in the server),
 // a seed for new_guid()/rand(), a row limit for every intermediate result (Kusto's "exceeded
-// the internal record count limit" error) and a timeout; ctx cancels a run. A panic inside the
+// the internal record count limit" error), a bound on the estimated memory of intermediate
+// results and a timeout; ctx cancels a run. A panic inside the
 // engine comes back as an error, never as a crash.
 //
 // Errors are *Error (= *diag.Error): Code (SYN0002 syntax, SEM0100 unknown name, SEM0101 bad

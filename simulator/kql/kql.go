@@ -127,7 +127,13 @@ type RunOptions struct {
 	MaxRows int
 	// Timeout bounds the run's duration (0: only ctx's deadline).
 	Timeout time.Duration
+	// MaxMemory bounds the estimated bytes of the run's intermediate results (0:
+	// DefaultMaxMemory; negative: no bound).
+	MaxMemory int64
 }
+
+// DefaultMaxMemory is the intermediate-result memory bound when RunOptions.MaxMemory is 0.
+const DefaultMaxMemory = 4 << 30
 
 // DefaultMaxRows is the intermediate row limit when RunOptions.MaxRows is 0.
 const DefaultMaxRows = 50_000_000
@@ -158,6 +164,12 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 		db = MapDatabase{}
 	}
 	env := exec.NewEnv(ctx, db.Table, db.Names, types.TimeToTicks(now.UTC()), opts.Seed, maxRows)
+	switch {
+	case opts.MaxMemory == 0:
+		env.MaxBytes = DefaultMaxMemory
+	case opts.MaxMemory > 0:
+		env.MaxBytes = opts.MaxMemory
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			if e, ok := r.(error); ok {

@@ -103,3 +103,25 @@ let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40];
 		})
 	}
 }
+
+// Limits: a run that exceeds its row or memory bound, or its deadline, fails with an error.
+func TestRunLimits(t *testing.T) {
+	q, err := Compile("range x from 1 to 100000 step 1 | extend s = strcat('row-', x) | summarize count() by s", nil, CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Run(context.Background(), nil, RunOptions{MaxRows: 1000}); err == nil || !strings.Contains(err.Error(), "record count limit") {
+		t.Errorf("row limit: got %v", err)
+	}
+	if _, err := q.Run(context.Background(), nil, RunOptions{MaxMemory: 1 << 20}); err == nil || !strings.Contains(err.Error(), "E_LOW_MEMORY_CONDITION") {
+		t.Errorf("memory limit: got %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := q.Run(ctx, nil, RunOptions{}); err == nil || !strings.Contains(err.Error(), "cancelled") {
+		t.Errorf("cancel: got %v", err)
+	}
+	if _, err := q.Run(context.Background(), nil, RunOptions{}); err != nil {
+		t.Errorf("unbounded run: %v", err)
+	}
+}

@@ -194,7 +194,7 @@ func (p *Project) apply(env *Env, t *Table) (*Table, error) {
 		}
 		out.Vecs[c] = v
 	}
-	return out, nil
+	return out, env.Account(out)
 }
 
 // Take keeps the first N rows (take, limit).

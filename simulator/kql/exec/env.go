@@ -26,9 +26,42 @@ type Env struct {
 	// Stack is scratch space for function arguments (evaluation within one run is sequential).
 	Stack []types.Value
 
+	// MaxBytes bounds the estimated size of the intermediate results of a run (0: no bound).
+	MaxBytes int64
+
 	mu    sync.Mutex
 	cache map[any]any
-	steps int
+	bytes int64
+}
+
+// Account adds an operator's output to the run's memory estimate and fails the run when it
+// exceeds MaxBytes.
+func (e *Env) Account(t *Table) error {
+	if e.MaxBytes <= 0 || t == nil {
+		return nil
+	}
+	e.mu.Lock()
+	e.bytes += TableBytes(t)
+	used := e.bytes
+	e.mu.Unlock()
+	if used > e.MaxBytes {
+		return diag.Errorf(diag.CodeRuntimeError, diag.NoPos, diag.NoPos,
+			"Query execution has exceeded the allowed limits: the query's intermediate results use more than %d MB of memory (E_LOW_MEMORY_CONDITION)", e.MaxBytes>>20)
+	}
+	return nil
+}
+
+// TableBytes estimates the memory of a table's values: 8 bytes per fixed-size value and per
+// dynamic reference, 16 bytes plus the text per string.
+func TableBytes(t *Table) int64 {
+	var n int64
+	for _, v := range t.Vecs {
+		n += 8 * int64(len(v.I)+len(v.F)+len(v.D))
+		for _, s := range v.S {
+			n += 16 + int64(len(s))
+		}
+	}
+	return n
 }
 
 // NewEnv prepares a run.

@@ -158,7 +158,7 @@ func (j *Join) Run(env *Env) (*Table, error) {
 	} else {
 		out.N = len(ri)
 	}
-	return out, nil
+	return out, env.Account(out)
 }
 
 // Union concatenates inputs; Maps[k][c] is the input column feeding output column c (or -1
@@ -213,7 +213,7 @@ func (u *Union) Run(env *Env) (*Table, error) {
 		}
 		out.Vecs[c] = v
 	}
-	return out, nil
+	return out, env.Account(out)
 }
 
 // appendVector appends all of src (same type) to v.

@@ -127,7 +127,7 @@ func (m *MvExpand) expand(env *Env, t *Table) (*Table, error) {
 		v.n = len(pos)
 		out.Vecs[m.IndexCol] = v
 	}
-	return out, nil
+	return out, env.Account(out)
 }
 
 // castDyn applies `to typeof(T)`: a cast, not a parse, except that Kusto's dynamic holds

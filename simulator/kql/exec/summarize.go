@@ -88,5 +88,5 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 		copy(out.Vecs[col:], vecs)
 		col += n
 	}
-	return out, nil
+	return out, env.Account(out)
 }
