@@ -103,7 +103,7 @@ func BenchmarkStrlenEval(b *testing.B) {
 
 func BenchmarkBinDateTimeEval(b *testing.B) {
 	f, _ := Builtins().Lookup("bin")
-	ev, _ := f.Bind([]Arg{{T: types.DateTime}, {T: types.TimeSpan, Const: true}})
+	ev, _ := f.Bind([]Arg{{T: types.DateTime}, {T: types.TimeSpan, Const: true, V: types.NewTimeSpan(5 * types.TicksPerMinute)}})
 	ctx := NewContext(benchNow, 1)
 	args := []types.Value{types.NewDateTime(benchNow), types.NewTimeSpan(5 * types.TicksPerMinute)}
 	b.ReportAllocs()

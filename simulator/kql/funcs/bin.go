@@ -90,3 +90,24 @@ func binAtPoint(v, size, at types.Value) types.Value {
 	}
 	return types.NewReal(r)
 }
+
+// bindBin specializes the common bin(TimeGenerated, 5m): a datetime or
+// timespan column binned by a constant positive timespan.
+func bindBin(args []Arg) (EvalFunc, error) {
+	if len(args) == 2 && (args[0].T == types.DateTime || args[0].T == types.TimeSpan) &&
+		args[1].Const && args[1].V.T == types.TimeSpan && !args[1].V.Null && args[1].V.I > 0 {
+		step, t := args[1].V.I, args[0].T
+		return func(_ *Context, a []types.Value) types.Value {
+			v := a[0]
+			if v.T != t || v.Null {
+				return binAtPoint(v, a[1], types.Value{})
+			}
+			r := floorDiv(v.I, step) * step
+			if t == types.DateTime {
+				return types.NewDateTimeTicks(r)
+			}
+			return types.NewTimeSpan(r)
+		}, nil
+	}
+	return bin, nil
+}
