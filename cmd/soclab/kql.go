@@ -26,6 +26,8 @@ type kqlOptions struct {
 	Stats     bool
 	Repeat    int
 	Now       string
+	// State, Tenant and Workspace pick the lab workspace queried when DataDir is empty.
+	State, Tenant, Workspace string
 }
 
 // Exit statuses of `soclab kql`.
@@ -39,7 +41,7 @@ func kqlCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "kql",
 		Usage: "run a KQL query over table files with soclab's Kusto engine",
-		UsageText: "soclab kql (--query-file FILE | --query TEXT) [--data DIR] [--output json|table|csv]\n" +
+		UsageText: "soclab kql (--query-file FILE | --query TEXT) [--data DIR | --tenant T --workspace W] [--output json|table|csv]\n" +
 			"           [--parse-only] [--stats] [--repeat N] [--now TIME]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "query-file", Usage: "read the query from `FILE`"},
@@ -50,6 +52,8 @@ func kqlCommand() *cli.Command {
 			&cli.BoolFlag{Name: "stats", Usage: "print timings and row counts as one JSON line on stderr"},
 			&cli.IntFlag{Name: "repeat", Value: 1, Usage: "run the compiled query `N` times; --stats reports the fastest"},
 			&cli.StringFlag{Name: "now", Usage: "the clock now() and ago() read (ISO-8601 `TIME`; default: the real clock)"},
+			stateFlag(), &cli.StringFlag{Name: "tenant", Usage: tenantFlagUsage, EnvVars: []string{"SOCLAB_TENANT"}},
+			&cli.StringFlag{Name: "workspace", Usage: "without --data: the workspace `NAME` or id (default law-contoso-unified)"},
 		},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
 			fmt.Fprintln(c.App.ErrWriter, "soclab kql:", err)
@@ -63,8 +67,9 @@ func kqlCommand() *cli.Command {
 			opts := kqlOptions{
 				QueryFile: c.String("query-file"), Query: c.String("query"), DataDir: c.String("data"),
 				Output: c.String("output"), ParseOnly: c.Bool("parse-only"), Stats: c.Bool("stats"),
-				Repeat: c.Int("repeat"), Now: c.String("now"),
+				Repeat: c.Int("repeat"), Now: c.String("now"), Tenant: c.String("tenant"), Workspace: c.String("workspace"),
 			}
+			opts.State, _ = resolveState(c)
 			if !c.IsSet("query") {
 				opts.Query = ""
 			}
@@ -117,6 +122,11 @@ func runKQL(ctx context.Context, opts kqlOptions, querySet bool, stdout, stderr 
 		return exitOK
 	}
 
+	if opts.DataDir == "" && opts.Now == "" {
+		if code, handled := runWorkspaceKQL(opts, src, stdout, stderr); handled {
+			return code
+		}
+	}
 	start := time.Now()
 	db := kql.MapDatabase{}
 	if opts.DataDir != "" {

@@ -45,6 +45,15 @@ type KQLRequest struct {
 	Workspace string `json:"workspace,omitempty"`
 	Query     string `json:"query"`
 	Timespan  string `json:"timespan,omitempty"`
+	// Format json, table or csv answers {"output": text} as soclab kql prints it; empty answers
+	// the query API's body.
+	Format string `json:"format,omitempty"`
+}
+
+// KQLOutput is the answer of POST kql with a format.
+type KQLOutput struct {
+	Output string `json:"output"`
+	Rows   int    `json:"rows"`
 }
 
 // Options tune the handler.
@@ -249,7 +258,23 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, queryFail(req.Query, err)
 	}
-	return map[string]any{"tables": []kql.LogAnalyticsTable{res.LogAnalytics()}}, nil
+	var b strings.Builder
+	switch req.Format {
+	case "":
+		return map[string]any{"tables": []kql.LogAnalyticsTable{res.LogAnalytics()}}, nil
+	case "json":
+		err = res.WriteJSON(&b)
+	case "table":
+		err = res.WriteText(&b)
+	case "csv":
+		err = res.WriteCSV(&b)
+	default:
+		return nil, fail(http.StatusBadRequest, "InvalidArgument", "format must be json, table or csv, not %q", req.Format)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return KQLOutput{Output: b.String(), Rows: res.Len()}, nil
 }
 
 // pickWorkspace is the named workspace, else the lab's (law-contoso-unified), else the only one.

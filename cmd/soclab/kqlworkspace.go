@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/soclab/soclab/mockapis/logcontrol"
+	"github.com/soclab/soclab/simulator/kql"
+)
+
+// runWorkspaceKQL runs a query that reads tables over a tenant's workspace (through the running
+// server, else on the state file) at the tenant's clock. A query that reads no table (print,
+// range, datatable) is not handled here: runKQL evaluates it locally as before.
+func runWorkspaceKQL(opts kqlOptions, src string, stdout, stderr io.Writer) (code int, handled bool) {
+	if cat, err := kql.LabCatalog(); err == nil {
+		if q, err := kql.Compile(src, cat, kql.CompileOptions{}); err == nil && len(q.Tables()) == 0 {
+			return exitOK, false
+		}
+	}
+	if opts.State == "" {
+		fmt.Fprintln(stderr, "soclab kql: no state folder to find the workspace in (give --state, or --data DIR)")
+		return exitUsage, true
+	}
+	var out logcontrol.KQLOutput
+	err := withLogLab(opts.State, io.Discard, func(lab *logLab) error {
+		return lab.call("POST", "kql", logcontrol.KQLRequest{Tenant: opts.Tenant, Workspace: opts.Workspace, Query: src, Format: opts.Output}, &out)
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, strings.TrimRight(err.Error(), "\n"))
+		return exitQueryError, true
+	}
+	io.WriteString(stdout, out.Output)
+	if opts.Stats {
+		fmt.Fprintf(stderr, "{\"rows_out\":%d}\n", out.Rows)
+	}
+	return exitOK, true
+}
