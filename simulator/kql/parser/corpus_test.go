@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,8 +36,14 @@ func loadJSON(t testing.TB, path string, v any) {
 // knownDisagreements reads testdata/sentinel/known_disagreements: file
 // names (one per line, '#' comments) where we knowingly differ.
 func knownDisagreements(t *testing.T) map[string]bool {
+	return readList(t, "testdata/sentinel/known_disagreements")
+}
+
+// readList reads a file of names, one per line, '#' starting a comment; a
+// missing file is an empty list.
+func readList(t *testing.T, path string) map[string]bool {
 	known := map[string]bool{}
-	f, err := os.Open("testdata/sentinel/known_disagreements")
+	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return known
 	}
@@ -104,4 +111,38 @@ func TestDocsCorpus(t *testing.T) {
 		ok++
 	}
 	t.Logf("docs corpus: %d/%d parse", ok, len(cases))
+}
+
+// verdictCase is an edge case with the verdict of Microsoft's parser.
+type verdictCase struct {
+	Origin string `json:"origin"`
+	Query  string `json:"query"`
+	OK     bool   `json:"ok"`
+	Error  string `json:"error"`
+}
+
+// TestKustoVerdicts compares accept/reject verdicts with Kusto.Language on
+// hand-written edge cases and mutated real queries.
+func TestKustoVerdicts(t *testing.T) {
+	var cases []verdictCase
+	loadJSON(t, "testdata/kusto-verdicts/cases.json", &cases)
+	known := readList(t, "testdata/kusto-verdicts/known_disagreements")
+	agree := 0
+	for i, c := range cases {
+		_, err := Parse(c.Query)
+		same := (err == nil) == c.OK
+		id := strconv.Itoa(i)
+		switch {
+		case same && known[id]:
+			t.Errorf("case %d: listed in known_disagreements but now agrees; remove it", i)
+		case same:
+			agree++
+		case known[id]:
+		case c.OK:
+			t.Errorf("case %d (%s): Kusto accepts, we reject: %q\n%s", i, c.Origin, c.Query, err.(*diag.Error).Format(c.Query))
+		default:
+			t.Errorf("case %d (%s): Kusto rejects (%s), we accept: %q", i, c.Origin, c.Error, c.Query)
+		}
+	}
+	t.Logf("Kusto.Language verdicts: %d/%d agree", agree, len(cases))
 }
