@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -161,4 +163,28 @@ func BenchmarkHasAnyScan(b *testing.B) {
 	runBench(b, `AzureActivity
 | where OperationNameValue has_any ('Microsoft.KeyVault', 'Microsoft.Storage', 'Microsoft.Sql')
 | count`, activityOnce())
+}
+
+// TestExportBenchData writes the benchmark tables as CSV for the DuckDB comparison in
+// bench/duckdb (only when KQL_BENCH_EXPORT names a folder).
+func TestExportBenchData(t *testing.T) {
+	dir := os.Getenv("KQL_BENCH_EXPORT")
+	if dir == "" {
+		t.Skip("set KQL_BENCH_EXPORT=DIR to export the benchmark tables")
+	}
+	for name, tbl := range map[string]*Table{
+		"SigninLogs": signinOnce(), "AzureActivity": activityOnce(),
+		"L": genKeyed("L", 100_000, 100_000, 5), "R": genKeyed("R", 100_000, 100_000, 6),
+	} {
+		f, err := os.Create(filepath.Join(dir, name+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := (&Result{Table: tbl}).WriteCSV(f); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -57,15 +57,28 @@ func (j *Join) Run(env *Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Build: right key -> rows.
+	// Build: right key -> chain of rows (head per key, next per row; no per-key slices). A
+	// single string key is hashed as the string itself.
+	strKey := len(j.RightKeys) == 1 && j.RightKeys[0].T == types.String && j.LeftKeys[0].T == types.String
 	g := NewGrouper()
-	var rows [][]int32
+	strHead := map[string]int32{}
+	var head []int32
+	next := make([]int32, rt.N)
 	buf := make([]types.Value, 0, len(j.RightKeys))
-	for i := 0; i < rt.N; i++ {
+	for i := rt.N - 1; i >= 0; i-- { // backwards, so chains list rows in input order
 		if i%checkEvery == 0 {
 			if err := env.Check(); err != nil {
 				return nil, err
 			}
+		}
+		next[i] = -1
+		if strKey {
+			k := j.RightKeys[0].Eval(env, rt, i).S
+			if h, ok := strHead[k]; ok {
+				next[i] = h
+			}
+			strHead[k] = int32(i)
+			continue
 		}
 		vals, ok := keyVals(env, j.RightKeys, rt, i, buf)
 		if !ok {
@@ -73,15 +86,18 @@ func (j *Join) Run(env *Env) (*Table, error) {
 		}
 		id, isNew := g.ID(vals)
 		if isNew {
-			rows = append(rows, nil)
+			head = append(head, -1)
 		}
-		rows[id] = append(rows[id], int32(i))
+		next[i] = head[id]
+		head[id] = int32(i)
 	}
 	var li, ri []int32
 	rightMatched := make([]bool, rt.N)
 	var leftSeen *Grouper
+	var leftSeenStr map[string]struct{}
 	if j.Kind == JoinInnerUnique {
 		leftSeen = NewGrouper()
+		leftSeenStr = map[string]struct{}{}
 	}
 	for i := 0; i < lt.N; i++ {
 		if i%checkEvery == 0 {
@@ -92,40 +108,53 @@ func (j *Join) Run(env *Env) (*Table, error) {
 				return nil, err
 			}
 		}
-		vals, ok := keyVals(env, j.LeftKeys, lt, i, buf)
-		var match []int32
-		if ok {
-			if id, found := g.Lookup(vals); found {
-				match = rows[id]
+		first := int32(-1)
+		if strKey {
+			k := j.LeftKeys[0].Eval(env, lt, i).S
+			if h, ok := strHead[k]; ok {
+				first = h
 			}
 			if leftSeen != nil {
-				if _, isNew := leftSeen.ID(vals); !isNew {
+				if _, dup := leftSeenStr[k]; dup {
 					continue
 				}
+				leftSeenStr[k] = struct{}{}
 			}
-		} else if leftSeen != nil {
-			continue
+		} else {
+			vals, ok := keyVals(env, j.LeftKeys, lt, i, buf)
+			if ok {
+				if id, found := g.Lookup(vals); found {
+					first = head[id]
+				}
+				if leftSeen != nil {
+					if _, isNew := leftSeen.ID(vals); !isNew {
+						continue
+					}
+				}
+			} else if leftSeen != nil {
+				continue
+			}
 		}
 		switch j.Kind {
 		case JoinLeftSemi:
-			if len(match) > 0 {
+			if first >= 0 {
 				li = append(li, int32(i))
 			}
 		case JoinLeftAnti:
-			if len(match) == 0 {
+			if first < 0 {
 				li = append(li, int32(i))
 			}
 		case JoinRightSemi, JoinRightAnti:
-			for _, r := range match {
+			for r := first; r >= 0; r = next[r] {
 				rightMatched[r] = true
 			}
 		default:
-			for _, r := range match {
+			for r := first; r >= 0; r = next[r] {
 				li = append(li, int32(i))
 				ri = append(ri, r)
 				rightMatched[r] = true
 			}
-			if len(match) == 0 && (j.Kind == JoinLeftOuter || j.Kind == JoinFullOuter) {
+			if first < 0 && (j.Kind == JoinLeftOuter || j.Kind == JoinFullOuter) {
 				li = append(li, int32(i))
 				ri = append(ri, -1)
 			}
