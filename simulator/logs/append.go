@@ -7,7 +7,8 @@ import (
 
 	"github.com/soclab/soclab/scenarios/generate"
 	"github.com/soclab/soclab/simulator"
-	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/exec"
+	"github.com/soclab/soclab/simulator/kql/types"
 )
 
 // Row is a row another part of the simulator writes into a table (the rule engine's
@@ -56,47 +57,73 @@ func (e *Engine) Append(tenantID, table string, rows ...Row) error {
 	return nil
 }
 
-// appended returns the appended rows of a table that belong to the database (caller holds tc.mu).
-func (tc *tenantCache) appended(d *database, table string, cols []kql.Column) (*rowSet, error) {
-	rs := &rowSet{}
-	var rows [][]any
-	for _, r := range tc.rows {
-		if r.Table != table {
-			continue
-		}
-		src := generate.Source(r.Source)
-		if ws, ok := strings.CutPrefix(r.Source, "workspace:"); ok {
-			if d.ws == nil || ws != d.ws.CustomerID {
-				continue
-			}
-			src = ownSource
-		}
-		v := map[string]any{}
-		for k, x := range r.Values {
-			v[k] = x
-		}
-		if name, ok := timeColumnOf(cols); ok {
-			if _, set := v[name]; !set {
-				v[name] = r.Time
-			}
-		}
-		rows = append(rows, rowOf(cols, v))
-		rs.times = append(rs.times, r.Time)
-		rs.source = append(rs.source, src)
-		rs.attack = append(rs.attack, false)
-	}
-	t, err := kql.NewTable(table, cols, rows)
+// extraRows are the appended rows of one table in its base columns, and the workspace each
+// was written to ("" for the Defender side).
+type extraRows struct {
+	rs *rowSet
+	ws []string
+}
+
+// addExtra converts one stored row and adds it to its table's extra rows (caller holds tc.mu).
+func (tc *tenantCache) addExtra(r storedRow) error {
+	cols, err := tc.baseColumns(r.Table)
 	if err != nil {
-		return nil, fmt.Errorf("logs: appended rows of %s: %w", table, err)
+		return err
 	}
-	rs.t = t
-	return rs, nil
+	x := tc.extra[r.Table]
+	if x == nil {
+		x = &extraRows{rs: &rowSet{t: exec.NewEmptyTable(r.Table, cols)}}
+		tc.extra[r.Table] = x
+	}
+	v := make(map[string]any, len(r.Values)+1)
+	for k, val := range r.Values {
+		v[k] = val
+	}
+	if name, ok := timeColumnOf(cols); ok {
+		if _, set := v[name]; !set {
+			v[name] = r.Time
+		}
+	}
+	if _, set := v["Type"]; !set {
+		v["Type"] = r.Table
+	}
+	row := rowOf(cols, v)
+	vals := make([]types.Value, len(cols))
+	for i, c := range cols {
+		if vals[i], err = exec.FromGo(row[i], c.Type); err != nil {
+			return fmt.Errorf("logs: appended row of %s, column %s: %w", r.Table, c.Name, err)
+		}
+	}
+	t := x.rs.t
+	for i, val := range vals {
+		t.Vecs[i].Append(val)
+	}
+	t.N++
+	src, ws := generate.Source(r.Source), ""
+	if w, ok := strings.CutPrefix(r.Source, "workspace:"); ok {
+		src, ws = ownSource, w
+	}
+	x.rs.times = append(x.rs.times, r.Time)
+	x.rs.source = append(x.rs.source, src)
+	x.rs.attack = append(x.rs.attack, false)
+	x.ws = append(x.ws, ws)
+	return nil
+}
+
+// rowsOf counts the appended rows of a table.
+func (tc *tenantCache) rowsOf(table string) int {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if x := tc.extra[table]; x != nil {
+		return len(x.ws)
+	}
+	return 0
 }
 
 // ownSource marks rows written by the workspace itself; every workspace routes it.
 const ownSource generate.Source = "workspace"
 
-func timeColumnOf(cols []kql.Column) (string, bool) {
+func timeColumnOf(cols []exec.Column) (string, bool) {
 	for _, c := range cols {
 		if c.Name == "TimeGenerated" || c.Name == "Timestamp" {
 			return c.Name, true

@@ -35,7 +35,8 @@ type tenantCache struct {
 
 	mu      sync.Mutex
 	replays map[string]*generated // by replay nonce
-	rows    []storedRow           // appended rows, in order
+	loaded  int                   // appended rows loaded so far
+	extra   map[string]*extraRows // appended rows per table, converted once
 	views   map[viewKey]*view
 }
 
@@ -108,14 +109,14 @@ func (tc *tenantCache) syncRows(w *simulator.World, st *tenantState) error {
 		}
 		tc.replays[r.Nonce] = g
 	}
-	if len(tc.rows) > st.rowCount { // the tenant was reset
-		tc.rows = nil
+	if tc.loaded > st.rowCount { // the tenant was reset
+		tc.loaded, tc.extra = 0, map[string]*extraRows{}
 	}
-	if len(tc.rows) == st.rowCount {
+	if tc.loaded == st.rowCount {
 		return nil
 	}
 	return w.View(tc.tenant.ID, func(tx *simulator.TenantTx) error {
-		for n := len(tc.rows) + 1; n <= st.rowCount; n++ {
+		for n := tc.loaded + 1; n <= st.rowCount; n++ {
 			var r storedRow
 			ok, err := tx.GetJSON(rowsColl, rowKey(n), &r)
 			if err != nil {
@@ -124,7 +125,10 @@ func (tc *tenantCache) syncRows(w *simulator.World, st *tenantState) error {
 			if !ok {
 				return fmt.Errorf("logs: appended row %d is missing", n)
 			}
-			tc.rows = append(tc.rows, r)
+			if err := tc.addExtra(r); err != nil {
+				return err
+			}
+			tc.loaded = n
 		}
 		return nil
 	})

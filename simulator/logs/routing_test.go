@@ -1,9 +1,12 @@
 package logs
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/soclab/soclab/simulator/kql"
 )
 
 const kvRows = `AzureDiagnostics | where ResourceProvider == "MICROSOFT.KEYVAULT" | summarize n = count()`
@@ -116,5 +119,103 @@ func TestKeyVaultFaultAndFix(t *testing.T) {
 	f.setClock(time.Date(2025, 1, 15, 13, 0, 0, 0, time.UTC))
 	if got := f.query(ws, `AzureDiagnostics | where CallerIPAddress != "185.220.101.45" | summarize n = count() > 0`); !reflect.DeepEqual(got, [][]string{{"true"}}) {
 		t.Fatalf("later background rows: %v", got)
+	}
+}
+
+func TestAppendedRowsJoinTheWorkspaceAfterTheirDelay(t *testing.T) {
+	f := newFixture(t)
+	ws := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	other := f.createWorkspace("rg-contoso-dev", "law-other")
+	at := time.Date(2025, 1, 15, 7, 10, 0, 0, time.UTC)
+	err := f.engine.Append(f.tenant.ID, "SecurityAlert",
+		Row{Workspace: ws, Time: at, Values: map[string]any{"AlertName": "Suspicious Sign-in Followed by Azure Resource Access", "AlertSeverity": "High", "ProductName": "Azure Sentinel"}},
+		Row{Workspace: other, Time: at, Values: map[string]any{"AlertName": "elsewhere"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.engine.Append(f.tenant.ID, "NoSuchTable", Row{Time: at}); err == nil {
+		t.Fatal("append to an unknown table succeeded")
+	}
+	const q = `SecurityAlert | project AlertName, AlertSeverity, TimeGenerated, Type`
+	f.setClock(at)
+	if got := f.query(ws, q); len(got) != 0 {
+		t.Fatalf("alert visible before its delay: %v", got)
+	}
+	f.setClock(at.Add(time.Minute))
+	want := [][]string{{"Suspicious Sign-in Followed by Azure Resource Access", "High", "2025-01-15T07:10:00Z", "SecurityAlert"}}
+	if got := f.query(ws, q); !reflect.DeepEqual(got, want) {
+		t.Fatalf("alert rows: %v, want %v", got, want)
+	}
+	if got := f.query(other, `SecurityAlert | project AlertName`); !reflect.DeepEqual(got, [][]string{{"elsewhere"}}) {
+		t.Fatalf("the other workspace: %v", got)
+	}
+	// A later append shows up in the same engine without a restart.
+	if err := f.engine.Append(f.tenant.ID, "SecurityAlert", Row{Workspace: ws, Time: at.Add(30 * time.Second), Values: map[string]any{"AlertName": "second"}}); err != nil {
+		t.Fatal(err)
+	}
+	f.setClock(at.Add(2 * time.Minute))
+	if got := f.query(ws, `SecurityAlert | count`); !reflect.DeepEqual(got, [][]string{{"2"}}) {
+		t.Fatalf("after a second append: %v", got)
+	}
+}
+
+func TestLearnerARMWritesBecomeAzureActivity(t *testing.T) {
+	f := newFixture(t)
+	ws := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	info, _ := f.engine.Workspace(f.tenant.ID, ws)
+	f.createKVSetting(info.Info.ID) // recorded in the action log at 07:00
+	f.setClock(scenStart.Add(10 * time.Minute))
+	got := f.query(ws, `AzureActivity | where Caller == "analyst@contoso.com" | project OperationNameValue, ActivityStatusValue, CategoryValue, ResourceProvider, TimeGenerated`)
+	want := [][]string{{"MICROSOFT.INSIGHTS/DIAGNOSTICSETTINGS/WRITE", "Success", "Administrative", "MICROSOFT.INSIGHTS", "2025-01-15T07:00:00Z"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("activity rows: %v, want %v", got, want)
+	}
+}
+
+func TestHuntingSeesDefenderTablesWithoutAWorkspace(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.engine.Launch(f.tenant.ID, Speed{}); err != nil {
+		t.Fatal(err)
+	}
+	now, _ := f.world.Now(f.tenant.ID)
+	db, err := f.engine.Hunting(f.tenant.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := f.run(db, f.engine.HuntingCatalog(), now, `AADSignInEventsBeta | where IPAddress == "185.220.101.45" and ErrorCode == 0 | summarize n = count() > 0, t = min(Timestamp)`)
+	if !reflect.DeepEqual(got, [][]string{{"true", "2025-01-15T08:32:05Z"}}) {
+		t.Fatalf("hunting sign-ins: %v", got)
+	}
+	if _, err := kql.Compile(`SigninLogs | count`, f.engine.HuntingCatalog(), kql.CompileOptions{}); err == nil {
+		t.Fatal("SigninLogs is not an advanced hunting table")
+	}
+}
+
+func TestFaultsAndStepsRefuseUnknownNames(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.engine.SetFault(f.tenant.ID, "no-such-fault", true); !errors.Is(err, ErrUnknownFault) {
+		t.Fatalf("unknown fault: %v", err)
+	}
+	if _, err := f.engine.Replay(f.tenant.ID, "no-such-step"); !errors.Is(err, ErrUnknownStep) {
+		t.Fatalf("unknown step: %v", err)
+	}
+	list, err := f.engine.Faults(f.tenant.ID)
+	if err != nil || len(list) != 3 {
+		t.Fatalf("faults: %v %v", list, err)
+	}
+	for _, fs := range list {
+		if fs.On {
+			t.Fatalf("fault %s is on after a refused change", fs.ID)
+		}
+	}
+	for _, c := range []struct {
+		in   string
+		want int
+		err  bool
+	}{{"", 0, false}, {"instant", 0, false}, {"realtime", 1, false}, {"x60", 60, false}, {"x0", 0, true}, {"fast", 0, true}, {"60", 0, true}} {
+		s, err := ParseSpeed(c.in)
+		if (err != nil) != c.err || (!c.err && s.Factor != c.want) {
+			t.Errorf("ParseSpeed(%q) = %v, %v", c.in, s, err)
+		}
 	}
 }

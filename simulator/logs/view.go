@@ -87,19 +87,6 @@ func (tc *tenantCache) view(d *database, table string) (*view, error) {
 	return v, nil
 }
 
-// rowsOf counts the appended rows of a table.
-func (tc *tenantCache) rowsOf(table string) int {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	n := 0
-	for _, r := range tc.rows {
-		if r.Table == table {
-			n++
-		}
-	}
-	return n
-}
-
 // build gathers the routed rows of a table, sorts them by ingestion time and shapes them as
 // the catalog's variant of the table.
 func (tc *tenantCache) build(d *database, table string) (*view, error) {
@@ -149,11 +136,18 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 		}
 		add(rs, false, 0xac7)
 	}
-	rs, err := tc.appended(d, table, base)
-	if err != nil {
-		return nil, err
+	if x := tc.extra[table]; x != nil {
+		for i, ws := range x.ws {
+			if ws != "" && (d.ws == nil || ws != d.ws.CustomerID) {
+				continue
+			}
+			if ws == "" && !routed(x.rs.source[i], x.rs.times[i]) {
+				continue
+			}
+			key := seed ^ 0xa99 ^ uint64(x.rs.times[i].UnixNano()) ^ uint64(i)<<40
+			cands = append(cands, candidate{rs: x.rs, i: i, ingest: x.rs.times[i].Add(delay.At(key))})
+		}
 	}
-	add(rs, false, 0xa99)
 	slices.SortStableFunc(cands, func(a, b candidate) int { return a.ingest.Compare(b.ingest) })
 
 	vecs := make([]*exec.Vector, len(base))
