@@ -111,4 +111,3 @@ func (r *restricted) Table(name string) (*kql.Table, bool) {
 	}
 	return t.Gather(idx), true
 }
-
