@@ -35,6 +35,8 @@ func (h *handler) dispatch(c *Call) (Response, error) {
 		})
 	case kindGroupResources:
 		return h.core(c, map[string]HandlerFunc{http.MethodGet: listGroupResources})
+	case kindLocations:
+		return h.core(c, map[string]HandlerFunc{http.MethodGet: listLocations})
 	case kindProviders:
 		return h.core(c, map[string]HandlerFunc{http.MethodGet: h.getProviders})
 	case kindOperation:

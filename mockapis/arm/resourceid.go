@@ -41,6 +41,7 @@ const (
 	kindResource                  // .../providers/{ns}/{type}/{name}[/{type}/{name}]
 	kindGroupResources            // /subscriptions/{sub}[/resourcegroups/{rg}]/resources
 	kindProviders                 // /subscriptions/{sub}/providers[/{namespace}]
+	kindLocations                 // /subscriptions/{sub}/locations
 )
 
 // typeName is "namespace/type[/subtype]" as written.
@@ -96,6 +97,9 @@ func parseTarget(path string) (target, bool) {
 		if len(rest) == 2 {
 			t.namespace = rest[1]
 		}
+		return t, true
+	case eq(rest[0], "locations") && len(rest) == 1:
+		t.kind = kindLocations
 		return t, true
 	case eq(rest[0], "resources") && len(rest) == 1:
 		t.kind = kindGroupResources

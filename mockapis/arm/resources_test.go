@@ -66,6 +66,7 @@ func TestResourceGroups(t *testing.T) {
 			want: `{"id":"/subscriptions/{subA}/providers/Microsoft.Compute","namespace":"Microsoft.Compute","registrationState":"Registered","registrationPolicy":"RegistrationRequired",
 				"resourceTypes":[{"resourceType":"virtualMachines","locations":["eastus","eastus2","westus","westus2","westus3","centralus","northcentralus","southcentralus","westcentralus","canadacentral","canadaeast","brazilsouth","northeurope","westeurope","uksouth","ukwest","francecentral","germanywestcentral","norwayeast","swedencentral","switzerlandnorth","uaenorth","southafricanorth","centralindia","southindia","eastasia","southeastasia","japaneast","japanwest","koreacentral","australiaeast","australiasoutheast"],
 				"apiVersions":["2024-07-01","2023-09-01","2023-03-01","2022-11-01","2021-04-01"],"capabilities":"SupportsTags, SupportsLocation"}]}`},
+		{name: "locations", tok: "tok-a", method: "GET", path: "/subscriptions/{subA}/locations?api-version=2022-12-01", status: 200, want: "*"},
 		{name: "unknown provider", tok: "tok-a", method: "GET", path: "/subscriptions/{subA}/providers/Microsoft.Nope?api-version=2021-04-01", status: 404,
 			want: `{"error":{"code":"InvalidResourceNamespace","message":"The resource namespace 'Microsoft.Nope' is invalid."}}`},
 		{name: "standing VM of a type only shown", tok: "tok-a", method: "GET", path: "/subscriptions/{subA}/resourceGroups/rg-contoso-identity/providers/Microsoft.Compute/virtualMachines/vm-dc01?api-version=2024-07-01", status: 200,
