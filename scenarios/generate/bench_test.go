@@ -3,6 +3,7 @@ package generate_test
 import (
 	"fmt"
 	"runtime"
+	"syscall"
 	"testing"
 
 	"github.com/soclab/soclab/scenarios/generate"
@@ -20,6 +21,7 @@ func BenchmarkGenerate(b *testing.B) {
 		b.Run(fmt.Sprintf("users=%d/days=%d", c.users, c.days), func(b *testing.B) {
 			rows := 0
 			var peak uint64
+			cpu0 := cpuSeconds()
 			for i := 0; i < b.N; i++ {
 				runtime.GC()
 				var before runtime.MemStats
@@ -35,9 +37,20 @@ func BenchmarkGenerate(b *testing.B) {
 				}
 				rows = tel.Rows()
 			}
+			// CPU seconds per run (user+system, all threads): comparable on a busy shared machine,
+			// where wall time is not.
+			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 			b.ReportMetric(float64(rows), "rows")
 			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 			b.ReportMetric(float64(peak)/(1<<20), "MiB-heap")
 		})
 	}
+}
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }

@@ -77,39 +77,41 @@ func (g *gen) emitSignIn(b *batch, f *gofakeit.Faker, si signIn) {
 	resultType := strconv.Itoa(si.result)
 	netLoc, asn, sp := pv.netLoc, pv.asn, g.sh.resourceSP[app.ResourceID]
 
+	// Values repeated across the tables are boxed once, so the rows share them.
+	upnA, ipA, corrA, reqA, nameA, oidA, appNameA, appIDA, tidA, atA, uaA, countryA, resourceA, resourceIDA, clientA, devNameA, devIDA, procA, netLocA, authReqA := any(u.UPN), any(si.ip), any(corr), any(reqID), any(u.DisplayName), any(u.ObjectID), any(app.Name), any(app.AppID), any(tid), any(si.at), any(dev.UserAgent), any(pl.Country), any(app.Resource), any(app.ResourceID), any(app.Client), any(dev.Name), any(dev.ID), any(procDetails), any(netLoc), any(authReq)
 	ti, src, cat := tSignin, SourceEntraSignIn, "SignInLogs"
 	if !si.interactive {
 		ti, src, cat = tNonInteractive, SourceEntraNonInteractive, "NonInteractiveUserSignInLogs"
 	}
 	r := g.tables[ti].newRow().
-		set("AlternateSignInName", u.UPN).set("AppDisplayName", app.Name).set("AppId", app.AppID).
+		set("AlternateSignInName", upnA).set("AppDisplayName", appNameA).set("AppId", appIDA).
 		set("AppliedEventListeners", []any{}).set("AuthenticationContextClassReferences", "[]").
 		set("AuthenticationDetails", details).set("AuthenticationMethodsUsed", "").
-		set("AuthenticationProcessingDetails", procDetails).set("AuthenticationProtocol", "none").
-		set("AuthenticationRequirement", authReq).set("AuthenticationRequirementPolicies", "[]").
+		set("AuthenticationProcessingDetails", procA).set("AuthenticationProtocol", "none").
+		set("AuthenticationRequirement", authReqA).set("AuthenticationRequirementPolicies", "[]").
 		set("AutonomousSystemNumber", asn).set("_BilledSize", float64(3800+f.IntN(1800))).set("Category", cat).
-		set("ClientAppUsed", app.Client).set("ConditionalAccessStatus", caStatus).set("CorrelationId", corr).
-		set("CreatedDateTime", si.at).set("CrossTenantAccessType", "none").set("DurationMs", int64(0)).
-		set("HomeTenantId", tid).set("Id", reqID).set("Identity", u.DisplayName).set("IPAddress", si.ip).
+		set("ClientAppUsed", clientA).set("ConditionalAccessStatus", caStatus).set("CorrelationId", corrA).
+		set("CreatedDateTime", atA).set("CrossTenantAccessType", "none").set("DurationMs", int64(0)).
+		set("HomeTenantId", tidA).set("Id", reqA).set("Identity", nameA).set("IPAddress", ipA).
 		set("_IsBillable", "True").set("IsInteractive", si.interactive).set("IsRisky", risk != "none").
-		set("Level", "4").set("Location", pl.Country).set("NetworkLocationDetails", netLoc).
-		set("OperationName", "Sign-in activity").set("OperationVersion", "1.0").set("OriginalRequestId", reqID).
-		set("ResourceDisplayName", app.Resource).set("ResourceGroup", "Microsoft.aadiam").
-		set("ResourceIdentity", app.ResourceID).set("ResourceServicePrincipalId", sp).set("ResourceTenantId", tid).
+		set("Level", "4").set("Location", countryA).set("NetworkLocationDetails", netLocA).
+		set("OperationName", "Sign-in activity").set("OperationVersion", "1.0").set("OriginalRequestId", reqA).
+		set("ResourceDisplayName", resourceA).set("ResourceGroup", "Microsoft.aadiam").
+		set("ResourceIdentity", resourceIDA).set("ResourceServicePrincipalId", sp).set("ResourceTenantId", tidA).
 		set("ResultDescription", reason).set("ResultSignature", "None").set("ResultType", resultType).
 		set("RiskDetail", "none").set("RiskEventTypes", riskEvents).set("RiskEventTypes_V2", riskEvents).
 		set("RiskLevelAggregated", risk).set("RiskLevelDuringSignIn", risk).set("RiskState", riskState).
 		set("SessionLifetimePolicies", "[]").set("SignInIdentifierType", "").
-		set("SourceSystem", "Azure AD").set("TimeGenerated", si.at).set("TokenIssuerType", "AzureAD").
-		set("Type", g.tables[ti].Name).set("UniqueTokenIdentifier", token).set("UserAgent", dev.UserAgent).
-		set("UserDisplayName", u.DisplayName).set("UserId", u.ObjectID).set("UserPrincipalName", u.UPN).
+		set("SourceSystem", "Azure AD").set("TimeGenerated", atA).set("TokenIssuerType", "AzureAD").
+		set("Type", g.tables[ti].Name).set("UniqueTokenIdentifier", token).set("UserAgent", uaA).
+		set("UserDisplayName", nameA).set("UserId", oidA).set("UserPrincipalName", upnA).
 		set("UserType", "Member").set("TenantId", g.p.WorkspaceID)
 	if si.interactive {
-		r.set("AADTenantId", tid).set("AppliedConditionalAccessPolicies", "[]").set("ConditionalAccessPolicies", ca.v).
+		r.set("AADTenantId", tidA).set("AppliedConditionalAccessPolicies", "[]").set("ConditionalAccessPolicies", ca.v).
 			set("DeviceDetail", device.v).set("FlaggedForReview", false).set("LocationDetails", pv.location.v).
 			set("MfaDetail", mfaDetail.v).set("ProcessingTimeInMilliseconds", strconv.Itoa(40+f.IntN(400))).
 			set("Resource", "Microsoft.aadiam").set("ResourceId", "/tenants/"+tid+"/providers/Microsoft.aadiam").
-			set("ResourceProvider", "Microsoft.aadiam").set("RiskLevel", risk).set("SignInIdentifier", u.UPN).
+			set("ResourceProvider", "Microsoft.aadiam").set("RiskLevel", risk).set("SignInIdentifier", upnA).
 			set("Status", status.v)
 	} else {
 		r.set("ConditionalAccessPolicies", ca.json).set("DeviceDetail", device.json).
@@ -127,22 +129,22 @@ func (g *gen) emitSignIn(b *batch, f *gofakeit.Faker, si signIn) {
 		logonType = `["nonInteractiveUser"]`
 	}
 	br := g.tables[tSigninBeta].newRow().
-		set("Timestamp", si.at).set("Application", app.Name).set("ApplicationId", app.AppID).set("LogonType", logonType).
-		set("ErrorCode", int64(si.result)).set("CorrelationId", corr).set("SessionId", session).
-		set("AccountDisplayName", u.DisplayName).set("AccountObjectId", u.ObjectID).set("AccountUpn", u.UPN).
-		set("IsExternalUser", int64(0)).set("IsGuestUser", false).set("AlternateSignInName", u.UPN).
-		set("LastPasswordChangeTimestamp", u.PasswordChanged).set("ResourceDisplayName", app.Resource).
-		set("ResourceId", app.ResourceID).set("ResourceTenantId", tid).set("DeviceName", dev.Name).
-		set("AadDeviceId", dev.ID).set("EntraIdDeviceId", dev.ID).set("OSPlatform", dev.OS).set("DeviceTrustType", dev.Trust).
+		set("Timestamp", atA).set("Application", appNameA).set("ApplicationId", appIDA).set("LogonType", logonType).
+		set("ErrorCode", int64(si.result)).set("CorrelationId", corrA).set("SessionId", session).
+		set("AccountDisplayName", nameA).set("AccountObjectId", oidA).set("AccountUpn", upnA).
+		set("IsExternalUser", int64(0)).set("IsGuestUser", false).set("AlternateSignInName", upnA).
+		set("LastPasswordChangeTimestamp", u.PasswordChanged).set("ResourceDisplayName", resourceA).
+		set("ResourceId", resourceIDA).set("ResourceTenantId", tidA).set("DeviceName", devNameA).
+		set("AadDeviceId", devIDA).set("EntraIdDeviceId", devIDA).set("OSPlatform", dev.OS).set("DeviceTrustType", dev.Trust).
 		set("IsManaged", b2i(dev.Managed)).set("IsCompliant", b2i(dev.Compliant)).
-		set("AuthenticationProcessingDetails", procDetails).set("AuthenticationRequirement", authReq).
+		set("AuthenticationProcessingDetails", procA).set("AuthenticationRequirement", authReqA).
 		set("TokenIssuerType", int64(0)).set("RiskLevelAggregated", riskInt[risk]).set("RiskDetails", int64(0)).
-		set("RiskState", map[bool]int64{true: 4, false: 0}[riskState == "atRisk"]).set("UserAgent", dev.UserAgent).
-		set("ClientAppUsed", app.Client).set("Browser", dev.Browser).set("ConditionalAccessPolicies", ca.json).
-		set("ConditionalAccessStatus", caInt).set("IPAddress", si.ip).set("Country", pl.Country).set("State", pl.State).
+		set("RiskState", map[bool]int64{true: 4, false: 0}[riskState == "atRisk"]).set("UserAgent", uaA).
+		set("ClientAppUsed", clientA).set("Browser", dev.Browser).set("ConditionalAccessPolicies", ca.json).
+		set("ConditionalAccessStatus", caInt).set("IPAddress", ipA).set("Country", countryA).set("State", pl.State).
 		set("City", pl.City).set("Latitude", pv.lat).
-		set("Longitude", pv.lon).set("NetworkLocationDetails", netLoc).
-		set("RequestId", reqID).set("ReportId", reqID)
+		set("Longitude", pv.lon).set("NetworkLocationDetails", netLocA).
+		set("RequestId", reqA).set("ReportId", reqA)
 	b.emit(tSigninBeta, br, withSource(si.meta, SourceDefenderXDR, si.at))
 
 	if !si.interactive {
@@ -159,12 +161,12 @@ func (g *gen) emitSignIn(b *batch, f *gofakeit.Faker, si signIn) {
 		deviceType = "Mobile"
 	}
 	ir := g.tables[tIdentityLogon].newRow().
-		set("Timestamp", si.at).set("ActionType", action).set("Application", "Microsoft Entra ID").
+		set("Timestamp", atA).set("ActionType", action).set("Application", "Microsoft Entra ID").
 		set("LogonType", "Interactive").set("Protocol", "OAuth2").set("FailureReason", failure).
-		set("AccountName", local).set("AccountDomain", domain).set("AccountUpn", u.UPN).
-		set("AccountObjectId", u.ObjectID).set("AccountDisplayName", u.DisplayName).set("DeviceName", dev.Name).
-		set("DeviceType", deviceType).set("OSPlatform", dev.OS).set("IPAddress", si.ip).
-		set("Location", pl.Country).set("Isp", pl.ISP).set("ReportId", corr).
+		set("AccountName", local).set("AccountDomain", domain).set("AccountUpn", upnA).
+		set("AccountObjectId", oidA).set("AccountDisplayName", nameA).set("DeviceName", devNameA).
+		set("DeviceType", deviceType).set("OSPlatform", dev.OS).set("IPAddress", ipA).
+		set("Location", countryA).set("Isp", pl.ISP).set("ReportId", corrA).
 		set("AdditionalFields", map[string]any{"Pass-through authentication": "false", "ARG.CLOUD_SERVICE": app.Name,
 			"Request.UserAgent": dev.UserAgent, "CorrelationId": corr})
 	b.emit(tIdentityLogon, ir, withSource(si.meta, SourceDefenderIdentity, si.at))
