@@ -68,6 +68,11 @@ let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40];
 			`[["T1",5,"b"],["T2",7,""]]`, false},
 		{"find project-smart", "let T1 = datatable(x:long, y:string)[1,'a',5,'b']; find in (T1) where x > 2",
 			`[["T1",5,{"y":"b"}]]`, false},
+		{"partition with a subquery", "datatable(k:string, v:long)['a',1,'a',5,'b',2] | partition by k (top 1 by v)", `[["a",5],["b",2]]`, false},
+		{"partition with a scalar key", "let T = datatable(k:string, v:long)['a',1,'a',5,'b',2]; T | partition by k { T | where k == k | summarize n = count() | extend key = k }",
+			`[[3,"a"],[3,"b"]]`, false},
+		{"ingestion_time reads the event time", "datatable(TimeGenerated:datetime)[datetime(2025-01-15T09:30:00Z), datetime(2025-01-15T07:00:00Z)] | where ingestion_time() > ago(1h)",
+			`[["2025-01-15T09:30:00Z"]]`, false},
 		{"datetime arithmetic with ago", "print ago(1h) == datetime(2025-01-15T09:00:00Z)", `[[true]]`, false},
 	}
 	for _, c := range cases {

@@ -44,6 +44,15 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 			return exec.ColumnExpr(i, c.cols[i].Type)
 		}
 		return a.scalarCtx(c, x.Args[1])
+	case "ingestion_time":
+		// The engine keeps no separate ingestion clock: a row's ingestion time is its event
+		// time column (TimeGenerated, else Timestamp), which is what rules filter on.
+		for _, n := range []string{"TimeGenerated", "Timestamp"} {
+			if i := colIndex(c.cols, n); i >= 0 && c.cols[i].Type == types.DateTime {
+				return exec.ColumnExpr(i, types.DateTime)
+			}
+		}
+		return exec.ConstExpr(types.NullOf(types.DateTime))
 	case "pack_all", "bag_pack_all":
 		// pack_all sees the operator's input columns, not the ones an earlier item of the same
 		// extend added.

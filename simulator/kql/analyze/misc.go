@@ -440,3 +440,18 @@ func (a *analyzer) scan(sc *scope, in exec.Node, o *ast.ScanOp) exec.Node {
 	}
 	return s
 }
+
+// partition analyzes `partition by Col (subquery)` (the subquery reads the partition's rows)
+// and `partition by Col { query }` (the query reads the key as a scalar named Col).
+func (a *analyzer) partition(sc *scope, in exec.Node, o *ast.PartitionOp) exec.Node {
+	inCols := in.Columns()
+	key := a.scalarOp(sc, inCols, o.By, "partition")
+	rows := &exec.Bound{Cols: inCols}
+	pv := &exec.PartitionValue{T: key.T}
+	psc := newScope(sc)
+	if id, ok := o.By.(*ast.Ident); ok {
+		psc.names[id.Name] = &binding{kind: bindScalar, expr: pv.Expr()}
+	}
+	sub := a.tabularIn(psc, o.Sub, rows, "partition")
+	return &exec.Partition{In: in, Key: key, Rows: rows, Value: pv, Sub: sub}
+}

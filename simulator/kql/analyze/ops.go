@@ -110,6 +110,11 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 		return a.scan(sc, in, o)
 	case *ast.GenericOp:
 		return a.generic(sc, in, o)
+	case *ast.PartitionOp:
+		return a.partition(sc, in, o)
+	case *ast.SampleDistinctOp:
+		d := a.summarize(sc, in, nil, []ast.Expr{o.Of}, "sample-distinct")
+		return &exec.Take{In: d, N: a.scalarOp(sc, nil, o.Count, "sample-distinct")}
 	}
 	fail(op, diag.CodeInvalid, "'%s' operator is not supported by this engine", op.OpName())
 	return nil

@@ -93,8 +93,9 @@ func (m *MvApply) Run(env *Env) (*Table, error) {
 		if err := env.Check(); err != nil {
 			return nil, err
 		}
-		env.bind(m.Row, t.Gather([]int32{int32(i)}))
-		r, err := m.Sub.Run(env)
+		sub := env.Fork()
+		sub.bind(m.Row, t.Gather([]int32{int32(i)}))
+		r, err := m.Sub.Run(sub)
 		if err != nil {
 			return nil, err
 		}
@@ -239,4 +240,86 @@ func (x *Extract) Run(env *Env) (*Table, error) {
 		}
 	}
 	return out, nil
+}
+
+// Fork returns an environment for one run of a per-row or per-partition subquery: the same
+// database, clock and limits, with its own caches (so toscalar and materialize inside the
+// subquery see that row's data).
+func (e *Env) Fork() *Env {
+	return &Env{Ctx: e.Ctx, DB: e.DB, Tables: e.Tables, NowTick: e.NowTick, Rand: e.Rand, MaxRows: e.MaxRows,
+		Funcs: e.Funcs, MaxBytes: e.MaxBytes, cache: map[any]any{}}
+}
+
+// PartitionValue is a scalar placeholder bound to the current partition's key (the
+// `partition by Col { ... }` form reads the key by the column's name).
+type PartitionValue struct {
+	T types.Type
+}
+
+// Expr returns an expression reading the bound key.
+func (p *PartitionValue) Expr() Expr {
+	return Expr{T: p.T, Eval: func(env *Env, _ *Table, _ int) types.Value {
+		env.mu.Lock()
+		v, ok := env.cache[p]
+		env.mu.Unlock()
+		if !ok {
+			return types.NullOf(p.T)
+		}
+		return v.(types.Value)
+	}}
+}
+
+// Partition runs Sub once per distinct value of Key over that value's rows (bound to Rows)
+// and concatenates the results.
+type Partition struct {
+	In    Node
+	Key   Expr
+	Rows  *Bound
+	Value *PartitionValue
+	Sub   Node
+}
+
+// Columns is the subquery's schema.
+func (p *Partition) Columns() []Column { return p.Sub.Columns() }
+
+// Run partitions and applies.
+func (p *Partition) Run(env *Env) (*Table, error) {
+	t, err := p.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	g := NewGrouper()
+	var keys []types.Value
+	var members [][]int32
+	val := make([]types.Value, 1)
+	for i := 0; i < t.N; i++ {
+		val[0] = p.Key.Eval(env, t, i)
+		id, isNew := g.ID(val)
+		if isNew {
+			keys = append(keys, val[0])
+			members = append(members, nil)
+		}
+		members[id] = append(members[id], int32(i))
+	}
+	if len(keys) > 64*1024 {
+		return nil, runtimeErr("partition: too many partitions (%d)", len(keys))
+	}
+	out := NewBuilder("", p.Sub.Columns())
+	for k := range keys {
+		sub := env.Fork()
+		sub.bind(p.Rows, t.Gather(members[k]))
+		sub.mu.Lock()
+		sub.cache[p.Value] = keys[k]
+		sub.mu.Unlock()
+		r, err := p.Sub.Run(sub)
+		if err != nil {
+			return nil, err
+		}
+		for i := 0; i < r.N; i++ {
+			if err := out.AppendValues(r.Row(i)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out.Table(), nil
 }
