@@ -103,3 +103,47 @@ func canonRows(t *testing.T, rows []json.RawMessage) []string {
 	}
 	return out
 }
+
+// One compiled query runs concurrently (rules share plans): every run gives the same rows.
+func TestConcurrentRuns(t *testing.T) {
+	lab, err := LabCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := LoadDir("testdata/lab", lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("testdata/lab/queries/1_rule1_signin_then_resource_access.kql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Compile(string(src), lab, CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC)
+	results := make([]string, 8)
+	done := make(chan int)
+	for g := range results {
+		go func() {
+			defer func() { done <- g }()
+			res, err := q.Run(context.Background(), db, RunOptions{Now: now})
+			if err != nil {
+				results[g] = err.Error()
+				return
+			}
+			var buf bytes.Buffer
+			_ = res.WriteJSON(&buf)
+			results[g] = buf.String()
+		}()
+	}
+	for range results {
+		<-done
+	}
+	for g := range results {
+		if results[g] != results[0] || !strings.Contains(results[0], "rg-data") {
+			t.Fatalf("run %d differs:\n%s\nvs\n%s", g, results[g], results[0])
+		}
+	}
+}
