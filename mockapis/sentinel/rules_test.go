@@ -139,7 +139,7 @@ func TestRuleInvalid(t *testing.T) {
 		{name: "group by unknown detail", change: func(m map[string]any) { grouping(m)["groupByCustomDetails"] = []any{"Country"} }, msg: "The custom detail 'Country' in property 'properties.incidentConfiguration.groupingConfiguration.groupByCustomDetails[0]' is not defined in the rule's customDetails."},
 		{name: "missing table", change: func(m map[string]any) { props(m)["query"] = "SignInLogs | take 1" }, msg: "Failed to run the analytics rule query. One of the tables does not exist. Semantic error: SEM0100: 'take' operator: Failed to resolve table or column expression named 'SignInLogs' at line 1, column 1"},
 		{name: "missing column", change: func(m map[string]any) { props(m)["query"] = "SigninLogs\n| where Foo == 1" }, parts: []string{"Failed to run the analytics rule query. Semantic error: SEM0100: 'where' operator: Failed to resolve ", " named 'Foo' at line 2, column 9"}},
-		{name: "syntax error", change: func(m map[string]any) { props(m)["query"] = "SigninLogs | wher x" }, msg: "Failed to run the analytics rule query. Syntax error: SYN0002: unexpected 'wher', expected a query operator at line 1, column 14"},
+		{name: "syntax error", change: func(m map[string]any) { props(m)["query"] = "SigninLogs | wher x" }, msg: "Failed to run the analytics rule query. Syntax error: SYN0002: Query operator expected. at line 1, column 14"},
 		{name: "malformed JSON", raw: `{"kind":"Scheduled","properties":{`, code: "InvalidRequestContent"},
 	}
 	for _, tc := range cases {

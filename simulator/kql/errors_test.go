@@ -51,7 +51,7 @@ func TestQueryErrors(t *testing.T) {
 			"Semantic error: SEM0103: 'extend' operator: The function 'count' is an aggregate function and can only be used in the context of summarize, make-series or top-nested at line 1, column 25",
 			"     |                         ^"},
 		{"syntax", "SigninLogs | where UserPrincipalName has_any (1 ==",
-			"Syntax error: SYN0002: unexpected end of query, expected an expression at line 1, column 51",
+			"Syntax error: SYN0002: Missing expression at line 1, column 51",
 			"     |                                                   ^"},
 	}
 	for _, c := range cases {

@@ -105,9 +105,9 @@ func (e *Error) Token(src string) string {
 // Format renders the error Kusto-style with line and column and a caret
 // under the offending position:
 //
-//	Syntax error: SYN0002: Query could not be parsed at '==' on line [1,25]: expected an expression
-//	  1 | T | where x == == 1
-//	    |             ^
+//	Syntax error: SYN0002: Missing expression at line 1, column 15
+//	   1 | T | where x ==
+//	     |               ^
 //
 // Columns in the header are 1-based characters. Errors without a position
 // render as one line.

@@ -425,9 +425,10 @@ func (p *parser) parsePlainName() *ast.Ident {
 	return p.parseAnyIdent()
 }
 
-// failReserved reports a reserved word used as a name.
+// failReserved reports a reserved word used as a name, in Kusto's words.
 func (p *parser) failReserved(t token) {
-	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "the name '%s' is a keyword and needs brackets: ['%s']", t.text, t.text)})
+	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end,
+		"The name '%s' needs to be bracketed as ['%s'] to be used in this context.", t.text, t.text)})
 }
 
 // parseAnyIdent reads an identifier or keyword token as a name, or a

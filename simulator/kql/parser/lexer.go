@@ -138,7 +138,7 @@ func scanIdent(src string, off int) token {
 	}
 	if i == off { // a non-letter rune
 		_, n := utf8.DecodeRuneInString(src[off:])
-		return token{kind: tIllegal, pos: diag.Pos(off), end: diag.Pos(off + n), text: src[off : off+n], msg: "unexpected character"}
+		return token{kind: tIllegal, pos: diag.Pos(off), end: diag.Pos(off + n), text: src[off : off+n], msg: "Unexpected: " + src[off:off+n]}
 	}
 	return token{kind: tIdent, pos: diag.Pos(off), end: diag.Pos(i), text: src[off:i]}
 }
@@ -164,7 +164,7 @@ func scanNumber(src string, off int) token {
 	if i < len(src) && (isIdentStart(src[i]) && src[i] != '$' || src[i] >= utf8.RuneSelf) {
 		return scanIdent(src, off)
 	}
-	return token{kind: tIllegal, pos: diag.Pos(off), end: diag.Pos(i), text: src[off:i], msg: "bad number literal"}
+	return token{kind: tIllegal, pos: diag.Pos(off), end: diag.Pos(i), text: src[off:i], msg: "Unexpected: " + src[off:i]}
 }
 
 // identAt reports whether a name character is at src[i].
@@ -282,15 +282,16 @@ func scanString(src string, start, q int) token {
 			b.WriteString(src[plain:i])
 			return token{kind: tString, pos: diag.Pos(start), end: diag.Pos(i + 1), text: b.String()}
 		case c == '\n' || c == '\r':
-			return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(i), msg: "unterminated string literal"}
+			return missingQuote(quote, i)
 		case c == '\\':
 			b.WriteString(src[plain:i])
 			if i+1 >= len(src) {
-				return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(len(src)), msg: "unterminated string literal"}
+				return missingQuote(quote, i)
 			}
 			n, ok := unescape(&b, src, i+1)
 			if !ok {
-				return token{kind: tIllegal, pos: diag.Pos(i), end: diag.Pos(i + 2), msg: "bad escape sequence in string literal"}
+				// Kusto's lexer stops at an invalid escape and reports the missing quote there.
+				return missingQuote(quote, i)
 			}
 			i = n
 			plain = i
@@ -298,7 +299,13 @@ func scanString(src string, start, q int) token {
 			i++
 		}
 	}
-	return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(len(src)), msg: "unterminated string literal"}
+	return missingQuote(quote, len(src))
+}
+
+// missingQuote is the error token for a string literal that does not end
+// (Kusto: `Missing: "` where the closing quote should be).
+func missingQuote(quote byte, at int) token {
+	return token{kind: tIllegal, pos: diag.Pos(at), end: diag.Pos(at), msg: "Missing: " + string(quote)}
 }
 
 // unescape writes the character escaped at src[i] (after the backslash)
@@ -409,7 +416,7 @@ func scanVerbatim(src string, start, q int) token {
 		b.WriteByte(c)
 		i++
 	}
-	return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(i), msg: "unterminated string literal"}
+	return missingQuote(quote, i)
 }
 
 // scanFenced reads a multi-line ```...``` (or ~~~...~~~) string.
@@ -417,7 +424,7 @@ func scanFenced(src string, start int, fence string) token {
 	body := start + len(fence)
 	n := strings.Index(src[body:], fence)
 	if n < 0 {
-		return token{kind: tIllegal, pos: diag.Pos(start), end: diag.Pos(len(src)), msg: "unterminated multi-line string literal"}
+		return token{kind: tIllegal, pos: diag.Pos(len(src)), end: diag.Pos(len(src)), msg: "Missing: " + fence}
 	}
 	return token{kind: tString, pos: diag.Pos(start), end: diag.Pos(body + n + len(fence)), text: src[body : body+n]}
 }
@@ -436,5 +443,5 @@ func scanPunct(src string, off int) token {
 		return token{kind: tPunct, pos: diag.Pos(off), end: diag.Pos(off + 1), text: src[off : off+1]}
 	}
 	_, n := utf8.DecodeRuneInString(src[off:])
-	return token{kind: tIllegal, pos: diag.Pos(off), end: diag.Pos(off + n), text: src[off : off+n], msg: "unexpected character"}
+	return token{kind: tIllegal, pos: diag.Pos(off), end: diag.Pos(off + n), text: src[off : off+n], msg: "Unexpected: " + src[off:off+n]}
 }

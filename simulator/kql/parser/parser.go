@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/soclab/soclab/simulator/kql/ast"
 	"github.com/soclab/soclab/simulator/kql/diag"
@@ -125,7 +126,7 @@ func (p *parser) restore(s state) { p.tok, p.lastEnd = s.tok, s.lastEnd }
 // adjacent reports whether token b starts right where a ends.
 func adjacent(a, b token) bool { return a.end == b.pos }
 
-// fail stops parsing with "unexpected X, expected WHAT" at the current token.
+// fail stops parsing at the current token, saying (in Kusto's words) what was expected.
 func (p *parser) fail(what string) {
 	p.failAt(p.tok, what)
 }
@@ -134,23 +135,46 @@ func (p *parser) failAt(t token, what string) {
 	if t.kind == tIllegal {
 		panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "%s", t.msg)})
 	}
-	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "unexpected %s, expected %s", describe(t), what)})
+	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "%s", kustoMessage(what))})
 }
 
-// describe names a token for an error message.
-func describe(t token) string {
-	switch t.kind {
-	case tEOF:
-		return "end of query"
-	case tString:
-		return "string literal"
-	}
-	text := t.text
-	if len(text) > 30 {
-		text = text[:30] + "..."
-	}
-	return fmt.Sprintf("'%s'", text)
+// failMissing reports a missing token where the previous one ends (as
+// Kusto places "Expected: ;").
+func (p *parser) failMissing(what string) {
+	panic(bailout{diag.Errorf(diag.CodeSyntax, p.lastEnd, p.lastEnd, "%s", kustoMessage(what))})
 }
+
+// kustoMessage words a syntax error as Kusto.Language does: "Expected: )",
+// "Missing expression", "Query operator expected.", ...
+func kustoMessage(what string) string {
+	if msg, ok := kustoMessages[what]; ok {
+		return msg
+	}
+	if len(what) > 2 && what[0] == '\'' && what[len(what)-1] == '\'' {
+		return "Expected: " + what[1:len(what)-1]
+	}
+	return "Missing " + strings.TrimPrefix(strings.TrimPrefix(what, "an "), "a ")
+}
+
+// kustoMessages maps what the parser expected to Kusto's wording.
+var kustoMessages = map[string]string{
+	"an expression":              "Missing expression",
+	"a name":                     "Missing name",
+	"a query operator":           "Query operator expected.",
+	"a statement":                fragmentMessage,
+	"end of the expression":      fragmentMessage,
+	"a JSON value":               "Missing value",
+	"a literal value":            "Missing value",
+	"a parameter value":          "Missing value",
+	"a type name":                "Missing type",
+	"a closing bracket":          "Expected: )",
+	"'first' or 'last'":          "Expected one of: first, last",
+	"'(' or '{'":                 "Expected one of: (, {",
+	"a table name or a subquery": "Missing expression",
+}
+
+// fragmentMessage is Kusto's error for text that cannot continue the query.
+const fragmentMessage = "The incomplete fragment is unexpected."
 
 // expect consumes the punctuation s or fails.
 func (p *parser) expect(s string) token {

@@ -198,71 +198,71 @@ func TestParse(t *testing.T) {
 // errorCases pair an invalid query with the exact rendered error.
 var errorCases = []struct{ query, want string }{
 	{"T | where x ==",
-		"Syntax error: SYN0002: unexpected end of query, expected an expression at line 1, column 15\n" +
+		"Syntax error: SYN0002: Missing expression at line 1, column 15\n" +
 			"   1 | T | where x ==\n" +
 			"     |               ^"},
 	{"T\n| where a == 1\n| summarize count() by\n",
-		"Syntax error: SYN0002: unexpected end of query, expected an expression at line 4, column 1\n" +
+		"Syntax error: SYN0002: Missing expression at line 4, column 1\n" +
 			"   4 | \n" +
 			"     | ^"},
 	{"T | wher x > 1",
-		"Syntax error: SYN0002: unexpected 'wher', expected a query operator at line 1, column 5\n" +
+		"Syntax error: SYN0002: Query operator expected. at line 1, column 5\n" +
 			"   1 | T | wher x > 1\n" +
 			"     |     ^"},
 	{"T | take 1\nU | take 2",
-		"Syntax error: SYN0002: unexpected 'U', expected ';' at line 2, column 1\n" +
-			"   2 | U | take 2\n" +
-			"     | ^"},
+		"Syntax error: SYN0002: Expected: ; at line 1, column 11\n" +
+			"   1 | T | take 1\n" +
+			"     |           ^"},
 	{"T | where a == 1 == 2",
-		"Syntax error: SYN0002: unexpected '==', expected ';' at line 1, column 18\n" +
+		"Syntax error: SYN0002: The incomplete fragment is unexpected. at line 1, column 18\n" +
 			"   1 | T | where a == 1 == 2\n" +
 			"     |                  ^"},
 	{"T | where s == \"abc",
-		"Syntax error: SYN0002: unterminated string literal at line 1, column 16\n" +
+		"Syntax error: SYN0002: Missing: \" at line 1, column 20\n" +
 			"   1 | T | where s == \"abc\n" +
-			"     |                ^"},
+			"     |                    ^"},
 	{"T | where s == \"a\\d\"",
-		"Syntax error: SYN0002: bad escape sequence in string literal at line 1, column 18\n" +
+		"Syntax error: SYN0002: Missing: \" at line 1, column 18\n" +
 			"   1 | T | where s == \"a\\d\"\n" +
 			"     |                  ^"},
 	{"let x = 1;;\nT",
-		"Syntax error: SYN0002: unexpected ';': the incomplete fragment is unexpected at line 1, column 11\n" +
+		"Syntax error: SYN0002: The incomplete fragment is unexpected. at line 1, column 11\n" +
 			"   1 | let x = 1;;\n" +
 			"     |           ^"},
 	{"T | project a,",
-		"Syntax error: SYN0002: unexpected end of query, expected an expression at line 1, column 15\n" +
+		"Syntax error: SYN0002: Missing expression at line 1, column 15\n" +
 			"   1 | T | project a,\n" +
 			"     |               ^"},
 	{"T | where f(a,)",
-		"Syntax error: SYN0002: unexpected ')', expected an expression at line 1, column 15\n" +
+		"Syntax error: SYN0002: Missing expression at line 1, column 15\n" +
 			"   1 | T | where f(a,)\n" +
 			"     |               ^"},
 	{"print dynamic([a])",
-		"Syntax error: SYN0002: unexpected 'a', expected a JSON value at line 1, column 16\n" +
+		"Syntax error: SYN0002: Missing value at line 1, column 16\n" +
 			"   1 | print dynamic([a])\n" +
 			"     |                ^"},
 	{"print datetime(2020-01-01",
-		"Syntax error: SYN0002: unexpected '(', expected a closing ')' on the same line at line 1, column 15\n" +
+		"Syntax error: SYN0002: Missing: ) at line 1, column 26\n" +
 			"   1 | print datetime(2020-01-01\n" +
-			"     |               ^"},
+			"     |                          ^"},
 	{"T | where x > --1",
-		"Syntax error: SYN0002: unexpected '-', expected an expression at line 1, column 16\n" +
+		"Syntax error: SYN0002: Missing expression at line 1, column 16\n" +
 			"   1 | T | where x > --1\n" +
 			"     |                ^"},
 	{"T\t| where x § 1",
-		"Syntax error: SYN0002: unexpected character at line 1, column 13\n" +
+		"Syntax error: SYN0002: Unexpected: § at line 1, column 13\n" +
 			"   1 | T\t| where x § 1\n" +
 			"     |  \t          ^"},
 	{"T | project title",
-		"Syntax error: SYN0002: the name 'title' is a keyword and needs brackets: ['title'] at line 1, column 13\n" +
+		"Syntax error: SYN0002: The name 'title' needs to be bracketed as ['title'] to be used in this context. at line 1, column 13\n" +
 			"   1 | T | project title\n" +
 			"     |             ^"},
 	{"print datetime (2020-01-01)",
-		"Syntax error: SYN0002: the name 'datetime' is a keyword and needs brackets: ['datetime'] at line 1, column 7\n" +
+		"Syntax error: SYN0002: The name 'datetime' needs to be bracketed as ['datetime'] to be used in this context. at line 1, column 7\n" +
 			"   1 | print datetime (2020-01-01)\n" +
 			"     |       ^"},
 	{"T | join kind=inner (U) on",
-		"Syntax error: SYN0002: unexpected end of query, expected an expression at line 1, column 27\n" +
+		"Syntax error: SYN0002: Missing expression at line 1, column 27\n" +
 			"   1 | T | join kind=inner (U) on\n" +
 			"     |                           ^"},
 }

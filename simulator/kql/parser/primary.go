@@ -166,7 +166,13 @@ func (p *parser) parseTypedLiteral(kind ast.LitKind) *ast.Literal {
 		}
 	}
 	if closeAt < 0 {
-		p.failAt(open, "a closing ')' on the same line")
+		end := strings.IndexAny(p.src[open.end:], "\r\n")
+		if end < 0 {
+			end = len(p.src)
+		} else {
+			end += int(open.end)
+		}
+		panic(bailout{diag.Errorf(diag.CodeSyntax, diag.Pos(end), diag.Pos(end), "Missing: )")})
 	}
 	raw := strings.TrimSpace(p.src[open.end:closeAt])
 	p.lastEnd = diag.Pos(closeAt + 1)

@@ -23,7 +23,10 @@ func (p *parser) parseScript() *ast.Script {
 			break
 		}
 		if !p.tok.is(";") {
-			p.fail("';'")
+			if p.startsExpr() {
+				p.failMissing("';'")
+			}
+			p.failFragment()
 		}
 		p.next()
 	}
@@ -75,7 +78,7 @@ func (p *parser) failFragment() {
 	if t.kind == tIllegal {
 		p.fail("a statement")
 	}
-	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "unexpected %s: the incomplete fragment is unexpected", describe(t))})
+	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "%s", fragmentMessage)})
 }
 
 // startsExpr reports whether the current token can start an expression or
