@@ -191,3 +191,38 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatal(err)
 	}
 }
+
+// TestTenantsGetTheirOwnIDs: another tenant gets the same activity with its own tenant,
+// subscription, workspace and object ids.
+func TestTenantsGetTheirOwnIDs(t *testing.T) {
+	s := loadScenario(t)
+	other := goldenParams
+	other.TenantID = "11111111-2222-4333-8444-555555555555"
+	other.SubscriptionID = "66666666-7777-4888-9999-000000000000"
+	other.WorkspaceID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+	a, err := generate.Generate(s, goldenParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := generate.Generate(s, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range generate.Tables {
+		ta, _ := a.Table(name)
+		tb, _ := b.Table(name)
+		if len(ta.Rows) != len(tb.Rows) {
+			t.Errorf("%s: %d rows vs %d for the other tenant", name, len(ta.Rows), len(tb.Rows))
+		}
+	}
+	sl, _ := b.Table("SigninLogs")
+	row := sl.Rows[0]
+	if row[sl.Col("AADTenantId")] != other.TenantID || row[sl.Col("TenantId")] != other.WorkspaceID ||
+		row[sl.Col("UserId")] != generate.UserObjectID(other.TenantID, row[sl.Col("UserPrincipalName")].(string)) {
+		t.Errorf("ids not the tenant's: %v %v %v", row[sl.Col("AADTenantId")], row[sl.Col("TenantId")], row[sl.Col("UserId")])
+	}
+	aa, _ := b.Table("AzureActivity")
+	if got := aa.Rows[0][aa.Col("SubscriptionId")]; got != other.SubscriptionID {
+		t.Errorf("AzureActivity.SubscriptionId = %v", got)
+	}
+}
