@@ -49,10 +49,8 @@ func queryError(src string, err error) *apiError {
 		line, col := diag.LineCol(src, ke.Pos)
 		pos := col - 1
 		tok := ke.Token(src)
+		// The service's message names only the token and place, not the parser's reason.
 		msg := fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]", tok, line, pos)
-		if ke.Msg != "" && !strings.HasPrefix(ke.Msg, "Query could not be parsed") {
-			msg += ": " + ke.Msg
-		}
 		return badArgument("The request had some invalid properties", &inner{Code: "SyntaxError", Message: "A recognition error occurred in the query.",
 			Innererror: &inner{Code: ke.Code, Message: msg, Line: &line, Pos: &pos, Token: tok}})
 	case strings.HasPrefix(ke.Code, "SEM"):
