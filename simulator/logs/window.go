@@ -14,17 +14,17 @@ import (
 const windowSlack = time.Hour
 
 // Window returns the workspace's tables at virtual time at (rows ingested by then) cut to the
-// rows whose time column (TimeGenerated or Timestamp) lies in [since, at]. It is what a rule
+// rows whose time column (TimeGenerated or Timestamp) lies in [since, until]. It is what a rule
 // run with a lookback sees. Only the rows ingested since since-windowSlack are scanned, found
 // by binary search in the ingestion-ordered view, so the cost follows the window, not the
 // table's history.
-func (w *Workspace) Window(at, since time.Time) (kql.Database, error) {
+func (w *Workspace) Window(at, since, until time.Time) (kql.Database, error) {
 	db, err := w.Database(at)
 	if err != nil {
 		return nil, err
 	}
 	d := db.(*database)
-	return &window{d: d, since: since, lo: types.TimeToTicks(since.UTC()), hi: types.TimeToTicks(at.UTC())}, nil
+	return &window{d: d, since: since, lo: types.TimeToTicks(since.UTC()), hi: types.TimeToTicks(until.UTC())}, nil
 }
 
 type window struct {
