@@ -151,11 +151,21 @@ func (a *analyzer) print(sc *scope, o *ast.PrintOp) exec.Node {
 	taken := map[string]bool{}
 	for i, c := range o.Cols {
 		name := ""
+		var names []*ast.Ident
 		if ne, ok := c.(*ast.NamedExpr); ok {
-			name = ne.Name.Name
+			name, names = ne.Name.Name, ne.Names
 			c = ne.Value
 		}
 		e := a.scalarOp(sc, nil, c, "print")
+		if parts, partNames := tupleParts(c, e, names); parts != nil {
+			for k, p := range parts {
+				n := uniqueName(partNames[k], taken)
+				taken[n] = true
+				cols = append(cols, exec.Column{Name: n, Type: types.Dynamic})
+				exprs = append(exprs, p)
+			}
+			continue
+		}
 		if name == "" {
 			name = autoName(c)
 			if name == "" {
@@ -199,4 +209,39 @@ func (a *analyzer) rangeOp(sc *scope, o *ast.RangeOp) exec.Node {
 		fail(o.From, diag.CodeBadArgument, "'range' operator: The expression must have the type of a number, datetime or timespan.")
 	}
 	return &exec.Range{Col: exec.Column{Name: o.Col.Name, Type: t}, From: from, To: to, Step: step}
+}
+
+// tupleParts splits the result of a function that returns several arrays (array_sort_asc and
+// array_sort_desc with more than one array) into one column per array, named
+// <argument>_sorted unless the item names them `(a, b) = ...`.
+func tupleParts(x ast.Expr, e exec.Expr, names []*ast.Ident) ([]exec.Expr, []string) {
+	call, ok := unparen(x).(*ast.CallExpr)
+	if !ok || (call.Func.Name != "array_sort_asc" && call.Func.Name != "array_sort_desc") {
+		return nil, nil
+	}
+	var arrays []ast.Expr
+	for _, a := range call.Args {
+		if _, isLit := a.(*ast.Literal); isLit {
+			continue // the nulls_last flag
+		}
+		arrays = append(arrays, a)
+	}
+	if len(arrays) < 2 {
+		return nil, nil
+	}
+	parts := make([]exec.Expr, len(arrays))
+	partNames := make([]string, len(arrays))
+	for k := range arrays {
+		idx := int64(k)
+		parts[k] = unary(e, func(v types.Value) types.Value { return types.Index(v, idx) }, types.Dynamic)
+		switch {
+		case k < len(names) && len(names) > 1:
+			partNames[k] = names[k].Name
+		case autoName(arrays[k]) != "":
+			partNames[k] = autoName(arrays[k]) + "_sorted"
+		default:
+			partNames[k] = "Column" + itoa(k+1)
+		}
+	}
+	return parts, partNames
 }
