@@ -22,6 +22,7 @@
 //     tenant | subscription | vault | account, destination workspace, categories, and the event
 //     sources they route).
 //   - background.yaml: workHours, holidays, failureRate and weighted sign-in failure codes,
+//     refreshFailureRate and weighted token-refresh failure codes (non-interactive sign-ins),
 //     behaviour profiles (per working day: interactive and non-interactive sign-ins, cloud-app
 //     events, ARM operations, directory edits, secret reads, blob reads; client apps; weekend
 //     share) and noise: benign patterns that look suspicious (travel, vpn, audit, arm-burst).

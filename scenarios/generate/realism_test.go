@@ -350,3 +350,19 @@ func sortedKeys(m map[string]int) []string {
 	sort.Strings(out)
 	return out
 }
+
+func TestEveryRowHasItsTablesSource(t *testing.T) {
+	tel := defaultTelemetry(t)
+	for _, tb := range tel.All() {
+		want, ok := generate.TableSources[tb.Name]
+		if !ok {
+			t.Errorf("%s has no source in TableSources", tb.Name)
+			continue
+		}
+		for i, m := range tb.Meta {
+			if m.Source != want {
+				t.Fatalf("%s row %d has source %q, want %q", tb.Name, i, m.Source, want)
+			}
+		}
+	}
+}

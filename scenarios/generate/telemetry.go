@@ -32,6 +32,20 @@ var Tables = []string{
 	"AlertInfo", "AlertEvidence", "BehaviorAnalytics",
 }
 
+// TableSources says which source fills each table (every row of a table has that source), and
+// so which configuration routes it: the Entra diagnostic setting (entra-*), the subscription's
+// activity-log setting (azure-activity), a resource's diagnostic setting (keyvault, storage),
+// the Defender XDR connector (defender-*), UEBA (sentinel-ueba). The Defender tables are also
+// queryable through advanced hunting without any routing.
+var TableSources = map[string]Source{
+	"SigninLogs": SourceEntraSignIn, "AADNonInteractiveUserSignInLogs": SourceEntraNonInteractive,
+	"AuditLogs": SourceEntraAudit, "AzureActivity": SourceAzureActivity, "AzureDiagnostics": SourceKeyVault,
+	"StorageBlobLogs": SourceStorage, "CloudAppEvents": SourceDefenderCloudApps,
+	"IdentityLogonEvents": SourceDefenderIdentity, "AADSignInEventsBeta": SourceDefenderXDR,
+	"AlertInfo": SourceDefenderXDR, "AlertEvidence": SourceDefenderXDR,
+	"IdentityInfo": SourceSentinelUEBA, "BehaviorAnalytics": SourceSentinelUEBA,
+}
+
 // RowMeta is what travels with a row without being a column.
 type RowMeta struct {
 	// Time is the event time (the table's time column).
