@@ -177,7 +177,7 @@ func (c *Cast) add(u *User) {
 	c.byUPN[strings.ToLower(u.UPN)] = u
 }
 
-// sortedUPNs lists generated (not named) users, sorted, for deterministic sampling.
+// generatedUPNs lists the generated (not named) users, sorted, for deterministic sampling.
 func (c *Cast) generatedUPNs() []string {
 	var out []string
 	for _, u := range c.Users {

@@ -3,7 +3,6 @@ package generate_test
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -339,30 +338,5 @@ func TestSignInsFollowWorkingHours(t *testing.T) {
 	// 22 working days against 10 weekend days, with a small weekend share.
 	if weekday < 10*weekend {
 		t.Errorf("weekday sign-ins %d are not >> weekend sign-ins %d", weekday, weekend)
-	}
-}
-
-func sortedKeys(m map[string]int) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func TestEveryRowHasItsTablesSource(t *testing.T) {
-	tel := defaultTelemetry(t)
-	for _, tb := range tel.All() {
-		want, ok := generate.TableSources[tb.Name]
-		if !ok {
-			t.Errorf("%s has no source in TableSources", tb.Name)
-			continue
-		}
-		for i, m := range tb.Meta {
-			if m.Source != want {
-				t.Fatalf("%s row %d has source %q, want %q", tb.Name, i, m.Source, want)
-			}
-		}
 	}
 }
