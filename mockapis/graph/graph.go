@@ -127,9 +127,18 @@ func authError(err error) *Error {
 // WriteError writes e in Graph's OData error envelope.
 func WriteError(w http.ResponseWriter, r *http.Request, e *Error) {
 	reqID := simulator.NewGUID()
-	body := map[string]any{"error": map[string]any{"code": e.Code, "message": e.Message, "innerError": map[string]any{
-		"date": time.Now().UTC().Format("2006-01-02T15:04:05"), "request-id": reqID, "client-request-id": clientRequestID(r, reqID),
-	}}}
+	type innerError struct {
+		Date            string `json:"date"`
+		RequestID       string `json:"request-id"`
+		ClientRequestID string `json:"client-request-id"`
+	}
+	type odataError struct {
+		Code       string     `json:"code"`
+		Message    string     `json:"message"`
+		InnerError innerError `json:"innerError"`
+	}
+	body := map[string]odataError{"error": {Code: e.Code, Message: e.Message, InnerError: innerError{
+		Date: time.Now().UTC().Format("2006-01-02T15:04:05"), RequestID: reqID, ClientRequestID: clientRequestID(r, reqID)}}}
 	data, _ := json.Marshal(body)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("request-id", reqID)

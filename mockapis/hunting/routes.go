@@ -49,11 +49,11 @@ func GraphRoutes(e *logs.Engine) []graph.Route {
 		case err != nil:
 			return graph.Response{}, err
 		}
-		return graph.Response{Status: http.StatusOK, Body: map[string]any{
-			"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.security.huntingQueryResults",
-			"schema":         schema(res.res, "name", "type"),
-			"results":        objects(res.res),
-		}}, nil
+		return graph.Response{Status: http.StatusOK, Body: struct {
+			Context string              `json:"@odata.context"`
+			Schema  []map[string]string `json:"schema"`
+			Results []json.RawMessage   `json:"results"`
+		}{"https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.security.huntingQueryResults", schema(res.res, "name", "type"), objects(res.res)}}, nil
 	}}}
 }
 
@@ -80,6 +80,10 @@ func DefenderRoutes(e *logs.Engine) []defender.Route {
 			"resource_usage":     map[string]any{"cache": map[string]any{"memory": map[string]any{"hits": 0, "misses": 0, "total": 0}}, "cpu": map[string]any{"user": "00:00:00", "kernel": "00:00:00", "total cpu": "00:00:00"}, "memory": map[string]any{"peak_per_node": 0}},
 			"dataset_statistics": []any{map[string]any{"table_row_count": res.rows, "table_size": 0}},
 		}
-		return http.StatusOK, map[string]any{"Stats": stats, "Schema": schema(res.res, "Name", "Type"), "Results": objects(res.res)}, nil
+		return http.StatusOK, struct {
+			Stats   map[string]any      `json:"Stats"`
+			Schema  []map[string]string `json:"Schema"`
+			Results []json.RawMessage   `json:"Results"`
+		}{stats, schema(res.res, "Name", "Type"), objects(res.res)}, nil
 	}}}
 }
