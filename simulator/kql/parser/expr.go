@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/soclab/soclab/simulator/kql/ast"
@@ -425,10 +426,36 @@ func (p *parser) parsePlainName() *ast.Ident {
 	return p.parseAnyIdent()
 }
 
-// failReserved reports a reserved word used as a name, in Kusto's words.
+// failReserved reports a reserved word used as a name, in Kusto's words:
+// when what follows shows it was meant as a name, Kusto says it needs
+// brackets; otherwise it reports the missing expression.
 func (p *parser) failReserved(t token) {
-	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end,
-		"The name '%s' needs to be bracketed as ['%s'] to be used in this context.", t.text, t.text)})
+	msg := fmt.Sprintf("Missing expression: If the keyword '%s' is intended to be part of an expression it needs to be bracketted as ['%s'].", t.text, t.text)
+	if nt := p.scanAt(int(t.end)); afterName(nt) {
+		msg = fmt.Sprintf("The name '%s' needs to be bracketed as ['%s'] to be used in this context.", t.text, t.text)
+	}
+	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "%s", msg)})
+}
+
+// afterName reports whether t is a token that only follows a name in an
+// expression (a binary operator, a closing bracket, '.', ',', ':' or '|').
+func afterName(t token) bool {
+	switch t.kind {
+	case tPunct:
+		switch t.text {
+		case "==", "!=", "=~", "!~", "<", "<=", ">", ">=", "*", "/", "%", ")", "]", "}", ".", ",", ":", "|", "<>":
+			return true
+		}
+	case tIdent:
+		if _, ok := stringOps[t.text]; ok {
+			return true
+		}
+		switch t.text {
+		case "and", "or", "in", "has_any", "has_all", "between", "matches":
+			return true
+		}
+	}
+	return false
 }
 
 // parseAnyIdent reads an identifier or keyword token as a name, or a
@@ -559,6 +586,7 @@ func (p *parser) parseNamedList() []ast.Expr {
 	for p.accept(",") {
 		list = append(list, p.parseNamed())
 	}
+	p.checkComma()
 	return list
 }
 
@@ -568,5 +596,6 @@ func (p *parser) parseExprList() []ast.Expr {
 	for p.accept(",") {
 		list = append(list, p.parseExpr())
 	}
+	p.checkComma()
 	return list
 }

@@ -163,14 +163,15 @@ var kustoMessages = map[string]string{
 	"a query operator":           "Query operator expected.",
 	"a statement":                fragmentMessage,
 	"end of the expression":      fragmentMessage,
-	"a JSON value":               "Missing value",
+	"a JSON value":               "Missing json value",
 	"a literal value":            "Missing value",
 	"a parameter value":          "Missing value",
-	"a type name":                "Missing type",
+	"a type name":                "Missing type name",
 	"a closing bracket":          "Expected: )",
 	"'first' or 'last'":          "Expected one of: first, last",
 	"'(' or '{'":                 "Expected one of: (, {",
 	"a table name or a subquery": "Missing expression",
+	"a property name string":     "Missing string",
 }
 
 // fragmentMessage is Kusto's error for text that cannot continue the query.
@@ -239,10 +240,34 @@ func (p *parser) list(close string, trailing bool, item func()) {
 	for {
 		item()
 		if !p.accept(",") {
+			p.checkComma()
 			return
 		}
 		if trailing && p.tok.is(close) {
 			return
 		}
 	}
+}
+
+// clauseWords end a list without being an element (`by`, `on`, `asc`, ...).
+var clauseWords = map[string]bool{
+	"by": true, "on": true, "with": true, "from": true, "step": true, "limit": true, "default": true,
+	"granny": true, "of": true, "to": true, "asc": true, "desc": true, "nulls": true, "bin": true,
+	"others": true, "in": true, "id": true, "kind": true,
+}
+
+// checkComma reports "Expected: ," when a list item is followed by what
+// looks like another item, as Kusto does (`project a b`).
+func (p *parser) checkComma() {
+	t := p.tok
+	switch t.kind {
+	case tInt, tReal, tTimespan, tString, tGuid:
+	case tIdent:
+		if reservedWords[t.text] || clauseWords[t.text] {
+			return
+		}
+	default:
+		return
+	}
+	p.fail("','")
 }

@@ -238,7 +238,7 @@ var errorCases = []struct{ query, want string }{
 			"   1 | T | where f(a,)\n" +
 			"     |               ^"},
 	{"print dynamic([a])",
-		"Syntax error: SYN0002: Missing value at line 1, column 16\n" +
+		"Syntax error: SYN0002: Expected: ] at line 1, column 16\n" +
 			"   1 | print dynamic([a])\n" +
 			"     |                ^"},
 	{"print datetime(2020-01-01",
@@ -254,11 +254,11 @@ var errorCases = []struct{ query, want string }{
 			"   1 | T\t| where x § 1\n" +
 			"     |  \t          ^"},
 	{"T | project title",
-		"Syntax error: SYN0002: The name 'title' needs to be bracketed as ['title'] to be used in this context. at line 1, column 13\n" +
+		"Syntax error: SYN0002: Missing expression: If the keyword 'title' is intended to be part of an expression it needs to be bracketted as ['title']. at line 1, column 13\n" +
 			"   1 | T | project title\n" +
 			"     |             ^"},
 	{"print datetime (2020-01-01)",
-		"Syntax error: SYN0002: The name 'datetime' needs to be bracketed as ['datetime'] to be used in this context. at line 1, column 7\n" +
+		"Syntax error: SYN0002: Missing expression: If the keyword 'datetime' is intended to be part of an expression it needs to be bracketted as ['datetime']. at line 1, column 7\n" +
 			"   1 | print datetime (2020-01-01)\n" +
 			"     |       ^"},
 	{"T | join kind=inner (U) on",

@@ -243,24 +243,42 @@ func (p *parser) parseJSONValue() {
 		p.parseTypedLiteral(kind)
 	case t.is("["):
 		p.next()
-		p.list("]", false, func() {
-			p.parseJSONValue()
-		})
+		if p.jsonStart() { // an invalid first element ends the list: "Expected: ]"
+			p.list("]", false, func() {
+				p.parseJSONValue()
+			})
+		}
 		p.expect("]")
 	case t.is("{"):
 		p.next()
-		p.list("}", false, func() {
-			if p.tok.kind != tString {
-				p.fail("a property name string")
-			}
-			p.next()
-			p.expect(":")
-			p.parseJSONValue()
-		})
+		if p.tok.kind == tString || p.tok.is(":") || p.jsonStart() {
+			p.list("}", false, func() {
+				if p.tok.kind != tString {
+					p.fail("a property name string")
+				}
+				p.next()
+				p.expect(":")
+				p.parseJSONValue()
+			})
+		}
 		p.expect("}")
 	default:
 		p.fail("a JSON value")
 	}
+}
+
+// jsonStart reports whether the current token can start a JSON value.
+func (p *parser) jsonStart() bool {
+	t := p.tok
+	switch t.kind {
+	case tInt, tReal, tTimespan, tString, tGuid:
+		return true
+	case tIdent:
+		return boolWords[t.text] || t.text == "null" || p.peek().is("(")
+	case tPunct:
+		return t.text == "-" || t.text == "[" || t.text == "{"
+	}
+	return false
 }
 
 // parseTypeof reads `typeof(type)` as a value.
