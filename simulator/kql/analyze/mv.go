@@ -82,7 +82,13 @@ func (a *analyzer) mvApply(sc *scope, in exec.Node, o *ast.MvApplyOp) exec.Node 
 	rowSrc := &exec.Bound{Cols: in.Columns()}
 	expand := a.mvExpandPlan(sc, rowSrc, o.Params, o.Items, o.Limit)
 	sub := a.tabularIn(sc, o.Sub, expand, "mv-apply")
-	return exec.NewMvApply(in, rowSrc, sub)
+	expanded := map[int]bool{}
+	for _, it := range expand.Items {
+		if it.Out < len(in.Columns()) {
+			expanded[it.Out] = true
+		}
+	}
+	return exec.NewMvApply(in, rowSrc, sub, expanded)
 }
 
 // parse compiles parse / parse-where into a regex extraction.

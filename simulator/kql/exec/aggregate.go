@@ -334,10 +334,7 @@ func (a *listAgg) Add(env *Env, g int32, t *Table, i int) {
 		a.addSet(g, v, types.ToDynamicElem(v))
 		return
 	}
-	if arr, ok := v.D.([]any); ok && v.T == types.Dynamic && false {
-		a.items[g] = append(a.items[g], arr...)
-		return
-	}
+	// make_list keeps an array value as one element (only make_set flattens arrays).
 	a.items[g] = append(a.items[g], types.ToDynamicElem(v))
 }
 

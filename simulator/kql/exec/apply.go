@@ -45,8 +45,9 @@ type MvApply struct {
 }
 
 // NewMvApply builds the operator: output columns are the input's (replaced by the subquery's
-// column of the same name when it has one), then the subquery's other columns.
-func NewMvApply(in Node, row *Bound, sub Node) *MvApply {
+// column of the same name when it has one; dropped when expanded in place and not returned),
+// then the subquery's other columns.
+func NewMvApply(in Node, row *Bound, sub Node, expanded map[int]bool) *MvApply {
 	m := &MvApply{In: in, Row: row, Sub: sub}
 	inCols, subCols := in.Columns(), sub.Columns()
 	used := map[string]bool{}
@@ -54,7 +55,8 @@ func NewMvApply(in Node, row *Bound, sub Node) *MvApply {
 		if j := indexOf(subCols, c.Name); j >= 0 {
 			m.Cols = append(m.Cols, subCols[j])
 			m.from = append(m.from, j)
-		} else {
+		} else if !expanded[i] {
+			// a column expanded in place belongs to the subquery: kept only if it returns it
 			m.Cols = append(m.Cols, c)
 			m.from = append(m.from, -i-1)
 		}
