@@ -63,6 +63,8 @@ func scenarioCommand() *cli.Command {
 					&cli.IntFlag{Name: "days", Value: generate.DefaultDays, Usage: "days of background before the attack day"},
 					&cli.StringFlag{Name: "tenant-id", Usage: "tenant id (default: the scenario's)"},
 					&cli.StringFlag{Name: "subscription-id", Usage: "subscription id (default: the scenario's)"},
+					&cli.StringFlag{Name: "tenant-domain", Usage: "domain of the users' UPNs (default: the scenario's)"},
+					&cli.StringFlag{Name: "workspace-id", Usage: "Log Analytics workspace id for the TenantId column (default: the tenant id)"},
 				},
 				Action: func(c *cli.Context) error {
 					args, err := positionalArgs(c)
@@ -75,7 +77,8 @@ func scenarioCommand() *cli.Command {
 					opts := scenarioExportOptions{
 						Name: args[0], Out: c.String("out"), Format: c.String("format"),
 						Params: generate.Params{Seed: c.Int64("seed"), Users: c.Int("users"), Days: c.Int("days"),
-							TenantID: c.String("tenant-id"), SubscriptionID: c.String("subscription-id")},
+							TenantID: c.String("tenant-id"), SubscriptionID: c.String("subscription-id"),
+							TenantDomain: c.String("tenant-domain"), WorkspaceID: c.String("workspace-id")},
 					}
 					if scenarioIsTerminal(os.Stderr) {
 						opts.Progress = c.App.ErrWriter
