@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestAttackFaultKQLWithoutServer drives soclab attack, fault and kql on a state folder no
+// server runs on: they use the state file directly and say so.
+func TestAttackFaultKQLWithoutServer(t *testing.T) {
+	state := t.TempDir()
+	note := "(no soclab server runs on " + state + ": used its state file directly)\n"
+	steps := []struct {
+		name    string
+		run     func(out, errw *bytes.Buffer) error
+		want    string
+		wantErr string
+	}{
+		{"freeze the clock", func(o, e *bytes.Buffer) error {
+			return runClock(clockOptions{State: state, Action: "freeze"}, o, e)
+		}, "", ""},
+		{"fault list", func(o, e *bytes.Buffer) error { return runFault(faultOptions{State: state, Action: "list"}, o, e) },
+			"xdr-sync-severity-filter             off case 1: Sentinel incident does not reach the Defender XDR queue\n" +
+				"copilot-defender-plugin-disconnected off case 2: Security Copilot answers \"I don't have access to that incident\"\n" +
+				"kv-diagnostics-missing               off case 3: NRT credential-access rule never fires\n", ""},
+		{"fault on", func(o, e *bytes.Buffer) error {
+			return runFault(faultOptions{State: state, Action: "on", Name: "kv-diagnostics-missing"}, o, e)
+		}, "", ""},
+		{"fault on an unknown name", func(o, e *bytes.Buffer) error {
+			return runFault(faultOptions{State: state, Action: "on", Name: "kv-diagnostic-missing"}, o, e)
+		}, "", `unknown fault "kv-diagnostic-missing" (faults: [xdr-sync-severity-filter copilot-defender-plugin-disconnected kv-diagnostics-missing])`},
+		{"attack status before launch", func(o, e *bytes.Buffer) error {
+			return runAttack(attackOptions{State: state, Action: "status"}, o, e)
+		}, "tenant contoso  clock 2025-01-15T07:00:00Z  attack 08:30-10:00  not launched\n", ""},
+		{"attack launch with a bad speed", func(o, e *bytes.Buffer) error {
+			return runAttack(attackOptions{State: state, Action: "launch", Speed: "fast"}, o, e)
+		}, "", `bad speed "fast": use instant, realtime or xN (e.g. x60)`},
+		{"attack launch", func(o, e *bytes.Buffer) error {
+			return runAttack(attackOptions{State: state, Action: "launch", Speed: "instant"}, o, e)
+		}, "tenant contoso  clock 2025-01-15T10:05:00Z  attack 08:30-10:00  launched at 2025-01-15T07:00:00Z (instant)\n", ""},
+		{"attack replay", func(o, e *bytes.Buffer) error {
+			return runAttack(attackOptions{State: state, Action: "replay", Step: "credential-access"}, o, e)
+		}, "replayed credential-access at 2025-01-15T10:05:00Z\n", ""},
+		{"attack replay of an unknown step", func(o, e *bytes.Buffer) error {
+			return runAttack(attackOptions{State: state, Action: "replay", Step: "exfil"}, o, e)
+		}, "", `unknown attack step "exfil"`},
+	}
+	for _, s := range steps {
+		var out, errw bytes.Buffer
+		err := s.run(&out, &errw)
+		switch {
+		case s.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), s.wantErr) {
+				t.Fatalf("%s: error %v, want %q", s.name, err, s.wantErr)
+			}
+			continue
+		case err != nil:
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if s.want != "" && !strings.HasPrefix(out.String(), s.want) {
+			t.Fatalf("%s: stdout\n%s\nwant prefix\n%s", s.name, out.String(), s.want)
+		}
+		if s.name != "freeze the clock" && errw.String() != note {
+			t.Fatalf("%s: stderr %q, want %q", s.name, errw.String(), note)
+		}
+	}
+	// soclab kql without --data needs the tenant's workspace; a query without tables runs locally.
+	var out, errw bytes.Buffer
+	code := runKQL(context.Background(), kqlOptions{Query: "SigninLogs | count", Output: "json", Repeat: 1, State: state}, true, &out, &errw)
+	if code != exitQueryError || !strings.Contains(errw.String(), "tenant contoso has no Log Analytics workspace yet") {
+		t.Fatalf("kql without a workspace: %d %q", code, errw.String())
+	}
+	out.Reset()
+	errw.Reset()
+	code = runKQL(context.Background(), kqlOptions{Query: "print x = 1", Output: "json", Repeat: 1, State: state}, true, &out, &errw)
+	if code != exitOK || out.String() != "{\"columns\":[{\"name\":\"x\",\"type\":\"long\"}],\"rows\":[[1]]}\n" {
+		t.Fatalf("kql print: %d %q %q", code, out.String(), errw.String())
+	}
+}
