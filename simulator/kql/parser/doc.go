@@ -7,7 +7,12 @@
 // token, so the recursive-descent parser looks ahead and backtracks by
 // offset without a token buffer; a four-entry cache avoids rescanning.
 // Parse stops at the first syntax error, never panics (internal panics
-// become errors) and bounds nesting depth (SYN0001).
+// become errors) and bounds nesting depth (SYN0001). Error messages use
+// Kusto.Language's wording and positions where we know them ("Missing
+// expression", "Expected: ;" at the end of the previous statement, "Query
+// operator expected.", "The incomplete fragment is unexpected.", `Missing: "`
+// where an unterminated string should have closed, keywords used as names
+// "need to be bracketed").
 //
 // # Grammar coverage
 //
@@ -40,8 +45,11 @@
 // bare guids, dynamic(JSON with Kusto literals inside), typeof(T).
 //
 // Names: identifiers (also starting with digits, like 5Minutebin),
-// keywords used as names (type, kind, count, ...), ['quoted'], ["quoted"],
-// $left/$right, wildcard patterns (Signin*) in name lists.
+// keywords Kusto lets be names (type, count, limit, ...), ['quoted'],
+// ["quoted"], $left/$right, wildcard patterns (Signin*) in name lists.
+// Reserved keywords (where, project, title, string, ... see keywords.go)
+// need brackets, except that some may be declared in `name = expr` and
+// kind/withsource may be referenced, exactly as in Kusto.Language.
 //
 // Tabular operators: where/filter, project, project-away, project-keep,
 // project-rename, project-reorder (asc/desc/granny-asc/granny-desc),
