@@ -32,10 +32,14 @@ func (e *Engine) Append(tenantID, table string, rows ...Row) error {
 		return fmt.Errorf("logs: append: unknown table %q", table)
 	}
 	err := e.world.Update(tenantID, func(tx *simulator.TenantTx) error {
-		n, err := readRowCount(tx)
+		log, err := readRowCount(tx)
 		if err != nil {
 			return err
 		}
+		if log.Epoch == "" {
+			log.Epoch = simulator.NewGUID()
+		}
+		n := log.N
 		for _, r := range rows {
 			if r.Time.IsZero() {
 				return fmt.Errorf("logs: append to %s: a row has no time", table)
@@ -49,7 +53,8 @@ func (e *Engine) Append(tenantID, table string, rows ...Row) error {
 				return err
 			}
 		}
-		return tx.PutJSON(stateColl, keyRowCount, n)
+		log.N = n
+		return tx.PutJSON(stateColl, keyRowCount, log)
 	})
 	if err != nil {
 		return fmt.Errorf("logs: append to %s: %w", table, err)

@@ -36,6 +36,7 @@ type tenantCache struct {
 	mu      sync.Mutex
 	replays map[string]*generated // by replay nonce
 	loaded  int                   // appended rows loaded so far
+	epoch   string                // the row log's epoch they belong to
 	extra   map[string]*extraRows // appended rows per table, converted once
 	views   map[viewKey]*view
 }
@@ -109,14 +110,14 @@ func (tc *tenantCache) syncRows(w *simulator.World, st *tenantState) error {
 		}
 		tc.replays[r.Nonce] = g
 	}
-	if tc.loaded > st.rowCount { // the tenant was reset
-		tc.loaded, tc.extra = 0, map[string]*extraRows{}
+	if tc.epoch != st.rows.Epoch { // the tenant was reset (or appends for the first time)
+		tc.loaded, tc.extra, tc.epoch = 0, map[string]*extraRows{}, st.rows.Epoch
 	}
-	if tc.loaded == st.rowCount {
+	if tc.loaded == st.rows.N {
 		return nil
 	}
 	return w.View(tc.tenant.ID, func(tx *simulator.TenantTx) error {
-		for n := tc.loaded + 1; n <= st.rowCount; n++ {
+		for n := tc.loaded + 1; n <= st.rows.N; n++ {
 			var r storedRow
 			ok, err := tx.GetJSON(rowsColl, rowKey(n), &r)
 			if err != nil {

@@ -219,3 +219,46 @@ func TestFaultsAndStepsRefuseUnknownNames(t *testing.T) {
 		}
 	}
 }
+
+func TestResetForgetsAppendedRowsAndTheAttack(t *testing.T) {
+	f := newFixture(t)
+	ws := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	if _, err := f.engine.Launch(f.tenant.ID, Speed{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.engine.Append(f.tenant.ID, "SentinelHealth", Row{Workspace: ws, Time: scenStart, Values: map[string]any{"SentinelResourceName": "before"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.query(ws, `SentinelHealth | project SentinelResourceName`); !reflect.DeepEqual(got, [][]string{{"before"}}) {
+		t.Fatalf("before reset: %v", got)
+	}
+	if err := f.world.Reset(f.tenant.ID); err != nil {
+		t.Fatal(err)
+	}
+	ws = f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	if err := f.engine.Append(f.tenant.ID, "SentinelHealth", Row{Workspace: ws, Time: scenStart.Add(-time.Hour), Values: map[string]any{"SentinelResourceName": "after"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.query(ws, `SentinelHealth | project SentinelResourceName`); !reflect.DeepEqual(got, [][]string{{"after"}}) {
+		t.Fatalf("after reset: %v", got)
+	}
+	if got := f.query(ws, `SigninLogs | where IPAddress == "185.220.101.45" | count`); !reflect.DeepEqual(got, [][]string{{"0"}}) {
+		t.Fatalf("attack rows after reset: %v", got)
+	}
+}
+
+func TestPlayDrivesTheClockToTheAttackEnd(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.engine.Launch(f.tenant.ID, Speed{Factor: 100000}); err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := f.world.Now(f.tenant.ID); !now.Equal(attackStart) {
+		t.Fatalf("xN launch puts the clock at %v, want the attack start", now)
+	}
+	if err := f.engine.Play(f.tenant.ID, Speed{Factor: 100000}, time.Millisecond, nil); err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := f.world.Now(f.tenant.ID); !now.Equal(f.engine.AttackEndClock()) {
+		t.Fatalf("after play the clock is %v, want %v", now, f.engine.AttackEndClock())
+	}
+}

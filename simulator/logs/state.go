@@ -55,7 +55,14 @@ type tenantState struct {
 	workspaces []workspaceInfo
 	settings   []diagSetting
 	activities []simulator.Activity
-	rowCount   int
+	rows       rowLog
+}
+
+// rowLog counts a tenant's appended rows; Epoch changes when the tenant is reset, so caches
+// of an earlier life are dropped.
+type rowLog struct {
+	N     int    `json:"n"`
+	Epoch string `json:"epoch"`
 }
 
 func readFaults(tx *simulator.TenantTx) (map[string]bool, error) {
@@ -87,8 +94,8 @@ func readAttack(tx *simulator.TenantTx) (AttackState, error) {
 	return a, err
 }
 
-func readRowCount(tx *simulator.TenantTx) (int, error) {
-	var n int
+func readRowCount(tx *simulator.TenantTx) (rowLog, error) {
+	var n rowLog
 	_, err := tx.GetJSON(stateColl, keyRowCount, &n)
 	return n, err
 }
@@ -105,7 +112,7 @@ func readState(tx *simulator.TenantTx) (*tenantState, error) {
 	if st.attack, err = readAttack(tx); err != nil {
 		return nil, err
 	}
-	if st.rowCount, err = readRowCount(tx); err != nil {
+	if st.rows, err = readRowCount(tx); err != nil {
 		return nil, err
 	}
 	if st.workspaces, err = listWorkspaces(tx); err != nil {
