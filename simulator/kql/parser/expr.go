@@ -412,7 +412,8 @@ func (p *parser) parseIdent() *ast.Ident {
 // parameter declarations), where Kusto also accepts some reserved words.
 func (p *parser) parseDeclName() *ast.Ident {
 	if t := p.tok; t.kind == tIdent && (boolWords[t.text] || reservedWords[t.text] && !declarableKeywords[t.text]) {
-		p.failReserved(t)
+		panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end,
+			"The name '%s' needs to be bracketed as ['%s'] to be used in this context.", t.text, t.text)})
 	}
 	return p.parseAnyIdent()
 }
@@ -421,7 +422,8 @@ func (p *parser) parseDeclName() *ast.Ident {
 // quoted name (let names).
 func (p *parser) parsePlainName() *ast.Ident {
 	if t := p.tok; t.kind == tIdent && (boolWords[t.text] || reservedWords[t.text]) {
-		p.failReserved(t)
+		panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end,
+			"Missing name: If the keyword '%s' is intended be used as the name, it needs to be bracketted as ['%s'].", t.text, t.text)})
 	}
 	return p.parseAnyIdent()
 }
