@@ -315,16 +315,21 @@ func TestDefenderAlertsAndEvidence(t *testing.T) {
 	}
 }
 
-func TestGenerateStepReplaysShifted(t *testing.T) {
+func TestReplayStepShiftsTheStep(t *testing.T) {
 	s := loadScenario(t)
 	c := cast(t)
-	orig, err := generate.GenerateStep(s, c, "credential-access", 0)
+	st, _ := s.Step("credential-access")
+	orig, err := generate.ReplayStep(s, c, "credential-access", st.Events[0].At, "a")
 	if err != nil {
 		t.Fatal(err)
 	}
-	replay, err := generate.GenerateStep(s, c, "credential-access", 26*time.Hour)
+	replay, err := generate.ReplayStep(s, c, "credential-access", st.Events[0].At.Add(26*time.Hour), "b")
 	if err != nil {
 		t.Fatal(err)
+	}
+	again, _ := generate.ReplayStep(s, c, "credential-access", st.Events[0].At.Add(26*time.Hour), "b")
+	if !replay.Start.Equal(st.Events[0].At.Add(26*time.Hour)) || !replay.End.After(replay.Start) {
+		t.Errorf("replay range %v..%v", replay.Start, replay.End)
 	}
 	a, b := table(t, orig, "AzureDiagnostics"), table(t, replay, "AzureDiagnostics")
 	if len(a.Rows) != 7 || len(b.Rows) != 7 {
@@ -338,13 +343,16 @@ func TestGenerateStepReplaysShifted(t *testing.T) {
 			str(a, a.Rows[i], "CorrelationId") == str(b, b.Rows[i], "CorrelationId") {
 			t.Errorf("row %d: replay should repeat the operation with a fresh correlation id", i)
 		}
+		if c, _ := again.Table("AzureDiagnostics"); !reflect.DeepEqual(c.Rows[i], b.Rows[i]) {
+			t.Errorf("row %d: the same nonce should give the same row", i)
+		}
 	}
 	for _, tb := range orig.All() {
 		if tb.Name != "AzureDiagnostics" && len(tb.Rows) != 0 {
 			t.Errorf("%s has %d rows for a Key Vault-only step", tb.Name, len(tb.Rows))
 		}
 	}
-	if _, err := generate.GenerateStep(s, c, "nope", 0); err == nil || err.Error() != `generate: scenario alex-johnson has no attack step "nope"` {
+	if _, err := generate.ReplayStep(s, c, "nope", st.Events[0].At, "a"); err == nil || err.Error() != `generate: scenario alex-johnson has no attack step "nope"` {
 		t.Errorf("unknown step: %v", err)
 	}
 }

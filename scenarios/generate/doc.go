@@ -11,7 +11,7 @@
 // derive from Params.Seed and the stream's name: one stream per user, service principal, noise
 // pattern and attack step; streams run in parallel and are merged in a fixed order). Params
 // default to the scenario's tenant and subscription ids, seed 1, 200 users and 30 days.
-// GenerateStep(s, cast, stepID, shift) makes one attack step's rows again, moved in time, for
+// ReplayStep(s, cast, stepID, at, nonce) makes one attack step's rows again, starting at at, for
 // `soclab attack replay STEP`. ResolveCast gives the simulator the directory that matches the
 // telemetry: users with UPNs,
 // object ids (UserObjectID(tenant, upn), also for users an "Add user" event creates), groups,

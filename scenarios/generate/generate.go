@@ -102,34 +102,6 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 	return t, nil
 }
 
-// GenerateStep makes the rows of one attack step again with its events moved by shift, for a
-// replay: the same kinds of rows as Generate gives for the step, with fresh ids for each shift,
-// and not cut to the scenario's time range.
-func GenerateStep(s *scenario.Scenario, cast *Cast, stepID string, shift time.Duration) (*Telemetry, error) {
-	st, ok := s.Step(stepID)
-	if !ok {
-		return nil, fmt.Errorf("generate: scenario %s has no attack step %q", s.Name, stepID)
-	}
-	g, err := newGen(s, cast)
-	if err != nil {
-		return nil, err
-	}
-	moved := *st
-	moved.Events = make([]scenario.Event, len(st.Events))
-	for i, e := range st.Events {
-		e.At = e.At.Add(shift)
-		moved.Events[i] = e
-	}
-	stream := func(b *batch) {
-		f := newFaker(g.p.Seed, "replay", st.ID, shift.String())
-		for i := range moved.Events {
-			g.runEvent(b, f, &moved.Events[i], RowMeta{Step: st.ID}, true)
-		}
-	}
-	start, end := s.Attack.Start.Add(shift), s.Attack.End.Add(shift)
-	return g.run([]func(*batch){stream}, start, end.Add(time.Hour)), nil
-}
-
 // run executes streams in parallel and merges their rows in stream order, keeping rows in
 // [from, to) and sorting each table by time.
 func (g *gen) run(streams []func(*batch), from, to time.Time) *Telemetry {
