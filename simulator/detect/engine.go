@@ -1,0 +1,244 @@
+package detect
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/logs"
+	"github.com/soclab/soclab/simulator/sentinel"
+)
+
+// Sentinel's scheduling constants (see the package documentation).
+const (
+	// ScheduledDelay is the built-in delay of Scheduled rules.
+	ScheduledDelay = 5 * time.Minute
+	// NRTDelay is the built-in delay of NRT rules.
+	NRTDelay = 2 * time.Minute
+	// NRTLookback bounds the TimeGenerated an NRT query sees.
+	NRTLookback = time.Hour
+	// MaxCatchUp is how far back missed runs are still run when the clock jumps.
+	MaxCatchUp = 7 * 24 * time.Hour
+	// MaxAlertsScheduled and MaxAlertsNRT bound the alerts of one run (AlertPerResult).
+	MaxAlertsScheduled = 150
+	MaxAlertsNRT       = 30
+	// MaxAlertsPerIncident is the most alerts grouping puts into one incident.
+	MaxAlertsPerIncident = 150
+)
+
+// Options tune the engine.
+type Options struct {
+	// QueryTimeout bounds one rule query (0: 30 seconds).
+	QueryTimeout time.Duration
+}
+
+// Engine runs the analytics rules of a world's tenants. Safe for concurrent use; runs of one
+// tenant are serialized.
+type Engine struct {
+	world *simulator.World
+	logs  *logs.Engine
+	opts  Options
+
+	mu      sync.Mutex
+	tenants map[string]*sync.Mutex
+	queries map[string]compiled // by rule id + etag
+}
+
+type compiled struct {
+	q   *kql.Query
+	err error
+}
+
+// New returns the rule engine of the world le routes logs for.
+func New(le *logs.Engine, opts Options) *Engine {
+	if opts.QueryTimeout <= 0 {
+		opts.QueryTimeout = 30 * time.Second
+	}
+	return &Engine{world: le.World(), logs: le, opts: opts, tenants: map[string]*sync.Mutex{}, queries: map[string]compiled{}}
+}
+
+// Summary counts what one Advance did.
+type Summary struct {
+	Runs, Failures, Alerts, Incidents int
+}
+
+// Add sums two summaries.
+func (s Summary) Add(o Summary) Summary {
+	return Summary{s.Runs + o.Runs, s.Failures + o.Failures, s.Alerts + o.Alerts, s.Incidents + o.Incidents}
+}
+
+func (e *Engine) tenantLock(id string) *sync.Mutex {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m, ok := e.tenants[id]
+	if !ok {
+		m = &sync.Mutex{}
+		e.tenants[id] = m
+	}
+	return m
+}
+
+// query returns the rule's compiled query, compiling it once per rule version.
+func (e *Engine) query(r sentinel.AlertRule) (*kql.Query, error) {
+	key := strings.ToLower(r.ID) + "|" + r.Etag
+	e.mu.Lock()
+	c, ok := e.queries[key]
+	e.mu.Unlock()
+	if ok {
+		return c.q, c.err
+	}
+	q, err := kql.Compile(r.QueryText(), e.logs.WorkspaceCatalog(), kql.CompileOptions{})
+	e.mu.Lock()
+	e.queries[key] = compiled{q, err}
+	e.mu.Unlock()
+	return q, err
+}
+
+// ruleRun is one due run of one rule.
+type ruleRun struct {
+	at   time.Time
+	ws   *workspace
+	rule sentinel.AlertRule
+	st   *ruleState
+}
+
+// workspace is an onboarded workspace with its rules.
+type workspace struct {
+	id    string
+	logs  *logs.Workspace
+	rules []sentinel.AlertRule
+}
+
+// AdvanceToNow runs what is due up to the tenant's clock.
+func (e *Engine) AdvanceToNow(tenantID string) (Summary, error) {
+	now, err := e.world.Now(tenantID)
+	if err != nil {
+		return Summary{}, err
+	}
+	return e.Advance(tenantID, now)
+}
+
+// Advance runs, in time order, every run of the tenant's enabled rules that is due after the
+// rule's last run and not after to, and writes their health rows, alerts and incidents.
+func (e *Engine) Advance(tenantID string, to time.Time) (Summary, error) {
+	lock := e.tenantLock(tenantID)
+	lock.Lock()
+	defer lock.Unlock()
+
+	wss, states, err := e.load(tenantID)
+	if err != nil {
+		return Summary{}, err
+	}
+	runs := schedule(wss, states, to)
+	if len(runs) == 0 {
+		return Summary{}, nil
+	}
+	out := &output{}
+	var sum Summary
+	dbs := map[string]kql.Database{}
+	var dbAt time.Time
+	for _, r := range runs {
+		if !r.at.Equal(dbAt) {
+			clear(dbs)
+			dbAt = r.at
+		}
+		s, err := e.run(tenantID, r, dbs, out)
+		if err != nil {
+			return sum, err
+		}
+		sum = sum.Add(s)
+	}
+	if err := out.flush(e.logs, tenantID); err != nil {
+		return sum, err
+	}
+	if err := saveStates(e.world, tenantID, states); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+// load reads the onboarded workspaces, their rules and the rules' states.
+func (e *Engine) load(tenantID string) ([]*workspace, map[string]*ruleState, error) {
+	var wss []*workspace
+	states := map[string]*ruleState{}
+	err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
+		wss, states = nil, map[string]*ruleState{}
+		ids, err := sentinel.OnboardedWorkspaces(tx)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			rules, err := sentinel.Rules(tx, id)
+			if err != nil {
+				return err
+			}
+			wss = append(wss, &workspace{id: id, rules: rules})
+			for _, r := range rules {
+				st, err := loadState(tx, r.ID)
+				if err != nil {
+					return err
+				}
+				states[strings.ToLower(r.ID)] = st
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("detect: read rules: %w", err)
+	}
+	for _, w := range wss {
+		lw, err := e.logs.Workspace(tenantID, w.id)
+		if err != nil {
+			return nil, nil, fmt.Errorf("detect: workspace %s: %w", w.id, err)
+		}
+		w.logs = lw
+	}
+	return wss, states, nil
+}
+
+// schedule lists the due runs in time order (then by rule id, so runs are deterministic).
+func schedule(wss []*workspace, states map[string]*ruleState, to time.Time) []ruleRun {
+	var runs []ruleRun
+	for _, w := range wss {
+		for _, r := range w.rules {
+			freq := r.Frequency()
+			if !r.IsEnabled() || freq <= 0 {
+				continue
+			}
+			st := states[strings.ToLower(r.ID)]
+			next := st.LastRun.Add(freq)
+			if st.LastRun.IsZero() {
+				next = createdAt(r).Add(freq)
+			}
+			if earliest := to.Add(-MaxCatchUp); next.Before(earliest) {
+				skip := earliest.Sub(next) / freq
+				next = next.Add(skip * freq)
+			}
+			for ; !next.After(to); next = next.Add(freq) {
+				runs = append(runs, ruleRun{at: next, ws: w, rule: r, st: st})
+			}
+		}
+	}
+	sort.SliceStable(runs, func(i, j int) bool {
+		if !runs[i].at.Equal(runs[j].at) {
+			return runs[i].at.Before(runs[j].at)
+		}
+		return runs[i].rule.ID < runs[j].rule.ID
+	})
+	return runs
+}
+
+// createdAt is when a rule was created (systemData), else last modified.
+func createdAt(r sentinel.AlertRule) time.Time {
+	if r.SystemData != nil {
+		if t, err := time.Parse(time.RFC3339Nano, r.SystemData.CreatedAt); err == nil {
+			return t.UTC()
+		}
+	}
+	t, _ := time.Parse(time.RFC3339Nano, r.Properties.LastModifiedUtc)
+	return t.UTC()
+}

@@ -1,0 +1,81 @@
+package detect
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/logs"
+)
+
+// stateColl is the tenant collection holding each rule's run state.
+const stateColl = "detect"
+
+// ruleState is what the engine remembers about a rule between runs.
+type ruleState struct {
+	// LastRun is the scheduled time of the rule's last run.
+	LastRun time.Time `json:"lastRun,omitzero"`
+	// SuppressedUntil: no alerts before this time (suppression after an alert).
+	SuppressedUntil time.Time `json:"suppressedUntil,omitzero"`
+	// Seen are the hashes of the previous NRT run's result rows.
+	Seen []uint64 `json:"seen,omitempty"`
+	// Groups are the incidents the rule's alerts may still join (grouping).
+	Groups []group `json:"groups,omitempty"`
+}
+
+// group is an incident of the rule that later alerts may join.
+type group struct {
+	Incident string    `json:"incident"`
+	Created  time.Time `json:"created"`
+	Key      string    `json:"key"`
+	Alerts   int       `json:"alerts"`
+}
+
+func stateKey(ruleID string) string { return "rule/" + strings.ToLower(ruleID) }
+
+func loadState(tx *simulator.TenantTx, ruleID string) (*ruleState, error) {
+	st := &ruleState{}
+	if _, err := tx.GetJSON(stateColl, stateKey(ruleID), st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// saveStates writes every rule's state in one transaction.
+func saveStates(w *simulator.World, tenantID string, states map[string]*ruleState) error {
+	err := w.Update(tenantID, func(tx *simulator.TenantTx) error {
+		for id, st := range states {
+			if err := tx.PutJSON(stateColl, stateKey(id), st); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("detect: save rule states: %w", err)
+	}
+	return nil
+}
+
+// output collects the rows a batch of runs writes into the workspace tables.
+type output struct {
+	health, alerts, incidents []logs.Row
+}
+
+// flush appends the collected rows (one transaction per table).
+func (o *output) flush(le *logs.Engine, tenantID string) error {
+	for _, t := range []struct {
+		name string
+		rows []logs.Row
+	}{{"SentinelHealth", o.health}, {"SecurityAlert", o.alerts}, {"SecurityIncident", o.incidents}} {
+		if len(t.rows) == 0 {
+			continue
+		}
+		if err := le.Append(tenantID, t.name, t.rows...); err != nil {
+			return fmt.Errorf("detect: %w", err)
+		}
+	}
+	*o = output{}
+	return nil
+}
