@@ -135,7 +135,26 @@ func (p *parser) failAt(t token, what string) {
 	if t.kind == tIllegal {
 		panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "%s", t.msg)})
 	}
-	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "%s", kustoMessage(what))})
+	pos, end := p.errorPos(t, what)
+	panic(bailout{diag.Errorf(diag.CodeSyntax, pos, end, "%s", kustoMessage(what))})
+}
+
+// errorPos places an error as Kusto.Language does: a missing token
+// ("Expected: )") sits at the next token unless a line break comes first,
+// then right after the previous token; a missing expression, name or value
+// sits right after the previous token; a misplaced name is itself the error.
+func (p *parser) errorPos(t token, what string) (diag.Pos, diag.Pos) {
+	if t.pos != p.tok.pos || p.lastEnd > t.pos {
+		return t.pos, t.end // not at the parse position: point at the token
+	}
+	missingToken := strings.HasPrefix(what, "'")
+	if what == "a query operator" && t.kind == tIdent {
+		return t.pos, t.end
+	}
+	if missingToken && !strings.ContainsAny(p.src[p.lastEnd:t.pos], "\r\n") {
+		return t.pos, t.end
+	}
+	return p.lastEnd, p.lastEnd
 }
 
 // failMissing reports a missing token where the previous one ends (as

@@ -202,9 +202,9 @@ var errorCases = []struct{ query, want string }{
 			"   1 | T | where x ==\n" +
 			"     |               ^"},
 	{"T\n| where a == 1\n| summarize count() by\n",
-		"Syntax error: SYN0002: Missing expression at line 4, column 1\n" +
-			"   4 | \n" +
-			"     | ^"},
+		"Syntax error: SYN0002: Missing expression at line 3, column 23\n" +
+			"   3 | | summarize count() by\n" +
+			"     |                       ^"},
 	{"T | wher x > 1",
 		"Syntax error: SYN0002: Query operator expected. at line 1, column 5\n" +
 			"   1 | T | wher x > 1\n" +
