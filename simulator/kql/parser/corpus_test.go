@@ -119,7 +119,15 @@ type verdictCase struct {
 	Query  string `json:"query"`
 	OK     bool   `json:"ok"`
 	Error  string `json:"error"`
+	Pos    int    `json:"pos"`
 }
+
+// Floors for how often our first syntax error matches Kusto.Language's
+// wording and offset on the cases both reject (raise them as it improves).
+const (
+	minSameMessage = 1132
+	minSameOffset  = 1107
+)
 
 // TestKustoVerdicts compares accept/reject verdicts with Kusto.Language on
 // hand-written edge cases and mutated real queries.
@@ -127,10 +135,18 @@ func TestKustoVerdicts(t *testing.T) {
 	var cases []verdictCase
 	loadJSON(t, "testdata/kusto-verdicts/cases.json", &cases)
 	known := readList(t, "testdata/kusto-verdicts/known_disagreements")
-	agree := 0
+	agree, sameMsg, samePos := 0, 0, 0
 	for i, c := range cases {
 		_, err := Parse(c.Query)
 		same := (err == nil) == c.OK
+		if de, ok := err.(*diag.Error); ok && !c.OK {
+			if de.Msg == c.Error {
+				sameMsg++
+			}
+			if int(de.Pos) == c.Pos {
+				samePos++
+			}
+		}
 		id := strconv.Itoa(i)
 		switch {
 		case same && known[id]:
@@ -144,5 +160,8 @@ func TestKustoVerdicts(t *testing.T) {
 			t.Errorf("case %d (%s): Kusto rejects (%s), we accept: %q", i, c.Origin, c.Error, c.Query)
 		}
 	}
-	t.Logf("Kusto.Language verdicts: %d/%d agree", agree, len(cases))
+	t.Logf("Kusto.Language verdicts: %d/%d agree; first error has Kusto's wording in %d, its offset in %d", agree, len(cases), sameMsg, samePos)
+	if sameMsg < minSameMessage || samePos < minSameOffset {
+		t.Errorf("error wording/offset agreement fell to %d/%d (floors %d/%d)", sameMsg, samePos, minSameMessage, minSameOffset)
+	}
 }
