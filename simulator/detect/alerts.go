@@ -225,14 +225,14 @@ func extendedProperties(r ruleRun, d draft, total int) map[string]string {
 	p := r.rule.Properties
 	ids, _ := json.Marshal([]string{r.rule.Name})
 	ext := map[string]string{
-		"Query":                               strOr(p.Query, ""),
-		"Analytic Rule Ids":                   string(ids),
-		"Analytic Rule Name":                  strOr(p.DisplayName, r.rule.Name),
-		"Event Grouping":                      map[bool]string{true: "AlertPerResult", false: "SingleAlert"}[r.rule.AlertPerResult()],
+		"Query":                              strOr(p.Query, ""),
+		"Analytic Rule Ids":                  string(ids),
+		"Analytic Rule Name":                 strOr(p.DisplayName, r.rule.Name),
+		"Event Grouping":                     map[bool]string{true: "AlertPerResult", false: "SingleAlert"}[r.rule.AlertPerResult()],
 		"Search Query Results Overall Count": strconv.Itoa(total),
-		"Data Sources":                        "[]",
-		"ProcessedBySentinel":                 "True",
-		"Alert generation status":             "Full alert created",
+		"Data Sources":                       "[]",
+		"ProcessedBySentinel":                "True",
+		"Alert generation status":            "Full alert created",
 	}
 	if r.rule.Kind == sentinel.KindScheduled {
 		ext["Query Period"] = timespanText(r.rule.Period())

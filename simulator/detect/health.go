@@ -10,12 +10,12 @@ import (
 
 // health is one run's SentinelHealth record.
 type health struct {
-	r                        ruleRun
-	win                      window
-	err                      error
-	results, alerts          int
-	entities                 int
-	suppressed               bool
+	r               ruleRun
+	win             window
+	err             error
+	results, alerts int
+	entities        int
+	suppressed      bool
 }
 
 func newHealth(r ruleRun, win window) *health { return &health{r: r, win: win} }
@@ -36,19 +36,19 @@ func (h *health) row() logs.Row {
 		aggregation = "AlertPerResult"
 	}
 	ext := map[string]any{
-		"TriggerType":           trigger,
-		"RuleId":                r.Name,
-		"QueryResultAmount":     h.results,
-		"AlertsGeneratedAmount": h.alerts,
-		"AggregationKind":       aggregation,
-		"SuppressionEnabled":    boolText(r.Suppression() > 0),
-		"SuppressionDuration":   strOr(r.Properties.SuppressionDuration, sentinel.DefaultSuppressionDuration),
-		"QueryStartTimeUTC":     h.win.from.UTC().Format(time.RFC3339),
-		"QueryEndTimeUTC":       h.win.to.UTC().Format(time.RFC3339),
-		"CorrelationId":         simulator.NewGUID(),
+		"TriggerType":                             trigger,
+		"RuleId":                                  r.Name,
+		"QueryResultAmount":                       h.results,
+		"AlertsGeneratedAmount":                   h.alerts,
+		"AggregationKind":                         aggregation,
+		"SuppressionEnabled":                      boolText(r.Suppression() > 0),
+		"SuppressionDuration":                     strOr(r.Properties.SuppressionDuration, sentinel.DefaultSuppressionDuration),
+		"QueryStartTimeUTC":                       h.win.from.UTC().Format(time.RFC3339),
+		"QueryEndTimeUTC":                         h.win.to.UTC().Format(time.RFC3339),
+		"CorrelationId":                           simulator.NewGUID(),
 		"EntitiesGeneratedAmount":                 h.entities,
 		"EntitiesDroppedDueToMappingIssuesAmount": 0,
-		"Issues":                []any{},
+		"Issues":                                  []any{},
 	}
 	if !nrt {
 		ext["QueryFrequency"] = strOr(r.Properties.QueryFrequency, "")
