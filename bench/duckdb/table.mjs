@@ -1,0 +1,88 @@
+// Prints the comparison table of bench/compare.sh from its three outputs:
+//
+//   node table.mjs GO_BENCH_OUTPUT KQLDATA_RESULTS DUCKDB_JSON_LINES...
+//
+// KQL ms is the lowest ns/op over the Go benchmark's -count repetitions (each the mean of
+// -benchtime runs); DuckDB ms is the best of its timed runs. Ratio = KQL / DuckDB (target <= 2).
+// Memory: the engine's heap for the tables a query reads plus the bytes it allocates per run,
+// against the raw size of that data (the CSV bytes, and the benchmark's data_MB estimate).
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const [goOut, kqlResults, ...duckFiles] = process.argv.slice(2);
+if (!goOut || !kqlResults || duckFiles.length === 0) {
+  console.error('usage: node table.mjs GO_BENCH_OUTPUT KQLDATA_RESULTS DUCKDB_JSON_LINES...');
+  process.exit(2);
+}
+
+const tablesOf = {
+  Rule1FilterSummarize: ['SigninLogs'], Join100kx100k: ['L', 'R'],
+  Rule3DcountMakeSet: ['AzureActivity'], HasAnyScan: ['AzureActivity'],
+};
+
+// Go: BenchmarkX-2   3   123456 ns/op   45.6 data_MB   1.0 rows_out   789 B/op   12 allocs/op
+const kql = {};
+for (const line of readFileSync(goOut, 'utf8').split('\n')) {
+  const m = /^Benchmark(\w+?)(?:-\d+)?\s+\d+\s+(.*)$/.exec(line);
+  if (!m || !tablesOf[m[1]]) continue;
+  const metrics = {};
+  for (const [, v, unit] of m[2].matchAll(/([\d.e+]+) (\S+)/g)) metrics[unit] = Number(v);
+  const prev = kql[m[1]];
+  if (!prev || metrics['ns/op'] < prev['ns/op']) kql[m[1]] = metrics;
+}
+
+const sizes = {};
+for (const line of readFileSync(kqlResults, 'utf8').split('\n')) {
+  if (line.startsWith('{"sizes"')) for (const s of JSON.parse(line).sizes) sizes[s.table] = s;
+}
+const csvDir = dirname(kqlResults) + '/data';
+
+const duck = [];
+let duckMem = null;
+for (const f of duckFiles) {
+  for (const line of readFileSync(f, 'utf8').split('\n')) {
+    if (!line) continue;
+    const rec = JSON.parse(line);
+    if (rec.memory) duckMem = rec.memory;
+    else duck.push(rec);
+  }
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+console.log(`${pad('query', 22)}${pad('duckdb variant', 22)}${lpad('KQL ms', 10)}${lpad('DuckDB ms', 11)}${lpad('ratio', 8)}  check`);
+for (const d of duck) {
+  const k = kql[d.query];
+  const kms = k ? k['ns/op'] / 1e6 : NaN;
+  const ratio = kms / d.best_ms;
+  const flag = ratio > 2 ? '  >2x' : '';
+  console.log(`${pad(d.query, 22)}${pad(`${d.variant} (${d.threads} thr)`, 22)}${lpad(kms.toFixed(1), 10)}${lpad(d.best_ms.toFixed(1), 11)}${lpad(ratio.toFixed(2), 8)}  ${d.check}${flag}`);
+}
+
+console.log('');
+console.log(`${pad('query', 22)}${lpad('tables MB', 10)}${lpad('alloc MB/run', 13)}${lpad('CSV MB', 9)}${lpad('data_MB', 9)}${lpad('mem/CSV', 9)}${lpad('mem/data_MB', 12)}`);
+const mb = (b) => b / 1e6;
+for (const [q, tables] of Object.entries(tablesOf)) {
+  const k = kql[q];
+  if (!k) continue;
+  let heap = 0;
+  let csv = 0;
+  for (const t of tables) {
+    heap += sizes[t] ? sizes[t].heap_bytes : NaN;
+    csv += fileSize(join(csvDir, `${t}.csv`));
+  }
+  const mem = heap + k['B/op'];
+  console.log(`${pad(q, 22)}${lpad(mb(heap).toFixed(1), 10)}${lpad(mb(k['B/op']).toFixed(1), 13)}${lpad(mb(csv).toFixed(1), 9)}${lpad(k.data_MB.toFixed(1), 9)}${lpad((mem / csv).toFixed(2), 9)}${lpad((mb(mem) / k.data_MB).toFixed(2), 12)}`);
+}
+if (duckMem) {
+  console.log(`DuckDB buffer memory for all four tables: ${mb(duckMem.duckdb_tables_bytes).toFixed(1)} MB ` +
+    `(engine heap for them: ${mb(Object.values(sizes).reduce((a, s) => a + s.heap_bytes, 0)).toFixed(1)} MB)`);
+}
+
+function fileSize(p) {
+  try {
+    return statSync(p).size;
+  } catch {
+    return NaN;
+  }
+}
