@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/soclab/soclab/simulator/kql/ast"
@@ -432,11 +431,17 @@ func (p *parser) parsePlainName() *ast.Ident {
 // when what follows shows it was meant as a name, Kusto says it needs
 // brackets; otherwise it reports the missing expression.
 func (p *parser) failReserved(t token) {
-	msg := fmt.Sprintf("Missing expression: If the keyword '%s' is intended to be part of an expression it needs to be bracketted as ['%s'].", t.text, t.text)
 	if nt := p.scanAt(int(t.end)); afterName(nt) {
-		msg = fmt.Sprintf("The name '%s' needs to be bracketed as ['%s'] to be used in this context.", t.text, t.text)
+		panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end,
+			"The name '%s' needs to be bracketed as ['%s'] to be used in this context.", t.text, t.text)})
 	}
-	panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "%s", msg)})
+	// The expression is missing: Kusto reports it right after the previous token.
+	pos := t.pos
+	if t.pos == p.tok.pos && p.lastEnd <= t.pos {
+		pos = p.lastEnd
+	}
+	panic(bailout{diag.Errorf(diag.CodeSyntax, pos, pos,
+		"Missing expression: If the keyword '%s' is intended to be part of an expression it needs to be bracketted as ['%s'].", t.text, t.text)})
 }
 
 // afterName reports whether t is a token that only follows a name in an

@@ -148,8 +148,8 @@ func (p *parser) errorPos(t token, what string) (diag.Pos, diag.Pos) {
 		return t.pos, t.end // not at the parse position: point at the token
 	}
 	missingToken := strings.HasPrefix(what, "'")
-	if what == "a query operator" && t.kind == tIdent {
-		return t.pos, t.end
+	if what == "a query operator" && t.kind == tIdent && !reservedWords[t.text] {
+		return t.pos, t.end // a name where an operator belongs is itself the error
 	}
 	if missingToken && !strings.ContainsAny(p.src[p.lastEnd:t.pos], "\r\n") {
 		return t.pos, t.end
@@ -157,10 +157,10 @@ func (p *parser) errorPos(t token, what string) (diag.Pos, diag.Pos) {
 	return p.lastEnd, p.lastEnd
 }
 
-// failMissing reports a missing token where the previous one ends (as
-// Kusto places "Expected: ;").
+// failMissing reports a missing token, placed as errorPos does.
 func (p *parser) failMissing(what string) {
-	panic(bailout{diag.Errorf(diag.CodeSyntax, p.lastEnd, p.lastEnd, "%s", kustoMessage(what))})
+	pos, end := p.errorPos(p.tok, what)
+	panic(bailout{diag.Errorf(diag.CodeSyntax, pos, end, "%s", kustoMessage(what))})
 }
 
 // kustoMessage words a syntax error as Kusto.Language does: "Expected: )",

@@ -254,13 +254,13 @@ var errorCases = []struct{ query, want string }{
 			"   1 | T\t| where x § 1\n" +
 			"     |  \t          ^"},
 	{"T | project title",
-		"Syntax error: SYN0002: Missing expression: If the keyword 'title' is intended to be part of an expression it needs to be bracketted as ['title']. at line 1, column 13\n" +
+		"Syntax error: SYN0002: Missing expression: If the keyword 'title' is intended to be part of an expression it needs to be bracketted as ['title']. at line 1, column 12\n" +
 			"   1 | T | project title\n" +
-			"     |             ^"},
+			"     |            ^"},
 	{"print datetime (2020-01-01)",
-		"Syntax error: SYN0002: Missing expression: If the keyword 'datetime' is intended to be part of an expression it needs to be bracketted as ['datetime']. at line 1, column 7\n" +
+		"Syntax error: SYN0002: Missing expression: If the keyword 'datetime' is intended to be part of an expression it needs to be bracketted as ['datetime']. at line 1, column 6\n" +
 			"   1 | print datetime (2020-01-01)\n" +
-			"     |       ^"},
+			"     |      ^"},
 	{"T | join kind=inner (U) on",
 		"Syntax error: SYN0002: Missing expression at line 1, column 27\n" +
 			"   1 | T | join kind=inner (U) on\n" +
