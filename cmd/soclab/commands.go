@@ -16,5 +16,6 @@ func commands() []*cli.Command {
 		scenarioCommand(),
 		attackCommand(),
 		faultCommand(),
+		gradeCommand(),
 	}
 }

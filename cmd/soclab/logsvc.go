@@ -89,7 +89,7 @@ func withLogServices(s server.Services) server.Services {
 		if err != nil {
 			return next
 		}
-		return logcontrol.NewHandler(e, next, logcontrol.Options{Background: func(fn func()) { go fn() }})
+		return logcontrol.NewHandler(e, withGrader(e, next), logcontrol.Options{Background: func(fn func()) { go fn() }})
 	}
 	return s
 }

@@ -1,0 +1,224 @@
+package grader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/logs"
+	"github.com/soclab/soclab/simulator/sentinel"
+)
+
+// ErrUnknownTask is returned when a selected task has no checks.
+var ErrUnknownTask = errors.New("unknown task")
+
+// Grader runs one scenario's checks over the tenants of a routing engine's World.
+type Grader struct {
+	engine *logs.Engine
+	checks *Checks
+}
+
+// New returns the grader of the engine's scenario (its checks.yaml).
+func New(engine *logs.Engine) (*Grader, error) {
+	c, err := LoadBuiltinChecks(engine.Scenario().Name)
+	if err != nil {
+		return nil, err
+	}
+	return NewWithChecks(engine, c), nil
+}
+
+// NewWithChecks returns a grader with the given checks.
+func NewWithChecks(engine *logs.Engine, c *Checks) *Grader { return &Grader{engine: engine, checks: c} }
+
+// Checks returns the grader's checks.
+func (g *Grader) Checks() *Checks { return g.checks }
+
+// ResolveTenant finds a tenant by id, domain or name ("" is the default tenant).
+func ResolveTenant(w *simulator.World, name string) (simulator.Tenant, error) {
+	if name == "" {
+		return w.TenantByName(simulator.DefaultTenantName)
+	}
+	return w.LookupTenant(name)
+}
+
+// Grade runs the checks of the selected tasks (none: all) over a tenant. It reads only.
+func (g *Grader) Grade(ctx context.Context, tenantID string, tasks []int) (*Report, error) {
+	selected, err := g.selectChecks(tasks)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := TakeSnapshot(g.engine, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := snap.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("grader: encode snapshot: %w", err)
+	}
+	ev := &evaluation{g: g, ctx: ctx, tenantID: tenantID, snap: snap, doc: string(doc)}
+	rep := &Report{Scenario: g.engine.Scenario().Name, Tenant: snap.Tenant.Name, Clock: snap.Clock, Tasks: taskTitles(g.checks, selected)}
+	for _, c := range selected {
+		res := Result{ID: c.ID, Task: c.Task, Title: c.Title, MaxPoints: c.Points}
+		res.Passed, res.Detail, err = ev.check(c)
+		if err != nil {
+			return nil, fmt.Errorf("grader: check %s: %w", c.ID, err)
+		}
+		if res.Passed {
+			res.Points = c.Points
+		} else {
+			res.Hint = c.Hint
+		}
+		rep.add(res)
+	}
+	return rep, nil
+}
+
+func (g *Grader) selectChecks(tasks []int) ([]Check, error) {
+	want := map[int]bool{}
+	for _, t := range tasks {
+		want[t] = true
+	}
+	var out []Check
+	have := map[int]bool{}
+	for _, c := range g.checks.Checks {
+		have[c.Task] = true
+		if len(want) == 0 || want[c.Task] {
+			out = append(out, c)
+		}
+	}
+	for _, t := range tasks {
+		if !have[t] {
+			var known []string
+			for k := range have {
+				known = append(known, fmt.Sprint(k))
+			}
+			sort.Strings(known)
+			return nil, fmt.Errorf("%w %d: the scenario grades tasks %s", ErrUnknownTask, t, strings.Join(known, ", "))
+		}
+	}
+	return out, nil
+}
+
+func taskTitles(c *Checks, checks []Check) []Task {
+	seen := map[int]bool{}
+	var out []Task
+	for _, ch := range checks {
+		if !seen[ch.Task] {
+			seen[ch.Task] = true
+			out = append(out, Task{Number: ch.Task, Title: c.Tasks[ch.Task]})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out
+}
+
+// evaluation is one Grade call's shared inputs.
+type evaluation struct {
+	g        *Grader
+	ctx      context.Context
+	tenantID string
+	snap     *Snapshot
+	doc      string
+	data     *logs.ScenarioData // generated on first use
+}
+
+func (ev *evaluation) check(c Check) (bool, string, error) {
+	switch {
+	case len(c.State) > 0:
+		ok, detail := ev.state(c.State)
+		return ok, detail, nil
+	case c.RuleQuery != nil:
+		return ev.ruleQuery(c.RuleQuery)
+	case c.RuleFired != nil:
+		return ev.ruleFired(c.RuleFired.Rule)
+	case c.KQL != nil:
+		return ev.kql(c.KQL)
+	case c.Activity != nil:
+		return ev.activity(c.Activity)
+	}
+	return false, "", fmt.Errorf("no assertion")
+}
+
+// workspace is the lab workspace in the snapshot, or nil.
+func (ev *evaluation) workspace() *WorkspaceState {
+	ref := ev.g.checks.Workspace
+	for i, w := range ev.snap.Workspaces {
+		if strings.EqualFold(w.Name, ref.Name) && strings.EqualFold(w.ResourceGroup, ref.ResourceGroup) {
+			return &ev.snap.Workspaces[i]
+		}
+	}
+	return nil
+}
+
+// rule finds a rule of the lab workspace by name; detail says why not.
+func (ev *evaluation) rule(name string) (*sentinel.AlertRule, string) {
+	ws := ev.workspace()
+	if ws == nil {
+		ref := ev.g.checks.Workspace
+		return nil, fmt.Sprintf("there is no workspace %s in %s", ref.Name, ref.ResourceGroup)
+	}
+	for i, r := range ws.Rules {
+		if strings.EqualFold(r.Name, name) {
+			return &ws.Rules[i], ""
+		}
+	}
+	return nil, fmt.Sprintf("workspace %s has no analytics rule %s", ws.Name, name)
+}
+
+func (ev *evaluation) state(asserts []StateAssert) (bool, string) {
+	// The asserts go from the most basic (the resource exists) to details: report the first
+	// that fails, the others would only repeat it.
+	for _, a := range asserts {
+		if msg := evalAssert(ev.doc, a); msg != "" {
+			return false, msg
+		}
+	}
+	return true, ""
+}
+
+func (ev *evaluation) ruleQuery(c *RuleQueryCheck) (bool, string, error) {
+	rule, why := ev.rule(c.Rule)
+	if rule == nil {
+		return false, why, nil
+	}
+	if ev.data == nil {
+		d, err := ev.g.engine.ScenarioData(ev.tenantID)
+		if err != nil {
+			return false, "", err
+		}
+		ev.data = d
+	}
+	v := judgeRuleQuery(ev.ctx, ev.data, ev.g.engine.WorkspaceCatalog(), ev.g.engine.Scenario(), *rule, c)
+	return v.ok, v.detail, nil
+}
+
+func (ev *evaluation) activity(c *ActivityCheck) (bool, string, error) {
+	status := c.Status
+	if status == "" {
+		status = "Succeeded"
+	}
+	var acts []simulator.Activity
+	err := ev.g.engine.World().View(ev.tenantID, func(tx *simulator.TenantTx) error {
+		var err error
+		acts, err = tx.Activities()
+		return err
+	})
+	if err != nil {
+		return false, "", err
+	}
+	for _, a := range acts {
+		if strings.EqualFold(a.OperationName, c.Operation) && strings.EqualFold(a.Status, status) &&
+			strings.Contains(strings.ToLower(a.ResourceID), strings.ToLower(c.Resource)) {
+			return true, fmt.Sprintf("%s at %s", a.OperationName, stamp(a.Time)), nil
+		}
+	}
+	return false, fmt.Sprintf("the action log has no %s %s", status, c.Operation), nil
+}
+
+// gjsonGet is gjson.Get, kept in one place for the asserts.
+func gjsonGet(doc, path string) gjson.Result { return gjson.Get(doc, path) }
