@@ -253,8 +253,8 @@ func (p *parser) span(start diag.Pos) ast.Span {
 // close. An empty list is allowed; a trailing ',' only when trailing is
 // set (Kusto allows it in schemas and datatable values only).
 func (p *parser) list(close string, trailing bool, item func()) {
-	if p.tok.is(close) {
-		return
+	if p.tok.is(close) || !p.itemStart() {
+		return // empty: the caller's closing token reports what is wrong
 	}
 	for {
 		item()
@@ -262,16 +262,32 @@ func (p *parser) list(close string, trailing bool, item func()) {
 			p.checkComma()
 			return
 		}
-		if trailing && p.tok.is(close) {
+		if trailing && (p.tok.is(close) || !p.itemStart()) {
 			return
 		}
 	}
 }
 
+// itemStart reports whether the current token can start a list item.
+func (p *parser) itemStart() bool {
+	t := p.tok
+	switch t.kind {
+	case tEOF, tIllegal:
+		return false
+	case tPunct:
+		switch t.text {
+		case "(", "[", "{", "-", "+", "*", "@", ":":
+			return true
+		}
+		return false
+	}
+	return true
+}
+
 // clauseWords end a list without being an element (`by`, `on`, `asc`, ...).
 var clauseWords = map[string]bool{
 	"by": true, "on": true, "with": true, "from": true, "step": true, "limit": true, "default": true,
-	"granny": true, "of": true, "to": true, "asc": true, "desc": true, "nulls": true, "bin": true,
+	"granny": true, "of": true, "to": true, "asc": true, "desc": true, "bin": true,
 	"others": true, "in": true, "id": true, "kind": true,
 }
 
@@ -283,6 +299,10 @@ func (p *parser) checkComma() {
 	case tInt, tReal, tTimespan, tString, tGuid:
 	case tIdent:
 		if reservedWords[t.text] || clauseWords[t.text] {
+			return
+		}
+	case tPunct:
+		if t.text != "(" {
 			return
 		}
 	default:
