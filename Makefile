@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/soclab
 PKGS    ?= ./...
 
-.PHONY: build run deps test bench lint conformance clean
+.PHONY: build run deps test bench bench-compare lint conformance clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/soclab
@@ -20,6 +20,11 @@ test: deps
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(PKGS)
+	@if command -v node >/dev/null 2>&1; then ./bench/compare.sh; else echo "node not installed: skipping the DuckDB comparison (bench/compare.sh)"; fi
+
+# The KQL engine's benchmarks beside the same queries in DuckDB (needs node/npm; bench/README.md).
+bench-compare:
+	./bench/compare.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-ed:"; echo "$$out"; exit 1; fi
