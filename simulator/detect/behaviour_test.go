@@ -1,0 +1,114 @@
+package detect
+
+import (
+	"fmt"
+	"testing"
+)
+
+// attackSignins are the attacker's successful sign-ins from his 185.x address (08:32 and
+// the non-interactive ones are not in SigninLogs): one row per sign-in.
+const attackSignins = `SigninLogs | where TimeGenerated > ago(1h) | where IPAddress startswith "185.220.101." and ResultType == "0" | project TimeGenerated, UserPrincipalName, IPAddress`
+
+// scheduled is a Scheduled rule body with the given query and extra properties (JSON members).
+func scheduled(query, extra string) string {
+	return fmt.Sprintf(`{"kind":"Scheduled","properties":{"displayName":"Test rule","severity":"Low","enabled":true,"query":%q,
+		"queryFrequency":"PT5M","queryPeriod":"PT1H","triggerOperator":"GreaterThan","triggerThreshold":0,
+		"suppressionDuration":"PT5H","suppressionEnabled":false,"tactics":["InitialAccess"],"techniques":["T1078"]%s}}`, query, extra)
+}
+
+// summary is the test rule's health and output: runs, failures, result rows, alerts; then
+// alerts and incidents.
+const summary = `let h = SentinelHealth | where SentinelResourceName == "Test rule"
+  | summarize runs = count(), failures = countif(Status == "Failure"), results = sum(toint(ExtendedProperties.QueryResultAmount)), alerts = sum(toint(ExtendedProperties.AlertsGeneratedAmount));
+let a = toscalar(SecurityAlert | where AlertName startswith "Test" | count);
+let i = toscalar(SecurityIncident | summarize dcount(IncidentName));
+h | extend securityAlerts = a, incidents = i`
+
+func TestRuleBehaviour(t *testing.T) {
+	attack := []step{onboard, at("08:00")}
+	after := []step{launch, at("10:00")}
+	runScenarios(t, []scenarioTest{{
+		// The sign-in at 08:32:05 is in the window of the runs 08:40 ... 09:35 (12 runs).
+		name:  "SingleAlert: one alert per run while the row is in the window",
+		steps: steps(attack, []step{rule("test", scheduled(attackSignins, ""))}, after),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 12 | 12 | 12"})
+		},
+	}, {
+		name:  "threshold: GreaterThan 1 never passes with one row",
+		steps: steps(attack, []step{rule("test", scheduled(attackSignins, `,"triggerThreshold":1`))}, after),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 0 | 0 | 0"})
+		},
+	}, {
+		name:  "threshold: LessThan 1 fires on the empty runs",
+		steps: steps(attack, []step{rule("test", scheduled(attackSignins, `,"triggerOperator":"LessThan","triggerThreshold":1`))}, after),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 11 | 11 | 11"})
+		},
+	}, {
+		name:  "suppression: one alert, then quiet for five hours",
+		steps: steps(attack, []step{rule("test", scheduled(attackSignins, `,"suppressionEnabled":true`))}, after),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 1 | 1 | 1"})
+			wantEqual(t, f.kql(`SentinelHealth | where tostring(ExtendedProperties.Issues) has "AlertsSuppressed" | count`), []string{"11"})
+		},
+	}, {
+		name: "AlertPerResult: one alert per row",
+		steps: steps(attack, []step{rule("test", scheduled(`SigninLogs | where TimeGenerated > ago(5m) | where IPAddress startswith "185.220.101." | project TimeGenerated, UserPrincipalName, IPAddress`,
+			`,"eventGroupingSettings":{"aggregationKind":"AlertPerResult"}`))}, after),
+		check: func(t *testing.T, f *fixture) {
+			rows := f.kql(`SecurityAlert | summarize alerts = count() by bin(TimeGenerated, 1m) | where alerts > 1 | count`)
+			if rows[0] == "0" {
+				t.Errorf("no run made more than one alert")
+			}
+			wantEqual(t, f.kql(`let h = toscalar(SentinelHealth | where Status == "Success" | summarize sum(toint(ExtendedProperties.QueryResultAmount)));
+				SecurityAlert | summarize alerts = count() | extend same = alerts == h`), []string{f.kql(`SecurityAlert | count`)[0] + " | true"})
+		},
+	}, {
+		name: "grouping AnyAlert: every alert joins the first incident",
+		steps: steps(attack, []step{rule("test", scheduled(attackSignins,
+			`,"incidentConfiguration":{"createIncident":true,"groupingConfiguration":{"enabled":true,"reopenClosedIncident":false,"lookbackDuration":"PT5H","matchingMethod":"AnyAlert","groupByEntities":[],"groupByAlertDetails":[],"groupByCustomDetails":[]}}`))}, after),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 12 | 12 | 1"})
+			wantEqual(t, f.kql(`SecurityIncident | summarize arg_max(TimeGenerated, *) | project Title, alerts = array_length(AlertIds), AdditionalData.alertsCount`), []string{"Test rule | 12 | 12"})
+			incs := f.incidents()
+			if len(incs) != 1 || len(incs[0].alerts) != 12 {
+				t.Errorf("incidents: %+v", incs)
+			}
+		},
+	}, {
+		name: "grouping lookback: alerts past the look-back open a new incident",
+		steps: steps(attack, []step{rule("test", scheduled(attackSignins,
+			`,"incidentConfiguration":{"createIncident":true,"groupingConfiguration":{"enabled":true,"reopenClosedIncident":false,"lookbackDuration":"PT30M","matchingMethod":"AllEntities","groupByEntities":[],"groupByAlertDetails":[],"groupByCustomDetails":[]}}`))}, after),
+		check: func(t *testing.T, f *fixture) {
+			// 08:40 opens one; 08:40..09:10 join it (7 alerts); 09:15 opens the next (5 alerts).
+			wantEqual(t, f.kql(`SecurityIncident | summarize arg_max(TimeGenerated, *) by IncidentNumber | project IncidentNumber, array_length(AlertIds) | order by IncidentNumber asc`),
+				[]string{"1 | 7", "2 | 5"})
+		},
+	}, {
+		name:  "createIncident false: alerts only",
+		steps: steps(attack, []step{rule("test", scheduled(attackSignins, `,"incidentConfiguration":{"createIncident":false}`))}, after),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 12 | 12 | 0"})
+		},
+	}, {
+		name: "entity mappings, custom details and the display-name override",
+		steps: steps(attack, []step{rule("test", scheduled(attackSignins,
+			`,"entityMappings":[{"entityType":"IP","fieldMappings":[{"identifier":"Address","columnName":"IPAddress"}]}],"customDetails":{"Who":"UserPrincipalName"},"alertDetailsOverride":{"alertDisplayNameFormat":"Test sign-in by {{UserPrincipalName}}"}`))}, after),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(`SecurityAlert | summarize count() by AlertName, Entities, Custom = tostring(parse_json(ExtendedProperties)["Custom Details"])`), []string{
+				`Test sign-in by alex.johnson@contoso.com | [{"$id":"2","Address":"185.220.101.45","Type":"ip"}] | {"Who":["alex.johnson@contoso.com"]} | 12`,
+			})
+		},
+	}, {
+		name: "a query that fails at run time: Failure runs with the reason",
+		steps: steps(attack, []step{rule("test", scheduled(`SigninLogs | where TimeGenerated > ago(1h) | summarize n = count() | where assert(n < 0, "the rule is broken") | project n`, ""))},
+			[]step{at("08:30")}),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(`SentinelHealth | summarize count() by Status, Reason, OperationName`), []string{
+				"Failure | An internal server error occurred while running the query. | Scheduled analytics rule run | 5",
+			})
+		},
+	}})
+}
