@@ -52,7 +52,7 @@ func openLogLab(state string) (*logLab, error) {
 		w.Close()
 		return nil, err
 	}
-	h := logcontrol.NewHandler(e, withGrader(e, control.NewHandler(w)), logcontrol.Options{})
+	h := withDetection(e, logcontrol.NewHandler(e, withGrader(e, control.NewHandler(w)), logcontrol.Options{}), false)
 	return &logLab{
 		call:   func(m, p string, in, out any) error { return callLocal(h, m, p, in, out) },
 		where:  "no soclab server runs on " + state + ": used its state file directly",

@@ -89,7 +89,7 @@ func withLogServices(s server.Services) server.Services {
 		if err != nil {
 			return next
 		}
-		return logcontrol.NewHandler(e, withGrader(e, next), logcontrol.Options{Background: func(fn func()) { go fn() }})
+		return withDetection(e, logcontrol.NewHandler(e, withGrader(e, next), logcontrol.Options{Background: func(fn func()) { go fn() }}), true)
 	}
 	return s
 }
