@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/soclab/soclab/mockapis/loganalytics"
 	"github.com/soclab/soclab/simulator/kql"
-	"github.com/soclab/soclab/simulator/kql/diag"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
@@ -89,8 +89,8 @@ func queryError(src string, err error) error {
 		return err
 	}
 	if ke.IsSyntax() {
-		line, col := diag.LineCol(src, ke.Pos)
-		return &errQuery{msg: fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]", ke.Token(src), line, col-1)}
+		line, pos, tok := loganalytics.SyntaxPlace(src, ke)
+		return &errQuery{msg: fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]", tok, line, pos)}
 	}
 	return &errQuery{msg: ke.Msg}
 }

@@ -46,9 +46,7 @@ func queryError(src string, err error) *apiError {
 	}
 	switch {
 	case ke.IsSyntax():
-		line, col := diag.LineCol(src, ke.Pos)
-		pos := col - 1
-		tok := ke.Token(src)
+		line, pos, tok := SyntaxPlace(src, ke)
 		// The service's message names only the token and place, not the parser's reason.
 		msg := fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]", tok, line, pos)
 		return badArgument("The request had some invalid properties", &inner{Code: "SyntaxError", Message: "A recognition error occurred in the query.",
@@ -81,4 +79,40 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	}
 	w.WriteHeader(e.status)
 	w.Write(append(data, '\n'))
+}
+
+// SyntaxPlace is where the service says a syntax error is: the 1-based line, the 0-based
+// position in the line and the offending token ("" at the end of the query).
+func SyntaxPlace(src string, e *kql.Error) (line, pos int, token string) {
+	at := tokenStart(src, e)
+	line, col := diag.LineCol(src, at.Pos)
+	return line, col - 1, at.Token(src)
+}
+
+// tokenStart moves a syntax error that points at whitespace (the end of the previous token) to
+// the next token, which is what the service names.
+func tokenStart(src string, e *kql.Error) *kql.Error {
+	p := int(e.Pos)
+	for p >= 0 && p < len(src) && strings.ContainsRune(" \t\r\n", rune(src[p])) {
+		p++
+	}
+	if p == int(e.Pos) {
+		return e
+	}
+	end := p
+	isWord := func(c byte) bool {
+		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	for end < len(src) && isWord(src[end]) {
+		end++
+	}
+	if end == p && p < len(src) {
+		end = p + 1
+		for end < len(src) && strings.IndexByte("=<>!~", src[end]) >= 0 {
+			end++
+		}
+	}
+	moved := *e
+	moved.Pos, moved.End = diag.Pos(p), diag.Pos(end)
+	return &moved
 }
