@@ -19,6 +19,7 @@ var operatorNames = map[string]bool{
 	"fork": true, "reduce": true, "scan": true,
 	"make-graph": false, "graph-match": false, "graph-shortest-paths": false,
 	"graph-mark-components": false, "graph-to-table": false, "graph-merge": false,
+	"graph-where-nodes": false, "graph-where-edges": false,
 	"project-by-names": false, "consume": false, "assert-schema": false, "top-hitters": false,
 	"execute-and-cache": false, "extend-schema": false, "macro-expand": false,
 }

@@ -459,6 +459,9 @@ func (p *parser) parseScan() ast.Op {
 // run, up to the next '|' or ';' outside brackets, and keeps the raw text.
 func (p *parser) parseGeneric(kw string) ast.Op {
 	start := p.tok.pos
+	if p.parseGraphOp(kw) {
+		return p.genericOp(kw, start)
+	}
 	depth := 0
 	for {
 		t := p.tok

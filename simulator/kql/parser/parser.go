@@ -189,6 +189,8 @@ var kustoMessages = map[string]string{
 	"a closing bracket":          "Expected: )",
 	"'first' or 'last'":          "Expected one of: first, last",
 	"'(' or '{'":                 "Expected one of: (, {",
+	"one of: ]->, ]-":            "Expected one of: ]->, ]-",
+	"'nodes' or 'edges'":         "Expected one of: nodes, edges",
 	"a table name or a subquery": "Missing expression",
 	"a property name string":     "Missing string",
 }
