@@ -26,13 +26,15 @@ import (
 // API (Sentinel types) behind a fake token check. A scenario is setup steps and assertions
 // run in order; every step that moves the clock runs the engine, as the server does.
 
-type tokenVerifier struct{ p auth.Principal }
+// tokenVerifier accepts "Bearer <tenant id>" as that tenant's service principal.
+type tokenVerifier struct{ w *simulator.World }
 
 func (v tokenVerifier) Verify(r *http.Request, _ ...string) (auth.Principal, error) {
-	if r.Header.Get("Authorization") != "Bearer lab" {
+	t, err := v.w.TenantByID(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	if err != nil {
 		return auth.Principal{}, auth.ErrInvalidToken
 	}
-	return v.p, nil
+	return auth.Principal{TenantID: t.ID, ObjectID: t.ServicePrincipal.ObjectID, AppID: t.ServicePrincipal.AppID, IsServicePrincipal: true}, nil
 }
 
 var (
@@ -77,12 +79,17 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := tokenVerifier{auth.Principal{TenantID: ten.ID, ObjectID: ten.ServicePrincipal.ObjectID, AppID: ten.ServicePrincipal.AppID, IsServicePrincipal: true}}
-	srv := httptest.NewServer(arm.NewHandler(w, v, mocksentinel.LabTypes()...))
+	srv := httptest.NewServer(arm.NewHandler(w, tokenVerifier{w}, mocksentinel.LabTypes()...))
 	t.Cleanup(srv.Close)
 	f := &fixture{t: t, world: w, logs: le, engine: New(le, Options{}), tenant: ten, arm: srv}
-	f.wsID = simulator.ResourceID(ten.Subscription.ID, labGroup, simulator.WorkspaceType, labWorkspace)
+	f.use(ten)
 	return f
+}
+
+// use points the fixture's steps at another tenant of the world.
+func (f *fixture) use(t simulator.Tenant) {
+	f.tenant = t
+	f.wsID = simulator.ResourceID(t.Subscription.ID, labGroup, simulator.WorkspaceType, labWorkspace)
 }
 
 // call sends an ARM request and fails the test unless the status is 200 or 201.
@@ -93,7 +100,7 @@ func (f *fixture) call(method, path, body string) string {
 		rd = strings.NewReader(body)
 	}
 	req, _ := http.NewRequest(method, f.arm.URL+path, rd)
-	req.Header.Set("Authorization", "Bearer lab")
+	req.Header.Set("Authorization", "Bearer "+f.tenant.ID)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
