@@ -91,9 +91,12 @@ func (a *analyzer) summarize(sc *scope, in exec.Node, aggs, by []ast.Expr, opNam
 			}
 			found = true
 			spec, _ := a.aggregate(sc, inCols, call, by, opName)
-			hidden++
 			sub[call] = len(cols)
-			cols = append(cols, exec.Column{Name: "__agg" + itoa(hidden), Type: colType(spec.Out[0])})
+			for _, t := range spec.Out {
+				// every output gets a hidden column; the expression uses the first
+				hidden++
+				cols = append(cols, exec.Column{Name: "__agg" + itoa(hidden), Type: colType(t)})
+			}
 			specs = append(specs, spec)
 			return false
 		})
