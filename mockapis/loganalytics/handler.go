@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -24,13 +25,24 @@ const QueryTimeout = 3 * time.Minute
 // MaxRows is the service's row limit of a result.
 const MaxRows = 500000
 
+// resourcePath is the resource-centric query path.
+var resourcePath = regexp.MustCompile(`(?i)^/v1/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.OperationalInsights/workspaces/([^/]+)/query$`)
+
 // NewHandler serves the query API over engine's workspaces; v checks tokens.
 func NewHandler(engine *logs.Engine, v auth.Verifier) http.Handler {
 	h := &handler{engine: engine, verifier: v}
 	r := mux.NewRouter()
 	r.UseEncodedPath()
 	r.HandleFunc("/v1/workspaces/{workspace}/query", h.query).Methods(http.MethodGet, http.MethodPost)
-	r.HandleFunc("/v1/subscriptions/{sub}/resourceGroups/{group}/providers/Microsoft.OperationalInsights/workspaces/{name}/query", h.query).Methods(http.MethodGet, http.MethodPost)
+	// ARM ids are case-insensitive: match the resource-centric path whatever its case.
+	r.MatcherFunc(func(req *http.Request, m *mux.RouteMatch) bool {
+		parts := resourcePath.FindStringSubmatch(req.URL.Path)
+		if parts == nil {
+			return false
+		}
+		m.Vars = map[string]string{"sub": parts[1], "group": parts[2], "name": parts[3]}
+		return true
+	}).HandlerFunc(h.query).Methods(http.MethodGet, http.MethodPost)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := h.verifier.Verify(r, auth.LogAnalyticsAudiences...); err != nil {
 			writeError(w, authError(err))

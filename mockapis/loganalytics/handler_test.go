@@ -36,6 +36,7 @@ type fixture struct {
 	srv        *httptest.Server
 	wsA, wsB   string // customerIds of tenant A's and tenant B's workspaces
 	tokA, tokB string
+	subA       string // tenant A's subscription
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -64,7 +65,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{wsA: workspace(t, w, a), wsB: workspace(t, w, b), tokA: "token-a", tokB: "token-b"}
+	f := &fixture{wsA: workspace(t, w, a), wsB: workspace(t, w, b), tokA: "token-a", tokB: "token-b", subA: a.Subscription.ID}
 	v := tokens{f.tokA: {TenantID: a.ID}, f.tokB: {TenantID: b.ID}}
 	f.srv = httptest.NewServer(NewHandler(e, v))
 	t.Cleanup(f.srv.Close)
@@ -125,6 +126,10 @@ func TestQueryAPI(t *testing.T) {
 		{"timespan cuts the tables", "POST", "/v1/workspaces/" + f.wsA + "/query", f.tokA, `{"query":"SigninLogs | where TimeGenerated < datetime(2025-01-14T00:00:00Z) | count","timespan":"PT12H"}`, 200,
 			`{"tables":[{"name":"PrimaryResult","columns":[{"name":"Count","type":"long"}],"rows":[[0]]}]}`},
 		{"the resource-centric path", "POST", "/v1/subscriptions/x/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/nope/query", f.tokA, `{"query":"print 1"}`, 404,
+			`{"error":{"message":"The workspace could not be found","code":"WorkspaceNotFoundError","correlationId":"*","innererror":{"code":"WorkspaceNotFoundError","message":"Workspace with id '/subscriptions/x/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/nope' was not found or you do not have access to it."}}}`},
+		{"the resource-centric path of the caller's workspace", "GET", "/v1/subscriptions/" + f.subA + "/resourceGroups/rg-contoso-unified-soc/providers/Microsoft.OperationalInsights/workspaces/law-contoso-unified/query?query=print%20ok%3D1", f.tokA, "", 200,
+			`{"tables":[{"name":"PrimaryResult","columns":[{"name":"ok","type":"long"}],"rows":[[1]]}]}`},
+		{"the resource-centric path is case-insensitive", "POST", "/v1/SUBSCRIPTIONS/x/resourcegroups/rg/providers/microsoft.operationalinsights/workspaces/nope/query", f.tokA, `{"query":"print 1"}`, 404,
 			`{"error":{"message":"The workspace could not be found","code":"WorkspaceNotFoundError","correlationId":"*","innererror":{"code":"WorkspaceNotFoundError","message":"Workspace with id '/subscriptions/x/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/nope' was not found or you do not have access to it."}}}`},
 		{"syntax error with line, pos and token", "POST", "/v1/workspaces/" + f.wsA + "/query", f.tokA, `{"query":"SigninLogs\n| summarize by by"}`, 400,
 			`{"error":{"message":"The request had some invalid properties","code":"BadArgumentError","correlationId":"*","innererror":{"code":"SyntaxError","message":"A recognition error occurred in the query.","innererror":{"code":"SYN0002","message":"Query could not be parsed at 'by' on line [2,15]","line":2,"pos":15,"token":"by"}}}}`},
