@@ -33,6 +33,10 @@ func (f fakeVerifier) Verify(r *http.Request, _ ...string) (auth.Principal, erro
 	return p, nil
 }
 
+// testUsers keeps the generated directory small (the named people, the attack and the noise
+// are all there) so each test generates its telemetry quickly.
+const testUsers = 60
+
 // realNow is the fake real clock: tenant clocks read the scenario's start (07:00).
 var realNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
@@ -67,7 +71,7 @@ func newLab(t testing.TB) *lab {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := logs.New(w, scen, logs.Options{})
+	e, err := logs.New(w, scen, logs.Options{Users: testUsers})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,7 +124,8 @@ type evaluation struct {
 	tenantID string
 	snap     *Snapshot
 	doc      string
-	data     *logs.ScenarioData // generated on first use
+	// all and background index the scenario's telemetry (built on first use).
+	all, background *timeIndex
 }
 
 func (ev *evaluation) check(c Check) (bool, string, error) {
@@ -186,14 +187,14 @@ func (ev *evaluation) ruleQuery(c *RuleQueryCheck) (bool, string, error) {
 	if rule == nil {
 		return false, why, nil
 	}
-	if ev.data == nil {
+	if ev.all == nil {
 		d, err := ev.g.engine.ScenarioData(ev.tenantID)
 		if err != nil {
 			return false, "", err
 		}
-		ev.data = d
+		ev.all, ev.background = indexTimes(d.All), indexTimes(d.Background)
 	}
-	v := judgeRuleQuery(ev.ctx, ev.data, ev.g.engine.WorkspaceCatalog(), ev.g.engine.Scenario(), *rule, c)
+	v := judgeRuleQuery(ev.ctx, ev.all, ev.background, ev.g.engine.WorkspaceCatalog(), ev.g.engine.Scenario(), *rule, c)
 	return v.ok, v.detail, nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/kql/types"
-	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
 )
 
@@ -43,7 +42,7 @@ func runsOf(r sentinel.AlertRule) ruleRuns {
 // judgeRuleQuery runs a rule's query as Sentinel would, at every run from the attack's start to
 // one window after its end over all the telemetry (some result must mention the attacker), and
 // over the background rows alone on a grid spanning the whole history (it must return nothing).
-func judgeRuleQuery(ctx context.Context, data *logs.ScenarioData, cat kql.Catalog, s *scenario.Scenario,
+func judgeRuleQuery(ctx context.Context, all, background *timeIndex, cat kql.Catalog, s *scenario.Scenario,
 	rule sentinel.AlertRule, c *RuleQueryCheck) queryVerdict {
 	q, err := kql.Compile(rule.QueryText(), cat, kql.CompileOptions{})
 	if err != nil {
@@ -53,8 +52,8 @@ func judgeRuleQuery(ctx context.Context, data *logs.ScenarioData, cat kql.Catalo
 	if runs.window <= 0 || runs.every <= 0 {
 		return queryVerdict{detail: "the rule has no valid queryFrequency/queryPeriod"}
 	}
-	run := func(db kql.Database, at time.Time) (*kql.Table, error) {
-		res, err := q.Run(ctx, logs.Restrict(db, at.Add(-runs.window), at), kql.RunOptions{Now: at, Seed: 1, Timeout: 10 * time.Second})
+	run := func(x *timeIndex, at time.Time) (*kql.Table, error) {
+		res, err := q.Run(ctx, x.window(at.Add(-runs.window), at), kql.RunOptions{Now: at, Seed: 1, Timeout: 10 * time.Second})
 		if err != nil {
 			return nil, err
 		}
@@ -66,7 +65,7 @@ func judgeRuleQuery(ctx context.Context, data *logs.ScenarioData, cat kql.Catalo
 	end := s.Attack.End.Add(runs.window)
 	found := time.Time{}
 	for at := start; !at.After(end); at = at.Add(runs.every) {
-		t, err := run(data.All, at)
+		t, err := run(all, at)
 		if err != nil {
 			return queryVerdict{detail: fmt.Sprintf("the query fails when run at %s: %s", stamp(at), firstLine(err.Error()))}
 		}
@@ -81,7 +80,7 @@ func judgeRuleQuery(ctx context.Context, data *logs.ScenarioData, cat kql.Catalo
 	}
 
 	// Over the background alone, anywhere in the history: nothing.
-	lo, hi := dataSpan(data.Background)
+	lo, hi := dataSpan(background.db)
 	every := runs.window / 2
 	if every < runs.every {
 		every = runs.every
@@ -90,7 +89,7 @@ func judgeRuleQuery(ctx context.Context, data *logs.ScenarioData, cat kql.Catalo
 		every = hi.Sub(lo) / maxBenignRuns
 	}
 	for at := lo.Truncate(every).Add(every); !at.After(hi.Add(every)); at = at.Add(every) {
-		t, err := run(data.Background, at)
+		t, err := run(background, at)
 		if err != nil {
 			return queryVerdict{detail: fmt.Sprintf("the query fails when run at %s: %s", stamp(at), firstLine(err.Error()))}
 		}
