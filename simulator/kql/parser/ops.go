@@ -436,7 +436,7 @@ func (p *parser) parseProjectReorder() ast.Op {
 
 func (p *parser) parseSummarize() ast.Op {
 	op := &ast.SummarizeOp{Params: p.parseParams(nil, true)}
-	if !p.atListEnd() && (!p.tok.isWord("by") || p.peek().is("=")) {
+	if !p.atListEnd() && !p.tok.isWord("by") {
 		op.Aggs = p.parseNamedList()
 	}
 	if p.acceptWord("by") {

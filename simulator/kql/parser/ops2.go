@@ -53,6 +53,8 @@ func (p *parser) parseUnion() ast.Op {
 func (p *parser) parseTableRef() ast.Expr {
 	t := p.tok
 	switch {
+	case t.kind == tIdent && reservedWords[t.text] && !keywordFuncs[t.text]:
+		p.failReserved(t)
 	case t.is("*") || (t.kind == tIdent && !p.peek().is("(") && !p.peek().is(".")):
 		return p.parseNamePattern()
 	case t.is("(") || t.kind == tIdent || (t.is("[") && p.peek().kind == tString):
