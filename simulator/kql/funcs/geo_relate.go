@@ -2,8 +2,8 @@ package funcs
 
 import (
 	s2geo "github.com/golang/geo/s2"
-	h3 "github.com/uber/h3-go/v4"
 	"github.com/soclab/soclab/simulator/kql/types"
+	h3 "github.com/uber/h3-go/v4"
 )
 
 // Intersection tests between lines and polygons, and covering polygons
