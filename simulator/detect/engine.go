@@ -111,6 +111,8 @@ type workspace struct {
 	id    string
 	logs  *logs.Workspace
 	rules []sentinel.AlertRule
+	// cut cuts a run's window out of the workspace's tables (read once per Advance).
+	cut func(at, since, until time.Time) kql.Database
 }
 
 // AdvanceToNow runs what is due up to the tenant's clock.
@@ -136,6 +138,11 @@ func (e *Engine) Advance(tenantID string, to time.Time) (Summary, error) {
 	runs := schedule(wss, states, to)
 	if len(runs) == 0 {
 		return Summary{}, nil
+	}
+	for _, w := range wss {
+		if w.cut, err = w.logs.Windows(to); err != nil {
+			return Summary{}, fmt.Errorf("detect: workspace %s: %w", w.id, err)
+		}
 	}
 	out := &output{}
 	var sum Summary

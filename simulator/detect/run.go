@@ -82,9 +82,7 @@ func (e *Engine) evaluate(r ruleRun, win window, dbs map[string]kql.Database) (*
 	key := r.ws.id + "|" + win.ingest.String() + "|" + win.from.String() + "|" + win.to.String()
 	db, ok := dbs[key]
 	if !ok {
-		if db, err = r.ws.logs.Window(win.ingest, win.from, win.to); err != nil {
-			return nil, err
-		}
+		db = r.ws.cut(win.ingest, win.from, win.to)
 		dbs[key] = db
 	}
 	return q.Run(context.Background(), db, kql.RunOptions{Now: win.to, Seed: win.to.UnixNano(), Timeout: e.opts.QueryTimeout})

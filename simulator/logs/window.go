@@ -19,23 +19,51 @@ const windowSlack = time.Hour
 // by binary search in the ingestion-ordered view, so the cost follows the window, not the
 // table's history.
 func (w *Workspace) Window(at, since, until time.Time) (kql.Database, error) {
-	db, err := w.Database(at)
+	cut, err := w.Windows(at)
+	if err != nil {
+		return nil, err
+	}
+	return cut(at, since, until), nil
+}
+
+// Windows reads the tenant's routing once and returns a function that cuts windows (as
+// Window does) for ingestion times up to to: a rule engine catching up on many runs pays for
+// the state read once. Tables of a window are built on first use and kept.
+func (w *Workspace) Windows(to time.Time) (func(at, since, until time.Time) kql.Database, error) {
+	db, err := w.Database(to)
 	if err != nil {
 		return nil, err
 	}
 	d := db.(*database)
-	return &window{d: d, since: since, lo: types.TimeToTicks(since.UTC()), hi: types.TimeToTicks(until.UTC())}, nil
+	return func(at, since, until time.Time) kql.Database {
+		if at.After(to) {
+			at = to
+		}
+		return &window{d: d, at: at, since: since, lo: types.TimeToTicks(since.UTC()), hi: types.TimeToTicks(until.UTC()), tables: map[string]*kql.Table{}}
+	}, nil
 }
 
 type window struct {
-	d      *database
-	since  time.Time
-	lo, hi int64
+	d         *database
+	at, since time.Time
+	lo, hi    int64
+	tables    map[string]*kql.Table
 }
 
 func (x *window) Names() []string { return x.d.Names() }
 
 func (x *window) Table(name string) (*kql.Table, bool) {
+	if t, ok := x.tables[name]; ok {
+		return t, true
+	}
+	t, ok := x.cut(name)
+	if ok {
+		x.tables[name] = t
+	}
+	return t, ok
+}
+
+func (x *window) cut(name string) (*kql.Table, bool) {
 	if _, ok := x.d.cat.Table(name); !ok {
 		return nil, false
 	}
@@ -43,7 +71,7 @@ func (x *window) Table(name string) (*kql.Table, bool) {
 	if err != nil {
 		return nil, false
 	}
-	n := sort.Search(len(v.ingest), func(i int) bool { return v.ingest[i].After(x.d.at) })
+	n := sort.Search(len(v.ingest), func(i int) bool { return v.ingest[i].After(x.at) })
 	from := x.since.Add(-windowSlack)
 	i := sort.Search(n, func(i int) bool { return !v.ingest[i].Before(from) })
 	c := v.t.ColumnIndex("TimeGenerated")
