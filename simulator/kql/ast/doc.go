@@ -27,6 +27,7 @@
 //	*MemberExpr     x.name ($left.col, dyn.a.b)
 //	*IndexExpr      x[i], x["key"]
 //	*ParenExpr      (x), scalar or tabular (the right side of join, subqueries)
+//	*BracketExpr    a bare [x] path element (syntax only; no scalar meaning)
 //	*TypeExpr       typeof(long) as a value
 //	*PipeExpr       Input | Op: a tabular pipeline is a left-nested chain of PipeExprs
 //	*DataTableExpr  datatable(a:int, b:string)[1, "x", ...]

@@ -144,6 +144,14 @@ type IndexExpr struct {
 	Index Expr
 }
 
+// BracketExpr is a bare `[X]` path element (Kusto's grammar accepts it
+// where a name could stand, e.g. `f([1])`); it has no scalar meaning and the
+// analyzer rejects it.
+type BracketExpr struct {
+	Span
+	X Expr
+}
+
 // ParenExpr is `(X)`; X may be scalar or tabular.
 type ParenExpr struct {
 	Span
@@ -239,6 +247,7 @@ func (*StarExpr) exprNode()         {}
 func (*MemberExpr) exprNode()       {}
 func (*IndexExpr) exprNode()        {}
 func (*ParenExpr) exprNode()        {}
+func (*BracketExpr) exprNode()      {}
 func (*TypeExpr) exprNode()         {}
 func (*PipeExpr) exprNode()         {}
 func (*DataTableExpr) exprNode()    {}

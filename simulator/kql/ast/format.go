@@ -255,6 +255,8 @@ func (f *formatter) expr(n Node) bool {
 		f.list("[]", n.X, n.Index)
 	case *ParenExpr:
 		f.list("paren", n.X)
+	case *BracketExpr:
+		f.list("bracket", n.X)
 	case *TypeExpr:
 		f.str("typeof(" + n.Name + ")")
 	case *PipeExpr:

@@ -427,6 +427,24 @@ func (p *parser) parsePlainName() *ast.Ident {
 	return p.parseAnyIdent()
 }
 
+// tryQuotedName reads `['name']` (adjacent literals join: ['a' 'b']), or
+// returns nil and consumes nothing.
+func (p *parser) tryQuotedName() *ast.Ident {
+	t := p.tok
+	if !t.is("[") || p.peek().kind != tString {
+		return nil
+	}
+	st := p.save()
+	p.next()
+	lit := p.parseStringLit()
+	if c := p.tok; c.is("]") {
+		p.next()
+		return &ast.Ident{Span: ast.Span{Start: t.pos, Stop: c.end}, Name: lit.Text, Quoted: true}
+	}
+	p.restore(st)
+	return nil
+}
+
 // failReserved reports a reserved word used as a name, in Kusto's words:
 // when what follows shows it was meant as a name, Kusto says it needs
 // brackets; otherwise it reports the missing expression.
@@ -474,14 +492,9 @@ func (p *parser) parseAnyIdent() *ast.Ident {
 		p.next()
 		return &ast.Ident{Span: ast.Span{Start: t.pos, Stop: t.end}, Name: t.text}
 	case t.is("[") && p.peek().kind == tString:
-		st := p.save()
-		p.next()
-		lit := p.parseStringLit() // adjacent literals join: ['a' 'b']
-		if c := p.tok; c.is("]") {
-			p.next()
-			return &ast.Ident{Span: ast.Span{Start: t.pos, Stop: c.end}, Name: lit.Text, Quoted: true}
+		if id := p.tryQuotedName(); id != nil {
+			return id
 		}
-		p.restore(st)
 	}
 	p.fail("a name")
 	return nil

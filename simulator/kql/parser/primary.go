@@ -45,7 +45,15 @@ func (p *parser) parsePrimary() ast.Expr {
 			p.expect(")")
 			return &ast.ParenExpr{Span: p.span(t.pos), X: x}
 		case "[":
-			return p.parseIdent()
+			if p.peek().kind == tString {
+				if id := p.tryQuotedName(); id != nil {
+					return id
+				}
+			}
+			p.next()
+			x := p.parseExpr()
+			p.expect("]")
+			return &ast.BracketExpr{Span: p.span(t.pos), X: x}
 		case "@":
 			// Kusto's `@` path element (the current row in some contexts).
 			p.next()
