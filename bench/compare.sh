@@ -62,6 +62,10 @@ echo "== go test -bench (benchtime $benchtime, count $count)" >&2
 go test ./simulator/kql -run '^$' -benchmem -benchtime "$benchtime" -count "$count" -timeout 30m \
   -bench '^Benchmark(Rule1FilterSummarize|Join100kx100k|Rule3DcountMakeSet|HasAnyScan)$' | tee "$dir/go-bench.txt" >&2
 
+echo "== KQL engine wall and CPU time per query (bench/kqldata time $runs)" >&2
+"$dir/kqldata" time "$runs" "$dir/kql-times.jsonl"
+cat "$dir/kql-times.jsonl" >&2
+
 duck_files=()
 for t in $threads; do
   echo "== DuckDB, $t thread(s), best of $runs" >&2
@@ -71,4 +75,4 @@ for t in $threads; do
 done
 
 echo "== $(date -u +%FT%TZ), load: $(uptime | sed 's/.*load average/load average/')"
-node bench/duckdb/table.mjs "$dir/go-bench.txt" "$dir/kql-results.jsonl" "${duck_files[@]}"
+node bench/duckdb/table.mjs "$dir/go-bench.txt" "$dir/kql-results.jsonl" "$dir/kql-times.jsonl" "${duck_files[@]}"

@@ -6,7 +6,8 @@
 // Loads the CSVs with explicit column types (untimed), runs each query once to warm up, then
 // N timed runs (execution and result materialisation, data already loaded, as the Go benchmark
 // measures Run only). Prints one JSON line per query and variant:
-//   {"query","variant","threads","best_ms","median_ms","runs","rows","check"}
+//   {"query","variant","threads","best_ms","median_ms","cpu_ms","runs","rows","check"}
+// (cpu_ms: the least user+system time of the process over the runs, all DuckDB threads.)
 // and one {"memory":...} line (DuckDB's buffer memory after loading the four tables).
 // With --kql-results (written by `kqldata results`), each result is compared with the KQL
 // engine's, row by row after canonical ordering; a difference prints "MISMATCH" on stderr
@@ -89,11 +90,15 @@ let mismatches = 0;
 for (const q of queries) {
   await con.runAndReadAll(q.sql); // warm-up
   const times = [];
+  let cpuBest = Infinity;
   let reader;
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     reader = await con.runAndReadAll(q.sql);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const c = process.cpuUsage(c0);
+    cpuBest = Math.min(cpuBest, (c.user + c.system) / 1e3);
   }
   times.sort((a, b) => a - b);
   const rows = reader.getRowsJson();
@@ -108,7 +113,7 @@ for (const q of queries) {
   }
   console.log(JSON.stringify({
     query: q.query, variant: q.variant, threads: Number(threads), best_ms: round(times[0]),
-    median_ms: round(times[Math.floor(times.length / 2)]), runs, rows: rows.length, check,
+    median_ms: round(times[Math.floor(times.length / 2)]), cpu_ms: round(cpuBest), runs, rows: rows.length, check,
   }));
 }
 

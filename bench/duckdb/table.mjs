@@ -1,17 +1,19 @@
 // Prints the comparison table of bench/compare.sh from its three outputs:
 //
-//   node table.mjs GO_BENCH_OUTPUT KQLDATA_RESULTS DUCKDB_JSON_LINES...
+//   node table.mjs GO_BENCH_OUTPUT KQLDATA_RESULTS KQLDATA_TIMES DUCKDB_JSON_LINES...
 //
 // KQL ms is the lowest ns/op over the Go benchmark's -count repetitions (each the mean of
 // -benchtime runs); DuckDB ms is the best of its timed runs. Ratio = KQL / DuckDB (target <= 2).
+// The CPU columns (least user+system ms of a run, `kqldata time` for the engine) compare the
+// work done, which stays meaningful when other processes load the machine.
 // Memory: the engine's heap for the tables a query reads plus the bytes it allocates per run,
 // against the raw size of that data (the CSV bytes, and the benchmark's data_MB estimate).
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const [goOut, kqlResults, ...duckFiles] = process.argv.slice(2);
-if (!goOut || !kqlResults || duckFiles.length === 0) {
-  console.error('usage: node table.mjs GO_BENCH_OUTPUT KQLDATA_RESULTS DUCKDB_JSON_LINES...');
+const [goOut, kqlResults, kqlTimes, ...duckFiles] = process.argv.slice(2);
+if (!goOut || !kqlResults || !kqlTimes || duckFiles.length === 0) {
+  console.error('usage: node table.mjs GO_BENCH_OUTPUT KQLDATA_RESULTS KQLDATA_TIMES DUCKDB_JSON_LINES...');
   process.exit(2);
 }
 
@@ -35,6 +37,10 @@ const sizes = {};
 for (const line of readFileSync(kqlResults, 'utf8').split('\n')) {
   if (line.startsWith('{"sizes"')) for (const s of JSON.parse(line).sizes) sizes[s.table] = s;
 }
+const kqlCPU = {};
+for (const line of readFileSync(kqlTimes, 'utf8').split('\n')) {
+  if (line) kqlCPU[JSON.parse(line).query] = JSON.parse(line);
+}
 const csvDir = dirname(kqlResults) + '/data';
 
 const duck = [];
@@ -50,13 +56,16 @@ for (const f of duckFiles) {
 
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
-console.log(`${pad('query', 22)}${pad('duckdb variant', 22)}${lpad('KQL ms', 10)}${lpad('DuckDB ms', 11)}${lpad('ratio', 8)}  check`);
+console.log(`${pad('query', 22)}${pad('duckdb variant', 22)}${lpad('KQL ms', 10)}${lpad('DuckDB ms', 11)}${lpad('ratio', 8)}` +
+  `${lpad('KQL cpu', 10)}${lpad('Duck cpu', 10)}${lpad('cpu ratio', 11)}  check`);
 for (const d of duck) {
   const k = kql[d.query];
   const kms = k ? k['ns/op'] / 1e6 : NaN;
   const ratio = kms / d.best_ms;
   const flag = ratio > 2 ? '  >2x' : '';
-  console.log(`${pad(d.query, 22)}${pad(`${d.variant} (${d.threads} thr)`, 22)}${lpad(kms.toFixed(1), 10)}${lpad(d.best_ms.toFixed(1), 11)}${lpad(ratio.toFixed(2), 8)}  ${d.check}${flag}`);
+  const kcpu = kqlCPU[d.query] ? kqlCPU[d.query].cpu_ms : NaN;
+  console.log(`${pad(d.query, 22)}${pad(`${d.variant} (${d.threads} thr)`, 22)}${lpad(kms.toFixed(1), 10)}${lpad(d.best_ms.toFixed(1), 11)}${lpad(ratio.toFixed(2), 8)}` +
+    `${lpad(kcpu.toFixed(1), 10)}${lpad(d.cpu_ms.toFixed(1), 10)}${lpad((kcpu / d.cpu_ms).toFixed(2), 11)}  ${d.check}${flag}`);
 }
 
 console.log('');

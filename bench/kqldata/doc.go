@@ -6,6 +6,8 @@
 //	kqldata results FILE   runs the four benchmark queries on the engine and writes their
 //	                       results (one JSON line per query, rows in a canonical order) and
 //	                       the engine's in-memory table sizes to FILE
+//	kqldata time RUNS FILE runs each query once, then RUNS times, and writes the best wall
+//	                       and CPU milliseconds per query to FILE (one JSON line each)
 //
 // The generators are copies of the benchmark's unexported test helpers: the same seeds, the
 // same order of random draws, the same values. bench/compare.sh checks that the export is

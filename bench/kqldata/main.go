@@ -59,15 +59,17 @@ var generators = []struct {
 }
 
 func main() {
-	if len(os.Args) != 3 || (os.Args[1] != "export" && os.Args[1] != "results") {
-		fmt.Fprintln(os.Stderr, "usage: kqldata export DIR | kqldata results FILE")
-		os.Exit(2)
-	}
 	var err error
-	if os.Args[1] == "export" {
+	switch {
+	case len(os.Args) == 3 && os.Args[1] == "export":
 		err = export(os.Args[2])
-	} else {
+	case len(os.Args) == 3 && os.Args[1] == "results":
 		err = results(os.Args[2])
+	case len(os.Args) == 4 && os.Args[1] == "time":
+		err = timeQueries(os.Args[2], os.Args[3])
+	default:
+		fmt.Fprintln(os.Stderr, "usage: kqldata export DIR | kqldata results FILE | kqldata time RUNS FILE")
+		os.Exit(2)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "kqldata:", err)
