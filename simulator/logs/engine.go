@@ -33,6 +33,7 @@ type Engine struct {
 
 	mu      sync.Mutex
 	tenants map[string]*tenantCache
+	sources sourceSet
 }
 
 // New returns the routing engine of w for scenario s.

@@ -63,6 +63,7 @@ func (d *database) signature(table string) string {
 	if d.ws != nil {
 		b.WriteString("|" + d.ws.CustomerID)
 	}
+	b.WriteString(d.sourceVersions(table))
 	return b.String()
 }
 
@@ -147,6 +148,13 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 			key := seed ^ 0xa99 ^ uint64(x.rs.times[i].UnixNano()) ^ uint64(i)<<40
 			cands = append(cands, candidate{rs: x.rs, i: i, ingest: x.rs.times[i].Add(delay.At(key))})
 		}
+	}
+	sourced, err := tc.sourced(d, table, base)
+	if err != nil {
+		return nil, err
+	}
+	for n, rs := range sourced {
+		add(rs, false, 0x50c^uint64(n))
 	}
 	slices.SortStableFunc(cands, func(a, b candidate) int { return a.ingest.Compare(b.ingest) })
 
