@@ -97,7 +97,10 @@ func (ev *evaluation) ruleFired(name string) (bool, string, error) {
 		}
 	}
 	if n > 0 {
-		return true, fmt.Sprintf("%d alert(s), the first at %s", n, first), nil
+		if t, err := time.Parse(time.RFC3339Nano, first); err == nil {
+			first = stamp(t)
+		}
+		return true, fmt.Sprintf("%d alert(s), the earliest about activity from %s", n, first), nil
 	}
 	runs, failures, err := ev.healthRuns(ws, rule.ID)
 	if err != nil {

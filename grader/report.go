@@ -84,17 +84,43 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 			fmt.Fprintf(&b, "  %s %-*s %5s  %s\n", mark, idWidth, res.ID, fmt.Sprintf("%d/%d", res.Points, res.MaxPoints), res.Title)
 			if !res.Passed {
-				indent := strings.Repeat(" ", 4)
 				if res.Detail != "" {
-					fmt.Fprintf(&b, "%s%s\n", indent, res.Detail)
+					wrap(&b, "    ", "    ", res.Detail)
 				}
-				fmt.Fprintf(&b, "%shint: %s\n", indent, strings.ReplaceAll(strings.TrimSpace(res.Hint), "\n", "\n"+indent+"      "))
+				wrap(&b, "    hint: ", "          ", strings.TrimSpace(res.Hint))
 			}
 		}
 	}
 	fmt.Fprintf(&b, "\nScore: %d/%d points, %d of %d checks passed\n", r.Score, r.MaxScore, r.Passed, r.Passed+r.Failed)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// textWidth is where WriteText wraps details and hints.
+const textWidth = 100
+
+// wrap writes text after first, breaking lines at spaces before textWidth and starting the
+// following lines with rest; the text's own line breaks are kept.
+func wrap(b *strings.Builder, first, rest, text string) {
+	prefix := first
+	for _, para := range strings.Split(text, "\n") {
+		line := prefix
+		n := utf8.RuneCountInString(line)
+		for i, word := range strings.Fields(para) {
+			w := utf8.RuneCountInString(word)
+			if i > 0 && n+1+w > textWidth {
+				b.WriteString(line + "\n")
+				line, n = rest, utf8.RuneCountInString(rest)
+			} else if i > 0 {
+				line += " "
+				n++
+			}
+			line += word
+			n += w
+		}
+		b.WriteString(line + "\n")
+		prefix = rest
+	}
 }
 
 // JUnit XML, as CI tools read it (testsuites > testsuite per task > testcase per check).

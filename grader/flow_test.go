@@ -1,0 +1,70 @@
+package grader
+
+import (
+	"testing"
+	"time"
+
+	"github.com/soclab/soclab/simulator/detect"
+	"github.com/soclab/soclab/simulator/logs"
+)
+
+// launch plays the attack at once (the clock jumps to 10:05) and runs the rule engine up to
+// the tenant's clock, as the server does after `soclab attack launch`.
+func (l *lab) launch(rules *detect.Engine) {
+	l.t.Helper()
+	speed, err := logs.ParseSpeed("instant")
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	if _, err := l.engine.Launch(l.tenant.ID, speed); err != nil {
+		l.t.Fatal(err)
+	}
+	if _, err := rules.AdvanceToNow(l.tenant.ID); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+// TestGradeLabFlow is the lab's flow: the rules and the connector from the real CLI's requests
+// (Task 1-2), the attack launched (Task 3), the rules run on the clock: Tasks 1-2 pass in full.
+func TestGradeLabFlow(t *testing.T) {
+	l := newLab(t)
+	rules := detect.New(l.engine, detect.Options{})
+	l.replay(nil)
+	l.launch(rules)
+	rep := l.grade(1, 2)
+	for _, r := range rep.Results {
+		if !r.Passed {
+			t.Errorf("%s failed: %s", r.ID, r.Detail)
+		}
+	}
+	if !rep.AllPassed || rep.Score != 32 {
+		t.Errorf("score %d/%d, all passed %v", rep.Score, rep.MaxScore, rep.AllPassed)
+	}
+	checkOutcomes(t, rep, map[string]outcome{
+		"rule1-fired": {true, "3 alert(s), the earliest about activity from 2025-01-15 08:32Z"},
+		"rule2-fired": {true, "4 alert(s), the earliest about activity from 2025-01-15 08:36Z"},
+		"rule3-fired": {true, "11 alert(s), the earliest about activity from 2025-01-15 09:05Z"},
+	})
+}
+
+// TestGradeRulesAfterAttack creates the rules after the attack: rules 1 and 2 run but never
+// see it, and their fired checks say so.
+func TestGradeRulesAfterAttack(t *testing.T) {
+	l := newLab(t)
+	rules := detect.New(l.engine, detect.Options{})
+	l.launch(rules)
+	l.replay(nil)
+	if _, err := l.world.Advance(l.tenant.ID, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rules.AdvanceToNow(l.tenant.ID); err != nil {
+		t.Fatal(err)
+	}
+	checkOutcomes(t, l.grade(1), map[string]outcome{
+		"rule1-query": {true, "names the attacker at 2025-01-15 08:45Z and matches none of the background"},
+		"rule1-fired": {false, "no alert from this rule: it ran 3 time(s) and never matched"},
+		"rule2-fired": {false, "no alert from this rule: it ran 59 time(s) and never matched"},
+		// Its first run (10:10) looks back an hour and still sees the sweep of 09:05-10:00.
+		"rule3-fired": {true, "1 alert(s), the earliest about activity from 2025-01-15 09:05Z"},
+	})
+}
