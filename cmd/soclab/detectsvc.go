@@ -22,7 +22,12 @@ const detectionTick = 5 * time.Second
 // attack launch` returns with the alerts made. background also starts a ticker for running
 // clocks (the server; a one-shot command on the state file has no clock running between calls).
 func withDetection(le *logs.Engine, next http.Handler, background bool) http.Handler {
-	eng := detect.New(le, detect.Options{})
+	eng, err := detect.New(le, detect.Options{})
+	if err != nil {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, `{"error":{"code":"RuleEngineUnavailable","message":`+quote(err.Error())+`}}`, http.StatusInternalServerError)
+		})
+	}
 	if background {
 		t := time.NewTicker(detectionTick)
 		go eng.Run(context.Background(), t.C, nil)

@@ -39,9 +39,10 @@ type Options struct {
 // Engine runs the analytics rules of a world's tenants. Safe for concurrent use; runs of one
 // tenant are serialized.
 type Engine struct {
-	world *simulator.World
-	logs  *logs.Engine
-	opts  Options
+	world  *simulator.World
+	logs   *logs.Engine
+	opts   Options
+	health *healthLog
 
 	mu      sync.Mutex
 	tenants map[string]*sync.Mutex
@@ -53,12 +54,18 @@ type compiled struct {
 	err error
 }
 
-// New returns the rule engine of the world le routes logs for.
-func New(le *logs.Engine, opts Options) *Engine {
+// New returns the rule engine of the world le routes logs for, and registers its
+// SentinelHealth records as a row source of le. Build one per logs.Engine.
+func New(le *logs.Engine, opts Options) (*Engine, error) {
 	if opts.QueryTimeout <= 0 {
 		opts.QueryTimeout = 30 * time.Second
 	}
-	return &Engine{world: le.World(), logs: le, opts: opts, tenants: map[string]*sync.Mutex{}, queries: map[string]compiled{}}
+	e := &Engine{world: le.World(), logs: le, opts: opts, tenants: map[string]*sync.Mutex{}, queries: map[string]compiled{},
+		health: &healthLog{world: le.World(), tenants: map[string]*tenantHealth{}}}
+	if err := le.AddSource("SentinelHealth", e.health); err != nil {
+		return nil, fmt.Errorf("detect: %w", err)
+	}
+	return e, nil
 }
 
 // Summary counts what one Advance did.
@@ -159,7 +166,7 @@ func (e *Engine) Advance(tenantID string, to time.Time) (Summary, error) {
 		}
 		sum = sum.Add(s)
 	}
-	if err := out.flush(e.logs, tenantID); err != nil {
+	if err := out.flush(e.health, e.logs, tenantID); err != nil {
 		return sum, err
 	}
 	if err := saveStates(e.world, tenantID, states); err != nil {

@@ -81,7 +81,11 @@ func newFixture(t testing.TB) *fixture {
 	}
 	srv := httptest.NewServer(arm.NewHandler(w, tokenVerifier{w}, mocksentinel.LabTypes()...))
 	t.Cleanup(srv.Close)
-	f := &fixture{t: t, world: w, logs: le, engine: New(le, Options{}), tenant: ten, arm: srv}
+	eng, err := New(le, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, world: w, logs: le, engine: eng, tenant: ten, arm: srv}
 	f.use(ten)
 	return f
 }

@@ -37,7 +37,7 @@ func (e *Engine) run(tenantID string, r ruleRun, dbs map[string]kql.Database, ou
 	res, err := e.evaluate(r, win, dbs)
 	if err != nil {
 		h.fail(err)
-		out.health = append(out.health, h.row())
+		out.addHealth(h)
 		sum.Failures++
 		return sum, nil
 	}
@@ -50,10 +50,10 @@ func (e *Engine) run(tenantID string, r ruleRun, dbs map[string]kql.Database, ou
 			rows = append(rows, i)
 		}
 	}
-	h.results = len(rows)
+	h.rec.Results = len(rows)
 	fires := r.rule.Triggers(len(rows))
 	if fires && r.at.Before(r.st.SuppressedUntil) {
-		h.suppressed = true
+		h.rec.SuppressedUntil = r.st.SuppressedUntil
 		fires = false
 	}
 	if fires {
@@ -62,14 +62,14 @@ func (e *Engine) run(tenantID string, r ruleRun, dbs map[string]kql.Database, ou
 		if err != nil {
 			return sum, err
 		}
-		h.alerts, h.entities = len(drafts), countEntities(drafts)
+		h.rec.Alerts, h.rec.Entities = len(drafts), countEntities(drafts)
 		sum.Alerts += len(drafts)
 		sum.Incidents += n
 		if d := r.rule.Suppression(); d > 0 {
 			r.st.SuppressedUntil = r.at.Add(d)
 		}
 	}
-	out.health = append(out.health, h.row())
+	out.addHealth(h)
 	return sum, nil
 }
 

@@ -58,17 +58,38 @@ func saveStates(w *simulator.World, tenantID string, states map[string]*ruleStat
 	return nil
 }
 
-// output collects the rows a batch of runs writes into the workspace tables.
+// output collects what a batch of runs writes into the workspace tables: health records
+// (kept by the health log) and SecurityAlert/SecurityIncident rows (appended).
 type output struct {
-	health, alerts, incidents []logs.Row
+	health            healthBatch
+	ruleIdx           map[string]int
+	alerts, incidents []logs.Row
 }
 
-// flush appends the collected rows (one transaction per table).
-func (o *output) flush(le *logs.Engine, tenantID string) error {
+// addHealth records one run's health.
+func (o *output) addHealth(h *health) {
+	if o.ruleIdx == nil {
+		o.ruleIdx = map[string]int{}
+	}
+	i, ok := o.ruleIdx[h.r.rule.ID]
+	if !ok {
+		i = len(o.health.Rules)
+		o.health.Rules = append(o.health.Rules, infoOf(h.r))
+		o.ruleIdx[h.r.rule.ID] = i
+	}
+	h.rec.Rule = i
+	o.health.Recs = append(o.health.Recs, h.rec)
+}
+
+// flush writes the collected records and rows (one transaction each).
+func (o *output) flush(hl *healthLog, le *logs.Engine, tenantID string) error {
+	if err := hl.write(tenantID, &o.health); err != nil {
+		return err
+	}
 	for _, t := range []struct {
 		name string
 		rows []logs.Row
-	}{{"SentinelHealth", o.health}, {"SecurityAlert", o.alerts}, {"SecurityIncident", o.incidents}} {
+	}{{"SecurityAlert", o.alerts}, {"SecurityIncident", o.incidents}} {
 		if len(t.rows) == 0 {
 			continue
 		}
