@@ -1,5 +1,5 @@
 // Package scenarios holds the built-in lab scenarios as data, embedded in the binary: one folder
-// per scenario (alex-johnson/), five YAML files each. FS and Names give access to them; package
+// per scenario (alex-johnson/), six YAML files each. FS and Names give access to them; package
 // scenario loads and validates a folder, package generate turns it into telemetry rows, package
 // export writes those rows as files.
 //
@@ -37,6 +37,15 @@
 //   - faults.yaml: break-and-fix switches: id, lab case number, kind (remove-diagnostic-setting,
 //     sync-severity-filter, copilot-plugin-disconnected), target or minSeverity, title,
 //     description and fix. The simulator applies their effects.
+//   - checks.yaml: what `soclab grade` checks (read by package grader, not by the scenario
+//     loader): workspace (resourceGroup, name: the lab workspace), tasks (number: title) and
+//     checks. A check has id, task, title, points, hint and exactly one of: state (a list of
+//     {what, path, exists|equals|includes}: gjson paths over the tenant's snapshot, the first
+//     failing one reported with its what), ruleQuery {rule, mentions} (the rule's query run
+//     over the generated telemetry as Sentinel would: around the attack some result names one
+//     of mentions; over the background alone it returns nothing), ruleFired {rule} (alerts
+//     from the rule), kql {query, minRows, maxRows, mentions} (over the lab workspace at the
+//     tenant clock) or activity {operation, status, resource} (the action log).
 //
 // Names of activities, ARM operations, Key Vault and blob operations, error codes and risk levels
 // must come from the real vocabularies listed in package scenario's catalogs; the loader rejects
