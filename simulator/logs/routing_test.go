@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"testing"
@@ -260,5 +261,57 @@ func TestPlayDrivesTheClockToTheAttackEnd(t *testing.T) {
 	}
 	if now, _ := f.world.Now(f.tenant.ID); !now.Equal(f.engine.AttackEndClock()) {
 		t.Fatalf("after play the clock is %v, want %v", now, f.engine.AttackEndClock())
+	}
+}
+
+// TestConcurrentQueriesAndAppends runs queries while rows are appended and the clock moves
+// (meaningful under -race).
+func TestConcurrentQueriesAndAppends(t *testing.T) {
+	f := newFixture(t)
+	ws := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	if _, err := f.engine.Launch(f.tenant.ID, Speed{}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := f.engine.Workspace(f.tenant.ID, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := kql.Compile(`union SigninLogs, SecurityAlert | summarize count() by Type`, f.engine.WorkspaceCatalog(), kql.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 5)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; i < 5; i++ {
+				at := attackStart.Add(time.Duration(i) * time.Minute)
+				db, err := w.Database(at)
+				if err == nil {
+					_, err = q.Run(context.Background(), db, kql.RunOptions{Now: at})
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	go func() {
+		for i := 0; i < 5; i++ {
+			if err := f.engine.Append(f.tenant.ID, "SecurityAlert", Row{Workspace: ws, Time: attackStart, Values: map[string]any{"AlertName": "a"}}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := 0; i < 5; i++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.query(ws, `SecurityAlert | count`); !reflect.DeepEqual(got, [][]string{{"5"}}) {
+		t.Fatalf("alerts after concurrent appends: %v", got)
 	}
 }
