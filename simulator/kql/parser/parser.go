@@ -135,14 +135,19 @@ func (p *parser) failAt(t token, what string) {
 	if t.kind == tIllegal {
 		panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "%s", t.msg)})
 	}
+	if t.is("~") || t.is("?") || t.is("#") {
+		// Tokens of their own only in other contexts: Kusto's lexer rejects them here.
+		panic(bailout{diag.Errorf(diag.CodeSyntax, t.pos, t.end, "Unexpected: %s", t.text)})
+	}
 	pos, end := p.errorPos(t, what)
 	panic(bailout{diag.Errorf(diag.CodeSyntax, pos, end, "%s", kustoMessage(what))})
 }
 
 // errorPos places an error as Kusto.Language does: a missing token
-// ("Expected: )") sits at the next token unless a line break comes first,
-// then right after the previous token; a missing expression, name or value
-// sits right after the previous token; a misplaced name is itself the error.
+// ("Expected: )") sits at the next token when exactly one blank separates
+// them, otherwise right after the previous token; a missing expression,
+// name or value sits right after the previous token; a misplaced name is
+// itself the error.
 func (p *parser) errorPos(t token, what string) (diag.Pos, diag.Pos) {
 	if t.pos != p.tok.pos || p.lastEnd > t.pos {
 		return t.pos, t.end // not at the parse position: point at the token
@@ -151,8 +156,8 @@ func (p *parser) errorPos(t token, what string) (diag.Pos, diag.Pos) {
 	if what == "a query operator" && t.kind == tIdent && !reservedWords[t.text] {
 		return t.pos, t.end // a name where an operator belongs is itself the error
 	}
-	if missingToken && !strings.ContainsAny(p.src[p.lastEnd:t.pos], "\r\n") {
-		return t.pos, t.end
+	if gap := p.src[p.lastEnd:t.pos]; missingToken && len(gap) == 1 && gap != "\n" && gap != "\r" {
+		return t.pos, t.end // Kusto's placement: after exactly one blank, at the next token
 	}
 	return p.lastEnd, p.lastEnd
 }
@@ -278,7 +283,7 @@ func (p *parser) itemStart() bool {
 		return false
 	case tPunct:
 		switch t.text {
-		case "(", "[", "{", "-", "+", "*", "@", ":":
+		case "(", "[", "{", "-", "+", "*", "@", ":", ",":
 			return true
 		}
 		return false
@@ -300,11 +305,11 @@ func (p *parser) checkComma() {
 	switch t.kind {
 	case tInt, tReal, tTimespan, tString, tGuid:
 	case tIdent:
-		if reservedWords[t.text] || clauseWords[t.text] {
+		if clauseWords[t.text] || reservedWords[t.text] && !afterName(p.peek()) {
 			return
 		}
 	case tPunct:
-		if t.text != "(" {
+		if t.text != "(" && t.text != "@" {
 			return
 		}
 	default:

@@ -97,6 +97,9 @@ func (p *parser) parseNameOrCall() ast.Expr {
 		return p.parseTypeof()
 	case call && t.text == "datatable":
 		return p.parseDataTable()
+	case t.text == "datatable":
+		p.next()
+		panic(bailout{diag.Errorf(diag.CodeSyntax, p.lastEnd, p.lastEnd, "Missing schema declaration")})
 	case call && (t.text == "externaldata" || t.text == "external_data"):
 		return p.parseExternalData()
 	case call && t.text == "dynamic":
@@ -326,9 +329,13 @@ func (p *parser) parseDataTable() ast.Expr {
 	dt := &ast.DataTableExpr{Columns: p.parseColumnDecls()}
 	p.expect("[")
 	p.accept(",") // Kusto allows a leading comma
-	p.list("]", true, func() {
+	for p.literalStart() {
 		dt.Values = append(dt.Values, p.parseLiteralValue())
-	})
+		if !p.accept(",") {
+			p.checkComma()
+			break
+		}
+	}
 	p.expect("]")
 	dt.Span = p.span(start)
 	return dt
@@ -422,6 +429,20 @@ func (p *parser) parseProperty(allowed map[string]bool) *ast.NamedExpr {
 		v = p.parseExpr()
 	}
 	return &ast.NamedExpr{Span: p.span(start), Name: name, Names: []*ast.Ident{name}, Value: v}
+}
+
+// literalStart reports whether the current token can start a literal.
+func (p *parser) literalStart() bool {
+	t := p.tok
+	switch t.kind {
+	case tInt, tReal, tTimespan, tString, tGuid:
+		return true
+	case tPunct:
+		return t.text == "-" || t.text == "+"
+	case tIdent:
+		return boolWords[t.text] || (p.peek().is("(") && (isTypedLiteral(t.text) || t.text == "typeof"))
+	}
+	return false
 }
 
 // parseLiteralValue reads a literal: a constant of any type, a signed

@@ -90,6 +90,19 @@ func (p *parser) startsExpr() bool {
 		return false
 	case tPunct:
 		return t.text == "(" || t.text == "[" || t.text == "-" || t.text == "+" || t.text == "*" || t.text == "@"
+	case tIdent:
+		if reservedWords[t.text] && !specialNames[t.text] {
+			// A reserved word starts a statement only as an operator, a
+			// statement keyword or a literal/special form.
+			if kw, _ := p.operatorWord(); startOperators[kw] {
+				return true
+			}
+			switch t.text {
+			case "set", "datatable", "externaldata", "external_data", "toscalar", "totable", "typeof":
+				return true
+			}
+			return p.peek().is("(") && isTypedLiteral(t.text)
+		}
 	}
 	return true
 }
