@@ -28,7 +28,10 @@ func (l *lab) launch(rules *detect.Engine) {
 // (Task 1-2), the attack launched (Task 3), the rules run on the clock: Tasks 1-2 pass in full.
 func TestGradeLabFlow(t *testing.T) {
 	l := newLab(t)
-	rules := detect.New(l.engine, detect.Options{})
+	rules, err := detect.New(l.engine, detect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	l.replay(nil)
 	l.launch(rules)
 	rep := l.grade(1, 2)
@@ -51,7 +54,10 @@ func TestGradeLabFlow(t *testing.T) {
 // see it, and their fired checks say so.
 func TestGradeRulesAfterAttack(t *testing.T) {
 	l := newLab(t)
-	rules := detect.New(l.engine, detect.Options{})
+	rules, err := detect.New(l.engine, detect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	l.launch(rules)
 	l.replay(nil)
 	if _, err := l.world.Advance(l.tenant.ID, time.Hour); err != nil {
