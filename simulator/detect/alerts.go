@@ -98,7 +98,7 @@ func newDraft(r ruleRun, t *kql.Table, rows []int, win window) draft {
 		d.techniques = ts
 	}
 	d.start, d.end = activity(t, rows, win)
-	d.entities = extractEntities(r.rule, t, rows)
+	d.entities = extractEntities(*r.rule, t, rows)
 	if len(p.CustomDetails) > 0 {
 		d.custom = map[string][]any{}
 		for key, col := range p.CustomDetails {

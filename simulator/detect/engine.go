@@ -90,7 +90,7 @@ func (e *Engine) tenantLock(id string) *sync.Mutex {
 }
 
 // query returns the rule's compiled query, compiling it once per rule version.
-func (e *Engine) query(r sentinel.AlertRule) (*kql.Query, error) {
+func (e *Engine) query(r *sentinel.AlertRule) (*kql.Query, error) {
 	key := strings.ToLower(r.ID) + "|" + r.Etag
 	e.mu.Lock()
 	c, ok := e.queries[key]
@@ -109,7 +109,7 @@ func (e *Engine) query(r sentinel.AlertRule) (*kql.Query, error) {
 type ruleRun struct {
 	at   time.Time
 	ws   *workspace
-	rule sentinel.AlertRule
+	rule *sentinel.AlertRule
 	st   *ruleState
 }
 
@@ -218,7 +218,8 @@ func (e *Engine) load(tenantID string) ([]*workspace, map[string]*ruleState, err
 func schedule(wss []*workspace, states map[string]*ruleState, to time.Time) []ruleRun {
 	var runs []ruleRun
 	for _, w := range wss {
-		for _, r := range w.rules {
+		for i := range w.rules {
+			r := &w.rules[i]
 			freq := r.Frequency()
 			if !r.IsEnabled() || freq <= 0 {
 				continue
@@ -226,7 +227,7 @@ func schedule(wss []*workspace, states map[string]*ruleState, to time.Time) []ru
 			st := states[strings.ToLower(r.ID)]
 			next := st.LastRun.Add(freq)
 			if st.LastRun.IsZero() {
-				next = createdAt(r).Add(freq)
+				next = createdAt(*r).Add(freq)
 			}
 			if earliest := to.Add(-MaxCatchUp); next.Before(earliest) {
 				skip := earliest.Sub(next) / freq
@@ -238,8 +239,8 @@ func schedule(wss []*workspace, states map[string]*ruleState, to time.Time) []ru
 		}
 	}
 	sort.SliceStable(runs, func(i, j int) bool {
-		if !runs[i].at.Equal(runs[j].at) {
-			return runs[i].at.Before(runs[j].at)
+		if d := runs[i].at.Sub(runs[j].at); d != 0 {
+			return d < 0
 		}
 		return runs[i].rule.ID < runs[j].rule.ID
 	})

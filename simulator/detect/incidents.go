@@ -59,7 +59,7 @@ func (e *Engine) commit(tenantID string, r ruleRun, drafts []draft, out *output)
 // placeAlert puts an alert into an incident: an open incident of the same rule with the same
 // grouping key inside the look-back when grouping is on, else a new incident.
 func placeAlert(tx *simulator.TenantTx, r ruleRun, d draft, alertID string, groups *[]group) (string, bool, error) {
-	gc := groupingOf(r.rule)
+	gc := groupingOf(*r.rule)
 	if gc != nil {
 		lookback, err := sentinel.ParseDuration(strOr(gc.LookbackDuration, sentinel.DefaultLookback))
 		if err != nil || lookback <= 0 {
