@@ -135,10 +135,7 @@ func (a *sumAgg) Add(env *Env, g int32, t *Table, i int) {
 func (a *sumAgg) Result(g int32, out []types.Value) {
 	a.i, a.f, a.seen = grow(a.i, g), grow(a.f, g), grow(a.seen, g)
 	t := a.spec.Out[0]
-	if !a.seen[g] {
-		out[0] = types.NullOf(t)
-		return
-	}
+	// Kusto's default for sum/sumif over no (non-null) values is 0, not null.
 	switch t {
 	case types.Real, types.Decimal:
 		out[0] = types.Value{T: t, F: a.f[g] + float64(a.i[g])}
@@ -605,9 +602,15 @@ func (a *momentAgg) Result(g int32, out []types.Value) {
 		div = n
 	}
 	if n == 0 || div <= 0 {
+		// variance/stdev (and their -if forms) default to 0 over no values; the other
+		// moments are null then (Kusto's table of aggregate defaults).
 		out[0] = types.NewReal(0)
-		if n == 0 {
-			out[0] = types.NullOf(types.Real)
+		switch a.spec.Func {
+		case "variance", "varianceif", "stdev", "stdevif":
+		default:
+			if n == 0 {
+				out[0] = types.NullOf(types.Real)
+			}
 		}
 		return
 	}
