@@ -74,6 +74,10 @@ let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40];
 			`[[3,"a"],[3,"b"]]`, false},
 		{"ingestion_time reads the event time", "datatable(TimeGenerated:datetime)[datetime(2025-01-15T09:30:00Z), datetime(2025-01-15T07:00:00Z)] | where ingestion_time() > ago(1h)",
 			`[["2025-01-15T09:30:00Z"]]`, false},
+		{"extend tostring(col) replaces the column", "print Location = dynamic(['a','b']), n = 1 | extend tostring(Location) | where Location has 'a' | project Location, n",
+			`[["[\"a\",\"b\"]",1]]`, false},
+		{"by tostring(path) is named after the path", "print d = dynamic({'q': 7}) | summarize count() by tostring(d.q) | project d_q",
+			`[["7"]]`, false},
 		{"datetime arithmetic with ago", "print ago(1h) == datetime(2025-01-15T09:00:00Z)", `[[true]]`, false},
 	}
 	for _, c := range cases {

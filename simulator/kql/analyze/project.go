@@ -25,6 +25,12 @@ func autoName(e ast.Expr) string {
 		if base := autoName(x.X); base != "" {
 			return base + "_" + x.Name.Name
 		}
+	case *ast.CallExpr:
+		// Conversions and binning keep their argument's name: `extend tostring(Location)`
+		// replaces Location, `summarize by bin(TimeGenerated, 5m)` names TimeGenerated.
+		if nameKeepingFuncs[x.Func.Name] && len(x.Args) > 0 {
+			return autoName(x.Args[0])
+		}
 	case *ast.IndexExpr:
 		base := autoName(x.X)
 		if lit, ok := x.Index.(*ast.Literal); ok && base != "" {
@@ -32,6 +38,13 @@ func autoName(e ast.Expr) string {
 		}
 	}
 	return ""
+}
+
+// nameKeepingFuncs name their result after their first argument.
+var nameKeepingFuncs = map[string]bool{
+	"tostring": true, "toint": true, "tolong": true, "toreal": true, "todouble": true, "todecimal": true,
+	"tobool": true, "toboolean": true, "todatetime": true, "totimespan": true, "toguid": true,
+	"todynamic": true, "toobject": true, "bin": true, "floor": true, "bin_at": true,
 }
 
 // nextColumnName returns Column1, Column2... skipping taken names.
@@ -133,11 +146,6 @@ func (a *analyzer) extendOne(sc *scope, in exec.Node, it ast.Expr, opName string
 	}
 	if name == "" {
 		name = autoName(x)
-		if name != "" && colIndex(inCols, name) >= 0 {
-			if _, isIdent := x.(*ast.Ident); !isIdent {
-				name = ""
-			}
-		}
 	}
 	if name == "" {
 		name = nextColumnName(nameSet(inCols))
