@@ -350,6 +350,33 @@ func TestLabKQLThroughQueryAPIs(t *testing.T) {
 				t.Fatalf("no token: %d %s", resp.StatusCode, data)
 			}
 		}},
+		{"another tenant's token cannot read this workspace; its own workspace has its own rows", func(t *testing.T) {
+			if out, err := l.soclab("tenant", "add", "learner02"); err != nil {
+				t.Fatalf("tenant add: %v %s", err, out)
+			}
+			out, err := l.soclab("env", "--tenant", "learner02")
+			if err != nil {
+				t.Fatalf("env --tenant learner02: %v %s", err, out)
+			}
+			other := map[string]string{}
+			for _, line := range strings.Split(out, "\n") {
+				if k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "="); ok && strings.HasPrefix(k, "SOCLAB_") {
+					other[k] = strings.Trim(v, "'")
+				}
+			}
+			var subs []map[string]any
+			l.azJSON(&subs, "login", "--service-principal", "-u", other["SOCLAB_SP_ID"], "-p", other["SOCLAB_SP_SECRET"], "--tenant", other["SOCLAB_TENANT_ID"])
+			e := l.azError(t, "rest", "--method", "GET", "--url", "https://api.loganalytics.io/v1/workspaces/"+ws.CustomerID+"/query?query=SigninLogs%20%7C%20take%201")
+			if e["error"].(map[string]any)["code"] != "WorkspaceNotFoundError" || strings.Contains(toString(e), "alex.johnson") {
+				t.Fatalf("cross-tenant query: %v", e)
+			}
+			var own workspaceOut
+			l.azJSON(&own, "monitor", "log-analytics", "workspace", "create", "-g", socGroup, "-n", workspace, "-l", "eastus")
+			rows := l.laQuery(t, own.CustomerID, `SigninLogs | summarize n = count(), tenants = make_set(TenantId)`)
+			if toString(rows[0]["tenants"]) != `["`+own.CustomerID+`"]` || rows[0]["n"].(float64) < 1000 {
+				t.Fatalf("learner02's own workspace: %v", rows)
+			}
+		}},
 	}
 	for _, s := range steps {
 		if !t.Run(s.name, s.run) {
