@@ -78,6 +78,8 @@ let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40];
 			`[["[\"a\",\"b\"]",1]]`, false},
 		{"by tostring(path) is named after the path", "print d = dynamic({'q': 7}) | summarize count() by tostring(d.q) | project d_q",
 			`[["7"]]`, false},
+		{"count() is named count_", "range x from 1 to 4 step 1 | summarize count() by odd = x % 2 | where count_ == 2 | project odd", `[[0],[1]]`, false},
+		{"aggregates of expressions get an empty suffix", "range x from 1 to 3 step 1 | summarize sum(x * 2) | project sum_", `[[12]]`, false},
 		{"datetime arithmetic with ago", "print ago(1h) == datetime(2025-01-15T09:00:00Z)", `[[true]]`, false},
 	}
 	for _, c := range cases {

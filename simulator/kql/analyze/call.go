@@ -32,7 +32,7 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 		return a.prevNext(c, x, name == "prev")
 	case "row_cumsum":
 		return a.rowCumsum(c, x)
-	case "column_ifexists":
+	case "column_ifexists", "columnifexists":
 		if len(x.Args) != 2 {
 			fail(x, diag.CodeBadArgument, "The function 'column_ifexists' expects 2 arguments.")
 		}
@@ -87,7 +87,7 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 	case "materialize":
 		fail(x, diag.CodeInvalid, "%smaterialize() must be used as a tabular expression", opPrefix(c.op))
 	}
-	if exec.IsAggregate(name) {
+	if isAggregate(name) {
 		if c.aggCols != nil {
 			if i, ok := c.aggCols[x]; ok {
 				return exec.ColumnExpr(i, c.cols[i].Type)

@@ -301,7 +301,7 @@ func (a *analyzer) makeSeries(sc *scope, in exec.Node, o *ast.MakeSeriesOp) exec
 			name, x = ne.Name.Name, ne.Value
 		}
 		call, ok := unparen(x).(*ast.CallExpr)
-		if !ok || !exec.IsAggregate(call.Func.Name) {
+		if !ok || !isAggregate(call.Func.Name) {
 			fail(x, diag.CodeInvalid, "'make-series' operator: expected an aggregate function call")
 		}
 		spec, names := a.aggregate(sc, inCols, call, nil, "make-series")
@@ -381,7 +381,7 @@ func (a *analyzer) topNested(sc *scope, in exec.Node, o *ast.TopNestedOp) exec.N
 			aggName, by = ne.Name.Name, ne.Value
 		}
 		call, ok := unparen(by).(*ast.CallExpr)
-		if !ok || !exec.IsAggregate(call.Func.Name) {
+		if !ok || !isAggregate(call.Func.Name) {
 			fail(by, diag.CodeInvalid, "'top-nested' operator: expected an aggregate function call")
 		}
 		spec, _ := a.aggregate(sc, inCols, call, nil, "top-nested")

@@ -62,7 +62,7 @@ func (a *analyzer) summarize(sc *scope, in exec.Node, aggs, by []ast.Expr, opNam
 			x = ne.Value
 		}
 		x = unparen(x)
-		if call, ok := x.(*ast.CallExpr); ok && exec.IsAggregate(call.Func.Name) {
+		if call, ok := x.(*ast.CallExpr); ok && isAggregate(call.Func.Name) {
 			spec, outNames := a.aggregate(sc, inCols, call, by, opName)
 			for k := range spec.Out {
 				n := outNames[k]
@@ -86,7 +86,7 @@ func (a *analyzer) summarize(sc *scope, in exec.Node, aggs, by []ast.Expr, opNam
 		found := false
 		inspect(x, func(n ast.Expr) bool {
 			call, ok := n.(*ast.CallExpr)
-			if !ok || !exec.IsAggregate(call.Func.Name) {
+			if !ok || !isAggregate(call.Func.Name) {
 				return true
 			}
 			found = true
@@ -164,6 +164,12 @@ func unparen(e ast.Expr) ast.Expr {
 // aggregate compiles one aggregate call and returns its spec and default output names.
 func (a *analyzer) aggregate(sc *scope, inCols []exec.Column, call *ast.CallExpr, by []ast.Expr, opName string) (*exec.AggSpec, []string) {
 	fn := call.Func.Name
+	legacyLimit := false
+	if canon, ok := aggAliases[fn]; ok {
+		// deprecated spellings: makeset/makelist keep their old default limit of 128
+		legacyLimit = fn == "makeset" || fn == "makelist"
+		fn = canon
+	}
 	spec := &exec.AggSpec{Func: fn}
 	if fn == "arg_max" || fn == "arg_min" {
 		if len(call.Args) < 1 {
@@ -257,6 +263,9 @@ func (a *analyzer) aggregate(sc *scope, inCols []exec.Column, call *ast.CallExpr
 	if needsValue(fn) && len(spec.Args) == 0 {
 		fail(call, diag.CodeBadArgument, "The function '%s' expects at least 1 argument.", fn)
 	}
+	if legacyLimit && len(spec.Consts) == 0 {
+		spec.Consts = []types.Value{types.NewLong(128)}
+	}
 	out, names, err := exec.AggOutputs(fn, argTypes, argNames, spec.Consts)
 	if err != nil {
 		fail(call, diag.CodeUnknownName, "%s", err.Error())
@@ -288,4 +297,17 @@ func valueArgCount(fn string, n int) int {
 
 func needsValue(fn string) bool {
 	return fn != "count"
+}
+
+// aggAliases are deprecated aggregate names and their current form.
+var aggAliases = map[string]string{
+	"makeset": "make_set", "makelist": "make_list", "makebag": "make_bag",
+}
+
+// isAggregate reports whether fn is an aggregate (including deprecated aliases).
+func isAggregate(fn string) bool {
+	if canon, ok := aggAliases[fn]; ok {
+		fn = canon
+	}
+	return exec.IsAggregate(fn)
 }

@@ -630,12 +630,9 @@ func AggOutputs(fn string, argTypes []types.Type, argNames []string, consts []ty
 	if len(argNames) > 0 {
 		name0 = argNames[0]
 	}
-	suffix := func(prefix string) string {
-		if name0 == "" {
-			return prefix
-		}
-		return prefix + "_" + name0
-	}
+	// Kusto names an aggregate <function>_<argument column>; without a named argument the
+	// suffix is empty: count() → count_, sum(x * 2) → sum_.
+	suffix := func(prefix string) string { return prefix + "_" + name0 }
 	t0 := types.Null
 	if len(argTypes) > 0 {
 		t0 = argTypes[0]
