@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -115,6 +116,9 @@ func ParseChecks(raw []byte) (*Checks, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("grader: %s: %w", ChecksFile, err)
+	}
+	for i := range c.Checks {
+		c.Checks[i].Hint = strings.TrimSpace(c.Checks[i].Hint) // folded YAML ends with a newline
 	}
 	if err := c.validate(); err != nil {
 		return nil, fmt.Errorf("grader: %s: %w", ChecksFile, err)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -106,6 +107,20 @@ func TestGradeTasks12(t *testing.T) {
 	})
 	_, _, junit = reports(t, lab)
 	checkJUnit(t, junit, 11, 3)
+
+	t.Run("the rules of challenge.md", func(t *testing.T) {
+		l.t = t
+		files := map[string]string{"rule-suspicious-signin-resource-access": "rule1.yaml",
+			"rule-post-compromise-cred-access": "rule2.yaml", "rule-lateral-movement-detection": "rule3.yaml"}
+		l.replay(func(name string, body map[string]any) {
+			body["properties"].(map[string]any)["query"] = challengeQuery(t, files[name])
+		})
+		checkOutcomes(t, l.grade(), map[string]outcome{
+			"rule1-query": {true, "names the attacker at 2025-01-15 08:45Z and matches none of the background"},
+			"rule2-query": {true, "names the attacker at 2025-01-15 08:37Z and matches none of the background"},
+			"rule3-query": {true, "names the attacker at 2025-01-15 09:10Z and matches none of the background"},
+		})
+	})
 
 	for _, c := range variants {
 		t.Run(c.name, func(t *testing.T) {
@@ -212,4 +227,30 @@ func mustReplace(s, old, new string) string {
 		panic("recorded query lacks " + old)
 	}
 	return strings.Replace(s, old, new, 1)
+}
+
+// challengeQuery returns the query of a rule file the lab text writes with a heredoc
+// (`cat > rule1.yaml <<'EOF'` ... `query: |-` and its indented lines).
+func challengeQuery(t *testing.T, file string) string {
+	t.Helper()
+	text, err := os.ReadFile("../challenge.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)cat > ` + regexp.QuoteMeta(file) + ` <<'EOF'\n(.*?)\nEOF\n`).FindSubmatch(text)
+	if m == nil {
+		t.Fatalf("challenge.md has no heredoc for %s", file)
+	}
+	_, block, ok := strings.Cut(string(m[1]), "query: |-\n")
+	if !ok {
+		t.Fatalf("%s has no query block", file)
+	}
+	var lines []string
+	for _, line := range strings.Split(block, "\n") {
+		if !strings.HasPrefix(line, "  ") {
+			break
+		}
+		lines = append(lines, line[2:])
+	}
+	return strings.Join(lines, "\n")
 }
