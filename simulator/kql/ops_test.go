@@ -80,6 +80,10 @@ let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40];
 			`[["7"]]`, false},
 		{"count() is named count_", "range x from 1 to 4 step 1 | summarize count() by odd = x % 2 | where count_ == 2 | project odd", `[[0],[1]]`, false},
 		{"aggregates of expressions get an empty suffix", "range x from 1 to 3 step 1 | summarize sum(x * 2) | project sum_", `[[12]]`, false},
+		{"function result names", "print Name = 'abc', x = 2.5 | extend strlen(Name), round(x), gettype(x), column_ifexists('Name', ''), column_ifexists('Nope', 'd') | project strlen_Name, x, type_x, Name, Column1",
+			`[[3,3,"real","abc","d"]]`, false},
+		{"aggregate names", "datatable(b:bool, v:long)[true,1,false,2] | summarize countif(b), binary_all_or(v), take_any(v), any(v) | project countif_b, v, v1, any_v",
+			`[[1,3,1,1]]`, false},
 		{"datetime arithmetic with ago", "print ago(1h) == datetime(2025-01-15T09:00:00Z)", `[[true]]`, false},
 	}
 	for _, c := range cases {

@@ -167,7 +167,10 @@ func (a *analyzer) print(sc *scope, o *ast.PrintOp) exec.Node {
 			continue
 		}
 		if name == "" {
-			name = autoName(c)
+			// print names a function call print_N whatever the function's own naming
+			if _, isCall := unparen(c).(*ast.CallExpr); !isCall {
+				name = autoName(c)
+			}
 			if name == "" {
 				name = "print_" + itoa(i)
 			}

@@ -26,11 +26,7 @@ func autoName(e ast.Expr) string {
 			return base + "_" + x.Name.Name
 		}
 	case *ast.CallExpr:
-		// Conversions and binning keep their argument's name: `extend tostring(Location)`
-		// replaces Location, `summarize by bin(TimeGenerated, 5m)` names TimeGenerated.
-		if nameKeepingFuncs[x.Func.Name] && len(x.Args) > 0 {
-			return autoName(x.Args[0])
-		}
+		return callResultName(x)
 	case *ast.IndexExpr:
 		base := autoName(x.X)
 		if lit, ok := x.Index.(*ast.Literal); ok && base != "" {
@@ -38,13 +34,6 @@ func autoName(e ast.Expr) string {
 		}
 	}
 	return ""
-}
-
-// nameKeepingFuncs name their result after their first argument.
-var nameKeepingFuncs = map[string]bool{
-	"tostring": true, "toint": true, "tolong": true, "toreal": true, "todouble": true, "todecimal": true,
-	"tobool": true, "toboolean": true, "todatetime": true, "totimespan": true, "toguid": true,
-	"todynamic": true, "toobject": true, "bin": true, "floor": true, "bin_at": true,
 }
 
 // nextColumnName returns Column1, Column2... skipping taken names.
@@ -106,7 +95,7 @@ func (a *analyzer) project(sc *scope, in exec.Node, items []ast.Expr, extend boo
 			fail(it, diag.CodeInvalid, "'%s' operator: tuple assignment is not supported here", opName)
 		}
 		if name == "" {
-			name = autoName(x)
+			name = unnamedColumnName(x, inCols)
 		}
 		if name == "" {
 			name = nextColumnName(taken)
@@ -145,7 +134,7 @@ func (a *analyzer) extendOne(sc *scope, in exec.Node, it ast.Expr, opName string
 		fail(it, diag.CodeInvalid, "'%s' operator: tuple assignment is not supported here", opName)
 	}
 	if name == "" {
-		name = autoName(x)
+		name = unnamedColumnName(x, inCols)
 	}
 	if name == "" {
 		name = nextColumnName(nameSet(inCols))
@@ -306,3 +295,15 @@ func (a *analyzer) distinct(sc *scope, in exec.Node, o *ast.DistinctOp) exec.Nod
 }
 
 var _ = types.Null
+
+// unnamedColumnName is autoName with the one rule that needs the row: column_ifexists('c', d)
+// is named c only when the column c exists.
+func unnamedColumnName(x ast.Expr, cols []exec.Column) string {
+	if c, ok := unparen(x).(*ast.CallExpr); ok && funcResultNames[c.Func.Name].kind == nameValueIfColumn {
+		if n := callResultName(c); n != "" && colIndex(cols, n) >= 0 {
+			return n
+		}
+		return ""
+	}
+	return autoName(x)
+}

@@ -71,6 +71,9 @@ func (a *analyzer) summarize(sc *scope, in exec.Node, aggs, by []ast.Expr, opNam
 				} else if len(names) > 0 && k > 0 && len(names) == 1 {
 					n = outNames[k]
 				}
+				if n == "" {
+					n = nextColumnName(taken)
+				}
 				if taken[n] {
 					n = uniqueName(n, taken)
 				}

@@ -641,7 +641,7 @@ func AggOutputs(fn string, argTypes []types.Type, argNames []string, consts []ty
 	case "count":
 		return []types.Type{types.Long}, []string{suffix("count")}, nil
 	case "countif":
-		return []types.Type{types.Long}, []string{"countif_"}, nil
+		return []types.Type{types.Long}, []string{suffix("countif")}, nil
 	case "dcount", "dcountif", "count_distinct", "count_distinctif":
 		return []types.Type{types.Long}, []string{suffix(fn)}, nil
 	case "sum", "sumif":
@@ -668,6 +668,8 @@ func AggOutputs(fn string, argTypes []types.Type, argNames []string, consts []ty
 	case "make_bag", "make_bag_if":
 		return []types.Type{types.Dynamic}, []string{suffix("bag")}, nil
 	case "any", "take_any", "anyif", "take_anyif":
+		// any(x) → any_x; take_any returns its arguments' own columns; take_anyif is named after
+		// its first argument.
 		n := len(argTypes)
 		if strings.HasSuffix(fn, "if") {
 			n--
@@ -678,13 +680,11 @@ func AggOutputs(fn string, argTypes []types.Type, argNames []string, consts []ty
 			if k < len(argNames) {
 				nm = argNames[k]
 			}
-			if nm == "" {
-				names[k] = "any_"
-			} else {
-				names[k] = "any_" + nm
-			}
-			if fn == "take_any" && nm != "" && n == 1 {
-				names[k] = "any_" + nm
+			switch fn {
+			case "any", "anyif":
+				names[k] = fn + "_" + nm
+			default:
+				names[k] = nm
 			}
 		}
 		return argTypes[:n], names, nil
@@ -711,7 +711,8 @@ func AggOutputs(fn string, argTypes []types.Type, argNames []string, consts []ty
 	case "stdev", "stdevif", "stdevp", "stdevpif", "variance", "varianceif", "variancep", "variancepif":
 		return []types.Type{types.Real}, []string{suffix(fn)}, nil
 	case "binary_all_and", "binary_all_or", "binary_all_xor":
-		return []types.Type{types.Long}, []string{suffix(fn)}, nil
+		// named after the argument alone (Kusto's FirstArgument naming)
+		return []types.Type{types.Long}, []string{name0}, nil
 	case "covariance", "covarianceif", "covariancep", "covariancepif":
 		n1 := ""
 		if len(argNames) > 1 {
