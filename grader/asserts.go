@@ -179,8 +179,8 @@ func (ev *evaluation) kql(c *KQLCheck) (bool, string, error) {
 	switch {
 	case t.N < min:
 		return false, fmt.Sprintf("the workspace query returns %d row(s), at least %d expected", t.N, min), nil
-	case c.MaxRows > 0 && t.N > c.MaxRows:
-		return false, fmt.Sprintf("the workspace query returns %d row(s), at most %d expected", t.N, c.MaxRows), nil
+	case c.MaxRows != nil && t.N > *c.MaxRows:
+		return false, fmt.Sprintf("the workspace query returns %d row(s), at most %d expected (first: %s)", t.N, *c.MaxRows, describeRow(t, 0)), nil
 	case len(c.Mentions) > 0 && mentionsAny(t, c.Mentions) < 0:
 		return false, fmt.Sprintf("no row of the workspace query names %s", strings.Join(c.Mentions, " or ")), nil
 	}

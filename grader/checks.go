@@ -75,9 +75,10 @@ type RuleQueryCheck struct {
 // KQLCheck runs a query over the lab workspace at the tenant's clock.
 type KQLCheck struct {
 	Query string `yaml:"query"`
-	// MinRows (default 1) and MaxRows (0: no bound) bound the result's row count.
+	// MinRows (default 1) and MaxRows (default: no bound) bound the result's row count;
+	// minRows: 0, maxRows: 0 asks for an empty result.
 	MinRows *int `yaml:"minRows"`
-	MaxRows int  `yaml:"maxRows"`
+	MaxRows *int `yaml:"maxRows"`
 	// Mentions: some result cell must contain one of these (case-insensitive).
 	Mentions []string `yaml:"mentions"`
 }
@@ -176,6 +177,8 @@ func (c *Checks) validate() error {
 			bad(i, "%s: ruleFired needs rule", ch.ID)
 		case ch.KQL != nil && ch.KQL.Query == "":
 			bad(i, "%s: kql needs query", ch.ID)
+		case ch.KQL != nil && ch.KQL.MaxRows != nil && (*ch.KQL.MaxRows < 0 || ch.KQL.MinRows != nil && *ch.KQL.MinRows > *ch.KQL.MaxRows):
+			bad(i, "%s: kql needs 0 <= minRows <= maxRows", ch.ID)
 		case ch.Activity != nil && ch.Activity.Operation == "":
 			bad(i, "%s: activity needs operation", ch.ID)
 		}

@@ -41,6 +41,8 @@ func TestParseChecksErrors(t *testing.T) {
 			"grader: checks.yaml: checks[0]: a: state[0] needs what, path and exactly one of exists, equals, includes"},
 		{"rule query without mentions", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, ruleQuery: {rule: r}}",
 			"grader: checks.yaml: checks[0]: a: ruleQuery needs rule and mentions"},
+		{"kql bounds", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, kql: {query: T, minRows: 2, maxRows: 1}}",
+			"grader: checks.yaml: checks[0]: a: kql needs 0 <= minRows <= maxRows"},
 		{"no workspace", "tasks: {1: One}\nchecks: []", "grader: checks.yaml: workspace: resourceGroup and name are required"},
 	}
 	for _, c := range cases {

@@ -74,3 +74,67 @@ func TestGradeRulesAfterAttack(t *testing.T) {
 		"rule3-fired": {true, "1 alert(s), the earliest about activity from 2025-01-15 09:05Z"},
 	})
 }
+
+// TestGradeKeyVaultDiagnosticsMissing is break-and-fix 3 seen by the grader: without Key Vault's
+// logs in the workspace the NRT rule misses the secret reads (one alert, from the password
+// change, instead of four), while its query (judged over the scenario's telemetry, whatever the
+// routing) still passes.
+func TestGradeKeyVaultDiagnosticsMissing(t *testing.T) {
+	l := newLab(t)
+	rules, err := detect.New(l.engine, detect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.engine.SetFault(l.tenant.ID, "kv-diagnostics-missing", true); err != nil {
+		t.Fatal(err)
+	}
+	l.replay(nil)
+	l.launch(rules)
+	checkOutcomes(t, l.grade(1), map[string]outcome{
+		"rule2-query": {true, "names the attacker at 2025-01-15 08:37Z and matches none of the background"},
+		// Only the password change (AuditLogs, the query's other branch) reaches the workspace.
+		"rule2-fired": {true, "1 alert(s), the earliest about activity from 2025-01-15 08:40Z"},
+	})
+}
+
+// TestGradeKQLAndActivityChecks runs the kql and activity kinds over the lab flow's state.
+func TestGradeKQLAndActivityChecks(t *testing.T) {
+	l := newLab(t)
+	rules, err := detect.New(l.engine, detect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.replay(nil)
+	l.launch(rules)
+	none := 0
+	g := NewWithChecks(l.engine, &Checks{
+		Workspace: l.grader.Checks().Workspace,
+		Tasks:     map[int]string{1: "One"},
+		Checks: []Check{
+			{ID: "rule-writes", Task: 1, Title: "rules written", Points: 1, Hint: "h",
+				Activity: &ActivityCheck{Operation: "MICROSOFT.SECURITYINSIGHTS/ALERTRULES/WRITE", Resource: "rule-lateral-movement-detection"}},
+			{ID: "no-deletes", Task: 1, Title: "no rule deleted", Points: 1, Hint: "h",
+				Activity: &ActivityCheck{Operation: "MICROSOFT.SECURITYINSIGHTS/ALERTRULES/DELETE"}},
+			{ID: "health", Task: 1, Title: "rule 2 ran", Points: 1, Hint: "h",
+				KQL: &KQLCheck{Query: `SentinelHealth | where SentinelResourceName == "Post-Compromise Credential Access Attempt" | summarize Runs = count() | where Runs > 100`}},
+			{ID: "alerts", Task: 1, Title: "alerts name alex", Points: 1, Hint: "h",
+				KQL: &KQLCheck{Query: `SecurityAlert | project AlertName, Entities`, Mentions: []string{"alex.johnson"}}},
+			{ID: "quiet", Task: 1, Title: "nothing failed", Points: 1, Hint: "h",
+				KQL: &KQLCheck{Query: `SentinelHealth | where Status != "Success"`, MinRows: &none, MaxRows: &none}},
+			{ID: "no-alerts", Task: 1, Title: "no alert at all", Points: 1, Hint: "h",
+				KQL: &KQLCheck{Query: `SecurityAlert | project AlertName`, MinRows: &none, MaxRows: &none}},
+		},
+	})
+	rep, err := g.Grade(t.Context(), l.tenant.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOutcomes(t, rep, map[string]outcome{
+		"rule-writes": {true, "MICROSOFT.SECURITYINSIGHTS/ALERTRULES/WRITE at 2025-01-15 07:00Z"},
+		"no-deletes":  {false, "the action log has no Succeeded MICROSOFT.SECURITYINSIGHTS/ALERTRULES/DELETE"},
+		"health":      {true, "1 row(s)"},
+		"alerts":      {true, "17 row(s)"},
+		"quiet":       {true, "0 row(s)"},
+		"no-alerts":   {false, "the workspace query returns 17 row(s), at most 0 expected (first: AlertName=Post-Compromise Credential Access Attempt)"},
+	})
+}
