@@ -84,6 +84,8 @@ let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40];
 			`[[3,3,"real","abc","d"]]`, false},
 		{"aggregate names", "datatable(b:bool, v:long)[true,1,false,2] | summarize countif(b), binary_all_or(v), take_any(v), any(v) | project countif_b, v, v1, any_v",
 			`[[1,3,1,1]]`, false},
+		{"operators after bag_unpack see its columns", "datatable(d:dynamic)[dynamic({'a':1,'b':'x'}), dynamic({'a':2,'b':'y'})] | evaluate bag_unpack(d) | where a > 1 | project b",
+			`[["y"]]`, false},
 		{"datetime arithmetic with ago", "print ago(1h) == datetime(2025-01-15T09:00:00Z)", `[[true]]`, false},
 	}
 	for _, c := range cases {

@@ -26,6 +26,11 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 	if in == nil {
 		fail(op, diag.CodeInvalid, "'%s' operator: the operator needs an input table", op.OpName())
 	}
+	if d, ok := in.(*exec.Deferred); ok {
+		// The input's columns are only known at run time (after bag_unpack): analyze this
+		// operator then, against the actual columns.
+		return a.deferOp(sc, d, op)
+	}
 	cols := in.Columns()
 	switch o := op.(type) {
 	case *ast.WhereOp:
@@ -247,4 +252,27 @@ func tupleParts(x ast.Expr, e exec.Expr, names []*ast.Ident) ([]exec.Expr, []str
 		}
 	}
 	return parts, partNames
+}
+
+// deferOp analyzes op at run time, once the deferred input has produced its table. Each run
+// analyzes with its own analyzer state and a child scope, so concurrent runs share nothing
+// mutable; a semantic error is returned as the run's error.
+func (a *analyzer) deferOp(sc *scope, d *exec.Deferred, op ast.Op) exec.Node {
+	return &exec.Deferred{In: d.In, Build: func(t *exec.Table) (n exec.Node, err error) {
+		prev, err := d.Build(t)
+		if err != nil {
+			return nil, err
+		}
+		b := &analyzer{cat: a.cat, reg: a.reg, used: map[string]bool{}, asNames: map[exec.Node]string{}}
+		defer func() {
+			if r := recover(); r != nil {
+				e, ok := r.(*diag.Error)
+				if !ok {
+					panic(r)
+				}
+				n, err = nil, e
+			}
+		}()
+		return b.op(newScope(sc), prev, op), nil
+	}}
 }
