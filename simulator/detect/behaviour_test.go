@@ -3,6 +3,10 @@ package detect
 import (
 	"fmt"
 	"testing"
+
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/logs"
+	"github.com/soclab/soclab/simulator/sentinel"
 )
 
 // attackSignins are the attacker's successful sign-ins from his 185.x address (08:32 and
@@ -23,6 +27,39 @@ const summary = `let h = SentinelHealth | where SentinelResourceName == "Test ru
 let a = toscalar(SecurityAlert | where AlertName startswith "Test" | count);
 let i = toscalar(SecurityIncident | summarize dcount(IncidentName));
 h | extend securityAlerts = a, incidents = i`
+
+// launchRealtime launches the attack at real-time speed: the clock goes to 08:30 and the
+// attack unfolds as later steps move it.
+func launchRealtime(f *fixture) {
+	if _, err := f.logs.Launch(f.tenant.ID, logs.Speed{Factor: 1}); err != nil {
+		f.t.Fatal(err)
+	}
+	f.advance()
+}
+
+// closeIncidents closes every incident of the workspace as a learner would.
+func closeIncidents(f *fixture) {
+	err := f.world.Update(f.tenant.ID, func(tx *simulator.TenantTx) error {
+		incs, err := sentinel.Incidents(tx, f.wsID)
+		if err != nil {
+			return err
+		}
+		for _, inc := range incs {
+			_, err := sentinel.UpdateIncident(tx, inc.ID, func(i *sentinel.Incident) error {
+				closed, tp := "Closed", "TruePositive"
+				i.Properties.Status, i.Properties.Classification = &closed, &tp
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
 
 func TestRuleBehaviour(t *testing.T) {
 	attack := []step{onboard, at("08:00")}
@@ -85,6 +122,27 @@ func TestRuleBehaviour(t *testing.T) {
 			// 08:40 opens one; 08:40..09:10 join it (7 alerts); 09:15 opens the next (5 alerts).
 			wantEqual(t, f.kql(`SecurityIncident | summarize arg_max(TimeGenerated, *) by IncidentNumber | project IncidentNumber, array_length(AlertIds) | order by IncidentNumber asc`),
 				[]string{"1 | 7", "2 | 5"})
+		},
+	}, {
+		name: "grouping reopens a closed incident when reopenClosedIncident is set",
+		steps: steps(attack, []step{rule("test", scheduled(attackSignins,
+			`,"incidentConfiguration":{"createIncident":true,"groupingConfiguration":{"enabled":true,"reopenClosedIncident":true,"lookbackDuration":"PT5H","matchingMethod":"AnyAlert","groupByEntities":[],"groupByAlertDetails":[],"groupByCustomDetails":[]}}`)),
+			launchRealtime, at("09:00"), closeIncidents, at("10:00")}),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(`SecurityIncident | summarize arg_max(TimeGenerated, *) | project Status, array_length(AlertIds)`), []string{"Active | 12"})
+		},
+	}, {
+		name: "grouping leaves a closed incident closed without reopenClosedIncident",
+		steps: steps(attack, []step{rule("test", scheduled(attackSignins,
+			`,"incidentConfiguration":{"createIncident":true,"groupingConfiguration":{"enabled":true,"reopenClosedIncident":false,"lookbackDuration":"PT5H","matchingMethod":"AnyAlert","groupByEntities":[],"groupByAlertDetails":[],"groupByCustomDetails":[]}}`)),
+			launchRealtime, at("09:00"), closeIncidents, at("10:00")}),
+		check: func(t *testing.T, f *fixture) {
+			// The first incident closed with the alerts of 08:40..09:00 (5); the rest (7) open a new one.
+			wantEqual(t, f.kql(`SecurityIncident | summarize arg_max(TimeGenerated, *) by IncidentNumber | project IncidentNumber, Status, array_length(AlertIds) | order by IncidentNumber asc`),
+				[]string{"1 | New | 5", "2 | New | 7"})
+			if incs := f.incidents(); len(incs) != 2 {
+				t.Errorf("incidents: %+v", incs)
+			}
 		},
 	}, {
 		name:  "createIncident false: alerts only",
