@@ -86,21 +86,30 @@ func (ev *evaluation) ruleFired(name string) (bool, string, error) {
 		return false, why, nil
 	}
 	ws := ev.workspace()
-	n := 0
-	first := ""
+	// An alert counts when the activity it covers overlaps the attack window.
+	att := ev.g.engine.Scenario().Attack
+	n, other := 0, 0
+	var first time.Time
 	for _, a := range ws.Alerts {
-		if strings.EqualFold(a.RuleID, rule.ID) {
-			if n == 0 || a.StartTime < first {
-				first = a.StartTime
-			}
-			n++
+		if !strings.EqualFold(a.RuleID, rule.ID) {
+			continue
 		}
+		start, err1 := time.Parse(time.RFC3339Nano, a.StartTime)
+		end, err2 := time.Parse(time.RFC3339Nano, a.EndTime)
+		if err1 != nil || err2 != nil || start.After(att.End) || end.Before(att.Start) {
+			other++
+			continue
+		}
+		if n == 0 || start.Before(first) {
+			first = start
+		}
+		n++
 	}
 	if n > 0 {
-		if t, err := time.Parse(time.RFC3339Nano, first); err == nil {
-			first = stamp(t)
-		}
-		return true, fmt.Sprintf("%d alert(s), the earliest about activity from %s", n, first), nil
+		return true, fmt.Sprintf("%d alert(s), the earliest about activity from %s", n, stamp(first)), nil
+	}
+	if other > 0 {
+		return false, fmt.Sprintf("%d alert(s) from this rule, none about the attack (%s to %s)", other, stamp(att.Start), stamp(att.End)), nil
 	}
 	runs, failures, err := ev.healthRuns(ws, rule.ID)
 	if err != nil {

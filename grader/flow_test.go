@@ -4,8 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/logs"
+	"github.com/soclab/soclab/simulator/sentinel"
 )
 
 // launch plays the attack at once (the clock jumps to 10:05) and runs the rule engine up to
@@ -136,5 +138,33 @@ func TestGradeKQLAndActivityChecks(t *testing.T) {
 		"alerts":      {true, "17 row(s)"},
 		"quiet":       {true, "0 row(s)"},
 		"no-alerts":   {false, "the workspace query returns 17 row(s), at most 0 expected (first: AlertName=Post-Compromise Credential Access Attempt)"},
+	})
+}
+
+// TestGradeAlertOutsideAttack: an alert of the rule about other activity does not count.
+func TestGradeAlertOutsideAttack(t *testing.T) {
+	l := newLab(t)
+	l.replay(nil)
+	snap, err := TakeSnapshot(l.engine, l.tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := snap.Workspaces[0]
+	var ruleID string
+	for _, r := range ws.Rules {
+		if r.Name == "rule-suspicious-signin-resource-access" {
+			ruleID = r.ID
+		}
+	}
+	day := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
+	err = l.world.Update(l.tenant.ID, func(tx *simulator.TenantTx) error {
+		_, err := sentinel.CreateAlert(tx, ws.ID, sentinel.NewAlert{RuleID: ruleID, DisplayName: "old", Severity: "High", StartTime: day, EndTime: day.Add(time.Hour)})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOutcomes(t, l.grade(1), map[string]outcome{
+		"rule1-fired": {false, "1 alert(s) from this rule, none about the attack (2025-01-15 08:30Z to 2025-01-15 10:00Z)"},
 	})
 }

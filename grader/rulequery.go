@@ -18,6 +18,9 @@ import (
 // grader gives it the last hour and lets the query cut.
 const NRTLookback = time.Hour
 
+// judgeTimeout bounds the time spent judging one rule's query.
+const judgeTimeout = time.Minute
+
 // maxBenignRuns bounds the background runs of one rule query (the grid is widened to fit).
 const maxBenignRuns = 1500
 
@@ -60,14 +63,21 @@ func judgeRuleQuery(ctx context.Context, all, background *timeIndex, cat kql.Cat
 		return res.Table, nil
 	}
 
+	ctx, cancel := context.WithTimeout(ctx, judgeTimeout)
+	defer cancel()
+	lo, hi := dataSpan(background.db)
+
 	// Around the attack: some run must name the attacker.
 	start := s.Attack.Start.Truncate(runs.every).Add(runs.every)
 	end := s.Attack.End.Add(runs.window)
+	if last := hi.Add(runs.every); end.After(last) {
+		end = last // no telemetry beyond the scenario's last day
+	}
 	found := time.Time{}
 	for at := start; !at.After(end); at = at.Add(runs.every) {
 		t, err := run(all, at)
 		if err != nil {
-			return queryVerdict{detail: fmt.Sprintf("the query fails when run at %s: %s", stamp(at), firstLine(err.Error()))}
+			return failedRun(ctx, at, err)
 		}
 		if t.N > 0 && mentionsAny(t, c.Mentions) >= 0 {
 			found = at
@@ -80,7 +90,6 @@ func judgeRuleQuery(ctx context.Context, all, background *timeIndex, cat kql.Cat
 	}
 
 	// Over the background alone, anywhere in the history: nothing.
-	lo, hi := dataSpan(background.db)
 	every := runs.window / 2
 	if every < runs.every {
 		every = runs.every
@@ -91,7 +100,7 @@ func judgeRuleQuery(ctx context.Context, all, background *timeIndex, cat kql.Cat
 	for at := lo.Truncate(every).Add(every); !at.After(hi.Add(every)); at = at.Add(every) {
 		t, err := run(background, at)
 		if err != nil {
-			return queryVerdict{detail: fmt.Sprintf("the query fails when run at %s: %s", stamp(at), firstLine(err.Error()))}
+			return failedRun(ctx, at, err)
 		}
 		if t.N > 0 {
 			return queryVerdict{detail: fmt.Sprintf("it also matches benign activity: run at %s without the attack it returns %d row(s), e.g. %s",
@@ -99,6 +108,14 @@ func judgeRuleQuery(ctx context.Context, all, background *timeIndex, cat kql.Cat
 		}
 	}
 	return queryVerdict{ok: true, detail: fmt.Sprintf("names the attacker at %s and matches none of the background", stamp(found))}
+}
+
+// failedRun is the verdict on a run that failed or ran out of the judge's time.
+func failedRun(ctx context.Context, at time.Time, err error) queryVerdict {
+	if ctx.Err() != nil {
+		return queryVerdict{detail: fmt.Sprintf("judging the query took longer than %s (it was at the run of %s): make it cheaper", judgeTimeout, stamp(at))}
+	}
+	return queryVerdict{detail: fmt.Sprintf("the query fails when run at %s: %s", stamp(at), firstLine(err.Error()))}
 }
 
 // dataSpan is the earliest and latest TimeGenerated over every table.

@@ -62,6 +62,7 @@ type AlertInfo struct {
 	RuleID      string `json:"ruleId"`
 	RuleName    string `json:"ruleName"`
 	StartTime   string `json:"startTimeUtc"`
+	EndTime     string `json:"endTimeUtc"`
 }
 
 // TakeSnapshot reads a tenant's state in one read transaction (plus its attack and fault
@@ -133,7 +134,8 @@ func workspaceState(tx *simulator.TenantTx, w simulator.Workspace) (WorkspaceSta
 	ws.Alerts = make([]AlertInfo, 0, len(alerts))
 	for _, a := range alerts {
 		ai := AlertInfo{Name: a.Name, RuleID: a.RuleID, DisplayName: text(a.Properties["alertDisplayName"]),
-			Severity: text(a.Properties["severity"]), StartTime: text(a.Properties["startTimeUtc"])}
+			Severity: text(a.Properties["severity"]), StartTime: text(a.Properties["startTimeUtc"]),
+			EndTime: text(a.Properties["endTimeUtc"])}
 		if a.RuleID != "" {
 			ai.RuleName = lastSegment(a.RuleID)
 		}
