@@ -48,7 +48,8 @@ type Check struct {
 }
 
 // StateAssert is one gjson path over the snapshot with one expectation; all of a check's
-// asserts must hold. What says in words what is expected ("rule 1 is Scheduled").
+// asserts must hold, and the first that does not is reported. What is that report, in the
+// learner's words ("severity is not High"); the value found is added to it.
 type StateAssert struct {
 	What string `yaml:"what"`
 	Path string `yaml:"path"`
