@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/soclab/soclab/simulator/kql/funcs"
+
 	"github.com/soclab/soclab/simulator/kql/ast"
 	"github.com/soclab/soclab/simulator/kql/diag"
 	"github.com/soclab/soclab/simulator/kql/exec"
@@ -15,6 +17,8 @@ func (a *analyzer) evaluate(sc *scope, in exec.Node, o *ast.EvaluateOp) exec.Nod
 	switch o.Call.Func.Name {
 	case "bag_unpack":
 		return a.bagUnpack(sc, in, o.Call)
+	case "ipv4_lookup":
+		return a.ipv4Lookup(sc, in, o.Call)
 	}
 	fail(o.Call.Func, diag.CodeUnknownName, "'evaluate' operator: Unknown plugin '%s'", o.Call.Func.Name)
 	return nil
@@ -454,4 +458,51 @@ func (a *analyzer) partition(sc *scope, in exec.Node, o *ast.PartitionOp) exec.N
 	}
 	sub := a.tabularIn(psc, o.Sub, rows, "partition")
 	return &exec.Partition{In: in, Key: key, Rows: rows, Value: pv, Sub: sub}
+}
+
+// ipv4Lookup is `evaluate ipv4_lookup(LookupTable, SourceIPColumn, IPv4RangeColumn
+// [, return_unmatched])`: each row joined to the first lookup row whose range holds its IP.
+func (a *analyzer) ipv4Lookup(sc *scope, in exec.Node, call *ast.CallExpr) exec.Node {
+	if in == nil || len(call.Args) < 3 {
+		fail(call, diag.CodeBadArgument, "'evaluate' operator: ipv4_lookup(LookupTable, SourceIPColumn, IPv4LookupColumn [, return_unmatched]) needs an input and 3 arguments")
+	}
+	lookup := a.tabular(sc, call.Args[0])
+	inCols, lkCols := in.Columns(), lookup.Columns()
+	colOf := func(e ast.Expr, cols []exec.Column) int {
+		id, ok := unparen(e).(*ast.Ident)
+		if !ok || colIndex(cols, id.Name) < 0 {
+			fail(e, diag.CodeUnknownName, "'evaluate' operator: Failed to resolve column or scalar expression named '%s'", autoName(e))
+		}
+		return colIndex(cols, id.Name)
+	}
+	r := &exec.RangeLookup{In: in, Lookup: lookup, Src: colOf(call.Args[1], inCols), Range: colOf(call.Args[2], lkCols)}
+	for _, arg := range call.Args[3:] {
+		x := arg
+		if ne, ok := arg.(*ast.NamedExpr); ok {
+			x = ne.Value
+		}
+		v := a.scalarOp(sc, nil, x, "evaluate")
+		r.KeepUnmatched = v.Const != nil && v.Const.T == types.Bool && v.Const.I != 0
+	}
+	f, ok := a.reg.Lookup("ipv4_is_in_range")
+	if !ok {
+		fail(call, diag.CodeUnknownName, "'evaluate' operator: ipv4_is_in_range is not available")
+	}
+	fargs := []funcs.Arg{{T: types.String}, {T: types.String}}
+	eval, err := f.Bind(fargs)
+	if err != nil {
+		fail(call, diag.CodeBadArgument, "%s", err.Error())
+	}
+	r.Match = func(env *exec.Env, v, rng types.Value) bool {
+		res := eval(env.Funcs, []types.Value{v, rng})
+		return res.T == types.Bool && !res.IsNull() && res.I != 0
+	}
+	taken := nameSet(inCols)
+	r.Cols = append(r.Cols, inCols...)
+	for _, c := range lkCols {
+		n := uniqueName(c.Name, taken)
+		taken[n] = true
+		r.Cols = append(r.Cols, exec.Column{Name: n, Type: c.Type})
+	}
+	return r
 }

@@ -325,3 +325,58 @@ func (p *Partition) Run(env *Env) (*Table, error) {
 	}
 	return out.Table(), nil
 }
+
+// RangeLookup joins each input row to the first lookup row whose range matches it (the
+// ipv4_lookup plugin): Match(value, range) decides; unmatched input rows are dropped unless
+// KeepUnmatched, then the lookup columns are null.
+type RangeLookup struct {
+	In, Lookup    Node
+	Src, Range    int
+	Match         func(env *Env, v, r types.Value) bool
+	KeepUnmatched bool
+	Cols          []Column
+}
+
+// Columns is the input's columns then the lookup table's.
+func (r *RangeLookup) Columns() []Column { return r.Cols }
+
+// Run scans the (small) lookup table for every input row.
+func (r *RangeLookup) Run(env *Env) (*Table, error) {
+	t, err := r.In.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	lk, err := r.Lookup.Run(env)
+	if err != nil {
+		return nil, err
+	}
+	var li, ri []int32
+	for i := 0; i < t.N; i++ {
+		if i%checkEvery == 0 {
+			if err := env.Check(); err != nil {
+				return nil, err
+			}
+		}
+		v := t.Vecs[r.Src].Get(i)
+		found := int32(-1)
+		for j := 0; j < lk.N; j++ {
+			if r.Match(env, v, lk.Vecs[r.Range].Get(j)) {
+				found = int32(j)
+				break
+			}
+		}
+		if found < 0 && !r.KeepUnmatched {
+			continue
+		}
+		li = append(li, int32(i))
+		ri = append(ri, found)
+	}
+	out := &Table{Cols: r.Cols, N: len(li)}
+	for _, v := range t.Vecs {
+		out.Vecs = append(out.Vecs, v.Gather(li))
+	}
+	for _, v := range lk.Vecs {
+		out.Vecs = append(out.Vecs, v.Gather(ri))
+	}
+	return out, env.Account(out)
+}
