@@ -14,7 +14,7 @@ import (
 
 // evalAssert checks one state assert; "" when it holds, else what is wrong.
 func evalAssert(doc string, a StateAssert) string {
-	r := gjsonGet(doc, a.Path)
+	r := gjson.Get(doc, a.Path)
 	switch {
 	case a.Exists != nil:
 		if r.Exists() == *a.Exists {

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/tidwall/gjson"
-
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
@@ -220,6 +218,3 @@ func (ev *evaluation) activity(c *ActivityCheck) (bool, string, error) {
 	}
 	return false, fmt.Sprintf("the action log has no %s %s", status, c.Operation), nil
 }
-
-// gjsonGet is gjson.Get, kept in one place for the asserts.
-func gjsonGet(doc, path string) gjson.Result { return gjson.Get(doc, path) }

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/tidwall/gjson"
 )
 
 func TestHandler(t *testing.T) {
@@ -63,7 +65,7 @@ func TestSnapshotPaths(t *testing.T) {
 		"clock":                 `"2025-01-15T07:00:00Z"`,
 		"attack.state.launched": "false",
 	} {
-		if got := gjsonGet(string(doc), path).Raw; got != want {
+		if got := gjson.Get(string(doc), path).Raw; got != want {
 			t.Errorf("%s = %s, want %s", path, got, want)
 		}
 	}
