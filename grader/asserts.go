@@ -119,7 +119,7 @@ func (ev *evaluation) ruleFired(name string) (bool, string, error) {
 	case runs < 0:
 		return false, "no alert from this rule; the workspace has no SentinelHealth table, so whether the rule ran cannot be told", nil
 	case runs == 0:
-		return false, "no alert from this rule and no recorded run (no SentinelHealth row): the rule engine has not evaluated it", nil
+		return false, "no alert from this rule, and no run of it recorded yet (no SentinelHealth row)", nil
 	case failures > 0:
 		return false, fmt.Sprintf("no alert from this rule: it ran %d time(s), %d of them failed (see SentinelHealth)", runs, failures), nil
 	}

@@ -72,7 +72,7 @@ func checkOutcomes(t *testing.T, r *Report, want map[string]outcome) {
 	}
 }
 
-const noRuns = "no alert from this rule and no recorded run (no SentinelHealth row): the rule engine has not evaluated it"
+const noRuns = "no alert from this rule, and no run of it recorded yet (no SentinelHealth row)"
 
 // TestGradeTasks12 grades one tenant through the lab's states: fresh (every check fails with
 // its hint), after the real az CLI's Task 1-2 requests (settings, queries and connector pass),
@@ -105,7 +105,10 @@ func TestGradeTasks12(t *testing.T) {
 		"rule3-fired":    {false, noRuns},
 		"xdr-connector":  {true, ""},
 	})
-	_, _, junit = reports(t, lab)
+	text, js, junit = reports(t, lab)
+	golden(t, "rules-created.txt", text)
+	golden(t, "rules-created.json", js)
+	golden(t, "rules-created.junit.xml", junit)
 	checkJUnit(t, junit, 11, 3)
 
 	t.Run("the rules of challenge.md", func(t *testing.T) {
