@@ -61,7 +61,7 @@ func (j *Join) Run(env *Env) (*Table, error) {
 	// single string key is hashed as the string itself.
 	strKey := len(j.RightKeys) == 1 && j.RightKeys[0].T == types.String && j.LeftKeys[0].T == types.String
 	g := NewGrouper()
-	strHead := map[string]int32{}
+	strHead := make(map[string]int32, rt.N)
 	var head []int32
 	next := make([]int32, rt.N)
 	buf := make([]types.Value, 0, len(j.RightKeys))
@@ -97,7 +97,7 @@ func (j *Join) Run(env *Env) (*Table, error) {
 	var leftSeenStr map[string]struct{}
 	if j.Kind == JoinInnerUnique {
 		leftSeen = NewGrouper()
-		leftSeenStr = map[string]struct{}{}
+		leftSeenStr = make(map[string]struct{}, lt.N)
 	}
 	for i := 0; i < lt.N; i++ {
 		if i%checkEvery == 0 {
