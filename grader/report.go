@@ -208,5 +208,5 @@ func (r *Report) Write(w io.Writer, format string) error {
 	return fmt.Errorf("unknown format %q (text, json or junit)", format)
 }
 
-// Formats are the report formats Write knows.
-var Formats = []string{"text", "json", "junit"}
+// Formats returns the report formats Write knows.
+func Formats() []string { return []string{"text", "json", "junit"} }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -25,7 +26,7 @@ type gradeOptions struct {
 }
 
 // errChecksFailed is runGrade's answer when the report was printed and some check failed.
-var errChecksFailed = fmt.Errorf("some checks failed")
+var errChecksFailed = errors.New("some checks failed")
 
 func gradeCommand() *cli.Command {
 	return &cli.Command{
@@ -74,7 +75,7 @@ func gradeExit(err error) error {
 // runGrade grades the tenant through the running server (or on the state file) and prints the
 // report; errChecksFailed when it was printed and some check failed.
 func runGrade(o gradeOptions, stdout, stderr io.Writer) error {
-	if !slices.Contains(grader.Formats, o.Format) {
+	if !slices.Contains(grader.Formats(), o.Format) {
 		return usageError{fmt.Sprintf("--format %q: use text, json or junit", o.Format)}
 	}
 	tasks, err := grader.ParseTasks(o.Tasks)
