@@ -236,8 +236,8 @@ func extendedProperties(r ruleRun, d draft, total int) map[string]string {
 	}
 	if r.rule.Kind == sentinel.KindScheduled {
 		ext["Query Period"] = timespanText(r.rule.Period())
-		ext["Query Start Time UTC"] = windowOf(r).from.UTC().Format("2006-01-02 15:04:05Z")
-		ext["Query End Time UTC"] = windowOf(r).to.UTC().Format("2006-01-02 15:04:05Z")
+		ext["Query Start Time UTC"] = windowOf(r, nil).from.UTC().Format("2006-01-02 15:04:05Z")
+		ext["Query End Time UTC"] = windowOf(r, nil).to.UTC().Format("2006-01-02 15:04:05Z")
 		ext["Trigger Operator"] = strOr(p.TriggerOperator, "")
 		if p.TriggerThreshold != nil {
 			ext["Trigger Threshold"] = strconv.Itoa(int(*p.TriggerThreshold))

@@ -145,6 +145,19 @@ func TestRuleBehaviour(t *testing.T) {
 			}
 		},
 	}, {
+		// A one-table NRT rule sees each row once: in the run of the minute it was ingested.
+		name: "NRT over one table: every attacker Key Vault row in exactly one run",
+		steps: steps(attack, []step{rule("test", `{"kind":"NRT","properties":{"displayName":"Test rule","severity":"Low","enabled":true,
+			"query":"AzureDiagnostics | where CallerIPAddress == \"185.220.101.45\" | project TimeGenerated, OperationName, CallerIPAddress",
+			"suppressionDuration":"PT1H","suppressionEnabled":false,"tactics":[],"techniques":[]}}`)}, after),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(`let results = toscalar(SentinelHealth | where ingestion_time() < now() | summarize sum(toint(ExtendedProperties.QueryResultAmount)));
+				let alerts = toscalar(SecurityAlert | count);
+				AzureDiagnostics | where CallerIPAddress == "185.220.101.45" | where TimeGenerated < datetime(2025-01-15T09:55:00Z)
+				| summarize rows = count() | extend same = rows == results, oneAlertPerRun = alerts == toscalar(SentinelHealth | where toint(ExtendedProperties.QueryResultAmount) > 0 | count)
+				| project same, oneAlertPerRun, some = rows > 0`), []string{"true | true | true"})
+		},
+	}, {
 		name:  "createIncident false: alerts only",
 		steps: steps(attack, []step{rule("test", scheduled(attackSignins, `,"incidentConfiguration":{"createIncident":false}`))}, after),
 		check: func(t *testing.T, f *fixture) {

@@ -119,7 +119,7 @@ type workspace struct {
 	logs  *logs.Workspace
 	rules []sentinel.AlertRule
 	// cut cuts a run's window out of the workspace's tables (read once per Advance).
-	cut func(at, since, until time.Time) kql.Database
+	cut func(logs.Cut) kql.Database
 }
 
 // AdvanceToNow runs what is due up to the tenant's clock.

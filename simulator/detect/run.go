@@ -3,25 +3,33 @@ package detect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"strings"
 	"time"
 
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/kql/types"
+	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
 )
 
 // window is what one run queries: rows ingested by ingest whose TimeGenerated lies in
-// [from, to], with now() = to.
+// [from, to], with now() = to; or, byIngestion, the rows ingested in (from, to].
 type window struct {
 	ingest, from, to time.Time
+	byIngestion      bool
 }
 
-// windowOf is a run's window (see the package documentation).
-func windowOf(r ruleRun) window {
+// windowOf is a run's window (see the package documentation). An NRT rule over one table
+// sees the rows ingested in the minute before its delay; over several tables (the lab's rule
+// 2 joins sign-ins with Key Vault reads) a look-back, and alerts on the new results only.
+func windowOf(r ruleRun, q *kql.Query) window {
 	if r.rule.Kind == sentinel.KindNRT {
 		to := r.at.Add(-NRTDelay)
+		if q != nil && len(q.Tables()) == 1 {
+			return window{ingest: to, from: to.Add(-time.Minute), to: to, byIngestion: true}
+		}
 		return window{ingest: to, from: to.Add(-NRTLookback), to: to}
 	}
 	to := r.at.Add(-ScheduledDelay)
@@ -31,10 +39,11 @@ func windowOf(r ruleRun) window {
 // run evaluates one rule run: query, trigger, suppression, alerts, incidents, health.
 func (e *Engine) run(tenantID string, r ruleRun, dbs map[string]kql.Database, out *output) (Summary, error) {
 	r.st.LastRun = r.at
-	win := windowOf(r)
+	q, qerr := e.query(r.rule)
+	win := windowOf(r, q)
 	h := newHealth(r, win)
 	sum := Summary{Runs: 1}
-	res, err := e.evaluate(r, win, dbs)
+	res, err := e.evaluate(r, q, qerr, win, dbs)
 	if err != nil {
 		h.fail(err)
 		out.addHealth(h)
@@ -43,7 +52,7 @@ func (e *Engine) run(tenantID string, r ruleRun, dbs map[string]kql.Database, ou
 	}
 	t := res.Table
 	rows := make([]int, 0, t.N)
-	if r.rule.Kind == sentinel.KindNRT {
+	if r.rule.Kind == sentinel.KindNRT && !win.byIngestion {
 		rows = r.st.novel(t)
 	} else {
 		for i := 0; i < t.N; i++ {
@@ -74,15 +83,18 @@ func (e *Engine) run(tenantID string, r ruleRun, dbs map[string]kql.Database, ou
 }
 
 // evaluate runs the rule's query over its window (windows are shared by the runs of one instant).
-func (e *Engine) evaluate(r ruleRun, win window, dbs map[string]kql.Database) (*kql.Result, error) {
-	q, err := e.query(r.rule)
-	if err != nil {
-		return nil, err
+func (e *Engine) evaluate(r ruleRun, q *kql.Query, qerr error, win window, dbs map[string]kql.Database) (*kql.Result, error) {
+	if qerr != nil {
+		return nil, qerr
 	}
-	key := r.ws.id + "|" + win.ingest.String() + "|" + win.from.String() + "|" + win.to.String()
+	key := fmt.Sprintf("%s|%v|%d|%d|%d", r.ws.id, win.byIngestion, win.ingest.UnixNano(), win.from.UnixNano(), win.to.UnixNano())
 	db, ok := dbs[key]
 	if !ok {
-		db = r.ws.cut(win.ingest, win.from, win.to)
+		c := logs.Cut{IngestedBy: win.ingest, From: win.from, To: win.to}
+		if win.byIngestion {
+			c = logs.Cut{IngestedAfter: win.from, IngestedBy: win.to}
+		}
+		db = r.ws.cut(c)
 		dbs[key] = db
 	}
 	return q.Run(context.Background(), db, kql.RunOptions{Now: win.to, Seed: win.to.UnixNano(), Timeout: e.opts.QueryTimeout})

@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"math"
 	"sort"
 	"time"
 
@@ -23,31 +24,37 @@ func (w *Workspace) Window(at, since, until time.Time) (kql.Database, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cut(at, since, until), nil
+	return cut(Cut{IngestedBy: at, From: since, To: until}), nil
 }
 
-// Windows reads the tenant's routing once and returns a function that cuts windows (as
-// Window does) for ingestion times up to to: a rule engine catching up on many runs pays for
-// the state read once. Tables of a window are built on first use and kept.
-func (w *Workspace) Windows(to time.Time) (func(at, since, until time.Time) kql.Database, error) {
+// Cut selects the rows a rule run sees: ingested after IngestedAfter (zero: from the start)
+// and by IngestedBy, whose time column lies in [From, To] (zero bounds: unbounded).
+type Cut struct {
+	IngestedAfter, IngestedBy time.Time
+	From, To                  time.Time
+}
+
+// Windows reads the tenant's routing once and returns a function that cuts windows for
+// ingestion times up to to: a rule engine catching up on many runs pays for the state read
+// once. Tables of a window are built on first use and kept.
+func (w *Workspace) Windows(to time.Time) (func(Cut) kql.Database, error) {
 	db, err := w.Database(to)
 	if err != nil {
 		return nil, err
 	}
 	d := db.(*database)
-	return func(at, since, until time.Time) kql.Database {
-		if at.After(to) {
-			at = to
+	return func(c Cut) kql.Database {
+		if c.IngestedBy.IsZero() || c.IngestedBy.After(to) {
+			c.IngestedBy = to
 		}
-		return &window{d: d, at: at, since: since, lo: types.TimeToTicks(since.UTC()), hi: types.TimeToTicks(until.UTC()), tables: map[string]*kql.Table{}}
+		return &window{d: d, c: c, tables: map[string]*kql.Table{}}
 	}, nil
 }
 
 type window struct {
-	d         *database
-	at, since time.Time
-	lo, hi    int64
-	tables    map[string]*kql.Table
+	d      *database
+	c      Cut
+	tables map[string]*kql.Table
 }
 
 func (x *window) Names() []string { return x.d.Names() }
@@ -71,22 +78,40 @@ func (x *window) cut(name string) (*kql.Table, bool) {
 	if err != nil {
 		return nil, false
 	}
-	n := sort.Search(len(v.ingest), func(i int) bool { return v.ingest[i].After(x.at) })
-	from := x.since.Add(-windowSlack)
-	i := sort.Search(n, func(i int) bool { return !v.ingest[i].Before(from) })
-	c := v.t.ColumnIndex("TimeGenerated")
-	if c < 0 {
-		c = v.t.ColumnIndex("Timestamp")
+	c := x.c
+	n := sort.Search(len(v.ingest), func(i int) bool { return v.ingest[i].After(c.IngestedBy) })
+	i := 0
+	switch {
+	case !c.IngestedAfter.IsZero():
+		i = sort.Search(n, func(i int) bool { return v.ingest[i].After(c.IngestedAfter) })
+	case !c.From.IsZero():
+		from := c.From.Add(-windowSlack)
+		i = sort.Search(n, func(i int) bool { return !v.ingest[i].Before(from) })
 	}
-	if c < 0 || v.t.Cols[c].Type != types.DateTime {
+	tc := v.t.ColumnIndex("TimeGenerated")
+	if tc < 0 {
+		tc = v.t.ColumnIndex("Timestamp")
+	}
+	bounded := (!c.From.IsZero() || !c.To.IsZero()) && tc >= 0 && v.t.Cols[tc].Type == types.DateTime
+	if i == 0 && !bounded {
 		return v.t.Prefix(n), true
 	}
-	col := v.t.Vecs[c]
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if !c.From.IsZero() {
+		lo = types.TimeToTicks(c.From.UTC())
+	}
+	if !c.To.IsZero() {
+		hi = types.TimeToTicks(c.To.UTC())
+	}
 	idx := make([]int32, 0, n-i)
 	for r := i; r < n; r++ {
-		if !col.IsNull(r) && col.I[r] >= x.lo && col.I[r] <= x.hi {
-			idx = append(idx, int32(r))
+		if bounded {
+			col := v.t.Vecs[tc]
+			if col.IsNull(r) || col.I[r] < lo || col.I[r] > hi {
+				continue
+			}
 		}
+		idx = append(idx, int32(r))
 	}
 	return v.t.Gather(idx), true
 }
