@@ -289,13 +289,24 @@ func TestLabKQLThroughQueryAPIs(t *testing.T) {
 		}},
 		{"break-and-fix 3: no Key Vault rows; a new diagnostic setting routes the replayed step", func(t *testing.T) {
 			const kv = `AzureDiagnostics | where ResourceProvider == "MICROSOFT.KEYVAULT" | summarize n = count(), ips = make_set(CallerIPAddress), since = min(TimeGenerated)`
+			vault := "/subscriptions/" + l.vars["SOCLAB_SUBSCRIPTION_ID"] + vaultPath
+			standing := func() bool { // the scenario's setting is an ARM resource on the vault
+				var list []armResource
+				l.azJSON(&list, "monitor", "diagnostic-settings", "list", "--resource", vault)
+				return len(list) == 1 && list[0].Name == "kv-audit-to-sentinel"
+			}
+			if !standing() {
+				t.Fatal("the standing Key Vault setting is not listed before the fault")
+			}
 			if out, err := l.soclab("fault", "on", "kv-diagnostics-missing"); err != nil {
 				t.Fatalf("fault on: %v %s", err, out)
+			}
+			if standing() {
+				t.Fatal("the standing Key Vault setting is still listed with the fault on")
 			}
 			if rows := l.laQuery(t, ws.CustomerID, kv); toString(rows[0]["n"]) != "0" {
 				t.Fatalf("Key Vault rows with the fault on: %v", rows)
 			}
-			vault := "/subscriptions/" + l.vars["SOCLAB_SUBSCRIPTION_ID"] + vaultPath
 			var ds armResource
 			l.azJSON(&ds, "monitor", "diagnostic-settings", "create", "--resource", vault, "-n", diagName,
 				"--workspace", ws.ID, "--logs", `[{"category":"AuditEvent","enabled":true}]`)

@@ -87,11 +87,26 @@ func (t *TenantTx) Resource(id string) (Resource, bool, error) {
 	return r, err == nil, err
 }
 
-// PutResource creates or replaces a resource.
-func (t *TenantTx) PutResource(r Resource) error { return putResource(t.tx, t.tenant.ID, r) }
+// PutResource creates or replaces a resource. A diagnostic setting's replaced version is kept
+// with the interval it was in force, and the new one takes effect at the tenant clock.
+func (t *TenantTx) PutResource(r Resource) error {
+	if isDiagnosticSettingID(r.ID) {
+		if err := t.beforeSettingChange(r.ID); err != nil {
+			return err
+		}
+		if err := t.PutJSON(settingHistoryColl, resourceKey(r.ID)+"|open", openPeriod{From: t.now}); err != nil {
+			return err
+		}
+	}
+	return putResource(t.tx, t.tenant.ID, r)
+}
 
-// DeleteResource removes one resource (not what lies under it).
+// DeleteResource removes one resource (not what lies under it); a diagnostic setting's last
+// version is kept with the interval it was in force.
 func (t *TenantTx) DeleteResource(id string) error {
+	if err := t.beforeSettingChange(id); err != nil {
+		return err
+	}
 	return t.tx.Delete(t.tenant.ID, resourcesColl, resourceKey(id))
 }
 
@@ -103,16 +118,32 @@ func (t *TenantTx) DeleteTree(id string) (int, error) {
 	if _, ok, err := t.tx.Get(t.tenant.ID, resourcesColl, key); err != nil {
 		return 0, err
 	} else if ok {
+		if err := t.beforeSettingChange(id); err != nil {
+			return 0, err
+		}
 		if err := t.tx.Delete(t.tenant.ID, resourcesColl, key); err != nil {
 			return 0, err
 		}
 		n++
 	}
+	var keys []string
 	err := t.tx.Scan(t.tenant.ID, resourcesColl, key+"/", func(k string, _ []byte) error {
-		n++
-		return t.tx.Delete(t.tenant.ID, resourcesColl, k)
+		keys = append(keys, k)
+		return nil
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range keys { // settings under the tree keep their history (archived first)
+		if err := t.beforeSettingChange(k); err != nil {
+			return 0, err
+		}
+		if err := t.tx.Delete(t.tenant.ID, resourcesColl, k); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // ResourcesUnder returns every resource whose id lies under scope (scope excluded), ordered

@@ -30,6 +30,8 @@ type Seed struct {
 	ResourceGroups []SeedResourceGroup
 	// Resources exist from the start, inside the groups above.
 	Resources []SeedResource
+	// DiagnosticSettings exist from the start, on the subscription or on the resources above.
+	DiagnosticSettings []SeedDiagnosticSetting
 }
 
 // SeedUser is a sign-in user of every tenant.
@@ -181,6 +183,16 @@ func (w *World) seedTenant(tx Tx, t Tenant) error {
 			return fmt.Errorf("seed resource %s: body is not valid JSON: %w", id, err)
 		}
 		if err := putResource(tx, t.ID, Resource{ID: id, Type: s.Type, Body: compact.Bytes()}); err != nil {
+			return err
+		}
+	}
+	for _, d := range w.seed.DiagnosticSettings { // standing: in force since before the history
+		if sub, ok := d.subResource(t); ok {
+			if err := putResource(tx, t.ID, sub); err != nil {
+				return err
+			}
+		}
+		if err := putResource(tx, t.ID, d.resource(t)); err != nil {
 			return err
 		}
 	}

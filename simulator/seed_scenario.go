@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"strings"
 	"time"
 
 	"github.com/soclab/soclab/scenarios/scenario"
@@ -46,7 +47,44 @@ func ScenarioSeed(s *scenario.Scenario) Seed {
 			seed.Resources = append(seed.Resources, SeedResource{ResourceGroup: g.Name, Type: r.Type, Name: r.Name, Body: BodyTemplate(r.Type)})
 		}
 	}
+	seed.DiagnosticSettings = scenarioSettings(s)
 	return seed
+}
+
+// scenarioSettings are the cast's standing diagnostic settings that ARM shows: those on the
+// subscription and on its resources. Entra ID's tenant-level setting (scope "tenant") lives at
+// /providers/microsoft.aadiam, outside any subscription; log routing reads it from the scenario.
+func scenarioSettings(s *scenario.Scenario) []SeedDiagnosticSetting {
+	var out []SeedDiagnosticSetting
+	for _, d := range s.Cast.DiagnosticSettings {
+		wg, wn, ok := strings.Cut(d.Workspace, "/")
+		if !ok {
+			continue
+		}
+		sd := SeedDiagnosticSetting{Name: d.Name, WorkspaceGroup: wg, WorkspaceName: wn, Categories: d.Categories}
+		switch d.Scope {
+		case "tenant":
+			continue
+		case "subscription":
+		default:
+			found := false
+			for _, g := range s.Cast.ResourceGroups {
+				for _, r := range g.Resources {
+					if strings.EqualFold(r.Name, d.Scope) {
+						sd.ResourceGroup, sd.ResourceType, sd.ResourceName, found = g.Name, r.Type, r.Name, true
+					}
+				}
+			}
+			if !found {
+				continue
+			}
+			if strings.EqualFold(sd.ResourceType, "Microsoft.Storage/storageAccounts") {
+				sd.SubPath = "/blobServices/default" // blob logs are the blob service's categories
+			}
+		}
+		out = append(out, sd)
+	}
+	return out
 }
 
 // ResourceTypes lists the distinct types of the seed's standing resources, in seed order.

@@ -21,7 +21,8 @@ var diagnosticCategories = map[string]categories{
 	"":                                  {Logs: []string{"Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy", "Autoscale", "ResourceHealth"}},
 	"microsoft.keyvault/vaults":         {Logs: []string{"AuditEvent", "AzurePolicyEvaluationDetails"}, Groups: []string{"audit", "allLogs"}, Metrics: []string{"AllMetrics"}},
 	"microsoft.storage/storageaccounts": {Metrics: []string{"Transaction"}},
-	"microsoft.operationalinsights/workspaces": {Logs: []string{"Audit", "SummaryLogs"}, Groups: []string{"audit", "allLogs"}, Metrics: []string{"AllMetrics"}},
+	"microsoft.storage/storageaccounts/blobservices": {Logs: []string{"StorageRead", "StorageWrite", "StorageDelete"}, Groups: []string{"audit", "allLogs"}, Metrics: []string{"Transaction"}},
+	"microsoft.operationalinsights/workspaces":       {Logs: []string{"Audit", "SummaryLogs"}, Groups: []string{"audit", "allLogs"}, Metrics: []string{"AllMetrics"}},
 }
 
 // categoriesFor returns what the resource a diagnostic setting is on offers.

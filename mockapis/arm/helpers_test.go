@@ -61,6 +61,12 @@ func newFixture(t *testing.T) *fixture {
 	seed := simulator.StaticSeed()
 	vm := "Microsoft.Compute/virtualMachines"
 	seed.Resources = append(seed.Resources, simulator.SeedResource{ResourceGroup: "rg-contoso-identity", Type: vm, Name: "vm-dc01", Body: simulator.BodyTemplate(vm)})
+	return newSeededFixture(t, seed)
+}
+
+// newSeededFixture is newFixture over a given standing world.
+func newSeededFixture(t *testing.T, seed simulator.Seed) *fixture {
+	t.Helper()
 	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return realStart }, Seed: &seed})
 	if err != nil {
 		t.Fatal(err)

@@ -262,10 +262,32 @@ func (e *Engine) SetFault(tenantID, id string, on bool) ([]FaultStatus, error) {
 			return err
 		}
 		m[id] = on
+		if err := e.applyFault(tx, id, on); err != nil {
+			return err
+		}
 		return writeFaults(tx, m)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set fault %s: %w", id, err)
 	}
 	return e.Faults(tenantID)
+}
+
+// applyFault makes a fault's effect on ARM: a remove-diagnostic-setting fault forgets the
+// standing setting with its history (the tenant never had it: AzureDiagnostics has no Key
+// Vault rows at all) and, switched off, restores it as standing (the whole history routed).
+// A setting the learner created under the same id is left alone when switching off.
+func (e *Engine) applyFault(tx *simulator.TenantTx, id string, on bool) error {
+	f, ok := e.scen.Fault(id)
+	if !ok || f.Kind != scenario.FaultRemoveDiagnosticSetting {
+		return nil
+	}
+	r, ok := e.world.Seed().StandingSetting(tx.Tenant(), f.Target)
+	if !ok {
+		return nil
+	}
+	if on {
+		return tx.ForgetSetting(r.ID)
+	}
+	return tx.RestoreStandingSetting(r)
 }

@@ -115,7 +115,7 @@ func (w *Workspace) Database(at time.Time) (kql.Database, error) {
 		return nil, fmt.Errorf("%w: %q", ErrWorkspaceNotFound, w.Info.Name)
 	}
 	routes := routesFor(w.e.scen, st, info)
-	routes[ownSource] = time.Time{}
+	routes.add(ownSource, span{})
 	return &database{tc: tc, st: st, at: at, cat: w.e.cats.workspace, ws: &info, routes: routes}, nil
 }
 
@@ -127,9 +127,9 @@ func (e *Engine) Hunting(tenantID string, at time.Time) (kql.Database, error) {
 	if err != nil {
 		return nil, err
 	}
-	routes := map[generate.Source]time.Time{}
+	routes := routeSet{}
 	for _, s := range standingStreams {
-		routes[s] = time.Time{}
+		routes.add(s, span{})
 	}
 	return &database{tc: tc, st: st, at: at, cat: e.cats.hunting, routes: routes}, nil
 }

@@ -28,9 +28,34 @@ type workspaceInfo struct {
 	ID, CustomerID, Group, Name string
 }
 
+// diagSetting is one version of a diagnostic setting and when it was in force ([from, to);
+// zero from: since before the history; zero to: still in force).
 type diagSetting struct {
 	id, parent, workspaceID string
 	categories              []string
+	from, to                time.Time
+}
+
+// span is an event-time interval [from, to) during which a source is routed (zero to: open).
+type span struct{ from, to time.Time }
+
+func (s span) contains(t time.Time) bool {
+	return !t.Before(s.from) && (s.to.IsZero() || t.Before(s.to))
+}
+
+// routeSet is, per source, the intervals of event time a workspace receives.
+type routeSet map[generate.Source][]span
+
+func (r routeSet) add(src generate.Source, s span) { r[src] = append(r[src], s) }
+
+// routed reports whether a row of src with event time t reaches the workspace.
+func (r routeSet) routed(src generate.Source, t time.Time) bool {
+	for _, s := range r[src] {
+		if s.contains(t) {
+			return true
+		}
+	}
+	return false
 }
 
 func listWorkspaces(tx *simulator.TenantTx) ([]workspaceInfo, error) {
@@ -45,13 +70,15 @@ func listWorkspaces(tx *simulator.TenantTx) ([]workspaceInfo, error) {
 	return out, nil
 }
 
+// listSettings reads the tenant's diagnostic settings, current and past versions, from ARM's
+// resources (the one source of truth: standing settings are seeded there too).
 func listSettings(tx *simulator.TenantTx) ([]diagSetting, error) {
-	rs, err := tx.ResourcesUnder("/subscriptions/"+tx.Tenant().Subscription.ID, diagnosticSettingsType)
+	periods, err := tx.DiagnosticSettingPeriods()
 	if err != nil {
 		return nil, err
 	}
 	var out []diagSetting
-	for _, r := range rs {
+	for _, r := range periods {
 		var body struct {
 			Properties struct {
 				WorkspaceID string `json:"workspaceId"`
@@ -65,7 +92,7 @@ func listSettings(tx *simulator.TenantTx) ([]diagSetting, error) {
 		if err := json.Unmarshal(r.Body, &body); err != nil {
 			return nil, fmt.Errorf("decode diagnostic setting %s: %w", r.ID, err)
 		}
-		s := diagSetting{id: r.ID, workspaceID: body.Properties.WorkspaceID}
+		s := diagSetting{id: r.ID, workspaceID: body.Properties.WorkspaceID, from: r.From, to: r.To}
 		if i := strings.Index(strings.ToLower(r.ID), "/providers/microsoft.insights/diagnosticsettings/"); i >= 0 {
 			s.parent = r.ID[:i]
 		}
@@ -103,70 +130,37 @@ func sourcesOf(s diagSetting) []generate.Source {
 	return nil
 }
 
-// routesFor returns, for one workspace, each routed source and the event time from which it
-// is routed (the zero time: the whole history).
-func routesFor(s *scenario.Scenario, st *tenantState, ws workspaceInfo) map[generate.Source]time.Time {
-	routes := map[generate.Source]time.Time{}
-	add := func(src generate.Source, from time.Time) {
-		if cur, ok := routes[src]; !ok || from.Before(cur) {
-			routes[src] = from
-		}
-	}
-	removed := map[string]bool{}
-	for _, f := range s.Faults {
-		if f.Kind == scenario.FaultRemoveDiagnosticSetting && st.faults[f.ID] {
-			removed[f.Target] = true
-		}
-	}
-	lab := false
+// routesFor returns, for one workspace, each routed source and the event-time intervals in
+// which it is routed: the diagnostic settings (ARM resources, with the versions replaced or
+// deleted since) whose workspaceId is the workspace, each over the time it was in force; and,
+// on the lab workspace (the one the scenario's settings name), Entra ID's tenant-level setting
+// and the Defender XDR and UEBA streams over the whole history.
+func routesFor(s *scenario.Scenario, st *tenantState, ws workspaceInfo) routeSet {
+	routes := routeSet{}
 	for _, d := range s.Cast.DiagnosticSettings {
 		if !strings.EqualFold(d.Workspace, ws.Group+"/"+ws.Name) {
 			continue
 		}
-		lab = true
-		if removed[d.Name] {
-			continue
+		if d.Scope == "tenant" { // not an ARM resource of the subscription (see simulator.ScenarioSeed)
+			for _, src := range d.Sources {
+				routes.add(generate.Source(src), span{})
+			}
 		}
-		for _, src := range d.Sources {
-			add(generate.Source(src), time.Time{})
-		}
-	}
-	if lab {
 		for _, src := range standingStreams {
-			add(src, time.Time{})
+			if len(routes[src]) == 0 {
+				routes.add(src, span{})
+			}
 		}
 	}
 	for _, d := range st.settings {
 		if !strings.EqualFold(d.workspaceID, ws.ID) {
 			continue
 		}
-		from := writtenAt(st.activities, d.id, st.now)
 		for _, src := range sourcesOf(d) {
-			add(src, from)
+			routes.add(src, span{from: d.from, to: d.to})
 		}
 	}
 	return routes
-}
-
-// writtenAt is when a diagnostic setting was created: its first write after its last delete in
-// the action log (the tenant clock if the log does not say).
-func writtenAt(acts []simulator.Activity, id string, fallback time.Time) time.Time {
-	var at time.Time
-	for _, a := range acts {
-		if !strings.EqualFold(a.ResourceID, id) || a.Status != "Succeeded" {
-			continue
-		}
-		switch {
-		case strings.HasSuffix(a.OperationName, "/DELETE"):
-			at = time.Time{}
-		case strings.HasSuffix(a.OperationName, "/WRITE") && at.IsZero():
-			at = a.Time
-		}
-	}
-	if at.IsZero() {
-		return fallback
-	}
-	return at
 }
 
 func groupOf(id string) string {

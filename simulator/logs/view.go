@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/soclab/soclab/scenarios/generate"
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/kql/exec"
 	"github.com/soclab/soclab/simulator/kql/types"
@@ -21,7 +20,7 @@ type database struct {
 	at     time.Time
 	cat    catalog
 	ws     *WorkspaceInfo
-	routes map[generate.Source]time.Time
+	routes routeSet
 }
 
 // Names lists the tables of the catalog.
@@ -51,8 +50,10 @@ type candidate struct {
 func (d *database) signature(table string) string {
 	var b strings.Builder
 	srcs := make([]string, 0, len(d.routes))
-	for s, from := range d.routes {
-		srcs = append(srcs, string(s)+"@"+from.Format(time.RFC3339Nano))
+	for s, spans := range d.routes {
+		for _, sp := range spans {
+			srcs = append(srcs, string(s)+"@"+sp.from.Format(time.RFC3339Nano)+"-"+sp.to.Format(time.RFC3339Nano))
+		}
 	}
 	sort.Strings(srcs)
 	b.WriteString(strings.Join(srcs, ","))
@@ -99,10 +100,7 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 	seed := tableKey(table)
 	launched, launchedAt := d.st.attack.Launched, d.st.attack.LaunchedAt
 	var cands []candidate
-	routed := func(src generate.Source, t time.Time) bool {
-		from, ok := d.routes[src]
-		return ok && !t.Before(from)
-	}
+	routed := d.routes.routed
 	add := func(rs *rowSet, gated bool, salt uint64) {
 		if rs == nil {
 			return
