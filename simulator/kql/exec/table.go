@@ -79,7 +79,8 @@ func seq(n int) []int32 {
 
 // Builder appends rows to a table column by column type; it is not safe for concurrent use.
 type Builder struct {
-	t *Table
+	t      *Table
+	intern dynInterner
 }
 
 // NewBuilder starts a table with the given columns.
@@ -93,6 +94,9 @@ func (b *Builder) AppendValues(row []types.Value) error {
 		return fmt.Errorf("table %s: row has %d values, want %d", b.t.Name, len(row), len(b.t.Cols))
 	}
 	for i, v := range row {
+		if v.T == types.Dynamic {
+			v.D = b.intern.share(v.D)
+		}
 		b.t.Vecs[i].Append(v)
 	}
 	b.t.N++
@@ -109,6 +113,9 @@ func (b *Builder) Append(row []any) error {
 		v, err := FromGo(x, b.t.Cols[i].Type)
 		if err != nil {
 			return fmt.Errorf("table %s, column %s: %w", b.t.Name, b.t.Cols[i].Name, err)
+		}
+		if v.T == types.Dynamic {
+			v.D = b.intern.share(v.D)
 		}
 		b.t.Vecs[i].Append(v)
 	}
