@@ -82,14 +82,22 @@ func registerGeoLines(add func(*Func)) {
 			if _, ok := coordLine(c); !ok {
 				return nullDyn
 			}
-			return types.NewDynamic(map[string]any{"type": t, "coordinates": densifyPath(c.([]any), tol)})
+			d := densifyPath(c.([]any), tol)
+			if d == nil {
+				return nullDyn
+			}
+			return types.NewDynamic(map[string]any{"type": t, "coordinates": d})
 		case "MultiLineString":
 			if _, ok := linesOf(a[0]); !ok {
 				return nullDyn
 			}
 			var out []any
 			for _, l := range c.([]any) {
-				out = append(out, densifyPath(l.([]any), tol))
+				d := densifyPath(l.([]any), tol)
+				if d == nil {
+					return nullDyn
+				}
+				out = append(out, d)
 			}
 			return types.NewDynamic(map[string]any{"type": t, "coordinates": out})
 		}
@@ -104,24 +112,31 @@ func registerGeoLines(add func(*Func)) {
 		if _, ok := polygonsOf(a[0]); !ok {
 			return nullDyn
 		}
+		tooLong := false
 		densifyRings := func(rings any) []any {
 			var out []any
 			for _, r := range rings.([]any) {
-				out = append(out, densifyPath(r.([]any), tol))
+				d := densifyPath(r.([]any), tol)
+				tooLong = tooLong || d == nil
+				out = append(out, d)
 			}
 			return out
 		}
+		var coords []any
 		switch t {
 		case "Polygon":
-			return types.NewDynamic(map[string]any{"type": t, "coordinates": densifyRings(c)})
+			coords = densifyRings(c)
 		case "MultiPolygon":
-			var out []any
 			for _, p := range c.([]any) {
-				out = append(out, densifyRings(p))
+				coords = append(coords, densifyRings(p))
 			}
-			return types.NewDynamic(map[string]any{"type": t, "coordinates": out})
+		default:
+			return nullDyn
 		}
-		return nullDyn
+		if tooLong {
+			return nullDyn
+		}
+		return types.NewDynamic(map[string]any{"type": t, "coordinates": coords})
 	}))
 }
 
@@ -138,6 +153,9 @@ func densifyTolerance(a []types.Value) (float64, bool) {
 	return t, true
 }
 
+// maxDensifyPoints bounds a densified path; longer results are null.
+const maxDensifyPoints = 1 << 16
+
 // densifyPath adds points on the straight lng/lat segments between
 // vertices, halving each segment until its midpoint is within tol meters
 // of the geodesic edge.
@@ -149,11 +167,14 @@ func densifyPath(path []any, tol float64) []any {
 		out = densifySegment(out, a, b, tol, 0)
 		out = append(out, path[i+1])
 	}
+	if len(out) > maxDensifyPoints {
+		return nil
+	}
 	return out
 }
 
 func densifySegment(out []any, a, b [2]float64, tol float64, depth int) []any {
-	if depth > 20 || a == b {
+	if depth > 20 || a == b || len(out) > maxDensifyPoints {
 		return out
 	}
 	m := [2]float64{(a[0] + b[0]) / 2, (a[1] + b[1]) / 2}

@@ -116,15 +116,16 @@ func registerSeriesFill(add func(*Func)) {
 			}
 			return types.NewDynamic(out)
 		}
-		for phase := 0; phase < int(p); phase++ {
+		period := int(min(p, int64(len(xs)))) // a longer period: every phase has one value
+		for phase := 0; phase < period; phase++ {
 			var vals []float64
-			for i := phase; i < len(xs); i += int(p) {
+			for i := phase; i < len(xs); i += period {
 				if ok[i] {
 					vals = append(vals, xs[i])
 				}
 			}
 			m := median(vals)
-			for i := phase; i < len(xs); i += int(p) {
+			for i := phase; i < len(xs); i += period {
 				out[i] = m
 			}
 		}
