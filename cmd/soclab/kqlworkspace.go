@@ -11,19 +11,23 @@ import (
 
 // runWorkspaceKQL runs a query that reads tables over a tenant's workspace (through the running
 // server, else on the state file) at the tenant's clock. A query that reads no table (print,
-// range, datatable) is not handled here: runKQL evaluates it locally as before.
+// range, datatable) is not handled here: runKQL evaluates it locally as before. Neither is a
+// query that does not compile against the lab's tables: the workspace has the same schemas, so
+// the local run reports the same error without loading the tenant's telemetry.
 func runWorkspaceKQL(opts kqlOptions, src string, stdout, stderr io.Writer) (code int, handled bool) {
-	if cat, err := kql.LabCatalog(); err == nil {
-		if q, err := kql.Compile(src, cat, kql.CompileOptions{}); err == nil && len(q.Tables()) == 0 {
-			return exitOK, false
-		}
+	cat, err := kql.LabCatalog()
+	if err != nil {
+		return exitOK, false
+	}
+	if q, err := kql.Compile(src, cat, kql.CompileOptions{}); err != nil || len(q.Tables()) == 0 {
+		return exitOK, false
 	}
 	if opts.State == "" {
 		fmt.Fprintln(stderr, "soclab kql: no state folder to find the workspace in (give --state, or --data DIR)")
 		return exitUsage, true
 	}
 	var out logcontrol.KQLOutput
-	err := withLogLab(opts.State, io.Discard, func(lab *logLab) error {
+	err = withLogLab(opts.State, io.Discard, func(lab *logLab) error {
 		return lab.call("POST", "kql", logcontrol.KQLRequest{Tenant: opts.Tenant, Workspace: opts.Workspace, Query: src, Format: opts.Output}, &out)
 	})
 	if err != nil {
