@@ -74,7 +74,7 @@ func (w *World) runTenant(tx Tx, tenantID string, fn func(*TenantTx) error) erro
 	if err != nil {
 		return err
 	}
-	c, err := getClock(tx, t.ID)
+	c, err := w.clockIn(tx, t.ID)
 	if err != nil {
 		return err
 	}

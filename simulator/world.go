@@ -1,9 +1,11 @@
 package simulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,6 +25,8 @@ type World struct {
 	seed  Seed
 	now   func() time.Time
 	cache tenantCache
+	// clocks memoizes each tenant's decoded clock by its stored bytes (see clockIn).
+	clocks sync.Map // lower-case tenant id → clockMemo
 }
 
 // Open opens the world kept in stateDir (<stateDir>/state.db), creating the folder (0700),
@@ -114,4 +118,30 @@ func tenantIn(tx Tx, tenantID string) (Tenant, error) {
 		return Tenant{}, fmt.Errorf("decode tenant %q: %w", tenantID, err)
 	}
 	return t, nil
+}
+
+// clockMemo is a tenant clock's stored bytes and their decoding.
+type clockMemo struct {
+	raw []byte
+	c   clockState
+}
+
+// clockIn reads a tenant's clock in tx, decoding its JSON only when the stored bytes differ
+// from the last ones seen: every request reads the clock, few change it. The bytes are read
+// in the transaction each time, so a rolled-back or concurrent write is never missed.
+func (w *World) clockIn(tx Tx, tenantID string) (clockState, error) {
+	key := strings.ToLower(tenantID)
+	v, ok, err := tx.Get(worldScope, clocksColl, key)
+	if err != nil || !ok {
+		return getClock(tx, tenantID) // its errors say what is missing
+	}
+	if m, ok := w.clocks.Load(key); ok && bytes.Equal(m.(clockMemo).raw, v) {
+		return m.(clockMemo).c, nil
+	}
+	var c clockState
+	if err := json.Unmarshal(v, &c); err != nil {
+		return clockState{}, fmt.Errorf("decode clock of %q: %w", tenantID, err)
+	}
+	w.clocks.Store(key, clockMemo{raw: v, c: c})
+	return c, nil
 }

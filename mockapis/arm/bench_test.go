@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strings"
 	"sync"
@@ -94,6 +95,35 @@ func BenchmarkARM(b *testing.B) {
 				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 				b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 			})
+		}
+	}
+}
+
+// BenchmarkARMHandlerGET is the ARM handler's own cost for a workspace GET, without network:
+// ServeHTTP into a recorder (CPU and allocations per request; steadier than req/s on a
+// loaded machine).
+func BenchmarkARMHandlerGET(b *testing.B) {
+	f := newFixture(&testing.T{})
+	defer f.server.Close()
+	defer f.world.Close()
+	h := f.server.Config.Handler
+	url := f.expand(wsPath + vWS)
+	put := httptest.NewRequest("PUT", url, strings.NewReader(`{"location":"eastus"}`))
+	put.Header.Set("Authorization", "Bearer tok-a")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, put)
+	if rec.Code != 201 {
+		b.Fatalf("setup: %d %s", rec.Code, rec.Body)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		req := httptest.NewRequest("GET", url, nil)
+		req.Header.Set("Authorization", "Bearer tok-a")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("GET: %d", rec.Code)
 		}
 	}
 }
