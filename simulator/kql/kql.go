@@ -185,6 +185,9 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 	if err != nil {
 		return nil, err
 	}
+	// Hidden columns (Log Analytics' _ItemId, _TimeReceived...) flow through the operators but
+	// are not part of the result unless the query named them.
+	t = exec.WithoutHidden(t, exec.HiddenColumns(q.plan.Root.Columns(), t.Cols))
 	return &Result{Table: t}, nil
 }
 

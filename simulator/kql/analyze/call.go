@@ -45,9 +45,9 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 		}
 		return a.scalarCtx(c, x.Args[1])
 	case "ingestion_time":
-		// The engine keeps no separate ingestion clock: a row's ingestion time is its event
-		// time column (TimeGenerated, else Timestamp), which is what rules filter on.
-		for _, n := range []string{"TimeGenerated", "Timestamp"} {
+		// A workspace table's hidden _TimeReceived holds the row's ingestion time; tables
+		// without it fall back to the event time column (TimeGenerated, else Timestamp).
+		for _, n := range []string{"_TimeReceived", "TimeGenerated", "Timestamp"} {
 			if i := colIndex(c.cols, n); i >= 0 && c.cols[i].Type == types.DateTime {
 				return exec.ColumnExpr(i, types.DateTime)
 			}

@@ -187,7 +187,7 @@ func (a *analyzer) ipv4Lookup(sc *scope, in exec.Node, call *ast.CallExpr) exec.
 	for _, c := range lkCols {
 		n := uniqueName(c.Name, taken)
 		taken[n] = true
-		r.Cols = append(r.Cols, exec.Column{Name: n, Type: c.Type})
+		r.Cols = append(r.Cols, exec.Column{Name: n, Type: c.Type, Hidden: c.Hidden})
 	}
 	return r
 }

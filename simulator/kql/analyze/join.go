@@ -111,7 +111,7 @@ func (a *analyzer) join(sc *scope, left exec.Node, o *ast.JoinOp) exec.Node {
 		for i, c := range rcols {
 			n := uniqueName(c.Name, taken)
 			taken[n] = true
-			j.Cols = append(j.Cols, exec.Column{Name: n, Type: c.Type})
+			j.Cols = append(j.Cols, exec.Column{Name: n, Type: c.Type, Hidden: c.Hidden})
 			j.RightOut = append(j.RightOut, i)
 		}
 	}
@@ -149,7 +149,7 @@ func (a *analyzer) lookup(sc *scope, left exec.Node, o *ast.LookupOp) exec.Node 
 		}
 		n := uniqueName(c.Name, taken)
 		taken[n] = true
-		j.Cols = append(j.Cols, exec.Column{Name: n, Type: c.Type})
+		j.Cols = append(j.Cols, exec.Column{Name: n, Type: c.Type, Hidden: c.Hidden})
 		j.RightOut = append(j.RightOut, i)
 	}
 	return j
@@ -259,7 +259,7 @@ func (a *analyzer) union(sc *scope, in exec.Node, o *ast.UnionOp) exec.Node {
 				}
 			}
 			seen[name] = true
-			cols = append(cols, exec.Column{Name: name, Type: c.Type})
+			cols = append(cols, exec.Column{Name: name, Type: c.Type, Hidden: c.Hidden})
 		}
 	}
 	u := &exec.Union{Inputs: inputs, SourceCol: -1, Names: names}

@@ -58,16 +58,62 @@ func (s *Scan) Run(env *Env) (*Table, error) {
 	return out, nil
 }
 
+// sameColumns compares names and types: a table given by the caller need not carry the
+// catalog's Hidden flags (those are read from the plan's columns).
 func sameColumns(a, b []Column) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if a[i] != b[i] {
+		if a[i].Name != b[i].Name || a[i].Type != b[i].Type {
 			return false
 		}
 	}
 	return true
+}
+
+// HiddenColumns marks which columns of a run's output table are hidden according to the
+// plan's columns for it (matched by position when the shapes agree, else by name).
+func HiddenColumns(plan, actual []Column) []bool {
+	out := make([]bool, len(actual))
+	if sameColumns(plan, actual) {
+		for i, c := range plan {
+			out[i] = c.Hidden
+		}
+		return out
+	}
+	byName := map[string]bool{}
+	for _, c := range plan {
+		if c.Hidden {
+			byName[c.Name] = true
+		}
+	}
+	for i, c := range actual {
+		out[i] = c.Hidden || byName[c.Name]
+	}
+	return out
+}
+
+// WithoutHidden returns t without the columns hidden[i] marks (t itself when none is).
+func WithoutHidden(t *Table, hidden []bool) *Table {
+	n := 0
+	for _, h := range hidden {
+		if h {
+			n++
+		}
+	}
+	if n == 0 {
+		return t
+	}
+	out := &Table{Name: t.Name, N: t.N}
+	for i, c := range t.Cols {
+		if !hidden[i] {
+			c.Hidden = false
+			out.Cols = append(out.Cols, c)
+			out.Vecs = append(out.Vecs, t.Vecs[i])
+		}
+	}
+	return out
 }
 
 // Filter keeps the rows where every predicate is true (where, filter; consecutive where
@@ -244,18 +290,24 @@ type GetSchema struct {
 
 // Columns is ColumnName, ColumnOrdinal, DataType, ColumnType.
 func (g *GetSchema) Columns() []Column {
-	return []Column{{"ColumnName", types.String}, {"ColumnOrdinal", types.Int}, {"DataType", types.String}, {"ColumnType", types.String}}
+	return []Column{{Name: "ColumnName", Type: types.String}, {Name: "ColumnOrdinal", Type: types.Int}, {Name: "DataType", Type: types.String}, {Name: "ColumnType", Type: types.String}}
 }
 
-// Run lists the columns of the input as it actually is.
+// Run lists the columns of the input as it actually is, without its hidden columns.
 func (g *GetSchema) Run(env *Env) (*Table, error) {
 	t, err := g.In.Run(env)
 	if err != nil {
 		return nil, err
 	}
+	hidden := HiddenColumns(g.In.Columns(), t.Cols)
 	b := NewBuilder("", g.Columns())
+	ord := int64(0)
 	for i, c := range t.Cols {
-		_ = b.Append([]any{c.Name, int64(i), dotnetTypeName(c.Type), c.Type.String()})
+		if hidden[i] {
+			continue
+		}
+		_ = b.Append([]any{c.Name, ord, dotnetTypeName(c.Type), c.Type.String()})
+		ord++
 	}
 	return b.Table(), nil
 }

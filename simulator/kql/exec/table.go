@@ -7,9 +7,13 @@ import (
 )
 
 // Column describes one column of a table: its exact (case-sensitive) name and Kusto type.
+// A Hidden column (Log Analytics' _ItemId, _TimeReceived, ...) can be referenced by name but
+// is left out of a query's result, of getschema and of wildcard projections' output unless a
+// later operator names it explicitly (which yields a visible column).
 type Column struct {
-	Name string
-	Type types.Type
+	Name   string
+	Type   types.Type
+	Hidden bool
 }
 
 // Table is an immutable columnar table: one Vector per column, all of length N.

@@ -1,0 +1,149 @@
+package kql
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// standardFixture is a two-table workspace whose tables carry Log Analytics' standard columns.
+func standardFixture(t *testing.T) (MapCatalog, MapDatabase) {
+	t.Helper()
+	cat := MapCatalog{
+		"A": WithStandardColumns([]Column{{Name: "TimeGenerated", Type: types.DateTime}, {Name: "User", Type: types.String}, {Name: "_IsBillable", Type: types.String}}),
+		"B": WithStandardColumns([]Column{{Name: "TimeGenerated", Type: types.DateTime}, {Name: "SourceRecordId", Type: types.String}}),
+	}
+	t0 := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	a, err := NewTable("A", cat["A"], [][]any{
+		{t0, "alex", "True", "ws1", "A", "/subscriptions/s1/x", "s1", "id-1", t0.Add(90 * time.Second), 512.0},
+		{t0.Add(time.Minute), "bob", "True", "ws1", "A", "", "", "id-2", t0.Add(3 * time.Minute), 256.0},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewTable("B", cat["B"], [][]any{
+		{t0, "id-2", "ws1", "B", "", "", "id-9", t0, "True", 10.0},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat, MapDatabase{"A": a, "B": b}
+}
+
+// Hidden standard columns behave as in Log Analytics: named, they work; otherwise they are
+// not part of any output.
+func TestStandardColumnsHidden(t *testing.T) {
+	cat, db := standardFixture(t)
+	cases := []struct{ name, query, want string }{
+		{"take hides them", "A | take 1",
+			`{"columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"User","type":"string"},{"name":"TenantId","type":"string"},{"name":"Type","type":"string"}],"rows":[["2026-01-02T03:00:00Z","alex","ws1","A"]]}`},
+		{"project-away keeps them hidden", "A | where User == 'bob' | extend x = 1 | project-away x",
+			`{"columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"User","type":"string"},{"name":"TenantId","type":"string"},{"name":"Type","type":"string"}],"rows":[["2026-01-02T03:01:00Z","bob","ws1","A"]]}`},
+		{"named in project they show", "A | project User, _ItemId, _TimeReceived, _BilledSize, _IsBillable, _ResourceId",
+			`{"columns":[{"name":"User","type":"string"},{"name":"_ItemId","type":"string"},{"name":"_TimeReceived","type":"datetime"},{"name":"_BilledSize","type":"real"},{"name":"_IsBillable","type":"string"},{"name":"_ResourceId","type":"string"}],"rows":[["alex","id-1","2026-01-02T03:01:30Z",512,"True","/subscriptions/s1/x"],["bob","id-2","2026-01-02T03:03:00Z",256,"True",""]]}`},
+		{"getschema leaves them out", "A | getschema | project ColumnName, ColumnOrdinal",
+			`{"columns":[{"name":"ColumnName","type":"string"},{"name":"ColumnOrdinal","type":"int"}],"rows":[["TimeGenerated",0],["User",1],["TenantId",2],["Type",3]]}`},
+		{"union hides them, Type tells the tables apart", "union A, B | summarize n = count(), a = countif(Type == 'A') | extend s = 1",
+			`{"columns":[{"name":"n","type":"long"},{"name":"a","type":"long"},{"name":"s","type":"long"}],"rows":[[3,2,1]]}`},
+		{"union output", "union A, B | where Type == 'B'",
+			`{"columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"User","type":"string"},{"name":"TenantId","type":"string"},{"name":"Type","type":"string"},{"name":"SourceRecordId","type":"string"}],"rows":[["2026-01-02T03:00:00Z","","ws1","B","id-2"]]}`},
+		{"join on _ItemId (Sentinel's UEBA rules)", "A | join kind=inner (B) on $left._ItemId == $right.SourceRecordId | project User, SourceRecordId",
+			`{"columns":[{"name":"User","type":"string"},{"name":"SourceRecordId","type":"string"}],"rows":[["bob","id-2"]]}`},
+		{"join output hides both sides' hidden columns", "A | join kind=inner (B) on $left._ItemId == $right.SourceRecordId",
+			`{"columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"User","type":"string"},{"name":"TenantId","type":"string"},{"name":"Type","type":"string"},{"name":"TimeGenerated1","type":"datetime"},{"name":"SourceRecordId","type":"string"},{"name":"TenantId1","type":"string"},{"name":"Type1","type":"string"}],"rows":[["2026-01-02T03:01:00Z","bob","ws1","A","2026-01-02T03:00:00Z","id-2","ws1","B"]]}`},
+		{"summarize by a hidden column makes it visible", "A | summarize c = count() by _ItemId | order by _ItemId asc",
+			`{"columns":[{"name":"_ItemId","type":"string"},{"name":"c","type":"long"}],"rows":[["id-1",1],["id-2",1]]}`},
+		{"extend keeps them hidden, the new column shows", "A | extend delay = _TimeReceived - TimeGenerated | project-away TimeGenerated, TenantId",
+			`{"columns":[{"name":"User","type":"string"},{"name":"Type","type":"string"},{"name":"delay","type":"timespan"}],"rows":[["alex","A","00:01:30"],["bob","A","00:02:00"]]}`},
+		{"ingestion_time() is _TimeReceived", "A | project User, it = ingestion_time()",
+			`{"columns":[{"name":"User","type":"string"},{"name":"it","type":"datetime"}],"rows":[["alex","2026-01-02T03:01:30Z"],["bob","2026-01-02T03:03:00Z"]]}`},
+		{"where on a hidden column", "A | where _BilledSize > 300 | project User",
+			`{"columns":[{"name":"User","type":"string"}],"rows":[["alex"]]}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			q, err := Compile(c.query, cat, CompileOptions{})
+			if err != nil {
+				t.Fatalf("compile: %v", err)
+			}
+			res, err := q.Run(context.Background(), db, RunOptions{Now: time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC)})
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			var buf bytes.Buffer
+			if err := res.WriteJSON(&buf); err != nil {
+				t.Fatal(err)
+			}
+			var got, want any
+			if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(c.want), &want); err != nil {
+				t.Fatal(err)
+			}
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want)
+			if string(g) != string(w) {
+				t.Errorf("got  %s\nwant %s", g, w)
+			}
+		})
+	}
+}
+
+// The lab catalog gives every workspace table the standard columns, so Sentinel's UEBA rules
+// that join on _ItemId compile.
+func TestLabCatalogStandardColumns(t *testing.T) {
+	cat, err := LabCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"SigninLogs", "AuditLogs", "AzureActivity", "BehaviorAnalytics", "SecurityAlert"} {
+		cols, _ := cat.Table(name)
+		got := map[string]bool{}
+		for _, c := range cols {
+			got[c.Name] = c.Hidden
+		}
+		for col, hidden := range map[string]bool{"Type": false, "TenantId": false, "_ItemId": true, "_TimeReceived": true, "_IsBillable": true, "_BilledSize": true} {
+			if h, ok := got[col]; !ok || h != hidden {
+				t.Errorf("%s.%s: present=%v hidden=%v, want hidden=%v", name, col, ok, h, hidden)
+			}
+		}
+	}
+	if cols, _ := cat.Table("AADSignInEventsBeta"); len(cols) > 0 {
+		for _, c := range cols {
+			if c.Name == "_ItemId" {
+				t.Errorf("AADSignInEventsBeta (advanced hunting only) got _ItemId")
+			}
+		}
+	}
+	var cases []struct {
+		File  string `json:"file"`
+		Query string `json:"query"`
+	}
+	b, err := os.ReadFile("parser/testdata/sentinel/cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &cases); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range cases {
+		if !strings.Contains(c.Query, "._ItemId") {
+			continue
+		}
+		n++
+		if _, err := Compile(c.Query, cat, CompileOptions{}); err != nil {
+			t.Errorf("%s: %v", c.File, err)
+		}
+	}
+	if n != 7 {
+		t.Errorf("found %d Sentinel queries joining on _ItemId, want 7", n)
+	}
+}
