@@ -46,7 +46,15 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 			}
 		}
 	} else {
-		g := NewGrouper()
+		var g interface {
+			ID([]types.Value) (int32, bool)
+			Len() int
+		}
+		if len(s.Keys) <= 2 {
+			g = NewPairGrouper(t.N / 4)
+		} else {
+			g = NewGrouper()
+		}
 		vals := make([]types.Value, len(s.Keys))
 		for i := 0; i < t.N; i++ {
 			if i%checkEvery == 0 {
