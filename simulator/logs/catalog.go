@@ -18,7 +18,8 @@ type catalog = kql.MapCatalog
 
 // catalogs are the schemas the engine serves.
 type catalogs struct {
-	// workspace: the Log Analytics variant of every lab table.
+	// workspace: the Log Analytics variant of every lab table, with the standard columns
+	// (hidden _ItemId, _TimeReceived... filled by the view).
 	workspace catalog
 	// hunting: the Defender variant of the advanced hunting tables.
 	hunting catalog
@@ -52,7 +53,7 @@ func buildCatalogs() (catalogs, error) {
 				return catalogs{}, err
 			}
 		}
-		c.workspace[name] = cols
+		c.workspace[name] = kql.WithStandardColumns(cols)
 	}
 	return c, nil
 }

@@ -44,6 +44,8 @@ type candidate struct {
 	rs     *rowSet
 	i      int
 	ingest time.Time
+	// key is the row's stable identity (its _ItemId is derived from it).
+	key uint64
 }
 
 // signature says everything a view of table depends on; the view is rebuilt when it changes.
@@ -119,7 +121,7 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 				}
 			}
 			key := seed ^ salt ^ uint64(rs.times[i].UnixNano()) ^ uint64(i)<<40
-			cands = append(cands, candidate{rs: rs, i: i, ingest: at.Add(delay.At(key))})
+			cands = append(cands, candidate{rs: rs, i: i, ingest: at.Add(delay.At(key)), key: key})
 		}
 	}
 	add(tc.base.tables[table], true, 0)
@@ -144,7 +146,7 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 				continue
 			}
 			key := seed ^ 0xa99 ^ uint64(x.rs.times[i].UnixNano()) ^ uint64(i)<<40
-			cands = append(cands, candidate{rs: x.rs, i: i, ingest: x.rs.times[i].Add(delay.At(key))})
+			cands = append(cands, candidate{rs: x.rs, i: i, ingest: x.rs.times[i].Add(delay.At(key)), key: key})
 		}
 	}
 	sourced, err := tc.sourced(d, table, base)
@@ -171,7 +173,44 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 	for i, k := range cands {
 		ingest[i] = k.ingest
 	}
+	fillReceived(t, table, cands)
 	return &view{t: t, ingest: ingest}, nil
+}
+
+// fillReceived sets the hidden standard columns a row gets at ingestion: _ItemId, a GUID
+// stable for the row, and _TimeReceived, its ingestion time.
+func fillReceived(t *kql.Table, table string, cands []candidate) {
+	if i := t.ColumnIndex("_ItemId"); i >= 0 && t.Cols[i].Type == types.String {
+		v := exec.NewVector(types.String, len(cands))
+		salt := tableKey(table)
+		for _, k := range cands {
+			v.Append(types.NewString(itemID(salt, k)))
+		}
+		t.Vecs[i] = v
+	}
+	if i := t.ColumnIndex("_TimeReceived"); i >= 0 && t.Cols[i].Type == types.DateTime {
+		v := exec.NewVector(types.DateTime, len(cands))
+		for _, k := range cands {
+			v.Append(types.NewDateTime(k.ingest))
+		}
+		t.Vecs[i] = v
+	}
+}
+
+// itemID formats a version-4-shaped GUID from the row's key and event time.
+func itemID(salt uint64, k candidate) string {
+	a := mix64(salt ^ k.key)
+	b := mix64(a ^ uint64(k.rs.times[k.i].UnixNano()))
+	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(a>>32), uint16(a>>16), uint16(a)&0xfff, uint16(b>>48)&0x3fff|0x8000, b&0xffffffffffff)
+}
+
+// mix64 is splitmix64's finalizer: a cheap, well-spread 64-bit hash.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // baseColumns are the columns rows of table are kept in: the generated ones, or the schema's.
