@@ -153,57 +153,18 @@ func (a *minMaxAgg) Result(g int32, out []types.Value) {
 	out[0] = a.v[g]
 }
 
-// hashSet is a set of 64-bit value hashes: a slice scanned linearly while small (most groups
-// hold few distinct values), a map once it grows. Equal hashes count as equal values (with a
-// 64-bit hash a collision is as unlikely as Kusto's own dcount estimate error is large).
-type hashSet struct {
-	small []uint64
-	big   map[uint64]struct{}
-}
-
-// add inserts h and reports whether it was new.
-func (s *hashSet) add(h uint64) bool {
-	if s.big != nil {
-		if _, ok := s.big[h]; ok {
-			return false
-		}
-		s.big[h] = struct{}{}
-		return true
-	}
-	for _, x := range s.small {
-		if x == h {
-			return false
-		}
-	}
-	s.small = append(s.small, h)
-	if len(s.small) > 32 {
-		s.big = make(map[uint64]struct{}, 64)
-		for _, x := range s.small {
-			s.big[x] = struct{}{}
-		}
-		s.small = nil
-	}
-	return true
-}
-
-func (s *hashSet) len() int {
-	if s.big != nil {
-		return len(s.big)
-	}
-	return len(s.small)
-}
-
 var aggSeed = maphash.MakeSeed()
 
 // dcountAgg counts distinct values per group.
 type dcountAgg struct {
-	spec *AggSpec
-	sets []hashSet
-	buf  []byte
+	spec  *AggSpec
+	seen  groupSet
+	count []int64
+	buf   []byte
 }
 
 func (a *dcountAgg) Add(env *Env, g int32, t *Table, i int) {
-	a.sets = grow(a.sets, g)
+	a.count = grow(a.count, g)
 	if strings.HasSuffix(a.spec.Func, "if") && !predOK(env, a.spec.Args, 1, t, i) {
 		return
 	}
@@ -211,26 +172,30 @@ func (a *dcountAgg) Add(env *Env, g int32, t *Table, i int) {
 	if v.IsNull() {
 		return
 	}
-	a.buf = appendKey(a.buf[:0], v)
-	a.sets[g].add(maphash.Bytes(aggSeed, a.buf))
+	if a.seen.add(g, valueHash(v, &a.buf)) {
+		a.count[g]++
+	}
 }
 
 func (a *dcountAgg) Result(g int32, out []types.Value) {
-	a.sets = grow(a.sets, g)
-	out[0] = types.NewLong(int64(a.sets[g].len()))
+	a.count = grow(a.count, g)
+	out[0] = types.NewLong(a.count[g])
 }
 
 type listAgg struct {
 	spec       *AggSpec
 	set, nulls bool
+	lim        int
 	items      [][]any
-	seen       []hashSet // make_set: hashes of the values already added per group
+	seen       groupSet // make_set: the values already added, per group
 	buf        []byte
 }
 
-func (a *listAgg) limit() int {
-	if len(a.spec.Consts) > 0 {
-		if n, ok := a.spec.Consts[0].AsInt(); ok && n > 0 {
+// listLimit is the size bound of make_list/make_set: the constant argument, else Kusto's
+// default of 1048576.
+func listLimit(s *AggSpec) int {
+	if len(s.Consts) > 0 {
+		if n, ok := s.Consts[0].AsInt(); ok && n > 0 {
 			return int(n)
 		}
 	}
@@ -242,7 +207,7 @@ func (a *listAgg) Add(env *Env, g int32, t *Table, i int) {
 	if strings.HasSuffix(a.spec.Func, "_if") && !predOK(env, a.spec.Args, 1, t, i) {
 		return
 	}
-	if len(a.items[g]) >= a.limit() {
+	if len(a.items[g]) >= a.lim {
 		return
 	}
 	v := a.spec.Args[0].Eval(env, t, i)
@@ -250,28 +215,32 @@ func (a *listAgg) Add(env *Env, g int32, t *Table, i int) {
 		return
 	}
 	if a.set {
-		a.seen = grow(a.seen, g)
 		// make_set of arrays adds their elements (Kusto flattens one level).
 		if arr, ok := v.D.([]any); ok && v.T == types.Dynamic {
 			for _, e := range arr {
-				a.addSet(g, types.NewDynamic(e), e)
+				a.addElem(g, e)
 			}
 			return
 		}
-		a.addSet(g, v, types.ToDynamicElem(v))
+		if v.T == types.String || v.T == types.GUID {
+			// Hash the text first: box it only when it is new to the group.
+			if len(a.items[g]) < a.lim && a.seen.add(g, maphash.String(aggSeed, v.S)) {
+				a.items[g] = append(a.items[g], types.ToDynamicElem(v))
+			}
+			return
+		}
+		a.addElem(g, types.ToDynamicElem(v))
 		return
 	}
 	// make_list keeps an array value as one element (only make_set flattens arrays).
 	a.items[g] = append(a.items[g], types.ToDynamicElem(v))
 }
 
-func (a *listAgg) addSet(g int32, v types.Value, elem any) {
-	if elem == nil || len(a.items[g]) >= a.limit() {
+func (a *listAgg) addElem(g int32, elem any) {
+	if elem == nil || len(a.items[g]) >= a.lim {
 		return
 	}
-	a.buf = appendDynKey(a.buf[:0], elem)
-	_ = v
-	if !a.seen[g].add(maphash.Bytes(aggSeed, a.buf)) {
+	if !a.seen.add(g, elemHash(elem, &a.buf)) {
 		return
 	}
 	a.items[g] = append(a.items[g], elem)

@@ -41,7 +41,7 @@ func (s *AggSpec) New() Aggregator {
 	case "dcount", "dcountif", "count_distinct", "count_distinctif":
 		return &dcountAgg{spec: s}
 	case "make_set", "make_set_if", "make_list", "make_list_if", "make_list_with_nulls":
-		return &listAgg{spec: s, set: strings.HasPrefix(s.Func, "make_set"), nulls: s.Func == "make_list_with_nulls"}
+		return &listAgg{spec: s, set: strings.HasPrefix(s.Func, "make_set"), nulls: s.Func == "make_list_with_nulls", lim: listLimit(s)}
 	case "make_bag", "make_bag_if":
 		return &bagAgg{spec: s}
 	case "any", "take_any", "take_anyif", "anyif":

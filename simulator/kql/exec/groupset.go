@@ -1,0 +1,81 @@
+package exec
+
+import (
+	"hash/maphash"
+
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// groupSet is one open-addressing table of (group, value hash) pairs for all the groups of an
+// aggregator (dcount, make_set): no per-group allocation, and a row costs one probe in one
+// flat slice. A pair is stored as hash ^ group*K; as for the 64-bit value hashes themselves,
+// two different pairs meeting on one entry is as unlikely as Kusto's dcount error is large.
+type groupSet struct {
+	slots []uint64 // 0 is empty
+	n     int
+}
+
+const groupMix = 0x9E3779B97F4A7C15
+
+// add inserts the pair (g, h) and reports whether it was new.
+func (s *groupSet) add(g int32, h uint64) bool {
+	if 2*(s.n+1) > len(s.slots) {
+		s.grow()
+	}
+	k := h ^ (uint64(g)+1)*groupMix
+	if k == 0 {
+		k = 1
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := (k ^ k>>29) & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case k:
+			return false
+		case 0:
+			s.slots[i] = k
+			s.n++
+			return true
+		}
+	}
+}
+
+func (s *groupSet) grow() {
+	old := s.slots
+	size := max(2*len(old), 1024)
+	s.slots = make([]uint64, size)
+	mask := uint64(size - 1)
+	for _, k := range old {
+		if k == 0 {
+			continue
+		}
+		i := (k ^ k>>29) & mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = k
+	}
+}
+
+// valueHash hashes a value for distinct counting: equal values (as appendKey groups them)
+// hash equally. Strings, including dynamic strings, hash their text without encoding it.
+func valueHash(v types.Value, buf *[]byte) uint64 {
+	switch v.T {
+	case types.String, types.GUID:
+		return maphash.String(aggSeed, v.S)
+	case types.Dynamic:
+		if s, ok := v.D.(string); ok {
+			return maphash.String(aggSeed, s)
+		}
+	}
+	*buf = appendKey((*buf)[:0], v)
+	return maphash.Bytes(aggSeed, *buf)
+}
+
+// elemHash hashes a dynamic element as valueHash hashes the same text.
+func elemHash(e any, buf *[]byte) uint64 {
+	if s, ok := e.(string); ok {
+		return maphash.String(aggSeed, s)
+	}
+	*buf = appendDynKey((*buf)[:0], e)
+	return maphash.Bytes(aggSeed, *buf)
+}
