@@ -223,7 +223,12 @@ func buildTable(name string, schema []Column, recs []record) (*Table, error) {
 	row := make([]types.Value, len(cols))
 	for i, r := range recs {
 		for c, col := range cols {
-			v, err := convertRaw(r.vals[col.Name], col.Type, r.fromText)
+			raw := r.vals[col.Name]
+			if raw == nil && c < len(schema) && col.Name == "Type" && col.Type == types.String {
+				// Log Analytics' standard column Type is always the table's name.
+				raw = name
+			}
+			v, err := convertRaw(raw, col.Type, r.fromText)
 			if err != nil {
 				return nil, fmt.Errorf("row %d, column %s: %w", i+1, col.Name, err)
 			}

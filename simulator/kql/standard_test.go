@@ -147,3 +147,49 @@ func TestLabCatalogStandardColumns(t *testing.T) {
 		t.Errorf("found %d Sentinel queries joining on _ItemId, want 7", n)
 	}
 }
+
+// The lab's playbook query counts rows per table through Type; files loaded without a Type
+// field still get it (Log Analytics always fills it with the table's name).
+func TestPlaybookQueryTypeFromTableName(t *testing.T) {
+	lab, err := LabCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files := map[string]string{
+		"SigninLogs.json":    `[{"TimeGenerated":"2025-01-15T09:00:00Z","UserPrincipalName":"alex.johnson@contoso.com","IPAddress":"185.220.101.45"},{"TimeGenerated":"2025-01-15T09:10:00Z","UserPrincipalName":"alex.johnson@contoso.com","IPAddress":"10.0.0.4"},{"TimeGenerated":"2025-01-15T09:20:00Z","UserPrincipalName":"bob@contoso.com","IPAddress":"10.0.0.5"}]`,
+		"AuditLogs.json":     `[{"TimeGenerated":"2025-01-15T09:30:00Z","OperationName":"Add user"}]`,
+		"AzureActivity.json": `[{"TimeGenerated":"2025-01-15T09:40:00Z","Caller":"alex.johnson@contoso.com","OperationNameValue":"MICROSOFT.KEYVAULT/VAULTS/SECRETS/READ"},{"TimeGenerated":"2025-01-15T05:00:00Z","Caller":"alex.johnson@contoso.com"}]`,
+	}
+	for n, body := range files {
+		if err := os.WriteFile(dir+"/"+n, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := LoadDir(dir, lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("testdata/lab/queries/8_playbook_context.kql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Compile(string(src), lab, CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := q.Run(context.Background(), db, RunOptions{Now: time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := res.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	// AzureActivity has no UserPrincipalName or IPAddress: its rows group under "" (as in
+	// Log Analytics); AuditLogs rows match neither filter column.
+	want := `{"columns":[{"name":"UserPrincipalName","type":"string"},{"name":"TotalEvents","type":"long"},{"name":"SignIns","type":"long"},{"name":"AdminActions","type":"long"},{"name":"DirectoryChanges","type":"long"},{"name":"UniqueIPs","type":"long"},{"name":"IPAddresses","type":"dynamic"}],"rows":[["alex.johnson@contoso.com",2,2,0,0,2,["185.220.101.45","10.0.0.4"]],["",1,0,1,0,1,[""]]]}`
+	if got := strings.TrimSpace(strings.ReplaceAll(buf.String(), "\n", "")); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
