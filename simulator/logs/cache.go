@@ -32,6 +32,8 @@ type tenantCache struct {
 	err    error
 	cast   *generate.Cast
 	base   *generated
+	// lastUse is the engine's use counter at this tenant's last lookup (guarded by Engine.mu).
+	lastUse uint64
 
 	mu      sync.Mutex
 	replays map[string]*generated // by replay nonce
@@ -74,6 +76,7 @@ func (tc *tenantCache) generate() error {
 // columnar converts generated telemetry into engine tables.
 func columnar(tel *generate.Telemetry) (*generated, error) {
 	g := &generated{tables: map[string]*rowSet{}}
+	pool := stringPool{}
 	for _, tb := range tel.All() {
 		cols, err := engineColumns(tb.Columns)
 		if err != nil {
@@ -83,6 +86,8 @@ func columnar(tel *generate.Telemetry) (*generated, error) {
 		if err != nil {
 			return nil, err
 		}
+		compactTable(t, pool)
+		tb.Rows = nil // the row form is not needed once the columns are built
 		rs := &rowSet{t: t, times: make([]time.Time, len(tb.Meta)), source: make([]generate.Source, len(tb.Meta)), attack: make([]bool, len(tb.Meta))}
 		for i, m := range tb.Meta {
 			rs.times[i], rs.source[i], rs.attack[i] = m.Time, m.Source, m.Step != ""

@@ -3,6 +3,7 @@ package logs
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,11 @@ type Options struct {
 	Seed  int64
 	Users int
 	Days  int
+	// MaxResidentTenants caps how many tenants keep their generated telemetry in memory
+	// (~190 MB each at the default size); the least recently used one is dropped when another
+	// is generated, and regenerated (identically: generation is deterministic; appended rows
+	// and replays are read back from the state) on its next query. 0 means no cap.
+	MaxResidentTenants int
 }
 
 // Engine routes a world's telemetry into its tenants' workspaces. It is safe for concurrent use;
@@ -33,6 +39,7 @@ type Engine struct {
 
 	mu      sync.Mutex
 	tenants map[string]*tenantCache
+	uses    uint64 // counts cache lookups; a tenant's last lookup orders evictions
 	sources sourceSet
 }
 
@@ -163,13 +170,46 @@ func (e *Engine) cache(t simulator.Tenant) (*tenantCache, error) {
 	if !ok {
 		tc = &tenantCache{e: e, tenant: t, views: map[viewKey]*view{}, replays: map[string]*generated{}, extra: map[string]*extraRows{}}
 		e.tenants[t.ID] = tc
+		e.evictLocked(t.ID)
 	}
+	e.uses++
+	tc.lastUse = e.uses
 	e.mu.Unlock()
 	tc.once.Do(func() { tc.err = tc.generate() })
 	if tc.err != nil {
 		return nil, tc.err
 	}
 	return tc, nil
+}
+
+// evictLocked drops the least recently used tenants' caches beyond MaxResidentTenants, never
+// keep's. Queries still holding a dropped cache finish on it; the garbage collector frees it
+// after them.
+func (e *Engine) evictLocked(keep string) {
+	for e.opts.MaxResidentTenants > 0 && len(e.tenants) > e.opts.MaxResidentTenants {
+		victim, oldest := "", uint64(0)
+		for id, tc := range e.tenants {
+			if id != keep && (victim == "" || tc.lastUse < oldest) {
+				victim, oldest = id, tc.lastUse
+			}
+		}
+		if victim == "" {
+			return
+		}
+		delete(e.tenants, victim)
+	}
+}
+
+// Resident lists the tenants whose telemetry is in memory now.
+func (e *Engine) Resident() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]string, 0, len(e.tenants))
+	for id := range e.tenants {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // params are the generator parameters of a tenant.
