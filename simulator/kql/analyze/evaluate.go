@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/soclab/soclab/simulator/kql/ast"
 	"github.com/soclab/soclab/simulator/kql/diag"
@@ -14,7 +15,7 @@ import (
 func (a *analyzer) evaluate(sc *scope, in exec.Node, o *ast.EvaluateOp) exec.Node {
 	switch o.Call.Func.Name {
 	case "bag_unpack":
-		return a.bagUnpack(sc, in, o.Call)
+		return a.bagUnpack(sc, in, o.Call, o.Schema)
 	case "ipv4_lookup":
 		return a.ipv4Lookup(sc, in, o.Call)
 	}
@@ -23,8 +24,9 @@ func (a *analyzer) evaluate(sc *scope, in exec.Node, o *ast.EvaluateOp) exec.Nod
 }
 
 // bagUnpack turns the properties of a dynamic column into columns; the new columns depend on
-// the data, so the operator's schema is decided at run time.
-func (a *analyzer) bagUnpack(sc *scope, in exec.Node, call *ast.CallExpr) exec.Node {
+// the data, so the operator's schema is decided at run time, unless an output schema
+// (`: (*, Name:string, ...)`) fixes it.
+func (a *analyzer) bagUnpack(sc *scope, in exec.Node, call *ast.CallExpr, schema *ast.TableType) exec.Node {
 	if in == nil {
 		fail(call, diag.CodeInvalid, "'evaluate' operator: bag_unpack needs an input table")
 	}
@@ -86,6 +88,9 @@ func (a *analyzer) bagUnpack(sc *scope, in exec.Node, call *ast.CallExpr) exec.N
 		}
 	}
 	bagIdx := col.Col
+	if schema != nil {
+		return bagUnpackSchema(in, bagIdx, prefix, schema)
+	}
 	return &exec.Deferred{In: in, Build: func(t *exec.Table) (exec.Node, error) {
 		keys := map[string]bool{}
 		var names []string
@@ -190,4 +195,52 @@ func (a *analyzer) ipv4Lookup(sc *scope, in exec.Node, call *ast.CallExpr) exec.
 		r.Cols = append(r.Cols, exec.Column{Name: n, Type: c.Type, Hidden: c.Hidden})
 	}
 	return r
+}
+
+// bagUnpackSchema is bag_unpack with an output schema: the output has exactly the schema's
+// columns; `*` stands for the input columns (without the bag) the schema does not name, a
+// named column is the input column of that name or else the bag property (after the
+// prefix), converted to the declared type. Other properties are dropped.
+func bagUnpackSchema(in exec.Node, bagIdx int, prefix string, schema *ast.TableType) exec.Node {
+	inCols := in.Columns()
+	named := map[string]bool{}
+	for _, c := range schema.Columns {
+		named[c.Name.Name] = true
+	}
+	var cols []exec.Column
+	var pass []int
+	var exprs []exec.Expr
+	if schema.Star { // Kusto's grammar puts * first: (*, Name:Type, ...)
+		for i, c := range inCols {
+			if i != bagIdx && !named[c.Name] {
+				cols = append(cols, c)
+				pass = append(pass, i)
+				exprs = append(exprs, exec.Expr{})
+			}
+		}
+	}
+	for _, c := range schema.Columns {
+		t, ok := types.ParseType(c.Type)
+		if !ok {
+			fail(c, diag.CodeInvalid, "Unknown type '%s'", c.Type)
+		}
+		name := c.Name.Name
+		cols = append(cols, exec.Column{Name: name, Type: t})
+		pass = append(pass, -1)
+		if j := colIndex(inCols, name); j >= 0 && j != bagIdx {
+			exprs = append(exprs, exec.Expr{T: t, Eval: func(_ *exec.Env, tb *exec.Table, i int) types.Value {
+				return types.Convert(tb.Vecs[j].Get(i), t)
+			}})
+			continue
+		}
+		key, hasPrefix := strings.CutPrefix(name, prefix)
+		if !hasPrefix {
+			exprs = append(exprs, exec.Expr{T: t, Eval: func(*exec.Env, *exec.Table, int) types.Value { return types.NullOf(t) }})
+			continue
+		}
+		exprs = append(exprs, exec.Expr{T: t, Eval: func(_ *exec.Env, tb *exec.Table, i int) types.Value {
+			return types.Convert(types.Member(tb.Vecs[bagIdx].Get(i), key), t)
+		}})
+	}
+	return &exec.Project{In: in, Cols: cols, Pass: pass, Exprs: exprs}
 }

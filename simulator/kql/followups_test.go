@@ -1,0 +1,52 @@
+package kql
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+// runCompact compiles and runs src over no tables and returns the result as compact JSON.
+func runCompact(t *testing.T, src string) string {
+	t.Helper()
+	q, err := Compile(src, MapCatalog{}, CompileOptions{})
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	res, err := q.Run(context.Background(), MapDatabase{}, RunOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := res.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(buf.Bytes(), &v); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// Operators and plugins fixed after the doc conformance run, with exact outputs.
+func TestFollowUpOperators(t *testing.T) {
+	const people = `datatable(d:dynamic, Description:string)[dynamic({"Name":"John","Age":20,"height":180}),"Student",dynamic({"Name":"Dave","Age":"40"}),"Teacher"]`
+	cases := []struct{ name, query, want string }{
+		{"bag_unpack with an output schema keeps only its columns, in its order and types",
+			people + ` | evaluate bag_unpack(d) : (*, Name:string, Age:long)`,
+			`{"columns":[{"name":"Description","type":"string"},{"name":"Name","type":"string"},{"name":"Age","type":"long"}],"rows":[["Student","John",20],["Teacher","Dave",40]]}`},
+		{"bag_unpack schema without * and with a prefix",
+			people + ` | evaluate bag_unpack(d, 'p_') : (p_height:int, Description:string, p_Missing:string)`,
+			`{"columns":[{"name":"p_height","type":"int"},{"name":"Description","type":"string"},{"name":"p_Missing","type":"string"}],"rows":[[180,"Student",""],[null,"Teacher",""]]}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := runCompact(t, c.query); got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+		})
+	}
+}
