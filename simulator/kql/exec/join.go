@@ -47,6 +47,18 @@ func keyVals(env *Env, keys []Expr, t *Table, i int, buf []types.Value) ([]types
 	return buf, true
 }
 
+// stringKeys returns the string key of every row of t: the column itself for a column key.
+func stringKeys(env *Env, k Expr, t *Table) []string {
+	if k.IsCol && t.Vecs[k.Col].T == types.String && len(t.Vecs[k.Col].S) == t.N {
+		return t.Vecs[k.Col].S
+	}
+	out := make([]string, t.N)
+	for i := range out {
+		out[i] = k.Eval(env, t, i).S
+	}
+	return out
+}
+
 // Run builds a hash table over the right side and probes it with the left rows.
 func (j *Join) Run(env *Env) (*Table, error) {
 	lt, err := j.Left.Run(env)
@@ -61,7 +73,12 @@ func (j *Join) Run(env *Env) (*Table, error) {
 	// single string key is hashed as the string itself.
 	strKey := len(j.RightKeys) == 1 && j.RightKeys[0].T == types.String && j.LeftKeys[0].T == types.String
 	g := NewGrouper()
-	strHead := make(map[string]int32, rt.N)
+	var rkeys, lkeys []string
+	var strHead *strTable
+	if strKey {
+		rkeys, lkeys = stringKeys(env, j.RightKeys[0], rt), stringKeys(env, j.LeftKeys[0], lt)
+		strHead = newStrTable(rt.N)
+	}
 	var head []int32
 	next := make([]int32, rt.N)
 	buf := make([]types.Value, 0, len(j.RightKeys))
@@ -73,11 +90,12 @@ func (j *Join) Run(env *Env) (*Table, error) {
 		}
 		next[i] = -1
 		if strKey {
-			k := j.RightKeys[0].Eval(env, rt, i).S
-			if h, ok := strHead[k]; ok {
-				next[i] = h
+			h := strHead.hash(rkeys[i])
+			slot, found := strHead.find(rkeys[i], h, rkeys)
+			if found {
+				next[i] = strHead.slots[slot].v
 			}
-			strHead[k] = int32(i)
+			strHead.put(slot, h, int32(i))
 			continue
 		}
 		vals, ok := keyVals(env, j.RightKeys, rt, i, buf)
@@ -94,10 +112,12 @@ func (j *Join) Run(env *Env) (*Table, error) {
 	var li, ri []int32
 	rightMatched := make([]bool, rt.N)
 	var leftSeen *Grouper
-	var leftSeenStr map[string]struct{}
+	var leftSeenStr *strTable
 	if j.Kind == JoinInnerUnique {
 		leftSeen = NewGrouper()
-		leftSeenStr = make(map[string]struct{}, lt.N)
+		if strKey {
+			leftSeenStr = newStrTable(lt.N)
+		}
 	}
 	for i := 0; i < lt.N; i++ {
 		if i%checkEvery == 0 {
@@ -110,15 +130,17 @@ func (j *Join) Run(env *Env) (*Table, error) {
 		}
 		first := int32(-1)
 		if strKey {
-			k := j.LeftKeys[0].Eval(env, lt, i).S
-			if h, ok := strHead[k]; ok {
-				first = h
+			k := lkeys[i]
+			h := strHead.hash(k)
+			if slot, found := strHead.find(k, h, rkeys); found {
+				first = strHead.slots[slot].v
 			}
-			if leftSeen != nil {
-				if _, dup := leftSeenStr[k]; dup {
+			if leftSeenStr != nil {
+				slot, dup := leftSeenStr.find(k, h, lkeys)
+				if dup {
 					continue
 				}
-				leftSeenStr[k] = struct{}{}
+				leftSeenStr.put(slot, h, int32(i))
 			}
 		} else {
 			vals, ok := keyVals(env, j.LeftKeys, lt, i, buf)
