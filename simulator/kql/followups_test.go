@@ -41,6 +41,9 @@ func TestFollowUpOperators(t *testing.T) {
 		{"bag_unpack schema without * and with a prefix",
 			people + ` | evaluate bag_unpack(d, 'p_') : (p_height:int, Description:string, p_Missing:string)`,
 			`{"columns":[{"name":"p_height","type":"int"},{"name":"Description","type":"string"},{"name":"p_Missing","type":"string"}],"rows":[[180,"Student",""],[null,"Teacher",""]]}`},
+		{"indexof reads length+1 characters and counts occurrences",
+			`print a = indexof("abcdefgabcdefg", "cde", 1, 10, 2), b = indexof("abcdefg", "cde", 1, 2), c = indexof("abcdefg", "cde", 1, 3), d = indexof("abcdefgabcdefg", "cde", 1, -1, 3), e = indexof("abcdefg", "cde", 2, 0)`,
+			`{"columns":[{"name":"a","type":"long"},{"name":"b","type":"long"},{"name":"c","type":"long"},{"name":"d","type":"long"},{"name":"e","type":"long"}],"rows":[[9,-1,2,-1,-1]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -202,9 +202,11 @@ func indexOf(_ *Context, a []types.Value) types.Value {
 	if start > int64(len(src)) {
 		return types.NewLong(-1)
 	}
+	// Kusto reads length+1 characters from start (the documented examples: indexof(
+	// "abcdefgabcdefg", "cde", 1, 10, 2) is 9, indexof("abcdefg", "cde", 1, 2) is -1).
 	end := int64(len(src))
-	if length >= 0 && start+length < end {
-		end = start + length
+	if length >= 0 && start+length+1 < end {
+		end = start + length + 1
 	}
 	hay := string(src[start:end])
 	needle := string(look)
