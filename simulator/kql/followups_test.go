@@ -44,6 +44,12 @@ func TestFollowUpOperators(t *testing.T) {
 		{"indexof reads length+1 characters and counts occurrences",
 			`print a = indexof("abcdefgabcdefg", "cde", 1, 10, 2), b = indexof("abcdefg", "cde", 1, 2), c = indexof("abcdefg", "cde", 1, 3), d = indexof("abcdefgabcdefg", "cde", 1, -1, 3), e = indexof("abcdefg", "cde", 2, 0)`,
 			`{"columns":[{"name":"a","type":"long"},{"name":"b","type":"long"},{"name":"c","type":"long"},{"name":"d","type":"long"},{"name":"e","type":"long"}],"rows":[[9,-1,2,-1,-1]]}`},
+		{"parse kind=relaxed: a value that does not convert is null, the row still matches",
+			`datatable(s:string)["n=27, m=5, t=02/17/2016 08:40:01, x", "n=bad, m=6, t=notadate, x", "n=, m=7, t=, x"] | parse kind=relaxed s with "n=" n:long ", m=" m:long * "t=" t:datetime "," * | project-away s`,
+			`{"columns":[{"name":"n","type":"long"},{"name":"m","type":"long"},{"name":"t","type":"datetime"}],"rows":[[27,5,"2016-02-17T08:40:01Z"],[null,6,null],[null,7,null]]}`},
+		{"parse (simple): a value that does not convert voids the row",
+			`datatable(s:string)["n=27, m=5", "n=bad, m=6"] | parse s with "n=" n:long ", m=" m:long | project-away s`,
+			`{"columns":[{"name":"n","type":"long"},{"name":"m","type":"long"}],"rows":[[27,5],[null,null]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -141,11 +141,20 @@ func (a *analyzer) parse(sc *scope, in exec.Node, o *ast.ParseOp) exec.Node {
 			outCols = append(outCols, exec.Column{Name: p.Column.Name.Name, Type: t})
 			last := i == lastCol && i == len(o.Pattern)-1
 			var body string
+			// relaxed: a number is preferred, but any text may stand in its place; a
+			// value that does not convert becomes null and the rest of the row still matches.
+			relaxed := ""
+			if kind == "relaxed" {
+				relaxed = "|.*?"
+				if last {
+					relaxed = "|.*"
+				}
+			}
 			switch {
 			case t == types.Long || t == types.Int:
-				body = `[-+]?\d+`
+				body = `[-+]?\d+` + relaxed
 			case t == types.Real || t == types.Decimal:
-				body = `[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`
+				body = `[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?` + relaxed
 			case kind == "regex" || last:
 				body = ".*"
 			default:
