@@ -193,7 +193,7 @@ func buildRegistry() *Registry {
 		registerStrings, registerConvert, registerDateTime, registerIPv4, registerIPv6,
 		registerDynamic, registerMath, registerMoreMath, registerMisc, registerText,
 		registerBinary, registerCollections, registerTimeZones,
-		registerGeohash, registerS2, registerH3, registerGeoMeasure, registerGeoLines, registerGeoWKT, registerGeoRelate, registerSeries, registerUnits, registerBeta, registerPunycode, registerGeoSimplify, registerGeoIntersection, registerGeoBuffer,
+		registerGeohash, registerS2, registerH3, registerGeoMeasure, registerGeoLines, registerGeoWKT, registerGeoRelate, registerSeries, registerUnits, registerBeta, registerPunycode, registerGeoSimplify, registerGeoIntersection, registerGeoBuffer, registerGeoUnionLines,
 	} {
 		reg(func(f *Func) {
 			if _, dup := r.byName[f.Name]; dup {
