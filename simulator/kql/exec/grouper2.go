@@ -19,14 +19,14 @@ type pairKey struct {
 // PairGrouper assigns dense group ids to keys of at most two values. It groups exactly as
 // Grouper does, without encoding each row's key into a byte string.
 type PairGrouper struct {
-	ids   map[pairKey]int32
-	dicts [2]map[string]uint64 // string → code, per key position
+	ids   *pairTable
+	dicts [2]strDict // string → code, per key position
 	buf   []byte
 }
 
 // NewPairGrouper returns an empty grouper sized for about hint groups.
 func NewPairGrouper(hint int) *PairGrouper {
-	return &PairGrouper{ids: make(map[pairKey]int32, min(hint, 1<<16))}
+	return &PairGrouper{ids: newPairTable(min(hint, 1<<16))}
 }
 
 // ID returns the group of the key made of vals (one or two values), creating it when new.
@@ -35,16 +35,11 @@ func (g *PairGrouper) ID(vals []types.Value) (id int32, isNew bool) {
 	for j, v := range vals {
 		g.set(&k, j, v)
 	}
-	if id, ok := g.ids[k]; ok {
-		return id, false
-	}
-	id = int32(len(g.ids))
-	g.ids[k] = id
-	return id, true
+	return g.ids.id(k)
 }
 
 // Len is the number of groups.
-func (g *PairGrouper) Len() int { return len(g.ids) }
+func (g *PairGrouper) Len() int { return int(g.ids.n) }
 
 func (g *PairGrouper) set(k *pairKey, j int, v types.Value) {
 	if v.IsNull() {
@@ -64,29 +59,39 @@ func (g *PairGrouper) set(k *pairKey, j int, v types.Value) {
 		}
 		k.tag[j], k.i[j] = 4, math.Float64bits(f)
 	case types.String, types.GUID:
-		k.tag[j], k.i[j] = 5, g.code(j, v.S)
+		k.tag[j], k.i[j] = 5, g.dicts[j].code(v.S, false)
 	default:
 		g.buf = appendDynKey(g.buf[:0], v.D)
-		if c, ok := g.dicts[j][string(g.buf)]; ok {
-			k.tag[j], k.i[j] = 6, c
-			return
-		}
-		k.tag[j], k.i[j] = 6, g.code(j, string(g.buf))
+		k.tag[j], k.i[j] = 6, g.dicts[j].code(string(g.buf), true)
 	}
 }
 
-// code returns the dictionary code of s at key position j (strings and dynamic encodings
-// share one dictionary: the tag keeps them apart).
-func (g *PairGrouper) code(j int, s string) uint64 {
-	d := g.dicts[j]
-	if d == nil {
-		d = map[string]uint64{}
-		g.dicts[j] = d
+// strDict gives strings dense codes (strings and dynamic encodings share one dictionary per
+// key position: the tag keeps them apart).
+type strDict struct {
+	tab  *strTable
+	keys []string
+}
+
+// code returns the code of s, adding it when new (copying it first when it is scratch space).
+func (d *strDict) code(s string, scratch bool) uint64 {
+	if d.tab == nil {
+		d.tab = newStrTable(64)
 	}
-	if c, ok := d[s]; ok {
-		return c
+	h := d.tab.hash(s)
+	slot, found := d.tab.find(s, h, d.keys)
+	if found {
+		return uint64(d.tab.slots[slot].v)
 	}
-	c := uint64(len(d))
-	d[s] = c
-	return c
+	if scratch {
+		s = string([]byte(s))
+	}
+	c := int32(len(d.keys))
+	d.keys = append(d.keys, s)
+	if 2*(d.tab.n+1) > len(d.tab.slots) {
+		d.tab.grow()
+		slot, _ = d.tab.find(s, h, d.keys)
+	}
+	d.tab.put(slot, h, c)
+	return uint64(c)
 }

@@ -44,12 +44,29 @@ func (t *strTable) find(s string, h uint64, keys []string) (slot int, found bool
 	}
 }
 
-// put stores v for s's hash h at slot (from find); the table must not be grown past the
-// size given to newStrTable.
+// put stores v for s's hash h at slot (from find); the table must not be filled past half
+// its slots (grow first, then find the slot again).
 func (t *strTable) put(slot int, h uint64, v int32) {
 	e := &t.slots[slot]
 	if e.h == 0 {
 		t.n++
 	}
 	e.h, e.v = h, v
+}
+
+// grow doubles the table (entries keep their hashes).
+func (t *strTable) grow() {
+	old := t.slots
+	t.slots = make([]strSlot, 2*len(old))
+	t.mask = uint64(len(t.slots) - 1)
+	for _, e := range old {
+		if e.h == 0 {
+			continue
+		}
+		i := e.h & t.mask
+		for t.slots[i].h != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = e
+	}
 }
