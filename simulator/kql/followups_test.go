@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,5 +58,43 @@ func TestFollowUpOperators(t *testing.T) {
 				t.Errorf("got  %s\nwant %s", got, c.want)
 			}
 		})
+	}
+}
+
+// fork and facet give several result tables: the primary one, then the others by name.
+func TestForkFacet(t *testing.T) {
+	cases := []struct{ name, query, want string }{
+		{"fork: one table per branch, input computed once",
+			`range x from 1 to 5 step 1 | extend k = x % 2 | fork (where k == 0 | count) (summarize s = sum(x) | as Total)`,
+			`{"tables":[{"name":"PrimaryResult","columns":[{"name":"Count","type":"long"}],"rows":[[2]]},{"name":"Total","columns":[{"name":"s","type":"long"}],"rows":[[15]]}]}`},
+		{"facet: a value-count table per column",
+			`datatable(a:string, b:string)['x','p','x','q','y','p'] | facet by a, b`,
+			`{"tables":[{"name":"PrimaryResult","columns":[{"name":"a","type":"string"},{"name":"count_","type":"long"}],"rows":[["x",2],["y",1]]},{"name":"b","columns":[{"name":"b","type":"string"},{"name":"count_","type":"long"}],"rows":[["p",2],["q",1]]}]}`},
+		{"facet with: the subquery's table first",
+			`datatable(a:string, b:string)['x','p','x','q','y','p'] | facet by a with (where b == 'q')`,
+			`{"tables":[{"name":"PrimaryResult","columns":[{"name":"a","type":"string"},{"name":"b","type":"string"}],"rows":[["x","q"]]},{"name":"a","columns":[{"name":"a","type":"string"},{"name":"count_","type":"long"}],"rows":[["x",2],["y",1]]}]}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			q, err := Compile(c.query, MapCatalog{}, CompileOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := q.Run(context.Background(), MapDatabase{}, RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := res.WriteLogAnalytics(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimSpace(buf.String()); got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+		})
+	}
+	_, err := Compile(`range x from 1 to 5 step 1 | fork (count) (take 1) | take 1`, MapCatalog{}, CompileOptions{})
+	if err == nil || err.Error() != "Semantic error: SEM0103: 'fork' operator: it must be the last operator of the query (at offset 29)" {
+		t.Errorf("operator after fork: got %v", err)
 	}
 }

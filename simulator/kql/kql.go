@@ -181,6 +181,17 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 			res, err = nil, diag.Errorf(diag.CodeRuntimeError, diag.NoPos, diag.NoPos, "internal error while running the query: %v\n%s", r, debug.Stack())
 		}
 	}()
+	if m, ok := q.plan.Root.(*exec.Multi); ok {
+		// fork / facet: the first table is the primary result, the others follow it.
+		ts, err := m.RunAll(env)
+		if err != nil {
+			return nil, err
+		}
+		for i := range ts {
+			ts[i] = exec.WithoutHidden(ts[i], exec.HiddenColumns(m.Branches[i].Columns(), ts[i].Cols))
+		}
+		return &Result{Table: ts[0], More: ts[1:]}, nil
+	}
 	t, err := q.plan.Root.Run(env)
 	if err != nil {
 		return nil, err

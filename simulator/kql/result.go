@@ -14,6 +14,9 @@ import (
 // Result is the table a query returned.
 type Result struct {
 	Table *Table
+	// More are the further result tables of fork and facet (each Table.Name is its name);
+	// the JSON, text and CSV writers show the primary Table only, WriteLogAnalytics all.
+	More []*Table
 }
 
 // ResultColumn is a column of a result as the JSON outputs name it.
@@ -82,11 +85,17 @@ func (r *Result) LogAnalytics() LogAnalyticsTable {
 	return LogAnalyticsTable{Name: "PrimaryResult", Columns: r.Columns(), Rows: nonNil(r.Rows(true))}
 }
 
-// WriteLogAnalytics writes {"tables":[{"name":"PrimaryResult","columns":[...],"rows":[...]}]}.
+// WriteLogAnalytics writes {"tables":[{"name":"PrimaryResult","columns":[...],"rows":[...]}]},
+// followed by fork/facet's further tables under their names.
 func (r *Result) WriteLogAnalytics(w io.Writer) error {
+	tables := []LogAnalyticsTable{r.LogAnalytics()}
+	for _, t := range r.More {
+		more := &Result{Table: t}
+		tables = append(tables, LogAnalyticsTable{Name: t.Name, Columns: more.Columns(), Rows: nonNil(more.Rows(true))})
+	}
 	return writeJSON(w, struct {
 		Tables []LogAnalyticsTable `json:"tables"`
-	}{[]LogAnalyticsTable{r.LogAnalytics()}})
+	}{tables})
 }
 
 func nonNil(rows [][]any) [][]any {

@@ -59,6 +59,9 @@ func Analyze(script *ast.Script, cat Catalog) (plan *Plan, err error) {
 		return nil, diag.Errorf(diag.CodeSyntax, diag.Pos(0), diag.Pos(0), "Query could not be parsed: the query has no tabular expression statement")
 	}
 	node := a.tabularOrPrint(sc, last)
+	if a.multi != nil && node != exec.Node(a.multi) {
+		return nil, diag.Errorf(diag.CodeInvalid, a.multiOp.Pos(), a.multiOp.End(), "'%s' operator: it must be the last operator of the query", a.multiOp.OpName())
+	}
 	tables := make([]string, 0, len(a.used))
 	for t := range a.used {
 		tables = append(tables, t)
@@ -77,6 +80,9 @@ type analyzer struct {
 	extendBase []exec.Column
 	// depth guards recursive user functions.
 	depth int
+	// multi is the fork/facet operator of the query, which must be its last operator.
+	multi   *exec.Multi
+	multiOp ast.Op
 }
 
 // fail aborts analysis with a semantic error at node n.

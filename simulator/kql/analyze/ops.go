@@ -117,6 +117,10 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 		return a.generic(sc, in, o)
 	case *ast.PartitionOp:
 		return a.partition(sc, in, o)
+	case *ast.ForkOp:
+		return a.fork(sc, in, o)
+	case *ast.FacetOp:
+		return a.facet(sc, in, o)
 	case *ast.SampleDistinctOp:
 		d := a.summarize(sc, in, nil, []ast.Expr{o.Of}, "sample-distinct")
 		return &exec.Take{In: d, N: a.scalarOp(sc, nil, o.Count, "sample-distinct")}
