@@ -36,6 +36,19 @@ func registerSeriesReduce(add func(*Func)) {
 		}
 		return types.NewReal(p)
 	}))
+	add(fixed("series_magnitude", types.Real, d1, 1, 1, func(_ *Context, a []types.Value) types.Value {
+		vals, ok, _, good := seriesOf(a[0])
+		if !good {
+			return nullReal
+		}
+		s := 0.0
+		for i, x := range vals {
+			if ok[i] {
+				s += x * x
+			}
+		}
+		return types.NewReal(math.Sqrt(s))
+	}))
 	add(fixed("series_dot_product", types.Real, []kind{kAny, kAny}, 2, 2, func(_ *Context, a []types.Value) types.Value {
 		xs, ys, ok := seriesPair(a)
 		if !ok {
