@@ -22,6 +22,29 @@ type rowSet struct {
 	times  []time.Time
 	source []generate.Source
 	attack []bool
+	// pos, when set, says where row i's values are in t: a generated table whose rows all
+	// entered a view is kept as that view's (ingestion-ordered) columns, not twice (see
+	// adoptView). Base row sets change t and pos only under tenantCache.mu.
+	pos []int32
+}
+
+// row is where row i's values are in rs.t.
+func (rs *rowSet) row(i int) int {
+	if rs.pos != nil {
+		return int(rs.pos[i])
+	}
+	return i
+}
+
+// eventOrdered returns the rows as a table in their own (event-time) order; a copy when the
+// values are kept in a view's order.
+func (rs *rowSet) eventOrdered() *kql.Table {
+	if rs.pos == nil {
+		return rs.t
+	}
+	t := rs.t.Gather(rs.pos)
+	t.Name = rs.t.Name
+	return t
 }
 
 // tenantCache is what the engine keeps in memory for one tenant.

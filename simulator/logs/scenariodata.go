@@ -26,6 +26,8 @@ func (e *Engine) ScenarioData(tenantID string) (*ScenarioData, error) {
 		return nil, err
 	}
 	d := &ScenarioData{All: kql.MapDatabase{}, Background: kql.MapDatabase{}}
+	tc.mu.Lock() // views may re-point the generated tables (adoptView)
+	defer tc.mu.Unlock()
 	for name, rs := range tc.base.tables {
 		cols, ok := e.cats.workspace[name]
 		if !ok {
@@ -37,12 +39,13 @@ func (e *Engine) ScenarioData(tenantID string) (*ScenarioData, error) {
 				idx = append(idx, int32(i))
 			}
 		}
-		all := shape(rs.t, cols, nil)
+		ordered := rs.eventOrdered()
+		all := shape(ordered, cols, nil)
 		if all.N != len(rs.attack) {
 			return nil, fmt.Errorf("logs: scenario data: table %s has %d rows for %d flags", name, all.N, len(rs.attack))
 		}
 		d.All[name] = all
-		d.Background[name] = shape(rs.t.Gather(idx), cols, nil)
+		d.Background[name] = shape(ordered.Gather(idx), cols, nil)
 	}
 	return d, nil
 }

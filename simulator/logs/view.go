@@ -162,11 +162,12 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 	for c, col := range base {
 		v := exec.NewVector(col.Type, len(cands))
 		for _, k := range cands {
-			v.Append(k.rs.t.Vecs[c].Get(k.i))
+			v.Append(k.rs.t.Vecs[c].Get(k.rs.row(k.i)))
 		}
 		vecs[c] = v
 	}
 	t := &kql.Table{Name: table, Cols: base, Vecs: vecs, N: len(cands)}
+	adoptView(tc.base.tables[table], t, cands)
 	cols, _ := d.cat.Table(table)
 	t = shape(t, cols, d.ws)
 	ingest := make([]time.Time, len(cands))
@@ -211,6 +212,27 @@ func mix64(x uint64) uint64 {
 	x ^= x >> 27
 	x *= 0x94d049bb133111eb
 	return x ^ x>>31
+}
+
+// adoptView keeps a generated table's values only once: when every one of its rows is in the
+// view just built (the lab workspace after the launch), the row set points into the view's
+// columns (shared, never modified) and its own copy is dropped. Called under tc.mu.
+func adoptView(rs *rowSet, t *kql.Table, cands []candidate) {
+	if rs == nil || len(rs.times) == 0 {
+		return
+	}
+	pos := make([]int32, len(rs.times))
+	n := 0
+	for j, k := range cands {
+		if k.rs == rs {
+			pos[k.i] = int32(j)
+			n++
+		}
+	}
+	if n != len(rs.times) {
+		return
+	}
+	rs.t, rs.pos = t, pos
 }
 
 // baseColumns are the columns rows of table are kept in: the generated ones, or the schema's.
