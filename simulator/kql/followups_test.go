@@ -51,6 +51,12 @@ func TestFollowUpOperators(t *testing.T) {
 		{"parse (simple): a value that does not convert voids the row",
 			`datatable(s:string)["n=27, m=5", "n=bad, m=6"] | parse s with "n=" n:long ", m=" m:long | project-away s`,
 			`{"columns":[{"name":"n","type":"long"},{"name":"m","type":"long"}],"rows":[[27,5],[null,null]]}`},
+		{"row_rank_dense and row_rank_min, with restart",
+			`datatable(g:string, v:long)['a',2,'a',3,'a',3,'a',9,'b',1,'b',1,'b',4] | serialize | extend d = row_rank_dense(v), m = row_rank_min(v), dg = row_rank_dense(v, g != prev(g)), mg = row_rank_min(v, g != prev(g))`,
+			`{"columns":[{"name":"g","type":"string"},{"name":"v","type":"long"},{"name":"d","type":"long"},{"name":"m","type":"long"},{"name":"dg","type":"long"},{"name":"mg","type":"long"}],"rows":[["a",2,1,1,1,1],["a",3,2,2,2,2],["a",3,2,2,2,2],["a",9,3,4,3,4],["b",1,4,5,1,1],["b",1,4,5,1,1],["b",4,5,7,2,3]]}`},
+		{"row_window_session: distance from the first, from the neighbour, restart",
+			`datatable(id:string, t:datetime)['1',datetime(2024-04-11 10:00),'1',datetime(2024-04-11 10:04),'1',datetime(2024-04-11 10:08),'1',datetime(2024-04-11 10:20),'2',datetime(2024-04-11 10:21)] | serialize | extend s = row_window_session(t, 6m, 5m, id != prev(id))`,
+			`{"columns":[{"name":"id","type":"string"},{"name":"t","type":"datetime"},{"name":"s","type":"datetime"}],"rows":[["1","2024-04-11T10:00:00Z","2024-04-11T10:00:00Z"],["1","2024-04-11T10:04:00Z","2024-04-11T10:00:00Z"],["1","2024-04-11T10:08:00Z","2024-04-11T10:08:00Z"],["1","2024-04-11T10:20:00Z","2024-04-11T10:20:00Z"],["2","2024-04-11T10:21:00Z","2024-04-11T10:21:00Z"]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -32,6 +32,10 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 		return a.prevNext(c, x, name == "prev")
 	case "row_cumsum":
 		return a.rowCumsum(c, x)
+	case "row_rank_dense", "row_rank_min":
+		return a.rowRank(c, x, name == "row_rank_dense")
+	case "row_window_session":
+		return a.rowWindowSession(c, x)
 	case "column_ifexists", "columnifexists":
 		if len(x.Args) != 2 {
 			fail(x, diag.CodeBadArgument, "The function 'column_ifexists' expects 2 arguments.")
