@@ -136,6 +136,12 @@ func polygonOf(c any) (geoPolygon, bool) {
 	if !ok || len(rings) == 0 {
 		return geoPolygon{}, false
 	}
+	// A polygon wrapped in one more array ([[ring, ...]], as
+	// pack_array(polygon.coordinates) builds it) is read as the polygon:
+	// the geo_point_in_polygon doc example relies on it.
+	if len(rings) == 1 && nestingDepth(rings[0]) == 3 {
+		rings = rings[0].([]any)
+	}
 	var p geoPolygon
 	for i, r := range rings {
 		l, ok := coordLoop(r)
@@ -216,4 +222,18 @@ func distToLine(pt s2geo.Point, l geoLine) float64 {
 func pointLngLat(p s2geo.Point) (float64, float64) {
 	ll := s2geo.LatLngFromPoint(p)
 	return ll.Lng.Degrees(), ll.Lat.Degrees()
+}
+
+// nestingDepth counts the array levels down the first elements of x
+// (a position is 1, a ring 2, a polygon's rings 3).
+func nestingDepth(x any) int {
+	d := 0
+	for {
+		a, ok := x.([]any)
+		if !ok || len(a) == 0 {
+			return d
+		}
+		d++
+		x = a[0]
+	}
 }
