@@ -57,6 +57,15 @@ func TestFollowUpOperators(t *testing.T) {
 		{"row_window_session: distance from the first, from the neighbour, restart",
 			`datatable(id:string, t:datetime)['1',datetime(2024-04-11 10:00),'1',datetime(2024-04-11 10:04),'1',datetime(2024-04-11 10:08),'1',datetime(2024-04-11 10:20),'2',datetime(2024-04-11 10:21)] | serialize | extend s = row_window_session(t, 6m, 5m, id != prev(id))`,
 			`{"columns":[{"name":"id","type":"string"},{"name":"t","type":"datetime"},{"name":"s","type":"datetime"}],"rows":[["1","2024-04-11T10:00:00Z","2024-04-11T10:00:00Z"],["1","2024-04-11T10:04:00Z","2024-04-11T10:00:00Z"],["1","2024-04-11T10:08:00Z","2024-04-11T10:08:00Z"],["1","2024-04-11T10:20:00Z","2024-04-11T10:20:00Z"],["2","2024-04-11T10:21:00Z","2024-04-11T10:21:00Z"]]}`},
+		{"estimate_data_size over * and over columns",
+			`datatable(l:long, i:int, s:string, b:bool, d:dynamic, g:guid, n:long)[1, 2, 'héllo', true, dynamic({"a":1}), guid(00000000-0000-0000-0000-000000000001), long(null)] | project all = estimate_data_size(*), two = estimate_data_size(s, l), e = estimate_data_size(d)`,
+			`{"columns":[{"name":"all","type":"long"},{"name":"two","type":"long"},{"name":"e","type":"long"}],"rows":[[42,14,7]]}`},
+		{"bag_pack_columns",
+			`datatable(Id:string, Value:long, Other:long)['A', 1, 9] | project P = bag_pack_columns(Id, Value)`,
+			`{"columns":[{"name":"P","type":"dynamic"}],"rows":[[{"Id":"A","Value":1}]]}`},
+		{"column_names_of a table and a function's result",
+			`let T = datatable(A:string, B:int)[]; let F = (x:int) { print A = "", B = x }; print t = column_names_of(T), f = column_names_of(F(1))`,
+			`{"columns":[{"name":"t","type":"dynamic"},{"name":"f","type":"dynamic"}],"rows":[[["A","B"],["A","B"]]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

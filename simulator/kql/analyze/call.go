@@ -32,6 +32,12 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 		return a.prevNext(c, x, name == "prev")
 	case "row_cumsum":
 		return a.rowCumsum(c, x)
+	case "estimate_data_size":
+		return a.estimateDataSize(c, x)
+	case "bag_pack_columns":
+		return a.bagPackColumns(c, x)
+	case "column_names_of":
+		return a.columnNamesOf(c, x)
 	case "row_rank_dense", "row_rank_min":
 		return a.rowRank(c, x, name == "row_rank_dense")
 	case "row_window_session":
