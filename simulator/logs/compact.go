@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"strings"
+
 	"github.com/soclab/soclab/simulator/kql"
 )
 
@@ -9,15 +11,17 @@ import (
 // equal values of many rows are kept once.
 type stringPool map[string]string
 
-// maxPooled bounds the strings worth pooling: long values are rarely repeated.
+// maxPooled is the length above which a pooled string is copied to its exact size.
 const maxPooled = 256
 
 func (p stringPool) intern(s string) string {
-	if len(s) > maxPooled {
-		return s
-	}
 	if v, ok := p[s]; ok {
 		return v
+	}
+	if len(s) > maxPooled {
+		// Long values (JSON with timestamps) are kept as an exact-size copy: the builders
+		// that wrote them leave spare capacity (authDetails grows to 512 bytes).
+		s = strings.Clone(s)
 	}
 	p[s] = s
 	return s
