@@ -66,6 +66,9 @@ func TestFollowUpOperators(t *testing.T) {
 		{"column_names_of a table and a function's result",
 			`let T = datatable(A:string, B:int)[]; let F = (x:int) { print A = "", B = x }; print t = column_names_of(T), f = column_names_of(F(1))`,
 			`{"columns":[{"name":"t","type":"dynamic"},{"name":"f","type":"dynamic"}],"rows":[[["A","B"],["A","B"]]]}`},
+		{"buildschema merges the shapes per group",
+			`datatable(k:string, d:dynamic)['a', dynamic({"x":1,"t":[1,"s"]}), 'a', dynamic({"x":"v","y":{"w":true}}), 'b', dynamic([1.5]), 'c', dynamic(null)] | summarize buildschema(d) by k`,
+			`{"columns":[{"name":"k","type":"string"},{"name":"schema_d","type":"dynamic"}],"rows":[["a",{"t":{"` + "`indexer`" + `":["long","string"]},"x":["long","string"],"y":{"w":"bool"}}],["b",{"` + "`indexer`" + `":"double"}],["c",null]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

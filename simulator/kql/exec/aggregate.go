@@ -44,6 +44,8 @@ func (s *AggSpec) New() Aggregator {
 		return &listAgg{spec: s, set: strings.HasPrefix(s.Func, "make_set"), nulls: s.Func == "make_list_with_nulls", lim: listLimit(s)}
 	case "make_bag", "make_bag_if":
 		return &bagAgg{spec: s}
+	case "buildschema":
+		return &schemaAgg{spec: s}
 	case "any", "take_any", "take_anyif", "anyif":
 		return &anyAgg{spec: s}
 	case "arg_max", "arg_min":
@@ -121,6 +123,8 @@ func AggOutputs(fn string, argTypes []types.Type, argNames []string, consts []ty
 		return []types.Type{types.Dynamic}, []string{suffix("list")}, nil
 	case "make_bag", "make_bag_if":
 		return []types.Type{types.Dynamic}, []string{suffix("bag")}, nil
+	case "buildschema":
+		return []types.Type{types.Dynamic}, []string{suffix("schema")}, nil
 	case "any", "take_any", "anyif", "take_anyif":
 		// any(x) → any_x; take_any returns its arguments' own columns; take_anyif is named after
 		// its first argument.
@@ -188,7 +192,7 @@ func IsAggregate(fn string) bool {
 		"percentilew", "percentilesw", "percentilesw_array",
 		"stdev", "stdevif", "stdevp", "stdevpif", "variance", "varianceif", "variancep", "variancepif",
 		"covariance", "covarianceif", "covariancep", "covariancepif",
-		"binary_all_and", "binary_all_or", "binary_all_xor":
+		"binary_all_and", "binary_all_or", "binary_all_xor", "buildschema":
 		return true
 	}
 	return false
