@@ -50,7 +50,7 @@ func TestGradeLabFlow(t *testing.T) {
 	checkJUnit(t, junit, 11, 0)
 	checkOutcomes(t, rep, map[string]outcome{
 		"rule1-fired": {true, "3 alert(s), the earliest about activity from 2025-01-15 08:32Z"},
-		"rule2-fired": {true, "4 alert(s), the earliest about activity from 2025-01-15 08:36Z"},
+		"rule2-fired": {true, "3 alert(s), the earliest about activity from 2025-01-15 08:36Z"},
 		"rule3-fired": {true, "11 alert(s), the earliest about activity from 2025-01-15 09:05Z"},
 	})
 }
@@ -81,9 +81,9 @@ func TestGradeRulesAfterAttack(t *testing.T) {
 }
 
 // TestGradeKeyVaultDiagnosticsMissing is break-and-fix 3 seen by the grader: without Key Vault's
-// logs in the workspace the NRT rule misses the secret reads (one alert, from the password
-// change, instead of four), while its query (judged over the scenario's telemetry, whatever the
-// routing) still passes.
+// logs in the workspace the NRT rule runs but never fires (the password change comes more than 15
+// minutes after the risky sign-in), while its query (judged over the scenario's telemetry,
+// whatever the routing) still passes.
 func TestGradeKeyVaultDiagnosticsMissing(t *testing.T) {
 	l := newLab(t)
 	rules, err := detect.New(l.engine, detect.Options{})
@@ -98,7 +98,7 @@ func TestGradeKeyVaultDiagnosticsMissing(t *testing.T) {
 	checkOutcomes(t, l.grade(1), map[string]outcome{
 		"rule2-query": {true, "names the attacker at 2025-01-15 08:37Z and matches none of the background"},
 		// Only the password change (AuditLogs, the query's other branch) reaches the workspace.
-		"rule2-fired": {true, "1 alert(s), the earliest about activity from 2025-01-15 08:40Z"},
+		"rule2-fired": {false, "no alert from this rule: it ran 184 time(s) and never matched"},
 	})
 }
 
@@ -138,9 +138,9 @@ func TestGradeKQLAndActivityChecks(t *testing.T) {
 		"rule-writes": {true, "MICROSOFT.SECURITYINSIGHTS/ALERTRULES/WRITE at 2025-01-15 07:00Z"},
 		"no-deletes":  {false, "the action log has no Succeeded MICROSOFT.SECURITYINSIGHTS/ALERTRULES/DELETE"},
 		"health":      {true, "1 row(s)"},
-		"alerts":      {true, "17 row(s)"},
+		"alerts":      {true, "16 row(s)"},
 		"quiet":       {true, "0 row(s)"},
-		"no-alerts":   {false, "the workspace query returns 17 row(s), at most 0 expected (first: AlertName=Post-Compromise Credential Access Attempt)"},
+		"no-alerts":   {false, "the workspace query returns 16 row(s), at most 0 expected (first: AlertName=Post-Compromise Credential Access Attempt)"},
 	})
 }
 

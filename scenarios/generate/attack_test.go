@@ -318,7 +318,9 @@ func TestDefenderAlertsAndEvidence(t *testing.T) {
 func TestReplayStepShiftsTheStep(t *testing.T) {
 	s := loadScenario(t)
 	c := cast(t)
-	st, _ := s.Step("credential-access")
+	// A replay of credential-access plays initial-access first (replayWith), so it starts at
+	// the first event of initial-access.
+	st, _ := s.Step("initial-access")
 	orig, err := generate.ReplayStep(s, c, "credential-access", st.Events[0].At, "a")
 	if err != nil {
 		t.Fatal(err)
@@ -348,9 +350,15 @@ func TestReplayStepShiftsTheStep(t *testing.T) {
 		}
 	}
 	for _, tb := range orig.All() {
-		if tb.Name != "AzureDiagnostics" && len(tb.Rows) != 0 {
-			t.Errorf("%s has %d rows for a Key Vault-only step", tb.Name, len(tb.Rows))
+		for i := range tb.Rows {
+			if want := map[bool]string{true: "credential-access", false: "initial-access"}[tb.Name == "AzureDiagnostics"]; tb.Meta[i].Step != want {
+				t.Errorf("%s row %d belongs to step %q, want %q", tb.Name, i, tb.Meta[i].Step, want)
+			}
 		}
+	}
+	// The fresh session comes before the secret reads, as a detection joining the two needs.
+	if si := table(t, orig, "SigninLogs"); len(si.Rows) == 0 || !si.Meta[0].Time.Before(a.Meta[0].Time) {
+		t.Errorf("replayed credential-access should start with the attacker's interactive sign-in (%d sign-ins)", len(si.Rows))
 	}
 	if _, err := generate.ReplayStep(s, c, "nope", st.Events[0].At, "a"); err == nil || err.Error() != `generate: scenario alex-johnson has no attack step "nope"` {
 		t.Errorf("unknown step: %v", err)

@@ -86,11 +86,15 @@ type Attack struct {
 
 // Step is one stage of the attack, replayable on its own.
 type Step struct {
-	ID        string  `yaml:"id"`
-	Title     string  `yaml:"title"`
-	Technique string  `yaml:"technique"`
-	Tactic    string  `yaml:"tactic"`
-	Events    []Event `yaml:"events"`
+	ID        string `yaml:"id"`
+	Title     string `yaml:"title"`
+	Technique string `yaml:"technique"`
+	Tactic    string `yaml:"tactic"`
+	// ReplayWith names earlier steps that a replay of this one plays first, keeping their
+	// original spacing: the attacker needs a fresh session before reading secrets again, and
+	// detections that join on a recent risky sign-in must see one.
+	ReplayWith []string `yaml:"replayWith"`
+	Events     []Event  `yaml:"events"`
 }
 
 // Event kinds.

@@ -141,6 +141,12 @@ func (v *validator) attack(a *Attack, day time.Time) {
 		for j := range s.Events {
 			v.event(f, fmt.Sprintf("%s.events[%d]", path, j), &s.Events[j], a.Start, a.End)
 		}
+		for j, id := range s.ReplayWith {
+			// Only earlier steps: a replay never loops back to itself.
+			if !seen[id] || id == s.ID {
+				v.errf(f, fmt.Sprintf("%s.replayWith[%d]", path, j), "%q is not an earlier step", id)
+			}
+		}
 	}
 }
 

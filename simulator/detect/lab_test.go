@@ -27,12 +27,12 @@ func TestLabFlow(t *testing.T) {
 			// runs are not ingested yet at 10:30 (SentinelHealth's delay), so one run less shows.
 			wantEqual(t, f.kql(healthByRule), []string{
 				"Lateral Movement via Azure Resource Access Escalation | Scheduled | Scheduled analytics rule run | 35 | 0 | 12 | 12",
-				"Post-Compromise Credential Access Attempt | NRT | NRT analytics rule run | 179 | 0 | 7 | 4",
+				"Post-Compromise Credential Access Attempt | NRT | NRT analytics rule run | 179 | 0 | 6 | 3",
 				"Suspicious Sign-in Followed by Azure Resource Access | Scheduled | Scheduled analytics rule run | 11 | 0 | 30 | 3",
 			})
 			wantEqual(t, f.kql(`SecurityAlert | summarize n = count(), firstAlert = min(TimeGenerated) by AlertName, ProviderName, ProductName, AlertSeverity, Tactics, Techniques | order by AlertName asc`), []string{
 				`Lateral Movement via Azure Resource Access Escalation | ASI Scheduled Alerts | Azure Sentinel | Medium | LateralMovement, Discovery | ["T1580","T1087"] | 12 | 2025-01-15T09:15:00Z`,
-				`Post-Compromise Credential Access Attempt | ASI NRT Alerts | Azure Sentinel | High | CredentialAccess, Persistence | ["T1555","T1098"] | 4 | 2025-01-15T08:41:00Z`,
+				`Post-Compromise Credential Access Attempt | ASI NRT Alerts | Azure Sentinel | High | CredentialAccess, Persistence | ["T1555","T1098"] | 3 | 2025-01-15T08:41:00Z`,
 				`Suspicious Sign-in Followed by Azure Resource Access | ASI Scheduled Alerts | Azure Sentinel | High | InitialAccess, Collection | ["T1078","T1530"] | 3 | 2025-01-15T09:00:00Z`,
 			})
 			// The first credential-access alert: the attacker's secret reads, with entities.
@@ -44,7 +44,7 @@ func TestLabFlow(t *testing.T) {
 			// Every alert made an incident (grouping is off in the lab's rules).
 			wantEqual(t, f.kql(`SecurityIncident | summarize incidents = dcount(IncidentName), rows = count() by Title, Severity, Status, ProviderName | order by Title asc`), []string{
 				"Lateral Movement via Azure Resource Access Escalation | Medium | New | Azure Sentinel | 12 | 12",
-				"Post-Compromise Credential Access Attempt | High | New | Azure Sentinel | 4 | 4",
+				"Post-Compromise Credential Access Attempt | High | New | Azure Sentinel | 3 | 3",
 				"Suspicious Sign-in Followed by Azure Resource Access | High | New | Azure Sentinel | 3 | 3",
 			})
 			// The incidents carry alex.johnson, his 185.x address and kv-contoso-prod.
@@ -75,7 +75,7 @@ func TestLabFlow(t *testing.T) {
 		steps: steps([]step{fault("kv-diagnostics-missing")}, labSetup, []step{launch, at("10:30"),
 			func(f *fixture) {
 				wantEqual(f.t.(*testing.T), f.kql(`SentinelHealth | where SentinelResourceKind == "NRT" | summarize runs = count(), results = sum(toint(ExtendedProperties.QueryResultAmount)) by Status`),
-					[]string{"Success | 179 | 1"}) // only the password change (AuditLogs) at 08:40
+					[]string{"Success | 179 | 0"}) // the 08:52 password change is past the risky sign-in's 15 minutes
 				wantEqual(f.t.(*testing.T), f.kql(`AzureDiagnostics | where ResourceProvider == "MICROSOFT.KEYVAULT" | count`), []string{"0"})
 			},
 			kvDiagnostics, replay("initial-access"), replay("credential-access"), at("10:45")}),
@@ -88,12 +88,13 @@ func TestLabFlow(t *testing.T) {
 		},
 	}, {
 		// The lab's rule 2 joins the Key Vault reads with a high-risk sign-in of the last 15
-		// minutes, so replaying the reads alone (challenge.md's break-and-fix 3 text) cannot fire it.
-		name: "break-and-fix 3: replaying only the credential access does not fire rule 2",
+		// minutes; a replay of credential-access signs in again first (replayWith), so the
+		// break-and-fix 3 text (fix, then replay the credential access) fires it.
+		name: "break-and-fix 3: replaying the credential access (with its fresh sign-in) fires rule 2",
 		steps: steps([]step{fault("kv-diagnostics-missing")}, labSetup, []step{launch, at("10:30"),
 			kvDiagnostics, replay("credential-access"), at("10:45")}),
 		check: func(t *testing.T, f *fixture) {
-			wantEqual(t, f.kql(`SecurityAlert | where TimeGenerated > datetime(2025-01-15T10:30:00Z) | count`), []string{"0"})
+			wantEqual(t, f.kql(`SecurityAlert | where TimeGenerated > datetime(2025-01-15T10:30:00Z) | count`), []string{"3"})
 			wantEqual(t, f.kql(`AzureDiagnostics | where TimeGenerated > datetime(2025-01-15T10:30:00Z) and OperationName == "SecretGet" | summarize n = count() > 0`), []string{"true"})
 		},
 	}})
