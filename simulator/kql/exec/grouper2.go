@@ -2,6 +2,7 @@ package exec
 
 import (
 	"math"
+	"strings"
 
 	"github.com/soclab/soclab/simulator/kql/types"
 )
@@ -59,22 +60,24 @@ func (g *PairGrouper) set(k *pairKey, j int, v types.Value) {
 		}
 		k.tag[j], k.i[j] = 4, math.Float64bits(f)
 	case types.String, types.GUID:
-		k.tag[j], k.i[j] = 5, g.dicts[j].code(v.S, false)
+		k.tag[j], k.i[j] = 5, g.dicts[j].code(v.S)
 	default:
 		g.buf = appendDynKey(g.buf[:0], v.D)
-		k.tag[j], k.i[j] = 6, g.dicts[j].code(string(g.buf), true)
+		k.tag[j], k.i[j] = 6, g.dicts[j].code(string(g.buf))
 	}
 }
 
 // strDict gives strings dense codes (strings and dynamic encodings share one dictionary per
-// key position: the tag keeps them apart).
+// key position: the tag keeps them apart). Its strings are copied side by side into arena
+// chunks, so comparing a row's key with the dictionary's touches few cache lines.
 type strDict struct {
-	tab  *strTable
-	keys []string
+	tab   *strTable
+	keys  []string
+	arena strings.Builder
 }
 
-// code returns the code of s, adding it when new (copying it first when it is scratch space).
-func (d *strDict) code(s string, scratch bool) uint64 {
+// code returns the code of s, adding it when new.
+func (d *strDict) code(s string) uint64 {
 	if d.tab == nil {
 		d.tab = newStrTable(64)
 	}
@@ -83,15 +86,24 @@ func (d *strDict) code(s string, scratch bool) uint64 {
 	if found {
 		return uint64(d.tab.slots[slot].v)
 	}
-	if scratch {
-		s = string([]byte(s))
-	}
 	c := int32(len(d.keys))
-	d.keys = append(d.keys, s)
+	d.keys = append(d.keys, d.copy(s))
 	if 2*(d.tab.n+1) > len(d.tab.slots) {
 		d.tab.grow()
 		slot, _ = d.tab.find(s, h, d.keys)
 	}
 	d.tab.put(slot, h, c)
 	return uint64(c)
+}
+
+// copy returns a copy of s in the arena. A full chunk is left to the strings cut from it
+// (a Builder never changes bytes it has written) and a new one started.
+func (d *strDict) copy(s string) string {
+	if d.arena.Cap()-d.arena.Len() < len(s) {
+		d.arena = strings.Builder{}
+		d.arena.Grow(max(32<<10, len(s)))
+	}
+	off := d.arena.Len()
+	d.arena.WriteString(s)
+	return d.arena.String()[off:]
 }
