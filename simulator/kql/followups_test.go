@@ -69,6 +69,12 @@ func TestFollowUpOperators(t *testing.T) {
 		{"buildschema merges the shapes per group",
 			`datatable(k:string, d:dynamic)['a', dynamic({"x":1,"t":[1,"s"]}), 'a', dynamic({"x":"v","y":{"w":true}}), 'b', dynamic([1.5]), 'c', dynamic(null)] | summarize buildschema(d) by k`,
 			`{"columns":[{"name":"k","type":"string"},{"name":"schema_d","type":"dynamic"}],"rows":[["a",{"t":{"` + "`indexer`" + `":["long","string"]},"x":["long","string"],"y":{"w":"bool"}}],["b",{"` + "`indexer`" + `":"double"}],["c",null]]}`},
+		{"hll sketches: per group, merged by aggregate and by function, counted",
+			`range x from 1 to 12 step 1 | extend g = x % 3, y = x % 5 | summarize h = hll(y), hi = hll_if(x, x > 6) by g | summarize m = hll_merge(h), both = dcount_hll(hll_merge(hi)) | project dcount_hll(m), both, f = dcount_hll(hll_merge(m, m))`,
+			`{"columns":[{"name":"dcount_hll_m","type":"long"},{"name":"both","type":"long"},{"name":"f","type":"long"}],"rows":[[5,6,5]]}`},
+		{"tdigest sketches: weighted percentiles, typed result, rank, merge",
+			`range x from 1 to 10 step 1 | summarize a = tdigest(x), b = tdigest(x * 10, 2) | project p50 = percentile_tdigest(a, 50), p90 = percentile_tdigest(a, 90, typeof(long)), r = rank_tdigest(b, 30), m = percentile_tdigest(tdigest_merge(a, b), 100, typeof(long))`,
+			`{"columns":[{"name":"p50","type":"real"},{"name":"p90","type":"long"},{"name":"r","type":"long"},{"name":"m","type":"long"}],"rows":[[5,9,6,100]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -97,6 +97,9 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 	case "materialize":
 		fail(x, diag.CodeInvalid, "%smaterialize() must be used as a tabular expression", opPrefix(c.op))
 	}
+	if e, ok := a.sketchCall(c, x); ok {
+		return e
+	}
 	if isAggregate(name) {
 		if c.aggCols != nil {
 			if i, ok := c.aggCols[x]; ok {

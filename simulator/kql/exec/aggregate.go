@@ -46,6 +46,10 @@ func (s *AggSpec) New() Aggregator {
 		return &bagAgg{spec: s}
 	case "buildschema":
 		return &schemaAgg{spec: s}
+	case "hll", "hll_if", "hll_merge":
+		return &hllAgg{spec: s}
+	case "tdigest", "tdigest_merge", "merge_tdigest":
+		return &tdigestAgg{spec: s}
 	case "any", "take_any", "take_anyif", "anyif":
 		return &anyAgg{spec: s}
 	case "arg_max", "arg_min":
@@ -125,6 +129,8 @@ func AggOutputs(fn string, argTypes []types.Type, argNames []string, consts []ty
 		return []types.Type{types.Dynamic}, []string{suffix("bag")}, nil
 	case "buildschema":
 		return []types.Type{types.Dynamic}, []string{suffix("schema")}, nil
+	case "hll", "hll_if", "hll_merge", "tdigest", "tdigest_merge", "merge_tdigest":
+		return []types.Type{types.Dynamic}, []string{suffix(fn)}, nil
 	case "any", "take_any", "anyif", "take_anyif":
 		// any(x) → any_x; take_any returns its arguments' own columns; take_anyif is named after
 		// its first argument.
@@ -192,7 +198,8 @@ func IsAggregate(fn string) bool {
 		"percentilew", "percentilesw", "percentilesw_array",
 		"stdev", "stdevif", "stdevp", "stdevpif", "variance", "varianceif", "variancep", "variancepif",
 		"covariance", "covarianceif", "covariancep", "covariancepif",
-		"binary_all_and", "binary_all_or", "binary_all_xor", "buildschema":
+		"binary_all_and", "binary_all_or", "binary_all_xor", "buildschema",
+		"hll", "hll_if", "hll_merge", "tdigest", "tdigest_merge", "merge_tdigest":
 		return true
 	}
 	return false
