@@ -75,6 +75,9 @@ func TestFollowUpOperators(t *testing.T) {
 		{"tdigest sketches: weighted percentiles, typed result, rank, merge",
 			`range x from 1 to 10 step 1 | summarize a = tdigest(x), b = tdigest(x * 10, 2) | project p50 = percentile_tdigest(a, 50), p90 = percentile_tdigest(a, 90, typeof(long)), r = rank_tdigest(b, 30), m = percentile_tdigest(tdigest_merge(a, b), 100, typeof(long))`,
 			`{"columns":[{"name":"p50","type":"real"},{"name":"p90","type":"long"},{"name":"r","type":"long"},{"name":"m","type":"long"}],"rows":[[5,9,6,100]]}`},
+		{"evaluate dcount_intersect",
+			`range x from 1 to 30 step 1 | summarize a = hll(iif(x % 2 == 0, x, 0)), b = hll(iif(x % 3 == 0, x, 0)), c = hll(iif(x % 5 == 0, x, 0)) | evaluate dcount_intersect(a, b, c) | project s0, s1, s2`,
+			`{"columns":[{"name":"s0","type":"long"},{"name":"s1","type":"long"},{"name":"s2","type":"long"}],"rows":[[16,6,2]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -18,6 +18,8 @@ func (a *analyzer) evaluate(sc *scope, in exec.Node, o *ast.EvaluateOp) exec.Nod
 		return a.bagUnpack(sc, in, o.Call, o.Schema)
 	case "ipv4_lookup":
 		return a.ipv4Lookup(sc, in, o.Call)
+	case "dcount_intersect":
+		return a.dcountIntersect(sc, in, o.Call)
 	case "geo_polygon_lookup", "geo_line_lookup":
 		return a.geoLookup(sc, in, o.Call)
 	}

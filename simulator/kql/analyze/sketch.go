@@ -137,3 +137,43 @@ func sketchValue(v types.Value) (float64, bool) {
 	}
 	return v.AsFloat()
 }
+
+// dcountIntersect is `evaluate dcount_intersect(hll1, hll2 [, ...])`: the input columns
+// followed by s0 ... sN-1, where sK counts the values in all of the first K+1 sketches.
+func (a *analyzer) dcountIntersect(sc *scope, in exec.Node, call *ast.CallExpr) exec.Node {
+	if in == nil || len(call.Args) < 2 || len(call.Args) > 16 {
+		fail(call, diag.CodeBadArgument, "'evaluate' operator: dcount_intersect expects an input table and between 2 and 16 hll arguments")
+	}
+	inCols := in.Columns()
+	sketches := make([]exec.Expr, len(call.Args))
+	for k, arg := range call.Args {
+		sketches[k] = a.scalarOp(sc, inCols, arg, "evaluate")
+	}
+	cols := append([]exec.Column(nil), inCols...)
+	pass := identity(len(inCols))
+	exprs := make([]exec.Expr, len(inCols))
+	taken := nameSet(inCols)
+	for k := range sketches {
+		name := uniqueName("s"+itoa(k), taken)
+		taken[name] = true
+		cols = append(cols, exec.Column{Name: name, Type: types.Long})
+		pass = append(pass, -1)
+		n := k + 1
+		exprs = append(exprs, exec.Expr{T: types.Long, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+			common := map[uint64]int{}
+			for _, e := range sketches[:n] {
+				for _, h := range exec.HLLHashes(e.Eval(env, tb, i)) {
+					common[h]++
+				}
+			}
+			c := 0
+			for _, m := range common {
+				if m == n {
+					c++
+				}
+			}
+			return types.NewLong(int64(c))
+		}})
+	}
+	return &exec.Project{In: in, Cols: cols, Pass: pass, Exprs: exprs}
+}
