@@ -157,10 +157,12 @@ var aggSeed = maphash.MakeSeed()
 
 // dcountAgg counts distinct values per group.
 type dcountAgg struct {
-	spec  *AggSpec
-	seen  groupSet
-	count []int64
-	buf   []byte
+	spec   *AggSpec
+	seen   groupSet
+	count  []int64
+	buf    []byte
+	hashes []uint64 // AddBatch scratch: value hashes and their rows in the batch
+	rows   []int32
 }
 
 func (a *dcountAgg) Add(env *Env, g int32, t *Table, i int) {
@@ -177,6 +179,32 @@ func (a *dcountAgg) Add(env *Env, g int32, t *Table, i int) {
 	}
 }
 
+// AddBatch hashes the batch's values, then inserts them in one tight loop.
+func (a *dcountAgg) AddBatch(env *Env, gids []int32, t *Table, start int) {
+	a.count = grow(a.count, maxGroup(gids))
+	cond := strings.HasSuffix(a.spec.Func, "if")
+	a.hashes = a.hashes[:0]
+	a.rows = a.rows[:0]
+	for k := range gids {
+		i := start + k
+		if cond && !predOK(env, a.spec.Args, 1, t, i) {
+			continue
+		}
+		v := a.spec.Args[0].Eval(env, t, i)
+		if v.IsNull() {
+			continue
+		}
+		a.hashes = append(a.hashes, valueHash(v, &a.buf))
+		a.rows = append(a.rows, int32(k))
+	}
+	for j, h := range a.hashes {
+		g := gids[a.rows[j]]
+		if a.seen.add(g, h) {
+			a.count[g]++
+		}
+	}
+}
+
 func (a *dcountAgg) Result(g int32, out []types.Value) {
 	a.count = grow(a.count, g)
 	out[0] = types.NewLong(a.count[g])
@@ -189,6 +217,9 @@ type listAgg struct {
 	items      [][]any
 	seen       groupSet // make_set: the values already added, per group
 	buf        []byte
+	hashes     []uint64 // AddBatch scratch: string hashes, their texts and rows in the batch
+	texts      []string
+	rows       []int32
 }
 
 // listLimit is the size bound of make_list/make_set: the constant argument, else Kusto's
@@ -234,6 +265,47 @@ func (a *listAgg) Add(env *Env, g int32, t *Table, i int) {
 	}
 	// make_list keeps an array value as one element (only make_set flattens arrays).
 	a.items[g] = append(a.items[g], types.ToDynamicElem(v))
+}
+
+// AddBatch takes make_set of a string column's fast way: hash the batch's texts, then insert
+// them in one tight loop, boxing only the texts new to their group. Other lists add row by row.
+func (a *listAgg) AddBatch(env *Env, gids []int32, t *Table, start int) {
+	if !a.set || a.nulls || strings.HasSuffix(a.spec.Func, "_if") ||
+		(a.spec.Args[0].T != types.String && a.spec.Args[0].T != types.GUID) {
+		for k, g := range gids {
+			a.Add(env, g, t, start+k)
+		}
+		return
+	}
+	a.items = grow(a.items, maxGroup(gids))
+	a.hashes, a.texts, a.rows = a.hashes[:0], a.texts[:0], a.rows[:0]
+	for k := range gids {
+		v := a.spec.Args[0].Eval(env, t, start+k)
+		if v.IsNull() {
+			continue
+		}
+		if v.T != types.String && v.T != types.GUID {
+			// not a plain text: insert the pending texts, then this row the general way
+			a.insertTexts(gids)
+			a.Add(env, gids[k], t, start+k)
+			continue
+		}
+		a.hashes = append(a.hashes, maphash.String(aggSeed, v.S))
+		a.texts = append(a.texts, v.S)
+		a.rows = append(a.rows, int32(k))
+	}
+	a.insertTexts(gids)
+}
+
+// insertTexts adds the pending texts of a batch to their groups' sets, in row order.
+func (a *listAgg) insertTexts(gids []int32) {
+	for j, h := range a.hashes {
+		g := gids[a.rows[j]]
+		if len(a.items[g]) < a.lim && a.seen.add(g, h) {
+			a.items[g] = append(a.items[g], a.texts[j])
+		}
+	}
+	a.hashes, a.texts, a.rows = a.hashes[:0], a.texts[:0], a.rows[:0]
 }
 
 func (a *listAgg) addElem(g int32, elem any) {

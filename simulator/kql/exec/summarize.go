@@ -56,23 +56,28 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 			g = NewGrouper()
 		}
 		vals := make([]types.Value, len(s.Keys))
-		for i := 0; i < t.N; i++ {
-			if i%checkEvery == 0 {
-				if err := env.Check(); err != nil {
-					return nil, err
-				}
+		// Rows go in batches: first every row's group, then each aggregate over the batch, so
+		// that an aggregate's loop is short and its cache misses on per-group state overlap.
+		gids := make([]int32, min(t.N, summarizeBatch))
+		for start := 0; start < t.N; start += summarizeBatch {
+			if err := env.Check(); err != nil {
+				return nil, err
 			}
-			for k, e := range s.Keys {
-				vals[k] = e.Eval(env, t, i)
-			}
-			id, isNew := g.ID(vals)
-			if isNew {
-				for k, v := range vals {
-					keyVecs[k].Append(v)
+			end := min(start+summarizeBatch, t.N)
+			for i := start; i < end; i++ {
+				for k, e := range s.Keys {
+					vals[k] = e.Eval(env, t, i)
 				}
+				id, isNew := g.ID(vals)
+				if isNew {
+					for k, v := range vals {
+						keyVecs[k].Append(v)
+					}
+				}
+				gids[i-start] = id
 			}
 			for _, a := range aggs {
-				a.Add(env, id, t, i)
+				addBatch(env, a, gids[:end-start], t, start)
 			}
 		}
 		groups = g.Len()
@@ -97,4 +102,33 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 		col += n
 	}
 	return out, env.Account(out)
+}
+
+// summarizeBatch is the number of rows grouped before the aggregates fold them.
+const summarizeBatch = 1024
+
+// batchAdder is an Aggregator that folds a batch of rows at once: rows start.. start+len(gids)-1
+// of t, row start+k into group gids[k], in order.
+type batchAdder interface {
+	AddBatch(env *Env, gids []int32, t *Table, start int)
+}
+
+// addBatch folds a batch of rows into a, in row order.
+func addBatch(env *Env, a Aggregator, gids []int32, t *Table, start int) {
+	if b, ok := a.(batchAdder); ok {
+		b.AddBatch(env, gids, t, start)
+		return
+	}
+	for k, g := range gids {
+		a.Add(env, g, t, start+k)
+	}
+}
+
+// maxGroup is the largest group id of a batch (for growing per-group state once).
+func maxGroup(gids []int32) int32 {
+	m := int32(0)
+	for _, g := range gids {
+		m = max(m, g)
+	}
+	return m
 }
