@@ -78,6 +78,12 @@ func TestFollowUpOperators(t *testing.T) {
 		{"evaluate dcount_intersect",
 			`range x from 1 to 30 step 1 | summarize a = hll(iif(x % 2 == 0, x, 0)), b = hll(iif(x % 3 == 0, x, 0)), c = hll(iif(x % 5 == 0, x, 0)) | evaluate dcount_intersect(a, b, c) | project s0, s1, s2`,
 			`{"columns":[{"name":"s0","type":"long"},{"name":"s1","type":"long"},{"name":"s2","type":"long"}],"rows":[[16,6,2]]}`},
+		{"evaluate schema_merge keeps first positions and first types",
+			`let s1 = datatable(A:string, B:int)[] | getschema; let s2 = datatable(C:long, A:string, B:long)[] | getschema; union s1, s2 | evaluate schema_merge()`,
+			`{"columns":[{"name":"ColumnName","type":"string"},{"name":"ColumnOrdinal","type":"long"},{"name":"DataType","type":"string"},{"name":"ColumnType","type":"string"}],"rows":[["A",0,"System.String","string"],["B",1,"System.Int32","int"],["C",2,"System.Int64","long"]]}`},
+		{"evaluate schema_merge(PreserveOrder=false) takes the last schema's positions",
+			`let s1 = datatable(A:string, B:int)[] | getschema; let s2 = datatable(C:long, A:string, B:long)[] | getschema; union s1, s2 | evaluate schema_merge(PreserveOrder = false)`,
+			`{"columns":[{"name":"ColumnName","type":"string"},{"name":"ColumnOrdinal","type":"long"},{"name":"DataType","type":"string"},{"name":"ColumnType","type":"string"}],"rows":[["C",0,"System.Int64","long"],["A",1,"System.String","string"],["B",2,"System.Int32","int"]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -20,6 +20,8 @@ func (a *analyzer) evaluate(sc *scope, in exec.Node, o *ast.EvaluateOp) exec.Nod
 		return a.ipv4Lookup(sc, in, o.Call)
 	case "dcount_intersect":
 		return a.dcountIntersect(sc, in, o.Call)
+	case "schema_merge":
+		return a.schemaMerge(sc, in, o.Call)
 	case "geo_polygon_lookup", "geo_line_lookup":
 		return a.geoLookup(sc, in, o.Call)
 	}
@@ -247,4 +249,32 @@ func bagUnpackSchema(in exec.Node, bagIdx int, prefix string, schema *ast.TableT
 		}})
 	}
 	return &exec.Project{In: in, Cols: cols, Pass: pass, Exprs: exprs}
+}
+
+// schemaMerge is `evaluate schema_merge([PreserveOrder])` over getschema rows.
+func (a *analyzer) schemaMerge(sc *scope, in exec.Node, call *ast.CallExpr) exec.Node {
+	if in == nil {
+		fail(call, diag.CodeInvalid, "'evaluate' operator: schema_merge needs an input table")
+	}
+	for _, n := range []string{"ColumnName", "ColumnOrdinal", "DataType", "ColumnType"} {
+		if colIndex(in.Columns(), n) < 0 {
+			fail(call, diag.CodeBadArgument, "'evaluate' operator: schema_merge expects getschema output; the input has no column '%s'", n)
+		}
+	}
+	preserve := true
+	if len(call.Args) > 1 {
+		fail(call, diag.CodeBadArgument, "The function 'schema_merge' expects between 0 and 1 arguments.")
+	}
+	if len(call.Args) == 1 {
+		arg := call.Args[0]
+		if ne, ok := arg.(*ast.NamedExpr); ok {
+			arg = ne.Value
+		}
+		v := a.scalarOp(sc, nil, arg, "evaluate")
+		if v.Const == nil || v.Const.T != types.Bool {
+			fail(arg, diag.CodeBadArgument, "schema_merge: PreserveOrder must be a constant bool")
+		}
+		preserve = v.Const.I != 0
+	}
+	return &exec.SchemaMerge{In: in, PreserveOrder: preserve}
 }
