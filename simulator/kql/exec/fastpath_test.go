@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/soclab/soclab/simulator/kql/types"
@@ -40,6 +41,28 @@ func TestPairGrouperMatchesGrouper(t *testing.T) {
 		}
 		if want.Len() != got.Len() {
 			t.Errorf("width %d: %d groups, want %d", width, got.Len(), want.Len())
+		}
+		// The batch form gives the same ids and reports the new groups' keys in order.
+		batch := NewPairGrouper(1)
+		var flat []types.Value
+		for _, row := range pairRows {
+			flat = append(flat, row[:width]...)
+		}
+		gids := make([]int32, len(pairRows))
+		var newKeys [][]types.Value
+		batch.IDs(flat, width, gids, func(v []types.Value) { newKeys = append(newKeys, v) })
+		check := NewGrouper()
+		for r, row := range pairRows {
+			id, isNew := check.ID(row[:width])
+			if gids[r] != id {
+				t.Errorf("width %d row %d: IDs gave %d, Grouper %d", width, r, gids[r], id)
+			}
+			if isNew && !reflect.DeepEqual(newKeys[id], row[:width]) {
+				t.Errorf("width %d: new group %d reported as %v, want %v", width, id, newKeys[id], row[:width])
+			}
+		}
+		if len(newKeys) != check.Len() {
+			t.Errorf("width %d: %d new groups reported, want %d", width, len(newKeys), check.Len())
 		}
 	}
 }

@@ -23,6 +23,7 @@ type PairGrouper struct {
 	ids   *pairTable
 	dicts [2]strDict // string → code, per key position
 	buf   []byte
+	keys  []pairKey // IDs scratch
 }
 
 // NewPairGrouper returns an empty grouper sized for about hint groups.
@@ -37,6 +38,29 @@ func (g *PairGrouper) ID(vals []types.Value) (id int32, isNew bool) {
 		g.set(&k, j, v)
 	}
 	return g.ids.id(k)
+}
+
+// IDs assigns the groups of a batch of rows, w key values per row: row k's values are
+// vals[k*w:(k+1)*w] and its group goes to gids[k]. newGroup gets the key values of each new
+// group, in order. Keys are encoded first and looked up after in one tight loop, so the
+// lookups' cache misses overlap.
+func (g *PairGrouper) IDs(vals []types.Value, w int, gids []int32, newGroup func([]types.Value)) {
+	keys := g.keys[:0]
+	for k := range gids {
+		var key pairKey
+		for j := 0; j < w; j++ {
+			g.set(&key, j, vals[k*w+j])
+		}
+		keys = append(keys, key)
+	}
+	g.keys = keys
+	for k, key := range keys {
+		id, isNew := g.ids.id(key)
+		if isNew {
+			newGroup(vals[k*w : (k+1)*w])
+		}
+		gids[k] = id
+	}
 }
 
 // Len is the number of groups.

@@ -56,6 +56,16 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 			g = NewGrouper()
 		}
 		vals := make([]types.Value, len(s.Keys))
+		appendKeys := func(vals []types.Value) {
+			for k, v := range vals {
+				keyVecs[k].Append(v)
+			}
+		}
+		pg, _ := g.(*PairGrouper)
+		var rowVals []types.Value // a batch's key values, row by row
+		if pg != nil {
+			rowVals = make([]types.Value, min(t.N, summarizeBatch)*len(s.Keys))
+		}
 		// Rows go in batches: first every row's group, then each aggregate over the batch, so
 		// that an aggregate's loop is short and its cache misses on per-group state overlap.
 		gids := make([]int32, min(t.N, summarizeBatch))
@@ -64,17 +74,25 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 				return nil, err
 			}
 			end := min(start+summarizeBatch, t.N)
-			for i := start; i < end; i++ {
-				for k, e := range s.Keys {
-					vals[k] = e.Eval(env, t, i)
-				}
-				id, isNew := g.ID(vals)
-				if isNew {
-					for k, v := range vals {
-						keyVecs[k].Append(v)
+			if pg != nil {
+				w := len(s.Keys)
+				for i := start; i < end; i++ {
+					for k, e := range s.Keys {
+						rowVals[(i-start)*w+k] = e.Eval(env, t, i)
 					}
 				}
-				gids[i-start] = id
+				pg.IDs(rowVals[:(end-start)*w], w, gids[:end-start], appendKeys)
+			} else {
+				for i := start; i < end; i++ {
+					for k, e := range s.Keys {
+						vals[k] = e.Eval(env, t, i)
+					}
+					id, isNew := g.ID(vals)
+					if isNew {
+						appendKeys(vals)
+					}
+					gids[i-start] = id
+				}
 			}
 			for _, a := range aggs {
 				addBatch(env, a, gids[:end-start], t, start)
