@@ -63,6 +63,10 @@ func TestStandardColumnsHidden(t *testing.T) {
 			`{"columns":[{"name":"User","type":"string"},{"name":"Type","type":"string"},{"name":"delay","type":"timespan"}],"rows":[["alex","A","00:01:30"],["bob","A","00:02:00"]]}`},
 		{"ingestion_time() is _TimeReceived", "A | project User, it = ingestion_time()",
 			`{"columns":[{"name":"User","type":"string"},{"name":"it","type":"datetime"}],"rows":[["alex","2026-01-02T03:01:30Z"],["bob","2026-01-02T03:03:00Z"]]}`},
+		{"arg_max(*) expands the visible columns only", "union A, A | summarize arg_max(TimeGenerated, *) by User | order by User asc",
+			`{"columns":[{"name":"User","type":"string"},{"name":"TimeGenerated","type":"datetime"},{"name":"TenantId","type":"string"},{"name":"Type","type":"string"}],"rows":[["alex","2026-01-02T03:00:00Z","ws1","A"],["bob","2026-01-02T03:01:00Z","ws1","A"]]}`},
+		{"distinct * compares the visible columns", "union A, A | extend User = 'x', TimeGenerated = datetime(2026-01-01) | distinct *",
+			`{"columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"User","type":"string"},{"name":"TenantId","type":"string"},{"name":"Type","type":"string"}],"rows":[["2026-01-01T00:00:00Z","x","ws1","A"]]}`},
 		{"where on a hidden column", "A | where _BilledSize > 300 | project User",
 			`{"columns":[{"name":"User","type":"string"}],"rows":[["alex"]]}`},
 	}

@@ -285,6 +285,9 @@ func (a *analyzer) distinct(sc *scope, in exec.Node, o *ast.DistinctOp) exec.Nod
 	for _, c := range o.Cols {
 		if _, star := c.(*ast.StarExpr); star {
 			for _, col := range in.Columns() {
+				if col.Hidden { // distinct * compares the visible columns
+					continue
+				}
 				by = append(by, &ast.Ident{Span: ast.Span{Start: c.Pos(), Stop: c.End()}, Name: col.Name})
 			}
 			continue

@@ -198,7 +198,8 @@ func (a *analyzer) aggregate(sc *scope, inCols []exec.Column, call *ast.CallExpr
 		for _, arg := range call.Args[1:] {
 			if _, star := arg.(*ast.StarExpr); star {
 				for i, c := range inCols {
-					if taken[c.Name] || byNames[c.Name] {
+					// * means the visible columns: hidden ones (_ItemId...) are not expanded
+					if taken[c.Name] || byNames[c.Name] || c.Hidden {
 						continue
 					}
 					taken[c.Name] = true
