@@ -67,6 +67,8 @@ func TestStandardColumnsHidden(t *testing.T) {
 			`{"columns":[{"name":"User","type":"string"},{"name":"TimeGenerated","type":"datetime"},{"name":"TenantId","type":"string"},{"name":"Type","type":"string"}],"rows":[["alex","2026-01-02T03:00:00Z","ws1","A"],["bob","2026-01-02T03:01:00Z","ws1","A"]]}`},
 		{"distinct * compares the visible columns", "union A, A | extend User = 'x', TimeGenerated = datetime(2026-01-01) | distinct *",
 			`{"columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"User","type":"string"},{"name":"TenantId","type":"string"},{"name":"Type","type":"string"}],"rows":[["2026-01-01T00:00:00Z","x","ws1","A"]]}`},
+		{"pack_all packs the visible columns", "A | take 1 | project p = pack_all()",
+			`{"columns":[{"name":"p","type":"dynamic"}],"rows":[[{"TenantId":"ws1","TimeGenerated":"2026-01-02T03:00:00.0000000Z","Type":"A","User":"alex"}]]}`},
 		{"where on a hidden column", "A | where _BilledSize > 300 | project User",
 			`{"columns":[{"name":"User","type":"string"}],"rows":[["alex"]]}`},
 	}

@@ -73,6 +73,9 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 			base = a.extendBase
 		}
 		for _, bc := range base {
+			if bc.Hidden { // the row as shown: hidden standard columns are not packed
+				continue
+			}
 			if k := colIndex(c.cols, bc.Name); k >= 0 {
 				cols = append(cols, bc)
 				idx = append(idx, k)
