@@ -85,6 +85,7 @@ func seq(n int) []int32 {
 type Builder struct {
 	t      *Table
 	intern dynInterner
+	texts  []textStore // per column
 }
 
 // NewBuilder starts a table with the given columns.
@@ -98,10 +99,7 @@ func (b *Builder) AppendValues(row []types.Value) error {
 		return fmt.Errorf("table %s: row has %d values, want %d", b.t.Name, len(row), len(b.t.Cols))
 	}
 	for i, v := range row {
-		if v.T == types.Dynamic {
-			v.D = b.intern.share(v.D)
-		}
-		b.t.Vecs[i].Append(v)
+		b.append(i, v)
 	}
 	b.t.N++
 	return nil
@@ -118,13 +116,24 @@ func (b *Builder) Append(row []any) error {
 		if err != nil {
 			return fmt.Errorf("table %s, column %s: %w", b.t.Name, b.t.Cols[i].Name, err)
 		}
-		if v.T == types.Dynamic {
-			v.D = b.intern.share(v.D)
-		}
-		b.t.Vecs[i].Append(v)
+		b.append(i, v)
 	}
 	b.t.N++
 	return nil
+}
+
+// append adds v to column i, sharing repeated dynamic values and texts.
+func (b *Builder) append(i int, v types.Value) {
+	switch {
+	case v.T == types.Dynamic:
+		v.D = b.intern.share(v.D)
+	case v.T == b.t.Vecs[i].T && (v.T == types.String || v.T == types.GUID):
+		if b.texts == nil {
+			b.texts = make([]textStore, len(b.t.Cols))
+		}
+		v.S = b.texts[i].keep(v.S)
+	}
+	b.t.Vecs[i].Append(v)
 }
 
 // Len is the number of rows appended so far.
@@ -133,7 +142,7 @@ func (b *Builder) Len() int { return b.t.N }
 // Table returns the table built so far; the builder must not be used afterwards.
 func (b *Builder) Table() *Table {
 	t := b.t
-	b.t = nil
+	b.t, b.texts, b.intern = nil, nil, dynInterner{} // the sharing maps are not needed any more
 	return t
 }
 
