@@ -11,9 +11,17 @@
 //     cancellation, scratch stack for function arguments).
 //   - Expr: a compiled scalar expression: static type, row evaluator, optional constant value
 //     and optional typed filter fast path.
-//   - Aggregates keep per-group state in slices indexed by dense group ids from a Grouper
-//     (hash of a byte encoding of the key values); dcount and make_set use small per-group
-//     hash sets.
+//   - Builder: while a table is built, repeated dynamic bags/arrays and repeated texts of a
+//     string column are shared, other texts are copied into arena chunks (far fewer heap
+//     objects: less memory and GC work, scans stay in cache).
+//   - Summarize: rows go in batches of 1024: first every row's group, then each aggregate over
+//     the batch (short loops whose cache misses overlap). One or two keys are grouped by
+//     PairGrouper (the keys as an integer pair, strings as dictionary codes, in a flat
+//     open-addressing table); more keys by Grouper (hash of a byte encoding of the values).
+//     Aggregates keep per-group state in slices indexed by the dense group ids; dcount and
+//     make_set share one open-addressing table of (group, value hash) pairs per aggregate.
+//   - Join on one string key: a flat open-addressing table of (hash, row) over the key column;
+//     other keys go through a Grouper.
 //
 // Limits: Env.CheckRows bounds intermediate row counts, Env.Account bounds their estimated
 // memory, Env.Check observes cancellation every few thousand rows.
