@@ -84,6 +84,9 @@ func TestFollowUpOperators(t *testing.T) {
 		{"evaluate schema_merge(PreserveOrder=false) takes the last schema's positions",
 			`let s1 = datatable(A:string, B:int)[] | getschema; let s2 = datatable(C:long, A:string, B:long)[] | getschema; union s1, s2 | evaluate schema_merge(PreserveOrder = false)`,
 			`{"columns":[{"name":"ColumnName","type":"string"},{"name":"ColumnOrdinal","type":"long"},{"name":"DataType","type":"string"},{"name":"ColumnType","type":"string"}],"rows":[["C",0,"System.Int64","long"],["A",1,"System.String","string"],["B",2,"System.Int32","int"]]}`},
+		{"take_any(*) and take_any(*) by a column",
+			`datatable(a:long, b:string, c:bool)[1,'x',true,2,'y',false] | summarize take_any(*) by a | order by a asc`,
+			`{"columns":[{"name":"a","type":"long"},{"name":"b","type":"string"},{"name":"c","type":"bool"}],"rows":[[1,"x",true],[2,"y",false]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -235,6 +235,27 @@ func (a *analyzer) aggregate(sc *scope, inCols []exec.Column, call *ast.CallExpr
 		if _, star := arg.(*ast.StarExpr); star && fn == "count" {
 			continue
 		}
+		if _, star := arg.(*ast.StarExpr); star && (fn == "take_any" || fn == "any") {
+			// take_any(*): every visible column but the by columns, under its own name (as
+			// arg_max(x, *) does)
+			byNames := map[string]bool{}
+			for _, b := range by {
+				if ne, ok := b.(*ast.NamedExpr); ok {
+					byNames[ne.Name.Name] = true
+				} else if n := autoName(b); n != "" {
+					byNames[n] = true
+				}
+			}
+			for k, col := range inCols {
+				if !col.Hidden && !byNames[col.Name] {
+					spec.Args = append(spec.Args, exec.ColumnExpr(k, col.Type))
+					argTypes = append(argTypes, col.Type)
+					argNames = append(argNames, col.Name)
+				}
+			}
+			nValue = len(spec.Args) + len(call.Args) - i - 1
+			continue
+		}
 		e := a.scalarOp(sc, inCols, arg, opName)
 		if i < nValue {
 			spec.Args = append(spec.Args, e)
