@@ -129,21 +129,39 @@ func (f *Filter) Columns() []Column { return f.In.Columns() }
 
 // Run evaluates the predicates into a selection vector, then gathers the kept rows.
 func (f *Filter) Run(env *Env) (*Table, error) {
-	t, err := f.In.Run(env)
+	t, sel, err := f.selection(env)
 	if err != nil {
 		return nil, err
+	}
+	if len(sel) == t.N {
+		return t, nil
+	}
+	return t.Gather(sel), nil
+}
+
+// Count is the number of rows Run would return, without gathering them (`where ... | count`).
+func (f *Filter) Count(env *Env) (int, error) {
+	_, sel, err := f.selection(env)
+	return len(sel), err
+}
+
+// selection returns the input and the rows of it that pass every predicate.
+func (f *Filter) selection(env *Env) (*Table, []int32, error) {
+	t, err := f.In.Run(env)
+	if err != nil {
+		return nil, nil, err
 	}
 	var sel []int32 // nil: all rows
 	for _, p := range f.Preds {
 		if err := env.Check(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if p.Vec != nil {
 			sel = p.Vec(env, t, sel)
 		} else {
 			sel, err = filterRows(env, p, t, sel)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if sel == nil {
@@ -153,10 +171,7 @@ func (f *Filter) Run(env *Env) (*Table, error) {
 			break
 		}
 	}
-	if len(sel) == t.N {
-		return t, nil
-	}
-	return t.Gather(sel), nil
+	return t, sel, nil
 }
 
 // filterRows evaluates a predicate row by row over the candidates.
@@ -276,6 +291,13 @@ func (c *CountRows) Columns() []Column { return []Column{{Name: c.Name, Type: ty
 
 // Run counts.
 func (c *CountRows) Run(env *Env) (*Table, error) {
+	if f, ok := c.In.(*Filter); ok && len(f.Preds) > 0 {
+		n, err := f.Count(env) // the passing rows need not be gathered
+		if err != nil {
+			return nil, err
+		}
+		return NewTable("", c.Columns(), [][]any{{int64(n)}})
+	}
 	t, err := c.In.Run(env)
 	if err != nil {
 		return nil, err
