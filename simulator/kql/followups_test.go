@@ -87,6 +87,9 @@ func TestFollowUpOperators(t *testing.T) {
 		{"take_any(*) and take_any(*) by a column",
 			`datatable(a:long, b:string, c:bool)[1,'x',true,2,'y',false] | summarize take_any(*) by a | order by a asc`,
 			`{"columns":[{"name":"a","type":"long"},{"name":"b","type":"string"},{"name":"c","type":"bool"}],"rows":[[1,"x",true],[2,"y",false]]}`},
+		{"evaluate activity_counts_metrics: every window, rows outside ignored",
+			`datatable(u:string, t:datetime)['a',datetime(2025-01-01 05:00),'b',datetime(2025-01-01 06:00),'a',datetime(2025-01-03),'c',datetime(2024-12-31),'d',datetime(2025-01-09)] | evaluate activity_counts_metrics(u, t, datetime(2025-01-01), datetime(2025-01-03), 1d)`,
+			`{"columns":[{"name":"Timestamp","type":"datetime"},{"name":"count","type":"long"},{"name":"dcount","type":"long"},{"name":"new_dcount","type":"long"},{"name":"aggregated_dcount","type":"long"}],"rows":[["2025-01-01T00:00:00Z",2,2,2,2],["2025-01-02T00:00:00Z",0,0,0,2],["2025-01-03T00:00:00Z",1,1,0,2]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -22,6 +22,8 @@ func (a *analyzer) evaluate(sc *scope, in exec.Node, o *ast.EvaluateOp) exec.Nod
 		return a.dcountIntersect(sc, in, o.Call)
 	case "schema_merge":
 		return a.schemaMerge(sc, in, o.Call)
+	case "activity_counts_metrics":
+		return a.activityCounts(sc, in, o.Call)
 	case "geo_polygon_lookup", "geo_line_lookup":
 		return a.geoLookup(sc, in, o.Call)
 	}
@@ -277,4 +279,27 @@ func (a *analyzer) schemaMerge(sc *scope, in exec.Node, call *ast.CallExpr) exec
 		preserve = v.Const.I != 0
 	}
 	return &exec.SchemaMerge{In: in, PreserveOrder: preserve}
+}
+
+// activityCounts is `evaluate activity_counts_metrics(IdColumn, TimelineColumn, Start, End,
+// Window)` (the cohort and dimension arguments are not supported).
+func (a *analyzer) activityCounts(sc *scope, in exec.Node, call *ast.CallExpr) exec.Node {
+	if in == nil || len(call.Args) != 5 {
+		fail(call, diag.CodeBadArgument, "'evaluate' operator: activity_counts_metrics(IdColumn, TimelineColumn, Start, End, Window) needs an input table and 5 arguments (cohorts and dimensions are not supported)")
+	}
+	inCols := in.Columns()
+	id := a.scalarOp(sc, inCols, call.Args[0], "evaluate")
+	tl := a.scalarOp(sc, inCols, call.Args[1], "evaluate")
+	if tl.T != types.DateTime {
+		fail(call.Args[1], diag.CodeBadArgument, "activity_counts_metrics: the timeline column must be a datetime")
+	}
+	konst := func(k int, t types.Type) int64 {
+		v := a.scalarOp(sc, nil, call.Args[k], "evaluate")
+		if v.Const == nil || v.Const.T != t || v.Const.IsNull() {
+			fail(call.Args[k], diag.CodeBadArgument, "activity_counts_metrics: argument %d must be a constant %s", k+1, t)
+		}
+		return v.Const.I
+	}
+	return &exec.ActivityCounts{In: in, ID: id, Time: tl,
+		Start: konst(2, types.DateTime), End: konst(3, types.DateTime), Width: konst(4, types.TimeSpan)}
 }
