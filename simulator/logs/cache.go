@@ -64,7 +64,6 @@ type tenantCache struct {
 	epoch   string                // the row log's epoch they belong to
 	extra   map[string]*extraRows // appended rows per table, converted once
 	views   map[viewKey]*view
-	consts  constPool // constant columns shared by the views
 }
 
 // viewKey names one view: a workspace (customerId; "" for advanced hunting) and a table.

@@ -4,8 +4,6 @@ import (
 	"strings"
 
 	"github.com/soclab/soclab/simulator/kql"
-	"github.com/soclab/soclab/simulator/kql/exec"
-	"github.com/soclab/soclab/simulator/kql/types"
 )
 
 // stringPool interns strings across a tenant's generated tables: the generator allocates a
@@ -49,30 +47,4 @@ func compactTable(t *kql.Table, pool stringPool) {
 			v.D = append(make([]any, 0, len(v.D)), v.D...)
 		}
 	}
-}
-
-// constKey names a constant column value: a string (TenantId, Type, _IsBillable, ...) or a null.
-type constKey struct {
-	t    types.Type
-	null bool
-	s    string
-}
-
-// constPool shares the constant columns of a tenant's views (a workspace's TenantId, the
-// nulls and fixed strings of the columns the generator does not write) across tables: each
-// view takes a prefix of one vector instead of its own n copies. Used under tenantCache.mu.
-type constPool map[constKey]*exec.Vector
-
-// vector returns n copies of val as a column of type t (a shared prefix when pooled).
-func (p constPool) vector(t types.Type, val types.Value, n int) *exec.Vector {
-	if p == nil || val.D != nil || val.I != 0 || val.F != 0 {
-		return exec.ConstVector(t, val, n)
-	}
-	k := constKey{t: t, null: val.Null, s: val.S}
-	v := p[k]
-	if v == nil || v.Len() < n {
-		v = exec.ConstVector(t, val, n)
-		p[k] = v
-	}
-	return v.Prefix(n)
 }

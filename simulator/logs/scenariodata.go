@@ -40,12 +40,12 @@ func (e *Engine) ScenarioData(tenantID string) (*ScenarioData, error) {
 			}
 		}
 		ordered := rs.eventOrdered()
-		all := shape(ordered, cols, nil, nil)
+		all := shape(ordered, cols, nil)
 		if all.N != len(rs.attack) {
 			return nil, fmt.Errorf("logs: scenario data: table %s has %d rows for %d flags", name, all.N, len(rs.attack))
 		}
 		d.All[name] = all
-		d.Background[name] = shape(ordered.Gather(idx), cols, nil, nil)
+		d.Background[name] = shape(ordered.Gather(idx), cols, nil)
 	}
 	return d, nil
 }

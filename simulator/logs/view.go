@@ -169,7 +169,7 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 	t := &kql.Table{Name: table, Cols: base, Vecs: vecs, N: len(cands)}
 	adoptView(tc.base.tables[table], t, cands)
 	cols, _ := d.cat.Table(table)
-	t = shape(t, cols, d.ws, tc.consts)
+	t = shape(t, cols, d.ws)
 	ingest := make([]time.Time, len(cands))
 	for i, k := range cands {
 		ingest[i] = k.ingest
@@ -252,12 +252,12 @@ var columnAliases = map[string]string{"TimeGenerated": "Timestamp", "Timestamp":
 
 // shape returns t with the columns cols: same-named (or aliased) columns are shared, the
 // workspace columns the Defender variant lacks get their constant values, TenantId is the
-// workspace's customerId. Constant columns come from consts (nil: each its own vector).
-func shape(t *kql.Table, cols []kql.Column, ws *WorkspaceInfo, consts constPool) *kql.Table {
+// workspace's customerId.
+func shape(t *kql.Table, cols []kql.Column, ws *WorkspaceInfo) *kql.Table {
 	out := &kql.Table{Name: t.Name, Cols: cols, Vecs: make([]*exec.Vector, len(cols)), N: t.N}
 	for i, c := range cols {
 		if c.Name == "TenantId" && ws != nil {
-			out.Vecs[i] = consts.vector(c.Type, types.NewString(ws.CustomerID), t.N)
+			out.Vecs[i] = exec.ConstVector(c.Type, types.NewString(ws.CustomerID), t.N)
 			continue
 		}
 		j := t.ColumnIndex(c.Name)
@@ -274,7 +274,7 @@ func shape(t *kql.Table, cols []kql.Column, ws *WorkspaceInfo, consts constPool)
 			}
 			out.Vecs[i] = v
 		default:
-			out.Vecs[i] = consts.vector(c.Type, constantOf(c, t.Name), t.N)
+			out.Vecs[i] = exec.ConstVector(c.Type, constantOf(c, t.Name), t.N)
 		}
 	}
 	return out
