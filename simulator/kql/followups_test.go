@@ -90,6 +90,15 @@ func TestFollowUpOperators(t *testing.T) {
 		{"evaluate activity_counts_metrics: every window, rows outside ignored",
 			`datatable(u:string, t:datetime)['a',datetime(2025-01-01 05:00),'b',datetime(2025-01-01 06:00),'a',datetime(2025-01-03),'c',datetime(2024-12-31),'d',datetime(2025-01-09)] | evaluate activity_counts_metrics(u, t, datetime(2025-01-01), datetime(2025-01-03), 1d)`,
 			`{"columns":[{"name":"Timestamp","type":"datetime"},{"name":"count","type":"long"},{"name":"dcount","type":"long"},{"name":"new_dcount","type":"long"},{"name":"aggregated_dcount","type":"long"}],"rows":[["2025-01-01T00:00:00Z",2,2,2,2],["2025-01-02T00:00:00Z",0,0,0,2],["2025-01-03T00:00:00Z",1,1,0,2]]}`},
+		{"evaluate pivot with an aggregate and by columns, then more operators",
+			`datatable(u:string, op:string, n:long)['a','x',1,'a','y',2,'b','x',3,'a','x',4] | evaluate pivot(op, sum(n), u) | extend total = x + y | order by u asc`,
+			`{"columns":[{"name":"u","type":"string"},{"name":"x","type":"long"},{"name":"y","type":"long"},{"name":"total","type":"long"}],"rows":[["a",5,2,7],["b",3,0,3]]}`},
+		{"evaluate pivot(Key, any(Value), ...) as Sentinel's event-data rules use it",
+			`datatable(Key:string, Value:string, T:long)['k2','v2',1,'k1','v1',1,'k1','v3',2] | evaluate pivot(Key, any(Value), T) | order by T asc`,
+			`{"columns":[{"name":"T","type":"long"},{"name":"k1","type":"string"},{"name":"k2","type":"string"}],"rows":[[1,"v1","v2"],[2,"v3",""]]}`},
+		{"evaluate pivot counts by default",
+			`datatable(s:string)['b','a','b'] | evaluate pivot(s)`,
+			`{"columns":[{"name":"a","type":"long"},{"name":"b","type":"long"}],"rows":[[1,2]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

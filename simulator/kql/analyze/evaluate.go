@@ -24,6 +24,8 @@ func (a *analyzer) evaluate(sc *scope, in exec.Node, o *ast.EvaluateOp) exec.Nod
 		return a.schemaMerge(sc, in, o.Call)
 	case "activity_counts_metrics":
 		return a.activityCounts(sc, in, o.Call)
+	case "pivot":
+		return a.pivot(sc, in, o.Call)
 	case "geo_polygon_lookup", "geo_line_lookup":
 		return a.geoLookup(sc, in, o.Call)
 	}
@@ -302,4 +304,51 @@ func (a *analyzer) activityCounts(sc *scope, in exec.Node, call *ast.CallExpr) e
 	}
 	return &exec.ActivityCounts{In: in, ID: id, Time: tl,
 		Start: konst(2, types.DateTime), End: konst(3, types.DateTime), Width: konst(4, types.TimeSpan)}
+}
+
+// pivot is `evaluate pivot(PivotColumn [, AggregationFunction] [, Column1, ...])`: a column
+// per distinct pivot value (sorted by text), the aggregate (count() by default) over the rows
+// of each tuple of the listed columns. The columns depend on the data.
+func (a *analyzer) pivot(sc *scope, in exec.Node, call *ast.CallExpr) exec.Node {
+	if in == nil || len(call.Args) < 1 {
+		fail(call, diag.CodeBadArgument, "'evaluate' operator: pivot(PivotColumn [, AggregationFunction] [, Column1, ...]) needs an input table and a pivot column")
+	}
+	inCols := in.Columns()
+	piv := a.scalarOp(sc, inCols, call.Args[0], "evaluate")
+	if !piv.IsCol {
+		fail(call.Args[0], diag.CodeBadArgument, "pivot: the first argument must be a column")
+	}
+	rest := call.Args[1:]
+	aggCall := &ast.CallExpr{Span: call.Span, Func: &ast.Ident{Span: call.Span, Name: "count"}}
+	if len(rest) > 0 {
+		if c, ok := unparen(rest[0]).(*ast.CallExpr); ok && isAggregate(c.Func.Name) {
+			aggCall, rest = c, rest[1:]
+		}
+	}
+	spec, _ := a.aggregate(sc, inCols, aggCall, nil, "evaluate")
+	var by []int
+	for _, r := range rest {
+		id, ok := unparen(r).(*ast.Ident)
+		j := -1
+		if ok {
+			j = colIndex(inCols, id.Name)
+		}
+		if j < 0 {
+			fail(r, diag.CodeUnknownName, "'evaluate' operator: Failed to resolve column or scalar expression named '%s'", autoName(r))
+		}
+		by = append(by, j)
+	}
+	return &exec.Deferred{In: in, Build: func(t *exec.Table) (exec.Node, error) {
+		seen := map[string]bool{}
+		var values []string
+		for i := 0; i < t.N; i++ {
+			v := types.FormatText(t.Vecs[piv.Col].Get(i))
+			if !seen[v] {
+				seen[v] = true
+				values = append(values, v)
+			}
+		}
+		sort.Strings(values)
+		return &exec.Pivot{In: &exec.Source{T: t}, Pivot: piv, By: by, Agg: spec, Values: values}, nil
+	}}
 }
