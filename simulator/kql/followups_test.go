@@ -99,6 +99,9 @@ func TestFollowUpOperators(t *testing.T) {
 		{"evaluate pivot counts by default",
 			`datatable(s:string)['b','a','b'] | evaluate pivot(s)`,
 			`{"columns":[{"name":"a","type":"long"},{"name":"b","type":"long"}],"rows":[[1,2]]}`},
+		{"deprecated names in Sentinel content: argmax/argmin, array_strcat, make_string",
+			`datatable(a:long, b:string)[1,'x',2,'y'] | summarize (t, v) = argmax(a, b), (t2, v2) = argmin(a, b) | extend s = array_strcat(dynamic(['a','b']), '-'), m = make_string(dynamic([75,117]))`,
+			`{"columns":[{"name":"t","type":"long"},{"name":"v","type":"string"},{"name":"t2","type":"long"},{"name":"v2","type":"string"},{"name":"s","type":"string"},{"name":"m","type":"string"}],"rows":[[2,"y",1,"x","a-b","Ku"]]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

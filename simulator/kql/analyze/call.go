@@ -17,6 +17,10 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 	if b, ok := c.sc.lookup(name); ok && b.kind == bindFunc {
 		return a.callUserScalar(c, b, x)
 	}
+	if canon, ok := scalarAliases[name]; ok {
+		name = canon
+		x = &ast.CallExpr{Span: x.Span, Func: &ast.Ident{Span: x.Func.Span, Name: canon}, Args: x.Args}
+	}
 	switch name {
 	case "toscalar":
 		if len(x.Args) != 1 {
@@ -239,6 +243,13 @@ func (a *analyzer) rowNumber(c *exprCtx, x *ast.CallExpr) exec.Expr {
 	return exec.Expr{T: types.Long, Eval: func(_ *exec.Env, _ *exec.Table, i int) types.Value {
 		return types.NewLong(start + int64(i))
 	}}
+}
+
+// scalarAliases are deprecated scalar function names Sentinel content still uses, and their
+// current form.
+var scalarAliases = map[string]string{
+	"array_strcat": "strcat_array",
+	"make_string":  "unicode_codepoints_to_string",
 }
 
 type cacheKey struct {

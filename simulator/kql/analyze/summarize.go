@@ -327,6 +327,7 @@ func needsValue(fn string) bool {
 // aggAliases are deprecated aggregate names and their current form.
 var aggAliases = map[string]string{
 	"makeset": "make_set", "makelist": "make_list", "makebag": "make_bag",
+	"argmax": "arg_max", "argmin": "arg_min",
 }
 
 // isAggregate reports whether fn is an aggregate (including deprecated aliases).
