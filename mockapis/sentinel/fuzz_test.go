@@ -1,0 +1,83 @@
+package sentinel
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// checkEnvelope fails unless r is JSON and, for an error status, ARM's
+// {"error":{"code","message"}} with both strings non-empty.
+func checkEnvelope(t *testing.T, what string, r reply) {
+	t.Helper()
+	if r.status >= 500 {
+		t.Fatalf("%s: server error %d: %s", what, r.status, r.body)
+	}
+	if r.body == "" {
+		if r.status >= 400 {
+			t.Fatalf("%s: %d with an empty body", what, r.status)
+		}
+		return
+	}
+	if !json.Valid([]byte(r.body)) {
+		t.Fatalf("%s: %d body is not JSON: %s", what, r.status, r.body)
+	}
+	if r.status < 400 {
+		return
+	}
+	var e struct {
+		Error *struct{ Code, Message string } `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &e); err != nil || e.Error == nil || e.Error.Code == "" || e.Error.Message == "" {
+		t.Fatalf("%s: %d is not ARM's error envelope: %s", what, r.status, r.body)
+	}
+}
+
+// fuzzSentinelPut PUTs body at the Sentinel path rel (under the onboarded workspace) and
+// checks the envelope; a refused PUT must leave the resource's GET answer as it was.
+func fuzzSentinelPut(f *testing.F, rel string, seeds []string) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	fx := newFixture(f)
+	fx.setup(true)
+	f.Fuzz(func(t *testing.T, body string) {
+		c := *fx
+		c.t = t
+		path := siPath + rel + "?api-version=" + apiV
+		before := c.do("tok-a", "GET", path, "")
+		r := c.do("tok-a", "PUT", path, body)
+		checkEnvelope(t, "PUT", r)
+		if r.status < 400 {
+			return
+		}
+		after := c.do("tok-a", "GET", path, "")
+		if after.status != before.status || after.body != before.body {
+			t.Fatalf("refused PUT (%d %s) changed the resource:\nbefore %d %s\nafter  %d %s", r.status, r.body, before.status, before.body, after.status, after.body)
+		}
+	})
+}
+
+// FuzzAlertRulePut sends arbitrary alert rule bodies.
+func FuzzAlertRulePut(f *testing.F) {
+	full, _ := json.Marshal(fullRule())
+	fuzzSentinelPut(f, "/alertRules/fz", []string{
+		string(full), nrtRule,
+		`{"kind":"Scheduled","properties":{"displayName":"x","severity":"Low","enabled":true,"query":"SigninLogs","queryFrequency":"PT5M","queryPeriod":"PT5M","triggerOperator":"GreaterThan","triggerThreshold":0}}`,
+		`{"kind":"Scheduled","properties":{"displayName":"x","severity":"Low","enabled":true,"query":"Nope | where","queryFrequency":"P20D","queryPeriod":"PT1M","triggerOperator":"Gt","triggerThreshold":-1}}`,
+		`{"kind":"NRT","properties":{"displayName":"n","severity":"High","enabled":true,"query":"AuditLogs","entityMappings":[{"entityType":"Account","fieldMappings":[{"identifier":"Bogus","columnName":"Nope"}]}]}}`,
+		`{"kind":"Scheduled","etag":"\"stale\"","properties":{}}`,
+		`{"kind":null,"properties":[]}`, `{"kind":"Fusion"}`, `[]`, `null`, `{`, ``,
+	})
+}
+
+// FuzzAutomationRulePut sends arbitrary automation rule bodies.
+func FuzzAutomationRulePut(f *testing.F) {
+	fuzzSentinelPut(f, "/automationRules/fz", []string{
+		validAutomation,
+		`{"properties":{"displayName":"a","order":1,"triggeringLogic":{"isEnabled":true,"triggersOn":"Incidents","triggersWhen":"Created"},"actions":[{"actionType":"ModifyProperties","order":1,"actionConfiguration":{"status":"Closed"}}]}}`,
+		`{"properties":{"displayName":"a","order":0,"triggeringLogic":{"isEnabled":true,"triggersOn":"Alerts","triggersWhen":"Updated","expirationTimeUtc":"not a time"},"actions":[]}}`,
+		`{"properties":{"displayName":"a","order":1,"triggeringLogic":{"conditions":[{"conditionType":"Boolean","conditionProperties":{"operator":"And","innerConditions":[]}}]},"actions":[{"actionType":"RunPlaybook","order":1}]}}`,
+		`{"properties":{"actions":[{"actionType":"ModifyProperties","order":1,"actionConfiguration":{"owner":{"objectId":"soc-tier2-group-object-id"}}}]}}`,
+		`{"properties":null}`, `[]`, `null`, `{`, ``,
+	})
+}
