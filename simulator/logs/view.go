@@ -182,10 +182,16 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 // stable for the row, and _TimeReceived, its ingestion time.
 func fillReceived(t *kql.Table, table string, cands []candidate) {
 	if i := t.ColumnIndex("_ItemId"); i >= 0 && t.Cols[i].Type == types.String {
-		v := exec.NewVector(types.String, len(cands))
+		// one backing string for all ids: a row costs its 36 bytes, not an allocation each
 		salt := tableKey(table)
+		buf := make([]byte, 0, 36*len(cands))
 		for _, k := range cands {
-			v.Append(types.NewString(itemID(salt, k)))
+			buf = appendItemID(buf, salt, k)
+		}
+		all := string(buf)
+		v := exec.NewVector(types.String, len(cands))
+		for r := range cands {
+			v.Append(types.NewString(all[36*r : 36*r+36]))
 		}
 		t.Vecs[i] = v
 	}
@@ -198,11 +204,12 @@ func fillReceived(t *kql.Table, table string, cands []candidate) {
 	}
 }
 
-// itemID formats a version-4-shaped GUID from the row's key and event time.
-func itemID(salt uint64, k candidate) string {
+// appendItemID appends a version-4-shaped GUID (36 bytes) derived from the row's key and
+// event time.
+func appendItemID(buf []byte, salt uint64, k candidate) []byte {
 	a := mix64(salt ^ k.key)
 	b := mix64(a ^ uint64(k.rs.times[k.i].UnixNano()))
-	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(a>>32), uint16(a>>16), uint16(a)&0xfff, uint16(b>>48)&0x3fff|0x8000, b&0xffffffffffff)
+	return fmt.Appendf(buf, "%08x-%04x-4%03x-%04x-%012x", uint32(a>>32), uint16(a>>16), uint16(a)&0xfff, uint16(b>>48)&0x3fff|0x8000, b&0xffffffffffff)
 }
 
 // mix64 is splitmix64's finalizer: a cheap, well-spread 64-bit hash.
