@@ -60,6 +60,10 @@ func LoadOrCreateKeys(dir string) (*Keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read token signing key: %w", err)
 	}
+	// A key copied or restored with a looser mode is made private again.
+	if err := os.Chmod(path, 0o600); err != nil {
+		return nil, fmt.Errorf("restrict token signing key to 0600: %w", err)
+	}
 	block, _ := pem.Decode(data)
 	if block == nil {
 		return nil, fmt.Errorf("token signing key %s holds no PEM block", path)

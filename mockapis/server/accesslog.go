@@ -21,6 +21,11 @@ func openAccessLog(path string) (*accessLog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open access log: %w", err)
 	}
+	// A log created by an older build or copied with a looser mode is made private again.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("restrict access log to 0600: %w", err)
+	}
 	return &accessLog{f: f}, nil
 }
 

@@ -61,6 +61,10 @@ func LoadOrCreate(dir string) (*CA, error) {
 	keyPEM, errKey := os.ReadFile(keyPath)
 	switch {
 	case errCert == nil && errKey == nil:
+		// A key copied or restored with a looser mode is made private again.
+		if err := os.Chmod(keyPath, 0o600); err != nil {
+			return nil, fmt.Errorf("restrict lab CA key to 0600: %w", err)
+		}
 		return parse(certPEM, keyPEM)
 	case errors.Is(errCert, fs.ErrNotExist) && errors.Is(errKey, fs.ErrNotExist):
 		return create(certPath, keyPath)
