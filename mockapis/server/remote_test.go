@@ -1,0 +1,82 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soclab/soclab/simulator"
+)
+
+// TestControlRefusesRemoteCallers: every control endpoint but health and the sign-in page
+// answers a caller beyond loopback with 403 in the control API's error shape, without
+// reaching the other control handlers or revealing secrets.
+func TestControlRefusesRemoteCallers(t *testing.T) {
+	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ten, err := w.TenantByName(simulator.DefaultTenantName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached := 0
+	extra := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { reached++ })
+	c := newControl(w, nil, Info{Addr: "127.0.0.1:8443"}, "test", extra)
+	refused := []struct{ method, path, body string }{
+		{"GET", "/_soclab/credentials", ""},
+		{"GET", "/_soclab/credentials?tenant=contoso", ""},
+		{"GET", "/_soclab//credentials", ""},
+		{"GET", "/_soclab/credentials/", ""},
+		{"GET", "/_soclab/Credentials", ""},
+		{"POST", "/_soclab/login/approve", `{"code":"ABCDEFGHJ"}`},
+		{"GET", "/_soclab/tenants", ""},
+		{"POST", "/_soclab/tenants", `{"name":"evil"}`},
+		{"POST", "/_soclab/reset", `{"tenant":"contoso"}`},
+		{"POST", "/_soclab/clock/advance", `{"duration":"1h"}`},
+		{"POST", "/_soclab/attack/launch", `{}`},
+		{"GET", "/_soclab/health/../credentials", ""},
+		{"GET", "/_soclab/devicelogin/../credentials", ""},
+	}
+	for _, remote := range []string{"192.0.2.10:40000", "[2001:db8::1]:40000", "10.0.0.5:1", "bogus"} {
+		for _, tc := range refused {
+			req := httptest.NewRequest(tc.method, "http://127.0.0.1:8443"+tc.path, strings.NewReader(tc.body))
+			req.RemoteAddr = remote
+			rec := httptest.NewRecorder()
+			c.ServeHTTP(rec, req)
+			var e struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			if rec.Code != http.StatusForbidden || json.Unmarshal(rec.Body.Bytes(), &e) != nil || e.Error.Code != "Forbidden" {
+				t.Errorf("%s %s from %s = %d %s, want 403 Forbidden", tc.method, tc.path, remote, rec.Code, rec.Body)
+			}
+			if strings.Contains(rec.Body.String(), ten.ServicePrincipal.Secret) || strings.Contains(rec.Body.String(), ten.ID) {
+				t.Errorf("%s %s from %s revealed tenant data: %s", tc.method, tc.path, remote, rec.Body)
+			}
+		}
+	}
+	if reached != 0 {
+		t.Errorf("remote callers reached the other control handlers %d times", reached)
+	}
+	// The same credentials request from this machine is answered: the refusal above is about
+	// the caller, not a broken endpoint.
+	req := httptest.NewRequest("GET", "http://127.0.0.1:8443/_soclab/credentials", nil)
+	req.RemoteAddr = "127.0.0.1:40000"
+	rec := httptest.NewRecorder()
+	c.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), ten.ServicePrincipal.Secret) {
+		t.Errorf("credentials from loopback = %d %s", rec.Code, rec.Body)
+	}
+	// Health stays open to anyone who reaches the port.
+	req = httptest.NewRequest("GET", "http://127.0.0.1:8443/_soclab/health", nil)
+	req.RemoteAddr = "192.0.2.10:40000"
+	rec = httptest.NewRecorder()
+	c.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"status":"ok"`) {
+		t.Errorf("health from a remote caller = %d %s", rec.Code, rec.Body)
+	}
+}
