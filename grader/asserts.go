@@ -86,8 +86,10 @@ func (ev *evaluation) ruleFired(name string) (bool, string, error) {
 		return false, why, nil
 	}
 	ws := ev.workspace()
-	// An alert counts when the activity it covers overlaps the attack window.
+	// An alert counts when the activity it covers overlaps the attack window, or the window of
+	// a replayed step (`soclab attack replay`, how Break and fix 3 proves its repair).
 	att := ev.g.engine.Scenario().Attack
+	windows := ev.attackWindows()
 	n, other := 0, 0
 	var first time.Time
 	for _, a := range ws.Alerts {
@@ -96,7 +98,7 @@ func (ev *evaluation) ruleFired(name string) (bool, string, error) {
 		}
 		start, err1 := time.Parse(time.RFC3339Nano, a.StartTime)
 		end, err2 := time.Parse(time.RFC3339Nano, a.EndTime)
-		if err1 != nil || err2 != nil || start.After(att.End) || end.Before(att.Start) {
+		if err1 != nil || err2 != nil || !overlapsAny(start, end, windows) {
 			other++
 			continue
 		}
@@ -124,6 +126,28 @@ func (ev *evaluation) ruleFired(name string) (bool, string, error) {
 		return false, fmt.Sprintf("no alert from this rule: it ran %d time(s), %d of them failed (see SentinelHealth)", runs, failures), nil
 	}
 	return false, fmt.Sprintf("no alert from this rule: it ran %d time(s) and never matched", runs), nil
+}
+
+// attackWindows are the spans of attack activity: the scenario's attack, and for each replayed
+// step the attack's length from the replay on (a replay re-emits one step, or a few, shifted to
+// its time, so its events fall well within that span).
+func (ev *evaluation) attackWindows() [][2]time.Time {
+	att := ev.g.engine.Scenario().Attack
+	windows := [][2]time.Time{{att.Start, att.End}}
+	for _, r := range ev.snap.Attack.State.Replays {
+		windows = append(windows, [2]time.Time{r.At, r.At.Add(att.End.Sub(att.Start))})
+	}
+	return windows
+}
+
+// overlapsAny tells whether [start, end] overlaps one of the windows.
+func overlapsAny(start, end time.Time, windows [][2]time.Time) bool {
+	for _, w := range windows {
+		if !start.After(w[1]) && !end.Before(w[0]) {
+			return true
+		}
+	}
+	return false
 }
 
 // healthRuns counts the SentinelHealth rows of a rule in the workspace at the tenant clock

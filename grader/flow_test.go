@@ -100,6 +100,27 @@ func TestGradeKeyVaultDiagnosticsMissing(t *testing.T) {
 		// Only the password change (AuditLogs, the query's other branch) reaches the workspace.
 		"rule2-fired": {false, "no alert from this rule: it ran 184 time(s) and never matched"},
 	})
+
+	// The repair as challenge.md gives it: a diagnostic setting for the vault, then a replay of
+	// the step. The NRT rule's alerts about the replayed reads count as the rule firing.
+	rg := "/subscriptions/" + l.tenant.Subscription.ID + "/resourceGroups/rg-contoso-unified-soc/providers/"
+	setting := `{"properties":{"workspaceId":"` + rg + `Microsoft.OperationalInsights/workspaces/law-contoso-unified","logs":[{"category":"AuditEvent","enabled":true}]}}`
+	if st, body := l.do("PUT", rg+"Microsoft.KeyVault/vaults/kv-contoso-prod/providers/Microsoft.Insights/diagnosticSettings/send-to-sentinel?api-version=2021-05-01-preview", setting); st != 200 {
+		t.Fatalf("create the diagnostic setting: %d %s", st, body)
+	}
+	rep, err := l.engine.Replay(l.tenant.ID, "credential-access")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.world.SetTime(l.tenant.ID, rep.At.Add(20*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rules.AdvanceToNow(l.tenant.ID); err != nil {
+		t.Fatal(err)
+	}
+	checkOutcomes(t, l.grade(1), map[string]outcome{
+		"rule2-fired": {true, "2 alert(s), the earliest about activity from 2025-01-15 10:10Z"},
+	})
 }
 
 // TestGradeKQLAndActivityChecks runs the kql and activity kinds over the lab flow's state.
