@@ -22,11 +22,17 @@ import (
 	"github.com/soclab/soclab/simulator/logs"
 )
 
-// queryServices adds the query APIs over one small log engine (12 users, 1 day) to s.
-func queryServices(t *testing.T, s Services) Services {
+// queryServices adds the query APIs over one small log engine (12 users, 1 day) to s; the
+// engine is built when the server starts and is returned through *engOut.
+func queryServices(t *testing.T, s Services, engOut ...**logs.Engine) Services {
 	var once sync.Once
 	var eng *logs.Engine
 	engine := func(w *simulator.World) *logs.Engine {
+		defer func() {
+			for _, o := range engOut {
+				*o = eng
+			}
+		}()
 		once.Do(func() {
 			sc, err := scenario.LoadBuiltin("alex-johnson")
 			if err != nil {
