@@ -2,7 +2,11 @@ package sentinel
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/soclab/soclab/simulator"
 )
 
 // checkEnvelope fails unless r is JSON and, for an error status, ARM's
@@ -33,7 +37,7 @@ func checkEnvelope(t *testing.T, what string, r reply) {
 }
 
 // fuzzSentinelPut PUTs body at the Sentinel path rel (under the onboarded workspace) and
-// checks the envelope; a refused PUT must leave the resource's GET answer as it was.
+// checks the envelope; a refused PUT must leave the tenant's stored state as it was.
 func fuzzSentinelPut(f *testing.F, rel string, seeds []string) {
 	for _, s := range seeds {
 		f.Add(s)
@@ -44,15 +48,14 @@ func fuzzSentinelPut(f *testing.F, rel string, seeds []string) {
 		c := *fx
 		c.t = t
 		path := siPath + rel + "?api-version=" + apiV
-		before := c.do("tok-a", "GET", path, "")
+		before := tenantDigest(t, c.world, c.a.ID)
 		r := c.do("tok-a", "PUT", path, body)
 		checkEnvelope(t, "PUT", r)
 		if r.status < 400 {
 			return
 		}
-		after := c.do("tok-a", "GET", path, "")
-		if after.status != before.status || after.body != before.body {
-			t.Fatalf("refused PUT (%d %s) changed the resource:\nbefore %d %s\nafter  %d %s", r.status, r.body, before.status, before.body, after.status, after.body)
+		if after := tenantDigest(t, c.world, c.a.ID); after != before {
+			t.Fatalf("refused PUT (%d %s) changed the stored state:\nbefore %s\nafter  %s", r.status, r.body, before, after)
 		}
 	})
 }
@@ -80,4 +83,26 @@ func FuzzAutomationRulePut(f *testing.F) {
 		`{"properties":{"actions":[{"actionType":"ModifyProperties","order":1,"actionConfiguration":{"owner":{"objectId":"soc-tier2-group-object-id"}}}]}}`,
 		`{"properties":null}`, `[]`, `null`, `{`, ``,
 	})
+}
+
+// tenantDigest is everything the tenant's writes can touch: ARM resources, the activity log,
+// diagnostic-setting history and Sentinel's own collection, as one string.
+func tenantDigest(t *testing.T, w *simulator.World, tenantID string) string {
+	t.Helper()
+	var b strings.Builder
+	err := w.View(tenantID, func(tx *simulator.TenantTx) error {
+		for _, coll := range []string{"resources", "activity", "diagnostic-history", "sentinel"} {
+			if err := tx.Scan(coll, "", func(k string, v []byte) error {
+				fmt.Fprintf(&b, "%s/%s=%s\n", coll, k, v)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
