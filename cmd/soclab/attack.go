@@ -130,7 +130,7 @@ func printAttack(w io.Writer, st logs.AttackStatus) error {
 		if s.Played {
 			mark = "played"
 		}
-		fmt.Fprintf(w, "  %-20s %-6s %s  %-8s %s\n", s.ID, s.Technique, s.First.UTC().Format("15:04:05"), mark, s.Title)
+		fmt.Fprintf(w, "  %-20s %-9s %s  %-8s %s\n", s.ID, s.Technique, s.First.UTC().Format("15:04:05"), mark, s.Title)
 	}
 	for _, r := range st.State.Replays {
 		fmt.Fprintf(w, "  replay %-13s at %s\n", r.Step, r.At.UTC().Format(time.RFC3339))

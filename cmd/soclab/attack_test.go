@@ -5,6 +5,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/soclab/soclab/simulator/logs"
 )
 
 // TestAttackFaultKQLWithoutServer drives soclab attack, fault and kql on a state folder no
@@ -77,5 +80,24 @@ func TestAttackFaultKQLWithoutServer(t *testing.T) {
 	code = runKQL(context.Background(), kqlOptions{Query: "print x = 1", Output: "json", Repeat: 1, State: state}, true, &out, &errw)
 	if code != exitOK || out.String() != "{\"columns\":[{\"name\":\"x\",\"type\":\"long\"}],\"rows\":[[1]]}\n" {
 		t.Fatalf("kql print: %d %q %q", code, out.String(), errw.String())
+	}
+}
+
+// TestPrintAttackAlignsTechniques keeps the columns aligned for sub-technique ids (T1110.003).
+func TestPrintAttackAlignsTechniques(t *testing.T) {
+	at := time.Date(2025, 1, 15, 8, 31, 40, 0, time.UTC)
+	st := logs.AttackStatus{Tenant: "contoso", Now: at, Start: at, End: at, Steps: []logs.StepInfo{
+		{ID: "initial-access", Technique: "T1078", First: at, Played: true, Title: "Sign-in"},
+		{ID: "password-spray", Technique: "T1110.003", First: at, Title: "Spray"},
+	}}
+	var b bytes.Buffer
+	if err := printAttack(&b, st); err != nil {
+		t.Fatal(err)
+	}
+	want := "tenant contoso  clock 2025-01-15T08:31:40Z  attack 08:31-08:31  not launched\n" +
+		"  initial-access       T1078     08:31:40  played   Sign-in\n" +
+		"  password-spray       T1110.003 08:31:40  pending  Spray\n"
+	if b.String() != want {
+		t.Errorf("printAttack:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
