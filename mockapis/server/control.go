@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 
@@ -60,6 +61,12 @@ func newControl(world *simulator.World, login *aad.Handler, info Info, version s
 
 func (c *controlMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/_soclab")
+	// A browser on this machine is a loopback caller too: a page of another site must not
+	// post here (CSRF) nor read answers under its own host name (DNS rebinding).
+	if crossSite(r) {
+		controlError(w, http.StatusForbidden, "Forbidden", "soclab control endpoints refuse requests from other sites (Origin "+r.Header.Get("Origin")+")")
+		return
+	}
 	// The health check and the sign-in page are for anyone who can reach the port; the rest
 	// hands out secrets or changes state and answers only this machine.
 	switch path {
@@ -70,7 +77,7 @@ func (c *controlMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.deviceLoginPage(w, r)
 		return
 	}
-	if !fromLoopback(r) {
+	if !fromLoopback(r) || !addressedByIP(r.Host) {
 		controlError(w, http.StatusForbidden, "Forbidden", "soclab control endpoints answer only requests from this machine")
 		return
 	}
@@ -90,6 +97,27 @@ func fromLoopback(r *http.Request) bool {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	ip := net.ParseIP(host)
 	return err == nil && ip != nil && ip.IsLoopback()
+}
+
+// crossSite reports a browser request whose Origin is not this server's own address.
+func crossSite(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || !strings.EqualFold(u.Host, r.Host)
+}
+
+// addressedByIP reports whether the Host header names an IP address or localhost, as every
+// soclab client does; a DNS name there is a rebinding page or a stray client.
+func addressedByIP(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	return strings.EqualFold(host, "localhost") || net.ParseIP(host) != nil
 }
 
 // controlError is the control API's error body, shaped like ARM's.

@@ -80,3 +80,65 @@ func TestControlRefusesRemoteCallers(t *testing.T) {
 		t.Errorf("health from a remote caller = %d %s", rec.Code, rec.Body)
 	}
 }
+
+// TestControlRefusesBrowserAttacks: a page of another site in a browser on this machine is a
+// loopback caller; its cross-site posts (CSRF) and requests under its own host name (DNS
+// rebinding) are refused, while soclab's own clients and the sign-in page keep working.
+func TestControlRefusesBrowserAttacks(t *testing.T) {
+	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ten, err := w.TenantByName(simulator.DefaultTenantName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached := 0
+	extra := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { reached++; rw.WriteHeader(http.StatusOK) })
+	c := newControl(w, nil, Info{Addr: "127.0.0.1:8443"}, "test", extra)
+	cases := []struct {
+		name, method, host, path, origin, body string
+		status                                 int
+	}{
+		{"rebinding reads credentials", "GET", "evil.example:8443", "/_soclab/credentials", "", "", 403},
+		{"rebinding with trailing dot", "GET", "evil.example.:8443", "/_soclab/credentials", "", "", 403},
+		{"rebinding resets the lab", "POST", "evil.example:8443", "/_soclab/reset", "http://evil.example:8443", `{"tenant":"contoso"}`, 403},
+		{"cross-site reset", "POST", "127.0.0.1:8443", "/_soclab/reset", "https://evil.example", `{"tenant":"contoso"}`, 403},
+		{"cross-site sign-in approval", "POST", "127.0.0.1:8443", "/_soclab/devicelogin", "https://evil.example", "code=ABCDEFGHJ", 403},
+		{"opaque origin", "POST", "127.0.0.1:8443", "/_soclab/clock/advance", "null", `{"duration":"1h"}`, 403},
+		{"soclab client", "GET", "127.0.0.1:8443", "/_soclab/credentials", "", "", 200},
+		{"localhost", "GET", "localhost:8443", "/_soclab/credentials", "", "", 200},
+		{"IPv6 loopback", "GET", "[::1]:8443", "/_soclab/credentials", "", "", 200},
+		{"same-origin page", "GET", "127.0.0.1:8443", "/_soclab/credentials", "http://127.0.0.1:8443", "", 200},
+		{"control passed on", "POST", "127.0.0.1:8443", "/_soclab/clock/advance", "", `{"duration":"1h"}`, 200},
+		{"sign-in page under the server's name", "GET", "classroom.example:8443", "/_soclab/devicelogin?code=ABC", "", "", 200},
+	}
+	for _, tc := range cases {
+		req := httptest.NewRequest(tc.method, "http://"+tc.host+tc.path, strings.NewReader(tc.body))
+		req.RemoteAddr = "127.0.0.1:40000"
+		if tc.origin != "" {
+			req.Header.Set("Origin", tc.origin)
+		}
+		if tc.method == "POST" && strings.Contains(tc.path, "devicelogin") {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		before := reached
+		rec := httptest.NewRecorder()
+		c.ServeHTTP(rec, req)
+		if rec.Code != tc.status {
+			t.Errorf("%s: %d %s, want %d", tc.name, rec.Code, rec.Body, tc.status)
+		}
+		if tc.status == 403 {
+			var e struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			if json.Unmarshal(rec.Body.Bytes(), &e) != nil || e.Error.Code != "Forbidden" || strings.Contains(rec.Body.String(), ten.ServicePrincipal.Secret) {
+				t.Errorf("%s: refusal body %s", tc.name, rec.Body)
+			}
+			if reached != before {
+				t.Errorf("%s: the refused request reached the control handlers", tc.name)
+			}
+		}
+	}
+}
