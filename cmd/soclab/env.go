@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/soclab/soclab/mockapis/server"
 	"github.com/soclab/soclab/mockapis/tlsca"
+	"github.com/soclab/soclab/simulator"
 )
 
 // envOptions are the flags of `soclab env`.
@@ -50,6 +52,10 @@ func runEnv(o envOptions, stdout io.Writer) error {
 	if err := callLab(info, "GET", "credentials?tenant="+url.QueryEscape(o.Tenant), nil, &cred); err != nil {
 		return err
 	}
+	// az would create the profile folder world-readable; the state's folders are 0700.
+	if err := os.MkdirAll(azureConfigDir(o.State, cred.TenantName), 0o700); err != nil {
+		return fmt.Errorf("create az profile folder: %w", err)
+	}
 	_, err = io.WriteString(stdout, envScript(o.State, info, cred))
 	return err
 }
@@ -61,7 +67,7 @@ func envScript(state string, info server.Info, cred server.Credentials) string {
 		{"HTTPS_PROXY", proxy},
 		{"https_proxy", proxy}, // Python reads the lower-case name first
 		{"REQUESTS_CA_BUNDLE", filepath.Join(state, tlsca.BundleFile)},
-		{"AZURE_CONFIG_DIR", filepath.Join(state, server.AzureConfigDir)},
+		{"AZURE_CONFIG_DIR", azureConfigDir(state, cred.TenantName)},
 		{"AZURE_CORE_COLLECT_TELEMETRY", "false"},
 		{"AZURE_CORE_ERROR_RECOMMENDATION", "off"},
 		{"AZURE_CORE_ONLY_SHOW_ERRORS", "true"},
@@ -87,6 +93,16 @@ func envScript(state string, info server.Info, cred server.Credentials) string {
 	b.WriteString("# Sign in: az login --service-principal -u \"$SOCLAB_SP_ID\" -p \"$SOCLAB_SP_SECRET\" --tenant \"$SOCLAB_TENANT_ID\"\n")
 	b.WriteString("#      or: az login -u \"$SOCLAB_USER\" -p \"$SOCLAB_USER_PASSWORD\"   or: az login --use-device-code\n")
 	return b.String()
+}
+
+// azureConfigDir is az's private profile for a tenant: the default tenant's is the state's azure
+// folder, every other tenant has its own, so signing in to one tenant does not switch the
+// subscription of a shell that works on another.
+func azureConfigDir(state, tenant string) string {
+	if tenant == "" || tenant == simulator.DefaultTenantName {
+		return filepath.Join(state, server.AzureConfigDir)
+	}
+	return filepath.Join(state, server.AzureConfigDir+"-"+tenant)
 }
 
 // shellQuote single-quotes s for sh.

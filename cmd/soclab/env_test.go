@@ -55,6 +55,21 @@ export SOCLAB_USER_PASSWORD='pw'
 	}
 }
 
+// TestAzureConfigDirPerTenant: each learner tenant gets its own az profile, the default tenant
+// keeps the state's azure folder.
+func TestAzureConfigDirPerTenant(t *testing.T) {
+	for _, c := range []struct{ tenant, want string }{
+		{"contoso", "/s/azure"},
+		{"", "/s/azure"},
+		{"fabrikam", "/s/azure-fabrikam"},
+		{"learner-01", "/s/azure-learner-01"},
+	} {
+		if got := azureConfigDir("/s", c.tenant); got != c.want {
+			t.Errorf("azureConfigDir(/s, %q) = %q, want %q", c.tenant, got, c.want)
+		}
+	}
+}
+
 func TestEnvWithoutServerSaysSo(t *testing.T) {
 	state := t.TempDir()
 	err := runEnv(envOptions{State: state}, &bytes.Buffer{})
