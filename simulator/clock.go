@@ -2,12 +2,33 @@ package simulator
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
 
 const clocksColl = "clocks"
+
+// The range a tenant clock may be set or advanced to. A running clock is stored as an
+// offset from the real clock (a time.Duration, about ±292 years), so times far from today
+// would overflow it and wrap around.
+var (
+	MinClockTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxClockTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// ErrInvalidClock marks a clock change that is refused: a negative step, or a time outside
+// [MinClockTime, MaxClockTime).
+var ErrInvalidClock = errors.New("invalid clock change")
+
+// checkClockTime refuses a virtual time the clock cannot hold.
+func checkClockTime(t time.Time) error {
+	if t.Before(MinClockTime) || !t.Before(MaxClockTime) {
+		return fmt.Errorf("%w: %s is outside the lab clock's range %s to %s", ErrInvalidClock, t.UTC().Format(time.RFC3339), MinClockTime.Format("2006-01-02"), MaxClockTime.Format("2006-01-02"))
+	}
+	return nil
+}
 
 // clockState is what is persisted of a tenant's clock: an offset from the real clock while
 // running, or the instant it stands at while frozen. Nothing ticks on disk.
@@ -127,7 +148,10 @@ func (w *World) Resume(tenantID string) (ClockStatus, error) {
 func (w *World) Advance(tenantID string, d time.Duration) (ClockStatus, error) {
 	return w.changeClock(tenantID, func(c clockState, real time.Time) (clockState, error) {
 		if d < 0 {
-			return c, fmt.Errorf("advance by %s: the duration must not be negative", d)
+			return c, fmt.Errorf("advance by %s: %w: the duration must not be negative", d, ErrInvalidClock)
+		}
+		if err := checkClockTime(c.now(real).Add(d)); err != nil {
+			return c, fmt.Errorf("advance by %s: %w", d, err)
 		}
 		if c.Frozen {
 			c.FrozenAt = c.FrozenAt.Add(d)
@@ -142,7 +166,10 @@ func (w *World) Advance(tenantID string, d time.Duration) (ClockStatus, error) {
 func (w *World) SetTime(tenantID string, t time.Time) (ClockStatus, error) {
 	return w.changeClock(tenantID, func(c clockState, real time.Time) (clockState, error) {
 		if t.IsZero() {
-			return c, fmt.Errorf("set clock: the time is zero")
+			return c, fmt.Errorf("set clock: %w: the time is zero", ErrInvalidClock)
+		}
+		if err := checkClockTime(t); err != nil {
+			return c, fmt.Errorf("set clock: %w", err)
 		}
 		if c.Frozen {
 			c.FrozenAt = t.UTC()

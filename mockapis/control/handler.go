@@ -163,13 +163,17 @@ func (h *handler) changeClock(r *http.Request, verb string) (Clock, error) {
 		if d < 0 {
 			return Clock{}, fail(http.StatusBadRequest, "InvalidDuration", "the clock only moves forward with advance; use set to go back")
 		}
-		st, err = h.world.Advance(t.ID, d)
+		if st, err = h.world.Advance(t.ID, d); errors.Is(err, simulator.ErrInvalidClock) {
+			return Clock{}, fail(http.StatusBadRequest, "InvalidDuration", "%v", err)
+		}
 	case "set":
 		tm, perr := ParseTime(req.Time)
 		if perr != nil {
 			return Clock{}, fail(http.StatusBadRequest, "InvalidTime", "%v", perr)
 		}
-		st, err = h.world.SetTime(t.ID, tm)
+		if st, err = h.world.SetTime(t.ID, tm); errors.Is(err, simulator.ErrInvalidClock) {
+			return Clock{}, fail(http.StatusBadRequest, "InvalidTime", "%v", err)
+		}
 	default:
 		return Clock{}, fail(http.StatusNotFound, "NotFound", "no clock action %q: use freeze, resume, advance or set", verb)
 	}
