@@ -27,7 +27,7 @@ func (v tokens) Verify(r *http.Request, audiences ...string) (auth.Principal, er
 	return p, nil
 }
 
-func newServers(t *testing.T) (g, d *httptest.Server) {
+func newServers(t testing.TB) (g, d *httptest.Server) {
 	t.Helper()
 	real := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return real }})
