@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -68,7 +69,7 @@ func NewHandler(v auth.Verifier, routes ...Route) http.Handler {
 		}
 	}
 	notFound := serve(v, func(req *Request) (Response, error) {
-		return Response{}, Errorf(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '%s'.", lastSegment(req.URL.Path))
+		return Response{}, Errorf(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '%s'.", unresolvedSegment(req.URL.Path, routes))
 	})
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = serve(v, func(req *Request) (Response, error) {
@@ -153,11 +154,39 @@ func clientRequestID(r *http.Request, fallback string) string {
 	return fallback
 }
 
-func lastSegment(p string) string {
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i] == '/' {
-			return p[i+1:]
+// unresolvedSegment is the segment Graph names for an unknown path: the first one after the
+// version that no route's template continues with (/v1.0/users/x/revokeSignInSessions names
+// 'users' while no /users route exists), or the last one when every prefix is known.
+func unresolvedSegment(p string, routes []Route) string {
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	if len(segs) > 0 {
+		segs = segs[1:] // the version
+	}
+	for i, seg := range segs {
+		known := false
+		for _, rt := range routes {
+			tmpl := strings.Split(strings.Trim(rt.Path, "/"), "/")
+			if len(tmpl) > i && templatePrefixMatches(tmpl[:i+1], segs[:i+1]) {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return seg
 		}
 	}
-	return p
+	if len(segs) == 0 {
+		return ""
+	}
+	return segs[len(segs)-1]
+}
+
+// templatePrefixMatches compares path segments with template segments ({var} matches any).
+func templatePrefixMatches(tmpl, segs []string) bool {
+	for j := range tmpl {
+		if !strings.HasPrefix(tmpl[j], "{") && !strings.EqualFold(tmpl[j], segs[j]) {
+			return false
+		}
+	}
+	return true
 }
