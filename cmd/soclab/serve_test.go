@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 // TestServeRefusesNonLoopback: `soclab serve` without --allow-remote refuses every address
@@ -31,5 +34,26 @@ func TestServeRefusesNonLoopback(t *testing.T) {
 		if _, err := os.Stat(state); !os.IsNotExist(err) {
 			t.Errorf("serve --addr %q --https-addr %q created the state folder before refusing: %v", tc.addr, tc.direct, err)
 		}
+	}
+}
+
+// TestServeDefaultsToLoopback: without flags, serve listens on loopback only and opens no
+// direct HTTPS port.
+func TestServeDefaultsToLoopback(t *testing.T) {
+	defaults := map[string]string{}
+	for _, fl := range serveCommand().Flags {
+		if sf, ok := fl.(*cli.StringFlag); ok {
+			defaults[sf.Name] = sf.Value
+		}
+		if bf, ok := fl.(*cli.BoolFlag); ok && bf.Name == "allow-remote" && bf.Value {
+			t.Errorf("--allow-remote defaults to true")
+		}
+	}
+	host, _, err := net.SplitHostPort(defaults["addr"])
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		t.Errorf("--addr defaults to %q, want a loopback IP", defaults["addr"])
+	}
+	if defaults["https-addr"] != "" {
+		t.Errorf("--https-addr defaults to %q, want none", defaults["https-addr"])
 	}
 }
