@@ -35,10 +35,12 @@ func challengeBash(t *testing.T, from, to string) []string {
 	return blocks
 }
 
-// TestChallengeTasks12 runs challenge.md's Tasks 1 and 2 as a learner would: the lab's own bash
-// blocks, unchanged, in one bash shell with the real az and the sentinel extension. Before the
-// attack the rules' checks pass but the "fired" ones do not, and rule 3 over the whole history
-// matches nothing; after `soclab attack launch` every check of Tasks 1-2 passes.
+// TestChallengeTasks12 runs challenge.md as a learner would, with Break and fix 3's fault on: the
+// lab's own bash blocks, unchanged, in one bash shell with the real az and the sentinel
+// extension. Tasks 1-2, then the grade (only the "fired" checks fail), `soclab attack launch`
+// (Task 3) and the grade (the NRT rule never fired: Key Vault sends no logs), then Break and fix
+// 3's repair and replay, the clock advanced past the replay, and the grade (all pass). Rule 3
+// over the whole history must match nothing before the attack.
 func TestChallengeTasks12(t *testing.T) {
 	requireAz(t)
 	ext := os.Getenv(extensionDirVar)
@@ -52,13 +54,22 @@ func TestChallengeTasks12(t *testing.T) {
 	if len(blocks) != 6 {
 		t.Fatalf("challenge.md Tasks 1-2: %d bash blocks, want 6 (variables, three rules, KQL helpers, connector)", len(blocks))
 	}
+	launch, fix := challengeBash(t, "Task 3", "Task 4"), challengeBash(t, "Break and fix", "Check your work")
+	if len(launch) == 0 || !strings.Contains(launch[0], "soclab attack launch") || len(fix) != 1 {
+		t.Fatalf("challenge.md: Task 3 opens with %q, Break and fix has %d bash blocks; want the attack launch and one", launch, len(fix))
+	}
 	l := newLab(t)
 	l.start()
+	if out, err := l.soclab("fault", "on", "kv-diagnostics-missing"); err != nil {
+		t.Fatalf("soclab fault on: %v\n%s", err, out)
+	}
+	grade := func(file string) string { return "soclab grade --task 1,2 --format json > " + file + " || true" }
 	script := []string{"set -euo pipefail",
 		`az login --service-principal -u "$SOCLAB_SP_ID" -p "$SOCLAB_SP_SECRET" --tenant "$SOCLAB_TENANT_ID" -o none`}
 	for _, b := range blocks {
 		script = append(script, "echo "+blockMarker, b)
 	}
+	script = append(script, "echo "+blockMarker, grade("before.json"), launch[0], grade("attacked.json"), fix[0], "soclab clock advance 15m", grade("fixed.json"))
 	dir := t.TempDir()
 	cmd := exec.Command("bash", "-c", strings.Join(script, "\n"))
 	cmd.Dir = dir
@@ -66,10 +77,10 @@ func TestChallengeTasks12(t *testing.T) {
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("challenge.md Tasks 1-2 failed: %v\nstdout:\n%s\nstderr:\n%s\nserver log:\n%s", err, so.String(), se.String(), l.srvLog)
+		t.Fatalf("challenge.md failed: %v\nstdout:\n%s\nstderr:\n%s\nserver log:\n%s", err, so.String(), se.String(), l.srvLog)
 	}
-	outs := strings.Split(so.String(), blockMarker+"\n")[1:]
-	if len(outs) != len(blocks) {
+	outs := strings.Split(so.String(), blockMarker+"\n")[1:] // the last one is the rest's
+	if len(outs) != len(blocks)+1 {
 		t.Fatalf("%d block outputs for %d blocks:\n%s", len(outs), len(blocks), so.String())
 	}
 	if got := strings.TrimSpace(outs[4]); got != "[]" {
@@ -84,33 +95,32 @@ func TestChallengeTasks12(t *testing.T) {
 		t.Errorf("data-connector show printed %q (%v), want the enabled MicrosoftThreatProtection connector", show, err)
 	}
 
-	failed := func(out string) []string {
+	for _, c := range []struct{ file, failed string }{
+		{"before.json", "[rule1-fired rule2-fired rule3-fired]"},
+		{"attacked.json", "[rule2-fired]"},
+		{"fixed.json", "[]"},
+	} {
+		data, err := os.ReadFile(filepath.Join(dir, c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
 		var rep struct {
 			Checks []struct {
 				ID     string
 				Passed bool
 			}
 		}
-		if err := json.Unmarshal([]byte(out), &rep); err != nil {
-			t.Fatalf("grade --format json: %v\n%s", err, out)
+		if err := json.Unmarshal(data, &rep); err != nil || len(rep.Checks) != 11 {
+			t.Fatalf("%s: %d checks, %v\n%s", c.file, len(rep.Checks), err, data)
 		}
-		var ids []string
-		for _, c := range rep.Checks {
-			if !c.Passed {
-				ids = append(ids, c.ID)
+		failed := []string{}
+		for _, ch := range rep.Checks {
+			if !ch.Passed {
+				failed = append(failed, ch.ID)
 			}
 		}
-		return ids
-	}
-	out, code := l.grade(t, "--task", "1,2", "--format", "json")
-	if got := fmt.Sprint(failed(out)); code != 1 || got != "[rule1-fired rule2-fired rule3-fired]" {
-		t.Errorf("before the attack: exit %d, failed %s, want exit 1 and only the fired checks", code, got)
-	}
-	if out, err := l.soclab("attack", "launch"); err != nil {
-		t.Fatalf("soclab attack launch: %v\n%s", err, out)
-	}
-	out, code = l.grade(t, "--task", "1,2", "--format", "json")
-	if got := failed(out); code != 0 || len(got) != 0 {
-		t.Errorf("after the attack: exit %d, failed %v, want exit 0 and none", code, got)
+		if got := fmt.Sprint(failed); got != c.failed {
+			t.Errorf("%s: failed checks %s, want %s", c.file, got, c.failed)
+		}
 	}
 }
