@@ -28,7 +28,13 @@ func FuzzLoad(f *testing.F) {
 	for i, name := range files {
 		f.Add(uint8(i), string(base[name].Data))
 	}
-	for _, s := range []string{"", "{", "- a\n- b", "a: &x [*x]", "tenant: 12\nunknown: 1", "\t", "people:\n  - name: x\n    manager: y\n", "a: !!binary zz"} {
+	// A billion-laughs document: yaml refuses excessive aliasing instead of expanding it.
+	laughs := "a: &a [x,x,x,x,x,x,x,x,x]\n"
+	for c := 'b'; c <= 'i'; c++ {
+		prev := string(c - 1)
+		laughs += string(c) + ": &" + string(c) + " [*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + "]\n"
+	}
+	for _, s := range []string{laughs, "", "{", "- a\n- b", "a: &x [*x]", "tenant: 12\nunknown: 1", "\t", "people:\n  - name: x\n    manager: y\n", "a: !!binary zz"} {
 		f.Add(uint8(0), s)
 		f.Add(uint8(1), s)
 		f.Add(uint8(3), s)
