@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -125,7 +126,10 @@ func printAttack(w io.Writer, st logs.AttackStatus) error {
 	}
 	fmt.Fprintf(w, "tenant %s  clock %s  attack %s-%s  %s\n", st.Tenant, st.Now.UTC().Format(time.RFC3339),
 		st.Start.UTC().Format("15:04"), st.End.UTC().Format("15:04"), state)
-	for _, s := range st.Steps {
+	// In time order: the scenario lists steps by kill-chain stage, not always by time.
+	steps := slices.Clone(st.Steps)
+	slices.SortStableFunc(steps, func(a, b logs.StepInfo) int { return a.First.Compare(b.First) })
+	for _, s := range steps {
 		mark := "pending"
 		if s.Played {
 			mark = "played"
