@@ -33,13 +33,14 @@ func runningLab(state string) (server.Info, error) {
 
 // callLab sends a control request (JSON in, JSON out) and turns error bodies into errors.
 func callLab(info server.Info, method, path string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return fmt.Errorf("encode request: %w", err)
-		}
-		body = bytes.NewReader(b)
+	return callLabClient(labClient, info, method, path, in, out)
+}
+
+// callLabClient sends a control request with client c (JSON in, JSON out), like callLab.
+func callLabClient(c *http.Client, info server.Info, method, path string, in, out any) error {
+	body, err := labRequestBody(in)
+	if err != nil {
+		return err
 	}
 	req, err := http.NewRequest(method, info.ControlURL()+path, body)
 	if err != nil {
@@ -48,23 +49,41 @@ func callLab(info server.Info, method, path string, in, out any) error {
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := labClient.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		return fmt.Errorf("%s %s: read answer: %w", method, path, err)
 	}
-	if resp.StatusCode != http.StatusOK {
+	return decodeLabAnswer(method, path, resp.StatusCode, resp.Status, data, out)
+}
+
+// labRequestBody encodes a control request's JSON body (none when in is nil).
+func labRequestBody(in any) (io.Reader, error) {
+	if in == nil {
+		return http.NoBody, nil
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	return bytes.NewReader(b), nil
+}
+
+// decodeLabAnswer decodes a 200 answer into out, and turns any other answer into an error
+// carrying the control endpoint's message (or, failing that, its status and body).
+func decodeLabAnswer(method, path string, code int, status string, data []byte, out any) error {
+	if code != http.StatusOK {
 		var e struct {
 			Error struct{ Code, Message string } `json:"error"`
 		}
 		if json.Unmarshal(data, &e) == nil && e.Error.Message != "" {
 			return errors.New(e.Error.Message)
 		}
-		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, bytes.TrimSpace(data))
+		return fmt.Errorf("%s %s: %s: %s", method, path, status, bytes.TrimSpace(data))
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {

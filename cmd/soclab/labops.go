@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 
 	"github.com/soclab/soclab/mockapis/control"
 	"github.com/soclab/soclab/mockapis/server"
@@ -52,33 +51,13 @@ func openLab(state string) (*labOps, error) {
 // callLocal runs one control request against an in-process handler, with the same JSON in,
 // JSON out and error handling as callLab.
 func callLocal(h http.Handler, method, path string, in, out any) error {
-	var body io.Reader = http.NoBody
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return fmt.Errorf("encode request: %w", err)
-		}
-		body = bytes.NewReader(b)
+	body, err := labRequestBody(in)
+	if err != nil {
+		return err
 	}
-	req := httptest.NewRequest(method, "/_soclab/"+path, body)
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	data := rec.Body.Bytes()
-	if rec.Code != http.StatusOK {
-		var e struct {
-			Error struct{ Code, Message string } `json:"error"`
-		}
-		if json.Unmarshal(data, &e) == nil && e.Error.Message != "" {
-			return errors.New(e.Error.Message)
-		}
-		return fmt.Errorf("%s %s: %d: %s", method, path, rec.Code, bytes.TrimSpace(data))
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
-		}
-	}
-	return nil
+	h.ServeHTTP(rec, httptest.NewRequest(method, "/_soclab/"+path, body))
+	return decodeLabAnswer(method, path, rec.Code, strconv.Itoa(rec.Code), rec.Body.Bytes(), out)
 }
 
 // withLab opens the lab on state, runs fn, reports on stderr which way it went, and closes.
