@@ -1,10 +1,7 @@
 package control
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -19,19 +16,6 @@ type handler struct {
 // NewHandler returns the control endpoints of w. Paths are matched with or without the
 // /_soclab prefix: tenants, clock, clock/freeze|resume|advance|set, reset.
 func NewHandler(w *simulator.World) http.Handler { return &handler{world: w} }
-
-// apiError is a control failure: HTTP status plus an ARM-shaped code and message.
-type apiError struct {
-	status        int
-	code, message string
-}
-
-// Error implements error.
-func (e *apiError) Error() string { return e.message }
-
-func fail(status int, code, format string, args ...any) *apiError {
-	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
-}
 
 // ServeHTTP routes a control request and writes its JSON answer.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -50,49 +34,32 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case path == "reset" && r.Method == http.MethodPost:
 		out, err = h.reset(r)
 	case path == "tenants" || path == "clock" || path == "reset" || strings.HasPrefix(path, "clock/"):
-		err = fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s is not supported on /_soclab/%s", r.Method, path)
+		err = Fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s is not supported on /_soclab/%s", r.Method, path)
 	default:
-		err = fail(http.StatusNotFound, "NotFound", "no control endpoint %s /_soclab/%s", r.Method, path)
+		err = Fail(http.StatusNotFound, "NotFound", "no control endpoint %s /_soclab/%s", r.Method, path)
 	}
 	writeAnswer(w, out, err)
 }
 
 func writeAnswer(w http.ResponseWriter, out any, err error) {
-	status := http.StatusOK
-	if err != nil {
-		var ae *apiError
-		switch {
-		case errors.As(err, &ae):
-		case errors.Is(err, simulator.ErrTenantNotFound):
-			ae = fail(http.StatusNotFound, "TenantNotFound", "%v", err)
-		case errors.Is(err, simulator.ErrTenantExists):
-			ae = fail(http.StatusConflict, "TenantExists", "%v", err)
-		case errors.Is(err, simulator.ErrInvalidName):
-			ae = fail(http.StatusBadRequest, "InvalidTenantName", "%v", err)
-		default:
-			ae = fail(http.StatusInternalServerError, "InternalError", "%v", err)
-		}
-		status = ae.status
-		out = map[string]any{"error": map[string]string{"code": ae.code, "message": ae.message}}
-	}
-	data, _ := json.Marshal(out)
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(append(data, '\n'))
+	WriteAnswer(w, out, err, classifyWorldError)
 }
 
-// decode reads a JSON body; an empty body leaves v as it is.
-func decode(r *http.Request, v any) error {
-	if r.Body == nil {
-		return nil
-	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return fail(http.StatusBadRequest, "InvalidRequestContent", "the request body is not valid JSON for this endpoint: %v", err)
+// classifyWorldError maps the world's tenant errors to control answers.
+func classifyWorldError(err error) *Error {
+	switch {
+	case errors.Is(err, simulator.ErrTenantNotFound):
+		return Fail(http.StatusNotFound, "TenantNotFound", "%v", err)
+	case errors.Is(err, simulator.ErrTenantExists):
+		return Fail(http.StatusConflict, "TenantExists", "%v", err)
+	case errors.Is(err, simulator.ErrInvalidName):
+		return Fail(http.StatusBadRequest, "InvalidTenantName", "%v", err)
 	}
 	return nil
 }
+
+// decode reads a JSON body; an empty body leaves v as it is.
+func decode(r *http.Request, v any) error { return DecodeJSON(r, v, 1<<16) }
 
 func (h *handler) tenant(name string) (simulator.Tenant, error) {
 	if name == "" {
@@ -119,7 +86,7 @@ func (h *handler) addTenant(r *http.Request) (NewTenant, error) {
 		return NewTenant{}, err
 	}
 	if strings.TrimSpace(req.Name) == "" {
-		return NewTenant{}, fail(http.StatusBadRequest, "InvalidTenantName", `the body must name the tenant: {"name":"learner01"}`)
+		return NewTenant{}, Fail(http.StatusBadRequest, "InvalidTenantName", `the body must name the tenant: {"name":"learner01"}`)
 	}
 	t, err := h.world.AddTenant(req.Name)
 	if err != nil {
@@ -158,24 +125,24 @@ func (h *handler) changeClock(r *http.Request, verb string) (Clock, error) {
 	case "advance":
 		d, perr := ParseDuration(req.Duration)
 		if perr != nil {
-			return Clock{}, fail(http.StatusBadRequest, "InvalidDuration", "%v", perr)
+			return Clock{}, Fail(http.StatusBadRequest, "InvalidDuration", "%v", perr)
 		}
 		if d < 0 {
-			return Clock{}, fail(http.StatusBadRequest, "InvalidDuration", "the clock only moves forward with advance; use set to go back")
+			return Clock{}, Fail(http.StatusBadRequest, "InvalidDuration", "the clock only moves forward with advance; use set to go back")
 		}
 		if st, err = h.world.Advance(t.ID, d); errors.Is(err, simulator.ErrInvalidClock) {
-			return Clock{}, fail(http.StatusBadRequest, "InvalidDuration", "%v", err)
+			return Clock{}, Fail(http.StatusBadRequest, "InvalidDuration", "%v", err)
 		}
 	case "set":
 		tm, perr := ParseTime(req.Time)
 		if perr != nil {
-			return Clock{}, fail(http.StatusBadRequest, "InvalidTime", "%v", perr)
+			return Clock{}, Fail(http.StatusBadRequest, "InvalidTime", "%v", perr)
 		}
 		if st, err = h.world.SetTime(t.ID, tm); errors.Is(err, simulator.ErrInvalidClock) {
-			return Clock{}, fail(http.StatusBadRequest, "InvalidTime", "%v", err)
+			return Clock{}, Fail(http.StatusBadRequest, "InvalidTime", "%v", err)
 		}
 	default:
-		return Clock{}, fail(http.StatusNotFound, "NotFound", "no clock action %q: use freeze, resume, advance or set", verb)
+		return Clock{}, Fail(http.StatusNotFound, "NotFound", "no clock action %q: use freeze, resume, advance or set", verb)
 	}
 	return Clock{Tenant: t.ID, TenantName: t.Name, Now: st.Now, Frozen: st.Frozen}, err
 }

@@ -2,14 +2,12 @@ package logcontrol
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/soclab/soclab/mockapis/control"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/logs"
@@ -73,18 +71,6 @@ type handler struct {
 	opts   Options
 }
 
-// apiError is a control failure.
-type apiError struct {
-	status        int
-	code, message string
-}
-
-func (e *apiError) Error() string { return e.message }
-
-func fail(status int, code, format string, args ...any) *apiError {
-	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
-}
-
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_soclab"), "/")
 	var out any
@@ -103,7 +89,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case path == "kql" && r.Method == http.MethodPost:
 		out, err = h.kql(r)
 	case path == "attack" || strings.HasPrefix(path, "attack/") || path == "faults" || strings.HasPrefix(path, "faults/") || path == "kql":
-		err = fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s is not supported on /_soclab/%s", r.Method, path)
+		err = control.Fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s is not supported on /_soclab/%s", r.Method, path)
 	default:
 		h.next.ServeHTTP(w, r)
 		return
@@ -112,40 +98,23 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func write(w http.ResponseWriter, out any, err error) {
-	status := http.StatusOK
-	if err != nil {
-		var ae *apiError
-		switch {
-		case errors.As(err, &ae):
-		case errors.Is(err, simulator.ErrTenantNotFound):
-			ae = fail(http.StatusNotFound, "TenantNotFound", "%v", err)
-		case errors.Is(err, logs.ErrUnknownStep), errors.Is(err, logs.ErrUnknownFault), errors.Is(err, logs.ErrBadSpeed):
-			ae = fail(http.StatusBadRequest, "InvalidArgument", "%v", err)
-		case errors.Is(err, logs.ErrWorkspaceNotFound):
-			ae = fail(http.StatusNotFound, "WorkspaceNotFound", "%v", err)
-		default:
-			ae = fail(http.StatusInternalServerError, "InternalError", "%v", err)
-		}
-		status = ae.status
-		out = map[string]any{"error": map[string]string{"code": ae.code, "message": ae.message}}
-	}
-	data, _ := json.Marshal(out)
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(append(data, '\n'))
+	control.WriteAnswer(w, out, err, classifyLogError)
 }
 
-func decode(r *http.Request, v any) error {
-	if r.Body == nil {
-		return nil
-	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return fail(http.StatusBadRequest, "InvalidRequestContent", "the request body is not valid JSON for this endpoint: %v", err)
+// classifyLogError maps the routing engine's errors to control answers.
+func classifyLogError(err error) *control.Error {
+	switch {
+	case errors.Is(err, simulator.ErrTenantNotFound):
+		return control.Fail(http.StatusNotFound, "TenantNotFound", "%v", err)
+	case errors.Is(err, logs.ErrUnknownStep), errors.Is(err, logs.ErrUnknownFault), errors.Is(err, logs.ErrBadSpeed):
+		return control.Fail(http.StatusBadRequest, "InvalidArgument", "%v", err)
+	case errors.Is(err, logs.ErrWorkspaceNotFound):
+		return control.Fail(http.StatusNotFound, "WorkspaceNotFound", "%v", err)
 	}
 	return nil
 }
+
+func decode(r *http.Request, v any) error { return control.DecodeJSON(r, v, 1<<20) }
 
 func (h *handler) tenant(name string) (simulator.Tenant, error) {
 	if name == "" {
@@ -248,7 +217,7 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	if req.Timespan != "" {
 		start, end, err := logs.ParseTimespan(req.Timespan, now)
 		if err != nil {
-			return nil, fail(http.StatusBadRequest, "InvalidArgument", "timespan: %v", err)
+			return nil, control.Fail(http.StatusBadRequest, "InvalidArgument", "timespan: %v", err)
 		}
 		db = logs.Restrict(db, start, end)
 	}
@@ -269,7 +238,7 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	case "csv":
 		err = res.WriteCSV(&b)
 	default:
-		return nil, fail(http.StatusBadRequest, "InvalidArgument", "format must be json, table or csv, not %q", req.Format)
+		return nil, control.Fail(http.StatusBadRequest, "InvalidArgument", "format must be json, table or csv, not %q", req.Format)
 	}
 	if err != nil {
 		return nil, err
@@ -295,9 +264,9 @@ func (h *handler) pickWorkspace(t simulator.Tenant, name string) (*logs.Workspac
 		return h.engine.Workspace(t.ID, list[0].ID)
 	}
 	if len(list) == 0 {
-		return nil, fail(http.StatusNotFound, "WorkspaceNotFound", "tenant %s has no Log Analytics workspace yet: create %s (Task 1) or pass --data DIR", t.Name, LabWorkspace)
+		return nil, control.Fail(http.StatusNotFound, "WorkspaceNotFound", "tenant %s has no Log Analytics workspace yet: create %s (Task 1) or pass --data DIR", t.Name, LabWorkspace)
 	}
-	return nil, fail(http.StatusBadRequest, "InvalidArgument", "tenant %s has %d workspaces and none is %s: name one with --workspace", t.Name, len(list), LabWorkspace)
+	return nil, control.Fail(http.StatusBadRequest, "InvalidArgument", "tenant %s has %d workspaces and none is %s: name one with --workspace", t.Name, len(list), LabWorkspace)
 }
 
 // LabWorkspace is the workspace the lab creates in Task 1.
@@ -307,7 +276,7 @@ const LabWorkspace = "law-contoso-unified"
 func queryFail(src string, err error) error {
 	var ke *kql.Error
 	if errors.As(err, &ke) {
-		return fail(http.StatusBadRequest, "BadQuery", "%s", ke.Format(src))
+		return control.Fail(http.StatusBadRequest, "BadQuery", "%s", ke.Format(src))
 	}
 	return err
 }
