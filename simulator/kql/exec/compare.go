@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"math"
 	"strings"
 
 	"github.com/soclab/soclab/simulator/kql/types"
@@ -15,9 +14,9 @@ func Compare(a, b types.Value) int {
 	case a.T == b.T:
 		switch a.T {
 		case types.Bool, types.Int, types.Long, types.DateTime, types.TimeSpan:
-			return cmpInt(a.I, b.I)
+			return types.CompareInt(a.I, b.I)
 		case types.Real, types.Decimal:
-			return cmpFloat(a.F, b.F)
+			return types.CompareFloat(a.F, b.F)
 		case types.String, types.GUID:
 			return strings.Compare(a.S, b.S)
 		case types.Dynamic:
@@ -26,44 +25,17 @@ func Compare(a, b types.Value) int {
 		return 0
 	case a.T.IsNumeric() && b.T.IsNumeric():
 		if a.T.IsInteger() && b.T.IsInteger() {
-			return cmpInt(a.I, b.I)
+			return types.CompareInt(a.I, b.I)
 		}
 		fa, _ := a.AsFloat()
 		fb, _ := b.AsFloat()
-		return cmpFloat(fa, fb)
+		return types.CompareFloat(fa, fb)
 	case a.T == types.Dynamic:
 		return Compare(fromDyn(a.D), b)
 	case b.T == types.Dynamic:
 		return Compare(a, fromDyn(b.D))
 	}
 	return strings.Compare(types.FormatText(a), types.FormatText(b))
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// cmpFloat puts NaN first, as .NET's double comparison does.
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	case a == b:
-		return 0
-	case math.IsNaN(a) && math.IsNaN(b):
-		return 0
-	case math.IsNaN(a):
-		return -1
-	}
-	return 1
 }
 
 func fromDyn(d any) types.Value {

@@ -84,9 +84,9 @@ func compareRows(v *Vector, a, b int, sk SortKey) int {
 	var c int
 	switch storageOf(v.T) {
 	case storeInt:
-		c = cmpInt(v.I[a], v.I[b])
+		c = types.CompareInt(v.I[a], v.I[b])
 	case storeFloat:
-		c = cmpFloat(v.F[a], v.F[b])
+		c = types.CompareFloat(v.F[a], v.F[b])
 	case storeString:
 		c = cmpString(v.S[a], v.S[b])
 	default:

@@ -101,14 +101,15 @@ func isNumberOrBool(t Type) bool { return t.IsNumeric() || t == Bool }
 // numCompare orders two numeric values exactly when both are integers.
 func numCompare(a, b Value) int {
 	if (a.T == Int || a.T == Long || a.T == Bool) && (b.T == Int || b.T == Long || b.T == Bool) {
-		return cmpInt(a.I, b.I)
+		return CompareInt(a.I, b.I)
 	}
 	fa, _ := a.AsFloat()
 	fb, _ := b.AsFloat()
-	return cmpFloat(fa, fb)
+	return CompareFloat(fa, fb)
 }
 
-func cmpInt(a, b int64) int {
+// CompareInt orders two integers: -1, 0 or 1.
+func CompareInt(a, b int64) int {
 	switch {
 	case a < b:
 		return -1
@@ -118,8 +119,9 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// cmpFloat orders NaN before every number, so sorting is total.
-func cmpFloat(a, b float64) int {
+// CompareFloat orders two reals: -1, 0 or 1, with NaN before every number, so sorting is total
+// (as .NET's double comparison does).
+func CompareFloat(a, b float64) int {
 	switch {
 	case a < b:
 		return -1
@@ -193,17 +195,17 @@ func Compare(a, b Value) (int, bool) {
 	case a.T == b.T:
 		switch a.T {
 		case DateTime, TimeSpan:
-			return cmpInt(a.I, b.I), true
+			return CompareInt(a.I, b.I), true
 		case String, GUID:
 			return strings.Compare(a.S, b.S), true
 		}
 	case a.T == DateTime && b.T == String:
 		if t, ok := ParseDateTime(b.S); ok {
-			return cmpInt(a.I, t), true
+			return CompareInt(a.I, t), true
 		}
 	case a.T == String && b.T == DateTime:
 		if t, ok := ParseDateTime(a.S); ok {
-			return cmpInt(t, b.I), true
+			return CompareInt(t, b.I), true
 		}
 	}
 	return 0, false
@@ -247,16 +249,16 @@ func SortCompare(a, b Value) int {
 		case String, GUID:
 			return strings.Compare(a.S, b.S)
 		case Int, Long, Bool, DateTime, TimeSpan:
-			return cmpInt(a.I, b.I)
+			return CompareInt(a.I, b.I)
 		case Real, Decimal:
-			return cmpFloat(a.F, b.F)
+			return CompareFloat(a.F, b.F)
 		}
 	}
 	if a.T == Dynamic || b.T == Dynamic {
 		a, b = FromDynamic(a), FromDynamic(b)
 		if a.T == Dynamic || b.T == Dynamic {
 			if a.T != b.T {
-				return cmpInt(int64(a.T), int64(b.T))
+				return CompareInt(int64(a.T), int64(b.T))
 			}
 			return strings.Compare(FormatText(a), FormatText(b))
 		}
@@ -265,7 +267,7 @@ func SortCompare(a, b Value) int {
 		return numCompare(a, b)
 	}
 	if a.T != b.T {
-		return cmpInt(int64(a.T), int64(b.T))
+		return CompareInt(int64(a.T), int64(b.T))
 	}
 	return SortCompare(a, b)
 }
