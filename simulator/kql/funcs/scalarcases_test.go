@@ -15,13 +15,24 @@ import (
 // expected JSON` per line, compared exactly (datetimes and timespans in
 // the query-API form, dynamic values deep-equal).
 func TestScalarCases(t *testing.T) {
-	f, err := os.Open("testdata/scalar_cases.txt")
+	if n := runCaseFile(t, "testdata/scalar_cases.txt"); n < 100 {
+		t.Fatalf("only %d cases read", n)
+	}
+}
+
+// runCaseFile evaluates every `expression => expected JSON` line of a case
+// file with `print` and compares the result exactly; it returns how many
+// cases it read.
+func runCaseFile(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	ctx := NewContext(time.Date(2025, 1, 15, 8, 30, 0, 0, time.UTC), 42)
 	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	line, n := 0, 0
 	for sc.Scan() {
 		line++
@@ -50,9 +61,10 @@ func TestScalarCases(t *testing.T) {
 		}
 		n++
 	}
-	if n < 100 {
-		t.Fatalf("only %d cases read", n)
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return n
 }
 
 // normalizeJSON round-trips a value through encoding/json so numbers
