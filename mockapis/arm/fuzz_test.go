@@ -2,7 +2,6 @@ package arm
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/soclab/soclab/mockapis/auth"
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/simtest"
 )
 
 // newFuzzFixture is newFixture for a fuzz target: the world and server are built once per
@@ -71,37 +71,15 @@ func checkEnvelope(t *testing.T, what string, r reply) {
 // fuzzPut PUTs body at path and checks the envelope; a refused PUT must leave the tenant's
 // stored state exactly as it was.
 func fuzzPut(t *testing.T, fx *fixture, path, body string) {
-	before := tenantDigest(t, fx.world, fx.a.ID)
+	before := simtest.TenantDigest(t, fx.world, fx.a.ID)
 	r := fx.do("tok-a", "PUT", path, body)
 	checkEnvelope(t, "PUT", r)
 	if r.status < 400 {
 		return
 	}
-	if after := tenantDigest(t, fx.world, fx.a.ID); after != before {
+	if after := simtest.TenantDigest(t, fx.world, fx.a.ID); after != before {
 		t.Fatalf("refused PUT (%d %s) changed the stored state:\nbefore %s\nafter  %s", r.status, r.body, before, after)
 	}
-}
-
-// tenantDigest is everything the tenant's writes can touch: ARM resources, the activity log,
-// diagnostic-setting history and Sentinel's own collection, as one string.
-func tenantDigest(t *testing.T, w *simulator.World, tenantID string) string {
-	t.Helper()
-	var b strings.Builder
-	err := w.View(tenantID, func(tx *simulator.TenantTx) error {
-		for _, coll := range []string{"resources", "activity", "diagnostic-history", "sentinel"} {
-			if err := tx.Scan(coll, "", func(k string, v []byte) error {
-				fmt.Fprintf(&b, "%s/%s=%s\n", coll, k, v)
-				return nil
-			}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
 }
 
 // FuzzWorkspacePut sends arbitrary workspace bodies.

@@ -2,12 +2,11 @@ package sentinel
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/simtest"
 )
 
 // checkEnvelope fails unless r is JSON and, for an error status, ARM's
@@ -49,13 +48,13 @@ func fuzzSentinelPut(f *testing.F, rel string, seeds []string) {
 		c := *fx
 		c.t = t
 		path := siPath + rel + "?api-version=" + apiV
-		before := tenantDigest(t, c.world, c.a.ID)
+		before := simtest.TenantDigest(t, c.world, c.a.ID)
 		r := c.do("tok-a", "PUT", path, body)
 		checkEnvelope(t, "PUT", r)
 		if r.status < 400 {
 			return
 		}
-		if after := tenantDigest(t, c.world, c.a.ID); after != before {
+		if after := simtest.TenantDigest(t, c.world, c.a.ID); after != before {
 			t.Fatalf("refused PUT (%d %s) changed the stored state:\nbefore %s\nafter  %s", r.status, r.body, before, after)
 		}
 	})
@@ -84,28 +83,6 @@ func FuzzAutomationRulePut(f *testing.F) {
 		`{"properties":{"actions":[{"actionType":"ModifyProperties","order":1,"actionConfiguration":{"owner":{"objectId":"soc-tier2-group-object-id"}}}]}}`,
 		`{"properties":null}`, `[]`, `null`, `{`, ``,
 	})
-}
-
-// tenantDigest is everything the tenant's writes can touch: ARM resources, the activity log,
-// diagnostic-setting history and Sentinel's own collection, as one string.
-func tenantDigest(t *testing.T, w *simulator.World, tenantID string) string {
-	t.Helper()
-	var b strings.Builder
-	err := w.View(tenantID, func(tx *simulator.TenantTx) error {
-		for _, coll := range []string{"resources", "activity", "diagnostic-history", "sentinel"} {
-			if err := tx.Scan(coll, "", func(k string, v []byte) error {
-				fmt.Fprintf(&b, "%s/%s=%s\n", coll, k, v)
-				return nil
-			}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
 }
 
 // FuzzIncidentsQuery lists incidents with arbitrary $filter, $orderby and $top values.
