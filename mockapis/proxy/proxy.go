@@ -34,6 +34,12 @@ type Config struct {
 	DirectHost string
 	// ErrorLog receives connection-level errors; nil discards them.
 	ErrorLog *log.Logger
+	// TLSOnPort also answers TLS on the proxy port (a classroom server): control requests and
+	// the sign-in page from other machines arrive over HTTPS, with a lab leaf for the address
+	// the client connected to (or PublicName).
+	TLSOnPort bool
+	// PublicName is a DNS name of this server that TLS on the port also mints a leaf for.
+	PublicName string
 }
 
 // Proxy is the front door. Create it with New, then call Serve (and optionally ServeDirectTLS)
@@ -44,6 +50,8 @@ type Proxy struct {
 	ca         *tlsca.CA
 	directHost string
 	errorLog   *log.Logger
+	tlsOnPort  bool
+	publicName string
 
 	outer   *http.Server // the proxy port: CONNECT and control requests
 	inner   *http.Server // decrypted requests from every tunnel and the direct listener
@@ -59,7 +67,8 @@ func New(cfg Config) *Proxy {
 	if errorLog == nil {
 		errorLog = log.New(io.Discard, "", 0)
 	}
-	p := &Proxy{hosts: map[string]http.Handler{}, control: cfg.Control, ca: cfg.CA, directHost: cfg.DirectHost, errorLog: errorLog}
+	p := &Proxy{hosts: map[string]http.Handler{}, control: cfg.Control, ca: cfg.CA, directHost: cfg.DirectHost, errorLog: errorLog,
+		tlsOnPort: cfg.TLSOnPort, publicName: strings.ToLower(cfg.PublicName)}
 	for h, handler := range cfg.Hosts {
 		p.hosts[strings.ToLower(h)] = handler
 	}
@@ -88,6 +97,9 @@ func (p *Proxy) Hosts() []string {
 
 // Serve answers proxy and control requests on l until Shutdown.
 func (p *Proxy) Serve(l net.Listener) error {
+	if p.tlsOnPort {
+		l = newSniffListener(l, p.portTLSConfig)
+	}
 	err := p.outer.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil

@@ -85,10 +85,26 @@ func TestDeviceLoginPageApproves(t *testing.T) {
 	if json.Unmarshal(body, &dc); status != 200 || dc.VerificationURI != r.info.ControlURL()+"devicelogin" {
 		t.Fatalf("devicecode: %d %s", status, body)
 	}
-	req, _ = http.NewRequest(http.MethodPost, dc.VerificationURI, strings.NewReader(url.Values{"code": {strings.ToLower(dc.UserCode)}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if status, body = r.do(t, req); status != 200 || !strings.Contains(string(body), "Signed in as <b>analyst@contoso.com</b>") {
-		t.Fatalf("page approval: %d %s", status, body)
+	// The page asks for the user's password on this machine too: without it, or with a wrong
+	// one, nothing is approved.
+	attempts := []struct {
+		name, user, password string
+		status               int
+		want                 string
+	}{
+		{"no user, no password", "", "", 401, "name the user: the user name or password is wrong"},
+		{"no password", "analyst@contoso.com", "", 401, "the user name or password is wrong"},
+		{"wrong password", "analyst@contoso.com", "guess", 401, "the user name or password is wrong"},
+		{"another tenant's user", "analyst@learner99.onmicrosoft.com", r.cred.UserPassword, 404, "no tenant for user"},
+		{"the user's password", "analyst@contoso.com", r.cred.UserPassword, 200, "Signed in as <b>analyst@contoso.com</b>"},
+	}
+	for _, a := range attempts {
+		form := url.Values{"code": {strings.ToLower(dc.UserCode)}, "user": {a.user}, "password": {a.password}}
+		req, _ = http.NewRequest(http.MethodPost, dc.VerificationURI, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if status, body = r.do(t, req); status != a.status || !strings.Contains(string(body), a.want) {
+			t.Fatalf("page approval, %s: %d %s\nwant %d with %q", a.name, status, body, a.status, a.want)
+		}
 	}
 	poll := url.Values{"client_id": {"04b07795-8ddb-461a-bbee-02f9e1bf7b46"}, "grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "device_code": {dc.DeviceCode}}
 	req, _ = http.NewRequest(http.MethodPost, "https://login.microsoftonline.com/organizations/oauth2/v2.0/token", strings.NewReader(poll.Encode()))

@@ -8,12 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/mockapis/controlauth"
 	"github.com/soclab/soclab/simulator"
 )
 
-// TestControlRefusesRemoteCallers: every control endpoint but health and the sign-in page
-// answers a caller beyond loopback with 403 in the control API's error shape, without
-// reaching the other control handlers or revealing secrets.
+// TestControlRefusesRemoteCallers: over plain HTTP, every control endpoint but health (the
+// sign-in page too) answers a caller beyond loopback with 403 in the control API's error
+// shape, whatever token it sends, without reaching the other control handlers or revealing
+// secrets.
 func TestControlRefusesRemoteCallers(t *testing.T) {
 	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})
 	if err != nil {
@@ -26,7 +28,7 @@ func TestControlRefusesRemoteCallers(t *testing.T) {
 	}
 	reached := 0
 	extra := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { reached++ })
-	c := newControl(w, nil, Info{Addr: "127.0.0.1:8443"}, "test", extra)
+	c, instructor := testControl(t, w, extra)
 	refused := []struct{ method, path, body string }{
 		{"GET", "/_soclab/credentials", ""},
 		{"GET", "/_soclab/credentials?tenant=contoso", ""},
@@ -41,11 +43,14 @@ func TestControlRefusesRemoteCallers(t *testing.T) {
 		{"POST", "/_soclab/attack/launch", `{}`},
 		{"GET", "/_soclab/health/../credentials", ""},
 		{"GET", "/_soclab/devicelogin/../credentials", ""},
+		{"GET", "/_soclab/devicelogin?code=ABCDEFGHJ", ""},
+		{"POST", "/_soclab/devicelogin", "code=ABCDEFGHJ&user=analyst@contoso.com&password=x"},
 	}
 	for _, remote := range []string{"192.0.2.10:40000", "[2001:db8::1]:40000", "10.0.0.5:1", "bogus"} {
 		for _, tc := range refused {
 			req := httptest.NewRequest(tc.method, "http://127.0.0.1:8443"+tc.path, strings.NewReader(tc.body))
 			req.RemoteAddr = remote
+			req.Header.Set("Authorization", "Bearer "+instructor) // even the instructor's token: never in clear
 			rec := httptest.NewRecorder()
 			c.ServeHTTP(rec, req)
 			var e struct {
@@ -66,6 +71,7 @@ func TestControlRefusesRemoteCallers(t *testing.T) {
 	// the caller, not a broken endpoint.
 	req := httptest.NewRequest("GET", "http://127.0.0.1:8443/_soclab/credentials", nil)
 	req.RemoteAddr = "127.0.0.1:40000"
+	req.Header.Set("Authorization", "Bearer "+instructor)
 	rec := httptest.NewRecorder()
 	c.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), ten.ServicePrincipal.Secret) {
@@ -96,7 +102,7 @@ func TestControlRefusesBrowserAttacks(t *testing.T) {
 	}
 	reached := 0
 	extra := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { reached++; rw.WriteHeader(http.StatusOK) })
-	c := newControl(w, nil, Info{Addr: "127.0.0.1:8443"}, "test", extra)
+	c, instructor := testControl(t, w, extra)
 	cases := []struct {
 		name, method, host, path, origin, body string
 		status                                 int
@@ -117,6 +123,7 @@ func TestControlRefusesBrowserAttacks(t *testing.T) {
 	for _, tc := range cases {
 		req := httptest.NewRequest(tc.method, "http://"+tc.host+tc.path, strings.NewReader(tc.body))
 		req.RemoteAddr = "127.0.0.1:40000"
+		req.Header.Set("Authorization", "Bearer "+instructor)
 		if tc.origin != "" {
 			req.Header.Set("Origin", tc.origin)
 		}
@@ -141,4 +148,19 @@ func TestControlRefusesBrowserAttacks(t *testing.T) {
 			}
 		}
 	}
+}
+
+// testControl is the control mux over w with fresh tokens; it returns the instructor's token.
+func testControl(t *testing.T, w *simulator.World, extra http.Handler) (http.Handler, string) {
+	t.Helper()
+	state := t.TempDir()
+	tokens, err := openTokens(state, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := controlauth.ReadToken(controlauth.InstructorPath(state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newControl(w, nil, Info{Addr: "127.0.0.1:8443"}, "test", extra, tokens, []byte("CA")), tok
 }

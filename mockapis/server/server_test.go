@@ -18,6 +18,7 @@ import (
 	"github.com/soclab/soclab/mockapis/aad"
 	"github.com/soclab/soclab/mockapis/arm"
 	"github.com/soclab/soclab/mockapis/auth"
+	"github.com/soclab/soclab/mockapis/controlauth"
 	"github.com/soclab/soclab/mockapis/tlsca"
 	"github.com/soclab/soclab/simulator"
 )
@@ -29,6 +30,23 @@ type running struct {
 	client *http.Client // through the proxy, trusting the lab CA
 	cred   Credentials
 	stop   func() error
+	// instructor is the instructor's control token, which client sends to control endpoints.
+	instructor string
+}
+
+// withControlToken adds a control token to the requests for the server's control endpoints
+// that carry none, as the soclab commands do.
+type withControlToken struct {
+	addr, token string
+	next        http.RoundTripper
+}
+
+func (c *withControlToken) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == c.addr && strings.HasPrefix(req.URL.Path, "/_soclab/") && req.Header.Get("Authorization") == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	return c.next.RoundTrip(req)
 }
 
 func startServer(t testing.TB, state string) *running {
@@ -78,7 +96,13 @@ func startServerWith(t testing.TB, state string, svc Services) *running {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ca)
 	proxyURL, _ := url.Parse("http://" + r.info.Addr)
-	r.client = &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL), TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	tok, err := controlauth.ReadToken(controlauth.InstructorPath(state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.instructor = tok
+	r.client = &http.Client{Transport: &withControlToken{addr: r.info.Addr, token: tok,
+		next: &http.Transport{Proxy: http.ProxyURL(proxyURL), TLSClientConfig: &tls.Config{RootCAs: pool}}}}
 	r.getJSON(t, r.info.ControlURL()+"credentials", http.StatusOK, &r.cred)
 	return r
 }
