@@ -177,6 +177,9 @@ func (l *lab) azJSON(out any, args ...string) {
 
 // soclab runs a soclab subcommand on the lab's state.
 func (l *lab) soclab(args ...string) (string, error) {
-	out, err := exec.Command(l.bin, append(args, "--state", l.state)...).CombinedOutput()
+	cmd := exec.Command(l.bin, append(args, "--state", l.state)...)
+	// The instructor's commands: the token file of the state, not a token from the caller's shell.
+	cmd.Env = append(os.Environ(), "SOCLAB_TOKEN=")
+	out, err := cmd.CombinedOutput()
 	return string(out), err
 }

@@ -56,7 +56,7 @@ func runEnv(o envOptions, stdout io.Writer) error {
 	if err := os.MkdirAll(azureConfigDir(o.State, cred.TenantName), 0o700); err != nil {
 		return fmt.Errorf("create az profile folder: %w", err)
 	}
-	_, err = io.WriteString(stdout, envScript(o.State, info, cred))
+	_, err = io.WriteString(stdout, envScript(o.State, info.Info, cred))
 	return err
 }
 
@@ -82,6 +82,7 @@ func envScript(state string, info server.Info, cred server.Credentials) string {
 		{"SOCLAB_SP_SECRET", cred.SPSecret},
 		{"SOCLAB_USER", cred.User},
 		{"SOCLAB_USER_PASSWORD", cred.UserPassword},
+		{tokenEnvVar, cred.ControlToken},
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# soclab lab at %s (state %s), tenant %s (%s)\n", info.Addr, state, cred.TenantName, cred.Domain)
@@ -92,6 +93,7 @@ func envScript(state string, info server.Info, cred server.Credentials) string {
 	b.WriteString("# PYTHONPATH works around the Debian azure-cli 2.45 import race (Azure/azure-cli#25482).\n")
 	b.WriteString("# Sign in: az login --service-principal -u \"$SOCLAB_SP_ID\" -p \"$SOCLAB_SP_SECRET\" --tenant \"$SOCLAB_TENANT_ID\"\n")
 	b.WriteString("#      or: az login -u \"$SOCLAB_USER\" -p \"$SOCLAB_USER_PASSWORD\"   or: az login --use-device-code\n")
+	b.WriteString("# SOCLAB_TOKEN is this tenant's control token: soclab commands in this shell act on this tenant only.\n")
 	return b.String()
 }
 
