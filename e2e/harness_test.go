@@ -101,7 +101,9 @@ func (l *lab) stop() {
 // loadEnv evaluates `soclab env` the way sh would: export K='v' and unset lines.
 func (l *lab) loadEnv() {
 	l.t.Helper()
-	out, err := exec.Command(l.bin, "env", "--state", l.state).Output()
+	cmd := exec.Command(l.bin, "env", "--state", l.state)
+	cmd.Env = append(os.Environ(), "SOCLAB_TOKEN=") // the instructor's token file picks the tenant
+	out, err := cmd.Output()
 	if err != nil {
 		l.t.Fatalf("soclab env: %v", err)
 	}
