@@ -1,7 +1,9 @@
 package server
 
 import (
+	"crypto/tls"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -163,4 +165,97 @@ func testControl(t *testing.T, w *simulator.World, extra http.Handler) (http.Han
 		t.Fatal(err)
 	}
 	return newControl(w, nil, Info{Addr: "127.0.0.1:8443"}, "test", extra, tokens, []byte("CA")), tok
+}
+
+// TestControlOverHTTPSFromAnotherMachine: with --allow-remote, a learner on another machine
+// reaches the sign-in page and, with a token, the control endpoints over HTTPS; the same
+// requests over plain HTTP are refused with the HTTPS URL to use.
+func TestControlOverHTTPSFromAnotherMachine(t *testing.T) {
+	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	state := t.TempDir()
+	tokens, err := openTokens(state, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contoso, _ := tokens.TenantToken("contoso")
+	c := newControl(w, nil, Info{Addr: "[::]:8443", RemoteURL: "https://192.0.2.5:8443"}, "test", nil, tokens, []byte("-----BEGIN CERTIFICATE-----\n"))
+	cases := []struct {
+		name, method, path, token string
+		tls                       bool
+		status                    int
+		want                      string
+	}{
+		{"credentials over HTTPS with the tenant's token", "GET", "/_soclab/credentials?tenant=contoso", contoso, true, 200, `"controlToken":"` + contoso + `"`},
+		{"credentials over HTTPS without a token", "GET", "/_soclab/credentials", "", true, 401, `"code":"Unauthorized"`},
+		{"sign-in page over HTTPS", "GET", "/_soclab/devicelogin?code=ABC", "", true, 200, `<label>Password<input name="password" type="password"></label>`},
+		{"credentials over plain HTTP", "GET", "/_soclab/credentials?tenant=contoso", contoso, false, 403,
+			`{"error":{"code":"Forbidden","message":"soclab control endpoints and the sign-in page answer other machines only over HTTPS: use https://192.0.2.5:8443/_soclab/credentials"}}`},
+		{"sign-in page over plain HTTP", "GET", "/_soclab/devicelogin?code=ABC", "", false, 403, `use https://192.0.2.5:8443/_soclab/devicelogin`},
+		{"health over plain HTTP", "GET", "/_soclab/health", "", false, 200, `"status":"ok"`},
+		{"lab CA over plain HTTP", "GET", "/_soclab/ca.pem", "", false, 200, "-----BEGIN CERTIFICATE-----"},
+		{"lab CA cannot be posted", "POST", "/_soclab/ca.pem", "", false, 405, `"code":"MethodNotAllowed"`},
+	}
+	for _, tc := range cases {
+		req := httptest.NewRequest(tc.method, "http://192.0.2.5:8443"+tc.path, nil)
+		req.RemoteAddr = "198.51.100.7:50000"
+		if tc.tls {
+			req.TLS = &tls.ConnectionState{HandshakeComplete: true}
+		}
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		rec := httptest.NewRecorder()
+		c.ServeHTTP(rec, req)
+		if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("%s: %d %s\nwant %d containing %s", tc.name, rec.Code, rec.Body, tc.status, tc.want)
+		}
+	}
+}
+
+type fakeAddr string
+
+func (a fakeAddr) Network() string { return "tcp" }
+func (a fakeAddr) String() string  { return string(a) }
+
+// TestRemoteHosts: the addresses printed for learners on other machines.
+func TestRemoteHosts(t *testing.T) {
+	ifaces := func() ([]net.Addr, error) {
+		return []net.Addr{
+			&net.IPNet{IP: net.ParseIP("127.0.0.1"), Mask: net.CIDRMask(8, 32)},
+			&net.IPNet{IP: net.ParseIP("192.0.2.5"), Mask: net.CIDRMask(24, 32)},
+			&net.IPNet{IP: net.ParseIP("::1"), Mask: net.CIDRMask(128, 128)},
+			&net.IPNet{IP: net.ParseIP("fe80::1"), Mask: net.CIDRMask(64, 128)},
+			&net.IPNet{IP: net.ParseIP("2001:db8::5"), Mask: net.CIDRMask(64, 128)},
+		}, nil
+	}
+	cases := []struct {
+		listen string
+		want   []string
+	}{
+		{"127.0.0.1:8443", nil},
+		{"[::1]:8443", nil},
+		{"192.0.2.5:8443", []string{"192.0.2.5"}},
+		{"0.0.0.0:8443", []string{"192.0.2.5"}},
+		{"[::]:8443", []string{"192.0.2.5", "2001:db8::5"}},
+	}
+	for _, tc := range cases {
+		if got := remoteHosts(fakeAddr(tc.listen), ifaces); strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("remoteHosts(%s) = %v, want %v", tc.listen, got, tc.want)
+		}
+	}
+	var b strings.Builder
+	printRemote(&b, []string{"192.0.2.5", "2001:db8::5"}, "8443", "AB:CD")
+	want := `soclab: learners on other machines use https://192.0.2.5:8443 (also: 192.0.2.5, 2001:db8::5)
+  lab CA:       curl -fsSo soclab-ca.pem http://192.0.2.5:8443/_soclab/ca.pem  (check: openssl x509 -in soclab-ca.pem -noout -fingerprint -sha256 = AB:CD)
+  az:           export HTTPS_PROXY=http://192.0.2.5:8443 REQUESTS_CA_BUNDLE=$PWD/soclab-ca.pem
+  sign-in page: https://192.0.2.5:8443/_soclab/devicelogin (user name and password)
+  control:      https://192.0.2.5:8443/_soclab/... with 'Authorization: Bearer <the tenant's token from soclab tenant add>'
+`
+	if b.String() != want {
+		t.Errorf("printRemote:\n%s\nwant:\n%s", b.String(), want)
+	}
 }
