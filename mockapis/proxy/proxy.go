@@ -10,6 +10,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -162,6 +163,7 @@ func (p *Proxy) tlsConfig(fallbackHost string) *tls.Config {
 
 // serveProxyPort handles what arrives on the proxy port in plain HTTP.
 func (p *Proxy) serveProxyPort(w http.ResponseWriter, r *http.Request) {
+	defer p.recoverPanic(w, r)
 	switch {
 	case r.Method == http.MethodConnect:
 		p.connect(w, r)
@@ -211,6 +213,7 @@ func (p *Proxy) connect(w http.ResponseWriter, r *http.Request) {
 
 // serveDecrypted routes a request from inside a tunnel (or the direct listener) by Host.
 func (p *Proxy) serveDecrypted(w http.ResponseWriter, r *http.Request) {
+	defer p.recoverPanic(w, r)
 	host := strings.ToLower(r.Host)
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
@@ -227,6 +230,21 @@ func (p *Proxy) serveDecrypted(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	handler.ServeHTTP(w, r)
+}
+
+// recoverPanic is the proxy's own panic guard (the services have theirs, which answer in
+// their envelopes): it logs the panic with its stack to the error log and answers 500 in
+// plain text, so a bug costs one request and shows in the server's log.
+func (p *Proxy) recoverPanic(w http.ResponseWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+		panic(v)
+	}
+	p.errorLog.Printf("soclab proxy: panic serving %s %s%s: %v\n%s", r.Method, r.Host, r.URL.RequestURI(), v, debug.Stack())
+	http.Error(w, "soclab proxy: internal error (see the server's log)", http.StatusInternalServerError)
 }
 
 func refuse(w http.ResponseWriter, msg string) {

@@ -20,7 +20,8 @@ var hostErrors = map[string]errorWriter{
 	aad.LoginHost:       aadError,
 }
 
-// guardAll puts a panic guard on every host's handler, answering in that host's envelope.
+// guardAll puts a panic guard and the body limit on every host's handler, answering in that
+// host's envelope.
 func guardAll(hosts map[string]http.Handler, logger *log.Logger) map[string]http.Handler {
 	out := make(map[string]http.Handler, len(hosts))
 	for host, h := range hosts {
@@ -28,7 +29,7 @@ func guardAll(hosts map[string]http.Handler, logger *log.Logger) map[string]http
 		if !ok {
 			write = armError
 		}
-		out[host] = guard(h, write, logger)
+		out[host] = guard(limitBody(h, bodyLimit(host), write), write, logger)
 	}
 	return out
 }
@@ -61,12 +62,17 @@ func controlErrorWriter(w http.ResponseWriter, r *http.Request, status int, code
 	controlError(w, status, code, message)
 }
 
-// aadError is the identity platform's OAuth error body for its own failures (AADSTS50000).
+// aadError is the identity platform's OAuth error body: server_error (AADSTS50000) for its
+// own failures, invalid_request with the message for a request it refuses.
 func aadError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
 	now := time.Now().UTC()
+	oauthCode, desc := "invalid_request", message
+	if status >= 500 {
+		oauthCode, desc = "server_error", "AADSTS50000: There was an error issuing a token or an issue with our sign-in service."
+	}
 	writeJSON(w, status, map[string]any{
-		"error":             "server_error",
-		"error_description": "AADSTS50000: There was an error issuing a token or an issue with our sign-in service.\r\nTrace ID: " + newRequestID() + "\r\nTimestamp: " + now.Format("2006-01-02 15:04:05Z"),
+		"error":             oauthCode,
+		"error_description": desc + "\r\nTrace ID: " + newRequestID() + "\r\nTimestamp: " + now.Format("2006-01-02 15:04:05Z"),
 		"error_codes":       []int{50000},
 		"timestamp":         now.Format("2006-01-02 15:04:05Z"),
 		"trace_id":          newRequestID(),

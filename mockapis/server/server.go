@@ -158,7 +158,7 @@ func Run(ctx context.Context, cfg Config) error {
 	errorLog := log.New(logw, "soclab: ", log.LstdFlags)
 	p := proxy.New(proxy.Config{
 		Hosts:     alog.wrapAll(guardAll(buildHosts(world, login, verifier, cfg.Services), errorLog)),
-		Control:   alog.wrap(guard(newControl(world, login, info, cfg.Version, extra, tokens, ca.CertPEM()), controlErrorWriter, errorLog)),
+		Control:   alog.wrap(guard(limitBody(newControl(world, login, info, cfg.Version, extra, tokens, ca.CertPEM()), serviceBodyLimit, controlErrorWriter), controlErrorWriter, errorLog)),
 		CA:        ca,
 		ErrorLog:  errorLog,
 		TLSOnPort: info.RemoteURL != "",
