@@ -230,6 +230,11 @@ func (c *controlMux) approveCode(req ApproveRequest, password string, checkPassw
 func (c *controlMux) approve(w http.ResponseWriter, r *http.Request) {
 	var req ApproveRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			controlError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", fmt.Sprintf("the request content size exceeds the maximum allowed %d bytes for this endpoint", tooLarge.Limit))
+			return
+		}
 		controlError(w, http.StatusBadRequest, "InvalidRequestContent", fmt.Sprintf("the body must be JSON {\"code\":...}: %v", err))
 		return
 	}

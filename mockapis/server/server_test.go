@@ -260,6 +260,7 @@ func TestControlEndpoints(t *testing.T) {
 		{"POST", "login/approve", `{"code":"ZZZZZZZZZ"}`, 404, `{"error":{"code":"NotFound","message":"device code \"ZZZZZZZZZ\": no pending sign-in has this code"}}`},
 		{"POST", "login/approve", `{"code":`, 400, `"code":"InvalidRequestContent"`},
 		{"POST", "login/approve", `{"code":""}`, 400, `"message":"the device code is missing"`},
+		{"POST", "login/approve", `{"code":"` + strings.Repeat("A", 1<<16) + `"}`, 413, `{"error":{"code":"RequestEntityTooLarge","message":"the request content size exceeds the maximum allowed 65536 bytes for this endpoint"}}`},
 		{"GET", "credentials?tenant=nosuch", "", 404, `"code":"TenantNotFound"`},
 		{"GET", "nosuch", "", 404, `{"error":{"code":"NotFound","message":"no control endpoint GET /_soclab/nosuch"}}`},
 		{"GET", "devicelogin?code=ABC", "", 200, `value="ABC"`},
