@@ -1,7 +1,12 @@
 package server
 
 import (
+	"context"
 	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"os"
+	"path/filepath"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -11,6 +16,7 @@ import (
 	"time"
 
 	"github.com/soclab/soclab/mockapis/controlauth"
+	"github.com/soclab/soclab/mockapis/tlsca"
 	"github.com/soclab/soclab/simulator"
 )
 
@@ -257,5 +263,65 @@ func TestRemoteHosts(t *testing.T) {
 `
 	if b.String() != want {
 		t.Errorf("printRemote:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// TestAllowRemoteServesHTTPSOnThePort starts the server with --allow-remote (on loopback, as
+// tests must) and talks HTTPS to its port, verifying the lab CA: the control endpoints answer
+// with a token, the sign-in page asks for a password, plain HTTP still works on loopback.
+func TestAllowRemoteServesHTTPSOnThePort(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state")
+	logb := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan Info, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Config{StateDir: state, Addr: "127.0.0.1:0", AllowRemote: true, Log: logb, Ready: func(i Info) { ready <- i }})
+	}()
+	var info Info
+	select {
+	case info = <-ready:
+	case err := <-done:
+		cancel()
+		t.Fatal(err)
+	case <-time.After(20 * time.Second):
+		cancel()
+		t.Fatal("not ready")
+	}
+	defer func() { cancel(); <-done }()
+	ca, _ := os.ReadFile(filepath.Join(state, tlsca.CertFile))
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{Proxy: nil, TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	tok, _ := controlauth.ReadToken(controlauth.InstructorPath(state))
+	cases := []struct {
+		name, url, token string
+		status           int
+		want             string
+	}{
+		{"credentials over HTTPS", "https://" + info.Addr + "/_soclab/credentials", tok, 200, `"tenantName":"contoso"`},
+		{"no token over HTTPS", "https://" + info.Addr + "/_soclab/credentials", "", 401, `"code":"Unauthorized"`},
+		{"sign-in page over HTTPS", "https://" + info.Addr + "/_soclab/devicelogin", "", 200, `name="password"`},
+		{"lab CA", "https://" + info.Addr + "/_soclab/ca.pem", "", 200, strings.TrimSpace(string(ca))},
+		{"plain HTTP on loopback", "http://" + info.Addr + "/_soclab/credentials", tok, 200, `"tenantName":"contoso"`},
+	}
+	for _, tc := range cases {
+		req, _ := http.NewRequest("GET", tc.url, nil)
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s: %d %.200s\nwant %d containing %.80s", tc.name, resp.StatusCode, b, tc.status, tc.want)
+		}
+	}
+	if !strings.Contains(logb.String(), "--allow-remote, but the port listens on loopback only") {
+		t.Errorf("serve log: %s", logb.String())
 	}
 }

@@ -161,7 +161,7 @@ func Run(ctx context.Context, cfg Config) error {
 		Control:   alog.wrap(guard(limitBody(newControl(world, login, info, cfg.Version, extra, tokens, ca.CertPEM()), serviceBodyLimit, controlErrorWriter), controlErrorWriter, errorLog)),
 		CA:        ca,
 		ErrorLog:  errorLog,
-		TLSOnPort: info.RemoteURL != "",
+		TLSOnPort: cfg.AllowRemote,
 	})
 	errc := make(chan error, 2)
 	go func() { errc <- p.Serve(l) }()
