@@ -16,7 +16,7 @@ import (
 func TestEnvScriptIsExactAndSafeForSh(t *testing.T) {
 	info := server.Info{Addr: "127.0.0.1:8443"}
 	cred := server.Credentials{TenantName: "contoso", TenantID: "t-id", Domain: "contoso.com", SubscriptionID: "s-id", SPAppID: "app-id", SPSecret: "a'b$c`d\"e", User: "analyst@contoso.com", UserPassword: "pw", ControlToken: "soclab_0123"}
-	got := envScript("/home/it's me/.soclab", info, cred)
+	got := envScript("/home/it's me/.soclab", info, cred, "")
 	want := `# soclab lab at 127.0.0.1:8443 (state /home/it's me/.soclab), tenant contoso (contoso.com)
 unset NO_PROXY no_proxy
 export HTTPS_PROXY='http://127.0.0.1:8443'

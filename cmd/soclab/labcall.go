@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,11 +30,18 @@ type labServer struct {
 	// Token is $SOCLAB_TOKEN, else the instructor's token from the state folder, else empty
 	// (the server then answers 401 saying where tokens come from).
 	Token string
+	// base and rootCAs are set for a classroom server on another machine (see remote.go).
+	base    string
+	rootCAs *x509.CertPool
 }
 
 // runningLab returns the address file of the server on state, checking that it answers, with
-// the control token to use.
+// the control token to use. With $SOCLAB_SERVER set (a learner's shell on another machine),
+// it is that server instead.
 func runningLab(state string) (labServer, error) {
+	if base := os.Getenv(serverEnvVar); base != "" {
+		return remoteLab(base, os.Getenv(caBundleEnvVar), os.Getenv)
+	}
 	info, err := server.ReadInfo(state)
 	if err != nil {
 		return labServer{}, err
@@ -62,8 +70,12 @@ func callLab(info labServer, method, path string, in, out any) error {
 	return callLabClient(labClient, info, method, path, in, out)
 }
 
-// callLabClient sends a control request with client c (JSON in, JSON out), like callLab.
+// callLabClient sends a control request with client c (JSON in, JSON out), like callLab; a
+// remote server is called with c's timeout and the lab CA.
 func callLabClient(c *http.Client, info labServer, method, path string, in, out any) error {
+	if info.rootCAs != nil {
+		c = info.client(c.Timeout)
+	}
 	body, err := labRequestBody(in)
 	if err != nil {
 		return err

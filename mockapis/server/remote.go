@@ -70,4 +70,5 @@ func printRemote(w io.Writer, hosts []string, port, fingerprint string) {
 	fmt.Fprintf(w, "  az:           export HTTPS_PROXY=http://%s REQUESTS_CA_BUNDLE=$PWD/soclab-ca.pem\n", net.JoinHostPort(hosts[0], port))
 	fmt.Fprintf(w, "  sign-in page: %s/_soclab/devicelogin (user name and password)\n", base)
 	fmt.Fprintf(w, "  control:      %s/_soclab/... with 'Authorization: Bearer <the tenant's token from soclab tenant add>'\n", base)
+	fmt.Fprintf(w, "  soclab:       eval \"$(SOCLAB_TOKEN=<token> soclab env --server %s --ca soclab-ca.pem --tenant <tenant>)\"\n", base)
 }

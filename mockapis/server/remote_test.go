@@ -260,6 +260,7 @@ func TestRemoteHosts(t *testing.T) {
   az:           export HTTPS_PROXY=http://192.0.2.5:8443 REQUESTS_CA_BUNDLE=$PWD/soclab-ca.pem
   sign-in page: https://192.0.2.5:8443/_soclab/devicelogin (user name and password)
   control:      https://192.0.2.5:8443/_soclab/... with 'Authorization: Bearer <the tenant's token from soclab tenant add>'
+  soclab:       eval "$(SOCLAB_TOKEN=<token> soclab env --server https://192.0.2.5:8443 --ca soclab-ca.pem --tenant <tenant>)"
 `
 	if b.String() != want {
 		t.Errorf("printRemote:\n%s\nwant:\n%s", b.String(), want)

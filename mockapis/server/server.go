@@ -87,7 +87,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := checkNotRunning(cfg.StateDir); err != nil {
 		return err
 	}
-	if err := prepareStateDir(cfg.StateDir); err != nil {
+	if err := PrepareStateDir(cfg.StateDir); err != nil {
 		return err
 	}
 	ca, err := tlsca.LoadOrCreate(cfg.StateDir)
@@ -249,10 +249,10 @@ except Exception:
     pass
 `
 
-// prepareStateDir creates the folders (0700) and helper files `soclab env` points at. An
-// existing folder keeps its mode (it may be one the user shares on purpose); every secret in
-// it is a 0600 file.
-func prepareStateDir(stateDir string) error {
+// PrepareStateDir creates the folders (0700) and helper files `soclab env` points at (also on
+// a learner's machine, for a classroom server elsewhere). An existing folder keeps its mode
+// (it may be one the user shares on purpose); every secret in it is a 0600 file.
+func PrepareStateDir(stateDir string) error {
 	for _, d := range []string{stateDir, filepath.Join(stateDir, AzureConfigDir), filepath.Join(stateDir, PyPreloadDir)} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("create %s: %w", d, err)
