@@ -101,7 +101,9 @@ func (l *lab) stop() {
 // loadEnv evaluates `soclab env` the way sh would: export K='v' and unset lines.
 func (l *lab) loadEnv() {
 	l.t.Helper()
-	out, err := exec.Command(l.bin, "env", "--state", l.state).Output()
+	cmd := exec.Command(l.bin, "env", "--state", l.state)
+	cmd.Env = append(os.Environ(), "SOCLAB_TOKEN=") // the instructor's token file picks the tenant
+	out, err := cmd.Output()
 	if err != nil {
 		l.t.Fatalf("soclab env: %v", err)
 	}
@@ -177,6 +179,9 @@ func (l *lab) azJSON(out any, args ...string) {
 
 // soclab runs a soclab subcommand on the lab's state.
 func (l *lab) soclab(args ...string) (string, error) {
-	out, err := exec.Command(l.bin, append(args, "--state", l.state)...).CombinedOutput()
+	cmd := exec.Command(l.bin, append(args, "--state", l.state)...)
+	// The instructor's commands: the token file of the state, not a token from the caller's shell.
+	cmd.Env = append(os.Environ(), "SOCLAB_TOKEN=")
+	out, err := cmd.CombinedOutput()
 	return string(out), err
 }

@@ -15,8 +15,8 @@ import (
 
 func TestEnvScriptIsExactAndSafeForSh(t *testing.T) {
 	info := server.Info{Addr: "127.0.0.1:8443"}
-	cred := server.Credentials{TenantName: "contoso", TenantID: "t-id", Domain: "contoso.com", SubscriptionID: "s-id", SPAppID: "app-id", SPSecret: "a'b$c`d\"e", User: "analyst@contoso.com", UserPassword: "pw"}
-	got := envScript("/home/it's me/.soclab", info, cred)
+	cred := server.Credentials{TenantName: "contoso", TenantID: "t-id", Domain: "contoso.com", SubscriptionID: "s-id", SPAppID: "app-id", SPSecret: "a'b$c`d\"e", User: "analyst@contoso.com", UserPassword: "pw", ControlToken: "soclab_0123"}
+	got := envScript("/home/it's me/.soclab", info, cred, "")
 	want := `# soclab lab at 127.0.0.1:8443 (state /home/it's me/.soclab), tenant contoso (contoso.com)
 unset NO_PROXY no_proxy
 export HTTPS_PROXY='http://127.0.0.1:8443'
@@ -37,9 +37,11 @@ export SOCLAB_SP_ID='app-id'
 export SOCLAB_SP_SECRET='a'\''b$c` + "`" + `d"e'
 export SOCLAB_USER='analyst@contoso.com'
 export SOCLAB_USER_PASSWORD='pw'
+export SOCLAB_TOKEN='soclab_0123'
 # PYTHONPATH works around the Debian azure-cli 2.45 import race (Azure/azure-cli#25482).
 # Sign in: az login --service-principal -u "$SOCLAB_SP_ID" -p "$SOCLAB_SP_SECRET" --tenant "$SOCLAB_TENANT_ID"
 #      or: az login -u "$SOCLAB_USER" -p "$SOCLAB_USER_PASSWORD"   or: az login --use-device-code
+# SOCLAB_TOKEN is this tenant's control token: soclab commands in this shell act on this tenant only.
 `
 	if got != want {
 		t.Fatalf("envScript:\n%s\nwant:\n%s", got, want)

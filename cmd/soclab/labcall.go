@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
+	"github.com/soclab/soclab/mockapis/controlauth"
 	"github.com/soclab/soclab/mockapis/server"
 )
 
@@ -16,28 +20,62 @@ import (
 // uses a proxy from the environment: the learner's shell has HTTPS_PROXY pointing at the lab.
 var labClient = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{Proxy: nil}}
 
-// runningLab returns the address file of the server on state, checking that it answers.
-func runningLab(state string) (server.Info, error) {
+// tokenEnvVar names the environment variable that carries a control token (`soclab env`
+// exports the tenant's).
+const tokenEnvVar = "SOCLAB_TOKEN"
+
+// labServer is a running server and the control token the commands send it.
+type labServer struct {
+	server.Info
+	// Token is $SOCLAB_TOKEN, else the instructor's token from the state folder, else empty
+	// (the server then answers 401 saying where tokens come from).
+	Token string
+	// base and rootCAs are set for a classroom server on another machine (see remote.go).
+	base    string
+	rootCAs *x509.CertPool
+}
+
+// runningLab returns the address file of the server on state, checking that it answers, with
+// the control token to use. With $SOCLAB_SERVER set (a learner's shell on another machine),
+// it is that server instead.
+func runningLab(state string) (labServer, error) {
+	if base := os.Getenv(serverEnvVar); base != "" {
+		return remoteLab(base, os.Getenv(caBundleEnvVar), os.Getenv)
+	}
 	info, err := server.ReadInfo(state)
 	if err != nil {
-		return server.Info{}, err
+		return labServer{}, err
 	}
 	resp, err := labClient.Get(info.ControlURL() + "health")
 	if err != nil {
-		return server.Info{}, fmt.Errorf("%w: %s names pid %d at %s, which does not answer (%v); start one with `soclab serve --state %s`",
+		return labServer{}, fmt.Errorf("%w: %s names pid %d at %s, which does not answer (%v); start one with `soclab serve --state %s`",
 			server.ErrNotRunning, server.InfoFile, info.PID, info.Addr, err, state)
 	}
 	resp.Body.Close()
-	return info, nil
+	return labServer{Info: info, Token: controlToken(state, os.Getenv)}, nil
+}
+
+// controlToken picks the token of a command: $SOCLAB_TOKEN when set (a learner's shell after
+// `soclab env`), else the instructor's token file, which whoever owns the state folder can read.
+func controlToken(state string, getenv func(string) string) string {
+	if tok := strings.TrimSpace(getenv(tokenEnvVar)); tok != "" {
+		return tok
+	}
+	tok, _ := controlauth.ReadToken(controlauth.InstructorPath(state))
+	return tok
 }
 
 // callLab sends a control request (JSON in, JSON out) and turns error bodies into errors.
-func callLab(info server.Info, method, path string, in, out any) error {
+func callLab(info labServer, method, path string, in, out any) error {
 	return callLabClient(labClient, info, method, path, in, out)
 }
 
-// callLabClient sends a control request with client c (JSON in, JSON out), like callLab.
-func callLabClient(c *http.Client, info server.Info, method, path string, in, out any) error {
+// callLabClient sends a control request with client c (JSON in, JSON out), like callLab; a
+// remote server is called with c's timeout and the lab CA.
+func callLabClient(c *http.Client, info labServer, method, path string, in, out any) error {
+	if info.rootCAs != nil {
+		c = info.client(c.Timeout)
+	}
 	body, err := labRequestBody(in)
 	if err != nil {
 		return err
@@ -48,6 +86,9 @@ func callLabClient(c *http.Client, info server.Info, method, path string, in, ou
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if info.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+info.Token)
 	}
 	resp, err := c.Do(req)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/soclab/soclab/mockapis/control"
+	"github.com/soclab/soclab/mockapis/controlauth"
 	"github.com/soclab/soclab/mockapis/server"
 	"github.com/soclab/soclab/simulator"
 )
@@ -17,7 +18,9 @@ import (
 // server's /_soclab/ endpoints, or, when no server runs on the state folder, directly on its
 // state file with the same handler in this process. Where says which happened.
 type labOps struct {
-	call  func(method, path string, in, out any) error
+	call func(method, path string, in, out any) error
+	// token returns a tenant's control token (creating it for a tenant that has none yet).
+	token func(tenant string) (string, error)
 	where string
 	close func() error
 }
@@ -28,7 +31,12 @@ func openLab(state string) (*labOps, error) {
 	info, err := runningLab(state)
 	if err == nil {
 		return &labOps{
-			call:  func(m, p string, in, out any) error { return callLab(info, m, p, in, out) },
+			call: func(m, p string, in, out any) error { return callLab(info, m, p, in, out) },
+			token: func(tenant string) (string, error) {
+				var cred server.Credentials
+				err := callLab(info, "GET", "credentials?tenant="+urlQueryEscape(tenant), nil, &cred)
+				return cred.ControlToken, err
+			},
 			where: "via the soclab server at " + info.Addr,
 			close: func() error { return nil },
 		}, nil
@@ -42,7 +50,15 @@ func openLab(state string) (*labOps, error) {
 	}
 	h := control.NewHandler(w)
 	return &labOps{
-		call:  func(m, p string, in, out any) error { return callLocal(h, m, p, in, out) },
+		// Whoever can open the state file may do anything to it: no control token is checked.
+		call: func(m, p string, in, out any) error { return callLocal(h, m, p, in, out) },
+		token: func(tenant string) (string, error) {
+			path, err := controlauth.TenantPath(state, tenant)
+			if err != nil {
+				return "", err
+			}
+			return controlauth.LoadOrCreate(path)
+		},
 		where: "no soclab server runs on " + state + ": changed its state file directly",
 		close: w.Close,
 	}, nil

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/soclab/soclab/mockapis/control"
+	"github.com/soclab/soclab/mockapis/controlauth"
 	"github.com/soclab/soclab/simulator"
 )
 
@@ -84,6 +85,11 @@ func TestLabCommandsWithoutServer(t *testing.T) {
 	if _, err := w.TenantByName("learner01"); err != nil {
 		t.Fatal(err)
 	}
+	// ... and its control token is a private file of the state folder.
+	path, _ := controlauth.TenantPath(state, "learner01")
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("learner01's token file: %v %v", st, err)
+	}
 }
 
 // TestLabCommandsThroughServer runs the commands against a server named by server.json:
@@ -96,15 +102,25 @@ func TestLabCommandsThroughServer(t *testing.T) {
 	}
 	defer w.Close()
 	ctl := control.NewHandler(w)
+	state := t.TempDir() // holds only server.json and the token: the commands must not need the state file
+	instructor, err := controlauth.LoadOrCreate(controlauth.InstructorPath(state))
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/_soclab/health" {
+		switch {
+		case r.URL.Path == "/_soclab/health":
 			rw.Write([]byte(`{"status":"ok"}`))
-			return
+		case r.Header.Get("Authorization") != "Bearer "+instructor:
+			rw.WriteHeader(http.StatusUnauthorized)
+			rw.Write([]byte(`{"error":{"code":"Unauthorized","message":"no instructor token"}}`))
+		case r.URL.Path == "/_soclab/credentials":
+			rw.Write([]byte(`{"tenantName":"` + r.URL.Query().Get("tenant") + `","controlToken":"soclab_learner02"}`))
+		default:
+			ctl.ServeHTTP(rw, r)
 		}
-		ctl.ServeHTTP(rw, r)
 	}))
 	defer srv.Close()
-	state := t.TempDir() // holds only server.json: the commands must not need the state file
 	info, _ := json.Marshal(map[string]any{"addr": strings.TrimPrefix(srv.URL, "http://"), "pid": os.Getpid(), "started": "2026-03-01T12:00:00Z"})
 	if err := os.WriteFile(filepath.Join(state, "server.json"), info, 0o600); err != nil {
 		t.Fatal(err)
@@ -115,6 +131,9 @@ func TestLabCommandsThroughServer(t *testing.T) {
 	}
 	if want := "(via the soclab server at " + strings.TrimPrefix(srv.URL, "http://") + ")\n"; errw.String() != want {
 		t.Fatalf("stderr %q, want %q", errw.String(), want)
+	}
+	if !strings.Contains(out.String(), "control token      soclab_learner02\n") {
+		t.Fatalf("tenant add does not print the control token:\n%s", out.String())
 	}
 	if _, err := w.TenantByName("learner02"); err != nil {
 		t.Fatalf("the server's world has no learner02: %v", err)

@@ -32,7 +32,7 @@ func serveCommand() *cli.Command {
 			stateFlag(),
 			&cli.StringFlag{Name: "addr", Value: server.DefaultAddr, Usage: "proxy and control port (HOST:PORT; port 0 picks a free one)"},
 			&cli.StringFlag{Name: "https-addr", Usage: "also serve HTTPS directly on HOST:PORT, for clients that cannot use a proxy"},
-			&cli.BoolFlag{Name: "allow-remote", Usage: "allow non-loopback addresses (a classroom server); control endpoints still answer only this machine"},
+			&cli.BoolFlag{Name: "allow-remote", Usage: "allow non-loopback addresses (a classroom server): the port also answers HTTPS with the lab CA, and the sign-in page and control endpoints answer other machines only over HTTPS"},
 			&cli.BoolFlag{Name: "access-log", Usage: "append one line per request to <state>/access.log"},
 		},
 		Action: func(c *cli.Context) error {

@@ -87,8 +87,12 @@ func runTenantAdd(o tenantOptions, stdout, stderr io.Writer) error {
 		if err := lab.call("POST", "tenants", control.AddTenantRequest{Name: o.Name}, &nt); err != nil {
 			return err
 		}
+		tok, err := lab.token(nt.Name)
+		if err != nil {
+			return fmt.Errorf("tenant %s added, but its control token: %w", nt.Name, err)
+		}
 		if o.JSON {
-			return printJSON(stdout, nt)
+			return printJSON(stdout, tenantWithToken{NewTenant: nt, ControlToken: tok})
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "tenant\t%s\n", nt.Name)
@@ -101,7 +105,9 @@ func runTenantAdd(o tenantOptions, stdout, stderr io.Writer) error {
 			fmt.Fprintf(tw, "user\t%s\n", u.UserPrincipalName)
 			fmt.Fprintf(tw, "password\t%s\n", u.Password)
 		}
+		fmt.Fprintf(tw, "control token\t%s\n", tok)
 		fmt.Fprintf(tw, "sign in\taz login --service-principal -u %s -p '%s' --tenant %s\n", nt.SPAppID, nt.SPSecret, nt.ID)
+		fmt.Fprintf(tw, "learner's shell\teval \"$(SOCLAB_TOKEN=%s soclab env --tenant %s)\"\n", tok, nt.Name)
 		return tw.Flush()
 	})
 }
@@ -123,6 +129,12 @@ func runTenantList(o tenantOptions, stdout, stderr io.Writer) error {
 		}
 		return tw.Flush()
 	})
+}
+
+// tenantWithToken is what `soclab tenant add --json` prints: the tenant and its control token.
+type tenantWithToken struct {
+	control.NewTenant
+	ControlToken string `json:"controlToken"`
 }
 
 func printJSON(w io.Writer, v any) error {

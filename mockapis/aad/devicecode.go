@@ -27,6 +27,7 @@ var (
 	ErrCodeExpired = errors.New("the code has expired; start the sign-in again")
 	ErrCodeUsed    = errors.New("the code was already approved")
 	ErrBadPassword = errors.New("the user name or password is wrong")
+	ErrWrongTenant = errors.New("the sign-in belongs to another tenant than the control token's")
 )
 
 // Approval is one sign-in of a pending device code.
@@ -42,6 +43,9 @@ type Approval struct {
 	// another machine prove who they are, as on the real page.
 	Password      string
 	CheckPassword bool
+	// OnlyTenant, when set, is the only tenant id the sign-in may be for (an approval made
+	// with a tenant's control token).
+	OnlyTenant string
 }
 
 type deviceCode struct {
@@ -179,6 +183,9 @@ func (h *Handler) ApproveDeviceCode(a Approval) (Tenant, User, error) {
 	}
 	if err != nil {
 		return Tenant{}, User{}, fmt.Errorf("approve device code %q: no tenant for user %q: %w", code, upn, ErrNotFound)
+	}
+	if a.OnlyTenant != "" && t.ID != a.OnlyTenant {
+		return Tenant{}, User{}, fmt.Errorf("approve device code %q: the sign-in is for tenant %s: %w", code, t.DisplayName, ErrWrongTenant)
 	}
 	var u User
 	if a.CheckPassword && upn == "" {

@@ -28,6 +28,11 @@ func (e *VerifyError) Unwrap() error { return e.Kind }
 // clockSkew is how far iat/nbf/exp may be off before a token is refused.
 const clockSkew = 5 * time.Minute
 
+// maxAccessTokenLifetime is the longest access token Entra ID issues: 1 day under a token
+// lifetime policy, 28 hours for a continuous-access-evaluation token; the lab issues 1 hour.
+// A token claiming more was not made by the lab's sign-in, whoever signed it.
+const maxAccessTokenLifetime = 28 * time.Hour
+
 // verifyCacheSize bounds the cache of verified tokens; it is cleared when full.
 const verifyCacheSize = 4096
 
@@ -77,6 +82,10 @@ func (v *Verifier) VerifyToken(token string, audiences ...string) (auth.Principa
 			Message: "The access token is invalid."}
 	}
 	now := v.now()
+	if !plausibleLifetime(c, now) {
+		return auth.Principal{}, &VerifyError{Kind: auth.ErrInvalidToken, Code: "InvalidAuthenticationToken",
+			Message: "The access token is invalid."}
+	}
 	if exp := time.Unix(c.Exp, 0); now.After(exp.Add(clockSkew)) {
 		return auth.Principal{}, &VerifyError{Kind: auth.ErrInvalidToken, Code: "ExpiredAuthenticationToken",
 			Message: fmt.Sprintf("The access token expiry UTC time '%s' is earlier than current UTC time '%s'.", armTime(exp), armTime(now))}
@@ -121,6 +130,21 @@ func (v *Verifier) claims(token string) (accessClaims, error) {
 	v.cache[token] = c
 	v.mu.Unlock()
 	return c, nil
+}
+
+// plausibleLifetime reports whether a token's iat, nbf and exp are ones Entra ID issues: all
+// three set, not issued in the future (beyond the skew), and valid from the earlier of iat
+// and nbf for at most maxAccessTokenLifetime.
+func plausibleLifetime(c accessClaims, now time.Time) bool {
+	if c.Iat <= 0 || c.Nbf <= 0 || c.Exp <= 0 {
+		return false
+	}
+	iat, nbf, exp := time.Unix(c.Iat, 0), time.Unix(c.Nbf, 0), time.Unix(c.Exp, 0)
+	start := iat
+	if nbf.Before(start) {
+		start = nbf
+	}
+	return !exp.Before(start) && exp.Sub(start) <= maxAccessTokenLifetime && !iat.After(now.Add(clockSkew))
 }
 
 func audienceIn(aud string, allowed []string) bool {

@@ -18,6 +18,11 @@ func (h *handler) dispatch(c *Call) (Response, error) {
 			"The request URI '"+c.Request.URL.Path+"' is not valid: expected /subscriptions/{id}[/resourceGroups/{name}]/providers/{namespace}/{type}/{name}..., without empty segments.")
 	}
 	c.target = t
+	for _, name := range append(scopeNames(t.scope), t.names...) {
+		if err := validateResourceName(name); err != nil {
+			return Response{}, err
+		}
+	}
 	// A subscription of another tenant is answered exactly like one that does not exist.
 	if !strings.EqualFold(t.sub, c.Tenant.Subscription.ID) {
 		return Response{}, errSubscriptionNotFound(t.sub)

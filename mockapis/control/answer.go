@@ -1,6 +1,7 @@
 package control
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,12 +45,19 @@ func WriteAnswer(w http.ResponseWriter, out any, err error, classify func(error)
 }
 
 // DecodeJSON reads a JSON body of at most limit bytes into v, refusing unknown fields; an
-// empty body leaves v as it is.
+// empty body leaves v as it is. A longer body is 413 RequestEntityTooLarge, not invalid JSON.
 func DecodeJSON(r *http.Request, v any, limit int64) error {
 	if r.Body == nil {
 		return nil
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, limit))
+	data, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return Fail(http.StatusBadRequest, "InvalidRequestContent", "the request body could not be read: %v", err)
+	}
+	if int64(len(data)) > limit {
+		return Fail(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "the request content size exceeds the maximum allowed %d bytes for this endpoint", limit)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		return Fail(http.StatusBadRequest, "InvalidRequestContent", "the request body is not valid JSON for this endpoint: %v", err)

@@ -67,6 +67,8 @@ func TestControlEndpoints(t *testing.T) {
 			`{"error":{"code":"MethodNotAllowed","message":"DELETE is not supported on /_soclab/tenants"}}`},
 		{"unknown endpoint", "GET", "/_soclab/nope", ``, 404,
 			`{"error":{"code":"NotFound","message":"no control endpoint GET /_soclab/nope"}}`},
+		{"body over the limit", "POST", "/_soclab/tenants", `{"name":"` + strings.Repeat("x", 1<<16) + `"}`, 413,
+			`{"error":{"code":"RequestEntityTooLarge","message":"the request content size exceeds the maximum allowed 65536 bytes for this endpoint"}}`},
 		{"reset", "POST", "/_soclab/reset", `{"tenant":"contoso"}`, 200,
 			`{"tenant":"{tid}","tenantName":"contoso","clock":{"tenant":"{tid}","tenantName":"contoso","now":"2025-01-15T07:00:00Z","frozen":false}}`},
 	}

@@ -10,6 +10,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -34,6 +35,12 @@ type Config struct {
 	DirectHost string
 	// ErrorLog receives connection-level errors; nil discards them.
 	ErrorLog *log.Logger
+	// TLSOnPort also answers TLS on the proxy port (a classroom server): control requests and
+	// the sign-in page from other machines arrive over HTTPS, with a lab leaf for the address
+	// the client connected to (or PublicName).
+	TLSOnPort bool
+	// PublicName is a DNS name of this server that TLS on the port also mints a leaf for.
+	PublicName string
 }
 
 // Proxy is the front door. Create it with New, then call Serve (and optionally ServeDirectTLS)
@@ -44,6 +51,8 @@ type Proxy struct {
 	ca         *tlsca.CA
 	directHost string
 	errorLog   *log.Logger
+	tlsOnPort  bool
+	publicName string
 
 	outer   *http.Server // the proxy port: CONNECT and control requests
 	inner   *http.Server // decrypted requests from every tunnel and the direct listener
@@ -59,7 +68,8 @@ func New(cfg Config) *Proxy {
 	if errorLog == nil {
 		errorLog = log.New(io.Discard, "", 0)
 	}
-	p := &Proxy{hosts: map[string]http.Handler{}, control: cfg.Control, ca: cfg.CA, directHost: cfg.DirectHost, errorLog: errorLog}
+	p := &Proxy{hosts: map[string]http.Handler{}, control: cfg.Control, ca: cfg.CA, directHost: cfg.DirectHost, errorLog: errorLog,
+		tlsOnPort: cfg.TLSOnPort, publicName: strings.ToLower(cfg.PublicName)}
 	for h, handler := range cfg.Hosts {
 		p.hosts[strings.ToLower(h)] = handler
 	}
@@ -88,6 +98,9 @@ func (p *Proxy) Hosts() []string {
 
 // Serve answers proxy and control requests on l until Shutdown.
 func (p *Proxy) Serve(l net.Listener) error {
+	if p.tlsOnPort {
+		l = newSniffListener(l, p.portTLSConfig)
+	}
 	err := p.outer.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -150,6 +163,7 @@ func (p *Proxy) tlsConfig(fallbackHost string) *tls.Config {
 
 // serveProxyPort handles what arrives on the proxy port in plain HTTP.
 func (p *Proxy) serveProxyPort(w http.ResponseWriter, r *http.Request) {
+	defer p.recoverPanic(w, r)
 	switch {
 	case r.Method == http.MethodConnect:
 		p.connect(w, r)
@@ -199,6 +213,7 @@ func (p *Proxy) connect(w http.ResponseWriter, r *http.Request) {
 
 // serveDecrypted routes a request from inside a tunnel (or the direct listener) by Host.
 func (p *Proxy) serveDecrypted(w http.ResponseWriter, r *http.Request) {
+	defer p.recoverPanic(w, r)
 	host := strings.ToLower(r.Host)
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
@@ -215,6 +230,21 @@ func (p *Proxy) serveDecrypted(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	handler.ServeHTTP(w, r)
+}
+
+// recoverPanic is the proxy's own panic guard (the services have theirs, which answer in
+// their envelopes): it logs the panic with its stack to the error log and answers 500 in
+// plain text, so a bug costs one request and shows in the server's log.
+func (p *Proxy) recoverPanic(w http.ResponseWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+		panic(v)
+	}
+	p.errorLog.Printf("soclab proxy: panic serving %s %s%s: %v\n%s", r.Method, r.Host, r.URL.RequestURI(), v, debug.Stack())
+	http.Error(w, "soclab proxy: internal error (see the server's log)", http.StatusInternalServerError)
 }
 
 func refuse(w http.ResponseWriter, msg string) {

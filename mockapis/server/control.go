@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/soclab/soclab/mockapis/aad"
+	"github.com/soclab/soclab/mockapis/controlauth"
 	"github.com/soclab/soclab/simulator"
 )
 
@@ -27,6 +28,8 @@ type Credentials struct {
 	// `az login -u "$SOCLAB_USER" -p "$SOCLAB_USER_PASSWORD"`.
 	User         string `json:"user,omitempty"`
 	UserPassword string `json:"userPassword,omitempty"`
+	// ControlToken is the tenant's control token, which `soclab env` exports as SOCLAB_TOKEN.
+	ControlToken string `json:"controlToken,omitempty"`
 }
 
 // ApproveRequest is the body of POST /_soclab/login/approve.
@@ -53,11 +56,26 @@ type controlMux struct {
 	info    Info
 	version string
 	extra   http.Handler
+	tokens  *controlauth.Tokens
+	caPEM   []byte
+	// authed is the token-checked part of the chain: credentials, approval, extra.
+	authed http.Handler
 }
 
-func newControl(world *simulator.World, login *aad.Handler, info Info, version string, extra http.Handler) http.Handler {
-	return &controlMux{world: world, login: login, info: info, version: version, extra: extra}
+func newControl(world *simulator.World, login *aad.Handler, info Info, version string, extra http.Handler, tokens *controlauth.Tokens, caPEM []byte) http.Handler {
+	c := &controlMux{world: world, login: login, info: info, version: version, extra: extra, tokens: tokens, caPEM: caPEM}
+	guard := &controlauth.Guard{
+		Tokens:         tokens,
+		Resolve:        func(ref string) (string, error) { t, err := world.LookupTenant(ref); return t.Name, err },
+		DefaultTenant:  simulator.DefaultTenantName,
+		InstructorOnly: instructorOnly,
+	}
+	c.authed = guard.Wrap(http.HandlerFunc(c.serveAuthed))
+	return c
 }
+
+// instructorOnly are the control paths that act on every tenant rather than one.
+func instructorOnly(path string) bool { return path == "tenants" }
 
 func (c *controlMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/_soclab")
@@ -67,20 +85,39 @@ func (c *controlMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		controlError(w, http.StatusForbidden, "Forbidden", "soclab control endpoints refuse requests from other sites (Origin "+r.Header.Get("Origin")+")")
 		return
 	}
-	// The health check and the sign-in page are for anyone who can reach the port; the rest
-	// hands out secrets or changes state and answers only this machine.
+	// The health check and the lab CA's certificate are for anyone who can reach the port.
 	switch path {
 	case "/health":
 		c.health(w, r)
 		return
-	case "/devicelogin":
+	case "/ca.pem":
+		c.caCertificate(w, r)
+		return
+	}
+	// Passwords and tokens never cross the network in clear: off this machine, only HTTPS.
+	if r.TLS == nil && !fromLoopback(r) {
+		msg := "soclab control endpoints and the sign-in page answer other machines only over HTTPS"
+		if u := c.info.RemoteURL; u != "" {
+			msg += ": use " + u + "/_soclab" + path
+		}
+		controlError(w, http.StatusForbidden, "Forbidden", msg)
+		return
+	}
+	// The sign-in page authenticates by the user's password.
+	if path == "/devicelogin" {
 		c.deviceLoginPage(w, r)
 		return
 	}
-	if !fromLoopback(r) || !addressedByIP(r.Host) {
-		controlError(w, http.StatusForbidden, "Forbidden", "soclab control endpoints answer only requests from this machine")
+	if r.TLS == nil && !addressedByIP(r.Host) {
+		controlError(w, http.StatusForbidden, "Forbidden", "soclab control endpoints answer only requests addressed to an IP address or localhost (not "+r.Host+")")
 		return
 	}
+	c.authed.ServeHTTP(w, r)
+}
+
+// serveAuthed serves the requests whose control token the guard accepted.
+func (c *controlMux) serveAuthed(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimPrefix(r.URL.Path, "/_soclab")
 	switch {
 	case path == "/credentials" && r.Method == http.MethodGet:
 		c.credentials(w, r)
@@ -129,6 +166,17 @@ func (c *controlMux) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": c.version, "addr": c.info.Addr, "pid": os.Getpid(), "started": c.info.Started})
 }
 
+// caCertificate serves the lab CA's certificate (public) for learners on other machines; they
+// check it against the fingerprint `soclab serve --allow-remote` prints.
+func (c *controlMux) caCertificate(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		controlError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET")
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-pem-file")
+	w.Write(c.caPEM)
+}
+
 func (c *controlMux) tenant(name string) (simulator.Tenant, error) {
 	if name == "" {
 		name = simulator.DefaultTenantName
@@ -146,12 +194,16 @@ func (c *controlMux) credentials(w http.ResponseWriter, r *http.Request) {
 	if len(t.Users) > 0 {
 		cred.User, cred.UserPassword = t.Users[0].UserPrincipalName, t.Users[0].Password
 	}
+	if cred.ControlToken, err = c.tokens.TenantToken(t.Name); err != nil {
+		controlError(w, http.StatusInternalServerError, "InternalError", err.Error())
+		return
+	}
 	writeJSON(w, http.StatusOK, cred)
 }
 
 // approveCode signs a pending device sign-in in; it backs both the API and the page. A
 // password is required when the approval comes from another machine (a classroom server).
-func (c *controlMux) approveCode(req ApproveRequest, password string, checkPassword bool) (ApproveResponse, int, error) {
+func (c *controlMux) approveCode(req ApproveRequest, password string, checkPassword bool, onlyTenantID string) (ApproveResponse, int, error) {
 	if strings.TrimSpace(req.Code) == "" {
 		return ApproveResponse{}, http.StatusBadRequest, errors.New("the device code is missing")
 	}
@@ -159,10 +211,12 @@ func (c *controlMux) approveCode(req ApproveRequest, password string, checkPassw
 	if req.Tenant != "" {
 		defTenant = req.Tenant
 	}
-	t, u, err := c.login.ApproveDeviceCode(aad.Approval{UserCode: req.Code, UPN: req.User, DefaultTenant: defTenant, Password: password, CheckPassword: checkPassword})
+	t, u, err := c.login.ApproveDeviceCode(aad.Approval{UserCode: req.Code, UPN: req.User, DefaultTenant: defTenant, Password: password, CheckPassword: checkPassword, OnlyTenant: onlyTenantID})
 	switch {
 	case errors.Is(err, aad.ErrBadPassword):
 		return ApproveResponse{}, http.StatusUnauthorized, err
+	case errors.Is(err, aad.ErrWrongTenant):
+		return ApproveResponse{}, http.StatusForbidden, err
 	case errors.Is(err, aad.ErrUnknownCode), errors.Is(err, aad.ErrNotFound):
 		return ApproveResponse{}, http.StatusNotFound, err
 	case errors.Is(err, aad.ErrCodeExpired), errors.Is(err, aad.ErrCodeUsed):
@@ -176,10 +230,25 @@ func (c *controlMux) approveCode(req ApproveRequest, password string, checkPassw
 func (c *controlMux) approve(w http.ResponseWriter, r *http.Request) {
 	var req ApproveRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			controlError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", fmt.Sprintf("the request content size exceeds the maximum allowed %d bytes for this endpoint", tooLarge.Limit))
+			return
+		}
 		controlError(w, http.StatusBadRequest, "InvalidRequestContent", fmt.Sprintf("the body must be JSON {\"code\":...}: %v", err))
 		return
 	}
-	resp, status, err := c.approveCode(req, "", false) // loopback only: see ServeHTTP
+	// The control token stands for the password; a tenant's token signs in only to its tenant.
+	onlyTenant := ""
+	if caller, ok := controlauth.CallerFrom(r.Context()); ok && !caller.Instructor {
+		t, err := c.world.TenantByName(caller.TenantName)
+		if err != nil {
+			controlError(w, http.StatusForbidden, "Forbidden", err.Error())
+			return
+		}
+		onlyTenant = t.ID
+	}
+	resp, status, err := c.approveCode(req, "", false, onlyTenant)
 	if err != nil {
 		controlError(w, status, strings.ReplaceAll(http.StatusText(status), " ", ""), err.Error())
 		return
@@ -198,21 +267,21 @@ input{font-size:1.1em;padding:.4em;width:100%;box-sizing:border-box;margin:.3em 
 {{if not .Done}}<p>Enter the code az displayed to sign in to the soclab lab.</p>
 <form method="post" action="/_soclab/devicelogin">
 <label>Code<input name="code" value="{{.Code}}" autofocus autocomplete="off"></label>
-<label>Sign in as (user principal name{{if .Local}}; empty for {{.DefaultUser}}{{end}})<input name="user" value="{{.User}}"></label>
-{{if not .Local}}<label>Password<input name="password" type="password"></label>{{end}}
+<label>Sign in as (user principal name, e.g. {{.DefaultUser}})<input name="user" value="{{.User}}"></label>
+<label>Password<input name="password" type="password"></label>
 <button type="submit">Next</button></form>{{end}}
 </body></html>
 `))
 
+// deviceLoginView is what the sign-in page shows. The page always asks for the user's
+// password: anyone who can reach it, on this machine too, must prove who they sign in as.
 type deviceLoginView struct {
 	Code, User, DefaultUser, Error string
 	Done                           bool
-	// Local is true on this machine: no password is asked.
-	Local bool
 }
 
 func (c *controlMux) deviceLoginPage(w http.ResponseWriter, r *http.Request) {
-	view := deviceLoginView{DefaultUser: "the SOC analyst", Local: fromLoopback(r)}
+	view := deviceLoginView{DefaultUser: "analyst@contoso.com"}
 	if t, err := c.tenant(""); err == nil && len(t.Users) > 0 {
 		view.DefaultUser = t.Users[0].UserPrincipalName
 	}
@@ -226,7 +295,7 @@ func (c *controlMux) deviceLoginPage(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		view.Code, view.User = r.PostForm.Get("code"), r.PostForm.Get("user")
-		resp, st, err := c.approveCode(ApproveRequest{Code: view.Code, User: view.User}, r.PostForm.Get("password"), !fromLoopback(r))
+		resp, st, err := c.approveCode(ApproveRequest{Code: view.Code, User: view.User}, r.PostForm.Get("password"), true, "")
 		if err != nil {
 			status, view.Error = st, err.Error()
 			break

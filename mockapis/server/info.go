@@ -29,6 +29,9 @@ type Info struct {
 	Started string `json:"started"`
 	// DirectAddr is the direct HTTPS listener, when one was asked for.
 	DirectAddr string `json:"directAddr,omitempty"`
+	// RemoteURL is the HTTPS base URL learners on other machines use (--allow-remote on a
+	// non-loopback address), e.g. "https://192.0.2.5:8443".
+	RemoteURL string `json:"remoteUrl,omitempty"`
 }
 
 // ControlURL returns the base URL of the control endpoints, e.g. "http://127.0.0.1:8443/_soclab/".

@@ -85,15 +85,74 @@ func TestDeviceLoginPageApproves(t *testing.T) {
 	if json.Unmarshal(body, &dc); status != 200 || dc.VerificationURI != r.info.ControlURL()+"devicelogin" {
 		t.Fatalf("devicecode: %d %s", status, body)
 	}
-	req, _ = http.NewRequest(http.MethodPost, dc.VerificationURI, strings.NewReader(url.Values{"code": {strings.ToLower(dc.UserCode)}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if status, body = r.do(t, req); status != 200 || !strings.Contains(string(body), "Signed in as <b>analyst@contoso.com</b>") {
-		t.Fatalf("page approval: %d %s", status, body)
+	// The page asks for the user's password on this machine too: without it, or with a wrong
+	// one, nothing is approved.
+	attempts := []struct {
+		name, user, password string
+		status               int
+		want                 string
+	}{
+		{"no user, no password", "", "", 401, "name the user: the user name or password is wrong"},
+		{"no password", "analyst@contoso.com", "", 401, "the user name or password is wrong"},
+		{"wrong password", "analyst@contoso.com", "guess", 401, "the user name or password is wrong"},
+		{"another tenant's user", "analyst@learner99.onmicrosoft.com", r.cred.UserPassword, 404, "no tenant for user"},
+		{"the user's password", "analyst@contoso.com", r.cred.UserPassword, 200, "Signed in as <b>analyst@contoso.com</b>"},
+	}
+	for _, a := range attempts {
+		form := url.Values{"code": {strings.ToLower(dc.UserCode)}, "user": {a.user}, "password": {a.password}}
+		req, _ = http.NewRequest(http.MethodPost, dc.VerificationURI, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if status, body = r.do(t, req); status != a.status || !strings.Contains(string(body), a.want) {
+			t.Fatalf("page approval, %s: %d %s\nwant %d with %q", a.name, status, body, a.status, a.want)
+		}
 	}
 	poll := url.Values{"client_id": {"04b07795-8ddb-461a-bbee-02f9e1bf7b46"}, "grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "device_code": {dc.DeviceCode}}
 	req, _ = http.NewRequest(http.MethodPost, "https://login.microsoftonline.com/organizations/oauth2/v2.0/token", strings.NewReader(poll.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if status, body = r.do(t, req); status != 200 || !strings.Contains(string(body), `"refresh_token"`) {
 		t.Fatalf("poll after page approval: %d %s", status, body)
+	}
+}
+
+// TestApproveWithTenantToken: `soclab login approve` with a tenant's control token signs in
+// only to that tenant; the instructor's token approves any.
+func TestApproveWithTenantToken(t *testing.T) {
+	r := startServerWith(t, filepath.Join(t.TempDir(), "state"), Services{Control: func(w *simulator.World) http.Handler { return control.NewHandler(w) }})
+	req, _ := http.NewRequest(http.MethodPost, r.info.ControlURL()+"tenants", strings.NewReader(`{"name":"learner01"}`))
+	if status, body := r.do(t, req); status != 200 {
+		t.Fatalf("add learner01: %d %s", status, body)
+	}
+	var l1 Credentials
+	r.getJSON(t, r.info.ControlURL()+"credentials?tenant=learner01", 200, &l1)
+	newCode := func(tenant string) string {
+		form := url.Values{"client_id": {"04b07795-8ddb-461a-bbee-02f9e1bf7b46"}, "scope": {"https://management.core.windows.net//.default offline_access"}}
+		req, _ := http.NewRequest(http.MethodPost, "https://login.microsoftonline.com/"+tenant+"/oauth2/v2.0/devicecode", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		status, body := r.do(t, req)
+		var dc struct {
+			UserCode string `json:"user_code"`
+		}
+		if json.Unmarshal(body, &dc); status != 200 || dc.UserCode == "" {
+			t.Fatalf("devicecode: %d %s", status, body)
+		}
+		return dc.UserCode
+	}
+	contosoCode := newCode(r.cred.TenantID)
+	cases := []struct {
+		name, token, body string
+		status            int
+		want              string
+	}{
+		{"learner01's token, contoso's sign-in", l1.ControlToken, `{"code":"` + contosoCode + `","tenant":"learner01"}`, 403, "the sign-in belongs to another tenant than the control token's"},
+		{"learner01's token, naming contoso", l1.ControlToken, `{"code":"` + contosoCode + `","tenant":"contoso"}`, 403, "cannot act on tenant"},
+		{"learner01's token, its own sign-in", l1.ControlToken, `{"code":"` + newCode(l1.TenantID) + `","tenant":"learner01"}`, 200, `"user":"analyst@learner01.onmicrosoft.com"`},
+		{"the instructor, contoso's sign-in", r.instructor, `{"code":"` + contosoCode + `"}`, 200, `"user":"analyst@contoso.com"`},
+	}
+	for _, tc := range cases {
+		req, _ := http.NewRequest(http.MethodPost, r.info.ControlURL()+"login/approve", strings.NewReader(tc.body))
+		req.Header.Set("Authorization", "Bearer "+tc.token)
+		if status, body := r.do(t, req); status != tc.status || !strings.Contains(string(body), tc.want) {
+			t.Errorf("%s: %d %s\nwant %d with %s", tc.name, status, body, tc.status, tc.want)
+		}
 	}
 }

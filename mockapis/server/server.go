@@ -13,6 +13,7 @@ import (
 
 	"github.com/soclab/soclab/mockapis/aad"
 	"github.com/soclab/soclab/mockapis/auth"
+	"github.com/soclab/soclab/mockapis/controlauth"
 	"github.com/soclab/soclab/mockapis/internal/atomicfile"
 	"github.com/soclab/soclab/mockapis/proxy"
 	"github.com/soclab/soclab/mockapis/tlsca"
@@ -86,7 +87,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := checkNotRunning(cfg.StateDir); err != nil {
 		return err
 	}
-	if err := prepareStateDir(cfg.StateDir); err != nil {
+	if err := PrepareStateDir(cfg.StateDir); err != nil {
 		return err
 	}
 	ca, err := tlsca.LoadOrCreate(cfg.StateDir)
@@ -122,6 +123,19 @@ func Run(ctx context.Context, cfg Config) error {
 	if dl != nil {
 		info.DirectAddr = dl.Addr().String()
 	}
+	var remote []string
+	if cfg.AllowRemote {
+		remote = remoteHosts(l.Addr(), net.InterfaceAddrs)
+		if len(remote) > 0 {
+			_, port, _ := net.SplitHostPort(l.Addr().String())
+			info.RemoteURL = httpsURL(remote[0], port)
+		}
+	}
+	tokens, err := openTokens(cfg.StateDir, world)
+	if err != nil {
+		l.Close()
+		return err
+	}
 
 	var alog *accessLog
 	if cfg.AccessLog {
@@ -131,17 +145,23 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 		defer alog.Close()
 	}
-	login := aad.NewHandler(aad.Config{Directory: worldDirectory{world}, Keys: keys, DeviceLoginURL: info.ControlURL() + "devicelogin"})
+	deviceLogin := info.ControlURL() + "devicelogin"
+	if info.RemoteURL != "" {
+		deviceLogin = info.RemoteURL + "/_soclab/devicelogin"
+	}
+	login := aad.NewHandler(aad.Config{Directory: worldDirectory{world}, Keys: keys, DeviceLoginURL: deviceLogin})
 	verifier := aad.NewVerifier(keys, nil)
 	var extra http.Handler
 	if cfg.Services.Control != nil {
 		extra = cfg.Services.Control(world)
 	}
+	errorLog := log.New(logw, "soclab: ", log.LstdFlags)
 	p := proxy.New(proxy.Config{
-		Hosts:    alog.wrapAll(buildHosts(world, login, verifier, cfg.Services)),
-		Control:  alog.wrap(newControl(world, login, info, cfg.Version, extra)),
-		CA:       ca,
-		ErrorLog: log.New(io.Discard, "", 0),
+		Hosts:     alog.wrapAll(guardAll(buildHosts(world, login, verifier, cfg.Services), errorLog)),
+		Control:   alog.wrap(guard(limitBody(newControl(world, login, info, cfg.Version, extra, tokens, ca.CertPEM()), serviceBodyLimit, controlErrorWriter), controlErrorWriter, errorLog)),
+		CA:        ca,
+		ErrorLog:  errorLog,
+		TLSOnPort: cfg.AllowRemote,
 	})
 	errc := make(chan error, 2)
 	go func() { errc <- p.Serve(l) }()
@@ -151,6 +171,11 @@ func Run(ctx context.Context, cfg Config) error {
 	if err = writeInfo(cfg.StateDir, info); err == nil {
 		defer removeInfo(cfg.StateDir, info.PID)
 		fmt.Fprintf(logw, "soclab: serving the lab on %s (state %s); run `eval \"$(soclab env --state %s)\"` in your shell\n", info.Addr, cfg.StateDir, cfg.StateDir)
+		fmt.Fprintf(logw, "soclab: the instructor's control token (acts on every tenant) is in %s\n", controlauth.InstructorPath(cfg.StateDir))
+		if cfg.AllowRemote {
+			_, port, _ := net.SplitHostPort(l.Addr().String())
+			printRemote(logw, remote, port, caFingerprint(ca.Certificate()))
+		}
 		if cfg.Ready != nil {
 			cfg.Ready(info)
 		}
@@ -166,6 +191,19 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	fmt.Fprintln(logw, "soclab: stopped")
 	return err
+}
+
+// openTokens loads the control tokens: the instructor's and every tenant's (created when missing).
+func openTokens(stateDir string, world *simulator.World) (*controlauth.Tokens, error) {
+	ts, err := world.Tenants()
+	if err != nil {
+		return nil, fmt.Errorf("list tenants for their control tokens: %w", err)
+	}
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Name
+	}
+	return controlauth.Open(stateDir, names)
 }
 
 // checkAddr refuses listening beyond loopback unless allowed.
@@ -211,10 +249,10 @@ except Exception:
     pass
 `
 
-// prepareStateDir creates the folders (0700) and helper files `soclab env` points at. An
-// existing folder keeps its mode (it may be one the user shares on purpose); every secret in
-// it is a 0600 file.
-func prepareStateDir(stateDir string) error {
+// PrepareStateDir creates the folders (0700) and helper files `soclab env` points at (also on
+// a learner's machine, for a classroom server elsewhere). An existing folder keeps its mode
+// (it may be one the user shares on purpose); every secret in it is a 0600 file.
+func PrepareStateDir(stateDir string) error {
 	for _, d := range []string{stateDir, filepath.Join(stateDir, AzureConfigDir), filepath.Join(stateDir, PyPreloadDir)} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("create %s: %w", d, err)

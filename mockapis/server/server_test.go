@@ -18,6 +18,7 @@ import (
 	"github.com/soclab/soclab/mockapis/aad"
 	"github.com/soclab/soclab/mockapis/arm"
 	"github.com/soclab/soclab/mockapis/auth"
+	"github.com/soclab/soclab/mockapis/controlauth"
 	"github.com/soclab/soclab/mockapis/tlsca"
 	"github.com/soclab/soclab/simulator"
 )
@@ -29,6 +30,23 @@ type running struct {
 	client *http.Client // through the proxy, trusting the lab CA
 	cred   Credentials
 	stop   func() error
+	// instructor is the instructor's control token, which client sends to control endpoints.
+	instructor string
+}
+
+// withControlToken adds a control token to the requests for the server's control endpoints
+// that carry none, as the soclab commands do.
+type withControlToken struct {
+	addr, token string
+	next        http.RoundTripper
+}
+
+func (c *withControlToken) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == c.addr && strings.HasPrefix(req.URL.Path, "/_soclab/") && req.Header.Get("Authorization") == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	return c.next.RoundTrip(req)
 }
 
 func startServer(t testing.TB, state string) *running {
@@ -78,7 +96,13 @@ func startServerWith(t testing.TB, state string, svc Services) *running {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ca)
 	proxyURL, _ := url.Parse("http://" + r.info.Addr)
-	r.client = &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL), TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	tok, err := controlauth.ReadToken(controlauth.InstructorPath(state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.instructor = tok
+	r.client = &http.Client{Transport: &withControlToken{addr: r.info.Addr, token: tok,
+		next: &http.Transport{Proxy: http.ProxyURL(proxyURL), TLSClientConfig: &tls.Config{RootCAs: pool}}}}
 	r.getJSON(t, r.info.ControlURL()+"credentials", http.StatusOK, &r.cred)
 	return r
 }
@@ -236,6 +260,7 @@ func TestControlEndpoints(t *testing.T) {
 		{"POST", "login/approve", `{"code":"ZZZZZZZZZ"}`, 404, `{"error":{"code":"NotFound","message":"device code \"ZZZZZZZZZ\": no pending sign-in has this code"}}`},
 		{"POST", "login/approve", `{"code":`, 400, `"code":"InvalidRequestContent"`},
 		{"POST", "login/approve", `{"code":""}`, 400, `"message":"the device code is missing"`},
+		{"POST", "login/approve", `{"code":"` + strings.Repeat("A", 1<<16) + `"}`, 413, `{"error":{"code":"RequestEntityTooLarge","message":"the request content size exceeds the maximum allowed 65536 bytes for this endpoint"}}`},
 		{"GET", "credentials?tenant=nosuch", "", 404, `"code":"TenantNotFound"`},
 		{"GET", "nosuch", "", 404, `{"error":{"code":"NotFound","message":"no control endpoint GET /_soclab/nosuch"}}`},
 		{"GET", "devicelogin?code=ABC", "", 200, `value="ABC"`},
