@@ -20,6 +20,8 @@ type labOps struct {
 	call  func(method, path string, in, out any) error
 	where string
 	close func() error
+	// local: no server runs; the state file is used directly.
+	local bool
 }
 
 // openLab picks the running server when there is one, else opens the state file itself
@@ -45,6 +47,7 @@ func openLab(state string) (*labOps, error) {
 		call:  func(m, p string, in, out any) error { return callLocal(h, m, p, in, out) },
 		where: "no soclab server runs on " + state + ": changed its state file directly",
 		close: w.Close,
+		local: true,
 	}, nil
 }
 
