@@ -22,8 +22,8 @@ const detectionTick = 5 * time.Second
 
 // engineStages lists the clock-driven engines in the order they run for a tenant
 // (CONTRACTS §1: containment → detect → xdr → automation). Adding an engine is one line here.
-func engineStages(le *logs.Engine) ([]pipeline.Named, error) {
-	rules, err := detect.New(le, detect.Options{})
+func engineStages(le *logs.Engine, rulesOpts detect.Options) ([]pipeline.Named, error) {
+	rules, err := detect.New(le, rulesOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -40,32 +40,39 @@ func engineStages(le *logs.Engine) ([]pipeline.Named, error) {
 // (a one-shot command on the state file) only engine/wait and grade run the engines, in the
 // request. A panic in any control handler is answered with a 500 and logged.
 func withDetection(le *logs.Engine, next http.Handler, background bool) http.Handler {
-	return withEngines(le, next, background, os.Stderr)
+	// The server's life: its process ends with it.
+	h, _ := withEngines(context.Background(), le, next, background, os.Stderr, detect.Options{})
+	return h
 }
 
-func withEngines(le *logs.Engine, next http.Handler, background bool, logw io.Writer) http.Handler {
+// withEngines is withDetection with the log and the rule engine's options; the background
+// work stops when ctx ends. It also returns the pipeline (nil when the engines could not be
+// built).
+func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, background bool, logw io.Writer, rulesOpts detect.Options) (http.Handler, *pipeline.Pipeline) {
 	logLine := func(line string) { fmt.Fprintln(logw, line) }
-	stages, err := engineStages(le)
+	stages, err := engineStages(le, rulesOpts)
 	if err != nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			control.WriteAnswer(w, nil, control.Fail(http.StatusInternalServerError, "RuleEngineUnavailable", "%v", err), func(error) *control.Error { return nil })
-		})
+		}), nil
 	}
 	world := le.World()
 	p := pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine}, stages...)
 	if background {
-		ctx := context.Background() // the server's life: its process ends with it
 		p.Start(ctx)
 		go func() {
 			if err := p.EnqueueAll(); err != nil {
 				logLine("soclab: " + err.Error())
 			}
 		}()
-		t := time.NewTicker(detectionTick)
-		go p.RunTicker(ctx, t.C)
+		go func() {
+			t := time.NewTicker(detectionTick)
+			defer t.Stop()
+			p.RunTicker(ctx, t.C)
+		}()
 	}
 	h := enginecontrol.NewHandler(world, p, withGradeWait(world, p, next, gradeWait), enginecontrol.Options{})
-	return control.Recover(h, logLine)
+	return control.Recover(h, logLine), p
 }
 
 // tenantIDs lists the world's tenants for the pipeline.

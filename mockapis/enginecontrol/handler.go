@@ -132,7 +132,7 @@ func (h *handler) wait(r *http.Request) (Status, error) {
 		d, err := control.ParseDuration(req.Timeout)
 		if err != nil || d <= 0 || d > h.opts.MaxWait {
 			return Status{}, control.Fail(http.StatusBadRequest, "InvalidArgument",
-				"timeout %q: give a duration between 1s and %s, e.g. 30s or 2m", req.Timeout, h.opts.MaxWait)
+				"timeout %q: give a positive duration up to %s, e.g. 30s or 2m", req.Timeout, h.opts.MaxWait)
 		}
 		timeout = d
 	}
