@@ -148,18 +148,27 @@ func (v armVerifier) Verify(*http.Request, ...string) (auth.Principal, error) {
 // through ARM, as az would.
 func (l *engineLab) putLabRule(name, body string) {
 	l.t.Helper()
-	ten, err := l.world.TenantByName(simulator.DefaultTenantName)
+	l.putRules(simulator.DefaultTenantName, map[string]string{name: body})
+}
+
+// putRules is putLabRule for a tenant and several rules.
+func (l *engineLab) putRules(tenant string, rules map[string]string) {
+	l.t.Helper()
+	ten, err := l.world.TenantByName(tenant)
 	if err != nil {
 		l.t.Fatal(err)
 	}
 	h := arm.NewHandler(l.world, armVerifier{ten}, mocksentinel.LabTypes()...)
 	ws := simulator.ResourceID(ten.Subscription.ID, "rg-contoso-unified-soc", simulator.WorkspaceType, "law-contoso-unified")
 	si := ws + "/providers/Microsoft.SecurityInsights/"
-	for _, c := range []struct{ path, body string }{
+	calls := []struct{ path, body string }{
 		{ws + "?api-version=2021-12-01-preview", `{"location":"eastus","properties":{"sku":{"name":"PerGB2018"}}}`},
 		{si + "onboardingStates/default?api-version=2022-06-01-preview", `{}`},
-		{si + "alertRules/" + name + "?api-version=2022-06-01-preview", body},
-	} {
+	}
+	for name, body := range rules {
+		calls = append(calls, struct{ path, body string }{si + "alertRules/" + name + "?api-version=2022-06-01-preview", body})
+	}
+	for _, c := range calls {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest("PUT", "https://management.azure.com"+c.path, strings.NewReader(c.body))
 		req.Header.Set("Authorization", "Bearer t")
