@@ -9,7 +9,8 @@ import (
 
 // TestRulesFireThroughServer: the lab's three rules (challenge.md's bodies, PUT with az rest),
 // created at 07:30 on a frozen clock, then `soclab attack launch` and `soclab clock set`; the
-// server's rule engine has made alerts, incidents and health rows the learner can query.
+// server's rule engine has made alerts, incidents and health rows the learner can query (after
+// `soclab clock set --wait`: the engine runs in the background).
 func TestRulesFireThroughServer(t *testing.T) {
 	requireAz(t)
 	l := newLab(t)
@@ -39,7 +40,13 @@ func TestRulesFireThroughServer(t *testing.T) {
 	if out, err := l.soclab("attack", "launch"); err != nil {
 		t.Fatalf("attack launch: %v\n%s", err, out)
 	}
-	l.setClock(t, "2025-01-15T10:30:00Z")
+	// The rule engine catches up in the background: wait for it explicitly.
+	if out, err := l.soclab("clock", "set", "--wait", "2025-01-15T10:30:00Z"); err != nil {
+		t.Fatalf("clock set --wait: %v\n%s", err, out)
+	}
+	if out, err := l.soclab("engine", "status"); err != nil || !strings.Contains(out, "engines caught up") || !strings.Contains(out, "detect       ran up to 2025-01-15T10:30:00Z") {
+		t.Fatalf("engine status after the wait: %v\n%s", err, out)
+	}
 
 	rows := l.laQuery(t, ws.CustomerID, `SecurityAlert | summarize n = count() by AlertName | order by AlertName asc`)
 	if got := column(rows, "AlertName"); !slices.Equal(got, []string{"Lateral Movement via Azure Resource Access Escalation",

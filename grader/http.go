@@ -47,7 +47,11 @@ func NewHandler(g *Grader, next http.Handler) http.Handler {
 				writeError(w, http.StatusBadRequest, "InvalidArgument", perr.Error())
 				return
 			}
-			out, err = g.Grade(r.Context(), t.ID, tasks)
+			var rep *Report
+			if rep, err = g.Grade(r.Context(), t.ID, tasks); rep != nil {
+				rep.Notes = notesFrom(r.Context())
+			}
+			out = rep
 		}
 		if errors.Is(err, ErrUnknownTask) {
 			writeError(w, http.StatusBadRequest, "InvalidArgument", err.Error())

@@ -23,6 +23,9 @@ type Report struct {
 	Passed    int       `json:"passed"`
 	Failed    int       `json:"failed"`
 	AllPassed bool      `json:"allPassed"`
+	// Notes are things the grader wants the learner to know about this grade (e.g. that the
+	// rule engine had not caught up with the clock, so alert checks may be premature).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Task is a graded task of the lab.
@@ -92,6 +95,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(&b, "\nScore: %d/%d points, %d of %d checks passed\n", r.Score, r.MaxScore, r.Passed, r.Passed+r.Failed)
+	for _, n := range r.Notes {
+		wrap(&b, "note: ", "      ", n)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

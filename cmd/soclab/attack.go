@@ -22,10 +22,13 @@ type attackOptions struct {
 	Speed string
 	// Step is the attack step to replay.
 	Step string
+	// Wait waits until the engines (analytics rules...) have run up to the tenant's clock.
+	Wait bool
 }
 
 func attackCommand() *cli.Command {
 	tenant := &cli.StringFlag{Name: "tenant", Usage: tenantFlagUsage, EnvVars: []string{"SOCLAB_TENANT"}}
+	wait := &cli.BoolFlag{Name: "wait", Usage: "wait until the analytics rules have run up to the tenant's clock"}
 	action := func(name string, nargs int) cli.ActionFunc {
 		return func(c *cli.Context) error {
 			args, err := positionalArgs(c)
@@ -36,7 +39,7 @@ func attackCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			o := attackOptions{State: state, Tenant: c.String("tenant"), Action: name, Speed: c.String("speed")}
+			o := attackOptions{State: state, Tenant: c.String("tenant"), Action: name, Speed: c.String("speed"), Wait: c.Bool("wait")}
 			if nargs == 1 {
 				o.Step = args[0]
 			}
@@ -48,10 +51,10 @@ func attackCommand() *cli.Command {
 		Usage: "play the scenario's attack on a tenant's clock, replay a step, show its state",
 		Subcommands: []*cli.Command{
 			{Name: "launch", Usage: "play the attack (08:30-10:00): instant jumps the clock to 10:05; realtime/xN let it unfold",
-				Flags:  []cli.Flag{stateFlag(), tenant, &cli.StringFlag{Name: "speed", Value: "instant", Usage: "instant, realtime or xN (e.g. x60)"}},
+				Flags:  []cli.Flag{stateFlag(), tenant, wait, &cli.StringFlag{Name: "speed", Value: "instant", Usage: "instant, realtime or xN (e.g. x60)"}},
 				Action: action("launch", 0)},
 			{Name: "replay", Usage: "re-emit one step's events now (new ids, same actor and address), routed under today's settings",
-				ArgsUsage: "STEP", Flags: []cli.Flag{stateFlag(), tenant}, Action: action("replay", 1)},
+				ArgsUsage: "STEP", Flags: []cli.Flag{stateFlag(), tenant, wait}, Action: action("replay", 1)},
 			{Name: "status", Usage: "show whether the attack was launched and which steps have happened",
 				Flags: []cli.Flag{stateFlag(), tenant}, Action: action("status", 0)},
 		},
@@ -72,8 +75,10 @@ func runAttack(o attackOptions, stdout, stderr io.Writer) error {
 			if err := lab.call("POST", "attack/replay", logcontrol.ReplayRequest{Tenant: o.Tenant, Step: o.Step}, &r); err != nil {
 				return err
 			}
-			_, err := fmt.Fprintf(stdout, "replayed %s at %s\n", r.Step, r.At.UTC().Format(time.RFC3339))
-			return err
+			if _, err := fmt.Fprintf(stdout, "replayed %s at %s\n", r.Step, r.At.UTC().Format(time.RFC3339)); err != nil {
+				return err
+			}
+			return engineNote(lab.call, lab.engine == nil, true, stderr, o.Tenant, o.Wait)
 		case "launch":
 			var st logs.AttackStatus
 			if err := lab.call("POST", "attack/launch", logcontrol.LaunchRequest{Tenant: o.Tenant, Speed: o.Speed}, &st); err != nil {
@@ -90,7 +95,10 @@ func runAttack(o attackOptions, stdout, stderr io.Writer) error {
 					return err
 				}
 			}
-			return printAttack(stdout, st)
+			if err := printAttack(stdout, st); err != nil {
+				return err
+			}
+			return engineNote(lab.call, lab.engine == nil, true, stderr, o.Tenant, o.Wait)
 		}
 		var st logs.AttackStatus
 		if err := lab.call("GET", "attack"+tenantQuery(o.Tenant), nil, &st); err != nil {

@@ -18,6 +18,8 @@ type clockOptions struct {
 	Action string
 	// Arg is the DURATION of advance or the TIME of set.
 	Arg string
+	// Wait waits until the engines (analytics rules...) have run up to the new time.
+	Wait bool
 }
 
 func clockCommand() *cli.Command {
@@ -27,7 +29,8 @@ func clockCommand() *cli.Command {
 			Usage:     usage,
 			ArgsUsage: argsUsage,
 			Flags: []cli.Flag{stateFlag(),
-				&cli.StringFlag{Name: "tenant", Usage: tenantFlagUsage, EnvVars: []string{"SOCLAB_TENANT"}}},
+				&cli.StringFlag{Name: "tenant", Usage: tenantFlagUsage, EnvVars: []string{"SOCLAB_TENANT"}},
+				&cli.BoolFlag{Name: "wait", Usage: "wait until the analytics rules have run up to the new time"}},
 			Action: func(c *cli.Context) error {
 				args, err := positionalArgs(c)
 				if err != nil || len(args) != nargs {
@@ -37,7 +40,7 @@ func clockCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				o := clockOptions{State: state, Tenant: c.String("tenant"), Action: name}
+				o := clockOptions{State: state, Tenant: c.String("tenant"), Action: name, Wait: c.Bool("wait")}
 				if nargs == 1 {
 					o.Arg = args[0]
 				}
@@ -90,7 +93,9 @@ func runClock(o clockOptions, stdout, stderr io.Writer) error {
 		if clk.Frozen {
 			state = "frozen"
 		}
-		_, err = fmt.Fprintf(stdout, "%s  %s  (%s)\n", clk.Now.UTC().Format(time.RFC3339), state, clk.TenantName)
-		return err
+		if _, err = fmt.Fprintf(stdout, "%s  %s  (%s)\n", clk.Now.UTC().Format(time.RFC3339), state, clk.TenantName); err != nil || o.Action == "show" {
+			return err
+		}
+		return engineNote(lab.call, true, !lab.local, stderr, clk.Tenant, o.Wait)
 	})
 }

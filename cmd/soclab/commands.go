@@ -17,5 +17,6 @@ func commands() []*cli.Command {
 		attackCommand(),
 		faultCommand(),
 		gradeCommand(),
+		engineCommand(),
 	}
 }

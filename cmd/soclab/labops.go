@@ -23,6 +23,8 @@ type labOps struct {
 	token func(tenant string) (string, error)
 	where string
 	close func() error
+	// local: no server runs; the state file is used directly.
+	local bool
 }
 
 // openLab picks the running server when there is one, else opens the state file itself
@@ -61,6 +63,7 @@ func openLab(state string) (*labOps, error) {
 		},
 		where: "no soclab server runs on " + state + ": changed its state file directly",
 		close: w.Close,
+		local: true,
 	}, nil
 }
 

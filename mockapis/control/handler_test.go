@@ -47,6 +47,10 @@ func TestControlEndpoints(t *testing.T) {
 			`{"tenant":"{tid}","tenantName":"contoso","now":"2025-01-15T09:45:00Z","frozen":true}`},
 		{"advance negative", "POST", "/_soclab/clock/advance", `{"duration":"-5m"}`, 400,
 			`{"error":{"code":"InvalidDuration","message":"the clock only moves forward with advance; use set to go back"}}`},
+		{"advance by a billion days", "POST", "/_soclab/clock/advance", `{"duration":"1000000000d"}`, 400,
+			`{"error":{"code":"InvalidDuration","message":"the duration \"1000000000d\" is too long: a clock step is at most 106751 days"}}`},
+		{"advance past the clock's range", "POST", "/_soclab/clock/advance", `{"duration":"100000d"}`, 400,
+			`{"error":{"code":"InvalidDuration","message":"advance by 2400000h0m0s: invalid clock change: 2298-10-31T09:45:00Z is outside the lab clock's range 1970-01-01 to 2200-01-01"}}`},
 		{"advance garbage", "POST", "/_soclab/clock/advance", `{"duration":"soon"}`, 400,
 			`{"error":{"code":"InvalidDuration","message":"invalid duration \"soon\": use e.g. 90m, 1h30m, 2d or PT1H"}}`},
 		{"set", "POST", "/_soclab/clock/set", `{"time":"2025-01-15T08:29:00Z"}`, 200,
@@ -110,10 +114,23 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "P", "PT", "xd", "1y", "h"} {
-		if _, err := ParseDuration(bad); err == nil {
-			t.Errorf("ParseDuration(%q) accepted", bad)
+	for _, bad := range []string{"", "P", "PT", "xd", "1y", "h", "5hm"} {
+		if _, err := ParseDuration(bad); err == nil || strings.Contains(err.Error(), "too long") {
+			t.Errorf("ParseDuration(%q): %v, want invalid", bad, err)
 		}
+	}
+	// Steps that do not fit a time.Duration are refused, never wrapped around.
+	for _, long := range []string{"1000000000d", "106752d", "106751d24h", "9999999999h", "99999999999999999999d",
+		"P1000000000D", "PT9999999999999H", "P106751DT24H", "PT9999999999999999999S", "P99999999999999999999D"} {
+		if d, err := ParseDuration(long); err == nil || !strings.Contains(err.Error(), "is too long") {
+			t.Errorf("ParseDuration(%q) = %v, %v; want too long", long, d, err)
+		}
+	}
+	if d, err := ParseDuration("106751d"); err != nil || d != 106751*24*time.Hour {
+		t.Errorf("ParseDuration(106751d) = %v, %v", d, err)
+	}
+	if d, err := ParseDuration("-5d"); err != nil || d != -5*24*time.Hour {
+		t.Errorf("ParseDuration(-5d) = %v, %v", d, err)
 	}
 }
 

@@ -34,6 +34,11 @@ const (
 type Options struct {
 	// QueryTimeout bounds one rule query (0: 30 seconds).
 	QueryTimeout time.Duration
+	// QueryMaxMemory bounds the intermediate results of one rule query (0: 512 MB); a run
+	// over it fails as a resource drain.
+	QueryMaxMemory int64
+	// QueryMaxRows bounds the intermediate rows of one rule query (0: kql.DefaultMaxRows).
+	QueryMaxRows int
 }
 
 // Engine runs the analytics rules of a world's tenants. Safe for concurrent use; runs of one
@@ -59,6 +64,9 @@ type compiled struct {
 func New(le *logs.Engine, opts Options) (*Engine, error) {
 	if opts.QueryTimeout <= 0 {
 		opts.QueryTimeout = 30 * time.Second
+	}
+	if opts.QueryMaxMemory <= 0 {
+		opts.QueryMaxMemory = 512 << 20
 	}
 	e := &Engine{world: le.World(), logs: le, opts: opts, tenants: map[string]*sync.Mutex{}, queries: map[string]compiled{},
 		health: &healthLog{world: le.World(), tenants: map[string]*tenantHealth{}}}
@@ -105,12 +113,14 @@ func (e *Engine) query(r *sentinel.AlertRule) (*kql.Query, error) {
 	return q, err
 }
 
-// ruleRun is one due run of one rule.
+// ruleRun is one due run of one rule. A notice is not a run: it records that the rule, auto-
+// disabled, was not executed at its first due time after the disabling.
 type ruleRun struct {
-	at   time.Time
-	ws   *workspace
-	rule *sentinel.AlertRule
-	st   *ruleState
+	at     time.Time
+	ws     *workspace
+	rule   *sentinel.AlertRule
+	st     *ruleState
+	notice bool
 }
 
 // workspace is an onboarded workspace with its rules.
@@ -128,12 +138,20 @@ func (e *Engine) AdvanceToNow(tenantID string) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	return e.Advance(tenantID, now)
+	return e.AdvanceTo(tenantID, now)
 }
 
-// Advance runs, in time order, every run of the tenant's enabled rules that is due after the
-// rule's last run and not after to, and writes their health rows, alerts and incidents.
-func (e *Engine) Advance(tenantID string, to time.Time) (Summary, error) {
+// Advance is AdvanceTo without the summary: the engine as a pipeline stage (CONTRACTS §1).
+func (e *Engine) Advance(tenantID string, to time.Time) error {
+	_, err := e.AdvanceTo(tenantID, to)
+	return err
+}
+
+// AdvanceTo runs, in time order, every run of the tenant's enabled rules that is due after
+// the rule's last run and not after to, and writes their health rows, alerts and incidents.
+// A run that fails (or panics) is a Failure health row, never an error of AdvanceTo; errors
+// are the store's.
+func (e *Engine) AdvanceTo(tenantID string, to time.Time) (Summary, error) {
 	lock := e.tenantLock(tenantID)
 	lock.Lock()
 	defer lock.Unlock()
@@ -147,6 +165,9 @@ func (e *Engine) Advance(tenantID string, to time.Time) (Summary, error) {
 		return Summary{}, nil
 	}
 	for _, w := range wss {
+		if w.logs, err = e.logs.Workspace(tenantID, w.id); err != nil {
+			return Summary{}, fmt.Errorf("detect: workspace %s: %w", w.id, err)
+		}
 		if w.cut, err = w.logs.Windows(to); err != nil {
 			return Summary{}, fmt.Errorf("detect: workspace %s: %w", w.id, err)
 		}
@@ -156,6 +177,17 @@ func (e *Engine) Advance(tenantID string, to time.Time) (Summary, error) {
 	dbs := map[string]kql.Database{}
 	var dbAt time.Time
 	for _, r := range runs {
+		if r.st.disabledNow && r.st.Noticed {
+			continue // auto-disabled by an earlier run of this batch, noticed
+		}
+		if r.notice || r.st.disabledNow {
+			out.addHealth(disabledNotice(r))
+			r.st.LastRun, r.st.Noticed = r.at, true
+			continue
+		}
+		if r.st.DisabledEtag != "" && !r.st.autoDisabled(r.rule) {
+			r.st.DisabledEtag, r.st.Noticed = "", false // runs again after an auto-disable
+		}
 		if !r.at.Equal(dbAt) {
 			clear(dbs)
 			dbAt = r.at
@@ -175,7 +207,7 @@ func (e *Engine) Advance(tenantID string, to time.Time) (Summary, error) {
 	return sum, nil
 }
 
-// load reads the onboarded workspaces, their rules and the rules' states.
+// load reads the onboarded workspaces, their rules and the rules' states (not the logs).
 func (e *Engine) load(tenantID string) ([]*workspace, map[string]*ruleState, error) {
 	var wss []*workspace
 	states := map[string]*ruleState{}
@@ -204,14 +236,26 @@ func (e *Engine) load(tenantID string) ([]*workspace, map[string]*ruleState, err
 	if err != nil {
 		return nil, nil, fmt.Errorf("detect: read rules: %w", err)
 	}
-	for _, w := range wss {
-		lw, err := e.logs.Workspace(tenantID, w.id)
-		if err != nil {
-			return nil, nil, fmt.Errorf("detect: workspace %s: %w", w.id, err)
-		}
-		w.logs = lw
-	}
 	return wss, states, nil
+}
+
+// Progress is the instant up to which every due run of the tenant's rules is done (to when
+// nothing is due): just before the earliest due run. The pipeline starts its slices there.
+func (e *Engine) Progress(tenantID string, to time.Time) (time.Time, error) {
+	wss, states, err := e.load(tenantID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	p := to
+	for _, w := range wss {
+		for i := range w.rules {
+			next, ok := nextRun(&w.rules[i], states[strings.ToLower(w.rules[i].ID)], to)
+			if ok && !next.After(to) && next.Add(-time.Nanosecond).Before(p) {
+				p = next.Add(-time.Nanosecond)
+			}
+		}
+	}
+	return p, nil
 }
 
 // schedule lists the due runs in time order (then by rule id, so runs are deterministic).
@@ -220,20 +264,18 @@ func schedule(wss []*workspace, states map[string]*ruleState, to time.Time) []ru
 	for _, w := range wss {
 		for i := range w.rules {
 			r := &w.rules[i]
-			freq := r.Frequency()
-			if !r.IsEnabled() || freq <= 0 {
+			st := states[strings.ToLower(r.ID)]
+			next, ok := nextRun(r, st, to)
+			if !ok {
 				continue
 			}
-			st := states[strings.ToLower(r.ID)]
-			next := st.LastRun.Add(freq)
-			if st.LastRun.IsZero() {
-				next = createdAt(*r).Add(freq)
+			if !r.IsEnabled() {
+				if !next.After(to) {
+					runs = append(runs, ruleRun{at: next, ws: w, rule: r, st: st, notice: true})
+				}
+				continue
 			}
-			if earliest := to.Add(-MaxCatchUp); next.Before(earliest) {
-				skip := earliest.Sub(next) / freq
-				next = next.Add(skip * freq)
-			}
-			for ; !next.After(to); next = next.Add(freq) {
+			for freq := r.Frequency(); !next.After(to); next = next.Add(freq) {
 				runs = append(runs, ruleRun{at: next, ws: w, rule: r, st: st})
 			}
 		}
@@ -245,6 +287,39 @@ func schedule(wss []*workspace, states map[string]*ruleState, to time.Time) []ru
 		return runs[i].rule.ID < runs[j].rule.ID
 	})
 	return runs
+}
+
+// nextRun is the rule's first due run after its last one (not before to-MaxCatchUp); false
+// when the rule does not run: disabled (unless auto-disabled and not yet noticed) or without
+// a schedule.
+func nextRun(r *sentinel.AlertRule, st *ruleState, to time.Time) (time.Time, bool) {
+	freq := r.Frequency()
+	if freq <= 0 || (!r.IsEnabled() && (!st.autoDisabled(r) || st.Noticed)) {
+		return time.Time{}, false
+	}
+	last := st.LastRun
+	if st.DisabledEtag != "" && r.IsEnabled() && !st.autoDisabled(r) {
+		// Enabled again after an auto-disable: the schedule restarts from the learner's
+		// change, without the runs missed while the rule was off.
+		if m := modifiedAt(*r); m.After(last) {
+			last = m
+		}
+	}
+	next := last.Add(freq)
+	if last.IsZero() {
+		next = createdAt(*r).Add(freq)
+	}
+	if earliest := to.Add(-MaxCatchUp); next.Before(earliest) {
+		skip := earliest.Sub(next) / freq
+		next = next.Add(skip * freq)
+	}
+	return next, true
+}
+
+// modifiedAt is when the rule was last changed.
+func modifiedAt(r sentinel.AlertRule) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, r.Properties.LastModifiedUtc)
+	return t.UTC()
 }
 
 // createdAt is when a rule was created (systemData), else last modified.

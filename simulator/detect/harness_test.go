@@ -61,6 +61,12 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureWith(t, Options{})
+}
+
+// newFixtureWith is newFixture with the engine's options.
+func newFixtureWith(t testing.TB, opts Options) *fixture {
+	t.Helper()
 	scenOnce.Do(func() { scen, scenErr = scenario.LoadBuiltin("alex-johnson") })
 	if scenErr != nil {
 		t.Fatal(scenErr)
@@ -81,7 +87,7 @@ func newFixture(t testing.TB) *fixture {
 	}
 	srv := httptest.NewServer(arm.NewHandler(w, tokenVerifier{w}, mocksentinel.LabTypes()...))
 	t.Cleanup(srv.Close)
-	eng, err := New(le, Options{})
+	eng, err := New(le, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

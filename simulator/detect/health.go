@@ -94,6 +94,9 @@ func healthValues(info *ruleInfo, rec healthRec) map[string]any {
 	}
 	status := "Success"
 	switch {
+	case rec.Reason == ReasonDisabled:
+		status = "Failure"
+		ext["Issues"] = []any{map[string]any{"Code": "RuleAutoDisabled", "Description": rec.Error}}
 	case rec.Reason != "":
 		status = "Failure"
 		ext["Issues"] = []any{map[string]any{"Code": "QueryFailed", "Description": rec.Error}}

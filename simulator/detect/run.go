@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"strings"
 	"time"
 
 	"github.com/soclab/soclab/simulator/kql"
@@ -36,20 +35,55 @@ func windowOf(r ruleRun, q *kql.Query) window {
 	return window{ingest: r.at, from: to.Add(-r.rule.Period()), to: to}
 }
 
-// run evaluates one rule run: query, trigger, suppression, alerts, incidents, health.
+// run evaluates one rule run: query, trigger, suppression, alerts, incidents, health. A
+// failed query, or a panic anywhere before the alerts are written, is a Failure run.
 func (e *Engine) run(tenantID string, r ruleRun, dbs map[string]kql.Database, out *output) (Summary, error) {
 	r.st.LastRun = r.at
-	q, qerr := e.query(r.rule)
-	win := windowOf(r, q)
-	h := newHealth(r, win)
-	sum := Summary{Runs: 1}
-	res, err := e.evaluate(r, q, qerr, win, dbs)
-	if err != nil {
-		h.fail(err)
-		out.addHealth(h)
-		sum.Failures++
-		return sum, nil
+	h := newHealth(r, windowOf(r, nil))
+	res, win, err := e.guardedQuery(r, dbs)
+	if err == nil {
+		var sum Summary
+		if sum, err = e.fire(tenantID, r, res, win, out); err == nil || !isPanic(err) {
+			if err == nil {
+				recordSuccess(r.st)
+			}
+			return sum, err
+		}
 	}
+	h.rec.From, h.rec.To = win.from, win.to
+	h.fail(err)
+	out.addHealth(h)
+	return Summary{Runs: 1, Failures: 1}, e.recordFailure(tenantID, r, h.rec.Reason)
+}
+
+// guardedQuery compiles and runs the rule's query over its window, a panic being an error.
+func (e *Engine) guardedQuery(r ruleRun, dbs map[string]kql.Database) (res *kql.Result, win window, err error) {
+	win = windowOf(r, nil)
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, runPanic{p}
+		}
+	}()
+	q, qerr := e.query(r.rule)
+	win = windowOf(r, q)
+	res, err = e.evaluate(r, q, qerr, win, dbs)
+	return res, win, err
+}
+
+func isPanic(err error) bool {
+	var p runPanic
+	return errors.As(err, &p)
+}
+
+// fire turns a run's result into alerts and incidents and records the run's health.
+func (e *Engine) fire(tenantID string, r ruleRun, res *kql.Result, win window, out *output) (sum Summary, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			sum, err = Summary{}, runPanic{p}
+		}
+	}()
+	h := newHealth(r, win)
+	sum = Summary{Runs: 1}
 	t := res.Table
 	rows := make([]int, 0, t.N)
 	if r.rule.Kind == sentinel.KindNRT && !win.byIngestion {
@@ -97,7 +131,8 @@ func (e *Engine) evaluate(r ruleRun, q *kql.Query, qerr error, win window, dbs m
 		db = r.ws.cut(c)
 		dbs[key] = db
 	}
-	return q.Run(context.Background(), db, kql.RunOptions{Now: win.to, Seed: win.to.UnixNano(), Timeout: e.opts.QueryTimeout})
+	return q.Run(context.Background(), db, kql.RunOptions{Now: win.to, Seed: win.to.UnixNano(), Timeout: e.opts.QueryTimeout,
+		MaxMemory: e.opts.QueryMaxMemory, MaxRows: e.opts.QueryMaxRows})
 }
 
 // novel returns the rows of t the previous NRT run did not return, and remembers t's rows.
@@ -125,24 +160,4 @@ func (st *ruleState) novel(t *kql.Table) []int {
 	}
 	st.Seen = hashes
 	return rows
-}
-
-// failureReason words a failed run as SentinelHealth does.
-func failureReason(err error) string {
-	var ke *kql.Error
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "The query execution timed out."
-	case errors.As(err, &ke) && strings.HasPrefix(ke.Code, "SYN"):
-		return "A syntax error occurred while running the query."
-	case errors.As(err, &ke) && strings.HasPrefix(ke.Code, "SEM") && strings.Contains(ke.Msg, "table"):
-		return "A table referenced in the query was not found."
-	case errors.As(err, &ke) && strings.HasPrefix(ke.Code, "SEM"):
-		return "A semantic error occurred while running the query."
-	case errors.As(err, &ke) && (strings.Contains(ke.Msg, "limit") || strings.Contains(ke.Msg, "memory")):
-		return "This query was found to use too many system resources and was prevented from running."
-	case errors.As(err, &ke) && strings.Contains(strings.ToLower(ke.Msg), "timed out"):
-		return "The query execution timed out."
-	}
-	return "An internal server error occurred while running the query."
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/logs"
+	"github.com/soclab/soclab/simulator/sentinel"
 )
 
 // stateColl is the tenant collection holding each rule's run state.
@@ -22,6 +23,23 @@ type ruleState struct {
 	Seen []uint64 `json:"seen,omitempty"`
 	// Groups are the incidents the rule's alerts may still join (grouping).
 	Groups []group `json:"groups,omitempty"`
+	// Failures counts the consecutive runs of the rule version FailedEtag that failed with
+	// FailReason; a success, another reason or another version starts again.
+	Failures   int    `json:"failures,omitempty"`
+	FailReason string `json:"failReason,omitempty"`
+	FailedEtag string `json:"failedEtag,omitempty"`
+	// DisabledEtag is the etag the engine gave the rule when it auto-disabled it; Noticed
+	// says the "disabled and was not executed" health row of that version is written.
+	DisabledEtag string `json:"disabledEtag,omitempty"`
+	Noticed      bool   `json:"noticed,omitempty"`
+
+	// disabledNow: auto-disabled during the current Advance (its later runs are dropped).
+	disabledNow bool
+}
+
+// autoDisabled reports whether r is the version of the rule the engine auto-disabled.
+func (st *ruleState) autoDisabled(r *sentinel.AlertRule) bool {
+	return st.DisabledEtag != "" && st.DisabledEtag == r.Etag
 }
 
 // group is an incident of the rule that later alerts may join.
@@ -71,11 +89,12 @@ func (o *output) addHealth(h *health) {
 	if o.ruleIdx == nil {
 		o.ruleIdx = map[string]int{}
 	}
-	i, ok := o.ruleIdx[h.r.rule.ID]
+	key := h.r.rule.ID + "|" + h.r.rule.Etag // an auto-disabled rule changes its name
+	i, ok := o.ruleIdx[key]
 	if !ok {
 		i = len(o.health.Rules)
 		o.health.Rules = append(o.health.Rules, infoOf(h.r))
-		o.ruleIdx[h.r.rule.ID] = i
+		o.ruleIdx[key] = i
 	}
 	h.rec.Rule = i
 	o.health.Recs = append(o.health.Recs, h.rec)

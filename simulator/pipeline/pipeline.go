@@ -1,0 +1,282 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Stage is one clock-driven engine. Advance catches the tenant up from the stage's own stored
+// progress to lab time to; it is idempotent and cheap when there is nothing to do.
+type Stage interface {
+	Advance(tenantID string, to time.Time) error
+}
+
+// Progresser is implemented by a stage that can tell how far it has got: Progress returns the
+// instant up to which everything the stage has to do for the tenant is done, at most to (to
+// when nothing is due). The pipeline starts a tenant's slices at the earliest progress of its
+// stages; without any Progresser a catch-up is one slice.
+type Progresser interface {
+	Progress(tenantID string, to time.Time) (time.Time, error)
+}
+
+// Named is a stage with the name its status is reported under.
+type Named struct {
+	Name  string
+	Stage Stage
+}
+
+// Options tune a Pipeline.
+type Options struct {
+	// Clock returns the tenant's lab time: the instant a catch-up runs to. Required.
+	Clock func(tenantID string) (time.Time, error)
+	// Tenants lists the tenants EnqueueAll enqueues. Required for EnqueueAll.
+	Tenants func() ([]string, error)
+	// Workers is how many slices run at once (0: 2). A tenant is never in two slices at once.
+	Workers int
+	// Slice is the first slice of virtual time of a tenant (0: 1h); MinSlice and MaxSlice
+	// bound how it adapts (0: 1m and 24h).
+	Slice, MinSlice, MaxSlice time.Duration
+	// Budget is the wall time a slice aims at (0: 250ms): a slice taking less than half of
+	// it doubles the tenant's next slice, one taking more halves it.
+	Budget time.Duration
+	// Log receives one line per failed slice or recovered panic (nil: discarded).
+	Log func(line string)
+}
+
+// Pipeline runs its stages for enqueued tenants, in slices, round-robin. Safe for
+// concurrent use.
+type Pipeline struct {
+	opts   Options
+	stages []Named
+
+	mu      sync.Mutex
+	work    *sync.Cond // signalled when the queue grows or the pipeline stops
+	notify  chan struct{}
+	seq     uint64
+	queue   []string
+	tenants map[string]*tenant
+	started bool
+	stopped bool
+	wg      sync.WaitGroup
+}
+
+// tenant is the pipeline's record of one tenant. Sequence numbers order enqueues: enq is the
+// latest, done the latest whose pass reached the clock, failed the latest whose pass failed.
+type tenant struct {
+	id                string
+	enq, done, failed uint64
+	queued, running   bool
+	slice             time.Duration
+	target, reached   time.Time
+	slices            int
+	lastWall          time.Duration
+	err               error
+	stageReached      []time.Time
+	stageErr          []error
+}
+
+// New builds a pipeline over stages, run in the order given. Call Start to run it in the
+// background; without Start, Wait runs the slices in the caller's goroutine.
+func New(opts Options, stages ...Named) *Pipeline {
+	if opts.Workers <= 0 {
+		opts.Workers = 2
+	}
+	if opts.Slice <= 0 {
+		opts.Slice = time.Hour
+	}
+	if opts.MinSlice <= 0 {
+		opts.MinSlice = time.Minute
+	}
+	if opts.MaxSlice <= 0 {
+		opts.MaxSlice = 24 * time.Hour
+	}
+	if opts.Budget <= 0 {
+		opts.Budget = 250 * time.Millisecond
+	}
+	p := &Pipeline{opts: opts, stages: stages, notify: make(chan struct{}), tenants: map[string]*tenant{}}
+	p.work = sync.NewCond(&p.mu)
+	return p
+}
+
+// Stages names the pipeline's stages in order.
+func (p *Pipeline) Stages() []string {
+	names := make([]string, len(p.stages))
+	for i, s := range p.stages {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// Start runs the workers until ctx ends (a slice under way finishes first; Stop waits for it).
+func (p *Pipeline) Start(ctx context.Context) {
+	p.mu.Lock()
+	if p.started {
+		p.mu.Unlock()
+		return
+	}
+	p.started = true
+	p.mu.Unlock()
+	for i := 0; i < p.opts.Workers; i++ {
+		p.wg.Add(1)
+		go p.worker()
+	}
+	go func() {
+		<-ctx.Done()
+		p.mu.Lock()
+		p.stopped = true
+		p.work.Broadcast()
+		p.mu.Unlock()
+	}()
+}
+
+// Stop waits until the workers have ended (after Start's ctx is done).
+func (p *Pipeline) Stop() { p.wg.Wait() }
+
+// Enqueue asks for the tenant to be caught up to its clock and returns the request's sequence
+// number. A tenant already queued keeps its place; one in a slice is queued again after it.
+func (p *Pipeline) Enqueue(tenantID string) uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.seq++
+	t := p.tenant(tenantID)
+	t.enq = p.seq
+	if !t.queued && !t.running {
+		t.queued = true
+		p.queue = append(p.queue, tenantID)
+		p.work.Signal()
+	}
+	p.changed()
+	return p.seq
+}
+
+// EnqueueAll enqueues every tenant (the server's ticker for running clocks, and startup).
+func (p *Pipeline) EnqueueAll() error {
+	if p.opts.Tenants == nil {
+		return errors.New("pipeline: no tenant list")
+	}
+	ids, err := p.opts.Tenants()
+	if err != nil {
+		return fmt.Errorf("pipeline: list tenants: %w", err)
+	}
+	for _, id := range ids {
+		p.Enqueue(id)
+	}
+	return nil
+}
+
+// RunTicker enqueues every tenant at each tick until ctx ends, so running clocks get their
+// catch-up without anyone asking.
+func (p *Pipeline) RunTicker(ctx context.Context, tick <-chan time.Time) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick:
+			if err := p.EnqueueAll(); err != nil {
+				p.log(err.Error())
+			}
+		}
+	}
+}
+
+// ErrFailed is returned by Wait when a pass over the tenant failed; Status.Error says why.
+var ErrFailed = errors.New("the engines failed to catch up")
+
+// Wait enqueues the tenant and returns when a pass that started after this call has caught
+// it up to its clock, when such a pass fails (ErrFailed), or when ctx ends (ctx's error, with
+// the progress so far). Without Start, the slices run in the caller's goroutine.
+func (p *Pipeline) Wait(ctx context.Context, tenantID string) (Status, error) {
+	seq := p.Enqueue(tenantID)
+	for {
+		p.mu.Lock()
+		t := p.tenant(tenantID)
+		st := p.status(t)
+		switch {
+		case t.done >= seq:
+			p.mu.Unlock()
+			return st, nil
+		case t.failed >= seq:
+			p.mu.Unlock()
+			return st, fmt.Errorf("%w: %s", ErrFailed, st.Error)
+		}
+		inline := !p.started
+		ch := p.notify
+		p.mu.Unlock()
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		if inline && p.step(tenantID) {
+			continue
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return p.Status(tenantID), ctx.Err()
+		}
+	}
+}
+
+// tenant returns the record of id, creating it (caller holds p.mu).
+func (p *Pipeline) tenant(id string) *tenant {
+	t, ok := p.tenants[id]
+	if !ok {
+		t = &tenant{id: id, slice: p.opts.Slice, stageReached: make([]time.Time, len(p.stages)), stageErr: make([]error, len(p.stages))}
+		p.tenants[id] = t
+	}
+	return t
+}
+
+// changed wakes every Wait (caller holds p.mu).
+func (p *Pipeline) changed() {
+	close(p.notify)
+	p.notify = make(chan struct{})
+}
+
+func (p *Pipeline) log(line string) {
+	if p.opts.Log != nil {
+		p.opts.Log(line)
+	}
+}
+
+// worker runs slices of queued tenants until the pipeline stops.
+func (p *Pipeline) worker() {
+	defer p.wg.Done()
+	for {
+		p.mu.Lock()
+		for len(p.queue) == 0 && !p.stopped {
+			p.work.Wait()
+		}
+		if p.stopped {
+			p.mu.Unlock()
+			return
+		}
+		id := p.queue[0]
+		p.queue = p.queue[1:]
+		p.mu.Unlock()
+		p.run(id)
+	}
+}
+
+// step runs one slice of the tenant in the caller's goroutine (Wait without workers); it
+// takes the tenant out of the queue first. False when another caller's slice runs it.
+func (p *Pipeline) step(id string) bool {
+	p.mu.Lock()
+	for i, q := range p.queue {
+		if q == id {
+			p.queue = append(p.queue[:i], p.queue[i+1:]...)
+			break
+		}
+	}
+	t := p.tenant(id)
+	if t.running {
+		p.mu.Unlock()
+		return false
+	}
+	t.queued = true
+	p.mu.Unlock()
+	p.run(id)
+	return true
+}

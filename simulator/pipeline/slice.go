@@ -1,0 +1,159 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+)
+
+// PanicError is a panic recovered from a stage: the slice fails with it and the process goes on.
+type PanicError struct {
+	Stage string
+	Value any
+	Stack []byte
+}
+
+// Error implements error.
+func (e *PanicError) Error() string { return fmt.Sprintf("stage %s panicked: %v", e.Stage, e.Value) }
+
+// sliceResult is what one slice did.
+type sliceResult struct {
+	target, to   time.Time
+	stageReached []time.Time // zero where the stage did not run
+	stageErr     []error
+	err          error
+}
+
+// run runs one slice of the tenant and records it: the tenant goes back to the end of the
+// queue when the slice did not reach its clock or it was enqueued again meanwhile.
+func (p *Pipeline) run(id string) {
+	p.mu.Lock()
+	t := p.tenant(id)
+	t.queued, t.running = false, true
+	startSeq, sliceLen := t.enq, t.slice
+	p.changed()
+	p.mu.Unlock()
+
+	began := time.Now()
+	res := p.slice(id, sliceLen)
+	wall := time.Since(began)
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t.running = false
+	t.slices++
+	t.lastWall = wall
+	t.target = res.target
+	for i := range p.stages {
+		if !res.stageReached[i].IsZero() {
+			t.stageReached[i] = res.stageReached[i]
+		}
+		if res.stageErr[i] != nil || !res.stageReached[i].IsZero() {
+			t.stageErr[i] = res.stageErr[i]
+		}
+	}
+	more := false
+	if res.err != nil {
+		t.err = res.err
+		t.failed = startSeq
+		p.log(fmt.Sprintf("pipeline: tenant %s: %v", id, res.err))
+		if pe, ok := asPanic(res.err); ok {
+			p.log(fmt.Sprintf("pipeline: tenant %s: %s", id, pe.Stack))
+		}
+	} else {
+		t.err = nil
+		t.reached = res.to
+		if res.to.Before(res.target) {
+			more = true
+		} else {
+			t.done = startSeq
+		}
+		t.slice = adapt(t.slice, wall, p.opts)
+	}
+	if t.enq > startSeq {
+		more = true
+	}
+	if more && !t.queued {
+		t.queued = true
+		p.queue = append(p.queue, id)
+		p.work.Signal()
+	}
+	p.changed()
+}
+
+// adapt sizes the next slice after one that took wall.
+func adapt(slice, wall time.Duration, o Options) time.Duration {
+	switch {
+	case wall < o.Budget/2:
+		slice *= 2
+	case wall > o.Budget:
+		slice /= 2
+	}
+	return min(max(slice, o.MinSlice), o.MaxSlice)
+}
+
+// slice catches the tenant up by at most sliceLen of virtual time: from the earliest
+// progress of its stages towards its clock, every stage in order.
+func (p *Pipeline) slice(id string, sliceLen time.Duration) (res sliceResult) {
+	res.stageReached = make([]time.Time, len(p.stages))
+	res.stageErr = make([]error, len(p.stages))
+	err := guard("clock", func() error {
+		var err error
+		res.target, err = p.opts.Clock(id)
+		return err
+	})
+	if err != nil {
+		res.err = fmt.Errorf("read the clock: %w", err)
+		return res
+	}
+	from := res.target
+	for _, s := range p.stages {
+		pr, ok := s.Stage.(Progresser)
+		if !ok {
+			continue
+		}
+		var at time.Time
+		if err := guard(s.Name, func() error {
+			var err error
+			at, err = pr.Progress(id, res.target)
+			return err
+		}); err != nil {
+			res.err = fmt.Errorf("stage %s: progress: %w", s.Name, err)
+			return res
+		}
+		if at.Before(from) {
+			from = at
+		}
+	}
+	res.to = res.target
+	if end := from.Add(sliceLen); end.Before(res.target) {
+		res.to = end
+	}
+	for i, s := range p.stages {
+		err := guard(s.Name, func() error { return s.Stage.Advance(id, res.to) })
+		if err != nil {
+			res.stageErr[i] = err
+			res.err = fmt.Errorf("stage %s: %w", s.Name, err)
+			return res
+		}
+		res.stageReached[i] = res.to
+	}
+	return res
+}
+
+// guard runs fn, turning a panic into a *PanicError.
+func guard(stage string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Stage: stage, Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return fn()
+}
+
+func asPanic(err error) (*PanicError, bool) {
+	var pe *PanicError
+	ok := errors.As(err, &pe)
+	return pe, ok
+}
