@@ -41,6 +41,7 @@ type Engine struct {
 	tenants map[string]*tenantCache
 	uses    uint64 // counts cache lookups; a tenant's last lookup orders evictions
 	sources sourceSet
+	shared  sharedBase
 }
 
 // New returns the routing engine of w for scenario s.
