@@ -105,7 +105,7 @@ func (tc *tenantCache) generate() error {
 // columnar converts generated telemetry into engine tables.
 func columnar(tel *generate.Telemetry) (*generated, error) {
 	g := &generated{tables: map[string]*rowSet{}}
-	pool := stringPool{}
+	pool, dyns := stringPool{}, dynPool{}
 	for _, tb := range tel.All() {
 		cols, err := engineColumns(tb.Columns)
 		if err != nil {
@@ -115,7 +115,7 @@ func columnar(tel *generate.Telemetry) (*generated, error) {
 		if err != nil {
 			return nil, err
 		}
-		compactTable(t, pool)
+		compactTable(t, pool, dyns)
 		tb.Rows = nil // the row form is not needed once the columns are built
 		rs := &rowSet{t: t, times: make([]time.Time, len(tb.Meta)), source: make([]generate.Source, len(tb.Meta)), attack: make([]bool, len(tb.Meta))}
 		for i, m := range tb.Meta {
