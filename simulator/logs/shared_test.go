@@ -165,3 +165,44 @@ func TestTenantQueriesSeeTheirOwnIds(t *testing.T) {
 		}
 	}
 }
+
+// TestEvictionKeepsTenantIds: with room for one tenant, two added tenants take turns; each
+// one's answers stay its own (its ids, never the other's) across evictions and rebuilds.
+func TestEvictionKeepsTenantIds(t *testing.T) {
+	f := newFixture(t)
+	opts := smallOptions
+	opts.MaxResidentTenants = 1
+	e, err := New(f.world, loadScenario(t), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fx []*fixture
+	var ws []string
+	for _, name := range []string{"learner-a", "learner-b"} {
+		ten, err := f.world.AddTenant(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := &fixture{t: t, world: f.world, engine: e, tenant: ten}
+		ws = append(ws, x.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified"))
+		if _, err := e.Launch(ten.ID, Speed{}); err != nil {
+			t.Fatal(err)
+		}
+		fx = append(fx, x)
+	}
+	const q = `union SigninLogs, AuditLogs | summarize by AADTenantId, TenantId`
+	want := make([][][]string, 2)
+	for i, x := range fx {
+		want[i] = [][]string{{strings.ToLower(x.tenant.ID), ws[i]}}
+	}
+	for round := range 3 {
+		for i, x := range fx {
+			if got := x.query(ws[i], q); fmt.Sprint(got) != fmt.Sprint(want[i]) {
+				t.Errorf("round %d, %s: %v, want %v", round, x.tenant.Name, got, want[i])
+			}
+			if r := e.Resident(); len(r) != 1 || r[0] != x.tenant.ID {
+				t.Errorf("round %d: resident %v, want only %s", round, r, x.tenant.Name)
+			}
+		}
+	}
+}
