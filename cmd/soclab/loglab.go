@@ -45,7 +45,7 @@ func openLogLab(state string) (*logLab, error) {
 	if oerr != nil {
 		return nil, fmt.Errorf("no soclab server answers on %s, and the state file cannot be opened directly: %w", state, oerr)
 	}
-	e, err := newLogEngine(w)
+	e, err := newLogEngine(w, 0)
 	if err != nil {
 		w.Close()
 		return nil, err

@@ -20,23 +20,20 @@ import (
 // labScenario is the scenario soclab serves.
 const labScenario = "alex-johnson"
 
-// residentTenants caps how many tenants keep their generated telemetry in memory (~140 MB
-// each): a classroom server with more learners regenerates the least recently used tenant's
-// telemetry (deterministically, ~3 s) when it is queried again, instead of running out of memory.
-const residentTenants = 32
-
-// newLogEngine builds the log routing engine of a world for the lab's scenario.
-func newLogEngine(w *simulator.World) (*logs.Engine, error) {
+// newLogEngine builds the log routing engine of a world for the lab's scenario; at most
+// maxResident tenants keep their log views in memory (0: no cap).
+func newLogEngine(w *simulator.World, maxResident int) (*logs.Engine, error) {
 	s, err := scenario.LoadBuiltin(labScenario)
 	if err != nil {
 		return nil, fmt.Errorf("load scenario %s: %w", labScenario, err)
 	}
-	return logs.New(w, s, logs.Options{MaxResidentTenants: residentTenants})
+	return logs.New(w, s, logs.Options{MaxResidentTenants: maxResident})
 }
 
 // engineOnce builds one engine per server and shares it between the query APIs and the
 // control endpoints; it warms the default tenant's telemetry in the background.
 type engineOnce struct {
+	mem  memoryOptions
 	once sync.Once
 	e    *logs.Engine
 	err  error
@@ -44,7 +41,7 @@ type engineOnce struct {
 
 func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 	o.once.Do(func() {
-		o.e, o.err = newLogEngine(w)
+		o.e, o.err = newLogEngine(w, o.mem.MaxResidentTenants)
 		if o.err == nil {
 			if t, err := w.TenantByName(simulator.DefaultTenantName); err == nil {
 				go o.e.Warm(t.ID)
@@ -56,8 +53,8 @@ func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 
 // withLogServices adds the query APIs (Log Analytics, Graph, Defender) and the attack, fault
 // and kql control endpoints to s.
-func withLogServices(s server.Services) server.Services {
-	eng := &engineOnce{}
+func withLogServices(s server.Services, mem memoryOptions) server.Services {
+	eng := &engineOnce{mem: mem}
 	failing := func(err error) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "soclab: log routing is unavailable: "+err.Error(), http.StatusInternalServerError)

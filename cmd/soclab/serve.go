@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -19,6 +21,7 @@ type serveOptions struct {
 	DirectAddr  string
 	AllowRemote bool
 	AccessLog   bool
+	Memory      memoryOptions
 }
 
 func serveCommand() *cli.Command {
@@ -28,18 +31,24 @@ func serveCommand() *cli.Command {
 		Description: "Serves login.microsoftonline.com, management.azure.com and the other lab hosts through an HTTPS\n" +
 			"proxy on --addr (default " + server.DefaultAddr + "). In another shell run `eval \"$(soclab env)\"` and use az.\n" +
 			"Stops gracefully on Ctrl-C (SIGINT) or SIGTERM.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			stateFlag(),
 			&cli.StringFlag{Name: "addr", Value: server.DefaultAddr, Usage: "proxy and control port (HOST:PORT; port 0 picks a free one)"},
 			&cli.StringFlag{Name: "https-addr", Usage: "also serve HTTPS directly on HOST:PORT, for clients that cannot use a proxy"},
 			&cli.BoolFlag{Name: "allow-remote", Usage: "allow non-loopback addresses (a classroom server): the port also answers HTTPS with the lab CA, and the sign-in page and control endpoints answer other machines only over HTTPS"},
 			&cli.BoolFlag{Name: "access-log", Usage: "append one line per request to <state>/access.log"},
-		},
+		}, memoryFlags()...),
 		Action: func(c *cli.Context) error {
 			state, err := resolveState(c)
 			if err != nil {
 				return err
 			}
+			mem, err := memoryOptionsFrom(c)
+			if err != nil {
+				return err
+			}
+			debug.SetMemoryLimit(limitOrNone(mem.Limit))
+			fmt.Fprintf(c.App.ErrWriter, "soclab: %s\n", mem)
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			go func() { // after the first signal, a second Ctrl-C stops at once instead of waiting
@@ -47,7 +56,7 @@ func serveCommand() *cli.Command {
 				stop()
 			}()
 			return runServe(ctx, serveOptions{State: state, Addr: c.String("addr"), DirectAddr: c.String("https-addr"),
-				AllowRemote: c.Bool("allow-remote"), AccessLog: c.Bool("access-log")}, c.App.ErrWriter)
+				AllowRemote: c.Bool("allow-remote"), AccessLog: c.Bool("access-log"), Memory: mem}, c.App.ErrWriter)
 		},
 	}
 }
@@ -61,7 +70,7 @@ func runServe(ctx context.Context, o serveOptions, stderr io.Writer) error {
 		AllowRemote: o.AllowRemote,
 		AccessLog:   o.AccessLog,
 		Version:     version,
-		Services:    services(),
+		Services:    services(o.Memory),
 		Log:         stderr,
 	})
 }

@@ -12,11 +12,11 @@ import (
 )
 
 // services wires the mock APIs other packages provide into the server.
-func services() server.Services {
+func services(mem memoryOptions) server.Services {
 	return withLogServices(server.Services{
 		ARM: func(w *simulator.World, v auth.Verifier) http.Handler {
 			return arm.NewHandler(w, v, sentinel.LabTypes()...)
 		},
 		Control: func(w *simulator.World) http.Handler { return control.NewHandler(w) },
-	})
+	}, mem)
 }

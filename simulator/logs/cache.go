@@ -54,7 +54,11 @@ type tenantCache struct {
 	once   sync.Once
 	err    error
 	cast   *generate.Cast
+	// base is the engine's shared generated telemetry (canonical ids), rebase turns its
+	// values into this tenant's.
 	base   *generated
+	shared *sharedBase
+	rebase *rebase
 	// lastUse is the engine's use counter at this tenant's last lookup (guarded by Engine.mu).
 	lastUse uint64
 
@@ -78,28 +82,30 @@ type view struct {
 	ingest []time.Time
 }
 
+// generate resolves the tenant's cast (its ids) and attaches it to the engine's shared
+// telemetry: generating that is the engine's one-time cost, a tenant's is only its ids.
 func (tc *tenantCache) generate() error {
-	p := tc.e.params(tc.tenant)
-	cast, err := generate.ResolveCast(tc.e.scen, p)
+	sb, err := tc.e.base()
+	if err != nil {
+		return err
+	}
+	cast, err := generate.ResolveCast(tc.e.scen, tc.e.params(tc.tenant))
 	if err != nil {
 		return fmt.Errorf("logs: tenant %s: %w", tc.tenant.Name, err)
 	}
-	tel, err := generate.GenerateCast(tc.e.scen, cast)
-	if err != nil {
-		return fmt.Errorf("logs: tenant %s: %w", tc.tenant.Name, err)
+	tokens := generate.TenantTokens(tc.e.scen, cast)
+	if len(tokens) != len(sb.tokens) {
+		return fmt.Errorf("logs: tenant %s: %d tenant tokens, the shared telemetry has %d", tc.tenant.Name, len(tokens), len(sb.tokens))
 	}
-	g, err := columnar(tel)
-	if err != nil {
-		return fmt.Errorf("logs: tenant %s: %w", tc.tenant.Name, err)
-	}
-	tc.cast, tc.base = cast, g
+	tc.cast, tc.base, tc.shared = cast, sb.g, sb
+	tc.rebase = newRebase(sb.ts, sb.tokens, tokens)
 	return nil
 }
 
 // columnar converts generated telemetry into engine tables.
 func columnar(tel *generate.Telemetry) (*generated, error) {
 	g := &generated{tables: map[string]*rowSet{}}
-	pool := stringPool{}
+	pool, dyns := stringPool{}, dynPool{}
 	for _, tb := range tel.All() {
 		cols, err := engineColumns(tb.Columns)
 		if err != nil {
@@ -109,7 +115,7 @@ func columnar(tel *generate.Telemetry) (*generated, error) {
 		if err != nil {
 			return nil, err
 		}
-		compactTable(t, pool)
+		compactTable(t, pool, dyns)
 		tb.Rows = nil // the row form is not needed once the columns are built
 		rs := &rowSet{t: t, times: make([]time.Time, len(tb.Meta)), source: make([]generate.Source, len(tb.Meta)), attack: make([]bool, len(tb.Meta))}
 		for i, m := range tb.Meta {

@@ -1,6 +1,9 @@
 package logs
 
 import (
+	"math"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/soclab/soclab/simulator/kql"
@@ -27,10 +30,100 @@ func (p stringPool) intern(s string) string {
 	return s
 }
 
+// dynPool interns dynamic values (trees of maps, slices and scalars) by content: the
+// generator's shared values (a device's DeviceDetail, the Conditional Access verdicts) are
+// copied per row on their way into a table, and equal trees are kept once. Dynamic values
+// are never modified once in a table, so rows can share them.
+type dynPool map[string]any
+
+func (p dynPool) intern(x any, strs stringPool) any {
+	var b strings.Builder
+	if !fingerprint(&b, x) {
+		return x
+	}
+	key := b.String()
+	if v, ok := p[key]; ok {
+		return v
+	}
+	x = internLeaves(x, strs)
+	p[key] = x
+	return x
+}
+
+// fingerprint writes a text that differs for any two different trees (types included: 1 and
+// 1.0 differ); false for a tree with other Go types, which is then not interned.
+func fingerprint(b *strings.Builder, x any) bool {
+	switch g := x.(type) {
+	case nil:
+		b.WriteByte('n')
+	case bool:
+		if g {
+			b.WriteString("t")
+		} else {
+			b.WriteString("f")
+		}
+	case int64:
+		b.WriteByte('i')
+		b.WriteString(strconv.FormatInt(g, 10))
+		b.WriteByte(';')
+	case float64:
+		b.WriteByte('r')
+		b.WriteString(strconv.FormatUint(math.Float64bits(g), 16))
+		b.WriteByte(';')
+	case string:
+		b.WriteByte('s')
+		b.WriteString(strconv.Itoa(len(g)))
+		b.WriteByte(':')
+		b.WriteString(g)
+	case []any:
+		b.WriteByte('[')
+		for _, e := range g {
+			if !fingerprint(b, e) {
+				return false
+			}
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		keys := make([]string, 0, len(g))
+		for k := range g {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteByte('{')
+		for _, k := range keys {
+			fingerprint(b, k)
+			if !fingerprint(b, g[k]) {
+				return false
+			}
+		}
+		b.WriteByte('}')
+	default:
+		return false
+	}
+	return true
+}
+
+// internLeaves interns a tree's strings (in place: the tree is new, from the generator).
+func internLeaves(x any, strs stringPool) any {
+	switch g := x.(type) {
+	case string:
+		return strs.intern(g)
+	case []any:
+		for i, e := range g {
+			g[i] = internLeaves(e, strs)
+		}
+	case map[string]any:
+		for k, e := range g {
+			g[k] = internLeaves(e, strs)
+		}
+	}
+	return x
+}
+
 // compactTable trims the spare capacity the builder's appends left in t's vectors (up to
-// half of each slice) and interns its string values: a tenant's tables live as long as the
-// tenant, so they are built once and then kept as small as they can be.
-func compactTable(t *kql.Table, pool stringPool) {
+// half of each slice) and interns its string and dynamic values: generated tables live as
+// long as the engine, so they are built once and then kept as small as they can be.
+func compactTable(t *kql.Table, pool stringPool, dyns dynPool) {
 	for _, v := range t.Vecs {
 		switch {
 		case v.S != nil:
@@ -44,7 +137,11 @@ func compactTable(t *kql.Table, pool stringPool) {
 		case v.F != nil:
 			v.F = append(make([]float64, 0, len(v.F)), v.F...)
 		case v.D != nil:
-			v.D = append(make([]any, 0, len(v.D)), v.D...)
+			d := make([]any, len(v.D))
+			for i, x := range v.D {
+				d[i] = dyns.intern(x, pool)
+			}
+			v.D = d
 		}
 	}
 }

@@ -22,10 +22,11 @@ type Options struct {
 	Seed  int64
 	Users int
 	Days  int
-	// MaxResidentTenants caps how many tenants keep their generated telemetry in memory
-	// (~190 MB each at the default size); the least recently used one is dropped when another
-	// is generated, and regenerated (identically: generation is deterministic; appended rows
-	// and replays are read back from the state) on its next query. 0 means no cap.
+	// MaxResidentTenants caps how many tenants keep their log views in memory (~26 MB each
+	// at the default size; the generated telemetry itself is generated once and shared by
+	// every tenant); the least recently used one is dropped when another is loaded, and
+	// rebuilt (identically: appended rows and replays are read back from the state) on its
+	// next query. 0 means no cap.
 	MaxResidentTenants int
 }
 
@@ -41,6 +42,7 @@ type Engine struct {
 	tenants map[string]*tenantCache
 	uses    uint64 // counts cache lookups; a tenant's last lookup orders evictions
 	sources sourceSet
+	shared  sharedBase
 }
 
 // New returns the routing engine of w for scenario s.

@@ -1,8 +1,6 @@
 package logs
 
 import (
-	"fmt"
-
 	"github.com/soclab/soclab/simulator/kql"
 )
 
@@ -25,27 +23,14 @@ func (e *Engine) ScenarioData(tenantID string) (*ScenarioData, error) {
 	if err != nil {
 		return nil, err
 	}
+	canon, err := tc.shared.scenarioData(e.cats)
+	if err != nil {
+		return nil, err
+	}
 	d := &ScenarioData{All: kql.MapDatabase{}, Background: kql.MapDatabase{}}
-	tc.mu.Lock() // views may re-point the generated tables (adoptView)
-	defer tc.mu.Unlock()
-	for name, rs := range tc.base.tables {
-		cols, ok := e.cats.workspace[name]
-		if !ok {
-			continue // Defender-only tables are not in a workspace
-		}
-		idx := make([]int32, 0, len(rs.attack))
-		for i, a := range rs.attack {
-			if !a {
-				idx = append(idx, int32(i))
-			}
-		}
-		ordered := rs.eventOrdered()
-		all := shape(ordered, cols, nil)
-		if all.N != len(rs.attack) {
-			return nil, fmt.Errorf("logs: scenario data: table %s has %d rows for %d flags", name, all.N, len(rs.attack))
-		}
-		d.All[name] = all
-		d.Background[name] = shape(ordered.Gather(idx), cols, nil)
+	for name, x := range canon {
+		d.All[name] = tc.rebase.overlay(x.all, x.deps)
+		d.Background[name] = tc.rebase.overlay(x.background, x.deps)
 	}
 	return d, nil
 }

@@ -48,9 +48,8 @@ type candidate struct {
 	key uint64
 }
 
-// signature says everything a view of table depends on; the view is rebuilt when it changes.
-func (d *database) signature(table string) string {
-	var b strings.Builder
+// routeSignature says which sources the database routes, over which event times.
+func (d *database) routeSignature() string {
 	srcs := make([]string, 0, len(d.routes))
 	for s, spans := range d.routes {
 		for _, sp := range spans {
@@ -58,7 +57,13 @@ func (d *database) signature(table string) string {
 		}
 	}
 	sort.Strings(srcs)
-	b.WriteString(strings.Join(srcs, ","))
+	return strings.Join(srcs, ",")
+}
+
+// signature says everything a view of table depends on; the view is rebuilt when it changes.
+func (d *database) signature(table string) string {
+	var b strings.Builder
+	b.WriteString(d.routeSignature())
 	fmt.Fprintf(&b, "|%v@%s|%d|%d", d.st.attack.Launched, d.st.attack.LaunchedAt.Format(time.RFC3339Nano), len(d.st.attack.Replays), d.tc.rowsOf(table))
 	if table == "AzureActivity" {
 		fmt.Fprintf(&b, "|%d", len(d.st.activities))
@@ -70,7 +75,9 @@ func (d *database) signature(table string) string {
 	return b.String()
 }
 
-// view returns the table's view for the database's routing, rebuilding it when stale.
+// view returns the table's view for the database's routing, rebuilding it when stale. A
+// table without rows of the tenant's own (the action log, appended rows, replays) is the
+// shared view of every tenant routing it the same way, with this tenant's ids.
 func (tc *tenantCache) view(d *database, table string) (*view, error) {
 	key := viewKey{table: table}
 	if d.ws != nil {
@@ -82,8 +89,18 @@ func (tc *tenantCache) view(d *database, table string) (*view, error) {
 	if v, ok := tc.views[key]; ok && v.sig == sig {
 		return v, nil
 	}
-	v, err := tc.build(d, table)
+	own, err := tc.ownCandidates(d, table)
 	if err != nil {
+		return nil, err
+	}
+	var v *view
+	if len(own) == 0 {
+		sv, err := tc.shared.view(tc, d, table)
+		if err != nil {
+			return nil, err
+		}
+		v = tc.overlay(sv, d)
+	} else if v, err = tc.buildPrivate(d, table, own); err != nil {
 		return nil, err
 	}
 	v.sig = sig
@@ -91,43 +108,66 @@ func (tc *tenantCache) view(d *database, table string) (*view, error) {
 	return v, nil
 }
 
-// build gathers the routed rows of a table, sorts them by ingestion time and shapes them as
-// the catalog's variant of the table.
-func (tc *tenantCache) build(d *database, table string) (*view, error) {
-	base, err := tc.baseColumns(table)
-	if err != nil {
-		return nil, err
+// overlay is a shared view with the tenant's ids and workspace.
+func (tc *tenantCache) overlay(sv *sharedView, d *database) *view {
+	t := tc.rebase.overlay(sv.v.t, sv.deps)
+	if d.ws != nil {
+		if i := t.ColumnIndex("TenantId"); i >= 0 {
+			if t == sv.v.t {
+				t = &kql.Table{Name: t.Name, Cols: t.Cols, Vecs: slices.Clone(t.Vecs), N: t.N}
+			}
+			t.Vecs[i] = exec.ConstVector(t.Cols[i].Type, types.NewString(d.ws.CustomerID), t.N)
+		}
+	}
+	return &view{t: t, ingest: sv.v.ingest}
+}
+
+// baseCandidates are the generated rows of a table the routing lets through, attack rows
+// only once launched and not before the launch.
+func (d *database) baseCandidates(rs *rowSet, table string) []candidate {
+	var cands []candidate
+	d.addCandidates(&cands, rs, table, true, 0)
+	return cands
+}
+
+// addCandidates appends rs's routed rows with their ingestion times.
+func (d *database) addCandidates(cands *[]candidate, rs *rowSet, table string, gated bool, salt uint64) {
+	if rs == nil {
+		return
 	}
 	delay := delayOf(table)
 	seed := tableKey(table)
 	launched, launchedAt := d.st.attack.Launched, d.st.attack.LaunchedAt
-	var cands []candidate
 	routed := d.routes.routed
-	add := func(rs *rowSet, gated bool, salt uint64) {
-		if rs == nil {
-			return
+	for i := range rs.times {
+		if !routed(rs.source[i], rs.times[i]) {
+			continue
 		}
-		for i := range rs.times {
-			if !routed(rs.source[i], rs.times[i]) {
+		at := rs.times[i]
+		if gated && rs.attack[i] {
+			if !launched {
 				continue
 			}
-			at := rs.times[i]
-			if gated && rs.attack[i] {
-				if !launched {
-					continue
-				}
-				if launchedAt.After(at) {
-					at = launchedAt
-				}
+			if launchedAt.After(at) {
+				at = launchedAt
 			}
-			key := seed ^ salt ^ uint64(rs.times[i].UnixNano()) ^ uint64(i)<<40
-			cands = append(cands, candidate{rs: rs, i: i, ingest: at.Add(delay.At(key)), key: key})
 		}
+		key := seed ^ salt ^ uint64(rs.times[i].UnixNano()) ^ uint64(i)<<40
+		*cands = append(*cands, candidate{rs: rs, i: i, ingest: at.Add(delay.At(key)), key: key})
 	}
-	add(tc.base.tables[table], true, 0)
+}
+
+// ownCandidates are the tenant's own rows of a table: replays, the action log (AzureActivity),
+// appended rows and rows of registered sources (caller holds tc.mu).
+func (tc *tenantCache) ownCandidates(d *database, table string) ([]candidate, error) {
+	base, err := tc.baseColumns(table)
+	if err != nil {
+		return nil, err
+	}
+	var cands []candidate
 	for n, r := range d.st.attack.Replays {
 		if g := tc.replays[r.Nonce]; g != nil {
-			add(g.tables[table], false, uint64(n+1)*0x9e3779b97f4a7c15)
+			d.addCandidates(&cands, g.tables[table], table, false, uint64(n+1)*0x9e3779b97f4a7c15)
 		}
 	}
 	if table == "AzureActivity" {
@@ -135,14 +175,16 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 		if err != nil {
 			return nil, err
 		}
-		add(rs, false, 0xac7)
+		d.addCandidates(&cands, rs, table, false, 0xac7)
 	}
 	if x := tc.extra[table]; x != nil {
+		delay := delayOf(table)
+		seed := tableKey(table)
 		for i, ws := range x.ws {
 			if ws != "" && (d.ws == nil || ws != d.ws.CustomerID) {
 				continue
 			}
-			if ws == "" && !routed(x.rs.source[i], x.rs.times[i]) {
+			if ws == "" && !d.routes.routed(x.rs.source[i], x.rs.times[i]) {
 				continue
 			}
 			key := seed ^ 0xa99 ^ uint64(x.rs.times[i].UnixNano()) ^ uint64(i)<<40
@@ -154,28 +196,94 @@ func (tc *tenantCache) build(d *database, table string) (*view, error) {
 		return nil, err
 	}
 	for n, rs := range sourced {
-		add(rs, false, 0x50c^uint64(n))
+		d.addCandidates(&cands, rs, table, false, 0x50c^uint64(n))
 	}
-	slices.SortStableFunc(cands, func(a, b candidate) int { return a.ingest.Compare(b.ingest) })
+	return cands, nil
+}
 
-	vecs := make([]*exec.Vector, len(base))
-	for c, col := range base {
+// buildShared builds the view of a table's generated rows alone (canonical ids), shared by
+// every tenant with the same routing and launch, and finds its tenant-dependent columns.
+func (tc *tenantCache) buildShared(d *database, table string) (*view, []bool, error) {
+	sb := tc.shared
+	cols, err := tc.baseColumns(table)
+	if err != nil {
+		return nil, nil, err
+	}
+	sb.mu.RLock()
+	rs := sb.g.tables[table]
+	cands := d.baseCandidates(rs, table)
+	slices.SortStableFunc(cands, func(a, b candidate) int { return a.ingest.Compare(b.ingest) })
+	t := gatherView(table, cols, cands, nil)
+	sb.mu.RUnlock()
+	sb.mu.Lock()
+	adoptView(rs, t, cands)
+	sb.mu.Unlock()
+	deps := shapedDeps(cols, sb.baseDeps(table, len(cols)), d.cat[table], d.ws != nil)
+	v := finishView(t, table, cands, d.cat, nil)
+	return v, deps, nil
+}
+
+// buildPrivate gathers the routed rows of a table, the generated ones (with the tenant's ids)
+// and the tenant's own, sorts them by ingestion time and shapes them as the catalog's variant
+// of the table (caller holds tc.mu).
+func (tc *tenantCache) buildPrivate(d *database, table string, own []candidate) (*view, error) {
+	sb := tc.shared
+	cols, err := tc.baseColumns(table)
+	if err != nil {
+		return nil, err
+	}
+	sb.mu.RLock()
+	defer sb.mu.RUnlock()
+	rs := sb.g.tables[table]
+	cands := append(d.baseCandidates(rs, table), own...)
+	slices.SortStableFunc(cands, func(a, b candidate) int { return a.ingest.Compare(b.ingest) })
+	var fix func(int, candidate, types.Value) types.Value
+	if !tc.rebase.identity {
+		deps, memo := sb.baseDeps(table, len(cols)), map[dynKey]any{}
+		fix = func(c int, k candidate, x types.Value) types.Value {
+			if !deps[c] || k.rs != rs || x.IsNull() {
+				return x
+			}
+			if x.T == types.Dynamic {
+				x.D = tc.rebase.dyn(x.D, memo)
+			} else {
+				x.S = tc.rebase.str(x.S)
+			}
+			return x
+		}
+	}
+	t := gatherView(table, cols, cands, fix)
+	return finishView(t, table, cands, d.cat, d.ws), nil
+}
+
+// gatherView copies the candidates' values into new vectors in the candidates' order; fix,
+// when set, converts each value (column, row) on the way.
+func gatherView(table string, cols []kql.Column, cands []candidate, fix func(int, candidate, types.Value) types.Value) *kql.Table {
+	vecs := make([]*exec.Vector, len(cols))
+	for c, col := range cols {
 		v := exec.NewVector(col.Type, len(cands))
 		for _, k := range cands {
-			v.Append(k.rs.t.Vecs[c].Get(k.rs.row(k.i)))
+			x := k.rs.t.Vecs[c].Get(k.rs.row(k.i))
+			if fix != nil {
+				x = fix(c, k, x)
+			}
+			v.Append(x)
 		}
 		vecs[c] = v
 	}
-	t := &kql.Table{Name: table, Cols: base, Vecs: vecs, N: len(cands)}
-	adoptView(tc.base.tables[table], t, cands)
-	cols, _ := d.cat.Table(table)
-	t = shape(t, cols, d.ws)
+	return &kql.Table{Name: table, Cols: cols, Vecs: vecs, N: len(cands)}
+}
+
+// finishView shapes a gathered table as the catalog's variant and fills the standard columns.
+func finishView(t *kql.Table, table string, cands []candidate, cat catalog, ws *WorkspaceInfo) *view {
+	cols, _ := cat.Table(table)
+	t = shape(t, cols, ws)
 	ingest := make([]time.Time, len(cands))
 	for i, k := range cands {
 		ingest[i] = k.ingest
 	}
 	fillReceived(t, table, cands)
-	return &view{t: t, ingest: ingest}, nil
+	return &view{t: t, ingest: ingest}
 }
 
 // fillReceived sets the hidden standard columns a row gets at ingestion: _ItemId, a GUID
@@ -244,8 +352,8 @@ func adoptView(rs *rowSet, t *kql.Table, cands []candidate) {
 
 // baseColumns are the columns rows of table are kept in: the generated ones, or the schema's.
 func (tc *tenantCache) baseColumns(table string) ([]kql.Column, error) {
-	if rs, ok := tc.base.tables[table]; ok {
-		return rs.t.Cols, nil
+	if cols, ok := tc.shared.cols[table]; ok {
+		return cols, nil
 	}
 	cols, ok := tc.e.cats.base[table]
 	if !ok {

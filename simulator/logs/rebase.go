@@ -1,0 +1,293 @@
+package logs
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/exec"
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// tokenSet finds the tenant-dependent strings (generate.TenantTokens: ids, their upper-case
+// and dash-less spellings) inside values. A token starts at the beginning of a value or after
+// a character that is not a letter or digit; tokens are long (32-64 characters), so only the
+// start of a long run of letters, digits and dashes is looked up.
+type tokenSet struct {
+	index map[string]int // token → position in the canonical list
+	lens  []int          // the tokens' lengths, longest first
+}
+
+func newTokenSet(tokens []string) *tokenSet {
+	ts := &tokenSet{index: make(map[string]int, len(tokens))}
+	for i, t := range tokens {
+		if _, ok := ts.index[t]; !ok && t != "" {
+			ts.index[t] = i
+		}
+		if !slices.Contains(ts.lens, len(t)) {
+			ts.lens = append(ts.lens, len(t))
+		}
+	}
+	slices.SortFunc(ts.lens, func(a, b int) int { return b - a })
+	return ts
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// next finds the first token in s at or after from: its start, length and index (-1 if none).
+func (ts *tokenSet) next(s string, from int) (start, n, idx int) {
+	for i := from; i < len(s); i++ {
+		if !isAlnum(s[i]) || (i > 0 && isAlnum(s[i-1])) {
+			continue
+		}
+		run := i
+		for run < len(s) && (isAlnum(s[run]) || s[run] == '-') {
+			run++
+		}
+		for _, l := range ts.lens {
+			if i+l <= run {
+				if k, ok := ts.index[s[i:i+l]]; ok {
+					return i, l, k
+				}
+			}
+		}
+	}
+	return -1, 0, -1
+}
+
+// contains reports whether s holds a token.
+func (ts *tokenSet) contains(s string) bool {
+	start, _, _ := ts.next(s, 0)
+	return start >= 0
+}
+
+// containsDyn reports whether a dynamic value (a tree of maps, slices and scalars) holds a
+// token in a key or a string.
+func (ts *tokenSet) containsDyn(x any) bool {
+	switch g := x.(type) {
+	case string:
+		return ts.contains(g)
+	case []any:
+		for _, e := range g {
+			if ts.containsDyn(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, e := range g {
+			if ts.contains(k) || ts.containsDyn(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rebase turns values of the shared (canonical) telemetry into one tenant's: each canonical
+// token is replaced by the tenant's token at the same position. It is safe for concurrent
+// use; results are memoized (strings by value, dynamic trees by identity: the shared tables'
+// trees live as long as the engine).
+type rebase struct {
+	ts *tokenSet
+	to []string // the tenant's tokens, aligned with the canonical list
+	// identity is set when the tenant's tokens are the canonical ones (the default tenant).
+	identity bool
+
+	mu   sync.Mutex
+	strs map[string]string
+}
+
+func newRebase(ts *tokenSet, canonical, tenant []string) *rebase {
+	return &rebase{ts: ts, to: tenant, identity: slices.Equal(canonical, tenant), strs: map[string]string{}}
+}
+
+// str returns s with the tenant's tokens.
+func (r *rebase) str(s string) string {
+	if r.identity || !r.ts.contains(s) {
+		return s // most values hold no token: scanning is cheaper than remembering them
+	}
+	r.mu.Lock()
+	out, ok := r.strs[s]
+	r.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = r.replace(s)
+	r.mu.Lock()
+	r.strs[s] = out
+	r.mu.Unlock()
+	return out
+}
+
+func (r *rebase) replace(s string) string {
+	start, n, k := r.ts.next(s, 0)
+	if start < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for start >= 0 {
+		b.WriteString(s[last:start])
+		b.WriteString(r.to[k])
+		last = start + n
+		start, n, k = r.ts.next(s, last)
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// dyn returns a dynamic tree with the tenant's tokens: subtrees without tokens are shared,
+// changed maps and slices are copied. memo maps trees already converted by identity.
+func (r *rebase) dyn(x any, memo map[dynKey]any) any {
+	switch g := x.(type) {
+	case string:
+		return r.str(g)
+	case []any:
+		if len(g) == 0 {
+			return g
+		}
+		key := dynKey{reflect.ValueOf(g).UnsafePointer(), len(g)}
+		if out, ok := memo[key]; ok {
+			return out
+		}
+		var out []any
+		for i, e := range g {
+			ne := r.dyn(e, memo)
+			if out == nil && !sameDyn(ne, e) {
+				out = append(make([]any, 0, len(g)), g[:i]...)
+			}
+			if out != nil {
+				out = append(out, ne)
+			}
+		}
+		if out == nil {
+			out = g
+		}
+		memo[key] = out
+		return out
+	case map[string]any:
+		key := dynKey{reflect.ValueOf(g).UnsafePointer(), -1}
+		if out, ok := memo[key]; ok {
+			return out
+		}
+		var out map[string]any
+		for k, e := range g {
+			nk, ne := r.str(k), r.dyn(e, memo)
+			if out == nil && (nk != k || !sameDyn(ne, e)) {
+				out = make(map[string]any, len(g))
+				for k2, e2 := range g {
+					out[k2] = e2
+				}
+			}
+			if out != nil {
+				if nk != k {
+					delete(out, k)
+				}
+				out[nk] = ne
+			}
+		}
+		if out == nil {
+			memo[key] = g
+			return g
+		}
+		memo[key] = out
+		return out
+	}
+	return x
+}
+
+// dynKey is a dynamic container's identity (its storage, and length for slices).
+type dynKey struct {
+	p unsafe.Pointer
+	n int
+}
+
+// sameDyn reports whether a converted value is the original (same string or container).
+func sameDyn(a, b any) bool {
+	switch x := a.(type) {
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		return ok && reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
+	}
+	return true // scalars are never converted
+}
+
+// vector returns v with the tenant's tokens (v itself when nothing changes).
+func (r *rebase) vector(v *exec.Vector, memo map[dynKey]any) *exec.Vector {
+	if r.identity {
+		return v
+	}
+	switch v.T {
+	case types.String, types.GUID, types.Dynamic:
+	default:
+		return v
+	}
+	n := v.Len()
+	out := exec.NewVector(v.T, n)
+	for i := 0; i < n; i++ {
+		x := v.Get(i)
+		switch {
+		case x.IsNull():
+		case x.T == types.Dynamic:
+			x.D = r.dyn(x.D, memo)
+		default:
+			x.S = r.str(x.S)
+		}
+		out.Append(x)
+	}
+	return out
+}
+
+// overlay returns t with its tenant-dependent columns (deps) converted.
+func (r *rebase) overlay(t *kql.Table, deps []bool) *kql.Table {
+	if r.identity || !slices.Contains(deps, true) {
+		return t
+	}
+	out := &kql.Table{Name: t.Name, Cols: t.Cols, Vecs: slices.Clone(t.Vecs), N: t.N}
+	memo := map[dynKey]any{}
+	for i, dep := range deps {
+		if dep {
+			out.Vecs[i] = r.vector(t.Vecs[i], memo)
+		}
+	}
+	return out
+}
+
+// dependentColumns reports, per column of t, whether a value holds a token.
+func (ts *tokenSet) dependentColumns(t *kql.Table) []bool {
+	deps := make([]bool, len(t.Cols))
+	for c, v := range t.Vecs {
+		switch v.T {
+		case types.String, types.GUID, types.Dynamic:
+		default:
+			continue
+		}
+		seen := map[string]bool{}
+		for i := 0; i < v.Len() && !deps[c]; i++ {
+			x := v.Get(i)
+			switch {
+			case x.IsNull():
+			case x.T == types.Dynamic:
+				deps[c] = ts.containsDyn(x.D)
+			default:
+				if !seen[x.S] {
+					seen[x.S] = true
+					deps[c] = ts.contains(x.S)
+				}
+			}
+		}
+	}
+	return deps
+}

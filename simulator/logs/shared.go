@@ -1,0 +1,224 @@
+package logs
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/soclab/soclab/scenarios/generate"
+	"github.com/soclab/soclab/simulator/kql"
+)
+
+// maxSharedViews bounds the views kept for all tenants: one per table and routing in use
+// (most tenants route the scenario's standing settings the same way).
+const maxSharedViews = 128
+
+// sharedBase is the engine's telemetry generated once, for the scenario's default tenant and
+// subscription ids (the canonical identity), and shared by every tenant: a tenant's tables
+// are the shared ones with its own ids substituted (generate.TenantTokens) in the few
+// columns that hold ids, plus its own rows (the action log, appended rows, replays).
+type sharedBase struct {
+	once   sync.Once
+	err    error
+	tokens []string
+	ts     *tokenSet
+	g      *generated
+	// cols are the generated tables' columns (fixed; the row sets' t may be re-pointed).
+	cols map[string][]kql.Column
+	// deps says, per generated table and column, whether a value holds a tenant token.
+	deps map[string][]bool
+	// firstAttack is the earliest attack row's time (launches before it gate nothing).
+	firstAttack time.Time
+
+	// mu guards the generated row sets' t and pos, which adoptView re-points.
+	mu sync.RWMutex
+
+	vmu   sync.Mutex
+	views map[string]*sharedView
+	uses  uint64
+
+	scenOnce sync.Once
+	scen     map[string]*scenarioTable
+	scenErr  error
+}
+
+// sharedView is a view of canonical rows only, built once for every tenant that routes the
+// table the same way and has no rows of its own in it.
+type sharedView struct {
+	ready   chan struct{}
+	v       *view
+	deps    []bool // per column of v.t
+	err     error
+	lastUse uint64
+}
+
+// base returns the engine's shared telemetry, generating it on first use.
+func (e *Engine) base() (*sharedBase, error) {
+	sb := &e.shared
+	sb.once.Do(func() { sb.err = sb.generate(e) })
+	return sb, sb.err
+}
+
+// canonicalParams are the generator parameters of the shared telemetry.
+func (e *Engine) canonicalParams() generate.Params {
+	return generate.Params{TenantID: strings.ToLower(e.scen.Tenant.DefaultTenantID),
+		SubscriptionID: strings.ToLower(e.scen.Tenant.DefaultSubscriptionID),
+		Seed:           e.opts.Seed, Users: e.opts.Users, Days: e.opts.Days}
+}
+
+func (sb *sharedBase) generate(e *Engine) error {
+	cast, err := generate.ResolveCast(e.scen, e.canonicalParams())
+	if err != nil {
+		return fmt.Errorf("logs: shared telemetry: %w", err)
+	}
+	tel, err := generate.GenerateCast(e.scen, cast)
+	if err != nil {
+		return fmt.Errorf("logs: shared telemetry: %w", err)
+	}
+	g, err := columnar(tel)
+	if err != nil {
+		return fmt.Errorf("logs: shared telemetry: %w", err)
+	}
+	sb.tokens = generate.TenantTokens(e.scen, cast)
+	sb.ts = newTokenSet(sb.tokens)
+	sb.g = g
+	sb.deps, sb.cols = map[string][]bool{}, map[string][]kql.Column{}
+	for name, rs := range g.tables {
+		sb.cols[name] = rs.t.Cols
+		sb.deps[name] = sb.ts.dependentColumns(rs.t)
+		for i, a := range rs.attack {
+			if a && (sb.firstAttack.IsZero() || rs.times[i].Before(sb.firstAttack)) {
+				sb.firstAttack = rs.times[i]
+			}
+		}
+	}
+	sb.views = map[string]*sharedView{}
+	return nil
+}
+
+// baseDeps returns the dependent columns of a generated table (none for tables the
+// generator does not write).
+func (sb *sharedBase) baseDeps(table string, n int) []bool {
+	if d, ok := sb.deps[table]; ok {
+		return d
+	}
+	return make([]bool, n)
+}
+
+// shapedDeps maps a generated table's dependent columns onto a shaped table's columns (same
+// name or alias, as shape shares them); TenantId of a workspace table is set per tenant.
+func shapedDeps(base []kql.Column, baseDeps []bool, cols []kql.Column, workspace bool) []bool {
+	idx := map[string]int{}
+	for i, c := range base {
+		idx[c.Name] = i
+	}
+	out := make([]bool, len(cols))
+	for i, c := range cols {
+		j, ok := idx[c.Name]
+		if !ok {
+			j, ok = idx[columnAliases[c.Name]]
+		}
+		out[i] = ok && baseDeps[j]
+		if c.Name == "TenantId" && workspace {
+			out[i] = false
+		}
+	}
+	return out
+}
+
+// view returns the shared view of a table for d's routing and launch, building it once.
+func (sb *sharedBase) view(tc *tenantCache, d *database, table string) (*sharedView, error) {
+	key := sb.viewKey(d, table)
+	sb.vmu.Lock()
+	sb.uses++
+	sv, ok := sb.views[key]
+	if !ok {
+		sv = &sharedView{ready: make(chan struct{})}
+		sb.views[key] = sv
+		sb.evictLocked(key)
+	}
+	sv.lastUse = sb.uses
+	sb.vmu.Unlock()
+	if !ok {
+		sv.v, sv.deps, sv.err = tc.buildShared(d, table)
+		close(sv.ready)
+	}
+	<-sv.ready
+	if sv.err != nil {
+		sb.vmu.Lock()
+		if sb.views[key] == sv {
+			delete(sb.views, key)
+		}
+		sb.vmu.Unlock()
+		return nil, sv.err
+	}
+	return sv, nil
+}
+
+// viewKey says everything a shared view depends on: the table, the catalog variant, the
+// routing and the launch (a launch before the first attack row gates nothing).
+func (sb *sharedBase) viewKey(d *database, table string) string {
+	launch := "-"
+	if d.st.attack.Launched {
+		launch = "early"
+		if d.st.attack.LaunchedAt.After(sb.firstAttack) {
+			launch = d.st.attack.LaunchedAt.Format(time.RFC3339Nano)
+		}
+	}
+	return fmt.Sprintf("%s|%v|%s|%s", table, d.ws != nil, launch, d.routeSignature())
+}
+
+// evictLocked drops the least recently used shared views beyond maxSharedViews, never keep.
+// Tenants still holding one keep it alive until they rebuild.
+func (sb *sharedBase) evictLocked(keep string) {
+	for len(sb.views) > maxSharedViews {
+		victim, oldest := "", uint64(0)
+		for k, sv := range sb.views {
+			if k != keep && (victim == "" || sv.lastUse < oldest) {
+				victim, oldest = k, sv.lastUse
+			}
+		}
+		if victim == "" {
+			return
+		}
+		delete(sb.views, victim)
+	}
+}
+
+// scenarioTable is a workspace table of the canonical scenario data (every generated row, in
+// event order), and only its background rows, with the columns holding tenant tokens.
+type scenarioTable struct {
+	all, background *kql.Table
+	deps            []bool
+}
+
+// scenarioData returns the canonical scenario data, built once.
+func (sb *sharedBase) scenarioData(cats catalogs) (map[string]*scenarioTable, error) {
+	sb.scenOnce.Do(func() {
+		sb.mu.RLock()
+		defer sb.mu.RUnlock()
+		sb.scen = map[string]*scenarioTable{}
+		for name, rs := range sb.g.tables {
+			cols, ok := cats.workspace[name]
+			if !ok {
+				continue // Defender-only tables are not in a workspace
+			}
+			idx := make([]int32, 0, len(rs.attack))
+			for i, a := range rs.attack {
+				if !a {
+					idx = append(idx, int32(i))
+				}
+			}
+			ordered := rs.eventOrdered()
+			all := shape(ordered, cols, nil)
+			if all.N != len(rs.attack) {
+				sb.scenErr = fmt.Errorf("logs: scenario data: table %s has %d rows for %d flags", name, all.N, len(rs.attack))
+				return
+			}
+			sb.scen[name] = &scenarioTable{all: all, background: shape(ordered.Gather(idx), cols, nil),
+				deps: shapedDeps(ordered.Cols, sb.deps[name], cols, false)}
+		}
+	})
+	return sb.scen, sb.scenErr
+}
