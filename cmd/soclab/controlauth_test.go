@@ -29,7 +29,7 @@ func startOwnersLab(t *testing.T) *ownersLab {
 	ready := make(chan server.Info, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- server.Run(ctx, server.Config{StateDir: state, Addr: "127.0.0.1:0", Version: "test", Services: services(),
+		done <- server.Run(ctx, server.Config{StateDir: state, Addr: "127.0.0.1:0", Version: "test", Services: services(memoryOptions{}),
 			Ready: func(i server.Info) { ready <- i }})
 	}()
 	var info server.Info
