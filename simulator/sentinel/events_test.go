@@ -2,6 +2,7 @@ package sentinel
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,7 @@ func TestIncidentEvents(t *testing.T) {
 			t.Errorf("event %d: workspace %q incident %q at %v", e.Seq, e.Workspace, e.IncidentID, e.At)
 		}
 		a := e.After
+		slices.Sort(a.Tactics) // alerts of one instant have no order
 		got = append(got, row{e.Seq, e.Kind, e.Source, e.Cause, e.AutomationTrigger, a.Severity, a.Status, OwnerName(a.Owner),
 			a.AlertsCount, a.CommentsCount, a.Tactics, a.Labels, a.AlertProductNames, e.Before != nil})
 	}
