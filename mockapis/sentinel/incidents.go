@@ -268,7 +268,9 @@ func (s *service) putComment(c *arm.Call) (arm.Response, error) {
 			}
 		}
 		return cm, nil
-	}, after: func(tx *simulator.TenantTx, res arm.Resolved) error { return model.RefreshAs(tx, res.Parent.ID, userActor(c)) }})
+	}, after: func(tx *simulator.TenantTx, res arm.Resolved) error {
+		return model.RefreshAs(tx, res.Parent.ID, userActor(c))
+	}})
 }
 
 // putRelation links an incident to an alert or entity of the same workspace.
@@ -300,7 +302,9 @@ func (s *service) putRelation(c *arm.Call) (arm.Response, error) {
 		return model.Relation{ID: res.ID, Name: name(res.ID), Type: model.RelationType, Etag: model.NewEtag(),
 			Properties: model.RelationProperties{RelatedResourceID: &r.ID, RelatedResourceName: e.Name,
 				RelatedResourceType: model.EntityType, RelatedResourceKind: e.Kind}, SystemData: systemData(c, tx, res.Existing)}, nil
-	}, after: func(tx *simulator.TenantTx, res arm.Resolved) error { return model.RefreshAs(tx, res.Parent.ID, userActor(c)) }})
+	}, after: func(tx *simulator.TenantTx, res arm.Resolved) error {
+		return model.RefreshAs(tx, res.Parent.ID, userActor(c))
+	}})
 }
 
 // deleteComment and deleteRelation delete a child of an incident and refresh its summary.
