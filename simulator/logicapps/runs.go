@@ -30,6 +30,9 @@ type Workflow struct {
 	Name       string `json:"name"`
 	Type       string `json:"type"`
 	Location   string `json:"location"`
+	Identity   struct {
+		PrincipalID string `json:"principalId"`
+	} `json:"identity"`
 	Properties struct {
 		State   string `json:"state"`
 		Version string `json:"version"`

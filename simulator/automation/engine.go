@@ -1,0 +1,245 @@
+package automation
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/logs"
+	"github.com/soclab/soclab/simulator/sentinel"
+)
+
+// stateColl holds the engine's progress per tenant: the Seq of the last handled event.
+const (
+	stateColl = "automation"
+	cursorKey = "cursor"
+)
+
+// Directory tells the type of a directory object an owner names ("User" or "Group"), so that
+// an owner given by object id alone gets Sentinel's ownerType; nil treats ids as users.
+type Directory interface {
+	OwnerType(tenantID, objectID string) (string, bool)
+}
+
+// Options tune the engine.
+type Options struct {
+	// Directory resolves owners' object ids (nil: objectId without ownerType is a User).
+	Directory Directory
+	// QueryTimeout bounds a playbook's query (0: 30 seconds).
+	QueryTimeout time.Duration
+}
+
+// Engine runs the automation rules of a world's tenants. Safe for concurrent use; the events
+// of one tenant are handled one at a time.
+type Engine struct {
+	world *simulator.World
+	logs  *logs.Engine
+	opts  Options
+
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+}
+
+// New returns the automation engine of the world le routes logs for (playbooks query it).
+func New(le *logs.Engine, opts Options) *Engine {
+	if opts.QueryTimeout <= 0 {
+		opts.QueryTimeout = 30 * time.Second
+	}
+	return &Engine{world: le.World(), logs: le, opts: opts, locks: map[string]*sync.Mutex{}}
+}
+
+func (e *Engine) tenantLock(id string) *sync.Mutex {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m, ok := e.locks[id]
+	if !ok {
+		m = &sync.Mutex{}
+		e.locks[id] = m
+	}
+	return m
+}
+
+// Advance handles, in order, the tenant's incident events not handled yet whose time is not
+// after to, including the events the rules' own changes append (CONTRACTS §1). Each event is
+// handled in one transaction that also records it as handled, so none is handled twice.
+func (e *Engine) Advance(tenantID string, to time.Time) error {
+	lock := e.tenantLock(tenantID)
+	lock.Lock()
+	defer lock.Unlock()
+	for {
+		var cursor uint64
+		var pending []sentinel.IncidentEvent
+		err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
+			if _, err := tx.GetJSON(stateColl, cursorKey, &cursor); err != nil {
+				return err
+			}
+			var err error
+			pending, err = sentinel.PendingIncidentEvents(tx, cursor)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("automation: %w", err)
+		}
+		units := group(pending)
+		if len(units) == 0 || units[0].At.After(to) {
+			return nil
+		}
+		for _, u := range units {
+			if u.At.After(to) {
+				return nil
+			}
+			if err := e.handle(tenantID, u); err != nil {
+				return fmt.Errorf("automation: incident event %d: %w", u.Seq, err)
+			}
+		}
+	}
+}
+
+// group merges the events one automation run made on one incident (same Cause and Source,
+// consecutive) into one update, as Sentinel sees one rule run's changes: Before of the first,
+// After and Seq of the last.
+func group(evs []sentinel.IncidentEvent) []sentinel.IncidentEvent {
+	var out []sentinel.IncidentEvent
+	for _, ev := range evs {
+		if n := len(out); n > 0 && ev.Cause != 0 && ev.Kind == sentinel.EventUpdated {
+			last := &out[n-1]
+			if last.Kind == sentinel.EventUpdated && last.Cause == ev.Cause && last.Source == ev.Source &&
+				strings.EqualFold(last.IncidentID, ev.IncidentID) && last.AutomationTrigger == ev.AutomationTrigger {
+				last.Seq, last.At, last.After = ev.Seq, ev.At, ev.After
+				continue
+			}
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// needQuery stops a transaction that reached a playbook run whose query has not run yet: the
+// query reads the logs, which must not happen inside the state transaction.
+type needQuery struct{ run playbookRun }
+
+func (n *needQuery) Error() string { return "playbook query pending: " + n.run.key() }
+
+// handle runs the rules on one event in one transaction stamped with the event's time,
+// running playbook queries between attempts.
+func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
+	results := map[string]queryResult{}
+	for attempt := 0; ; attempt++ {
+		var need *needQuery
+		err := e.world.UpdateAt(tenantID, ev.At, func(tx *simulator.TenantTx) error {
+			need = nil
+			var cursor uint64
+			if _, err := tx.GetJSON(stateColl, cursorKey, &cursor); err != nil {
+				return err
+			}
+			if cursor >= ev.Seq {
+				return nil // handled meanwhile
+			}
+			if err := e.runRules(tx, ev, results); err != nil {
+				errors.As(err, &need)
+				return err
+			}
+			return tx.PutJSON(stateColl, cursorKey, ev.Seq)
+		})
+		if need == nil {
+			return err
+		}
+		if attempt >= maxPlaybookRuns {
+			return fmt.Errorf("more than %d playbook runs for one event", maxPlaybookRuns)
+		}
+		results[need.run.key()] = e.runQuery(tenantID, need.run)
+	}
+}
+
+// maxPlaybookRuns bounds the playbook queries of one event (each attempt adds one).
+const maxPlaybookRuns = 100
+
+// runRules evaluates the workspace's rules for the event in their order and applies the
+// actions of those whose conditions hold.
+func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, results map[string]queryResult) error {
+	if ok, err := sentinel.IsOnboarded(tx, ev.Workspace); err != nil || !ok {
+		return err
+	}
+	if _, ok, err := sentinel.IncidentByID(tx, ev.IncidentID); err != nil || !ok {
+		return err // deleted since
+	}
+	// Changes made by update-trigger rules do not trigger update rules again (no loops).
+	if ev.Kind == sentinel.EventUpdated && ev.AutomationTrigger == sentinel.EventUpdated {
+		return nil
+	}
+	rules, err := sentinel.AutomationRules(tx, ev.Workspace)
+	if err != nil {
+		return err
+	}
+	var entities []sentinel.Entity
+	var entitiesLoaded bool
+	loadEntities := func() ([]sentinel.Entity, error) {
+		if !entitiesLoaded {
+			ents, _, err := sentinel.IncidentEntities(tx, ev.IncidentID)
+			if err != nil {
+				return nil, err
+			}
+			entities, entitiesLoaded = ents, true
+		}
+		return entities, nil
+	}
+	for i := range rules {
+		r := &rules[i]
+		if !applies(r, ev) {
+			continue
+		}
+		inc, _, err := sentinel.IncidentByID(tx, ev.IncidentID)
+		if err != nil {
+			return err
+		}
+		s := &subject{ev: ev, cur: sentinel.StateOf(inc), entities: loadEntities,
+			details: func() (map[string][]string, error) { return customDetails(tx, ev.IncidentID) }}
+		actor := sentinel.Actor{Source: sentinel.SourceAutomationRule, Name: ruleName(r), Cause: ev.Seq, AutomationTrigger: ev.Kind}
+		ok, err := s.all(r.Properties.TriggeringLogic.Conditions)
+		if err != nil {
+			if err := sentinel.AddIncidentActivity(tx, ev.IncidentID, sentinel.ActivityEntry{By: actor.Name, Source: actor.Source,
+				Message: "could not evaluate its conditions: " + err.Error()}); err != nil {
+				return err
+			}
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if err := e.apply(tx, r, ev, actor, results); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ruleName is how the activity log names an automation rule.
+func ruleName(r *sentinel.AutomationRule) string {
+	name := r.Name
+	if r.Properties.DisplayName != nil {
+		name = *r.Properties.DisplayName
+	}
+	return "Automation rule '" + name + "'"
+}
+
+// applies reports whether a rule runs for an event: enabled, an incident rule of the event's
+// trigger, not expired at the event's time and created before it.
+func applies(r *sentinel.AutomationRule, ev sentinel.IncidentEvent) bool {
+	tl := r.Properties.TriggeringLogic
+	if tl == nil || tl.IsEnabled == nil || !*tl.IsEnabled || tl.TriggersOn == nil || *tl.TriggersOn != "Incidents" ||
+		tl.TriggersWhen == nil || *tl.TriggersWhen != ev.Kind {
+		return false
+	}
+	if tl.ExpirationTimeUtc != nil {
+		if exp, err := time.Parse(time.RFC3339, *tl.ExpirationTimeUtc); err == nil && !exp.After(ev.At) {
+			return false
+		}
+	}
+	if created, err := time.Parse(time.RFC3339, r.Properties.CreatedTimeUtc); err == nil && created.After(ev.At) {
+		return false
+	}
+	return true
+}
