@@ -100,7 +100,7 @@ func (e *Engine) runPlaybook(tx *simulator.TenantTx, ev sentinel.IncidentEvent, 
 // workflow's Run_query_and_list_results action with the incident's accounts, on the
 // incident's workspace as it was at the run's time.
 func (e *Engine) runQuery(tenantID string, run playbookRun) queryResult {
-	var text, wsName string
+	var text, wsName, wfName string
 	var accounts []string
 	var number int
 	err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
@@ -109,6 +109,7 @@ func (e *Engine) runQuery(tenantID string, run playbookRun) queryResult {
 			return fmt.Errorf("workflow %s: not found (%v)", run.workflowID, err)
 		}
 		text = gjson.GetBytes(r.Body, "properties.definition.actions."+simulator.PlaybookQueryAction+".inputs.body").String()
+		wfName = gjson.GetBytes(r.Body, "name").String()
 		inc, _, err := sentinel.IncidentByID(tx, run.incidentID)
 		if err != nil {
 			return err
@@ -146,7 +147,7 @@ func (e *Engine) runQuery(tenantID string, run playbookRun) queryResult {
 	if err != nil {
 		return queryResult{err: err}
 	}
-	return queryResult{comment: summary(res.Table, accounts, number, wsName, run.at)}
+	return queryResult{comment: summary(res.Table, wfName, accounts, number, wsName, run.at)}
 }
 
 // accountsOf returns the UPNs (name@suffix, else the name) of an incident's accounts.
@@ -173,10 +174,10 @@ func accountsOf(ents []sentinel.Entity) []string {
 }
 
 // summary is the playbook's comment: what it looked up, then one line per result row.
-func summary(t *kql.Table, accounts []string, number int, workspace string, at time.Time) string {
+func summary(t *kql.Table, playbook string, accounts []string, number int, workspace string, at time.Time) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "playbook-compromise-response: activity of the accounts of incident %d (%s) in the last 4 hours, from workspace %s at %s.\n",
-		number, strings.Join(accounts, ", "), workspace, at.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "%s: activity of the accounts of incident %d (%s) in the last 4 hours, from workspace %s at %s.\n",
+		playbook, number, strings.Join(accounts, ", "), workspace, at.UTC().Format(time.RFC3339))
 	if len(accounts) == 0 {
 		b.WriteString("The incident has no account entities.")
 		return b.String()
