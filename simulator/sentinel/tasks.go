@@ -51,14 +51,34 @@ func AddTask(tx *simulator.TenantTx, incidentID, title, description string, by A
 	if err := put(tx, t.ID, resTasks, t); err != nil {
 		return Task{}, err
 	}
+	var order []string // tasks of one instant keep the order they were added in
+	if _, err := tx.GetJSON(coll, taskOrderKey(incidentID), &order); err != nil {
+		return Task{}, err
+	}
+	if err := tx.PutJSON(coll, taskOrderKey(incidentID), append(order, strings.ToLower(t.ID))); err != nil {
+		return Task{}, err
+	}
 	return t, AddIncidentActivity(tx, incidentID, ActivityEntry{By: by.Name, Source: by.Source, Message: fmt.Sprintf("added task '%s'", title)})
 }
+
+func taskOrderKey(incidentID string) string { return "taskOrder/" + strings.ToLower(incidentID) }
 
 // Tasks returns an incident's tasks in the order they were added.
 func Tasks(tx *simulator.TenantTx, incidentID string) ([]Task, error) {
 	ts, err := decodeAll[Task](tx, incidentID+"/tasks", resTasks)
-	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Properties.CreatedTimeUtc < ts[j].Properties.CreatedTimeUtc })
-	return ts, err
+	if err != nil {
+		return nil, err
+	}
+	var order []string
+	if _, err := tx.GetJSON(coll, taskOrderKey(incidentID), &order); err != nil {
+		return nil, err
+	}
+	rank := map[string]int{}
+	for i, id := range order {
+		rank[id] = i
+	}
+	sort.SliceStable(ts, func(i, j int) bool { return rank[strings.ToLower(ts[i].ID)] < rank[strings.ToLower(ts[j].ID)] })
+	return ts, nil
 }
 
 // AddComment posts a comment on an incident (a playbook's summary) and records it as a
