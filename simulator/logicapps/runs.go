@@ -26,11 +26,11 @@ const (
 
 // Workflow is the part of a stored workflow the simulator reads.
 type Workflow struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
-	Type       string `json:"type"`
-	Location   string `json:"location"`
-	Identity   struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Location string `json:"location"`
+	Identity struct {
 		PrincipalID string `json:"principalId"`
 	} `json:"identity"`
 	Properties struct {
