@@ -63,37 +63,68 @@ func (e *Engine) tenantLock(id string) *sync.Mutex {
 }
 
 // Advance handles, in order, the tenant's incident events not handled yet whose time is not
-// after to, including the events the rules' own changes append (CONTRACTS §1). Each event is
-// handled in one transaction that also records it as handled, so none is handled twice.
+// after to, including the events the rules' own changes append (CONTRACTS §1). An event on which
+// some rule acts is handled in one transaction that also records it as handled, so none is
+// handled twice; events no rule acts on are only counted as handled (one write at the end).
 func (e *Engine) Advance(tenantID string, to time.Time) error {
 	lock := e.tenantLock(tenantID)
 	lock.Lock()
 	defer lock.Unlock()
-	for {
-		var cursor uint64
-		var pending []sentinel.IncidentEvent
-		err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
-			if _, err := tx.GetJSON(stateColl, cursorKey, &cursor); err != nil {
+	var stored uint64
+	if err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
+		_, err := tx.GetJSON(stateColl, cursorKey, &stored)
+		return err
+	}); err != nil {
+		return fmt.Errorf("automation: %w", err)
+	}
+	done, err := e.advance(tenantID, to, stored)
+	if done > stored { // events no rule acted on since the last transaction
+		if uerr := e.world.Update(tenantID, func(tx *simulator.TenantTx) error {
+			var cur uint64
+			if _, err := tx.GetJSON(stateColl, cursorKey, &cur); err != nil || cur >= done {
 				return err
 			}
+			return tx.PutJSON(stateColl, cursorKey, done)
+		}); uerr != nil && err == nil {
+			err = fmt.Errorf("automation: %w", uerr)
+		}
+	}
+	return err
+}
+
+// advance handles the pending events from done on and returns the last handled Seq.
+func (e *Engine) advance(tenantID string, to time.Time, done uint64) (uint64, error) {
+	for {
+		var pending []sentinel.IncidentEvent
+		err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
 			var err error
-			pending, err = sentinel.PendingIncidentEvents(tx, cursor)
+			pending, err = sentinel.PendingIncidentEvents(tx, done)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("automation: %w", err)
+			return done, fmt.Errorf("automation: %w", err)
 		}
 		units := group(pending)
 		if len(units) == 0 || units[0].At.After(to) {
-			return nil
+			return done, nil
 		}
 		for _, u := range units {
 			if u.At.After(to) {
-				return nil
+				return done, nil
 			}
-			if err := e.handle(tenantID, u); err != nil {
-				return fmt.Errorf("automation: incident event %d: %w", u.Seq, err)
+			var acts bool
+			err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
+				var err error
+				acts, err = e.runRules(tx, u, nil, true)
+				return err
+			})
+			if err == nil && acts {
+				err = e.handle(tenantID, u)
 			}
+			if err != nil {
+				return done, fmt.Errorf("automation: incident event %d: %w", u.Seq, err)
+			}
+			done = u.Seq
 		}
 	}
 }
@@ -138,7 +169,7 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 			if cursor >= ev.Seq {
 				return nil // handled meanwhile
 			}
-			if err := e.runRules(tx, ev, results); err != nil {
+			if _, err := e.runRules(tx, ev, results, false); err != nil {
 				errors.As(err, &need)
 				return err
 			}
@@ -158,21 +189,22 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 const maxPlaybookRuns = 100
 
 // runRules evaluates the workspace's rules for the event in their order and applies the
-// actions of those whose conditions hold.
-func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, results map[string]queryResult) error {
+// actions of those whose conditions hold. dry only reports whether some rule would act (or
+// must record a failure), changing nothing.
+func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, results map[string]queryResult, dry bool) (bool, error) {
 	if ok, err := sentinel.IsOnboarded(tx, ev.Workspace); err != nil || !ok {
-		return err
+		return false, err
 	}
 	if _, ok, err := sentinel.IncidentByID(tx, ev.IncidentID); err != nil || !ok {
-		return err // deleted since
+		return false, err // deleted since
 	}
 	// Changes made by update-trigger rules do not trigger update rules again (no loops).
 	if ev.Kind == sentinel.EventUpdated && ev.AutomationTrigger == sentinel.EventUpdated {
-		return nil
+		return false, nil
 	}
 	rules, err := sentinel.AutomationRules(tx, ev.Workspace)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var entities []sentinel.Entity
 	var entitiesLoaded bool
@@ -186,6 +218,7 @@ func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, res
 		}
 		return entities, nil
 	}
+	acted := false
 	for i := range rules {
 		r := &rules[i]
 		if !applies(r, ev) {
@@ -193,27 +226,32 @@ func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, res
 		}
 		inc, _, err := sentinel.IncidentByID(tx, ev.IncidentID)
 		if err != nil {
-			return err
+			return acted, err
 		}
 		s := &subject{ev: ev, cur: sentinel.StateOf(inc), entities: loadEntities,
 			details: func() (map[string][]string, error) { return customDetails(tx, ev.IncidentID) }}
 		actor := sentinel.Actor{Source: sentinel.SourceAutomationRule, Name: ruleName(r), Cause: ev.Seq, AutomationTrigger: ev.Kind}
 		ok, err := s.all(r.Properties.TriggeringLogic.Conditions)
+		if dry && (ok || err != nil) {
+			return true, nil
+		}
 		if err != nil {
 			if err := sentinel.AddIncidentActivity(tx, ev.IncidentID, sentinel.ActivityEntry{By: actor.Name, Source: actor.Source,
 				Message: "could not evaluate its conditions: " + err.Error()}); err != nil {
-				return err
+				return acted, err
 			}
+			acted = true
 			continue
 		}
 		if !ok {
 			continue
 		}
 		if err := e.apply(tx, r, ev, actor, results); err != nil {
-			return err
+			return acted, err
 		}
+		acted = true
 	}
-	return nil
+	return acted, nil
 }
 
 // ruleName is how the activity log names an automation rule.

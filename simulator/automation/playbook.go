@@ -11,6 +11,7 @@ import (
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/kql/types"
 	"github.com/soclab/soclab/simulator/logicapps"
+	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
 	"github.com/tidwall/gjson"
 )
@@ -19,6 +20,8 @@ import (
 const (
 	// PlaybookTrigger is the trigger of a Sentinel incident playbook.
 	PlaybookTrigger = "Microsoft_Sentinel_incident"
+	// PlaybookTimeRange is the query's time range (the connector's "Last 4 hours").
+	PlaybookTimeRange = 4 * time.Hour
 	// PlaybookRunDuration is how long a run takes on the lab clock.
 	PlaybookRunDuration = 4 * time.Second
 )
@@ -143,6 +146,8 @@ func (e *Engine) runQuery(tenantID string, run playbookRun) queryResult {
 	if err != nil {
 		return queryResult{err: err}
 	}
+	// The connector's time range ("Last 4 hours" in the definition) bounds what the query sees.
+	db = logs.Restrict(db, run.at.Add(-PlaybookTimeRange), run.at)
 	res, err := q.Run(context.Background(), db, kql.RunOptions{Now: run.at, Timeout: e.opts.QueryTimeout, Seed: run.at.UnixNano()})
 	if err != nil {
 		return queryResult{err: err}
