@@ -174,3 +174,34 @@ func TestConditionErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzConditions: any stored condition JSON evaluates to a result or an error, never a panic,
+// and evaluation is deterministic.
+func FuzzConditions(f *testing.F) {
+	for _, s := range []string{
+		prop("IncidentSeverity", "Equals", "High"),
+		prop("IncidentLabel", "NotEquals", "a", "b"),
+		prop("AccountUPNSuffix", "EndsWith", ".com"),
+		`{"conditionType":"Boolean","conditionProperties":{"operator":"Or","innerConditions":[` + prop("IncidentTitle", "Contains", "x") + `,{"conditionType":"PropertyChanged","conditionProperties":{"propertyName":"IncidentOwner","changeType":"ChangedFrom"}}]}}`,
+		`{"conditionType":"PropertyArray","conditionProperties":{"arrayType":"IncidentLabels","arrayConditionType":"AllItems","itemConditions":[]}}`,
+		`{"conditionType":"PropertyArrayChanged","conditionProperties":{"arrayType":"Tactics","changeType":"Added"}}`,
+		`{"conditionType":"Boolean","conditionProperties":null}`,
+		`{}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, js string) {
+		var c sentinel.AutomationCondition
+		if json.Unmarshal([]byte(js), &c) != nil {
+			return
+		}
+		a, errA := testSubject().evaluate(c)
+		b, errB := testSubject().evaluate(c)
+		if a != b || (errA == nil) != (errB == nil) {
+			t.Fatalf("evaluate(%s) not deterministic: %v %v / %v %v", js, a, errA, b, errB)
+		}
+		if errA != nil && a {
+			t.Fatalf("evaluate(%s) = true with error %v", js, errA)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/soclab/soclab/simulator/sentinel"
+	"github.com/tidwall/gjson"
 )
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
@@ -91,6 +92,11 @@ func TestActions(t *testing.T) {
 		}
 	}
 	check("after the rules ran")
+	tasks := gjson.Get(f.call("GET", signin+"/tasks?api-version=2023-02-01", ""), "value")
+	if n := len(tasks.Array()); n != 2 || tasks.Get("0.type").String() != "Microsoft.SecurityInsights/Incidents/Tasks" ||
+		!strings.HasPrefix(tasks.Get("0.id").String(), signin+"/tasks/") || tasks.Get("#.properties.status").String() != `["New","New"]` {
+		t.Errorf("tasks through ARM: %s", tasks.Raw)
+	}
 
 	// Exactly once: again, and with a fresh engine (a restarted server).
 	f.at("10:00")
