@@ -12,6 +12,11 @@ import (
 	"github.com/soclab/soclab/simulator/sentinel"
 )
 
+// Delay is how long after an incident event its automation runs on the lab clock: rules act
+// within seconds, so their changes (and SecurityIncident rows) come after the change that
+// triggered them.
+const Delay = time.Second
+
 // stateColl holds the engine's progress per tenant: the Seq of the last handled event.
 const (
 	stateColl = "automation"
@@ -160,8 +165,9 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 	results := map[string]queryResult{}
 	for attempt := 0; ; attempt++ {
 		var need *needQuery
-		err := e.world.UpdateAt(tenantID, ev.At, func(tx *simulator.TenantTx) error {
-			need = nil
+		var row map[string]any
+		err := e.world.UpdateAt(tenantID, ev.At.Add(Delay), func(tx *simulator.TenantTx) error {
+			need, row = nil, nil
 			var cursor uint64
 			if _, err := tx.GetJSON(stateColl, cursorKey, &cursor); err != nil {
 				return err
@@ -169,13 +175,23 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 			if cursor >= ev.Seq {
 				return nil // handled meanwhile
 			}
+			last, err := sentinel.LastIncidentEventSeq(tx)
+			if err != nil {
+				return err
+			}
 			if _, err := e.runRules(tx, ev, results, false); err != nil {
 				errors.As(err, &need)
+				return err
+			}
+			if row, err = changedRow(tx, ev, last); err != nil {
 				return err
 			}
 			return tx.PutJSON(stateColl, cursorKey, ev.Seq)
 		})
 		if need == nil {
+			if err == nil && row != nil {
+				err = e.appendRow(tenantID, ev.Workspace, ev.At.Add(Delay), row)
+			}
 			return err
 		}
 		if attempt >= maxPlaybookRuns {
@@ -183,6 +199,26 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 		}
 		results[need.run.key()] = e.runQuery(tenantID, need.run)
 	}
+}
+
+// changedRow is the SecurityIncident row of the incident when the rules changed it (events
+// after last), written by the last of them; nil when nothing changed.
+func changedRow(tx *simulator.TenantTx, ev sentinel.IncidentEvent, last uint64) (map[string]any, error) {
+	evs, err := sentinel.PendingIncidentEvents(tx, last)
+	if err != nil || len(evs) == 0 {
+		return nil, err
+	}
+	return sentinel.SecurityIncidentValues(tx, ev.IncidentID, tx.Now(), evs[len(evs)-1].Actor)
+}
+
+// appendRow writes a SecurityIncident row into the incident's workspace, as Sentinel records
+// every update there.
+func (e *Engine) appendRow(tenantID, workspaceID string, at time.Time, values map[string]any) error {
+	ws, err := e.logs.Workspace(tenantID, workspaceID)
+	if err != nil {
+		return err
+	}
+	return e.logs.Append(tenantID, "SecurityIncident", logs.Row{Workspace: ws.Info.CustomerID, Time: at, Values: values})
 }
 
 // maxPlaybookRuns bounds the playbook queries of one event (each attempt adds one).

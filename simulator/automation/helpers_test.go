@@ -1,6 +1,7 @@
 package automation
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/detect"
+	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
 )
@@ -256,6 +258,37 @@ func (f *fixture) createIncident(hhmm string, in sentinel.NewIncident, alert sen
 		f.t.Fatal(err)
 	}
 	return id
+}
+
+// kql runs a query over the workspace at the tenant clock; rows as text joined by " | ".
+func (f *fixture) kql(src string) []string {
+	f.t.Helper()
+	ws, err := f.logs.Workspace(f.tenant.ID, f.wsID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	now, _ := ws.Now()
+	db, err := ws.Database(now)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	q, err := kql.Compile(src, f.logs.WorkspaceCatalog(), kql.CompileOptions{})
+	if err != nil {
+		f.t.Fatalf("compile %q: %v", src, err)
+	}
+	res, err := q.Run(context.Background(), db, kql.RunOptions{Now: now})
+	if err != nil {
+		f.t.Fatalf("run %q: %v", src, err)
+	}
+	out := []string{}
+	for _, r := range res.Rows(true) {
+		cells := make([]string, len(r))
+		for i, v := range r {
+			cells[i] = fmt.Sprint(v)
+		}
+		out = append(out, strings.Join(cells, " | "))
+	}
+	return out
 }
 
 func wantEqual(t *testing.T, what string, got, want []string) {

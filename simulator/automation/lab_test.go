@@ -59,6 +59,13 @@ func TestLabRule(t *testing.T) {
 	if high != 6 || medium != 12 {
 		t.Errorf("incidents: %d high, %d medium; want 6 and 12 (detect's lab flow)", high, medium)
 	}
+	// SecurityIncident keeps a row per update: the latest of each incident shows the automation.
+	wantEqual(t, "SecurityIncident", f.kql(`SecurityIncident | summarize arg_max(TimeGenerated, *), rows = count() by IncidentName
+		| summarize incidents = count(), rows = sum(rows) by Severity, Status, Owner = tostring(Owner.assignedTo), OwnerType = tostring(Owner.ownerType), ModifiedBy, Comments = array_length(Comments)
+		| order by Severity asc`), []string{
+		"High | Active | SOC Tier 2 | Group | Playbook 'playbook-compromise-response' | 1 | 6 | 12",
+		"Medium | New |  | Unknown | Microsoft Sentinel | 0 | 12 | 12",
+	})
 	runs := gjson.Get(f.call("GET", f.playbookID()+"/runs?api-version=2019-05-01", ""), "value.#.properties.status").String()
 	if runs != `["Succeeded","Succeeded","Succeeded","Succeeded","Succeeded","Succeeded"]` {
 		t.Errorf("playbook runs: %s", runs)

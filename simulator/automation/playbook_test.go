@@ -66,7 +66,7 @@ func TestPlaybook(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("incidents = %+v", got)
 	}
-	comment := "playbook-compromise-response: activity of the accounts of incident 1 (mallory@contoso.com) in the last 4 hours, from workspace law-contoso-unified at 2025-01-15T09:00:00Z.\n" +
+	comment := "playbook-compromise-response: activity of the accounts of incident 1 (mallory@contoso.com) in the last 4 hours, from workspace law-contoso-unified at 2025-01-15T09:00:01Z.\n" +
 		// AuditLogs and AzureActivity have no IPAddress: union gives their rows an empty one,
 		// which the KQL engine's dcount and make_set count.
 		`Who: mallory@contoso.com; TotalEvents: 5; SignIns: 2; AdminActions: 2; DirectoryChanges: 1; UniqueIPs: 3; IPAddresses: ["185.220.101.9","10.1.2.3",""]`
@@ -91,8 +91,8 @@ func TestPlaybook(t *testing.T) {
 		{"type", "Microsoft.Logic/workflows/runs"},
 		{"id", f.playbookID() + "/runs/" + runName},
 		{"properties.status", "Succeeded"},
-		{"properties.startTime", "2025-01-15T09:00:00.0000000Z"},
-		{"properties.endTime", "2025-01-15T09:00:04.0000000Z"},
+		{"properties.startTime", "2025-01-15T09:00:01.0000000Z"},
+		{"properties.endTime", "2025-01-15T09:00:05.0000000Z"},
 		{"properties.trigger.name", "Microsoft_Sentinel_incident"},
 		{"properties.trigger.status", "Succeeded"},
 		{"properties.workflow.type", "Microsoft.Logic/workflows/versions"},
