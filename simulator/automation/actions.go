@@ -11,7 +11,7 @@ import (
 )
 
 // apply runs a rule's actions in their order; each change is recorded as made by the rule.
-func (e *Engine) apply(tx *simulator.TenantTx, r *sentinel.AutomationRule, ev sentinel.IncidentEvent, by sentinel.Actor, results map[string]queryResult) error {
+func (e *Engine) apply(tx *simulator.TenantTx, r *sentinel.AutomationRule, ev sentinel.IncidentEvent, by sentinel.Actor, results map[string]queryResult, rep *report) error {
 	actions := append([]sentinel.AutomationAction(nil), r.Properties.Actions...)
 	sort.SliceStable(actions, func(i, j int) bool { return order(actions[i]) < order(actions[j]) })
 	for _, a := range actions {
@@ -20,6 +20,8 @@ func (e *Engine) apply(tx *simulator.TenantTx, r *sentinel.AutomationRule, ev se
 			typ = *a.ActionType
 		}
 		var err error
+		triggered := true
+		rep.total++
 		switch typ {
 		case "ModifyProperties":
 			var m sentinel.ModifyProperties
@@ -34,11 +36,14 @@ func (e *Engine) apply(tx *simulator.TenantTx, r *sentinel.AutomationRule, ev se
 		case "RunPlaybook":
 			var p sentinel.RunPlaybook
 			if err = json.Unmarshal(a.ActionConfiguration, &p); err == nil && p.LogicAppResourceID != nil {
-				err = e.runPlaybook(tx, ev, p, by, results)
+				triggered, err = e.runPlaybook(tx, ev, p, by, results, rep)
 			}
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %s action: %w", by.Name, typ, err)
+		}
+		if triggered {
+			rep.ok++
 		}
 	}
 	return nil

@@ -120,7 +120,7 @@ func (e *Engine) advance(tenantID string, to time.Time, done uint64) (uint64, er
 			var acts bool
 			err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
 				var err error
-				acts, err = e.runRules(tx, u, nil, true)
+				acts, _, err = e.runRules(tx, u, nil, true)
 				return err
 			})
 			if err == nil && acts {
@@ -166,8 +166,9 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 	for attempt := 0; ; attempt++ {
 		var need *needQuery
 		var row map[string]any
+		var reports []*report
 		err := e.world.UpdateAt(tenantID, ev.At.Add(Delay), func(tx *simulator.TenantTx) error {
-			need, row = nil, nil
+			need, row, reports = nil, nil, nil
 			var cursor uint64
 			if _, err := tx.GetJSON(stateColl, cursorKey, &cursor); err != nil {
 				return err
@@ -179,9 +180,10 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 			if err != nil {
 				return err
 			}
-			if _, err := e.runRules(tx, ev, results, false); err != nil {
-				errors.As(err, &need)
-				return err
+			var err2 error
+			if _, reports, err2 = e.runRules(tx, ev, results, false); err2 != nil {
+				errors.As(err2, &need)
+				return err2
 			}
 			if row, err = changedRow(tx, ev, last); err != nil {
 				return err
@@ -191,6 +193,9 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 		if need == nil {
 			if err == nil && row != nil {
 				err = e.appendRow(tenantID, ev.Workspace, ev.At.Add(Delay), row)
+			}
+			if err == nil {
+				err = e.appendHealth(tenantID, ev.Workspace, ev.At.Add(Delay), reports)
 			}
 			return err
 		}
@@ -227,20 +232,20 @@ const maxPlaybookRuns = 100
 // runRules evaluates the workspace's rules for the event in their order and applies the
 // actions of those whose conditions hold. dry only reports whether some rule would act (or
 // must record a failure), changing nothing.
-func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, results map[string]queryResult, dry bool) (bool, error) {
+func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, results map[string]queryResult, dry bool) (bool, []*report, error) {
 	if ok, err := sentinel.IsOnboarded(tx, ev.Workspace); err != nil || !ok {
-		return false, err
+		return false, nil, err
 	}
 	if _, ok, err := sentinel.IncidentByID(tx, ev.IncidentID); err != nil || !ok {
-		return false, err // deleted since
+		return false, nil, err // deleted since
 	}
 	// Changes made by update-trigger rules do not trigger update rules again (no loops).
 	if ev.Kind == sentinel.EventUpdated && ev.AutomationTrigger == sentinel.EventUpdated {
-		return false, nil
+		return false, nil, nil
 	}
 	rules, err := sentinel.AutomationRules(tx, ev.Workspace)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	var entities []sentinel.Entity
 	var entitiesLoaded bool
@@ -255,6 +260,7 @@ func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, res
 		return entities, nil
 	}
 	acted := false
+	var reports []*report
 	for i := range rules {
 		r := &rules[i]
 		if !applies(r, ev) {
@@ -262,32 +268,34 @@ func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, res
 		}
 		inc, _, err := sentinel.IncidentByID(tx, ev.IncidentID)
 		if err != nil {
-			return acted, err
+			return acted, reports, err
 		}
 		s := &subject{ev: ev, cur: sentinel.StateOf(inc), entities: loadEntities,
 			details: func() (map[string][]string, error) { return customDetails(tx, ev.IncidentID) }}
 		actor := sentinel.Actor{Source: sentinel.SourceAutomationRule, Name: ruleName(r), Cause: ev.Seq, AutomationTrigger: ev.Kind}
 		ok, err := s.all(r.Properties.TriggeringLogic.Conditions)
 		if dry && (ok || err != nil) {
-			return true, nil
+			return true, nil, nil
 		}
+		if err == nil && !ok {
+			continue
+		}
+		rep := newReport(r, ev, inc)
+		reports = append(reports, rep)
+		acted = true
 		if err != nil {
+			rep.conditionsFailed = true
 			if err := sentinel.AddIncidentActivity(tx, ev.IncidentID, sentinel.ActivityEntry{By: actor.Name, Source: actor.Source,
 				Message: "could not evaluate its conditions: " + err.Error()}); err != nil {
-				return acted, err
+				return acted, reports, err
 			}
-			acted = true
 			continue
 		}
-		if !ok {
-			continue
+		if err := e.apply(tx, r, ev, actor, results, rep); err != nil {
+			return acted, reports, err
 		}
-		if err := e.apply(tx, r, ev, actor, results); err != nil {
-			return acted, err
-		}
-		acted = true
 	}
-	return acted, nil
+	return acted, reports, nil
 }
 
 // ruleName is how the activity log names an automation rule.

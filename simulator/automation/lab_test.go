@@ -66,6 +66,10 @@ func TestLabRule(t *testing.T) {
 		"High | Active | SOC Tier 2 | Group | Playbook 'playbook-compromise-response' | 1 | 6 | 12",
 		"Medium | New |  | Unknown | Microsoft Sentinel | 0 | 12 | 12",
 	})
+	wantEqual(t, "SentinelHealth", f.kql(`SentinelHealth | where SentinelResourceType == "Automation rule"
+		| summarize runs = count(), incidents = dcount(tostring(ExtendedProperties.IncidentName)) by SentinelResourceName, Status, OperationName`), []string{
+		"Auto-Respond to Account Compromise Incidents | Success | Automation rule run | 6 | 6",
+	})
 	runs := gjson.Get(f.call("GET", f.playbookID()+"/runs?api-version=2019-05-01", ""), "value.#.properties.status").String()
 	if runs != `["Succeeded","Succeeded","Succeeded","Succeeded","Succeeded","Succeeded"]` {
 		t.Errorf("playbook runs: %s", runs)

@@ -51,28 +51,32 @@ func NotFoundMessage(playbook string) string {
 
 // runPlaybook runs a RunPlaybook action: a playbook outside the tenant's subscription (or
 // tenant), missing or disabled fails with Sentinel's message in the activity log; otherwise
-// the run is recorded under the workflow and its summary posted as a comment.
-func (e *Engine) runPlaybook(tx *simulator.TenantTx, ev sentinel.IncidentEvent, cfg sentinel.RunPlaybook, by sentinel.Actor, results map[string]queryResult) error {
+// the run is recorded under the workflow and its summary posted as a comment. triggered is
+// whether Sentinel could trigger the playbook (the health record's measure).
+func (e *Engine) runPlaybook(tx *simulator.TenantTx, ev sentinel.IncidentEvent, cfg sentinel.RunPlaybook, by sentinel.Actor, results map[string]queryResult, rep *report) (bool, error) {
 	id := *cfg.LogicAppResourceID
 	name := id[strings.LastIndex(id, "/")+1:]
 	wf, ok, err := logicapps.GetWorkflow(tx, id)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if cfg.TenantID != nil && !strings.EqualFold(*cfg.TenantID, tx.Tenant().ID) {
 		ok = false // another tenant's playbook: Sentinel has no permission there
 	}
+	failure := ""
 	if !ok {
-		return sentinel.AddIncidentActivity(tx, ev.IncidentID, sentinel.ActivityEntry{By: by.Name, Source: by.Source, Message: lowerFirst(NotFoundMessage(name))})
+		failure = NotFoundMessage(name)
+	} else if !strings.EqualFold(wf.Properties.State, "Enabled") {
+		failure = fmt.Sprintf("Could not trigger playbook: %s. The playbook was disabled.", wf.Name)
 	}
-	if !strings.EqualFold(wf.Properties.State, "Enabled") {
-		return sentinel.AddIncidentActivity(tx, ev.IncidentID, sentinel.ActivityEntry{By: by.Name, Source: by.Source,
-			Message: lowerFirst(fmt.Sprintf("Could not trigger playbook: %s. The playbook was disabled.", wf.Name))})
+	if failure != "" {
+		rep.fail(failure)
+		return false, sentinel.AddIncidentActivity(tx, ev.IncidentID, sentinel.ActivityEntry{By: by.Name, Source: by.Source, Message: lowerFirst(failure)})
 	}
 	run := playbookRun{workflowID: wf.ID, incidentID: ev.IncidentID, workspace: ev.Workspace, at: tx.Now()}
 	res, ok := results[run.key()]
 	if !ok {
-		return &needQuery{run}
+		return false, &needQuery{run}
 	}
 	nr := logicapps.NewRun{Trigger: PlaybookTrigger, Start: run.at, End: run.at.Add(PlaybookRunDuration), Status: logicapps.StatusSucceeded}
 	if res.err != nil {
@@ -81,22 +85,23 @@ func (e *Engine) runPlaybook(tx *simulator.TenantTx, ev sentinel.IncidentEvent, 
 	}
 	lr, err := logicapps.RecordRun(tx, wf, nr)
 	if err != nil {
-		return err
+		return false, err
 	}
+	rep.playbooks = append(rep.playbooks, map[string]any{"RunId": lr.Name, "WorkflowId": wf.ID})
 	if err := sentinel.AddIncidentActivity(tx, ev.IncidentID, sentinel.ActivityEntry{By: by.Name, Source: by.Source,
 		Message: fmt.Sprintf("ran playbook '%s' (run %s)", wf.Name, lr.Name)}); err != nil {
-		return err
+		return true, err
 	}
 	pb := sentinel.Actor{Source: sentinel.SourcePlaybook, Name: "Playbook '" + wf.Name + "'", Cause: by.Cause, AutomationTrigger: by.AutomationTrigger}
 	if res.err != nil {
-		return sentinel.AddIncidentActivity(tx, ev.IncidentID, sentinel.ActivityEntry{By: pb.Name, Source: pb.Source,
+		return true, sentinel.AddIncidentActivity(tx, ev.IncidentID, sentinel.ActivityEntry{By: pb.Name, Source: pb.Source,
 			Message: fmt.Sprintf("failed in action '%s': %v", simulator.PlaybookQueryAction, res.err)})
 	}
 	if res.noQuery {
-		return nil
+		return true, nil
 	}
 	_, err = sentinel.AddComment(tx, ev.IncidentID, res.comment, sentinel.ClientInfo{Name: wf.Name, ObjectID: wf.Identity.PrincipalID}, pb)
-	return err
+	return true, err
 }
 
 // runQuery runs a playbook's context query outside any transaction: the query of the

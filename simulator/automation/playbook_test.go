@@ -86,6 +86,16 @@ func TestPlaybook(t *testing.T) {
 		"Automation rule 'Context' could not trigger playbook: playbook-compromise-response. Either the playbook was not found, or Microsoft Sentinel was missing permissions on it.",
 		"Automation rule 'Context' could not trigger playbook: playbook-compromise-response. Either the playbook was not found, or Microsoft Sentinel was missing permissions on it.",
 	})
+	// The rule run's health record: one playbook triggered out of four actions.
+	wantEqual(t, "SentinelHealth", f.kql(`SentinelHealth | where OperationName == "Automation rule run"
+		| extend x = ExtendedProperties
+		| project TimeGenerated, SentinelResourceType, SentinelResourceName, Status, Description, ok = toint(x.ActionsTriggeredSuccessfully),
+		    total = toint(x.TotalActions), n = toint(x.IncidentNumber), on = tostring(x.TriggeredOn), when = tostring(x.TriggeredWhen),
+		    run = tostring(x.TriggeredPlaybooks[0].RunId), wf = tostring(x.TriggeredPlaybooks[0].WorkflowId)`), []string{
+		"2025-01-15T09:00:01Z | Automation rule | Context | Partial success | " + NotFoundMessage("playbook-missing") + "\n" +
+			NotFoundMessage("playbook-compromise-response") + "\n" + NotFoundMessage("playbook-compromise-response") +
+			" | 1 | 4 | 1 | Incident | Created | " + runName + " | " + f.playbookID(),
+	})
 	// The run as Logic Apps answers it, listed and by name.
 	for _, c := range []struct{ path, want string }{
 		{"type", "Microsoft.Logic/workflows/runs"},
