@@ -82,7 +82,11 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 	}); err != nil {
 		return fmt.Errorf("automation: %w", err)
 	}
-	done, err := e.advance(tenantID, to, stored)
+	out := &rows{}
+	done, err := e.advance(tenantID, to, stored, out)
+	if aerr := out.append(e.logs, tenantID); aerr != nil && err == nil {
+		err = fmt.Errorf("automation: %w", aerr)
+	}
 	if done > stored { // events no rule acted on since the last transaction
 		if uerr := e.world.Update(tenantID, func(tx *simulator.TenantTx) error {
 			var cur uint64
@@ -98,7 +102,7 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 }
 
 // advance handles the pending events from done on and returns the last handled Seq.
-func (e *Engine) advance(tenantID string, to time.Time, done uint64) (uint64, error) {
+func (e *Engine) advance(tenantID string, to time.Time, done uint64, out *rows) (uint64, error) {
 	for {
 		var pending []sentinel.IncidentEvent
 		err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
@@ -124,7 +128,7 @@ func (e *Engine) advance(tenantID string, to time.Time, done uint64) (uint64, er
 				return err
 			})
 			if err == nil && acts {
-				err = e.handle(tenantID, u)
+				err = e.handle(tenantID, u, out)
 			}
 			if err != nil {
 				return done, fmt.Errorf("automation: incident event %d: %w", u.Seq, err)
@@ -161,7 +165,7 @@ func (n *needQuery) Error() string { return "playbook query pending: " + n.run.k
 
 // handle runs the rules on one event in one transaction stamped with the event's time,
 // running playbook queries between attempts.
-func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
+func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent, out *rows) error {
 	results := map[string]queryResult{}
 	for attempt := 0; ; attempt++ {
 		var need *needQuery
@@ -191,11 +195,8 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 			return tx.PutJSON(stateColl, cursorKey, ev.Seq)
 		})
 		if need == nil {
-			if err == nil && row != nil {
-				err = e.appendRow(tenantID, ev.Workspace, ev.At.Add(Delay), row)
-			}
 			if err == nil {
-				err = e.appendHealth(tenantID, ev.Workspace, ev.At.Add(Delay), reports)
+				err = e.collect(tenantID, ev.Workspace, ev.At.Add(Delay), row, reports, out)
 			}
 			return err
 		}
@@ -216,14 +217,41 @@ func changedRow(tx *simulator.TenantTx, ev sentinel.IncidentEvent, last uint64) 
 	return sentinel.SecurityIncidentValues(tx, ev.IncidentID, tx.Now(), evs[len(evs)-1].Actor)
 }
 
-// appendRow writes a SecurityIncident row into the incident's workspace, as Sentinel records
-// every update there.
-func (e *Engine) appendRow(tenantID, workspaceID string, at time.Time, values map[string]any) error {
+// rows are the SecurityIncident and SentinelHealth rows of one Advance, appended together
+// after its transactions (one write per table).
+type rows struct{ incidents, health []logs.Row }
+
+func (r *rows) append(le *logs.Engine, tenantID string) error {
+	for _, t := range []struct {
+		table string
+		rows  []logs.Row
+	}{{"SecurityIncident", r.incidents}, {"SentinelHealth", r.health}} {
+		if len(t.rows) > 0 {
+			if err := le.Append(tenantID, t.table, t.rows...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// collect adds an event's SecurityIncident row (when the rules changed the incident: Sentinel
+// records every update there) and its rule runs' health records.
+func (e *Engine) collect(tenantID, workspaceID string, at time.Time, incident map[string]any, reports []*report, out *rows) error {
+	if incident == nil && len(reports) == 0 {
+		return nil
+	}
 	ws, err := e.logs.Workspace(tenantID, workspaceID)
 	if err != nil {
 		return err
 	}
-	return e.logs.Append(tenantID, "SecurityIncident", logs.Row{Workspace: ws.Info.CustomerID, Time: at, Values: values})
+	if incident != nil {
+		out.incidents = append(out.incidents, logs.Row{Workspace: ws.Info.CustomerID, Time: at, Values: incident})
+	}
+	for _, r := range reports {
+		out.health = append(out.health, r.healthRow(ws.Info.CustomerID, at))
+	}
+	return nil
 }
 
 // maxPlaybookRuns bounds the playbook queries of one event (each attempt adds one).

@@ -72,19 +72,3 @@ func newReport(r *sentinel.AutomationRule, ev sentinel.IncidentEvent, inc sentin
 	}
 	return &report{ruleID: r.ID, ruleName: name, trigger: ev.Kind, incidentName: inc.Name, incidentNumber: inc.Properties.IncidentNumber}
 }
-
-// appendHealth writes the rule runs' SentinelHealth records into the incident's workspace.
-func (e *Engine) appendHealth(tenantID, workspaceID string, at time.Time, reports []*report) error {
-	if len(reports) == 0 {
-		return nil
-	}
-	ws, err := e.logs.Workspace(tenantID, workspaceID)
-	if err != nil {
-		return err
-	}
-	rows := make([]logs.Row, len(reports))
-	for i, r := range reports {
-		rows[i] = r.healthRow(ws.Info.CustomerID, at)
-	}
-	return e.logs.Append(tenantID, "SentinelHealth", rows...)
-}
