@@ -84,6 +84,9 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 	}
 	out := &rows{}
 	done, err := e.advance(tenantID, to, stored, out)
+	if err == nil {
+		err = e.advanceAlerts(tenantID, to, out)
+	}
 	if aerr := out.append(e.logs, tenantID); aerr != nil && err == nil {
 		err = fmt.Errorf("automation: %w", aerr)
 	}
@@ -335,21 +338,9 @@ func ruleName(r *sentinel.AutomationRule) string {
 	return "Automation rule '" + name + "'"
 }
 
-// applies reports whether a rule runs for an event: enabled, an incident rule of the event's
-// trigger, not expired at the event's time and created before it.
+// applies reports whether an incident rule runs for an event: enabled, of the event's trigger,
+// not expired at the event's time and created before it.
 func applies(r *sentinel.AutomationRule, ev sentinel.IncidentEvent) bool {
 	tl := r.Properties.TriggeringLogic
-	if tl == nil || tl.IsEnabled == nil || !*tl.IsEnabled || tl.TriggersOn == nil || *tl.TriggersOn != "Incidents" ||
-		tl.TriggersWhen == nil || *tl.TriggersWhen != ev.Kind {
-		return false
-	}
-	if tl.ExpirationTimeUtc != nil {
-		if exp, err := time.Parse(time.RFC3339, *tl.ExpirationTimeUtc); err == nil && !exp.After(ev.At) {
-			return false
-		}
-	}
-	if created, err := time.Parse(time.RFC3339, r.Properties.CreatedTimeUtc); err == nil && created.After(ev.At) {
-		return false
-	}
-	return true
+	return tl != nil && tl.TriggersOn != nil && *tl.TriggersOn == "Incidents" && enabledAt(r, ev.At, ev.Kind)
 }

@@ -21,6 +21,7 @@ type report struct {
 	playbooks        []map[string]any
 	incidentName     string
 	incidentNumber   int
+	triggeredOn      string // "Incident" (when empty) or "Alert"
 }
 
 // fail records a failed action with Sentinel's error description.
@@ -50,6 +51,10 @@ func (r *report) healthRow(workspaceCustomerID string, at time.Time) logs.Row {
 		playbooks = append(playbooks, p)
 	}
 	desc := strings.Join(r.failures, "\n")
+	on := r.triggeredOn
+	if on == "" {
+		on = "Incident"
+	}
 	if r.conditionsFailed {
 		desc = "Conditions evaluation failed."
 	}
@@ -59,7 +64,7 @@ func (r *report) healthRow(workspaceCustomerID string, at time.Time) logs.Row {
 		"Status": r.status(), "Description": desc, "Reason": "", "RecordId": simulator.NewGUID(),
 		"WorkspaceId": workspaceCustomerID, "SourceSystem": "Azure", "Type": "SentinelHealth", "_IsBillable": "False",
 		"ExtendedProperties": map[string]any{"ActionsTriggeredSuccessfully": r.ok, "TotalActions": r.total,
-			"IncidentName": r.incidentName, "IncidentNumber": r.incidentNumber, "TriggeredOn": "Incident",
+			"IncidentName": r.incidentName, "IncidentNumber": r.incidentNumber, "TriggeredOn": on,
 			"TriggeredWhen": r.trigger, "TriggeredPlaybooks": playbooks},
 	}}
 }

@@ -49,6 +49,12 @@ func NotFoundMessage(playbook string) string {
 	return fmt.Sprintf("Could not trigger playbook: %s. Either the playbook was not found, or Microsoft Sentinel was missing permissions on it.", playbook)
 }
 
+// UnsupportedTriggerMessage is Sentinel's health description for a playbook whose trigger does
+// not fit the rule's (incident rules run incident-trigger playbooks, alert rules alert ones).
+func UnsupportedTriggerMessage(playbook string) string {
+	return fmt.Sprintf("Could not trigger playbook: %s. Contains an unsupported trigger type.", playbook)
+}
+
 // runPlaybook runs a RunPlaybook action: a playbook outside the tenant's subscription (or
 // tenant), missing or disabled fails with Sentinel's message in the activity log; otherwise
 // the run is recorded under the workflow and its summary posted as a comment. triggered is
@@ -68,6 +74,8 @@ func (e *Engine) runPlaybook(tx *simulator.TenantTx, ev sentinel.IncidentEvent, 
 		failure = NotFoundMessage(name)
 	} else if !strings.EqualFold(wf.Properties.State, "Enabled") {
 		failure = fmt.Sprintf("Could not trigger playbook: %s. The playbook was disabled.", wf.Name)
+	} else if wf.SentinelTrigger != logicapps.TriggerIncident {
+		failure = UnsupportedTriggerMessage(wf.Name)
 	}
 	if failure != "" {
 		rep.fail(failure)

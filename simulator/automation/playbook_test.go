@@ -229,3 +229,50 @@ func TestWorkflowErrors(t *testing.T) {
 		t.Errorf("runs in the first tenant after the second's rule = %d", n)
 	}
 }
+
+// TestAlertTrigger: alert-trigger rules run on analytics rules' alerts (api-versions after
+// 2022-06-01-preview), conditioned on the rule; they run alert-trigger playbooks and refuse the
+// incident-trigger one; their health records say so.
+func TestAlertTrigger(t *testing.T) {
+	f := newFixture(t)
+	f.onboard()
+	f.at("07:30")
+	alertBook := strings.Replace(f.playbookID(), "playbook-compromise-response", "playbook-alert-ticket", 1)
+	err := f.world.Update(f.tenant.ID, func(tx *simulator.TenantTx) error {
+		return tx.PutResource(simulator.Resource{ID: alertBook, Type: "Microsoft.Logic/workflows", Body: []byte(`{"id":"` + alertBook +
+			`","name":"playbook-alert-ticket","type":"Microsoft.Logic/workflows","location":"eastus","properties":{"state":"Enabled",
+			"definition":{"triggers":{"Microsoft_Sentinel_alert":{"type":"ApiConnectionWebhook","inputs":{"path":"/subscribe"}}},"actions":{}}}}`)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ruleID := f.wsID + "/providers/Microsoft.SecurityInsights/alertRules/rule-post-compromise-cred-access"
+	f.automationRule("a-alert", `{"displayName":"Ticket","order":1,"triggeringLogic":{"isEnabled":true,"triggersOn":"Alerts","triggersWhen":"Created",
+	  "conditions":[`+prop("AlertAnalyticRuleIds", "Contains", "rule-post-compromise-cred-access")+`]},
+	  "actions":[{"order":1,"actionType":"RunPlaybook","actionConfiguration":{"logicAppResourceId":"`+alertBook+`"}},
+	   {"order":2,"actionType":"RunPlaybook","actionConfiguration":{"logicAppResourceId":"`+f.playbookID()+`"}}]}`)
+	f.automationRule("a-other", `{"displayName":"Other rule","order":2,"triggeringLogic":{"isEnabled":true,"triggersOn":"Alerts","triggersWhen":"Created",
+	  "conditions":[`+prop("AlertAnalyticRuleIds", "Contains", "rule-lateral-movement-detection")+`]},
+	  "actions":[{"order":1,"actionType":"RunPlaybook","actionConfiguration":{"logicAppResourceId":"`+alertBook+`"}}]}`)
+	f.automationRule("i-wrong-book", `{"displayName":"Incident with alert book","order":3,"triggeringLogic":{"isEnabled":true,"triggersOn":"Incidents","triggersWhen":"Created"},
+	  "actions":[{"order":1,"actionType":"RunPlaybook","actionConfiguration":{"logicAppResourceId":"`+alertBook+`"}}]}`)
+	f.createIncident("09:00", sentinel.NewIncident{Title: "Cred access", Severity: "High"},
+		sentinel.NewAlert{RuleID: ruleID, DisplayName: "Cred access", Severity: "High"})
+	f.createIncident("09:10", sentinel.NewIncident{Title: "No rule", Severity: "Low"}, sentinel.NewAlert{DisplayName: "Manual", Severity: "Low"})
+	f.at("09:30")
+	f.at("09:40") // nothing twice
+	wantEqual(t, "SentinelHealth", f.kql(`SentinelHealth | where OperationName == "Automation rule run" | order by TimeGenerated asc, SentinelResourceName asc
+		| project TimeGenerated, SentinelResourceName, Status, Description, on = tostring(ExtendedProperties.TriggeredOn),
+		    ok = toint(ExtendedProperties.ActionsTriggeredSuccessfully), total = toint(ExtendedProperties.TotalActions), runs = array_length(ExtendedProperties.TriggeredPlaybooks)`), []string{
+		"2025-01-15T09:00:01Z | Incident with alert book | Failure | " + UnsupportedTriggerMessage("playbook-alert-ticket") + " | Incident | 0 | 1 | 0",
+		"2025-01-15T09:00:01Z | Ticket | Partial success | " + UnsupportedTriggerMessage("playbook-compromise-response") + " | Alert | 1 | 2 | 1",
+		"2025-01-15T09:10:01Z | Incident with alert book | Failure | " + UnsupportedTriggerMessage("playbook-alert-ticket") + " | Incident | 0 | 1 | 0",
+	})
+	runs := gjson.Get(f.call("GET", alertBook+"/runs?api-version=2019-05-01", ""), "value.#.properties.trigger.name").String()
+	if runs != `["Microsoft_Sentinel_alert"]` {
+		t.Errorf("alert playbook runs: %s", runs)
+	}
+	if n := len(gjson.Get(f.call("GET", f.playbookID()+"/runs?api-version=2019-05-01", ""), "value").Array()); n != 0 {
+		t.Errorf("the incident playbook ran %d times from an alert rule", n)
+	}
+}

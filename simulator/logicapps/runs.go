@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/soclab/soclab/simulator"
+	"github.com/tidwall/gjson"
 )
 
 // ARM types of workflows and their runs.
@@ -24,13 +25,22 @@ const (
 	StatusFailed    = "Failed"
 )
 
+// Sentinel triggers a playbook can start with (the Microsoft Sentinel connector's paths).
+const (
+	TriggerIncident = "Incident" // Microsoft Sentinel incident: path /incident-creation
+	TriggerAlert    = "Alert"    // Microsoft Sentinel alert: path /subscribe
+)
+
 // Workflow is the part of a stored workflow the simulator reads.
 type Workflow struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Location string `json:"location"`
-	Identity struct {
+	// SentinelTrigger is the workflow's Sentinel trigger (TriggerIncident, TriggerAlert, or ""
+	// for a workflow Sentinel cannot run).
+	SentinelTrigger string `json:"-"`
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Type            string `json:"type"`
+	Location        string `json:"location"`
+	Identity        struct {
 		PrincipalID string `json:"principalId"`
 	} `json:"identity"`
 	Properties struct {
@@ -110,6 +120,15 @@ func GetWorkflow(tx *simulator.TenantTx, id string) (Workflow, bool, error) {
 	if err := json.Unmarshal(r.Body, &w); err != nil {
 		return w, false, fmt.Errorf("decode workflow %s: %w", id, err)
 	}
+	gjson.GetBytes(r.Body, "properties.definition.triggers").ForEach(func(_, t gjson.Result) bool {
+		switch strings.ToLower(t.Get("inputs.path").String()) {
+		case "/incident-creation":
+			w.SentinelTrigger = TriggerIncident
+		case "/subscribe":
+			w.SentinelTrigger = TriggerAlert
+		}
+		return w.SentinelTrigger == ""
+	})
 	return w, true, nil
 }
 
