@@ -99,6 +99,8 @@ func BodyTemplate(typ string) string {
 		return keyVaultBody
 	case "microsoft.storage/storageaccounts":
 		return storageBody
+	case "microsoft.logic/workflows":
+		return workflowBody
 	default:
 		return genericBody
 	}

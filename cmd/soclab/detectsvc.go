@@ -12,6 +12,7 @@ import (
 	"github.com/soclab/soclab/mockapis/control"
 	"github.com/soclab/soclab/mockapis/enginecontrol"
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/automation"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/pipeline"
@@ -30,6 +31,7 @@ func engineStages(le *logs.Engine, rulesOpts detect.Options) ([]pipeline.Named, 
 	}
 	return []pipeline.Named{
 		{Name: "detect", Stage: rules},
+		{Name: "automation", Stage: automation.New(le, automation.Options{})},
 	}, nil
 }
 

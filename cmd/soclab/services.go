@@ -6,6 +6,7 @@ import (
 	"github.com/soclab/soclab/mockapis/arm"
 	"github.com/soclab/soclab/mockapis/auth"
 	"github.com/soclab/soclab/mockapis/control"
+	"github.com/soclab/soclab/mockapis/logicapps"
 	"github.com/soclab/soclab/mockapis/sentinel"
 	"github.com/soclab/soclab/mockapis/server"
 	"github.com/soclab/soclab/simulator"
@@ -15,7 +16,7 @@ import (
 func services(mem memoryOptions) server.Services {
 	return withLogServices(server.Services{
 		ARM: func(w *simulator.World, v auth.Verifier) http.Handler {
-			return arm.NewHandler(w, v, sentinel.LabTypes()...)
+			return arm.NewHandler(w, v, append(sentinel.LabTypes(), logicapps.Types()...)...)
 		},
 		Control: func(w *simulator.World) http.Handler { return control.NewHandler(w) },
 	}, mem)

@@ -30,7 +30,8 @@ func (s *service) putIncident(c *arm.Call) (arm.Response, error) {
 	return put(c, putSpec{etag: req.Etag, build: func(tx *simulator.TenantTx, res arm.Resolved) (any, error) {
 		var inc model.Incident
 		if res.Existing == nil {
-			created, err := model.CreateIncident(tx, workspaceOf(res), model.NewIncident{Name: name(res.ID), Title: *p.Title, Severity: *p.Severity})
+			created, err := model.CreateIncident(tx, workspaceOf(res), model.NewIncident{Name: name(res.ID), Title: *p.Title,
+				Severity: *p.Severity, Description: deref(p.Description), Status: *p.Status, Owner: p.Owner, Labels: p.Labels, By: userActor(c)})
 			if err != nil {
 				return nil, err
 			}
@@ -69,7 +70,21 @@ func (s *service) putIncident(c *arm.Call) (arm.Response, error) {
 		inc.Etag = model.NewEtag()
 		inc.SystemData = systemData(c, tx, res.Existing)
 		return inc, nil
+	}, after: func(tx *simulator.TenantTx, res arm.Resolved) error {
+		if res.Existing == nil {
+			return nil // CreateIncident recorded the creation
+		}
+		var before model.Incident
+		if err := json.Unmarshal(res.Existing.Body, &before); err != nil {
+			return fmt.Errorf("decode incident %s: %w", res.ID, err)
+		}
+		return model.RecordIncidentChange(tx, &before, res.ID, userActor(c))
 	}})
+}
+
+// userActor is the ARM caller as the incident's activity log names it.
+func userActor(c *arm.Call) model.Actor {
+	return model.Actor{Source: model.SourceUser, Name: clientInfo(c).Name}
 }
 
 // listIncidents answers the incidents collection with $filter (eq on status, severity,
@@ -253,7 +268,9 @@ func (s *service) putComment(c *arm.Call) (arm.Response, error) {
 			}
 		}
 		return cm, nil
-	}, after: func(tx *simulator.TenantTx, res arm.Resolved) error { return model.Refresh(tx, res.Parent.ID) }})
+	}, after: func(tx *simulator.TenantTx, res arm.Resolved) error {
+		return model.RefreshAs(tx, res.Parent.ID, userActor(c))
+	}})
 }
 
 // putRelation links an incident to an alert or entity of the same workspace.
@@ -285,7 +302,9 @@ func (s *service) putRelation(c *arm.Call) (arm.Response, error) {
 		return model.Relation{ID: res.ID, Name: name(res.ID), Type: model.RelationType, Etag: model.NewEtag(),
 			Properties: model.RelationProperties{RelatedResourceID: &r.ID, RelatedResourceName: e.Name,
 				RelatedResourceType: model.EntityType, RelatedResourceKind: e.Kind}, SystemData: systemData(c, tx, res.Existing)}, nil
-	}, after: func(tx *simulator.TenantTx, res arm.Resolved) error { return model.Refresh(tx, res.Parent.ID) }})
+	}, after: func(tx *simulator.TenantTx, res arm.Resolved) error {
+		return model.RefreshAs(tx, res.Parent.ID, userActor(c))
+	}})
 }
 
 // deleteComment and deleteRelation delete a child of an incident and refresh its summary.

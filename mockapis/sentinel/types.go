@@ -66,10 +66,13 @@ func Types(opts Options) []arm.ResourceType {
 	relations := ext("Microsoft.SecurityInsights/incidents/relations")
 	relations.Get, relations.List, relations.Put, relations.Delete = onboarded(arm.GetStored), onboarded(arm.ListStored), s.putRelation, onboarded(s.deleteRelation)
 
+	tasks := ext("Microsoft.SecurityInsights/incidents/tasks") // read-only: automation rules add them
+	tasks.Get, tasks.List = onboarded(arm.GetStored), onboarded(arm.ListStored)
+
 	entities := ext("Microsoft.SecurityInsights/entities")
 	entities.Get, entities.List = onboarded(arm.GetStored), onboarded(arm.ListStored)
 
-	return []arm.ResourceType{onboarding, rules, connectors, automation, incidents, comments, relations, entities}
+	return []arm.ResourceType{onboarding, rules, connectors, automation, incidents, comments, relations, tasks, entities}
 }
 
 // service holds what the handlers share.

@@ -44,7 +44,8 @@ type NewAlert struct {
 }
 
 // CreateAlert stores an alert (a SecurityAlert entity) with its entities, de-duplicating
-// entities within the workspace, and returns it.
+// entities within the workspace, and returns it. An analytics rule's alert (RuleID set) also
+// appends an alert event for alert-trigger automation rules.
 func CreateAlert(tx *simulator.TenantTx, workspaceID string, a NewAlert) (Entity, error) {
 	if a.DisplayName == "" || a.Severity == "" {
 		return Entity{}, fmt.Errorf("create alert: display name and severity are required")
@@ -91,7 +92,15 @@ func CreateAlert(tx *simulator.TenantTx, workspaceID string, a NewAlert) (Entity
 	if err := put(tx, id, resEntities, alert); err != nil {
 		return Entity{}, err
 	}
-	return alert, tx.PutJSON(coll, linkKey(id), link)
+	if err := tx.PutJSON(coll, linkKey(id), link); err != nil {
+		return Entity{}, err
+	}
+	if a.RuleID != "" { // an analytics rule's alert: alert-trigger automation runs on it
+		if err := recordAlert(tx, workspaceID, id, a.RuleID); err != nil {
+			return Entity{}, err
+		}
+	}
+	return alert, nil
 }
 
 // customerID returns the workspace's Log Analytics workspace id (properties.customerId),

@@ -19,10 +19,14 @@ type NewIncident struct {
 	Labels []IncidentLabel
 	// ProviderName defaults to "Azure Sentinel"; ProviderIncidentID to the incident number.
 	ProviderName, ProviderIncidentID, ProviderIncidentURL string
+	// By is who creates it (the event's Source); zero: the Defender sync for Defender
+	// incidents, Sentinel's analytics otherwise.
+	By Actor
 }
 
 // CreateIncident stores a new incident holding the given alerts (ids returned by
-// CreateAlert) and returns it with its number, activity times and summary filled in.
+// CreateAlert) and returns it with its number, activity times and summary filled in. It
+// appends the Created incident event in the same transaction.
 func CreateIncident(tx *simulator.TenantTx, workspaceID string, in NewIncident, alertIDs ...string) (Incident, error) {
 	sev, ok := canonical(Severities, in.Severity)
 	if in.Title == "" || !ok {
@@ -46,8 +50,17 @@ func CreateIncident(tx *simulator.TenantTx, workspaceID string, in NewIncident, 
 		IncidentURL:  "https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident" + id,
 		ProviderName: orDefault(in.ProviderName, ProviderSentinel), ProviderIncidentID: orDefault(in.ProviderIncidentID, fmt.Sprint(n)),
 	}}
-	if inc.Properties.Owner == nil {
-		inc.Properties.Owner = &Owner{OwnerType: ptr("Unknown")}
+	if in.Owner != nil {
+		o := *in.Owner // the caller's owner is not ours to change
+		inc.Properties.Owner = &o
+	} else {
+		inc.Properties.Owner = &Owner{}
+	}
+	if o := inc.Properties.Owner; o.OwnerType == nil {
+		o.OwnerType = ptr("Unknown")
+		if o.ObjectID != nil {
+			o.OwnerType = ptr("User")
+		}
 	}
 	if inc.Properties.Labels == nil {
 		inc.Properties.Labels = []IncidentLabel{}
@@ -65,16 +78,31 @@ func CreateIncident(tx *simulator.TenantTx, workspaceID string, in NewIncident, 
 		return Incident{}, err
 	}
 	inc, _, err := IncidentByID(tx, id)
-	return inc, err
+	if err != nil {
+		return Incident{}, err
+	}
+	by := in.By
+	if by.Source == "" {
+		by = defaultActor(inc.Properties.ProviderName)
+	}
+	return inc, recordChange(tx, nil, inc, by)
 }
 
 // AttachAlert adds an existing alert to an incident (alert grouping) and refreshes the
-// incident's summary. Attaching twice is harmless.
+// incident's summary, recording the update (alerts added) as made by the incident's
+// provider. Attaching twice is harmless.
 func AttachAlert(tx *simulator.TenantTx, incidentID, alertID string) error {
+	inc, ok, err := IncidentByID(tx, incidentID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("attach alert to %s: no such incident", incidentID)
+	}
 	if err := linkAlert(tx, incidentID, alertID); err != nil {
 		return err
 	}
-	return Refresh(tx, incidentID)
+	return RefreshAs(tx, incidentID, defaultActor(inc.Properties.ProviderName))
 }
 
 // linkAlert records the incident -> alert relation (visible under incidents/{id}/relations).
@@ -220,9 +248,17 @@ func Refresh(tx *simulator.TenantTx, incidentID string) error {
 	return put(tx, incidentID, resIncidents, inc)
 }
 
-// UpdateIncident applies change to a stored incident (automation rules, Defender sync) and
-// stores it with a new etag and modification time.
+// UpdateIncident applies change to a stored incident (alert grouping, Defender sync) and
+// stores it with a new etag and modification time, recording the update as made by the
+// incident's provider (Microsoft365Defender for Defender incidents, else AnalyticsRule).
 func UpdateIncident(tx *simulator.TenantTx, incidentID string, change func(*Incident) error) (Incident, error) {
+	return UpdateIncidentAs(tx, incidentID, Actor{}, change)
+}
+
+// UpdateIncidentAs is UpdateIncident made by the given actor (zero: the provider's default).
+// When the change alters what automation conditions read, an Updated incident event and
+// activity-log entries are appended in the same transaction.
+func UpdateIncidentAs(tx *simulator.TenantTx, incidentID string, by Actor, change func(*Incident) error) (Incident, error) {
 	inc, ok, err := IncidentByID(tx, incidentID)
 	if err != nil {
 		return Incident{}, err
@@ -230,12 +266,19 @@ func UpdateIncident(tx *simulator.TenantTx, incidentID string, change func(*Inci
 	if !ok {
 		return Incident{}, fmt.Errorf("update incident %s: no such incident", incidentID)
 	}
+	before := StateOf(inc)
 	if err := change(&inc); err != nil {
 		return Incident{}, err
 	}
 	inc.Etag = NewEtag()
 	inc.Properties.LastModifiedTimeUtc = Timestamp(tx.Now())
-	return inc, put(tx, incidentID, resIncidents, inc)
+	if err := put(tx, incidentID, resIncidents, inc); err != nil {
+		return Incident{}, err
+	}
+	if by.Source == "" {
+		by = defaultActor(inc.Properties.ProviderName)
+	}
+	return inc, recordChange(tx, &before, inc, by)
 }
 
 // set keeps distinct strings in insertion order.

@@ -1,0 +1,107 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAutomationThroughServer: challenge.md Task 5's automation rule (the body az sentinel
+// sends, PUT with az rest) created before the attack; after `soclab attack launch` and
+// `soclab clock set` the server's automation engine has assigned the high-severity incidents to
+// SOC Tier 2, activated them, run the playbook (its runs listed through ARM) and posted its
+// context comment.
+func TestAutomationThroughServer(t *testing.T) {
+	requireAz(t)
+	l := newLab(t)
+	l.start()
+	sub, tenant := l.vars["SOCLAB_SUBSCRIPTION_ID"], l.vars["SOCLAB_TENANT_ID"]
+	wsID := "/subscriptions/" + sub + "/resourceGroups/" + socGroup + "/providers/Microsoft.OperationalInsights/workspaces/" + workspace
+	si := "https://management.azure.com" + wsID + "/providers/Microsoft.SecurityInsights/"
+	playbook := "/subscriptions/" + sub + "/resourceGroups/" + socGroup + "/providers/Microsoft.Logic/workflows/playbook-compromise-response"
+	const group = "5f1c7a52-8f7e-4a8e-9d53-2f0b3b6c1e01"
+
+	var subs []map[string]any
+	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "-p", l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
+	if out, err := l.soclab("clock", "freeze"); err != nil {
+		t.Fatalf("clock freeze: %v %s", err, out)
+	}
+	l.setClock(t, "2025-01-15T07:30:00Z")
+	var ws workspaceOut
+	l.azJSON(&ws, "monitor", "log-analytics", "workspace", "create", "-g", socGroup, "-n", workspace, "-l", "eastus")
+	var put map[string]any
+	l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"onboardingStates/default?api-version=2022-06-01-preview", "--body", "{}")
+	for _, r := range []string{"rule-suspicious-signin-resource-access", "rule-post-compromise-cred-access", "rule-lateral-movement-detection"} {
+		body, err := filepath.Abs(filepath.Join("..", "simulator", "detect", "testdata", r+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"alertRules/"+r+"?api-version=2022-06-01-preview", "--body", "@"+body)
+	}
+	rule := `{"properties": {"actions": [{"actionType": "ModifyProperties", "order": 1, "actionConfiguration": {"owner": {"assignedTo": "SOC Tier 2", "objectId": "` + group + `"}, "severity": "High", "status": "Active"}}, {"actionType": "RunPlaybook", "order": 2, "actionConfiguration": {"logicAppResourceId": "` + playbook + `", "tenantId": "` + tenant + `"}}], "displayName": "Auto-Respond to Account Compromise Incidents", "order": 1, "triggeringLogic": {"conditions": [{"conditionType": "Property", "conditionProperties": {"operator": "Equals", "propertyName": "IncidentSeverity", "propertyValues": ["High"]}}, {"conditionType": "Property", "conditionProperties": {"operator": "Contains", "propertyName": "IncidentTactics", "propertyValues": ["InitialAccess", "CredentialAccess"]}}], "isEnabled": true, "triggersOn": "Incidents", "triggersWhen": "Created"}}}`
+	ruleFile := filepath.Join(t.TempDir(), "rule.json")
+	if err := os.WriteFile(ruleFile, []byte(rule), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"automationRules/auto-rule-compromise-response?api-version=2022-06-01-preview", "--body", "@"+ruleFile)
+	if out, err := l.soclab("attack", "launch"); err != nil {
+		t.Fatalf("attack launch: %v\n%s", err, out)
+	}
+	l.setClock(t, "2025-01-15T10:30:00Z")
+
+	var incs struct {
+		Value []struct {
+			Name       string `json:"name"`
+			Properties struct {
+				Title, Severity, Status string
+				Owner                   struct{ ObjectID, AssignedTo string }
+			} `json:"properties"`
+		} `json:"value"`
+	}
+	l.azJSON(&incs, "rest", "--method", "GET", "--url", si+"incidents?api-version=2022-06-01-preview")
+	high := 0
+	for _, inc := range incs.Value {
+		p := inc.Properties
+		if p.Severity != "High" {
+			if p.Status != "New" || p.Owner.AssignedTo != "" {
+				t.Errorf("%s (%s) was changed: %+v", p.Title, p.Severity, p)
+			}
+			continue
+		}
+		high++
+		if p.Status != "Active" || p.Owner.ObjectID != group || p.Owner.AssignedTo != "SOC Tier 2" {
+			t.Errorf("%s: status %s owner %+v", p.Title, p.Status, p.Owner)
+		}
+		var comments struct {
+			Value []struct {
+				Properties struct {
+					Message string
+					Author  struct{ Name string }
+				} `json:"properties"`
+			} `json:"value"`
+		}
+		l.azJSON(&comments, "rest", "--method", "GET", "--url", si+"incidents/"+inc.Name+"/comments?api-version=2022-06-01-preview")
+		if len(comments.Value) != 1 || comments.Value[0].Properties.Author.Name != "playbook-compromise-response" ||
+			!strings.Contains(comments.Value[0].Properties.Message, "Who: alex.johnson@contoso.com; TotalEvents: ") {
+			t.Errorf("%s: comments %+v", p.Title, comments.Value)
+		}
+	}
+	if high != 6 {
+		t.Errorf("high-severity incidents = %d, want 6", high)
+	}
+	var runs struct {
+		Value []struct {
+			Properties struct{ Status string } `json:"properties"`
+		} `json:"value"`
+	}
+	l.azJSON(&runs, "rest", "--method", "GET", "--url", "https://management.azure.com"+playbook+"/runs?api-version=2019-05-01")
+	if len(runs.Value) != 6 || runs.Value[0].Properties.Status != "Succeeded" {
+		t.Errorf("playbook runs: %+v", runs.Value)
+	}
+	var wf map[string]any
+	l.azJSON(&wf, "resource", "show", "--ids", playbook)
+	if wf["type"] != "Microsoft.Logic/workflows" {
+		t.Errorf("az resource show: %v", wf)
+	}
+}

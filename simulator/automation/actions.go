@@ -1,0 +1,164 @@
+package automation
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/sentinel"
+)
+
+// apply runs a rule's actions in their order; each change is recorded as made by the rule.
+func (e *Engine) apply(tx *simulator.TenantTx, r *sentinel.AutomationRule, ev sentinel.IncidentEvent, by sentinel.Actor, results map[string]queryResult, rep *report) error {
+	actions := append([]sentinel.AutomationAction(nil), r.Properties.Actions...)
+	sort.SliceStable(actions, func(i, j int) bool { return order(actions[i]) < order(actions[j]) })
+	for _, a := range actions {
+		typ := ""
+		if a.ActionType != nil {
+			typ = *a.ActionType
+		}
+		var err error
+		triggered := true
+		rep.total++
+		switch typ {
+		case "ModifyProperties":
+			var m sentinel.ModifyProperties
+			if err = json.Unmarshal(a.ActionConfiguration, &m); err == nil {
+				err = e.modify(tx, ev.IncidentID, m, by)
+			}
+		case "AddIncidentTask":
+			var t sentinel.AddIncidentTask
+			if err = json.Unmarshal(a.ActionConfiguration, &t); err == nil && t.Title != nil {
+				_, err = sentinel.AddTask(tx, ev.IncidentID, *t.Title, deref(t.Description), by)
+			}
+		case "RunPlaybook":
+			var p sentinel.RunPlaybook
+			if err = json.Unmarshal(a.ActionConfiguration, &p); err == nil && p.LogicAppResourceID != nil {
+				triggered, err = e.runPlaybook(tx, ev, p, by, results, rep)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %s action: %w", by.Name, typ, err)
+		}
+		if triggered {
+			rep.ok++
+		}
+	}
+	return nil
+}
+
+func order(a sentinel.AutomationAction) int {
+	if a.Order == nil {
+		return 0
+	}
+	return *a.Order
+}
+
+// modify applies a ModifyProperties action: the given severity, status (reopening clears the
+// classification), classification with reason and comment, owner, and labels added.
+func (e *Engine) modify(tx *simulator.TenantTx, incidentID string, m sentinel.ModifyProperties, by sentinel.Actor) error {
+	_, err := sentinel.UpdateIncidentAs(tx, incidentID, by, func(inc *sentinel.Incident) error {
+		p := &inc.Properties
+		if m.Severity != nil {
+			p.Severity = ptr(*m.Severity)
+		}
+		if m.Status != nil {
+			p.Status = ptr(*m.Status)
+			if *m.Status != "Closed" {
+				p.Classification, p.ClassificationReason, p.ClassificationComment = nil, nil, nil
+			}
+		}
+		if m.Classification != nil {
+			p.Classification, p.ClassificationReason, p.ClassificationComment = ptr(*m.Classification), clone(m.ClassificationReason), clone(m.ClassificationComment)
+		}
+		if m.Owner != nil {
+			p.Owner = e.owner(tx.Tenant().ID, *m.Owner)
+		}
+		for _, l := range m.Labels {
+			if !hasLabel(p.Labels, l.LabelName) {
+				p.Labels = append(p.Labels, sentinel.IncidentLabel{LabelName: l.LabelName, LabelType: "User"})
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+// owner completes an owner block: ownerType from the directory when the rule names an object
+// id alone (a group's id makes a Group owner), else User for an id and Unknown without one.
+func (e *Engine) owner(tenantID string, o sentinel.Owner) *sentinel.Owner {
+	out := sentinel.Owner{ObjectID: clone(o.ObjectID), Email: clone(o.Email), AssignedTo: clone(o.AssignedTo),
+		UserPrincipalName: clone(o.UserPrincipalName), OwnerType: clone(o.OwnerType)}
+	if out.OwnerType == nil {
+		t := "Unknown"
+		if out.ObjectID != nil {
+			t = "User"
+			if e.opts.Directory != nil {
+				if dt, ok := e.opts.Directory.OwnerType(tenantID, *out.ObjectID); ok {
+					t = dt
+				}
+			}
+		}
+		out.OwnerType = &t
+	}
+	return &out
+}
+
+func hasLabel(ls []sentinel.IncidentLabel, name string) bool {
+	for _, l := range ls {
+		if strings.EqualFold(l.LabelName, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// customDetails collects the custom details of an incident's alerts (the "Custom Details"
+// JSON of each alert's additionalData: key → values).
+func customDetails(tx *simulator.TenantTx, incidentID string) (map[string][]string, error) {
+	alerts, err := sentinel.IncidentAlerts(tx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, a := range alerts {
+		extra, _ := a.Properties["additionalData"].(map[string]any)
+		raw, _ := extra["Custom Details"].(string)
+		if raw == "" {
+			continue
+		}
+		var d map[string]any
+		if json.Unmarshal([]byte(raw), &d) != nil {
+			continue
+		}
+		for k, v := range d {
+			switch vs := v.(type) {
+			case []any:
+				for _, x := range vs {
+					out[k] = append(out[k], fmt.Sprint(x))
+				}
+			default:
+				out[k] = append(out[k], fmt.Sprint(vs))
+			}
+		}
+	}
+	return out, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func clone(p *string) *string {
+	if p == nil {
+		return nil
+	}
+	return ptr(*p)
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
