@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/soclab/soclab/scenarios"
 	"github.com/soclab/soclab/scenarios/scenario"
@@ -186,5 +187,37 @@ func TestLookups(t *testing.T) {
 	}
 	if _, ok := s.Step("nope"); ok {
 		t.Error("Step(nope) found")
+	}
+}
+
+func TestReturnLookups(t *testing.T) {
+	s, err := scenario.LoadBuiltin("alex-johnson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Attack.Return
+	if r == nil || r.ID != "attacker-return" || len(r.Attempts) != 3 || len(r.FollowUp) != 3 {
+		t.Fatalf("return = %+v", r)
+	}
+	if got := r.First().Format(time.RFC3339); got != "2025-01-15T13:40:00Z" {
+		t.Errorf("First() = %s", got)
+	}
+	cases := []struct {
+		attempt scenario.Attempt
+		want    string
+	}{
+		{scenario.Attempt{Kind: scenario.AttemptPassword, Credential: "password-change"}, "2025-01-15T08:52:15Z"},
+		{scenario.Attempt{Kind: scenario.AttemptSession, Credential: "initial-access"}, "2025-01-15T08:32:05Z"}, // the first successful sign-in, not the 50074
+		{scenario.Attempt{Kind: scenario.AttemptSpray}, "0001-01-01T00:00:00Z"},
+		{scenario.Attempt{Kind: scenario.AttemptSession, Credential: "nope"}, "0001-01-01T00:00:00Z"},
+	}
+	for _, c := range cases {
+		if got := s.CredentialTime(&c.attempt).Format(time.RFC3339); got != c.want {
+			t.Errorf("CredentialTime(%+v) = %s, want %s", c.attempt, got, c.want)
+		}
+	}
+	spray := r.Attempts[2]
+	if spray.Tries() != 10 || spray.Interval != 20*time.Second || spray.Last().Format(time.RFC3339) != "2025-01-15T13:53:00Z" {
+		t.Errorf("spray: %d tries every %s, last %s", spray.Tries(), spray.Interval, spray.Last())
 	}
 }
