@@ -104,7 +104,7 @@ func TestLoadErrors(t *testing.T) {
 			"attack.yaml:21: steps[0].events[3].severity: \"Sev2\" is not Informational, Low, Medium or High"},
 		{"return inside the window", scenario.FileAttack, "{kind: session, at: 2025-01-15T13:40:00Z", "{kind: session, at: 2025-01-15T09:40:00Z",
 			"attack.yaml:136: return.attempts[0].at: 2025-01-15T09:40:00Z..2025-01-15T09:40:00Z is not after the attack window on the attack day"},
-		{"return credential", scenario.FileAttack, "app: Azure Portal, credential: password-change, risk: high, riskEventTypes: [maliciousIPAddress]}\n    # A fresh", "app: Azure Portal, credential: password-reset, risk: high, riskEventTypes: [maliciousIPAddress]}\n    # A fresh",
+		{"return credential", scenario.FileAttack, "credential: initial-access", "credential: password-reset",
 			"attack.yaml:136: return.attempts[0].credential: \"password-reset\" is not an attack step"},
 		{"return kind", scenario.FileAttack, "{kind: password, at:", "{kind: token, at:",
 			"attack.yaml:138: return.attempts[1].kind: unknown attempt kind \"token\" (session, password, spray)"},

@@ -43,7 +43,7 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 		if err != nil || p.Done >= len(e.plan) || e.plan[p.Done].At.After(to) {
 			return err
 		}
-		a, err := logs.AttackOf(tx)
+		a, err := logs.LaunchState(tx)
 		due = a.Launched
 		return err
 	})
@@ -73,7 +73,7 @@ func (e *Engine) materialise(tx *simulator.TenantTx, cast *generate.Cast, to tim
 	if err != nil {
 		return err
 	}
-	if a, err := logs.AttackOf(tx); err != nil || !a.Launched {
+	if a, err := logs.LaunchState(tx); err != nil || !a.Launched {
 		return err
 	}
 	domain := cast.Params.TenantDomain

@@ -15,6 +15,6 @@ func (e *Engine) Cast(tenantID string) (*generate.Cast, error) {
 	return generate.ResolveCast(e.scen, e.params(t))
 }
 
-// AttackOf reads the tenant's attack state inside the caller's transaction (whether and when the
+// LaunchState reads the tenant's attack state inside the caller's transaction (whether and when the
 // attack was launched).
-func AttackOf(tx *simulator.TenantTx) (AttackState, error) { return readAttack(tx) }
+func LaunchState(tx *simulator.TenantTx) (AttackState, error) { return readAttack(tx) }
