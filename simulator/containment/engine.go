@@ -76,6 +76,10 @@ func (e *Engine) materialise(tx *simulator.TenantTx, cast *generate.Cast, to tim
 	if a, err := logs.LaunchState(tx); err != nil || !a.Launched {
 		return err
 	}
+	results, err := readResults(tx)
+	if err != nil {
+		return err
+	}
 	domain := cast.Params.TenantDomain
 	for p.Done < len(e.plan) && !e.plan[p.Done].At.After(to) {
 		it := e.plan[p.Done]
@@ -88,7 +92,7 @@ func (e *Engine) materialise(tx *simulator.TenantTx, cast *generate.Cast, to tim
 					return err
 				}
 			}
-			p.Results = append(p.Results, res)
+			results = append(results, res)
 		} else {
 			a := attemptOf(e.scen, it, domain)
 			v, err := e.eval.Evaluate(tx, a)
@@ -105,7 +109,7 @@ func (e *Engine) materialise(tx *simulator.TenantTx, cast *generate.Cast, to tim
 				return err
 			}
 			p.VictimIn = p.VictimIn || (it.victim && v.ErrorCode == 0)
-			p.Results = append(p.Results, Result{Key: it.Key, At: it.At, Kind: it.attempt.Kind, UPN: a.UPN, IP: a.IP,
+			results = append(results, Result{Key: it.Key, At: it.At, Kind: it.attempt.Kind, UPN: a.UPN, IP: a.IP,
 				ErrorCode: v.ErrorCode, ConditionalAccessStatus: o.CAStatus})
 		}
 		if tel != nil {
@@ -114,6 +118,9 @@ func (e *Engine) materialise(tx *simulator.TenantTx, cast *generate.Cast, to tim
 			}
 		}
 		p.Done++
+	}
+	if err := tx.PutJSON(stateColl, keyResults, results); err != nil {
+		return err
 	}
 	return tx.PutJSON(stateColl, keyProgress, p)
 }
@@ -145,11 +152,11 @@ func (e *Engine) AdvanceAll() error {
 // Results lists what happened so far to the tenant's attacker's return, in time order (the
 // grader and `soclab attack status` read it).
 func (e *Engine) Results(tenantID string) ([]Result, error) {
-	var p progress
+	var r []Result
 	err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
 		var err error
-		p, err = readProgress(tx)
+		r, err = readResults(tx)
 		return err
 	})
-	return p.Results, wrap(err)
+	return r, wrap(err)
 }

@@ -10,6 +10,7 @@ import (
 const (
 	stateColl   = "containment"
 	keyProgress = "progress"
+	keyResults  = "results"
 )
 
 // Result is what happened to one item of the attacker's return.
@@ -30,17 +31,23 @@ type Result struct {
 	Played bool `json:"played,omitempty"`
 }
 
-// progress is how far a tenant is through the plan, stored with the rows it produced.
+// progress is how far a tenant is through the plan, stored with the rows it produced (small:
+// the ticker reads it for every tenant; the results are kept beside it).
 type progress struct {
 	// Done counts the plan's items materialised, in plan order.
 	Done int `json:"done"`
 	// VictimIn is set once an attempt of the victim signed in.
-	VictimIn bool     `json:"victimIn,omitempty"`
-	Results  []Result `json:"results,omitempty"`
+	VictimIn bool `json:"victimIn,omitempty"`
 }
 
 func readProgress(tx *simulator.TenantTx) (progress, error) {
 	var p progress
 	_, err := tx.GetJSON(stateColl, keyProgress, &p)
 	return p, err
+}
+
+func readResults(tx *simulator.TenantTx) ([]Result, error) {
+	var r []Result
+	_, err := tx.GetJSON(stateColl, keyResults, &r)
+	return r, err
 }
