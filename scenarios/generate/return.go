@@ -68,6 +68,18 @@ func ReturnRows(s *scenario.Scenario, cast *Cast, signIns []ReturnSignIn, follow
 		}
 	}
 	stream := func(b *batch) {
+		if len(signIns) > 0 {
+			// The attack's own sign-ins first, so UEBA has learned them as the full telemetry's
+			// pass has (dropped from the output below).
+			fb := newFaker(g.p.Seed, "return-baseline", nonce)
+			for _, st := range s.Attack.Steps {
+				for i := range st.Events {
+					if e := st.Events[i]; e.Kind == scenario.EventSignIn {
+						g.runEvent(b, fb, &e, RowMeta{Step: st.ID}, true)
+					}
+				}
+			}
+		}
 		f := newFaker(g.p.Seed, "return", nonce)
 		for _, si := range signIns {
 			a := g.actorFor(f, si.User+"@"+g.p.TenantDomain, si.IP, true)
@@ -82,6 +94,10 @@ func ReturnRows(s *scenario.Scenario, cast *Cast, signIns []ReturnSignIn, follow
 		}
 	}
 	t := g.run([]func(*batch){stream}, time.Time{}, time.Unix(1<<40, 0))
+	g.behaviorAnalytics(t.tables["SigninLogs"], t.tables["BehaviorAnalytics"])
+	for _, tb := range t.tables {
+		keepStep(tb, meta.Step)
+	}
 	t.Start, t.End = time.Time{}, time.Time{}
 	for _, tb := range t.tables {
 		if n := len(tb.Meta); n > 0 {
@@ -94,4 +110,16 @@ func ReturnRows(s *scenario.Scenario, cast *Cast, signIns []ReturnSignIn, follow
 		}
 	}
 	return t, nil
+}
+
+// keepStep drops the rows of other steps from a table.
+func keepStep(tb *Table, step string) {
+	n := 0
+	for i := range tb.Rows {
+		if tb.Meta[i].Step == step {
+			tb.Rows[n], tb.Meta[n] = tb.Rows[i], tb.Meta[i]
+			n++
+		}
+	}
+	tb.Rows, tb.Meta = tb.Rows[:n], tb.Meta[:n]
 }
