@@ -37,7 +37,7 @@ const signInQuery = ` | where TimeGenerated > datetime(2025-01-15T13:00:00Z) and
 var (
 	sessionOK  = signInLine("13:40:00", "0", "", "success", `{"errorCode":0}`, standing("success"), "singleFactorAuthentication")
 	passwordOK = signInLine("13:42:30", "0", "", "success", `{"additionalDetails":"MFA completed in Azure AD","errorCode":0}`, standing("success"), "multiFactorAuthentication")
-	followUp   = []string{"2025-01-15T13:45:10Z\tSecretList", "2025-01-15T13:45:40Z\tSecretGet", "2025-01-15T13:47:00Z\tListContainers"}
+	followUp   = []string{"2025-01-15T13:45:10Z\tSecretList", "2025-01-15T13:45:40Z\tSecretGet", "2025-01-15T13:47:00Z\tListBlobs"}
 )
 
 // TestOutcomes plays the return against each containment a learner may have done at 11:00 and
