@@ -176,3 +176,48 @@ func (f *fixture) run(db kql.Database, cat kql.Catalog, now time.Time, src strin
 	}
 	return out
 }
+
+// filled runs KQL over the lab workspace (or the Defender tables when wsID is "") at the
+// tenant clock and returns, per result row, the names of the columns that hold a value (not
+// null, not "").
+func (f *fixture) filled(t simulator.Tenant, wsID, src string) [][]string {
+	f.t.Helper()
+	now, err := f.world.Now(t.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var db kql.Database
+	cat := f.logs.HuntingCatalog()
+	if wsID == "" {
+		db, err = f.logs.Hunting(t.ID, now)
+	} else {
+		var ws *logs.Workspace
+		if ws, err = f.logs.Workspace(t.ID, wsID); err == nil {
+			db, err = ws.Database(now)
+		}
+		cat = f.logs.WorkspaceCatalog()
+	}
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	q, err := kql.Compile(src, cat, kql.CompileOptions{})
+	if err != nil {
+		f.t.Fatalf("compile %q: %v", src, err)
+	}
+	res, err := q.Run(context.Background(), db, kql.RunOptions{Now: now})
+	if err != nil {
+		f.t.Fatalf("run %q: %v", src, err)
+	}
+	cols := res.Columns()
+	var out [][]string
+	for _, r := range res.Rows(true) {
+		var names []string
+		for i, v := range r {
+			if v != nil && v != "" {
+				names = append(names, cols[i].Name)
+			}
+		}
+		out = append(out, names)
+	}
+	return out
+}
