@@ -28,17 +28,15 @@ type Row struct {
 // Append stores rows of one table in the tenant's state, all or none. Each becomes visible
 // once the tenant clock passes its Time plus the table's ingestion delay.
 func (e *Engine) Append(tenantID, table string, rows ...Row) error {
-	err := e.world.Update(tenantID, func(tx *simulator.TenantTx) error {
-		return e.AppendTx(tx, table, rows...)
-	})
+	err := e.world.Update(tenantID, func(tx *simulator.TenantTx) error { return e.AppendTx(tx, table, rows...) })
 	if err != nil {
 		return fmt.Errorf("logs: append to %s: %w", table, err)
 	}
 	return nil
 }
 
-// AppendTx is Append inside the caller's transaction, so a caller can store its own progress
-// with the rows (both kept or neither).
+// AppendTx is Append inside the caller's transaction: the rows are kept if and only if the
+// caller's other changes are (the directory writes its AuditLogs rows this way).
 func (e *Engine) AppendTx(tx *simulator.TenantTx, table string, rows ...Row) error {
 	if _, ok := e.cats.base[table]; !ok {
 		return fmt.Errorf("logs: append: unknown table %q", table)
