@@ -180,6 +180,12 @@ func TestBadVerdicts(t *testing.T) {
 		{"evaluator error", failingEvaluator{}, "containment: evaluate session-0 of alex.johnson@contoso.com at 2025-01-15T13:40:00Z: directory unavailable"},
 		{"negative code", failingEvaluator{containment.Verdict{ErrorCode: -1}}, "containment: evaluate session-0 of alex.johnson@contoso.com: verdict has a negative error code -1"},
 		{"unknown CA status", failingEvaluator{containment.Verdict{ConditionalAccessStatus: "blocked"}}, "containment: evaluate session-0 of alex.johnson@contoso.com: verdict has an unknown conditional access status \"blocked\""},
+		{"success with a failure reason", failingEvaluator{containment.Verdict{ConditionalAccessStatus: "success", FailureReason: "nope"}},
+			"containment: evaluate session-0 of alex.johnson@contoso.com: verdict signs in (error code 0) with a failure reason \"nope\""},
+		{"unknown code without a reason", failingEvaluator{containment.Verdict{ErrorCode: 4242}},
+			"containment: evaluate session-0 of alex.johnson@contoso.com: verdict error code 4242 has no failure reason (and the catalog has none)"},
+		{"policy without an id", failingEvaluator{containment.Verdict{ErrorCode: 53003, AppliedPolicies: []containment.AppliedPolicy{{DisplayName: "x", Result: "failure"}}}},
+			"containment: evaluate session-0 of alex.johnson@contoso.com: verdict lists a Conditional Access policy without an id or result: {ID: DisplayName:x Result:failure EnforcedGrantControls:[]}"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -216,5 +222,29 @@ func TestNewNeedsEngineAndEvaluator(t *testing.T) {
 	f := newFixture(t)
 	if _, err := containment.New(f.logs, nil); err == nil {
 		t.Error("New without an evaluator succeeded")
+	}
+}
+
+// TestCodeOutsideTheCatalog: a verdict may carry a code the scenario's catalog lacks (53000, a
+// compliant device required) with its text; the rows carry both.
+func TestCodeOutsideTheCatalog(t *testing.T) {
+	f := newFixture(t)
+	const reason = "Device is not in required device state: compliant. Conditional Access policy requires a compliant device, and the device is not compliant. The user must enroll their device with an approved MDM provider like Intune."
+	eng, err := containment.New(f.logs, containment.EvaluatorFunc(func(_ *simulator.TenantTx, a containment.Attempt) (containment.Verdict, error) {
+		return containment.Verdict{ErrorCode: 53000, FailureReason: reason, ConditionalAccessStatus: "failure",
+			AppliedPolicies: []containment.AppliedPolicy{{ID: "p1", DisplayName: "Require compliant device", Result: "failure", EnforcedGrantControls: []string{"RequireCompliantDevice"}}}}, nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.engine = eng
+	f.launch(f.tenant)
+	f.advanceTo(f.tenant, "14:10")
+	got := f.query(f.tenant, f.wsID, `SigninLogs | where TimeGenerated > datetime(2025-01-15T13:00:00Z) and IPAddress == '185.220.101.45'
+		| project ResultType, ResultDescription, tostring(Status), ConditionalAccessStatus, tostring(ConditionalAccessPolicies)`)
+	want := "53000\t" + reason + "\t" + `{"errorCode":53000,"failureReason":"` + reason + `"}` + "\tfailure\t" +
+		`[{"displayName":"Require compliant device","enforcedGrantControls":["RequireCompliantDevice"],"enforcedSessionControls":[],"id":"p1","result":"failure"}]`
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/soclab/soclab/scenarios/generate"
+	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/logs"
 )
@@ -18,6 +19,18 @@ func outcomeOf(v Verdict) (generate.Outcome, error) {
 	}
 	if !caStatuses[v.ConditionalAccessStatus] {
 		return generate.Outcome{}, fmt.Errorf("verdict has an unknown conditional access status %q", v.ConditionalAccessStatus)
+	}
+	_, known := scenario.SignInErrors[v.ErrorCode]
+	switch {
+	case v.ErrorCode == 0 && v.FailureReason != "":
+		return generate.Outcome{}, fmt.Errorf("verdict signs in (error code 0) with a failure reason %q", v.FailureReason)
+	case v.ErrorCode != 0 && v.FailureReason == "" && !known:
+		return generate.Outcome{}, fmt.Errorf("verdict error code %d has no failure reason (and the catalog has none)", v.ErrorCode)
+	}
+	for _, p := range v.AppliedPolicies {
+		if p.ID == "" || p.Result == "" {
+			return generate.Outcome{}, fmt.Errorf("verdict lists a Conditional Access policy without an id or result: %+v", p)
+		}
 	}
 	o := generate.Outcome{Result: v.ErrorCode, FailureReason: v.FailureReason, CAStatus: v.ConditionalAccessStatus}
 	if o.CAStatus == "" {
