@@ -2,6 +2,7 @@ package containment
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/soclab/soclab/scenarios/generate"
 	"github.com/soclab/soclab/scenarios/scenario"
@@ -16,6 +17,9 @@ var caStatuses = map[string]bool{"": true, "success": true, "failure": true, "no
 func outcomeOf(v Verdict) (generate.Outcome, error) {
 	if v.ErrorCode < 0 {
 		return generate.Outcome{}, fmt.Errorf("verdict has a negative error code %d", v.ErrorCode)
+	}
+	if v.ErrorCode > math.MaxInt32 { // AADSTS codes have at most 7 digits; ErrorCode columns are int
+		return generate.Outcome{}, fmt.Errorf("verdict error code %d is out of range", v.ErrorCode)
 	}
 	if !caStatuses[v.ConditionalAccessStatus] {
 		return generate.Outcome{}, fmt.Errorf("verdict has an unknown conditional access status %q", v.ConditionalAccessStatus)
