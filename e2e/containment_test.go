@@ -16,7 +16,8 @@ func TestAttackerReturnsThroughServer(t *testing.T) {
 	l.start()
 	var ws workspaceOut
 	var subs []map[string]any
-	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "-p", l.vars["SOCLAB_SP_SECRET"], "--tenant", l.vars["SOCLAB_TENANT_ID"])
+	// --password=: a secret may start with "-" (base64url), which az would take for an option.
+	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", l.vars["SOCLAB_TENANT_ID"])
 	if out, err := l.soclab("clock", "freeze"); err != nil {
 		t.Fatalf("clock freeze: %v %s", err, out)
 	}
@@ -28,7 +29,12 @@ func TestAttackerReturnsThroughServer(t *testing.T) {
 	if err != nil || !strings.Contains(out, "attacker-return      T1550.001 13:40:00  pending") {
 		t.Fatalf("attack status at 10:05: %v\n%s", err, out)
 	}
-	l.setClock(t, "2025-01-15T14:10:00Z")
+	if out, err := l.soclab("clock", "set", "--wait", "2025-01-15T14:10:00Z"); err != nil {
+		t.Fatalf("clock set --wait: %v\n%s", err, out)
+	}
+	if out, err := l.soclab("engine", "status"); err != nil || !strings.Contains(out, "containment") {
+		t.Fatalf("engine status does not list the containment stage: %v\n%s", err, out)
+	}
 	rows := l.laQuery(t, ws.CustomerID, `union SigninLogs, AADNonInteractiveUserSignInLogs
 		| where TimeGenerated > datetime(2025-01-15T13:00:00Z) and IPAddress startswith "185.220.101."
 		| summarize n = count() by Type, ResultType | order by Type asc, ResultType asc`)

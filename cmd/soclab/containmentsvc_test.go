@@ -15,8 +15,8 @@ import (
 )
 
 // TestControlEndpointsPlayTheReturn drives the control endpoints as `soclab attack launch` and
-// `soclab clock set` do through the server's handler chain: moving the clock past 13:40 plays
-// the attacker's return before the rules run, and (until the identity plane is wired) the
+// `soclab clock set --wait` do through the server's handler chain: moving the clock past 13:40
+// plays the attacker's return (the pipeline's first stage, before the rules), and (until the identity plane is wired) the
 // attacker gets back in and reads a secret again.
 func TestControlEndpointsPlayTheReturn(t *testing.T) {
 	w, err := simulator.Open(t.TempDir(), simulator.Options{})
@@ -53,6 +53,14 @@ func TestControlEndpointsPlayTheReturn(t *testing.T) {
 	var clk control.Clock
 	if err := callLocal(h, "POST", "clock/set", control.ClockRequest{Time: "2025-01-15T14:10:00Z"}, &clk); err != nil {
 		t.Fatal(err)
+	}
+	// The engines run in the background; without a server, engine/wait runs them here.
+	var status map[string]any
+	if err := callLocal(h, "POST", "engine/wait?timeout=60s", nil, &status); err != nil {
+		t.Fatal(err)
+	}
+	if stages := fmt.Sprint(status["stages"]); !strings.HasPrefix(stages, "[map[name:containment reached:2025-01-15T14:10:00") {
+		t.Errorf("engine stages: %s", stages)
 	}
 	ws, err := e.Workspace(ten.ID, cust)
 	if err != nil {

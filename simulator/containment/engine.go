@@ -37,17 +37,7 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 	if len(e.plan) == 0 {
 		return nil
 	}
-	var due bool
-	err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
-		p, err := readProgress(tx)
-		if err != nil || p.Done >= len(e.plan) || e.plan[p.Done].At.After(to) {
-			return err
-		}
-		a, err := logs.LaunchState(tx)
-		due = a.Launched
-		return err
-	})
-	if err != nil || !due {
+	if _, due, err := e.nextDue(tenantID, to); err != nil || !due {
 		return wrap(err)
 	}
 	cast, err := e.le.Cast(tenantID)
@@ -57,6 +47,33 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 	return wrap(e.world.Update(tenantID, func(tx *simulator.TenantTx) error {
 		return e.materialise(tx, cast, to)
 	}))
+}
+
+// Progress tells the pipeline how far the tenant's return is done: just before its next due
+// item, or to when nothing is due by then (not launched, all played, or later than to).
+func (e *Engine) Progress(tenantID string, to time.Time) (time.Time, error) {
+	next, due, err := e.nextDue(tenantID, to)
+	if err != nil || !due {
+		return to, wrap(err)
+	}
+	return next.Add(-time.Nanosecond), nil
+}
+
+// nextDue reads the tenant's progress: the time of its next item and whether it is due by to
+// (the attack launched and the item not after to).
+func (e *Engine) nextDue(tenantID string, to time.Time) (time.Time, bool, error) {
+	var next time.Time
+	var due bool
+	err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
+		p, err := readProgress(tx)
+		if err != nil || p.Done >= len(e.plan) || e.plan[p.Done].At.After(to) {
+			return err
+		}
+		a, err := logs.LaunchState(tx)
+		next, due = e.plan[p.Done].At, a.Launched
+		return err
+	})
+	return next, due, err
 }
 
 func wrap(err error) error {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/containment"
@@ -247,4 +248,28 @@ func TestCodeOutsideTheCatalog(t *testing.T) {
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+}
+
+// TestProgress: what the pipeline reads to cut a catch-up into slices.
+func TestProgress(t *testing.T) {
+	f := newFixture(t)
+	to := clockAt(t, "14:10")
+	check := func(what string, want time.Time) {
+		t.Helper()
+		if p, err := f.engine.Progress(f.tenant.ID, to); err != nil || !p.Equal(want) {
+			t.Errorf("%s: %v %v, want %v", what, p, err, want)
+		}
+	}
+	check("not launched", to)
+	f.launch(f.tenant)
+	check("launched", clockAt(t, "13:40").Add(-time.Nanosecond))
+	if p, _ := f.engine.Progress(f.tenant.ID, clockAt(t, "13:00")); !p.Equal(clockAt(t, "13:00")) {
+		t.Errorf("nothing due by 13:00: %v", p)
+	}
+	if err := f.engine.Advance(f.tenant.ID, clockAt(t, "13:41")); err != nil {
+		t.Fatal(err)
+	}
+	check("session played", clockAt(t, "13:42:30").Add(-time.Nanosecond))
+	f.advanceTo(f.tenant, "14:10")
+	check("all played", to)
 }
