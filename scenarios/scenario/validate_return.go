@@ -47,14 +47,15 @@ func (v *validator) attackReturn(a *Attack, day time.Time) {
 			victimLast = at.Last()
 		}
 	}
-	start := victimLast.Add(time.Second)
-	if day.IsZero() {
-		start, dayEnd = time.Time{}, time.Time{}
-	}
 	for i := range r.FollowUp {
 		e := &r.FollowUp[i]
 		ep := fmt.Sprintf("%s.followUp[%d]", p, i)
-		v.event(f, ep, e, start, dayEnd)
+		v.event(f, ep, e, time.Time{}, time.Time{})
+		last := e.At.Add(time.Duration(e.Repeats()-1) * e.Interval)
+		if !day.IsZero() && !e.At.IsZero() && (!e.At.After(victimLast) || !last.Before(dayEnd)) {
+			v.errf(f, ep+".at", "%s..%s is not after the victim's last attempt (%s) on the attack day",
+				e.At.Format(time.RFC3339), last.Format(time.RFC3339), victimLast.Format(time.RFC3339))
+		}
 		if e.Kind == EventSignIn || e.Kind == EventSpray || e.Kind == EventAlert {
 			v.errf(f, ep+".kind", "a follow-up is what the attacker does once in (keyvault, arm, blob, audit), not %s", e.Kind)
 		}
