@@ -142,7 +142,11 @@ func printAttack(w io.Writer, st logs.AttackStatus) error {
 		if s.Played {
 			mark = "played"
 		}
-		fmt.Fprintf(w, "  %-20s %-9s %s  %-8s %s\n", s.ID, s.Technique, s.First.UTC().Format("15:04:05"), mark, s.Title)
+		title := s.Title
+		if s.Conditional {
+			title += " (outcome decided by the directory then)"
+		}
+		fmt.Fprintf(w, "  %-20s %-9s %s  %-8s %s\n", s.ID, s.Technique, s.First.UTC().Format("15:04:05"), mark, title)
 	}
 	for _, r := range st.State.Replays {
 		fmt.Fprintf(w, "  replay %-13s at %s\n", r.Step, r.At.UTC().Format(time.RFC3339))

@@ -89,6 +89,7 @@ func TestPrintAttackAlignsTechniques(t *testing.T) {
 	at := time.Date(2025, 1, 15, 8, 31, 40, 0, time.UTC)
 	st := logs.AttackStatus{Tenant: "contoso", Now: at, Start: at, End: at, Steps: []logs.StepInfo{
 		{ID: "password-spray", Technique: "T1110.003", First: at.Add(time.Minute), Title: "Spray"},
+		{ID: "attacker-return", Technique: "T1550.001", First: at.Add(5 * time.Hour), Title: "Return", Conditional: true},
 		{ID: "initial-access", Technique: "T1078", First: at, Played: true, Title: "Sign-in"},
 	}}
 	var b bytes.Buffer
@@ -97,7 +98,8 @@ func TestPrintAttackAlignsTechniques(t *testing.T) {
 	}
 	want := "tenant contoso  clock 2025-01-15T08:31:40Z  attack 08:31-08:31  not launched\n" +
 		"  initial-access       T1078     08:31:40  played   Sign-in\n" +
-		"  password-spray       T1110.003 08:32:40  pending  Spray\n"
+		"  password-spray       T1110.003 08:32:40  pending  Spray\n" +
+		"  attacker-return      T1550.001 13:31:40  pending  Return (outcome decided by the directory then)\n"
 	if b.String() != want {
 		t.Errorf("printAttack:\n%s\nwant:\n%s", b.String(), want)
 	}

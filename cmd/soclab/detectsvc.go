@@ -29,7 +29,12 @@ func engineStages(le *logs.Engine, rulesOpts detect.Options) ([]pipeline.Named, 
 	if err != nil {
 		return nil, err
 	}
+	cont, err := newContainment(le)
+	if err != nil {
+		return nil, err
+	}
 	return []pipeline.Named{
+		{Name: "containment", Stage: cont},
 		{Name: "detect", Stage: rules},
 		{Name: "automation", Stage: automation.New(le, automation.Options{})},
 	}, nil

@@ -130,6 +130,9 @@ func runScenarioShow(w io.Writer, name string) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", st.ID, st.Technique, st.Tactic, start.Format("15:04:05"), st.Title)
 	}
+	if r := s.Attack.Return; r != nil {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s (outcome decided by the directory then)\n", r.ID, r.Technique, r.Tactic, r.First().Format("15:04:05"), r.Title)
+	}
 	fmt.Fprintln(tw, "\nFAULT\tCASE\tKIND\tTITLE")
 	for _, f := range s.Faults {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", f.ID, f.Case, f.Kind, f.Title)

@@ -30,6 +30,7 @@ func TestScenarioShow(t *testing.T) {
 	}
 	for _, line := range []string{
 		"initial-access     T1078      InitialAccess     08:31:40  Sign-in with the phished credentials from Bucharest",
+		"attacker-return    T1550.001  DefenseEvasion    13:40:00  The attacker returns with the stolen session and the password it set (outcome decided by the directory then)",
 		"kv-diagnostics-missing                3     remove-diagnostic-setting    NRT credential-access rule never fires",
 		"Resource groups: rg-contoso-unified-soc, rg-contoso-finance, rg-contoso-prod-apps, rg-contoso-identity, rg-contoso-backup, rg-contoso-dev, rg-contoso-network",
 	} {

@@ -80,16 +80,7 @@ func buildShared(s *scenario.Scenario, c *Cast) *shared {
 	for code, reason := range scenario.SignInErrors {
 		for _, mfa := range []bool{false, true} {
 			for _, interactive := range []bool{false, true} {
-				st := map[string]any{"errorCode": int64(code)}
-				switch {
-				case code != 0:
-					st["failureReason"] = reason
-				case mfa:
-					st["additionalDetails"] = "MFA completed in Azure AD"
-				case interactive:
-					st["additionalDetails"] = "MFA requirement satisfied by claim in the token"
-				}
-				sh.status[statusKey{code, mfa, interactive}] = newDyn(st)
+				sh.status[statusKey{code, mfa, interactive}] = newDyn(statusValue(code, mfa, interactive, reason))
 			}
 		}
 	}
@@ -99,6 +90,21 @@ func buildShared(s *scenario.Scenario, c *Cast) *shared {
 	sh.mfaDetail = newDyn(map[string]any{"authMethod": "Mobile app notification", "authDetail": ""})
 	sh.noDetail = dynValue{v: nil, json: "{}"}
 	return sh
+}
+
+// statusValue is a sign-in's Status: the error code, the failure reason of a failure, how MFA
+// was satisfied on a success.
+func statusValue(code int, mfa, interactive bool, reason string) map[string]any {
+	st := map[string]any{"errorCode": int64(code)}
+	switch {
+	case code != 0:
+		st["failureReason"] = reason
+	case mfa:
+		st["additionalDetails"] = "MFA completed in Azure AD"
+	case interactive:
+		st["additionalDetails"] = "MFA requirement satisfied by claim in the token"
+	}
+	return st
 }
 
 func deviceDetail(d Device) dynValue {

@@ -26,6 +26,9 @@ type signIn struct {
 	// mfa is true when this sign-in performed multi-factor authentication.
 	mfa  bool
 	meta RowMeta
+	// outcome, when set, is what the directory decided (the attacker's return): its failure
+	// text, Conditional Access status and applied policies replace the catalog's.
+	outcome *Outcome
 }
 
 var riskInt = map[string]int64{"": 1, "none": 1, "low": 10, "medium": 50, "high": 100}
@@ -63,7 +66,19 @@ func (g *gen) emitSignIn(b *batch, f *gofakeit.Faker, si signIn) {
 	}
 	ca := g.sh.ca[caStatus]
 	mfa := si.mfa || si.result == 50074 || si.result == 50076 || si.result == 500121
-	status := g.sh.status[statusKey{si.result, si.mfa, si.interactive}]
+	status, known := g.sh.status[statusKey{si.result, si.mfa, si.interactive}]
+	if o := si.outcome; o != nil {
+		reason = o.reason(si.result)
+		if v, ok := g.sh.ca[o.CAStatus]; ok {
+			caStatus, ca = o.CAStatus, v
+		}
+		if o.Policies != nil {
+			ca = newDyn(o.Policies)
+		}
+		if !known || si.result != 0 {
+			status = newDyn(statusValue(si.result, si.mfa, si.interactive, reason))
+		}
+	}
 	authReq, mfaDetail := "singleFactorAuthentication", g.sh.noDetail
 	if mfa {
 		authReq, mfaDetail = "multiFactorAuthentication", g.sh.mfaDetail

@@ -17,6 +17,8 @@ var SignInErrors = map[int]string{
 	53003:  "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",
 	500121: "Authentication failed during strong authentication request.",
 	50173:  "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
+	50133:  "Session is invalid due to expiration or recent password change.",
+	70008:  "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
 	70044:  "The session has expired or is invalid due to sign-in frequency checks by conditional access.",
 	700082: "The refresh token has expired due to inactivity.",
 }
@@ -117,6 +119,7 @@ var MitreTechniques = map[string]string{
 	"T1530":     "Data from Cloud Storage",
 	"T1555":     "Credentials from Password Stores",
 	"T1580":     "Cloud Infrastructure Discovery",
+	"T1550.001": "Application Access Token",
 }
 
 // AlertServices are the Defender products that raise their own alerts, with their AlertId prefix.

@@ -4,9 +4,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/soclab/soclab/scenarios"
 	"github.com/soclab/soclab/scenarios/scenario"
@@ -37,6 +39,21 @@ func TestLoadBuiltinUnknown(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %s", err, want)
 	}
+}
+
+// lineOf is the line (1-based) of the built-in file's first occurrence of text.
+func lineOf(t *testing.T, file, text string) int {
+	t.Helper()
+	src, _ := scenarios.FS("alex-johnson")
+	b, err := fs.ReadFile(src, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(b), text)
+	if i < 0 {
+		t.Fatalf("%s does not contain %q", file, text)
+	}
+	return strings.Count(string(b[:i]), "\n") + 1
 }
 
 // builtinWith is the built-in scenario with one file's text edited.
@@ -101,11 +118,29 @@ func TestLoadErrors(t *testing.T) {
 			"attack.yaml:57: steps[4].events[0].service: unknown alerting service \"Defender for Storage\""},
 		{"alert severity", scenario.FileAttack, "severity: Medium, category: InitialAccess}", "severity: Sev2, category: InitialAccess}",
 			"attack.yaml:21: steps[0].events[3].severity: \"Sev2\" is not Informational, Low, Medium or High"},
+		{"return inside the window", scenario.FileAttack, "{kind: session, at: 2025-01-15T13:40:00Z", "{kind: session, at: 2025-01-15T09:40:00Z",
+			"attack.yaml:LINE: return.attempts[0].at: 2025-01-15T09:40:00Z..2025-01-15T09:40:00Z is not after the attack window on the attack day"},
+		{"return credential", scenario.FileAttack, "credential: initial-access", "credential: password-reset",
+			"attack.yaml:LINE: return.attempts[0].credential: \"password-reset\" is not an attack step"},
+		{"return kind", scenario.FileAttack, "{kind: password, at:", "{kind: token, at:",
+			"attack.yaml:LINE: return.attempts[1].kind: unknown attempt kind \"token\" (session, password, spray)"},
+		{"return spray user", scenario.FileAttack, "users: [maria.garcia, olivia.bennett, lisa.wong, david.chen, sarah.miller]}\n  # Once", "users: [maria.garcia, nobody]}\n  # Once",
+			"attack.yaml:LINE: return.attempts[2].users[1]: unknown user \"nobody\""},
+		{"return ip", scenario.FileAttack, "{kind: password, at: 2025-01-15T13:42:30Z, user: alex.johnson, ip: 185.220.101.45", "{kind: password, at: 2025-01-15T13:42:30Z, user: alex.johnson, ip: 10.9.9.9",
+			"attack.yaml:LINE: return.attempts[1].ip: 10.9.9.9 lies in no declared place"},
+		{"follow-up before the attempts", scenario.FileAttack, "at: 2025-01-15T13:45:10Z", "at: 2025-01-15T13:41:10Z",
+			"attack.yaml:LINE: return.followUp[0].at: 2025-01-15T13:41:10Z..2025-01-15T13:41:10Z is not after the victim's last attempt (2025-01-15T13:42:30Z) on the attack day"},
+		{"follow-up sign-in", scenario.FileAttack, "{kind: blob, at: 2025-01-15T13:47:00Z, user: alex.johnson, ip: 185.220.101.45, account: stcontosoprod, container: finance-reports, operation: ListBlobs, auth: OAuth}", "{kind: signin, at: 2025-01-15T13:47:00Z, user: alex.johnson, ip: 185.220.101.45, app: Azure Portal}",
+			"attack.yaml:LINE: return.followUp[2].kind: a follow-up is what the attacker does once in (keyvault, arm, blob, audit), not signin"},
+		{"return id", scenario.FileAttack, "id: attacker-return", "id: persistence",
+			"attack.yaml:LINE: return.id: \"persistence\" is also a step id"},
 		{"noise user", scenario.FileBackground, "user: ryan.murphy", "user: ryan.murphey",
 			"background.yaml:109: noise[1].user: unknown user \"ryan.murphey\""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			// LINE is the line of the edit (the return's cases: other edits of attack.yaml move it).
+			c.want = strings.Replace(c.want, "LINE", strconv.Itoa(lineOf(t, c.file, c.old)), 1)
 			_, err := scenario.Load(builtinWith(t, c.file, c.old, c.new), "alex-johnson")
 			if err == nil {
 				t.Fatal("loaded without error")
@@ -170,5 +205,37 @@ func TestLookups(t *testing.T) {
 	}
 	if _, ok := s.Step("nope"); ok {
 		t.Error("Step(nope) found")
+	}
+}
+
+func TestReturnLookups(t *testing.T) {
+	s, err := scenario.LoadBuiltin("alex-johnson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Attack.Return
+	if r == nil || r.ID != "attacker-return" || len(r.Attempts) != 3 || len(r.FollowUp) != 3 {
+		t.Fatalf("return = %+v", r)
+	}
+	if got := r.First().Format(time.RFC3339); got != "2025-01-15T13:40:00Z" {
+		t.Errorf("First() = %s", got)
+	}
+	cases := []struct {
+		attempt scenario.Attempt
+		want    string
+	}{
+		{scenario.Attempt{Kind: scenario.AttemptPassword, Credential: "password-change"}, "2025-01-15T08:52:15Z"},
+		{scenario.Attempt{Kind: scenario.AttemptSession, Credential: "initial-access"}, "2025-01-15T08:32:05Z"}, // the first successful sign-in, not the 50074
+		{scenario.Attempt{Kind: scenario.AttemptSpray}, "0001-01-01T00:00:00Z"},
+		{scenario.Attempt{Kind: scenario.AttemptSession, Credential: "nope"}, "0001-01-01T00:00:00Z"},
+	}
+	for _, c := range cases {
+		if got := s.CredentialTime(&c.attempt).Format(time.RFC3339); got != c.want {
+			t.Errorf("CredentialTime(%+v) = %s, want %s", c.attempt, got, c.want)
+		}
+	}
+	spray := r.Attempts[2]
+	if spray.Tries() != 10 || spray.Interval != 20*time.Second || spray.Last().Format(time.RFC3339) != "2025-01-15T13:53:00Z" {
+		t.Errorf("spray: %d tries every %s, last %s", spray.Tries(), spray.Interval, spray.Last())
 	}
 }

@@ -82,6 +82,8 @@ type Attack struct {
 	UserAgent string `yaml:"userAgent"`
 	Device    Device `yaml:"device"`
 	Steps     []Step `yaml:"steps"`
+	// Return is the attacker's comeback after the window, whose outcome the directory decides.
+	Return *Return `yaml:"return"`
 }
 
 // Step is one stage of the attack, replayable on its own.

@@ -24,6 +24,8 @@ type validator struct {
 	vaults    map[string]*KeyVault
 	accounts  map[string]*StorageAccount
 	profiles  map[string]bool
+	// steps are the attack's step ids.
+	steps map[string]bool
 }
 
 func (v *validator) errf(file, path, format string, args ...any) {
@@ -76,6 +78,11 @@ func (v *validator) scenario(s *Scenario, name string) {
 	v.cast(&s.Cast)
 	v.background(&s.Background)
 	v.attack(&s.Attack, s.Day)
+	v.steps = map[string]bool{}
+	for _, st := range s.Attack.Steps {
+		v.steps[st.ID] = true
+	}
+	v.attackReturn(&s.Attack, s.Day)
 	v.faults(s.Faults, s.Cast.DiagnosticSettings)
 }
 

@@ -28,38 +28,42 @@ type Row struct {
 // Append stores rows of one table in the tenant's state, all or none. Each becomes visible
 // once the tenant clock passes its Time plus the table's ingestion delay.
 func (e *Engine) Append(tenantID, table string, rows ...Row) error {
-	if _, ok := e.cats.base[table]; !ok {
-		return fmt.Errorf("logs: append: unknown table %q", table)
-	}
-	err := e.world.Update(tenantID, func(tx *simulator.TenantTx) error {
-		log, err := readRowCount(tx)
-		if err != nil {
-			return err
-		}
-		if log.Epoch == "" {
-			log.Epoch = simulator.NewGUID()
-		}
-		n := log.N
-		for _, r := range rows {
-			if r.Time.IsZero() {
-				return fmt.Errorf("logs: append to %s: a row has no time", table)
-			}
-			n++
-			s := storedRow{Table: table, Source: string(r.Source), Time: r.Time.UTC(), Values: r.Values}
-			if r.Workspace != "" {
-				s.Source = "workspace:" + strings.ToLower(r.Workspace)
-			}
-			if err := tx.PutJSON(rowsColl, rowKey(n), s); err != nil {
-				return err
-			}
-		}
-		log.N = n
-		return tx.PutJSON(stateColl, keyRowCount, log)
-	})
+	err := e.world.Update(tenantID, func(tx *simulator.TenantTx) error { return e.AppendTx(tx, table, rows...) })
 	if err != nil {
 		return fmt.Errorf("logs: append to %s: %w", table, err)
 	}
 	return nil
+}
+
+// AppendTx is Append inside the caller's transaction: the rows are kept if and only if the
+// caller's other changes are (the directory writes its AuditLogs rows this way).
+func (e *Engine) AppendTx(tx *simulator.TenantTx, table string, rows ...Row) error {
+	if _, ok := e.cats.base[table]; !ok {
+		return fmt.Errorf("logs: append: unknown table %q", table)
+	}
+	log, err := readRowCount(tx)
+	if err != nil {
+		return err
+	}
+	if log.Epoch == "" {
+		log.Epoch = simulator.NewGUID()
+	}
+	n := log.N
+	for _, r := range rows {
+		if r.Time.IsZero() {
+			return fmt.Errorf("logs: append to %s: a row has no time", table)
+		}
+		n++
+		s := storedRow{Table: table, Source: string(r.Source), Time: r.Time.UTC(), Values: r.Values}
+		if r.Workspace != "" {
+			s.Source = "workspace:" + strings.ToLower(r.Workspace)
+		}
+		if err := tx.PutJSON(rowsColl, rowKey(n), s); err != nil {
+			return err
+		}
+	}
+	log.N = n
+	return tx.PutJSON(stateColl, keyRowCount, log)
 }
 
 // extraRows are the appended rows of one table in its base columns, and the workspace each

@@ -70,6 +70,9 @@ type StepInfo struct {
 	Technique string    `json:"technique"`
 	First     time.Time `json:"first"`
 	Played    bool      `json:"played"`
+	// Conditional marks the attacker's return: whether it succeeds is decided by the tenant's
+	// directory when its time comes (simulator/containment), not written in the scenario.
+	Conditional bool `json:"conditional,omitempty"`
 }
 
 // AttackEndClock is where an instant launch puts the clock: five minutes after the attack, so
@@ -145,6 +148,11 @@ func (e *Engine) Status(tenantID string) (AttackStatus, error) {
 		first := firstEvent(s)
 		st.Steps = append(st.Steps, StepInfo{ID: s.ID, Title: s.Title, Technique: s.Technique, First: first,
 			Played: st.State.Launched && !st.Now.Before(first)})
+	}
+	if r := e.scen.Attack.Return; r != nil {
+		first := r.First()
+		st.Steps = append(st.Steps, StepInfo{ID: r.ID, Title: r.Title, Technique: r.Technique, First: first,
+			Played: st.State.Launched && !st.Now.Before(first), Conditional: true})
 	}
 	return st, nil
 }
