@@ -197,6 +197,9 @@ func Name(alerts []Alert) string {
 		cats = append(cats, c)
 	}
 	sort.Slice(cats, func(i, j int) bool { return chainIndex(cats[i]) < chainIndex(cats[j]) })
+	if len(cats) == 0 {
+		return alerts[0].Title + scope
+	}
 	if len(cats) == 1 {
 		return tacticName(cats[0]) + " incident" + scope
 	}
