@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	xdrapi "github.com/soclab/soclab/mockapis/xdr"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/logs"
+	"github.com/soclab/soclab/simulator/xdr"
 )
 
 // detectionTick is how often the server runs the rules of running tenant clocks (a real-time
@@ -28,9 +30,11 @@ func withDetection(le *logs.Engine, next http.Handler, background bool) http.Han
 			http.Error(w, `{"error":{"code":"RuleEngineUnavailable","message":`+quote(err.Error())+`}}`, http.StatusInternalServerError)
 		})
 	}
+	xeng := xdr.New(le)
+	next = xdrapi.NewControl(le.World(), next)
 	if background {
 		t := time.NewTicker(detectionTick)
-		go eng.Run(context.Background(), t.C, nil)
+		go runStages(context.Background(), t.C, eng, xeng)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || !movesClock(r.URL.Path) {
@@ -40,7 +44,7 @@ func withDetection(le *logs.Engine, next http.Handler, background bool) http.Han
 		rec := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		if rec.status < 300 {
-			if _, err := eng.AdvanceAll(); err != nil {
+			if err := advanceStages(eng, xeng); err != nil {
 				http.Error(w, `{"error":{"code":"RuleEngineFailed","message":`+quote(err.Error())+`}}`, http.StatusInternalServerError)
 				return
 			}

@@ -107,7 +107,7 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 			}
 			arrivals = append(arrivals, arrival{at: a.Created, alert: a})
 		}
-		if ws, err = syncTarget(tx); err != nil || ws == "" {
+		if ws, err = ConnectedWorkspace(tx); err != nil || ws == "" {
 			return err
 		}
 		fresh, err := newSentinelAlerts(tx, ws, p, settings)

@@ -9,9 +9,9 @@ import (
 	"github.com/soclab/soclab/simulator/sentinel"
 )
 
-// syncTarget is the workspace Defender XDR is connected to: onboarded, with the
+// ConnectedWorkspace is the workspace Defender XDR is connected to: onboarded, with the
 // MicrosoftThreatProtection connector bringing incidents in ("" when there is none).
-func syncTarget(tx *simulator.TenantTx) (string, error) {
+func ConnectedWorkspace(tx *simulator.TenantTx) (string, error) {
 	ids, err := sentinel.OnboardedWorkspaces(tx)
 	if err != nil {
 		return "", err
