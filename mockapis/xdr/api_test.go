@@ -183,9 +183,9 @@ func TestGraphRoutes(t *testing.T) {
 			"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#security/incidents(alerts())",
 			"value.0.id":     "2972395", "value.1": "<missing>", "value.0.alerts.0.title": "Anonymous IP address",
 			"value.0.alerts.0.serviceSource": "azureAdIdentityProtection", "value.0.alerts.0.detectionSource": "azureAdIdentityProtection",
-			"value.0.alerts.0.evidence.0.@odata.type": "#microsoft.graph.security.userEvidence",
+			"value.0.alerts.0.evidence.0.@odata.type":                   "#microsoft.graph.security.userEvidence",
 			"value.0.alerts.0.evidence.0.userAccount.userPrincipalName": "alex.johnson@contoso.com",
-			"value.0.alerts.0.evidence.1.ipAddress": "185.220.101.45", "value.0.alerts.0.mitreTechniques": `["T1078"]`,
+			"value.0.alerts.0.evidence.1.ipAddress":                     "185.220.101.45", "value.0.alerts.0.mitreTechniques": `["T1078"]`,
 			"value.0.alerts.0.incidentId": "2972395"}},
 		{name: "top above 50", method: "GET", path: "/v1.0/security/incidents?$top=51", status: 400, want: map[string]string{
 			"error.code": "BadRequest", "error.message": "Invalid page size specified: '51'. Must be between 1 and 50 inclusive."}},
@@ -199,7 +199,7 @@ func TestGraphRoutes(t *testing.T) {
 		{name: "get another tenant's incident", method: "GET", path: "/v1.0/security/incidents/2972395", foreign: true, status: 404, want: map[string]string{"error.code": "NotFound"}},
 		{name: "another tenant lists nothing", method: "GET", path: "/v1.0/security/incidents", foreign: true, status: 200, want: map[string]string{"value": "[]"}},
 		{name: "patch resolves and classifies", method: "PATCH", path: "/v1.0/security/incidents/2972395",
-			body: `{"status":"resolved","classification":"truePositive","determination":"multiStagedAttack","assignedTo":"analyst@contoso.com","customTags":["xdr-lab"]}`,
+			body:   `{"status":"resolved","classification":"truePositive","determination":"multiStagedAttack","assignedTo":"analyst@contoso.com","customTags":["xdr-lab"]}`,
 			status: 200, writes: true, want: map[string]string{"status": "resolved", "classification": "truePositive", "determination": "multiStagedAttack",
 				"assignedTo": "analyst@contoso.com", "customTags": `["xdr-lab"]`, "lastModifiedBy": "analyst@contoso.com"}},
 		{name: "patch a bad status", method: "PATCH", path: "/v1.0/security/incidents/2972395", body: `{"status":"closed"}`, status: 400, want: map[string]string{
