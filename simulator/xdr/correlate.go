@@ -20,8 +20,8 @@ func (inc Incident) open() bool {
 
 // correlate stores a new alert and puts it into an incident: the open incident sharing an entity
 // within CorrelationWindow, merging every other such incident into the oldest one; else a new
-// incident. It returns the incident's id.
-func correlate(tx *simulator.TenantTx, p *progress, a Alert) (int, error) {
+// incident, all as of now. It returns the incident's id.
+func correlate(tx *simulator.TenantTx, p *progress, a Alert, now time.Time) (int, error) {
 	incs, err := Incidents(tx)
 	if err != nil {
 		return 0, err
@@ -44,7 +44,6 @@ func correlate(tx *simulator.TenantTx, p *progress, a Alert) (int, error) {
 			}
 		}
 	}
-	now := tx.Now()
 	var target Incident
 	if len(hits) == 0 {
 		id := p.LastID + 1
@@ -158,8 +157,8 @@ var killChain = []string{"Reconnaissance", "ResourceDevelopment", "InitialAccess
 	"CommandAndControl", "Exfiltration", "Impact"}
 
 // Name names an incident as Defender XDR does from its alerts: one alert → "<title> involving
-// one user"; alerts of one category → "<Category> incident involving one user reported by
-// multiple sources"; several categories → "Multi-stage incident involving <A> & <B> involving
+// one user"; several alerts of one category → "Multi-stage incident involving <Category>
+// involving one user reported by multiple sources"; several categories → "Multi-stage incident involving <A> & <B> involving
 // one user reported by multiple sources", A and B the first two stages of the kill chain the
 // alerts cover (the lab's rule; Defender does not document how it picks them). "reported by multiple sources" appears when the alerts come from more than
 // one service; the scope names users (one / multiple).
@@ -201,7 +200,7 @@ func Name(alerts []Alert) string {
 		return alerts[0].Title + scope
 	}
 	if len(cats) == 1 {
-		return tacticName(cats[0]) + " incident" + scope
+		return "Multi-stage incident involving " + tacticName(cats[0]) + scope
 	}
 	return "Multi-stage incident involving " + tacticName(cats[0]) + " & " + tacticName(cats[1]) + scope
 }

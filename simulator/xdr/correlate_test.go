@@ -34,7 +34,7 @@ func TestCorrelate(t *testing.T) {
 		{"shared user joins, one category, two sources", []Alert{
 			testAlert("a1", "InitialAccess", "azureAdIdentityProtection", "medium", t0, alex, tor),
 			testAlert("a2", "InitialAccess", "microsoftDefenderForCloudApps", "high", t0.Add(time.Minute), alex)},
-			[]string{"2972395 | active | high | Initial access incident involving one user reported by multiple sources | 2 | 0"}},
+			[]string{"2972395 | active | high | Multi-stage incident involving Initial access involving one user reported by multiple sources | 2 | 0"}},
 		{"unrelated alerts stay separate", []Alert{
 			testAlert("a1", "InitialAccess", "azureAdIdentityProtection", "medium", t0, alex, tor),
 			testAlert("a2", "CredentialAccess", "azureAdIdentityProtection", "low", t0, maria, home)},
@@ -68,7 +68,7 @@ func TestCorrelate(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					if _, err := correlate(tx, &p, a); err != nil {
+					if _, err := correlate(tx, &p, a, a.Created); err != nil {
 						return err
 					}
 					return writeProgress(tx, p)

@@ -123,25 +123,30 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 		return fmt.Errorf("xdr: read: %w", err)
 	}
 	sort.SliceStable(arrivals, func(i, j int) bool { return arrivals[i].at.Before(arrivals[j].at) })
-	for _, a := range arrivals {
-		if err := e.world.UpdateAt(tenantID, a.at, func(tx *simulator.TenantTx) error {
+	if len(arrivals) > 0 {
+		// One transaction for all arrivals (each correlated as of its own time): a clock jump
+		// over the whole attack costs one commit, not one per alert.
+		err := e.world.Update(tenantID, func(tx *simulator.TenantTx) error {
 			p, err := readProgress(tx)
 			if err != nil {
 				return err
 			}
-			if s := a.sentinel; s != nil {
-				p.Sentinel[strings.ToLower(s.armID)] = s.passes
-				if !s.passes {
-					return writeProgress(tx, p)
+			for _, a := range arrivals {
+				if s := a.sentinel; s != nil {
+					p.Sentinel[strings.ToLower(s.armID)] = s.passes
+					if !s.passes {
+						continue
+					}
+					a.alert.SentinelIncidentID = s.incident
 				}
-				a.alert.SentinelIncidentID = s.incident
-			}
-			if _, err := correlate(tx, &p, a.alert); err != nil {
-				return err
+				if _, err := correlate(tx, &p, a.alert, a.at); err != nil {
+					return fmt.Errorf("alert %s: %w", a.alert.ID, err)
+				}
 			}
 			return writeProgress(tx, p)
-		}); err != nil {
-			return fmt.Errorf("xdr: alert %s: %w", a.alert.ID, err)
+		})
+		if err != nil {
+			return fmt.Errorf("xdr: %w", err)
 		}
 	}
 	if ws == "" || !settings.SyncEnabled {

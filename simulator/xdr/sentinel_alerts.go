@@ -41,13 +41,24 @@ type sentinelArrival struct {
 // newSentinelAlerts lists the workspace's rule alerts the engine has not considered yet, each as
 // the Defender alert it becomes, with whether the settings let it through.
 func newSentinelAlerts(tx *simulator.TenantTx, ws string, p progress, st Settings) ([]sentinelArrival, error) {
-	stored, err := sentinel.Alerts(tx, ws)
+	mirrored := map[string]bool{}
+	all, err := Alerts(tx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range all {
+		mirrored[strings.ToLower(a.SentinelAlertID)] = true
+	}
+	stored, err := sentinel.AlertsExcept(tx, ws, func(id string) bool {
+		_, done := p.Sentinel[strings.ToLower(id)]
+		return done || mirrored[strings.ToLower(id)]
+	})
 	if err != nil {
 		return nil, err
 	}
 	var fresh []sentinel.StoredAlert
 	for _, s := range stored {
-		if _, done := p.Sentinel[strings.ToLower(s.ID)]; !done && s.RuleID != "" {
+		if s.RuleID != "" {
 			fresh = append(fresh, s)
 		}
 	}
