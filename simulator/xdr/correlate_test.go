@@ -122,3 +122,40 @@ func TestUpdateValidation(t *testing.T) {
 		t.Errorf("redirected: %v", err)
 	}
 }
+
+func TestStory(t *testing.T) {
+	alerts := []Alert{
+		testAlert("a2", "CredentialAccess", "microsoftDefenderForCloud", "medium", t0.Add(time.Minute), alex, tor, kv),
+		testAlert("a1", "InitialAccess", "azureAdIdentityProtection", "medium", t0, alex, tor),
+	}
+	alerts[1].Entities[0].Role, alerts[1].Entities[1].Role = "impacted", "related"
+	st := buildStory(7, alerts)
+	var got []string
+	for _, e := range st.Timeline {
+		got = append(got, fmt.Sprintf("%s %s %v", e.Time.Format("15:04"), e.AlertID, e.Entities))
+	}
+	for _, n := range st.Nodes {
+		got = append(got, "node "+n.ID+" "+n.Kind+" "+n.Label)
+	}
+	for _, e := range st.Edges {
+		got = append(got, fmt.Sprintf("edge %s -%s-> %s %v", e.From, e.Relation, e.To, e.Alerts))
+	}
+	kvKey := "resource:/subscriptions/x/resourcegroups/rg/providers/microsoft.keyvault/vaults/kv-contoso-prod"
+	wantEqual(t, got, []string{
+		"08:00 a1 [user:alex.johnson@contoso.com ip:185.220.101.45]",
+		"08:01 a2 [user:alex.johnson@contoso.com ip:185.220.101.45 " + kvKey + "]",
+		"node alert:a1 alert Alert a1",
+		"node user:alex.johnson@contoso.com user alex.johnson@contoso.com",
+		"node ip:185.220.101.45 ip 185.220.101.45",
+		"node alert:a2 alert Alert a2",
+		"node " + kvKey + " azureResource kv-contoso-prod",
+		"edge alert:a1 -impacted-> user:alex.johnson@contoso.com [a1]",
+		"edge alert:a1 -related-> ip:185.220.101.45 [a1]",
+		"edge user:alex.johnson@contoso.com -signedInFrom-> ip:185.220.101.45 [a1 a2]",
+		"edge alert:a2 -related-> user:alex.johnson@contoso.com [a2]",
+		"edge alert:a2 -related-> ip:185.220.101.45 [a2]",
+		"edge alert:a2 -related-> " + kvKey + " [a2]",
+		"edge user:alex.johnson@contoso.com -accessed-> " + kvKey + " [a2]",
+		"edge ip:185.220.101.45 -connectedTo-> " + kvKey + " [a2]",
+	})
+}
