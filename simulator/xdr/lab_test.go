@@ -2,6 +2,8 @@ package xdr
 
 import (
 	"fmt"
+
+	"github.com/soclab/soclab/simulator/logs"
 	"slices"
 	"strings"
 	"testing"
@@ -140,11 +142,36 @@ func setDefender(u IncidentUpdate) step {
 
 func s(v string) *string { return &v }
 
+// launchRealtime launches the attack at real-time speed: the clock goes to 08:30 and the attack
+// unfolds as the steps move it.
+func launchRealtime(f *fixture) {
+	if _, err := f.logs.Launch(f.tenant.ID, logs.Speed{Factor: 1}); err != nil {
+		f.t.Fatal(err)
+	}
+	f.advance()
+}
+
 func TestSync(t *testing.T) {
 	lab := steps(labSetup, []step{launch, at("10:30")})
 	twin := func(f *fixture) string { return f.sentinelIncidents(ProviderName)[0] }
 	first := func(f *fixture) string { return f.defender()[0] }
 	runScenarios(t, []scenarioTest{{
+		name: "as the attack unfolds the Sentinel twin follows Defender's name and severity",
+		steps: steps(labSetup, []step{launchRealtime, at("08:38"), func(f *fixture) {
+			wantEqual(f.t.(*testing.T), f.defender(), []string{"2972395 | active | medium | Multi-stage incident involving Initial access involving one user reported by multiple sources | 2 | 0"})
+			wantEqual(f.t.(*testing.T), f.sentinelIncidents(ProviderName), []string{})
+		}, at("08:40"), func(f *fixture) {
+			wantEqual(f.t.(*testing.T), f.sentinelIncidents(ProviderName), []string{
+				"Microsoft 365 Defender | 2972395 | New | Multi-stage incident involving Initial access involving one user reported by multiple sources | 2 |  | "})
+		}, at("10:30")}),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, []string{twin(f)}, []string{"Microsoft 365 Defender | 2972395 | New | " + multiStage + " | 24 |  | "})
+			wantEqual(t, f.kql(`SecurityIncident | where ProviderIncidentId == "2972395" | summarize by Title, Severity | order by Title asc`), []string{
+				"Multi-stage incident involving Initial access & Credential access involving one user reported by multiple sources | High",
+				"Multi-stage incident involving Initial access involving one user reported by multiple sources | High",
+			})
+		},
+	}, {
 		name: "resolved in Defender: Sentinel closes after the sync delay",
 		steps: steps(lab, []step{setDefender(IncidentUpdate{Status: s("resolved"), Classification: s("truePositive"),
 			Determination: s("multiStagedAttack"), AssignedTo: s("analyst@contoso.com"), By: "analyst@contoso.com"}),

@@ -117,6 +117,19 @@ func syncIncident(tx *simulator.TenantTx, ws, customerID string, id int, rows *r
 	if !ok { // deleted in Sentinel: nothing left to sync with
 		return putIncident(tx, inc)
 	}
+	// Defender renames an incident and raises its severity as alerts join; Sentinel follows.
+	if inc.Status != "redirected" && (deref(twin.Properties.Title) != inc.DisplayName || deref(twin.Properties.Severity) != SentinelSeverity(inc.Severity)) {
+		if twin, err = sentinel.UpdateIncident(tx, twin.ID, func(s *sentinel.Incident) error {
+			s.Properties.Title, s.Properties.Severity = ptr(inc.DisplayName), ptr(SentinelSeverity(inc.Severity))
+			return nil
+		}); err != nil {
+			return err
+		}
+		if sameView(viewOf(twin), inc.Sync.Seen) {
+			inc.Sync.Seen = viewOf(twin)
+		}
+		touched[twin.ID] = true
+	}
 	if inc.Status == "redirected" {
 		if deref(twin.Properties.Status) != "Closed" {
 			if _, err := closeRedirected(tx, twin.ID, inc.RedirectIncidentID); err != nil {
