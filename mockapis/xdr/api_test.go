@@ -132,6 +132,24 @@ func digest(t testing.TB, w *simulator.World, tenantID string) string {
 	return b.String()
 }
 
+// alertID is the id of contoso's alert with the title.
+func (f *apiFixture) alertID(t testing.TB, title string) string {
+	id := ""
+	f.world.View(f.contoso.ID, func(tx *simulator.TenantTx) error {
+		all, err := xdr.Alerts(tx)
+		for _, a := range all {
+			if a.Title == title {
+				id = a.ID
+			}
+		}
+		return err
+	})
+	if id == "" {
+		t.Fatalf("no alert %q", title)
+	}
+	return id
+}
+
 const multi = "Multi-stage incident involving Initial access & Credential access involving one user reported by multiple sources"
 
 type apiCase struct {
@@ -154,8 +172,9 @@ func runAPICases(t *testing.T, graphSide bool, cases []apiCase) {
 			if c.foreign {
 				ten = f.other
 			}
+			path := strings.ReplaceAll(c.path, "{alert}", f.alertID(t, "Anonymous IP address"))
 			before := digest(t, f.world, f.contoso.ID)
-			status, body := f.do(t, h, ten, c.method, c.path, c.body)
+			status, body := f.do(t, h, ten, c.method, path, c.body)
 			if status != c.status {
 				t.Fatalf("status %d, want %d: %v", status, c.status, body)
 			}
@@ -227,7 +246,23 @@ func TestGraphRoutes(t *testing.T) {
 			"value.1.detectorId": "ARM_AnomalousOperation.CredentialAccess", "value.2.detectorId": "KV_ListGetAnomaly", "value.3": "<missing>"}},
 		{name: "get an unknown alert", method: "GET", path: "/v1.0/security/alerts_v2/nope", status: 404, want: map[string]string{"error.message": "Alert with id 'nope' was not found."}},
 		{name: "another tenant lists no alerts", method: "GET", path: "/v1.0/security/alerts_v2", foreign: true, status: 200, want: map[string]string{"value": "[]"}},
-		{name: "patch an alert with a bad status", method: "PATCH", path: "/v1.0/security/alerts_v2/nope", body: `{"status":"done"}`, status: 404},
+		{name: "patch an unknown alert", method: "PATCH", path: "/v1.0/security/alerts_v2/nope", body: `{"status":"resolved"}`, status: 404},
+		{name: "get an alert", method: "GET", path: "/v1.0/security/alerts_v2/{alert}", status: 200, want: map[string]string{
+			"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#security/alerts_v2/$entity", "title": "Anonymous IP address",
+			"detectorId": "anonymizedIPAddress", "category": "InitialAccess", "severity": "medium", "status": "new", "incidentId": "2972395",
+			"firstActivityDateTime": "2025-01-15T08:32:40.0000000Z", "createdDateTime": "2025-01-15T08:34:10.0000000Z"}},
+		{name: "get an alert as another tenant", method: "GET", path: "/v1.0/security/alerts_v2/{alert}", foreign: true, status: 404},
+		{name: "patch an alert", method: "PATCH", path: "/v1.0/security/alerts_v2/{alert}", body: `{"status":"inProgress","assignedTo":"analyst@contoso.com","classification":"truePositive","determination":"compromisedUser"}`,
+			status: 200, writes: true, want: map[string]string{"status": "inProgress", "assignedTo": "analyst@contoso.com", "classification": "truePositive", "determination": "compromisedAccount"}},
+		{name: "patch an alert with a bad status", method: "PATCH", path: "/v1.0/security/alerts_v2/{alert}", body: `{"status":"done"}`, status: 400, want: map[string]string{
+			"error.message": "The value 'done' is not valid for 'status'. Valid values: new, inProgress, resolved."}},
+		{name: "patch an alert's read-only title", method: "PATCH", path: "/v1.0/security/alerts_v2/{alert}", body: `{"title":"x"}`, status: 400, want: map[string]string{
+			"error.message": "The property 'title' of type 'microsoft.graph.security.alert' is read-only and cannot be updated."}},
+		{name: "patch an alert as another tenant", method: "PATCH", path: "/v1.0/security/alerts_v2/{alert}", body: `{"status":"resolved"}`, foreign: true, status: 404},
+		{name: "filter incidents on dates and null", method: "GET", path: "/v1.0/security/incidents?$filter=createdDateTime%20ge%202025-01-15T09:00:00Z%20and%20assignedTo%20eq%20null", status: 200, want: map[string]string{
+			"value.0.id": "2972396", "value.1": "<missing>"}},
+		{name: "filter alerts with a lambda over evidence", method: "GET", path: "/v1.0/security/alerts_v2?$filter=evidence/any(e:%20e/ipAddress%20eq%20'185.220.101.89')", status: 200, want: map[string]string{
+			"value.0.title": "Password spray", "value.1": "<missing>"}},
 	})
 }
 

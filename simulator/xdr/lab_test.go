@@ -172,6 +172,21 @@ func TestSync(t *testing.T) {
 			})
 		},
 	}, {
+		name:  "a merge in Defender: the emptied incident's twin closes as redirected, the alerts move",
+		steps: steps(lab, []step{func(f *fixture) { f.tx(func(tx *simulator.TenantTx) error { return MoveAlerts(tx, FirstIncidentID+1, FirstIncidentID) }) }, at("10:36")}),
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.defender(), []string{
+				"2972395 | active | high | " + multiStage + " | 25 | 0",
+				"2972396 | redirected | high | Password spray | 0 | 2972395",
+			})
+			wantEqual(t, f.sentinelIncidents(ProviderName), []string{
+				"Microsoft 365 Defender | 2972395 | New | " + multiStage + " | 25 |  | ",
+				"Microsoft 365 Defender | 2972396 | Closed | Password spray | 1 | Undetermined | ",
+			})
+			wantEqual(t, f.kql(`SecurityIncident | where ProviderIncidentId == "2972396" | summarize arg_max(TimeGenerated, *) | project Status, ClassificationComment, tostring(Labels[0].labelName)`),
+				[]string{"Closed | Redirected to Microsoft Defender XDR incident 2972395. | Redirected"})
+		},
+	}, {
 		name: "resolved in Defender: Sentinel closes after the sync delay",
 		steps: steps(lab, []step{setDefender(IncidentUpdate{Status: s("resolved"), Classification: s("truePositive"),
 			Determination: s("multiStagedAttack"), AssignedTo: s("analyst@contoso.com"), By: "analyst@contoso.com"}),
