@@ -172,8 +172,10 @@ func TestSync(t *testing.T) {
 			})
 		},
 	}, {
-		name:  "a merge in Defender: the emptied incident's twin closes as redirected, the alerts move",
-		steps: steps(lab, []step{func(f *fixture) { f.tx(func(tx *simulator.TenantTx) error { return MoveAlerts(tx, FirstIncidentID+1, FirstIncidentID) }) }, at("10:36")}),
+		name: "a merge in Defender: the emptied incident's twin closes as redirected, the alerts move",
+		steps: steps(lab, []step{func(f *fixture) {
+			f.tx(func(tx *simulator.TenantTx) error { return MoveAlerts(tx, FirstIncidentID+1, FirstIncidentID) })
+		}, at("10:36")}),
 		check: func(t *testing.T, f *fixture) {
 			wantEqual(t, f.defender(), []string{
 				"2972395 | active | high | " + multiStage + " | 25 | 0",
