@@ -31,7 +31,7 @@ func AlertEntities(tx *simulator.TenantTx, alertID string) ([]Entity, error) {
 // that raised it; it decodes only those, so a caller polling for new alerts pays little for the
 // ones it has seen.
 func AlertsExcept(tx *simulator.TenantTx, workspaceID string, known func(id string) bool) ([]StoredAlert, error) {
-	res, err := tx.ResourcesUnder(Prefix(workspaceID), resEntities)
+	res, err := tx.ResourcesUnder(Prefix(workspaceID)+"/entities", resEntities)
 	if err != nil {
 		return nil, err
 	}
