@@ -35,7 +35,7 @@
 //     {operation, resource | resourceGroup}; account/container/blobs/auth; activity/target/failed;
 //     title/service/severity/category/resources for a Defender product's own alert).
 //   - faults.yaml: break-and-fix switches: id, lab case number, kind (remove-diagnostic-setting,
-//     sync-severity-filter, copilot-plugin-disconnected), target or minSeverity, title,
+//     sync-severity-filter, sync-off, copilot-plugin-disconnected), target or minSeverity, title,
 //     description and fix. The simulator applies their effects.
 //   - checks.yaml: what `soclab grade` checks (read by package grader, not by the scenario
 //     loader): workspace (resourceGroup, name: the lab workspace), tasks (number: title) and

@@ -16,6 +16,7 @@ func commands() []*cli.Command {
 		scenarioCommand(),
 		attackCommand(),
 		faultCommand(),
+		xdrCommand(),
 		gradeCommand(),
 		engineCommand(),
 	}

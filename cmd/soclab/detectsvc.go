@@ -11,11 +11,13 @@ import (
 
 	"github.com/soclab/soclab/mockapis/control"
 	"github.com/soclab/soclab/mockapis/enginecontrol"
+	xdrapi "github.com/soclab/soclab/mockapis/xdr"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/automation"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/pipeline"
+	"github.com/soclab/soclab/simulator/xdr"
 )
 
 // detectionTick is how often the server enqueues every tenant for its engines (a real-time
@@ -36,6 +38,7 @@ func engineStages(le *logs.Engine, rulesOpts detect.Options) ([]pipeline.Named, 
 	return []pipeline.Named{
 		{Name: "containment", Stage: cont},
 		{Name: "detect", Stage: rules},
+		{Name: "xdr", Stage: xdr.New(le)},
 		{Name: "automation", Stage: automation.New(le, automation.Options{})},
 	}, nil
 }
@@ -65,6 +68,7 @@ func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, backgr
 		}), nil
 	}
 	world := le.World()
+	next = xdrapi.NewControl(world, next)
 	p := pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers()}, stages...)
 	if background {
 		p.Start(ctx)

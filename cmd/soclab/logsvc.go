@@ -12,6 +12,7 @@ import (
 	"github.com/soclab/soclab/mockapis/loganalytics"
 	"github.com/soclab/soclab/mockapis/logcontrol"
 	"github.com/soclab/soclab/mockapis/server"
+	xdrapi "github.com/soclab/soclab/mockapis/xdr"
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/logs"
@@ -72,14 +73,14 @@ func withLogServices(s server.Services, mem memoryOptions) server.Services {
 		if err != nil {
 			return failing(err)
 		}
-		return graph.NewHandler(v, hunting.GraphRoutes(e)...)
+		return graph.NewHandler(v, append(hunting.GraphRoutes(e), xdrapi.GraphRoutes(w)...)...)
 	}
 	s.Defender = func(w *simulator.World, v auth.Verifier) http.Handler {
 		e, err := eng.get(w)
 		if err != nil {
 			return failing(err)
 		}
-		return defender.NewHandler(v, hunting.DefenderRoutes(e)...)
+		return defender.NewHandler(v, append(hunting.DefenderRoutes(e), xdrapi.DefenderRoutes(w)...)...)
 	}
 	control := s.Control
 	s.Control = func(w *simulator.World) http.Handler {

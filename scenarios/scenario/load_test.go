@@ -19,10 +19,10 @@ func TestBuiltinLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Attack.Victim != "alex.johnson" || len(s.Attack.Steps) == 0 || len(s.Faults) != 3 {
+	if s.Attack.Victim != "alex.johnson" || len(s.Attack.Steps) == 0 || len(s.Faults) != 4 {
 		t.Fatalf("unexpected scenario: victim %q, %d steps, %d faults", s.Attack.Victim, len(s.Attack.Steps), len(s.Faults))
 	}
-	for _, id := range []string{"kv-diagnostics-missing", "xdr-sync-severity-filter", "copilot-defender-plugin-disconnected"} {
+	for _, id := range []string{"kv-diagnostics-missing", "xdr-sync-severity-filter", "copilot-defender-plugin-disconnected", "xdr-sync-off"} {
 		found := false
 		for _, f := range s.Faults {
 			found = found || f.ID == id
@@ -95,29 +95,29 @@ func TestLoadErrors(t *testing.T) {
 		{"bad time zone", scenario.FileMeta, "timezone: Europe/Bucharest", "timezone: Europe/Bucarest",
 			"scenario.yaml:33: places[11].timezone: unknown time zone \"Europe/Bucarest\""},
 		{"event outside window", scenario.FileAttack, "at: 2025-01-15T09:15:10Z", "at: 2025-01-15T10:15:10Z",
-			"attack.yaml:106: steps[6].events[0].at: 2025-01-15T10:15:10Z..2025-01-15T10:15:10Z is outside the attack window"},
+			"attack.yaml:114: steps[6].events[0].at: 2025-01-15T10:15:10Z..2025-01-15T10:15:10Z is outside the attack window"},
 		{"unknown ARM operation", scenario.FileAttack, "MICROSOFT.SQL/SERVERS/FIREWALLRULES/WRITE", "MICROSOFT.SQL/SERVERS/FIREWALLRULES/READ",
-			"attack.yaml:88: steps[5].events[0].operations[1].operation: unknown ARM operation \"MICROSOFT.SQL/SERVERS/FIREWALLRULES/READ\""},
+			"attack.yaml:96: steps[5].events[0].operations[1].operation: unknown ARM operation \"MICROSOFT.SQL/SERVERS/FIREWALLRULES/READ\""},
 		{"unknown secret", scenario.FileAttack, "secrets: [stcontosoprod-key1,", "secrets: [stcontosoprod-key9,",
-			"attack.yaml:45: steps[2].events[2].secrets[0]: vault \"kv-contoso-prod\" has no secret \"stcontosoprod-key9\""},
+			"attack.yaml:48: steps[2].events[2].secrets[0]: vault \"kv-contoso-prod\" has no secret \"stcontosoprod-key9\""},
 		{"IP outside every place", scenario.FileAttack, "ips: [185.220.101.23,", "ips: [10.1.2.3,",
-			"attack.yaml:118: steps[7].events[0].ips[0]: 10.1.2.3 lies in no declared place"},
+			"attack.yaml:126: steps[7].events[0].ips[0]: 10.1.2.3 lies in no declared place"},
 		{"bad technique", scenario.FileAttack, "technique: T1530", "technique: 1530",
-			"attack.yaml:54: steps[4].technique: \"1530\" is not a MITRE technique id (T1234 or T1234.001)"},
+			"attack.yaml:59: steps[4].technique: \"1530\" is not a MITRE technique id (T1234 or T1234.001)"},
 		{"duplicate step", scenario.FileAttack, "id: persistence", "id: lateral-movement",
-			"attack.yaml:101: steps[6].id: duplicate step \"lateral-movement\""},
+			"attack.yaml:109: steps[6].id: duplicate step \"lateral-movement\""},
 		{"unknown activity", scenario.FileAttack, "activity: Add user,", "activity: Create user,",
-			"attack.yaml:106: steps[6].events[0].activity: unknown directory activity \"Create user\""},
+			"attack.yaml:114: steps[6].events[0].activity: unknown directory activity \"Create user\""},
 		{"fault target", scenario.FileFaults, "target: kv-audit-to-sentinel", "target: kv-audit",
-			"faults.yaml:29: faults[2].target: unknown diagnostic setting \"kv-audit\""},
+			"faults.yaml:41: faults[3].target: unknown diagnostic setting \"kv-audit\""},
 		{"unknown profile", scenario.FileCast, "profile: executive\n    devices: *windows", "profile: boss\n    devices: *windows",
 			"cast.yaml:89: departments[9].profile: unknown profile \"boss\""},
 		{"unknown technique", scenario.FileAttack, "technique: T1580", "technique: T1583",
-			"attack.yaml:77: steps[5].technique: unknown MITRE technique \"T1583\" (add it to the catalog)"},
+			"attack.yaml:85: steps[5].technique: unknown MITRE technique \"T1583\" (add it to the catalog)"},
 		{"alert service", scenario.FileAttack, "service: Microsoft Defender for Cloud,", "service: Defender for Storage,",
-			"attack.yaml:57: steps[4].events[0].service: unknown alerting service \"Defender for Storage\""},
+			"attack.yaml:50: steps[2].events[3].service: unknown alerting service \"Defender for Storage\""},
 		{"alert severity", scenario.FileAttack, "severity: Medium, category: InitialAccess}", "severity: Sev2, category: InitialAccess}",
-			"attack.yaml:21: steps[0].events[3].severity: \"Sev2\" is not Informational, Low, Medium or High"},
+			"attack.yaml:23: steps[0].events[3].severity: \"Sev2\" is not Informational, Low, Medium or High"},
 		{"return inside the window", scenario.FileAttack, "{kind: session, at: 2025-01-15T13:40:00Z", "{kind: session, at: 2025-01-15T09:40:00Z",
 			"attack.yaml:LINE: return.attempts[0].at: 2025-01-15T09:40:00Z..2025-01-15T09:40:00Z is not after the attack window on the attack day"},
 		{"return credential", scenario.FileAttack, "credential: initial-access", "credential: password-reset",

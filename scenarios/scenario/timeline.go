@@ -183,6 +183,7 @@ type AuditTarget struct {
 const (
 	FaultRemoveDiagnosticSetting = "remove-diagnostic-setting"
 	FaultSyncSeverityFilter      = "sync-severity-filter"
+	FaultSyncOff                 = "sync-off"
 	FaultCopilotPluginOff        = "copilot-plugin-disconnected"
 )
 

@@ -184,13 +184,14 @@ func (v *validator) faults(faults []Fault, settings []DiagnosticSetting) {
 			if !contains([]string{"Informational", "Low", "Medium", "High"}, ft.MinSeverity) {
 				v.errf(f, path+".minSeverity", "%q is not Informational, Low, Medium or High", ft.MinSeverity)
 			}
+		case FaultSyncOff:
 		case FaultCopilotPluginOff:
 			if ft.Target == "" {
 				v.errf(f, path+".target", "names no plugin")
 			}
 		default:
-			v.errf(f, path+".kind", "unknown fault kind %q (%s, %s, %s)", ft.Kind,
-				FaultRemoveDiagnosticSetting, FaultSyncSeverityFilter, FaultCopilotPluginOff)
+			v.errf(f, path+".kind", "unknown fault kind %q (%s, %s, %s, %s)", ft.Kind,
+				FaultRemoveDiagnosticSetting, FaultSyncSeverityFilter, FaultSyncOff, FaultCopilotPluginOff)
 		}
 	}
 }
