@@ -26,7 +26,7 @@ const detectionTick = 5 * time.Second
 
 // engineStages lists the clock-driven engines in the order they run for a tenant
 // (CONTRACTS §1: containment → detect → xdr → automation). Adding an engine is one line here.
-func engineStages(le *logs.Engine, rulesOpts detect.Options) ([]pipeline.Named, error) {
+func engineStages(le *logs.Engine, defender *xdr.Engine, rulesOpts detect.Options) ([]pipeline.Named, error) {
 	rules, err := detect.New(le, rulesOpts)
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func engineStages(le *logs.Engine, rulesOpts detect.Options) ([]pipeline.Named, 
 	return []pipeline.Named{
 		{Name: "containment", Stage: cont},
 		{Name: "detect", Stage: rules},
-		{Name: "xdr", Stage: xdr.New(le)},
+		{Name: "xdr", Stage: defender},
 		{Name: "automation", Stage: automation.New(le, automation.Options{})},
 	}, nil
 }
@@ -61,14 +61,15 @@ func withDetection(le *logs.Engine, next http.Handler, background bool) http.Han
 // built).
 func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, background bool, logw io.Writer, rulesOpts detect.Options) (http.Handler, *pipeline.Pipeline) {
 	logLine := func(line string) { fmt.Fprintln(logw, line) }
-	stages, err := engineStages(le, rulesOpts)
+	defender := xdr.New(le)
+	stages, err := engineStages(le, defender, rulesOpts)
 	if err != nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			control.WriteAnswer(w, nil, control.Fail(http.StatusInternalServerError, "RuleEngineUnavailable", "%v", err), func(error) *control.Error { return nil })
 		}), nil
 	}
 	world := le.World()
-	next = xdrapi.NewControl(world, next)
+	next = xdrapi.NewControl(world, withXDRFaults(world, defender, next))
 	p := pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers()}, stages...)
 	if background {
 		p.Start(ctx)

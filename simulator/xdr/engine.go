@@ -76,7 +76,7 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 	l := e.lock(tenantID)
 	l.Lock()
 	defer l.Unlock()
-	if err := e.applyFaults(tenantID); err != nil {
+	if err := e.ApplyFaults(tenantID); err != nil {
 		return err
 	}
 	attack, err := e.logs.Status(tenantID)
@@ -224,9 +224,9 @@ func (e *Engine) sync(tenantID, ws string, to time.Time) error {
 	return nil
 }
 
-// applyFaults makes the xdr faults' effect on the settings when they are switched on, and
+// ApplyFaults makes the xdr faults' effect on the settings when they are switched on, and
 // undoes it when they are switched off (unless the learner changed the settings since).
-func (e *Engine) applyFaults(tenantID string) error {
+func (e *Engine) ApplyFaults(tenantID string) error {
 	list, err := e.logs.Faults(tenantID)
 	if err != nil {
 		return fmt.Errorf("xdr: faults: %w", err)
