@@ -14,6 +14,14 @@ func UserObjectID(tenantID, upn string) string {
 	return nameUUID(tenantID, "user", strings.ToLower(upn))
 }
 
+// GroupObjectID is the object id the telemetry gives a group of a tenant (AuditLogs'
+// Group.ObjectID); the simulator's directory uses the same.
+func GroupObjectID(tenantID, name string) string { return nameUUID(tenantID, "group", name) }
+
+// DirectoryRoleObjectID is the object id of an activated directory role in a tenant (AuditLogs'
+// Role.ObjectID; the role's template id is the same in every tenant).
+func DirectoryRoleObjectID(tenantID, role string) string { return nameUUID(tenantID, "role", role) }
+
 // emitAudit writes one directory change to AuditLogs and, when Defender for Cloud Apps records
 // the activity, to CloudAppEvents with the same ids.
 func (g *gen) emitAudit(b *batch, f *gofakeit.Faker, at time.Time, a actor, e *scenario.Event, meta RowMeta) {
