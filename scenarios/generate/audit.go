@@ -22,6 +22,11 @@ func GroupObjectID(tenantID, name string) string { return nameUUID(tenantID, "gr
 // Role.ObjectID; the role's template id is the same in every tenant).
 func DirectoryRoleObjectID(tenantID, role string) string { return nameUUID(tenantID, "role", role) }
 
+// ConditionalAccessPolicyID is the id of one of the tenant's standing Conditional Access
+// policies as the sign-in telemetry names them (key "mfa": Require MFA for all users;
+// "compliant": Require compliant device for Azure management).
+func ConditionalAccessPolicyID(tenantID, key string) string { return nameUUID(tenantID, "ca", key) }
+
 // emitAudit writes one directory change to AuditLogs and, when Defender for Cloud Apps records
 // the activity, to CloudAppEvents with the same ids.
 func (g *gen) emitAudit(b *batch, f *gofakeit.Faker, at time.Time, a actor, e *scenario.Event, meta RowMeta) {

@@ -25,6 +25,9 @@ type Base struct {
 	Places []scenario.Place
 	// Epoch is when the cast's groups and roles were created.
 	Epoch time.Time
+	// Policies are the tenant's standing Conditional Access policies, the ones every sign-in
+	// of the telemetry lists.
+	Policies []map[string]any
 }
 
 // BaseUser is a cast member with the names of its groups and directory roles.
@@ -75,6 +78,7 @@ func NewBase(s *scenario.Scenario, c *generate.Cast, t simulator.Tenant) *Base {
 				GroupNames: p.Groups, RoleNames: p.DirectoryRoles})
 		}
 	}
+	b.Policies = standingPolicies(tid, b.Epoch)
 	for _, lu := range t.Users {
 		if b.user(lu.UserPrincipalName) != nil {
 			continue
@@ -142,4 +146,29 @@ func (b *Base) placeOf(ip string) (*scenario.Place, bool) {
 		}
 	}
 	return nil, false
+}
+
+// standingPolicies are the two policies the telemetry's ConditionalAccessPolicies name: MFA
+// for everyone (enforced), and a compliant device for Azure management from Windows and macOS
+// (report-only; the attacker's Linux browser is outside it: reportOnlyNotApplied).
+func standingPolicies(tid string, created time.Time) []map[string]any {
+	empty := func() []any { return []any{} }
+	policy := func(key, name, state string, apps []any, platforms any, control string) map[string]any {
+		return map[string]any{
+			"id": generate.ConditionalAccessPolicyID(tid, key), "templateId": nil, "displayName": name, "createdDateTime": graphTime(created),
+			"modifiedDateTime": nil, "state": state, "sessionControls": nil,
+			"grantControls": map[string]any{"operator": "OR", "builtInControls": []any{control}, "customAuthenticationFactors": empty(), "termsOfUse": empty(), "authenticationStrength": nil},
+			"conditions": map[string]any{
+				"userRiskLevels": empty(), "signInRiskLevels": empty(), "servicePrincipalRiskLevels": empty(), "clientAppTypes": []any{"all"},
+				"platforms": platforms, "devices": nil, "clientApplications": nil, "locations": nil,
+				"applications": map[string]any{"includeApplications": apps, "excludeApplications": empty(), "includeUserActions": empty(), "includeAuthenticationContextClassReferences": empty()},
+				"users": map[string]any{"includeUsers": []any{"All"}, "excludeUsers": empty(), "includeGroups": empty(), "excludeGroups": empty(), "includeRoles": empty(), "excludeRoles": empty()},
+			},
+		}
+	}
+	return []map[string]any{
+		policy("mfa", "Require MFA for all users", "enabled", []any{"All"}, nil, "mfa"),
+		policy("compliant", "Require compliant device for Azure management", "enabledForReportingButNotEnforced",
+			[]any{"797f4846-ba00-4fd7-ba43-dac1f8f63013"}, map[string]any{"includePlatforms": []any{"windows", "macOS"}, "excludePlatforms": []any{}}, "compliantDevice"),
+	}
 }

@@ -82,6 +82,9 @@ func Load(tx *simulator.TenantTx, b *Base, at time.Time) (*Directory, error) {
 		}
 		d.Users = append(d.Users, &u)
 	}
+	for _, p := range b.Policies {
+		d.Policies = append(d.Policies, p)
+	}
 	if st.Launched {
 		for _, ch := range b.Attack {
 			if ch.At.After(at) {

@@ -146,13 +146,13 @@ func (d *Directory) conditionalAccess(u *User, a Attempt) Verdict {
 	v := Verdict{ConditionalAccessStatus: "notApplied", AppliedPolicies: []AppliedPolicy{}}
 	blocked := 0
 	for _, p := range d.Policies {
-		ap := AppliedPolicy{ID: str(p["id"]), DisplayName: str(p["displayName"]), EnforcedGrantControls: []string{}}
-		state := str(p["state"])
-		applies := d.policyApplies(p, u, a)
 		var controls []string
 		if g, ok := p["grantControls"].(map[string]any); ok {
 			controls = list(g["builtInControls"])
 		}
+		ap := AppliedPolicy{ID: str(p["id"]), DisplayName: str(p["displayName"]), EnforcedGrantControls: controlNames(controls)}
+		state := str(p["state"])
+		applies := d.policyApplies(p, u, a)
 		code := grantOutcome(controls)
 		switch {
 		case state == "disabled":
@@ -166,9 +166,7 @@ func (d *Directory) conditionalAccess(u *User, a Attempt) Verdict {
 			if code != 0 {
 				ap.Result = "reportOnlyFailure"
 			}
-			ap.EnforcedGrantControls = append(ap.EnforcedGrantControls, controlNames(controls)...)
 		default:
-			ap.EnforcedGrantControls = append(ap.EnforcedGrantControls, controlNames(controls)...)
 			ap.Result = "success"
 			if v.ConditionalAccessStatus == "notApplied" {
 				v.ConditionalAccessStatus = "success"
@@ -204,14 +202,18 @@ func grantOutcome(controls []string) int {
 	return 0
 }
 
+// signInControlNames are the grant controls as SigninLogs' enforcedGrantControls names them.
+var signInControlNames = map[string]string{"block": "Block", "mfa": "Mfa", "compliantDevice": "RequireCompliantDevice",
+	"domainJoinedDevice": "RequireDomainJoinedDevice", "approvedApplication": "RequireApprovedApp",
+	"compliantApplication": "RequireCompliantApp", "passwordChange": "RequirePasswordChange"}
+
 // controlNames are the controls as SigninLogs names them ("Block", "Mfa", ...).
 func controlNames(controls []string) []string {
 	out := make([]string, 0, len(controls))
 	for _, c := range controls {
-		if c == "" {
-			continue
+		if n, ok := signInControlNames[c]; ok {
+			out = append(out, n)
 		}
-		out = append(out, strings.ToUpper(c[:1])+c[1:])
 	}
 	return out
 }
@@ -251,6 +253,12 @@ func (d *Directory) policyApplies(p map[string]any, u *User, a Attempt) bool {
 	if locs, ok := cond["locations"].(map[string]any); ok {
 		if !d.inLocations(list(locs["includeLocations"]), a.IP, true) || d.inLocations(list(locs["excludeLocations"]), a.IP, false) {
 			return false
+		}
+	}
+	if pl, ok := cond["platforms"].(map[string]any); ok {
+		inc := list(pl["includePlatforms"])
+		if len(inc) > 0 && !oneOf("all", inc) && !oneOf("linux", inc) || oneOf("linux", list(pl["excludePlatforms"])) {
+			return false // the attacker's browser runs on Linux
 		}
 	}
 	apt := list(cond["clientAppTypes"])

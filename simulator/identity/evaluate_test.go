@@ -35,6 +35,12 @@ func (f *fixture) evaluate(a Attempt) Verdict {
 	return v
 }
 
+// std are the standing policies' outcomes for the attacker: MFA (relayed, passes) and the
+// report-only compliant-device policy for Windows/macOS (not applied to Linux).
+func std(more ...string) []string {
+	return append([]string{"success:Mfa", "reportOnlyNotApplied:RequireCompliantDevice"}, more...)
+}
+
 type outcome struct {
 	code     int
 	caStatus string
@@ -58,7 +64,7 @@ func summary(v Verdict) outcome {
 func TestEvaluate(t *testing.T) {
 	pwd := Attempt{UPN: alex, IP: attackIP, At: returnAt, Kind: Password, CredentialTime: attackerPwd}
 	refresh := Attempt{UPN: alex, IP: attackIP, At: returnAt, Kind: RefreshToken, CredentialTime: sessionIssued}
-	ok := outcome{caStatus: "notApplied"}
+	ok := outcome{caStatus: "success", policies: std()}
 	cases := []struct {
 		name     string
 		setup    func(f *fixture)
@@ -101,23 +107,23 @@ func TestEvaluate(t *testing.T) {
 		{name: "CA block on the attack range", setup: func(f *fixture) {
 			f.at("11:00")
 			f.policy(blockPolicy("enabled", allUsers(), f.location("185.220.101.0/24")))
-		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: []string{"failure:Block"}}},
+		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: std("failure:Block")}},
 		{name: "CA block stops the refresh too", setup: func(f *fixture) {
 			f.at("11:00")
 			f.policy(blockPolicy("enabled", allUsers(), f.location("185.220.101.0/24")))
-		}, attempt: refresh, want: outcome{code: 53003, caStatus: "failure", policies: []string{"failure:Block"}}},
+		}, attempt: refresh, want: outcome{code: 53003, caStatus: "failure", policies: std("failure:Block")}},
 		{name: "CA block on 185.0.0.0/24 misses 185.220.101.45", setup: func(f *fixture) {
 			f.at("11:00")
 			f.policy(blockPolicy("enabled", allUsers(), f.location("185.0.0.0/24")))
-		}, attempt: pwd, want: outcome{caStatus: "notApplied", policies: []string{"notApplied"}}},
+		}, attempt: pwd, want: outcome{caStatus: "success", policies: std("notApplied:Block")}},
 		{name: "CA block report-only", setup: func(f *fixture) {
 			f.at("11:00")
 			f.policy(blockPolicy("enabledForReportingButNotEnforced", allUsers(), f.location("185.220.101.0/24")))
-		}, attempt: pwd, want: outcome{caStatus: "notApplied", policies: []string{"reportOnlyFailure:Block"}}},
+		}, attempt: pwd, want: outcome{caStatus: "success", policies: std("reportOnlyFailure:Block")}},
 		{name: "CA block disabled", setup: func(f *fixture) {
 			f.at("11:00")
 			f.policy(blockPolicy("disabled", allUsers(), f.location("185.220.101.0/24")))
-		}, attempt: pwd, want: outcome{caStatus: "notApplied", policies: []string{"notEnabled"}}},
+		}, attempt: pwd, want: outcome{caStatus: "success", policies: std("notEnabled:Block")}},
 		{name: "CA block created after the attempt", setup: func(f *fixture) {
 			f.at("14:00")
 			f.policy(blockPolicy("enabled", allUsers(), f.location("185.220.101.0/24")))
@@ -125,31 +131,31 @@ func TestEvaluate(t *testing.T) {
 		{name: "CA block excluding alex", setup: func(f *fixture) {
 			f.at("11:00")
 			f.policy(blockPolicy("enabled", map[string]any{"includeUsers": []any{"All"}, "excludeUsers": []any{generate.UserObjectID(f.tenant.ID, alex)}}, f.location("185.220.101.0/24")))
-		}, attempt: pwd, want: outcome{caStatus: "notApplied", policies: []string{"notApplied"}}},
+		}, attempt: pwd, want: outcome{caStatus: "success", policies: std("notApplied:Block")}},
 		{name: "CA block for the Finance-Analysts group", setup: func(f *fixture) {
 			f.at("11:00")
 			f.policy(blockPolicy("enabled", map[string]any{"includeGroups": []any{generate.GroupObjectID(f.tenant.ID, "Finance-Analysts")}}, f.location("185.220.101.0/24")))
-		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: []string{"failure:Block"}}},
+		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: std("failure:Block")}},
 		{name: "CA block for User Administrators", setup: func(f *fixture) {
 			f.at("11:00")
 			f.policy(blockPolicy("enabled", map[string]any{"includeRoles": []any{"fe930be7-5e62-47db-91af-98c3a49a38b1"}}, "All"))
-		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: []string{"failure:Block"}}},
+		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: std("failure:Block")}},
 		{name: "CA block for Global Administrators misses alex", setup: func(f *fixture) {
 			f.at("11:00")
 			f.policy(blockPolicy("enabled", map[string]any{"includeRoles": []any{GlobalAdministratorTemplateID}}, "All"))
-		}, attempt: pwd, want: outcome{caStatus: "notApplied", policies: []string{"notApplied"}}},
+		}, attempt: pwd, want: outcome{caStatus: "success", policies: std("notApplied:Block")}},
 		{name: "CA compliant device required", setup: func(f *fixture) {
 			f.at("11:00")
 			p := blockPolicy("enabled", allUsers(), "All")
 			p["grantControls"] = map[string]any{"operator": "OR", "builtInControls": []any{"compliantDevice"}}
 			f.policy(p)
-		}, attempt: pwd, want: outcome{code: 53000, caStatus: "failure", policies: []string{"failure:CompliantDevice"}}},
+		}, attempt: pwd, want: outcome{code: 53000, caStatus: "failure", policies: std("failure:RequireCompliantDevice")}},
 		{name: "CA MFA: the relayed MFA passes", setup: func(f *fixture) {
 			f.at("11:00")
 			p := blockPolicy("enabled", allUsers(), "All")
 			p["grantControls"] = map[string]any{"operator": "OR", "builtInControls": []any{"mfa"}}
 			f.policy(p)
-		}, attempt: pwd, want: outcome{caStatus: "success", policies: []string{"success:Mfa"}}},
+		}, attempt: pwd, want: outcome{caStatus: "success", policies: std("success:Mfa")}},
 		{name: "revoked and blocked: refresh fails on the grant first", setup: func(f *fixture) {
 			f.at("11:00")
 			f.write(func(w *Writer) error { return w.RevokeSessions(alex) })
@@ -159,7 +165,7 @@ func TestEvaluate(t *testing.T) {
 			f.at("11:00")
 			f.write(func(w *Writer) error { return w.RevokeSessions(alex) })
 			f.policy(blockPolicy("enabled", allUsers(), f.location("185.220.101.0/24")))
-		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: []string{"failure:Block"}}},
+		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: std("failure:Block")}},
 		{name: "CA on a country location RO", setup: func(f *fixture) {
 			f.at("11:00")
 			id := simulator.NewGUID()
@@ -173,7 +179,7 @@ func TestEvaluate(t *testing.T) {
 				return nil
 			})
 			f.policy(blockPolicy("enabled", allUsers(), id))
-		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: []string{"failure:Block"}}},
+		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: std("failure:Block")}},
 		{name: "user deleted", setup: func(f *fixture) { f.at("11:00"); f.write(func(w *Writer) error { return w.DeleteUser(alex) }) },
 			attempt: pwd, want: outcome{code: 50034, caStatus: "notApplied"}},
 		{name: "spray target untouched", attempt: Attempt{UPN: "maria.garcia@contoso.com", IP: "185.220.101.23", At: returnAt, Kind: Password, CredentialTime: phishedPwd}, want: ok},
