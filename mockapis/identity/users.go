@@ -28,12 +28,6 @@ func userKey(r *graph.Request) string {
 	return k
 }
 
-func userObject(u *dir.User) map[string]any {
-	m := u.Graph()
-	m["@odata.type"] = "#microsoft.graph.user"
-	return m
-}
-
 func (a *api) listUsers(r *graph.Request) (graph.Response, error) {
 	var items []map[string]any
 	if err := a.read(r, func(d *dir.Directory) error {
