@@ -68,7 +68,9 @@ func (a *api) listCA(r *graph.Request, k caKind) (graph.Response, error) {
 	}); err != nil {
 		return graph.Response{}, err
 	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i]["createdDateTime"].(string) < items[j]["createdDateTime"].(string) })
+	sort.SliceStable(items, func(i, j int) bool {
+		return items[i]["createdDateTime"].(string) < items[j]["createdDateTime"].(string)
+	})
 	return collection(r, k.set, items, nil)
 }
 

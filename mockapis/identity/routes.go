@@ -175,4 +175,3 @@ func (a *api) write(r *graph.Request, fn func(w *dir.Writer) error) error {
 
 // noContent is Graph's 204.
 func noContent() (graph.Response, error) { return graph.Response{Status: http.StatusNoContent}, nil }
-

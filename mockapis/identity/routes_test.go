@@ -93,7 +93,7 @@ func TestUsersAndGroups(t *testing.T) {
 			"accountEnabled": "!", "department": "!"}},
 		{name: "get by id with $select", method: "GET", path: "/v1.0/users/{alex}?$select=accountEnabled,department,lastPasswordChangeDateTime,signInSessionsValidFromDateTime", status: 200, want: map[string]string{
 			"@odata\\.context": "https://graph.microsoft.com/v1.0/$metadata#users(accountEnabled,department,lastPasswordChangeDateTime,signInSessionsValidFromDateTime)/$entity",
-			"accountEnabled": "true", "department": "Finance", "lastPasswordChangeDateTime": "2025-01-15T08:52:15Z", "displayName": "!"}},
+			"accountEnabled":   "true", "department": "Finance", "lastPasswordChangeDateTime": "2025-01-15T08:52:15Z", "displayName": "!"}},
 		{name: "beta context", method: "GET", path: "/beta/users/{alex}?$select=id", status: 200, want: map[string]string{"@odata\\.context": "https://graph.microsoft.com/beta/$metadata#users(id)/$entity"}},
 		{name: "unknown user", method: "GET", path: "/v1.0/users/nobody@contoso.com", status: 404, want: map[string]string{
 			"error.code": "Request_ResourceNotFound", "error.message": notFoundMsg("nobody@contoso.com"), "error.innerError.date": "2025-01-15T10:05:00"}},
@@ -106,7 +106,7 @@ func TestUsersAndGroups(t *testing.T) {
 		{name: "memberOf", method: "GET", path: "/v1.0/users/{alex}/memberOf?$select=displayName", status: 200, want: map[string]string{
 			"value.#": "4", "@odata\\.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects(displayName)",
 			`value.#(displayName=="User Administrator").@odata\.type`: "#microsoft.graph.directoryRole",
-			`value.#(displayName=="Finance-Analysts").@odata\.type`: "#microsoft.graph.group"}},
+			`value.#(displayName=="Finance-Analysts").@odata\.type`:   "#microsoft.graph.group"}},
 		{name: "memberOf unknown", method: "GET", path: "/v1.0/users/nobody@contoso.com/memberOf", status: 404, want: map[string]string{"error.code": "Request_ResourceNotFound"}},
 		{name: "transitiveMemberOf", method: "GET", path: "/v1.0/users/{alex}/transitiveMemberOf", status: 200, want: map[string]string{"value.#": "4"}},
 
@@ -250,8 +250,8 @@ func TestConditionalAccess(t *testing.T) {
 	runSteps(t, l, vars, []step{
 		{name: "audit", method: "GET", path: "/v1.0/auditLogs/directoryAudits?$filter=" + q("loggedByService eq 'Conditional Access'") + "&$orderby=activityDateTime", status: 200, want: map[string]string{
 			"value.#": "6", `value.#(activityDisplayName=="Add named location").category`: "Policy",
-			`value.#(activityDisplayName=="Add conditional access policy").targetResources.0.id`: "{pol}",
-			`value.#(activityDisplayName=="Update conditional access policy").operationType`: "Update",
+			`value.#(activityDisplayName=="Add conditional access policy").targetResources.0.id`:                       "{pol}",
+			`value.#(activityDisplayName=="Update conditional access policy").operationType`:                           "Update",
 			`value.#(activityDisplayName=="Delete named location").targetResources.0.modifiedProperties.0.displayName`: "NamedLocation"}},
 	})
 }

@@ -162,7 +162,7 @@ func standingPolicies(tid string, created time.Time) []map[string]any {
 				"userRiskLevels": empty(), "signInRiskLevels": empty(), "servicePrincipalRiskLevels": empty(), "clientAppTypes": []any{"all"},
 				"platforms": platforms, "devices": nil, "clientApplications": nil, "locations": nil,
 				"applications": map[string]any{"includeApplications": apps, "excludeApplications": empty(), "includeUserActions": empty(), "includeAuthenticationContextClassReferences": empty()},
-				"users": map[string]any{"includeUsers": []any{"All"}, "excludeUsers": empty(), "includeGroups": empty(), "excludeGroups": empty(), "includeRoles": empty(), "excludeRoles": empty()},
+				"users":        map[string]any{"includeUsers": []any{"All"}, "excludeUsers": empty(), "includeGroups": empty(), "excludeGroups": empty(), "includeRoles": empty(), "excludeRoles": empty()},
 			},
 		}
 	}
