@@ -181,6 +181,9 @@ func TestUsersAndGroups(t *testing.T) {
 			"value.#": "2", "value.0.category": "RoleManagement", "value.0.operationType": "Unassign"}},
 		{name: "audit: the attacker's own rows are there too", method: "GET", path: "/v1.0/auditLogs/directoryAudits?$filter=" + q("activityDisplayName eq 'Add user'"), status: 200, want: map[string]string{
 			`value.#(initiatedBy.user.userPrincipalName=="alex.johnson@contoso.com").targetResources.0.userPrincipalName`: "svc-backup-admin@contoso.com"}},
+		{name: "audit: the directory's Global Administrator assignment is the app's successful retry", method: "GET", path: "/v1.0/auditLogs/directoryAudits?$filter=" + q("activityDisplayName eq 'Add member to role' and result eq 'success'") + "&$orderby=activityDateTime", status: 200, want: map[string]string{
+			`value.#(initiatedBy.app.displayName=="app-finance-reporting").activityDateTime`: "2025-01-15T09:18:47Z",
+			`value.#(initiatedBy.app.displayName=="app-finance-reporting").targetResources.0.id`: svcID}},
 		{name: "sign-ins of the attacker", method: "GET", path: "/v1.0/auditLogs/signIns?$filter=" + q("userPrincipalName eq 'alex.johnson@contoso.com' and ipAddress eq '185.220.101.45'") + "&$top=5", status: 200, want: map[string]string{
 			"value.0.userId": alexID, "value.0.status.errorCode": "*", "value.0.location.countryOrRegion": "RO", "value.0.isInteractive": "true",
 			"@odata\\.context": "https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns"}},
