@@ -81,13 +81,28 @@ var attackerApps = []string{"c44b4083-3bb0-49c1-b47d-974e53cbdf3c", "04b07795-8d
 // administrator: 50173), then Conditional Access (an enabled policy whose users, applications
 // and locations match: block gives 53003, compliant/domain-joined device 53000; report-only
 // policies are recorded, never enforced). The attacker's own self-service password change
-// does not revoke its session.
+// does not revoke its session. It reads the built-in scenario on every call (~20 ms); callers
+// that decide many attempts use an Evaluator.
 func Evaluate(tx *simulator.TenantTx, a Attempt) (Verdict, error) {
 	s, err := scenario.LoadBuiltin("alex-johnson")
 	if err != nil {
 		return Verdict{}, fmt.Errorf("identity: evaluate: %w", err)
 	}
-	d, err := Load(tx, NewBase(s, nil, tx.Tenant()), a.At)
+	return NewEvaluator(s).Evaluate(tx, a)
+}
+
+// Evaluator decides attempts for one scenario (the package function Evaluate, without reading
+// the scenario each time).
+type Evaluator struct {
+	scen *scenario.Scenario
+}
+
+// NewEvaluator returns the evaluator of scenario s (logs.Engine.Scenario gives the served one).
+func NewEvaluator(s *scenario.Scenario) *Evaluator { return &Evaluator{scen: s} }
+
+// Evaluate decides a against the transaction's tenant directory as of a.At.
+func (e *Evaluator) Evaluate(tx *simulator.TenantTx, a Attempt) (Verdict, error) {
+	d, err := Load(tx, NewBase(e.scen, nil, tx.Tenant()), a.At)
 	if err != nil {
 		return Verdict{}, fmt.Errorf("identity: evaluate: %w", err)
 	}

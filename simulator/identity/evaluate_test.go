@@ -194,6 +194,14 @@ func TestEvaluate(t *testing.T) {
 				c.setup(f)
 			}
 			v := f.evaluate(c.attempt)
+			var same Verdict
+			if err := f.world.View(f.tenant.ID, func(tx *simulator.TenantTx) error {
+				var err error
+				same, err = f.svc.Evaluator().Evaluate(tx, c.attempt)
+				return err
+			}); err != nil || !reflect.DeepEqual(same, v) {
+				t.Errorf("Evaluator disagrees with Evaluate: %+v vs %+v (%v)", same, v, err)
+			}
 			if got := summary(v); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("verdict %+v\nwant %+v", got, c.want)
 			}

@@ -19,14 +19,14 @@ var (
 // fixture is a world with the default tenant, its log engine (small telemetry) and the
 // directory service; the real clock is fixed, so the tenant clock moves only when told.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	world  *simulator.World
 	eng    *logs.Engine
 	svc    *Service
 	tenant simulator.Tenant
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	scenOnce.Do(func() { scen, scenErr = scenario.LoadBuiltin("alex-johnson") })
 	if scenErr != nil {

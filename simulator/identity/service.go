@@ -19,6 +19,9 @@ type Service struct {
 // NewService returns the directory service over e.
 func NewService(e *logs.Engine) *Service { return &Service{eng: e} }
 
+// Evaluator decides sign-in attempts for the service's scenario.
+func (s *Service) Evaluator() *Evaluator { return NewEvaluator(s.eng.Scenario()) }
+
 // Engine is the log engine the service reads.
 func (s *Service) Engine() *logs.Engine { return s.eng }
 
