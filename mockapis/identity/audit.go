@@ -19,12 +19,13 @@ func (a *api) auditRoutes(add adder) {
 
 // Entra's logs as ingested by the tenant clock, newest first (Graph's order).
 const (
-	signInsQuery = "SigninLogs | order by CreatedDateTime desc, Id asc"
-	auditsQuery  = "AuditLogs | order by ActivityDateTime desc, Id asc"
+	signInsOrder = "CreatedDateTime desc, Id asc"
+	auditsOrder  = "ActivityDateTime desc, Id asc"
 )
 
-func (a *api) signIns(r *graph.Request) ([]map[string]any, error) {
-	rows, _, err := a.svc.Logs(r.Context(), r.Principal.TenantID, signInsQuery)
+// signIns converts the sign-ins a KQL query over Entra's logs returns.
+func (a *api) signIns(r *graph.Request, query string) ([]map[string]any, error) {
+	rows, _, err := a.svc.Logs(r.Context(), r.Principal.TenantID, query)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +37,11 @@ func (a *api) signIns(r *graph.Request) ([]map[string]any, error) {
 }
 
 func (a *api) listSignIns(r *graph.Request) (graph.Response, error) {
-	items, err := a.signIns(r)
+	q, err := parseQuery(r)
+	if err != nil {
+		return graph.Response{}, err
+	}
+	items, err := a.signIns(r, logQuery("SigninLogs", signInsOrder, signInPushdown, q))
 	if err != nil {
 		return graph.Response{}, err
 	}
@@ -44,7 +49,7 @@ func (a *api) listSignIns(r *graph.Request) (graph.Response, error) {
 }
 
 func (a *api) getSignIn(r *graph.Request) (graph.Response, error) {
-	items, err := a.signIns(r)
+	items, err := a.signIns(r, "SigninLogs | where Id =~ "+strconv.Quote(r.Vars["id"]))
 	if err != nil {
 		return graph.Response{}, err
 	}
@@ -56,8 +61,9 @@ func (a *api) getSignIn(r *graph.Request) (graph.Response, error) {
 	return graph.Response{}, graph.Errorf(http.StatusNotFound, "Request_ResourceNotFound", "Resource '%s' does not exist or one of its queried reference-property objects are not present.", r.Vars["id"])
 }
 
-func (a *api) audits(r *graph.Request) ([]map[string]any, error) {
-	rows, _, err := a.svc.Logs(r.Context(), r.Principal.TenantID, auditsQuery)
+// audits converts the audit records a KQL query over Entra's logs returns.
+func (a *api) audits(r *graph.Request, query string) ([]map[string]any, error) {
+	rows, _, err := a.svc.Logs(r.Context(), r.Principal.TenantID, query)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +75,11 @@ func (a *api) audits(r *graph.Request) ([]map[string]any, error) {
 }
 
 func (a *api) listAudits(r *graph.Request) (graph.Response, error) {
-	items, err := a.audits(r)
+	q, err := parseQuery(r)
+	if err != nil {
+		return graph.Response{}, err
+	}
+	items, err := a.audits(r, logQuery("AuditLogs", auditsOrder, auditPushdown, q))
 	if err != nil {
 		return graph.Response{}, err
 	}
@@ -77,7 +87,7 @@ func (a *api) listAudits(r *graph.Request) (graph.Response, error) {
 }
 
 func (a *api) getAudit(r *graph.Request) (graph.Response, error) {
-	items, err := a.audits(r)
+	items, err := a.audits(r, "AuditLogs | where Id == "+strconv.Quote(r.Vars["id"]))
 	if err != nil {
 		return graph.Response{}, err
 	}

@@ -45,7 +45,11 @@ type lab struct {
 	a, b  simulator.Tenant
 }
 
-func newLab(t testing.TB) *lab {
+func newLab(t testing.TB) *lab { return newLabSized(t, logs.Options{Seed: 1, Users: 40, Days: 2}) }
+
+// newLabSized is newLab with telemetry of the given size (zero: the served default, 200 users
+// over 30 days).
+func newLabSized(t testing.TB, opts logs.Options) *lab {
 	t.Helper()
 	scenOnce.Do(func() { scen, scenErr = scenario.LoadBuiltin("alex-johnson") })
 	if scenErr != nil {
@@ -62,7 +66,7 @@ func newLab(t testing.TB) *lab {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := logs.New(w, scen, logs.Options{Seed: 1, Users: 40, Days: 2})
+	e, err := logs.New(w, scen, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
