@@ -182,7 +182,7 @@ func TestUsersAndGroups(t *testing.T) {
 		{name: "audit: the attacker's own rows are there too", method: "GET", path: "/v1.0/auditLogs/directoryAudits?$filter=" + q("activityDisplayName eq 'Add user'"), status: 200, want: map[string]string{
 			`value.#(initiatedBy.user.userPrincipalName=="alex.johnson@contoso.com").targetResources.0.userPrincipalName`: "svc-backup-admin@contoso.com"}},
 		{name: "audit: the directory's Global Administrator assignment is the app's successful retry", method: "GET", path: "/v1.0/auditLogs/directoryAudits?$filter=" + q("activityDisplayName eq 'Add member to role' and result eq 'success'") + "&$orderby=activityDateTime", status: 200, want: map[string]string{
-			`value.#(initiatedBy.app.displayName=="app-finance-reporting").activityDateTime`: "2025-01-15T09:18:47Z",
+			`value.#(initiatedBy.app.displayName=="app-finance-reporting").activityDateTime`:     "2025-01-15T09:18:47Z",
 			`value.#(initiatedBy.app.displayName=="app-finance-reporting").targetResources.0.id`: svcID}},
 		{name: "sign-ins paged", method: "GET", path: "/v1.0/auditLogs/signIns?$filter=" + q("userPrincipalName eq 'alex.johnson@contoso.com'") + "&$top=2", status: 200, want: map[string]string{
 			"value.#": "2", "@odata\\.nextLink": "*"}, capture: map[string]string{"sid": "value.0.id", "sid2": "value.1.id", "next": "@odata\\.nextLink"}},
