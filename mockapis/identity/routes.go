@@ -83,11 +83,12 @@ func collection(r *graph.Request, set string, items []map[string]any, defaultSel
 	if err != nil {
 		return graph.Response{}, queryError(err)
 	}
-	if len(sel) == 0 {
+	explicit := len(sel) > 0
+	if !explicit {
 		sel = defaultSelect
 	}
 	for i, o := range page {
-		page[i] = odata.Select(o, sel)
+		page[i] = selected(o, sel, explicit)
 	}
 	return graph.Response{Status: http.StatusOK, Body: odata.Collection(contextURL(r, ctx), page, next)}, nil
 }
@@ -99,16 +100,31 @@ func entity(r *graph.Request, set string, obj map[string]any, defaultSelect []st
 		return graph.Response{}, err
 	}
 	sel, ctx := q.Select, set+"/$entity"
-	if len(sel) > 0 {
+	explicit := len(sel) > 0
+	if explicit {
 		ctx = set + "(" + strings.Join(sel, ",") + ")/$entity"
 	} else {
 		sel = defaultSelect
 	}
 	out := map[string]any{"@odata.context": contextURL(r, ctx)}
-	for k, v := range odata.Select(obj, sel) {
+	for k, v := range selected(obj, sel, explicit) {
 		out[k] = v
 	}
 	return graph.Response{Status: http.StatusOK, Body: out}, nil
+}
+
+// selected keeps the listed properties; an explicitly selected property the lab does not model
+// is null, as Graph answers a property that has no value (nested paths are left to odata).
+func selected(obj map[string]any, sel []string, explicit bool) map[string]any {
+	out := odata.Select(obj, sel)
+	if explicit {
+		for _, f := range sel {
+			if _, ok := out[f]; !ok && !strings.Contains(f, "/") {
+				out[f] = nil
+			}
+		}
+	}
+	return out
 }
 
 func queryError(err error) error {
