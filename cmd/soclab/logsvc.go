@@ -9,12 +9,14 @@ import (
 	"github.com/soclab/soclab/mockapis/defender"
 	"github.com/soclab/soclab/mockapis/graph"
 	"github.com/soclab/soclab/mockapis/hunting"
+	identityapi "github.com/soclab/soclab/mockapis/identity"
 	"github.com/soclab/soclab/mockapis/loganalytics"
 	"github.com/soclab/soclab/mockapis/logcontrol"
 	"github.com/soclab/soclab/mockapis/server"
 	xdrapi "github.com/soclab/soclab/mockapis/xdr"
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/identity"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
@@ -73,7 +75,8 @@ func withLogServices(s server.Services, mem memoryOptions) server.Services {
 		if err != nil {
 			return failing(err)
 		}
-		return graph.NewHandler(v, append(hunting.GraphRoutes(e), xdrapi.GraphRoutes(w)...)...)
+		routes := append(hunting.GraphRoutes(e), xdrapi.GraphRoutes(w)...)
+		return graph.NewHandlerClock(v, graph.WorldClock(w), append(routes, identityapi.GraphRoutes(identity.NewService(e))...)...)
 	}
 	s.Defender = func(w *simulator.World, v auth.Verifier) http.Handler {
 		e, err := eng.get(w)

@@ -56,8 +56,27 @@ func Errorf(status int, code, format string, args ...any) *Error {
 	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// NewHandler serves the routes; v checks every request's token for a Graph audience.
+// Clock is a tenant's lab clock: OData errors carry it as innerError.date. ok is false when the
+// tenant is unknown (the real clock is used).
+type Clock func(tenantID string) (now time.Time, ok bool)
+
+// NewHandler serves the routes; v checks every request's token for a Graph audience. Errors
+// are dated with the real clock; NewHandlerClock dates them with the tenant's lab clock.
 func NewHandler(v auth.Verifier, routes ...Route) http.Handler {
+	return NewHandlerClock(v, nil, routes...)
+}
+
+// WorldClock is the Clock of a world's tenants.
+func WorldClock(w *simulator.World) Clock {
+	return func(tenantID string) (time.Time, bool) {
+		now, err := w.Now(tenantID)
+		return now, err == nil
+	}
+}
+
+// NewHandlerClock is NewHandler whose errors carry the caller's tenant clock in
+// innerError.date, as a learner's lab sees time.
+func NewHandlerClock(v auth.Verifier, clock Clock, routes ...Route) http.Handler {
 	r := mux.NewRouter()
 	for _, rt := range routes {
 		versions := rt.Versions
@@ -65,20 +84,20 @@ func NewHandler(v auth.Verifier, routes ...Route) http.Handler {
 			versions = []string{"v1.0", "beta"}
 		}
 		for _, ver := range versions {
-			r.Handle("/"+ver+rt.Path, serve(v, rt.Handle)).Methods(rt.Method)
+			r.Handle("/"+ver+rt.Path, serve(v, clock, rt.Handle)).Methods(rt.Method)
 		}
 	}
-	notFound := serve(v, func(req *Request) (Response, error) {
+	notFound := serve(v, clock, func(req *Request) (Response, error) {
 		return Response{}, Errorf(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '%s'.", unresolvedSegment(req.URL.Path, routes))
 	})
 	r.NotFoundHandler = notFound
-	r.MethodNotAllowedHandler = serve(v, func(req *Request) (Response, error) {
+	r.MethodNotAllowedHandler = serve(v, clock, func(req *Request) (Response, error) {
 		return Response{}, Errorf(http.StatusMethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri.")
 	})
 	return r
 }
 
-func serve(v auth.Verifier, h HandlerFunc) http.Handler {
+func serve(v auth.Verifier, clock Clock, h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := v.Verify(r, auth.GraphAudiences...)
 		if err != nil {
@@ -91,7 +110,13 @@ func serve(v auth.Verifier, h HandlerFunc) http.Handler {
 			if !errors.As(err, &ge) {
 				ge = Errorf(http.StatusInternalServerError, "InternalServerError", "%v", err)
 			}
-			WriteError(w, r, ge)
+			date := time.Now()
+			if clock != nil {
+				if now, ok := clock(p.TenantID); ok {
+					date = now
+				}
+			}
+			writeError(w, r, ge, date)
 			return
 		}
 		if resp.Status == 0 {
@@ -125,8 +150,11 @@ func authError(err error) *Error {
 	return Errorf(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure.")
 }
 
-// WriteError writes e in Graph's OData error envelope.
-func WriteError(w http.ResponseWriter, r *http.Request, e *Error) {
+// WriteError writes e in Graph's OData error envelope, dated with the real clock.
+func WriteError(w http.ResponseWriter, r *http.Request, e *Error) { writeError(w, r, e, time.Now()) }
+
+// writeError writes e in Graph's OData error envelope with innerError.date = date.
+func writeError(w http.ResponseWriter, r *http.Request, e *Error, date time.Time) {
 	reqID := simulator.NewGUID()
 	type innerError struct {
 		Date            string `json:"date"`
@@ -139,7 +167,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, e *Error) {
 		InnerError innerError `json:"innerError"`
 	}
 	body := map[string]odataError{"error": {Code: e.Code, Message: e.Message, InnerError: innerError{
-		Date: time.Now().UTC().Format("2006-01-02T15:04:05"), RequestID: reqID, ClientRequestID: clientRequestID(r, reqID)}}}
+		Date: date.UTC().Format("2006-01-02T15:04:05"), RequestID: reqID, ClientRequestID: clientRequestID(r, reqID)}}}
 	data, _ := json.Marshal(body)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("request-id", reqID)

@@ -45,9 +45,27 @@ func (g *gen) actorFor(f *gofakeit.Faker, upn, ip string, attack bool) actor {
 	return a
 }
 
+// spActor is a service principal of the cast acting from ip (its own address when empty),
+// with the device of the user-actor template a (the attacker's tooling for attack events).
+func (g *gen) spActor(name, ip string, a actor) actor {
+	for _, sp := range g.cast.ServicePrincipals {
+		if sp.Name == name {
+			if ip == "" {
+				ip = sp.IP
+			}
+			pl, _ := g.cast.PlaceOf(ip)
+			return actor{sp: sp, ip: ip, place: pl, device: a.device}
+		}
+	}
+	return a
+}
+
 func (g *gen) runEvent(b *batch, f *gofakeit.Faker, e *scenario.Event, meta RowMeta, attack bool) {
 	upn := e.User + "@" + g.p.TenantDomain
 	a := g.actorFor(f, upn, e.IP, attack)
+	if e.ServicePrincipal != "" {
+		a = g.spActor(e.ServicePrincipal, e.IP, a)
+	}
 	if e.App != "" {
 		a.app = g.apps[e.App]
 	}

@@ -2,6 +2,7 @@ package generate_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -114,6 +115,25 @@ func TestAttackRowsCarryTheLabValues(t *testing.T) {
 		if !ok {
 			t.Errorf("AuditLogs has no %q initiated by the victim", op)
 		}
+	}
+	// the victim's own try fails (User Administrator cannot assign Global Administrator); the
+	// retry with the finance app's stolen secret succeeds
+	var results []string
+	for _, row := range audit.Rows {
+		if str(audit, row, "OperationName") != "Add member to role" || !strings.Contains(fmt.Sprint(cell(audit, row, "TargetResources")), "svc-backup-admin") {
+			continue
+		}
+		by := cell(audit, row, "InitiatedBy").(map[string]any)
+		who := ""
+		if u, ok := by["user"].(map[string]any); ok {
+			who = u["userPrincipalName"].(string)
+		} else if a, ok := by["app"].(map[string]any); ok {
+			who = a["displayName"].(string)
+		}
+		results = append(results, who+":"+str(audit, row, "Result"))
+	}
+	if fmt.Sprint(results) != "[alex.johnson@contoso.com:failure app-finance-reporting:success]" {
+		t.Errorf("the attacker's Global Administrator assignments: %v", results)
 	}
 }
 

@@ -245,7 +245,12 @@ func TestAuditAgreesWithCloudAppEvents(t *testing.T) {
 		if c == nil {
 			t.Fatalf("AuditLogs row %d (%s) has no CloudAppEvents record", r, name)
 		}
-		initiator := cell(audit, row, "InitiatedBy").(map[string]any)["user"].(map[string]any)
+		by := cell(audit, row, "InitiatedBy").(map[string]any)
+		initiator, _ := by["user"].(map[string]any)
+		if app, ok := by["app"].(map[string]any); ok {
+			// an application's change: no user and no address in AuditLogs, the app's object id in both
+			initiator = map[string]any{"id": app["servicePrincipalId"], "ipAddress": str(cae, c, "IPAddress")}
+		}
 		if !cell(cae, c, "Timestamp").(time.Time).Equal(cell(audit, row, "TimeGenerated").(time.Time)) ||
 			str(cae, c, "IPAddress") != initiator["ipAddress"] || str(cae, c, "AccountObjectId") != initiator["id"] ||
 			!strings.HasSuffix(str(cae, c, "ActionType"), ".") {

@@ -147,8 +147,11 @@ type Event struct {
 	Auth      string   `yaml:"auth"`
 
 	// audit
-	Activity string      `yaml:"activity"`
-	Target   AuditTarget `yaml:"target"`
+	Activity string `yaml:"activity"`
+	// ServicePrincipal makes a service principal of the cast the actor instead of User (an
+	// attacker holding the application's client secret); audit events only.
+	ServicePrincipal string      `yaml:"servicePrincipal"`
+	Target           AuditTarget `yaml:"target"`
 	// Failed marks a directory change the actor was not allowed to make.
 	Failed bool `yaml:"failed"`
 

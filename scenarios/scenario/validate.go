@@ -18,6 +18,7 @@ type validator struct {
 	groups map[string]bool
 	roles  map[string]bool
 	apps   map[string]bool
+	sps    map[string]bool
 	rgs    map[string]bool
 	// resources maps a resource name to its resource group.
 	resources map[string]string

@@ -85,8 +85,10 @@ func (v *validator) cast(c *Cast) {
 		}
 		v.accounts[sa.Name] = sa
 	}
+	v.sps = set(len(c.ServicePrincipals))
 	for i, sp := range c.ServicePrincipals {
 		path := fmt.Sprintf("servicePrincipals[%d]", i)
+		v.sps[sp.Name] = true
 		v.place(f, path+".place", sp.Place, PlaceCloud, PlaceOffice)
 		if sp.KeyVault != "" {
 			v.secrets(f, path, sp.KeyVault, sp.Secrets)

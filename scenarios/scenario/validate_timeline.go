@@ -194,6 +194,16 @@ func (v *validator) event(f, path string, e *Event, start, end time.Time) {
 	if e.User != "" && !v.users[e.User] {
 		v.errf(f, path+".user", "unknown user %q", e.User)
 	}
+	if e.ServicePrincipal != "" {
+		switch {
+		case e.Kind != EventAudit:
+			v.errf(f, path+".servicePrincipal", "only audit events can have a service principal as the actor")
+		case !v.sps[e.ServicePrincipal]:
+			v.errf(f, path+".servicePrincipal", "unknown service principal %q", e.ServicePrincipal)
+		case e.User != "":
+			v.errf(f, path+".servicePrincipal", "an event has one actor: a user or a service principal")
+		}
+	}
 	for i, ip := range append([]string{e.IP}, e.IPs...) {
 		if ip == "" && i == 0 {
 			continue
@@ -277,7 +287,7 @@ func (v *validator) event(f, path string, e *Event, start, end time.Time) {
 	default:
 		v.errf(f, path+".kind", "unknown event kind %q (signin, spray, keyvault, arm, blob, audit, alert)", e.Kind)
 	}
-	if e.Kind != EventSpray && e.Kind != EventAlert && e.User == "" {
+	if e.Kind != EventSpray && e.Kind != EventAlert && e.User == "" && e.ServicePrincipal == "" {
 		v.errf(f, path+".user", "is empty")
 	}
 }
