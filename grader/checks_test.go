@@ -16,9 +16,10 @@ func TestBuiltinChecks(t *testing.T) {
 		ids = append(ids, ch.ID)
 		points += ch.Points
 	}
-	want := "workspace rule1-settings rule1-query rule1-fired rule2-settings rule2-query rule2-fired rule3-settings rule3-query rule3-fired xdr-connector"
-	if got := strings.Join(ids, " "); got != want || points != 32 {
-		t.Errorf("checks %q (%d points), want %q (32)", got, points, want)
+	want := "workspace rule1-settings rule1-query rule1-fired rule2-settings rule2-query rule2-fired rule3-settings rule3-query rule3-fired xdr-connector xdr-sync-settings " +
+		"xdr-incident xdr-incident-classified contain-sessions contain-block contain-backdoor automation-response incident-closed bf1-sync"
+	if got := strings.Join(ids, " "); got != want || points != 55 {
+		t.Errorf("checks %q (%d points), want %q (55)", got, points, want)
 	}
 }
 

@@ -42,12 +42,12 @@ func TestGradeLabFlow(t *testing.T) {
 			t.Errorf("%s failed: %s", r.ID, r.Detail)
 		}
 	}
-	if !rep.AllPassed || rep.Score != 32 {
+	if !rep.AllPassed || rep.Score != 34 {
 		t.Errorf("score %d/%d, all passed %v", rep.Score, rep.MaxScore, rep.AllPassed)
 	}
 	text, _, junit := reports(t, rep)
 	golden(t, "lab-flow.txt", text)
-	checkJUnit(t, junit, 11, 0)
+	checkJUnit(t, junit, 12, 0)
 	checkOutcomes(t, rep, map[string]outcome{
 		"rule1-fired": {true, "3 alert(s), the earliest about activity from 2025-01-15 08:32Z"},
 		"rule2-fired": {true, "3 alert(s), the earliest about activity from 2025-01-15 08:36Z"},

@@ -80,36 +80,37 @@ const noRuns = "no alert from this rule, and no run of it recorded yet (no Senti
 func TestGradeTasks12(t *testing.T) {
 	l := newLab(t)
 
-	fresh := l.grade()
-	if fresh.Passed != 0 || fresh.Failed != 11 || fresh.Score != 0 || fresh.MaxScore != 32 || fresh.AllPassed {
+	fresh := l.grade(1, 2)
+	if fresh.Passed != 0 || fresh.Failed != 12 || fresh.Score != 0 || fresh.MaxScore != 34 || fresh.AllPassed {
 		t.Errorf("fresh tenant: %d passed, %d failed, %d/%d points", fresh.Passed, fresh.Failed, fresh.Score, fresh.MaxScore)
 	}
 	text, js, junit := reports(t, fresh)
 	golden(t, "fresh.txt", text)
 	golden(t, "fresh.json", js)
 	golden(t, "fresh.junit.xml", junit)
-	checkJUnit(t, junit, 11, 11)
+	checkJUnit(t, junit, 12, 12)
 
 	l.replay(nil)
-	lab := l.grade()
+	lab := l.grade(1, 2)
 	checkOutcomes(t, lab, map[string]outcome{
-		"workspace":      {true, ""},
-		"rule1-settings": {true, ""},
-		"rule1-query":    {true, "names the attacker at 2025-01-15 08:45Z and matches none of the background"},
-		"rule1-fired":    {false, noRuns},
-		"rule2-settings": {true, ""},
-		"rule2-query":    {true, "names the attacker at 2025-01-15 08:37Z and matches none of the background"},
-		"rule2-fired":    {false, noRuns},
-		"rule3-settings": {true, ""},
-		"rule3-query":    {true, "names the attacker at 2025-01-15 09:10Z and matches none of the background"},
-		"rule3-fired":    {false, noRuns},
-		"xdr-connector":  {true, ""},
+		"workspace":         {true, ""},
+		"rule1-settings":    {true, ""},
+		"rule1-query":       {true, "names the attacker at 2025-01-15 08:45Z and matches none of the background"},
+		"rule1-fired":       {false, noRuns},
+		"rule2-settings":    {true, ""},
+		"rule2-query":       {true, "names the attacker at 2025-01-15 08:37Z and matches none of the background"},
+		"rule2-fired":       {false, noRuns},
+		"rule3-settings":    {true, ""},
+		"rule3-query":       {true, "names the attacker at 2025-01-15 09:10Z and matches none of the background"},
+		"rule3-fired":       {false, noRuns},
+		"xdr-connector":     {true, ""},
+		"xdr-sync-settings": {true, ""},
 	})
 	text, js, junit = reports(t, lab)
 	golden(t, "rules-created.txt", text)
 	golden(t, "rules-created.json", js)
 	golden(t, "rules-created.junit.xml", junit)
-	checkJUnit(t, junit, 11, 3)
+	checkJUnit(t, junit, 12, 3)
 
 	t.Run("the rules of challenge.md", func(t *testing.T) {
 		l.t = t

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/containment"
+	"github.com/soclab/soclab/simulator/identity"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
 )
@@ -24,6 +26,11 @@ type Snapshot struct {
 	DiagnosticSettings []simulator.Resource `json:"diagnosticSettings"`
 	Faults             []logs.FaultStatus   `json:"faults"`
 	Attack             logs.AttackStatus    `json:"attack"`
+	XDR                XDRState             `json:"xdr"`
+	Identity           IdentityState        `json:"identity"`
+	// AttackerReturn is what happened to each attempt of the attacker's return so far.
+	AttackerReturn []containment.Result `json:"attackerReturn"`
+	Response       ResponseState        `json:"response"`
 }
 
 // TenantInfo names the tenant.
@@ -69,7 +76,11 @@ type AlertInfo struct {
 // status from the routing engine).
 func TakeSnapshot(engine *logs.Engine, tenantID string) (*Snapshot, error) {
 	s := &Snapshot{Resources: []ResourceInfo{}, Workspaces: []WorkspaceState{}, DiagnosticSettings: []simulator.Resource{}}
-	err := engine.World().View(tenantID, func(tx *simulator.TenantTx) error {
+	base, err := identity.NewService(engine).Base(tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("grader: snapshot: %w", err)
+	}
+	err = engine.World().View(tenantID, func(tx *simulator.TenantTx) error {
 		t := tx.Tenant()
 		s.Tenant = TenantInfo{ID: t.ID, Name: t.Name, SubscriptionID: t.Subscription.ID}
 		s.Clock = tx.Now().UTC()
@@ -95,7 +106,7 @@ func TakeSnapshot(engine *logs.Engine, tenantID string) (*Snapshot, error) {
 			}
 			s.Workspaces = append(s.Workspaces, ws)
 		}
-		return nil
+		return socSnapshot(tx, s, base)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("grader: snapshot: %w", err)
