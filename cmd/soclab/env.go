@@ -145,7 +145,7 @@ func envScript(state string, info server.Info, cred server.Credentials, remote s
 		fmt.Fprintf(&b, "export %s=%s\n", v[0], shellQuote(v[1]))
 	}
 	b.WriteString("# PYTHONPATH works around the Debian azure-cli 2.45 import race (Azure/azure-cli#25482).\n")
-	b.WriteString("# Sign in: az login --service-principal -u \"$SOCLAB_SP_ID\" -p \"$SOCLAB_SP_SECRET\" --tenant \"$SOCLAB_TENANT_ID\"\n")
+	b.WriteString("# Sign in: az login --service-principal -u \"$SOCLAB_SP_ID\" --password=\"$SOCLAB_SP_SECRET\" --tenant \"$SOCLAB_TENANT_ID\"\n")
 	b.WriteString("#      or: az login -u \"$SOCLAB_USER\" -p \"$SOCLAB_USER_PASSWORD\"   or: az login --use-device-code\n")
 	b.WriteString("# SOCLAB_TOKEN is this tenant's control token: soclab commands in this shell act on this tenant only.\n")
 	return b.String()

@@ -39,7 +39,7 @@ export SOCLAB_USER='analyst@contoso.com'
 export SOCLAB_USER_PASSWORD='pw'
 export SOCLAB_TOKEN='soclab_0123'
 # PYTHONPATH works around the Debian azure-cli 2.45 import race (Azure/azure-cli#25482).
-# Sign in: az login --service-principal -u "$SOCLAB_SP_ID" -p "$SOCLAB_SP_SECRET" --tenant "$SOCLAB_TENANT_ID"
+# Sign in: az login --service-principal -u "$SOCLAB_SP_ID" --password="$SOCLAB_SP_SECRET" --tenant "$SOCLAB_TENANT_ID"
 #      or: az login -u "$SOCLAB_USER" -p "$SOCLAB_USER_PASSWORD"   or: az login --use-device-code
 # SOCLAB_TOKEN is this tenant's control token: soclab commands in this shell act on this tenant only.
 `
