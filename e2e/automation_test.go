@@ -23,7 +23,7 @@ func TestAutomationThroughServer(t *testing.T) {
 	const group = "5f1c7a52-8f7e-4a8e-9d53-2f0b3b6c1e01"
 
 	var subs []map[string]any
-	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "-p", l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
+	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
 	if out, err := l.soclab("clock", "freeze"); err != nil {
 		t.Fatalf("clock freeze: %v %s", err, out)
 	}

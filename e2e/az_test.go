@@ -71,7 +71,7 @@ func TestRealAzAgainstLab(t *testing.T) {
 		}},
 		{"az login --service-principal", func(t *testing.T) {
 			var subs []account
-			l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "-p", l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
+			l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
 			if len(subs) != 1 || subs[0].ID != sub || subs[0].TenantID != tenant || subs[0].User.Type != "servicePrincipal" {
 				t.Fatalf("login output = %+v, want subscription %s of tenant %s", subs, sub, tenant)
 			}

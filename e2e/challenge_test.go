@@ -51,12 +51,12 @@ func TestChallengeTasks12(t *testing.T) {
 		t.Skip("jq is not installed: challenge.md's KQL helper needs it")
 	}
 	blocks := challengeBash(t, "Task 1", "Task 3")
-	if len(blocks) != 6 {
-		t.Fatalf("challenge.md Tasks 1-2: %d bash blocks, want 6 (variables, three rules, KQL helpers, connector)", len(blocks))
+	if len(blocks) != 7 {
+		t.Fatalf("challenge.md Tasks 1-2: %d bash blocks, want 7 (variables, three rules, KQL helpers, connector, Defender settings)", len(blocks))
 	}
 	launch, fix := challengeBash(t, "Task 3", "Task 4"), challengeBash(t, "Break and fix", "Check your work")
-	if len(launch) == 0 || !strings.Contains(launch[0], "soclab attack launch") || len(fix) != 1 {
-		t.Fatalf("challenge.md: Task 3 opens with %q, Break and fix has %d bash blocks; want the attack launch and one", launch, len(fix))
+	if len(launch) == 0 || !strings.Contains(launch[0], "soclab attack launch") || len(fix) != 2 {
+		t.Fatalf("challenge.md: Task 3 opens with %q, Break and fix has %d bash blocks; want the attack launch and two", launch, len(fix))
 	}
 	l := newLab(t)
 	l.start()
@@ -65,11 +65,11 @@ func TestChallengeTasks12(t *testing.T) {
 	}
 	grade := func(file string) string { return "soclab grade --task 1,2 --format json > " + file + " || true" }
 	script := []string{"set -euo pipefail",
-		`az login --service-principal -u "$SOCLAB_SP_ID" -p "$SOCLAB_SP_SECRET" --tenant "$SOCLAB_TENANT_ID" -o none`}
+		`az login --service-principal -u "$SOCLAB_SP_ID" --password="$SOCLAB_SP_SECRET" --tenant "$SOCLAB_TENANT_ID" -o none`}
 	for _, b := range blocks {
 		script = append(script, "echo "+blockMarker, b)
 	}
-	script = append(script, "echo "+blockMarker, grade("before.json"), launch[0], grade("attacked.json"), fix[0], "soclab clock advance 15m", grade("fixed.json"))
+	script = append(script, "echo "+blockMarker, grade("before.json"), launch[0], grade("attacked.json"), fix[1], "soclab clock advance 15m", grade("fixed.json"))
 	dir := t.TempDir()
 	cmd := exec.Command("bash", "-c", strings.Join(script, "\n"))
 	cmd.Dir = dir
@@ -110,7 +110,7 @@ func TestChallengeTasks12(t *testing.T) {
 				Passed bool
 			}
 		}
-		if err := json.Unmarshal(data, &rep); err != nil || len(rep.Checks) != 11 {
+		if err := json.Unmarshal(data, &rep); err != nil || len(rep.Checks) != 12 {
 			t.Fatalf("%s: %d checks, %v\n%s", c.file, len(rep.Checks), err, data)
 		}
 		failed := []string{}

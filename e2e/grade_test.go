@@ -67,7 +67,7 @@ func TestGradeThroughServer(t *testing.T) {
 	l.start()
 	sub, tenant := l.vars["SOCLAB_SUBSCRIPTION_ID"], l.vars["SOCLAB_TENANT_ID"]
 	var subs []account
-	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "-p", l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
+	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
 
 	out, code := l.grade(t, "--format", "junit")
 	if code != 1 {

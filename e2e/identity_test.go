@@ -18,7 +18,7 @@ func TestTask5GraphContainment(t *testing.T) {
 	l := newLab(t)
 	l.start()
 	var subs []map[string]any
-	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "-p", l.vars["SOCLAB_SP_SECRET"], "--tenant", l.vars["SOCLAB_TENANT_ID"])
+	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", l.vars["SOCLAB_TENANT_ID"])
 	if out, err := l.soclab("attack", "launch"); err != nil {
 		t.Fatalf("attack launch: %v\n%s", err, out)
 	}

@@ -62,8 +62,8 @@ func labQueries(t *testing.T) (rules, blocks []string) {
 	for _, m := range regexp.MustCompile("(?s)```kusto\n(.*?)```").FindAllStringSubmatch(text, -1) {
 		blocks = append(blocks, m[1])
 	}
-	if len(rules) != 3 || len(blocks) != 5 {
-		t.Fatalf("challenge.md: found %d rule queries and %d kusto blocks, want 3 and 5", len(rules), len(blocks))
+	if len(rules) != 3 || len(blocks) != 6 {
+		t.Fatalf("challenge.md: found %d rule queries and %d kusto blocks, want 3 and 6", len(rules), len(blocks))
 	}
 	return rules, blocks
 }
@@ -175,7 +175,7 @@ func TestLabKQLThroughQueryAPIs(t *testing.T) {
 	}{
 		{"login, freeze the clock, create the lab workspace", func(t *testing.T) {
 			var subs []map[string]any
-			l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "-p", l.vars["SOCLAB_SP_SECRET"], "--tenant", l.vars["SOCLAB_TENANT_ID"])
+			l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", l.vars["SOCLAB_TENANT_ID"])
 			if out, err := l.soclab("clock", "freeze"); err != nil {
 				t.Fatalf("clock freeze: %v %s", err, out)
 			}
@@ -283,7 +283,7 @@ func TestLabKQLThroughQueryAPIs(t *testing.T) {
 			}
 		}},
 		{"the playbook's context query", func(t *testing.T) {
-			rows := l.laQuery(t, ws.CustomerID, blocks[4])
+			rows := l.laQuery(t, ws.CustomerID, blocks[5])
 			if len(rows) != 1 || rows[0]["Who"] != "alex.johnson@contoso.com" || !strings.Contains(toString(rows[0]["IPAddresses"]), attackIP) {
 				t.Fatalf("playbook rows: %v", rows)
 			}
@@ -326,6 +326,21 @@ func TestLabKQLThroughQueryAPIs(t *testing.T) {
 			rows := l.laQuery(t, ws.CustomerID, kv)
 			if toString(rows[0]["n"]) != "7" || toString(rows[0]["ips"]) != `"[\"185.220.101.45\"]"` && toString(rows[0]["ips"]) != `["185.220.101.45"]` || toString(rows[0]["since"]) < "2025-01-15T10:05:00" {
 				t.Fatalf("after the fix and the replay: %v", rows)
+			}
+		}},
+		{"without containment the attacker's return succeeds (Task 5's sign-in query)", func(t *testing.T) {
+			if out, err := l.soclab("clock", "set", "--wait", "2025-01-15T14:10:00Z"); err != nil {
+				t.Fatalf("clock set --wait: %v\n%s", err, out)
+			}
+			rows := l.laQuery(t, ws.CustomerID, blocks[4])
+			back := map[string]bool{}
+			for _, r := range rows {
+				if toString(r["UserPrincipalName"]) == "alex.johnson@contoso.com" && toString(r["ResultType"]) == "0" {
+					back[toString(r["Log"])] = true
+				}
+			}
+			if !back["SigninLogs"] || !back["AADNonInteractiveUserSignInLogs"] {
+				t.Fatalf("the attacker's return without containment: want a successful interactive and refresh sign-in, got %v", rows)
 			}
 		}},
 		{"bad input: syntax error with line and position", func(t *testing.T) {
@@ -382,7 +397,7 @@ func TestLabKQLThroughQueryAPIs(t *testing.T) {
 				}
 			}
 			var subs []map[string]any
-			l.azJSON(&subs, "login", "--service-principal", "-u", other["SOCLAB_SP_ID"], "-p", other["SOCLAB_SP_SECRET"], "--tenant", other["SOCLAB_TENANT_ID"])
+			l.azJSON(&subs, "login", "--service-principal", "-u", other["SOCLAB_SP_ID"], "--password="+other["SOCLAB_SP_SECRET"], "--tenant", other["SOCLAB_TENANT_ID"])
 			e := l.azError(t, "rest", "--method", "GET", "--url", "https://api.loganalytics.io/v1/workspaces/"+ws.CustomerID+"/query?query=SigninLogs%20%7C%20take%201")
 			if e["error"].(map[string]any)["code"] != "WorkspaceNotFoundError" || strings.Contains(toString(e), "alex.johnson") {
 				t.Fatalf("cross-tenant query: %v", e)

@@ -72,7 +72,7 @@ func TestRealAzSentinel(t *testing.T) {
 	}{
 		{"login and workspace", func(t *testing.T) {
 			var subs []account
-			l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "-p", l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
+			l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
 			var ws workspaceOut
 			l.azJSON(&ws, "monitor", "log-analytics", "workspace", "create", "-g", socGroup, "-n", workspace, "-l", "eastus")
 		}},

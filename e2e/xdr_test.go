@@ -20,7 +20,7 @@ func TestDefenderIncidentSyncThroughServer(t *testing.T) {
 	wsID := "/subscriptions/" + sub + "/resourceGroups/" + socGroup + "/providers/Microsoft.OperationalInsights/workspaces/" + workspace
 	si := "https://management.azure.com" + wsID + "/providers/Microsoft.SecurityInsights/"
 	var subs []map[string]any
-	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "-p", l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
+	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
 	if out, err := l.soclab("clock", "freeze"); err != nil {
 		t.Fatalf("clock freeze: %v %s", err, out)
 	}

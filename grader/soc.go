@@ -116,6 +116,10 @@ type ReturnSummary struct {
 	PasswordRefused bool `json:"passwordRefused"`
 	// BackIn: the attacker got in again (the follow-up activity was played).
 	BackIn bool `json:"backIn"`
+	// RangeBlocked: at the return, Conditional Access would have blocked even a valid sign-in
+	// from the attacker's addresses (53003). A wrong or reset password fails before Conditional
+	// Access is evaluated, so the attempts' own codes cannot show whether the block works.
+	RangeBlocked bool `json:"rangeBlocked"`
 	// Codes are the error codes per attempt kind ("session": 50173, "password": 53003, ...).
 	Codes map[string][]int `json:"codes"`
 }
@@ -147,8 +151,34 @@ func socSnapshot(tx *simulator.TenantTx, s *Snapshot, base *identity.Base) error
 	if s.AttackerReturn == nil {
 		s.AttackerReturn = []containment.Result{}
 	}
-	s.Response, err = responseState(tx, s)
+	if s.Response, err = responseState(tx, s); err != nil {
+		return err
+	}
+	if base != nil {
+		s.Response.Return.RangeBlocked, err = rangeBlocked(tx, base, s.AttackerReturn)
+	}
 	return err
+}
+
+// rangeBlocked asks the directory as of the attacker's first password attempt and first spray
+// try whether a sign-in with a valid password from that address would pass Conditional Access.
+func rangeBlocked(tx *simulator.TenantTx, base *identity.Base, results []containment.Result) (bool, error) {
+	seen := map[string]bool{}
+	for _, r := range results {
+		if (r.Kind != "password" && r.Kind != "spray") || seen[r.Kind] || r.UPN == "" || r.IP == "" {
+			continue
+		}
+		seen[r.Kind] = true
+		dir, err := identity.Load(tx, base, r.At)
+		if err != nil {
+			return false, fmt.Errorf("directory at %s: %w", r.At.Format(time.RFC3339), err)
+		}
+		v := dir.Evaluate(identity.Attempt{UPN: r.UPN, IP: r.IP, At: r.At, Kind: identity.Password, CredentialTime: r.At})
+		if v.ErrorCode == identity.CodeBlockedByCA {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func xdrState(tx *simulator.TenantTx, ruleOfAlert map[string]string) (XDRState, error) {
