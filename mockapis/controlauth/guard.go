@@ -85,26 +85,38 @@ func (g *Guard) check(r *http.Request, c Caller) (status int, code, msg string) 
 	case err != nil:
 		return http.StatusBadRequest, "InvalidRequestContent", err.Error()
 	}
-	for _, ref := range named {
-		name, err := g.Resolve(ref)
+	for _, n := range named {
+		name, err := g.Resolve(n.ref)
 		if err != nil || name != c.TenantName {
 			// Unknown and foreign tenants get the same answer: a token does not learn which exist.
-			return http.StatusForbidden, "Forbidden", fmt.Sprintf("the control token of tenant %s cannot act on tenant %q", c.TenantName, ref)
+			msg := fmt.Sprintf("the control token of tenant %s cannot act on tenant %q", c.TenantName, n.ref)
+			if n.implied {
+				msg += fmt.Sprintf(", the default of a request that names no tenant; name yours (%s) in the tenant query parameter, and for a POST in the JSON body's \"tenant\"", c.TenantName)
+			}
+			return http.StatusForbidden, "Forbidden", msg
 		}
 	}
 	return 0, "", ""
 }
 
+// namedTenant is one tenant a request may act on; implied means the request did not name it
+// (the default tenant).
+type namedTenant struct {
+	ref     string
+	implied bool
+}
+
 // namedTenants lists every tenant a request may act on, the way the control handlers read it:
 // each `tenant` query value, the body's "tenant" for requests with a body (POST handlers read
 // only the body), and the default tenant wherever an empty or missing name falls back to it.
-func (g *Guard) namedTenants(r *http.Request) ([]string, error) {
-	var named []string
+func (g *Guard) namedTenants(r *http.Request) ([]namedTenant, error) {
+	var named []namedTenant
 	add := func(ref string) {
 		if strings.TrimSpace(ref) == "" {
-			ref = g.DefaultTenant
+			named = append(named, namedTenant{ref: g.DefaultTenant, implied: true})
+			return
 		}
-		named = append(named, ref)
+		named = append(named, namedTenant{ref: ref})
 	}
 	for _, v := range r.URL.Query()["tenant"] {
 		add(v)
