@@ -220,6 +220,7 @@ func TestTokensOwnTheirTenant(t *testing.T) {
 		{"own engine wait", l.l1, "POST", "engine/wait", `{"tenant":"learner01","timeout":"2m"}`, 200, `"tenantName":"learner01"`},
 		{"own xdr settings", l.l1, "GET", "xdr/settings?tenant=learner01", "", 200, `"tenant":"learner01"`},
 		{"a body over the limit", l.l1, "POST", "kql", `{"tenant":"learner01","query":"` + strings.Repeat("a", controlauth.MaxBody) + `"}`, 413, `"code":"RequestEntityTooLarge"`},
+		{"an endpoint not known to act on one tenant", l.l1, "GET", "nosuch?tenant=learner01", "", 403, `/_soclab/nosuch is not open to a tenant's control token and needs the instructor's token`},
 		{"instructor: tenant list", l.instructor, "GET", "tenants", "", 200, `"name":"learner01"`},
 		{"instructor: learner01's clock", l.instructor, "GET", "clock?tenant=learner01", "", 200, `"frozen":true`},
 		{"instructor: contoso's clock", l.instructor, "POST", "clock/freeze", `{"tenant":"contoso"}`, 200, `"tenantName":"contoso"`},

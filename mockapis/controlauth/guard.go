@@ -24,7 +24,8 @@ type Guard struct {
 	// DefaultTenant is the tenant a request that names none acts on (the handlers' default).
 	DefaultTenant string
 	// InstructorOnly reports the paths (without /_soclab/) only the instructor may call:
-	// endpoints over every tenant, such as the tenant list.
+	// endpoints over every tenant, such as the tenant list, and whatever is not known to act
+	// on one named tenant.
 	InstructorOnly func(path string) bool
 }
 
@@ -75,7 +76,7 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 func (g *Guard) check(r *http.Request, c Caller) (status int, code, msg string) {
 	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_soclab"), "/")
 	if g.InstructorOnly != nil && g.InstructorOnly(path) {
-		return http.StatusForbidden, "Forbidden", fmt.Sprintf("/_soclab/%s acts on every tenant and needs the instructor's token; the token of tenant %s acts only on %s", path, c.TenantName, c.TenantName)
+		return http.StatusForbidden, "Forbidden", fmt.Sprintf("/_soclab/%s is not open to a tenant's control token and needs the instructor's token (the token of tenant %s acts only on %s's own endpoints)", path, c.TenantName, c.TenantName)
 	}
 	named, err := g.namedTenants(r)
 	var tooLarge *http.MaxBytesError
