@@ -102,7 +102,7 @@ func (l *lab) stop() {
 func (l *lab) loadEnv() {
 	l.t.Helper()
 	cmd := exec.Command(l.bin, "env", "--state", l.state)
-	cmd.Env = append(os.Environ(), "SOCLAB_TOKEN=") // the instructor's token file picks the tenant
+	cmd.Env = append(os.Environ(), "SOCLAB_TOKEN=", "SOCLAB_TENANT=") // the instructor, on the default tenant
 	out, err := cmd.Output()
 	if err != nil {
 		l.t.Fatalf("soclab env: %v", err)

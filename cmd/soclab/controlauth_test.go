@@ -111,6 +111,10 @@ var controlEndpoints = []struct{ method, path, body string }{
 	{"POST", "kql", `{"tenant":"%[1]s","query":"print 1"}`},
 	{"GET", "grade?tenant=%[1]s", ""},
 	{"GET", "snapshot?tenant=%[1]s", ""},
+	{"GET", "engine?tenant=%[1]s", ""},
+	{"POST", "engine/wait", `{"tenant":"%[1]s","timeout":"1s"}`},
+	{"GET", "xdr/settings?tenant=%[1]s", ""},
+	{"POST", "xdr/settings", `{"tenant":"%[1]s","syncEnabled":false}`},
 }
 
 // fill puts ref where a template of controlEndpoints names the tenant.
@@ -212,7 +216,11 @@ func TestTokensOwnTheirTenant(t *testing.T) {
 		{"add a tenant", l.l1, "POST", "tenants", `{"name":"learner02"}`, 403, `needs the instructor's token`},
 		{"a body that is not an object", l.l1, "POST", "clock/freeze", `["learner01"]`, 400, `"code":"InvalidRequestContent"`},
 		{"a tenant that is not a string", l.l1, "POST", "clock/freeze", `{"tenant":7}`, 400, `"code":"InvalidRequestContent"`},
+		{"a POST naming its tenant only in the query", l.l1, "POST", "engine/wait?tenant=learner01", "", 403, `, the default of a request that names no tenant; name yours (learner01) in the tenant query parameter, and for a POST in the JSON body's \"tenant\"`},
+		{"own engine wait", l.l1, "POST", "engine/wait", `{"tenant":"learner01","timeout":"2m"}`, 200, `"tenantName":"learner01"`},
+		{"own xdr settings", l.l1, "GET", "xdr/settings?tenant=learner01", "", 200, `"tenant":"learner01"`},
 		{"a body over the limit", l.l1, "POST", "kql", `{"tenant":"learner01","query":"` + strings.Repeat("a", controlauth.MaxBody) + `"}`, 413, `"code":"RequestEntityTooLarge"`},
+		{"an endpoint not known to act on one tenant", l.l1, "GET", "nosuch?tenant=learner01", "", 403, `/_soclab/nosuch is not open to a tenant's control token and needs the instructor's token`},
 		{"instructor: tenant list", l.instructor, "GET", "tenants", "", 200, `"name":"learner01"`},
 		{"instructor: learner01's clock", l.instructor, "GET", "clock?tenant=learner01", "", 200, `"frozen":true`},
 		{"instructor: contoso's clock", l.instructor, "POST", "clock/freeze", `{"tenant":"contoso"}`, 200, `"tenantName":"contoso"`},

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -88,12 +87,10 @@ func waitEngines(call labCall, tenant string, timeout time.Duration) (enginecont
 	if timeout <= 0 {
 		timeout = defaultEngineWait
 	}
-	q := url.Values{"timeout": {timeout.String()}}
-	if tenant != "" {
-		q.Set("tenant", tenant)
-	}
+	// The tenant goes in the body: a tenant's control token is refused for a POST whose body
+	// names none (some handlers read only the body, see controlauth).
 	var st enginecontrol.Status
-	err := call("POST", "engine/wait?"+q.Encode(), nil, &st)
+	err := call("POST", "engine/wait", enginecontrol.WaitRequest{Tenant: tenant, Timeout: timeout.String()}, &st)
 	return st, err
 }
 

@@ -32,7 +32,7 @@ func envCommand() *cli.Command {
 		Usage: "print shell exports that point the az CLI at the running lab (use: eval \"$(soclab env)\")",
 		Flags: []cli.Flag{
 			stateFlag(),
-			&cli.StringFlag{Name: "tenant", Usage: "learner tenant whose credentials to export (default: contoso)"},
+			&cli.StringFlag{Name: "tenant", EnvVars: []string{"SOCLAB_TENANT"}, Usage: "learner tenant whose credentials to export (default $SOCLAB_TENANT, else contoso)"},
 			&cli.StringFlag{Name: "server", EnvVars: []string{serverEnvVar}, Usage: "a classroom server on another machine, https://HOST:PORT as `soclab serve --allow-remote` printed (needs --ca, --tenant and $SOCLAB_TOKEN)"},
 			&cli.StringFlag{Name: "ca", Usage: "the lab CA certificate of --server (its /_soclab/ca.pem, fingerprint checked)"},
 		},

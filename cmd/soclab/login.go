@@ -29,7 +29,7 @@ func loginCommand() *cli.Command {
 			Flags: []cli.Flag{
 				stateFlag(),
 				&cli.StringFlag{Name: "user", Usage: "user principal name to sign in as"},
-				&cli.StringFlag{Name: "tenant", Usage: "tenant (name, id or domain) for sign-ins that name none (default: contoso)"},
+				&cli.StringFlag{Name: "tenant", EnvVars: []string{"SOCLAB_TENANT"}, Usage: "tenant (name, id or domain) for sign-ins that name none (default $SOCLAB_TENANT, else contoso)"},
 			},
 			Action: func(c *cli.Context) error {
 				args, err := positionalArgs(c)

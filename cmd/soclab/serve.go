@@ -30,6 +30,8 @@ func serveCommand() *cli.Command {
 		Usage: "run the lab: a mock Microsoft cloud behind one loopback proxy port",
 		Description: "Serves login.microsoftonline.com, management.azure.com and the other lab hosts through an HTTPS\n" +
 			"proxy on --addr (default " + server.DefaultAddr + "). In another shell run `eval \"$(soclab env)\"` and use az.\n" +
+			"The /_soclab/ control endpoints need a control token: the instructor's is <state>/instructor.token (created\n" +
+			"here, used by the soclab commands of whoever owns the state folder); each tenant's is printed by `soclab tenant add`.\n" +
 			"Stops gracefully on Ctrl-C (SIGINT) or SIGTERM.",
 		Flags: append([]cli.Flag{
 			stateFlag(),

@@ -24,7 +24,8 @@ type Guard struct {
 	// DefaultTenant is the tenant a request that names none acts on (the handlers' default).
 	DefaultTenant string
 	// InstructorOnly reports the paths (without /_soclab/) only the instructor may call:
-	// endpoints over every tenant, such as the tenant list.
+	// endpoints over every tenant, such as the tenant list, and whatever is not known to act
+	// on one named tenant.
 	InstructorOnly func(path string) bool
 }
 
@@ -75,7 +76,7 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 func (g *Guard) check(r *http.Request, c Caller) (status int, code, msg string) {
 	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_soclab"), "/")
 	if g.InstructorOnly != nil && g.InstructorOnly(path) {
-		return http.StatusForbidden, "Forbidden", fmt.Sprintf("/_soclab/%s acts on every tenant and needs the instructor's token; the token of tenant %s acts only on %s", path, c.TenantName, c.TenantName)
+		return http.StatusForbidden, "Forbidden", fmt.Sprintf("/_soclab/%s is not open to a tenant's control token and needs the instructor's token (the token of tenant %s acts only on %s's own endpoints)", path, c.TenantName, c.TenantName)
 	}
 	named, err := g.namedTenants(r)
 	var tooLarge *http.MaxBytesError
@@ -85,26 +86,38 @@ func (g *Guard) check(r *http.Request, c Caller) (status int, code, msg string) 
 	case err != nil:
 		return http.StatusBadRequest, "InvalidRequestContent", err.Error()
 	}
-	for _, ref := range named {
-		name, err := g.Resolve(ref)
+	for _, n := range named {
+		name, err := g.Resolve(n.ref)
 		if err != nil || name != c.TenantName {
 			// Unknown and foreign tenants get the same answer: a token does not learn which exist.
-			return http.StatusForbidden, "Forbidden", fmt.Sprintf("the control token of tenant %s cannot act on tenant %q", c.TenantName, ref)
+			msg := fmt.Sprintf("the control token of tenant %s cannot act on tenant %q", c.TenantName, n.ref)
+			if n.implied {
+				msg += fmt.Sprintf(", the default of a request that names no tenant; name yours (%s) in the tenant query parameter, and for a POST in the JSON body's \"tenant\"", c.TenantName)
+			}
+			return http.StatusForbidden, "Forbidden", msg
 		}
 	}
 	return 0, "", ""
 }
 
+// namedTenant is one tenant a request may act on; implied means the request did not name it
+// (the default tenant).
+type namedTenant struct {
+	ref     string
+	implied bool
+}
+
 // namedTenants lists every tenant a request may act on, the way the control handlers read it:
 // each `tenant` query value, the body's "tenant" for requests with a body (POST handlers read
 // only the body), and the default tenant wherever an empty or missing name falls back to it.
-func (g *Guard) namedTenants(r *http.Request) ([]string, error) {
-	var named []string
+func (g *Guard) namedTenants(r *http.Request) ([]namedTenant, error) {
+	var named []namedTenant
 	add := func(ref string) {
 		if strings.TrimSpace(ref) == "" {
-			ref = g.DefaultTenant
+			named = append(named, namedTenant{ref: g.DefaultTenant, implied: true})
+			return
 		}
-		named = append(named, ref)
+		named = append(named, namedTenant{ref: ref})
 	}
 	for _, v := range r.URL.Query()["tenant"] {
 		add(v)

@@ -68,7 +68,7 @@ func TestGuard(t *testing.T) {
 		{"not an object", "learner01", "POST", "/_soclab/reset", `"learner01"`, "", 400, `"code":"InvalidRequestContent"`},
 		{"tenant not a string", "learner01", "POST", "/_soclab/reset", `{"tenant":["learner01"]}`, "", 400, `"code":"InvalidRequestContent"`},
 		{"too large", "learner01", "POST", "/_soclab/kql", `{"tenant":"learner01","query":"` + strings.Repeat("x", MaxBody) + `"}`, "", 413, `{"error":{"code":"RequestEntityTooLarge","message":"the request content size exceeds the maximum allowed 1048576 bytes"}}`},
-		{"instructor-only path", "learner01", "GET", "/_soclab/tenants", "", "", 403, `/_soclab/tenants acts on every tenant and needs the instructor's token`},
+		{"instructor-only path", "learner01", "GET", "/_soclab/tenants", "", "", 403, `/_soclab/tenants is not open to a tenant's control token and needs the instructor's token`},
 		{"instructor-only path with a trailing slash", "learner01", "GET", "/_soclab/tenants/", "", "", 403, `needs the instructor's token`},
 		{"instructor: any tenant", "instructor", "POST", "/_soclab/reset", `{"tenant":"learner01"}`, "", 200, ""},
 		{"instructor: the default", "instructor", "GET", "/_soclab/clock", "", "", 200, ""},

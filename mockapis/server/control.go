@@ -74,8 +74,23 @@ func newControl(world *simulator.World, login *aad.Handler, info Info, version s
 	return c
 }
 
-// instructorOnly are the control paths that act on every tenant rather than one.
-func instructorOnly(path string) bool { return path == "tenants" }
+// instructorOnly reports the control paths a tenant's token may not call: all but those that
+// act on one tenant named by the `tenant` query parameter or body field. Deny by default, so
+// an endpoint over every tenant added later is not open to learners by mistake; a new
+// per-tenant endpoint is added here and to the cross-tenant test (cmd/soclab/controlauth_test.go).
+func instructorOnly(path string) bool {
+	switch path {
+	case "credentials", "login/approve", "clock", "reset", "attack", "faults", "kql", "grade", "snapshot",
+		"engine", "engine/wait", "xdr/settings":
+		return false
+	}
+	for _, prefix := range []string{"clock/", "attack/", "faults/"} {
+		if strings.HasPrefix(path, prefix) {
+			return false
+		}
+	}
+	return true
+}
 
 func (c *controlMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/_soclab")
