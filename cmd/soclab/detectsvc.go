@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/soclab/soclab/mockapis/control"
@@ -106,4 +107,17 @@ func tenantIDs(w *simulator.World) func() ([]string, error) {
 		}
 		return ids, nil
 	}
+}
+
+// guardedBackground runs fn (an xN attack's clock driver) in a goroutine whose panic is
+// logged instead of ending the server.
+func guardedBackground(fn func()) {
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				fmt.Fprintf(os.Stderr, "soclab: panic in a background task: %v\n%s", p, debug.Stack())
+			}
+		}()
+		fn()
+	}()
 }
