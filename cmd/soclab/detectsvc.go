@@ -52,8 +52,13 @@ func engineStages(le *logs.Engine, defender *xdr.Engine, rulesOpts detect.Option
 // (a one-shot command on the state file) only engine/wait and grade run the engines, in the
 // request. A panic in any control handler is answered with a 500 and logged.
 func withDetection(le *logs.Engine, next http.Handler, background bool) http.Handler {
-	// The server's life: its process ends with it.
-	h, _ := withEngines(context.Background(), le, next, background, os.Stderr, detect.Options{})
+	// The engines work as long as the world is open (the server's life).
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-le.World().Closed()
+		cancel()
+	}()
+	h, _ := withEngines(ctx, le, next, background, os.Stderr, detect.Options{})
 	return h
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -321,8 +322,8 @@ func TestEngineCommands(t *testing.T) {
 		o    engineOptions
 		want string
 	}{
-		{engineOptions{State: state, Action: "status"}, "tenant contoso  clock 2025-01-15T10:05:00Z  engines caught up\n  detect       ran up to 2025-01-15T10:05:00Z\n"},
-		{engineOptions{State: state, Action: "wait", Tenant: "contoso", Timeout: time.Minute}, "tenant contoso  clock 2025-01-15T10:05:00Z  engines caught up\n  detect       ran up to 2025-01-15T10:05:00Z\n"},
+		{engineOptions{State: state, Action: "status"}, "tenant contoso  clock 2025-01-15T10:05:00Z  engines caught up\n" + stagesAt("2025-01-15T10:05:00Z")},
+		{engineOptions{State: state, Action: "wait", Tenant: "contoso", Timeout: time.Minute}, "tenant contoso  clock 2025-01-15T10:05:00Z  engines caught up\n" + stagesAt("2025-01-15T10:05:00Z")},
 	} {
 		out.Reset()
 		errw.Reset()
@@ -337,4 +338,13 @@ func TestEngineCommands(t *testing.T) {
 	if got := l.kql(`SentinelHealth | summarize n = count() by Status`); strings.Join(got, ";") != "Status,n;Success,184" {
 		t.Errorf("health after the launch: %q", got)
 	}
+}
+
+// stagesAt is printEngine's stage lines when every stage has run up to at.
+func stagesAt(at string) string {
+	var b strings.Builder
+	for _, s := range []string{"containment", "detect", "automation"} {
+		fmt.Fprintf(&b, "  %-12s ran up to %s\n", s, at)
+	}
+	return b.String()
 }
