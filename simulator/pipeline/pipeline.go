@@ -14,6 +14,11 @@ type Stage interface {
 	Advance(tenantID string, to time.Time) error
 }
 
+// ErrYield is returned by a stage's Advance that stopped early to give its worker back (a
+// long catch-up): the slice ends there without an error, later stages do not run for it, and
+// the tenant goes to the end of the queue; its next slice starts from the stages' progress.
+var ErrYield = errors.New("pipeline: the stage yielded before reaching the slice's end")
+
 // Progresser is implemented by a stage that can tell how far it has got: Progress returns the
 // instant up to which everything the stage has to do for the tenant is done, at most to (to
 // when nothing is due). The pipeline starts a tenant's slices at the earliest progress of its

@@ -154,6 +154,16 @@ func TestWaitRunsSlicesInOrder(t *testing.T) {
 		{"a plain stage follows the progresser's slices", 2 * time.Hour, func(l *lab) []Named {
 			return []Named{{"detect", newStage("detect", l)}, {"automation", plainStage{newStage("automation", l)}}}
 		}, []string{"detect a +1h0m0s", "automation a +1h0m0s", "detect a +2h0m0s", "automation a +2h0m0s"}},
+		{"a stage that yields: its slice ends there, the next one starts from its progress", 2 * time.Hour, func(l *lab) []Named {
+			d := newStage("detect", l)
+			d.fail = func(n int, tenant string) error {
+				if n == 1 {
+					return ErrYield
+				}
+				return nil
+			}
+			return []Named{{"detect", d}, {"xdr", newStage("xdr", l)}}
+		}, []string{"detect a +1h0m0s", "detect a +1h0m0s", "xdr a +1h0m0s", "detect a +2h0m0s", "xdr a +2h0m0s"}},
 		{"already caught up: one cheap call per stage", 0, func(l *lab) []Named {
 			return []Named{{"detect", newStage("detect", l)}, {"xdr", newStage("xdr", l)}}
 		}, []string{"detect a +0s", "xdr a +0s"}},
@@ -168,7 +178,7 @@ func TestWaitRunsSlicesInOrder(t *testing.T) {
 			if got := l.callLog(); !slices.Equal(got, tc.want) {
 				t.Errorf("calls\n got %q\nwant %q", got, tc.want)
 			}
-			if !st.CaughtUp || st.State != "idle" || !st.Reached.Equal(t0.Add(tc.clock)) || st.Slices != max(1, len(tc.want)/len(st.Stages)) {
+			if !st.CaughtUp || st.State != "idle" || !st.Reached.Equal(t0.Add(tc.clock)) || st.Slices != max(1, (len(tc.want)+len(st.Stages)-1)/len(st.Stages)) {
 				t.Errorf("status %+v", st)
 			}
 			for _, s := range st.Stages {

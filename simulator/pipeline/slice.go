@@ -23,6 +23,8 @@ type sliceResult struct {
 	stageReached []time.Time // zero where the stage did not run
 	stageErr     []error
 	err          error
+	// yielded: a stage gave the worker back before the slice's end (ErrYield).
+	yielded bool
 }
 
 // run runs one slice of the tenant and records it: the tenant goes back to the end of the
@@ -63,10 +65,14 @@ func (p *Pipeline) run(id string) {
 		}
 	} else {
 		t.err = nil
-		t.reached = res.to
-		if res.to.Before(res.target) {
+		switch {
+		case res.yielded:
 			more = true
-		} else {
+		case res.to.Before(res.target):
+			t.reached = res.to
+			more = true
+		default:
+			t.reached = res.to
 			t.done = startSeq
 		}
 		t.slice = adapt(t.slice, wall, p.opts)
@@ -132,6 +138,10 @@ func (p *Pipeline) slice(id string, sliceLen time.Duration) (res sliceResult) {
 	}
 	for i, s := range p.stages {
 		err := guard(s.Name, func() error { return s.Stage.Advance(id, res.to) })
+		if errors.Is(err, ErrYield) {
+			res.yielded = true
+			return res
+		}
 		if err != nil {
 			res.stageErr[i] = err
 			res.err = fmt.Errorf("stage %s: %w", s.Name, err)
