@@ -382,3 +382,66 @@ func waitCaughtUp(t *testing.T, p *Pipeline, id string) {
 		}
 	}
 }
+
+// TestBackOff: the ticker leaves a failing tenant alone for 5 s, 10 s, 20 s... after each
+// failure in a row, a request retries at once, and the same error is logged on the 1st, 2nd,
+// 4th... failure only.
+func TestBackOff(t *testing.T) {
+	l := newLab(map[string]time.Duration{"a": time.Hour})
+	d := newStage("detect", l)
+	d.fail = func(int, string) error { return errors.New("disk full") }
+	var mu sync.Mutex
+	now := t0
+	o := fixed(l)
+	o.Workers = 1
+	o.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	p := New(o, Named{"detect", d})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); p.Stop() }()
+	p.Start(ctx)
+	waitSlices := func(want int) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); p.Status("a").Slices != want || p.Status("a").State != "idle"; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("slices %d, want %d: %+v", p.Status("a").Slices, want, p.Status("a"))
+			}
+		}
+	}
+	tick := func(after time.Duration) {
+		mu.Lock()
+		now = now.Add(after)
+		mu.Unlock()
+		if err := p.EnqueueAll(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, step := range []struct {
+		name   string
+		do     func()
+		slices int
+	}{
+		{"first tick", func() { tick(0) }, 1},
+		{"tick 4 s later: backing off", func() { tick(4 * time.Second) }, 1},
+		{"tick 5 s after the failure", func() { tick(time.Second) }, 2},
+		{"tick 9 s later: backing off 10 s", func() { tick(9 * time.Second) }, 2},
+		{"a request retries at once", func() { p.Enqueue("a") }, 3},
+		{"tick 19 s later: backing off 20 s", func() { tick(19 * time.Second) }, 3},
+		{"tick 20 s after", func() { tick(time.Second) }, 4},
+	} {
+		step.do()
+		waitSlices(step.slices)
+	}
+	if st := p.Status("a"); st.Failures != 4 || st.Error != "stage detect: disk full" {
+		t.Errorf("status %+v", st)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	want := []string{
+		"pipeline: tenant a: stage detect: disk full (1 failed in a row; the ticker retries in 5s)",
+		"pipeline: tenant a: stage detect: disk full (2 failed in a row; the ticker retries in 10s)",
+		"pipeline: tenant a: stage detect: disk full (4 failed in a row; the ticker retries in 40s)",
+	}
+	if !slices.Equal(l.lines, want) {
+		t.Errorf("log\n got %q\nwant %q", l.lines, want)
+	}
+}

@@ -59,12 +59,18 @@ func (p *Pipeline) run(id string) {
 	if res.err != nil {
 		t.err = res.err
 		t.failed = startSeq
-		p.log(fmt.Sprintf("pipeline: tenant %s: %v", id, res.err))
-		if pe, ok := asPanic(res.err); ok {
-			p.log(fmt.Sprintf("pipeline: tenant %s: %s", id, pe.Stack))
+		t.failures++
+		wait := min(RetryAfter<<min(t.failures-1, 16), MaxRetryAfter)
+		t.retryAt = p.opts.Now().Add(wait)
+		if msg := res.err.Error(); msg != t.logged || t.failures&(t.failures-1) == 0 {
+			t.logged = msg
+			p.log(fmt.Sprintf("pipeline: tenant %s: %v (%d failed in a row; the ticker retries in %s)", id, res.err, t.failures, wait))
+			if pe, ok := asPanic(res.err); ok {
+				p.log(fmt.Sprintf("pipeline: tenant %s: %s", id, pe.Stack))
+			}
 		}
 	} else {
-		t.err = nil
+		t.err, t.failures, t.retryAt, t.logged = nil, 0, time.Time{}, ""
 		switch {
 		case res.yielded:
 			more = true
