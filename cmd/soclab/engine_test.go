@@ -331,11 +331,17 @@ func TestEngineCommands(t *testing.T) {
 			t.Errorf("engine %s: %v\nstdout %q\nwant   %q\nstderr %q", tc.o.Action, err, out.String(), tc.want, errw.String())
 		}
 	}
+	out.Reset()
+	errw.Reset()
+	if err := runClock(clockOptions{State: state, Action: "advance", Arg: "10m", Wait: true}, &out, &errw); err != nil ||
+		out.String() != "2025-01-15T10:15:00Z  frozen  (contoso)\n" || !strings.HasPrefix(errw.String(), "(engines caught up to 2025-01-15T10:15:00Z in ") {
+		t.Errorf("clock advance --wait: %v\nstdout %q\nstderr %q", err, out.String(), errw.String())
+	}
 	if err := runEngine(engineOptions{State: state, Action: "status", Tenant: "nobody"}, &out, &errw); err == nil || err.Error() != `tenant "nobody": tenant not found` {
 		t.Errorf("engine status of an unknown tenant: %v", err)
 	}
-	// The rule ran every minute from 07:01 (the last run's row is not ingested yet).
-	if got := l.kql(`SentinelHealth | summarize n = count() by Status`); strings.Join(got, ";") != "Status,n;Success,184" {
+	// The rule ran every minute from 07:01 to 10:15 (the last run's row is not ingested yet).
+	if got := l.kql(`SentinelHealth | summarize n = count() by Status`); strings.Join(got, ";") != "Status,n;Success,194" {
 		t.Errorf("health after the launch: %q", got)
 	}
 }
