@@ -27,6 +27,9 @@ type World struct {
 	cache tenantCache
 	// clocks memoizes each tenant's decoded clock by its stored bytes (see clockIn).
 	clocks sync.Map // lower-case tenant id → clockMemo
+	// closed is closed by Close, so background work over the world can stop with it.
+	closed    chan struct{}
+	closeOnce sync.Once
 }
 
 // Open opens the world kept in stateDir (<stateDir>/state.db), creating the folder (0700),
@@ -47,7 +50,7 @@ func Open(stateDir string, opts Options) (*World, error) {
 // OpenStore builds a world over an already open store, adding the default tenant when the
 // store has no tenant yet. The world owns the store: Close closes it.
 func OpenStore(store Store, opts Options) (*World, error) {
-	w := &World{store: store, seed: DefaultSeed(), now: time.Now}
+	w := &World{store: store, seed: DefaultSeed(), now: time.Now, closed: make(chan struct{})}
 	if opts.Seed != nil {
 		w.seed = *opts.Seed
 	}
@@ -75,7 +78,13 @@ func OpenStore(store Store, opts Options) (*World, error) {
 }
 
 // Close closes the world's store.
-func (w *World) Close() error { return w.store.Close() }
+func (w *World) Close() error {
+	w.closeOnce.Do(func() { close(w.closed) })
+	return w.store.Close()
+}
+
+// Closed is closed when the world is: goroutines working on it (the engine pipeline) stop.
+func (w *World) Closed() <-chan struct{} { return w.closed }
 
 // Store returns the world's store (for tools such as snapshots and tests).
 func (w *World) Store() Store { return w.store }

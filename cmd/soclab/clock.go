@@ -96,6 +96,10 @@ func runClock(o clockOptions, stdout, stderr io.Writer) error {
 		if _, err = fmt.Fprintf(stdout, "%s  %s  (%s)\n", clk.Now.UTC().Format(time.RFC3339), state, clk.TenantName); err != nil || o.Action == "show" {
 			return err
 		}
-		return engineNote(lab.call, true, !lab.local, stderr, clk.Tenant, o.Wait)
+		call := lab.call
+		if lab.slow != nil {
+			call = lab.slow
+		}
+		return engineNote(call, true, !lab.local, stderr, clk.Tenant, o.Wait)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/soclab/soclab/mockapis/control"
@@ -51,8 +52,13 @@ func engineStages(le *logs.Engine, defender *xdr.Engine, rulesOpts detect.Option
 // (a one-shot command on the state file) only engine/wait and grade run the engines, in the
 // request. A panic in any control handler is answered with a 500 and logged.
 func withDetection(le *logs.Engine, next http.Handler, background bool) http.Handler {
-	// The server's life: its process ends with it.
-	h, _ := withEngines(context.Background(), le, next, background, os.Stderr, detect.Options{})
+	// The engines work as long as the world is open (the server's life).
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-le.World().Closed()
+		cancel()
+	}()
+	h, _ := withEngines(ctx, le, next, background, os.Stderr, detect.Options{})
 	return h
 }
 
@@ -106,4 +112,17 @@ func tenantIDs(w *simulator.World) func() ([]string, error) {
 		}
 		return ids, nil
 	}
+}
+
+// guardedBackground runs fn (an xN attack's clock driver) in a goroutine whose panic is
+// logged instead of ending the server.
+func guardedBackground(fn func()) {
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				fmt.Fprintf(os.Stderr, "soclab: panic in a background task: %v\n%s", p, debug.Stack())
+			}
+		}()
+		fn()
+	}()
 }

@@ -117,26 +117,30 @@ func printEngine(w io.Writer, st enginecontrol.Status) error {
 	return nil
 }
 
-// engineNote tells on stderr, after a command that moved a tenant's clock, that the engines
-// catch up in the background (a running server); with wait, it waits for them first. On the
-// state file nothing runs in the background: `soclab engine wait` or `soclab grade` runs the
-// engines, and the clock commands there (engines false) have none to wait for.
+// engineNote follows a command that moved a tenant's clock. Through a running server
+// (background) the engines catch up in the background: it says so on stderr, or with wait
+// waits for them. On the state file nothing else is blocked, so the command runs the engines
+// itself before it ends (as it always did), quietly unless wait asks for the report; the
+// clock commands there (engines false) have none to run.
 func engineNote(call labCall, background, engines bool, stderr io.Writer, tenant string, wait bool) error {
 	switch {
 	case !engines:
 		if wait {
-			fmt.Fprintln(stderr, "(no soclab server runs: the engines catch up at the next `soclab serve`, `soclab engine wait` or `soclab grade`)")
+			fmt.Fprintln(stderr, "(no soclab server runs: the rules catch up at the next `soclab serve`, `soclab engine wait` or `soclab grade`)")
 		}
 		return nil
-	case wait:
+	case wait || !background:
 		began := time.Now()
 		st, err := waitEngines(call, tenant, defaultEngineWait)
-		if err != nil {
+		switch {
+		case err != nil && !wait:
+			fmt.Fprintf(stderr, "(the rules have not caught up yet: %v; `soclab engine wait` goes on)\n", err)
+			return nil
+		case err != nil:
 			return err
+		case wait:
+			fmt.Fprintf(stderr, "(engines caught up to %s in %.1fs)\n", st.Now.UTC().Format(time.RFC3339), time.Since(began).Seconds())
 		}
-		fmt.Fprintf(stderr, "(engines caught up to %s in %.1fs)\n", st.Now.UTC().Format(time.RFC3339), time.Since(began).Seconds())
-		return nil
-	case !background:
 		return nil
 	}
 	var st enginecontrol.Status

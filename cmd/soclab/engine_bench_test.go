@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/detect"
 )
 
@@ -51,6 +52,57 @@ func BenchmarkClockAdvanceDuringCatchUp(b *testing.B) {
 				l.mustDo("POST", "engine/wait?timeout=10m", fmt.Sprintf(`{"tenant":%q}`, name))
 			}
 			b.ReportMetric(time.Since(began).Seconds(), "catchup-s")
+		})
+	}
+}
+
+// BenchmarkFirstAnswersAfterRestart measures a restart of the serve control chain on a state
+// where N tenants' clocks are a day ahead of their rules (as after a learner's `clock advance
+// 1d` and a crash): ns/op is the time from opening the state to the clock answer of every
+// tenant, which no longer waits for their catch-up (it starts in the background).
+func BenchmarkFirstAnswersAfterRestart(b *testing.B) {
+	body, err := os.ReadFile(filepath.Join("..", "..", "simulator", "detect", "testdata", "rule-post-compromise-cred-access.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1, 10, 30} {
+		b.Run(fmt.Sprintf("tenants=%d", n), func(b *testing.B) {
+			state := b.TempDir()
+			l := openEngineLab(b, state, detect.Options{})
+			names := []string{"contoso"}
+			for i := 1; i < n; i++ {
+				names = append(names, fmt.Sprintf("learner%02d", i))
+				l.mustDo("POST", "tenants", fmt.Sprintf(`{"name":%q}`, names[i]))
+			}
+			for _, name := range names {
+				l.mustDo("POST", "clock/freeze", fmt.Sprintf(`{"tenant":%q}`, name))
+				l.putRules(name, map[string]string{"nrt": string(body)})
+			}
+			l.close()
+			w, err := simulator.Open(state, simulator.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, name := range names {
+				t, err := w.TenantByName(name)
+				if err == nil {
+					_, err = w.Advance(t.ID, 24*time.Hour)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			w.Close()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				l = openEngineLab(b, state, detect.Options{})
+				for _, name := range names {
+					l.mustDo("GET", "clock?tenant="+name, "")
+				}
+				b.StopTimer()
+				l.close()
+				b.StartTimer()
+			}
 		})
 	}
 }

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -293,4 +296,61 @@ func mustTenant(t testing.TB, w *simulator.World) simulator.Tenant {
 		t.Fatal(err)
 	}
 	return ten
+}
+
+// TestEngineCommands: soclab engine status|wait and attack launch --wait through a server.
+func TestEngineCommands(t *testing.T) {
+	l := openEngineLab(t, t.TempDir(), detect.Options{})
+	defer l.close()
+	l.mustDo("POST", "clock/freeze", `{}`)
+	l.putLabRule("cheap", strings.Replace(hostileNRT, `range x from 1 to 200000 step 1 | extend s = strcat(\"row \", x) | summarize n = count()`, "print n = 1", 1))
+	state := t.TempDir() // holds only server.json
+	addr := strings.TrimPrefix(l.srv.URL, "http://")
+	info, _ := json.Marshal(map[string]any{"addr": addr, "pid": 1, "started": "2026-03-01T12:00:00Z"})
+	if err := os.WriteFile(filepath.Join(state, "server.json"), info, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	via := "(via the soclab server at " + addr + ")\n"
+	var out, errw bytes.Buffer
+	if err := runAttack(attackOptions{State: state, Action: "launch", Speed: "instant", Wait: true}, &out, &errw); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(errw.String(), "(engines caught up to 2025-01-15T10:05:00Z in ") || !strings.HasSuffix(errw.String(), "s)\n"+via) {
+		t.Errorf("attack launch --wait: stderr %q", errw.String())
+	}
+	for _, tc := range []struct {
+		o    engineOptions
+		want string
+	}{
+		{engineOptions{State: state, Action: "status"}, "tenant contoso  clock 2025-01-15T10:05:00Z  engines caught up\n" + stagesAt(l.p.Stages(), "2025-01-15T10:05:00Z")},
+		{engineOptions{State: state, Action: "wait", Tenant: "contoso", Timeout: time.Minute}, "tenant contoso  clock 2025-01-15T10:05:00Z  engines caught up\n" + stagesAt(l.p.Stages(), "2025-01-15T10:05:00Z")},
+	} {
+		out.Reset()
+		errw.Reset()
+		if err := runEngine(tc.o, &out, &errw); err != nil || out.String() != tc.want || errw.String() != via {
+			t.Errorf("engine %s: %v\nstdout %q\nwant   %q\nstderr %q", tc.o.Action, err, out.String(), tc.want, errw.String())
+		}
+	}
+	out.Reset()
+	errw.Reset()
+	if err := runClock(clockOptions{State: state, Action: "advance", Arg: "10m", Wait: true}, &out, &errw); err != nil ||
+		out.String() != "2025-01-15T10:15:00Z  frozen  (contoso)\n" || !strings.HasPrefix(errw.String(), "(engines caught up to 2025-01-15T10:15:00Z in ") {
+		t.Errorf("clock advance --wait: %v\nstdout %q\nstderr %q", err, out.String(), errw.String())
+	}
+	if err := runEngine(engineOptions{State: state, Action: "status", Tenant: "nobody"}, &out, &errw); err == nil || err.Error() != `tenant "nobody": tenant not found` {
+		t.Errorf("engine status of an unknown tenant: %v", err)
+	}
+	// The rule ran every minute from 07:01 to 10:15 (the last run's row is not ingested yet).
+	if got := l.kql(`SentinelHealth | summarize n = count() by Status`); strings.Join(got, ";") != "Status,n;Success,194" {
+		t.Errorf("health after the launch: %q", got)
+	}
+}
+
+// stagesAt is printEngine's stage lines when every stage has run up to at.
+func stagesAt(stages []string, at string) string {
+	var b strings.Builder
+	for _, s := range stages {
+		fmt.Fprintf(&b, "  %-12s ran up to %s\n", s, at)
+	}
+	return b.String()
 }

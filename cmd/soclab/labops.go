@@ -25,6 +25,8 @@ type labOps struct {
 	close func() error
 	// local: no server runs; the state file is used directly.
 	local bool
+	// slow is call with room for a long answer (engine/wait); nil: call.
+	slow func(method, path string, in, out any) error
 }
 
 // openLab picks the running server when there is one, else opens the state file itself
@@ -34,6 +36,7 @@ func openLab(state string) (*labOps, error) {
 	if err == nil {
 		return &labOps{
 			call: func(m, p string, in, out any) error { return callLab(info, m, p, in, out) },
+			slow: func(m, p string, in, out any) error { return callLabClient(slowLabClient, info, m, p, in, out) },
 			token: func(tenant string) (string, error) {
 				var cred server.Credentials
 				err := callLab(info, "GET", "credentials?tenant="+urlQueryEscape(tenant), nil, &cred)

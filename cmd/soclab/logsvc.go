@@ -95,7 +95,7 @@ func withLogServices(s server.Services, mem memoryOptions) server.Services {
 		if err != nil {
 			return next
 		}
-		return withDetection(e, logcontrol.NewHandler(e, withGrader(e, next), logcontrol.Options{Background: func(fn func()) { go fn() }}), true)
+		return withDetection(e, logcontrol.NewHandler(e, withGrader(e, next), logcontrol.Options{Background: guardedBackground}), true)
 	}
 	return s
 }

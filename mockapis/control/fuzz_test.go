@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -113,4 +114,25 @@ func mustTenant(t *testing.T, w *simulator.World) string {
 		t.Fatal(err)
 	}
 	return ten.ID
+}
+
+// FuzzParseDuration: a clock step never wraps around: an input without a minus sign parses
+// to a non-negative duration or fails; whole days parse exactly.
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"90m", "2d", "1d6h", "PT1H", "P1DT2H", "1000000000d", "106751d", "106752d", "9999999999h",
+		"P99999999999D", "PT9223372036.854775807S", "-5d", "", "P", "1d-5h", "0d", "PT1.5S"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDuration(s)
+		if err != nil {
+			return
+		}
+		if d < 0 && !strings.Contains(s, "-") {
+			t.Fatalf("ParseDuration(%q) = %v: wrapped around", s, d)
+		}
+		if n, cerr := strconv.ParseInt(strings.TrimSuffix(s, "d"), 10, 64); cerr == nil && strings.HasSuffix(s, "d") && n >= 0 && d != time.Duration(n)*24*time.Hour {
+			t.Fatalf("ParseDuration(%q) = %v, want %d days", s, d, n)
+		}
+	})
 }

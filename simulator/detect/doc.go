@@ -33,6 +33,14 @@
 // Every run writes a SentinelHealth row, every alert a SecurityAlert row and every incident
 // change a SecurityIncident row through logs.Engine.Append, so learners can query them.
 //
-// Engine.Advance(tenant, to) runs every due run between the last evaluated instant and to, in
-// time order; the server calls it when a clock moves and from a ticker (Engine.Run).
+// Engine.AdvanceTo(tenant, to) runs every due run between the last evaluated instant and to,
+// in time order. The server runs the engine as the "detect" stage of simulator/pipeline, in the
+// background: Advance (which yields after Options.Budget) and Progress (how far the rules
+// have run) are the stage's methods.
+//
+// A run that fails is a Failure health row with Sentinel's reason; a panic in a run is one
+// too. AutoDisableAfter consecutive permanent failures of one kind (a missing table, a query
+// over its memory or row limits, and, the lab's choice, timeouts) disable the rule as Sentinel
+// does: "AUTO DISABLED" before its name, the reason in its description, then one "The
+// analytics rule is disabled and was not executed." row (docs/sentinel-rule-health.md).
 package detect

@@ -10,6 +10,7 @@ import (
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/logs"
+	"github.com/soclab/soclab/simulator/pipeline"
 	"github.com/soclab/soclab/simulator/sentinel"
 )
 
@@ -32,13 +33,17 @@ const (
 
 // Options tune the engine.
 type Options struct {
-	// QueryTimeout bounds one rule query (0: 30 seconds).
+	// QueryTimeout bounds one rule query (0: 10 seconds: the lab's rule windows are small, and
+	// a query that times out holds a worker of the shared server that long).
 	QueryTimeout time.Duration
 	// QueryMaxMemory bounds the intermediate results of one rule query (0: 512 MB); a run
 	// over it fails as a resource drain.
 	QueryMaxMemory int64
 	// QueryMaxRows bounds the intermediate rows of one rule query (0: kql.DefaultMaxRows).
 	QueryMaxRows int
+	// Budget is the wall time Advance (the pipeline stage) runs rules before it yields (0:
+	// 250 ms, the pipeline's slice budget); AdvanceTo has none.
+	Budget time.Duration
 }
 
 // Engine runs the analytics rules of a world's tenants. Safe for concurrent use; runs of one
@@ -63,10 +68,13 @@ type compiled struct {
 // SentinelHealth records as a row source of le. Build one per logs.Engine.
 func New(le *logs.Engine, opts Options) (*Engine, error) {
 	if opts.QueryTimeout <= 0 {
-		opts.QueryTimeout = 30 * time.Second
+		opts.QueryTimeout = 10 * time.Second
 	}
 	if opts.QueryMaxMemory <= 0 {
 		opts.QueryMaxMemory = 512 << 20
+	}
+	if opts.Budget <= 0 {
+		opts.Budget = 250 * time.Millisecond
 	}
 	e := &Engine{world: le.World(), logs: le, opts: opts, tenants: map[string]*sync.Mutex{}, queries: map[string]compiled{},
 		health: &healthLog{world: le.World(), tenants: map[string]*tenantHealth{}}}
@@ -141,9 +149,15 @@ func (e *Engine) AdvanceToNow(tenantID string) (Summary, error) {
 	return e.AdvanceTo(tenantID, now)
 }
 
-// Advance is AdvanceTo without the summary: the engine as a pipeline stage (CONTRACTS §1).
+// Advance is the engine as a pipeline stage (CONTRACTS §1): AdvanceTo without the summary,
+// except that after Options.Budget of wall time it saves what it did and returns
+// pipeline.ErrYield, so that one tenant's long (or hostile) catch-up gives the worker back
+// between its rule runs; the pipeline calls it again.
 func (e *Engine) Advance(tenantID string, to time.Time) error {
-	_, err := e.AdvanceTo(tenantID, to)
+	_, yielded, err := e.advance(tenantID, to, e.opts.Budget)
+	if err == nil && yielded {
+		return pipeline.ErrYield
+	}
 	return err
 }
 
@@ -152,31 +166,43 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 // A run that fails (or panics) is a Failure health row, never an error of AdvanceTo; errors
 // are the store's.
 func (e *Engine) AdvanceTo(tenantID string, to time.Time) (Summary, error) {
+	sum, _, err := e.advance(tenantID, to, 0)
+	return sum, err
+}
+
+// advance is AdvanceTo that stops after the runs begun within budget (0: none) and says so.
+// Runs are independent per rule, so stopping between two runs of one instant is safe: each
+// rule's state records how far it got.
+func (e *Engine) advance(tenantID string, to time.Time, budget time.Duration) (sum Summary, yielded bool, err error) {
+	began := time.Now()
 	lock := e.tenantLock(tenantID)
 	lock.Lock()
 	defer lock.Unlock()
 
 	wss, states, err := e.load(tenantID)
 	if err != nil {
-		return Summary{}, err
+		return Summary{}, false, err
 	}
 	runs := schedule(wss, states, to)
 	if len(runs) == 0 {
-		return Summary{}, nil
+		return Summary{}, false, nil
 	}
 	for _, w := range wss {
 		if w.logs, err = e.logs.Workspace(tenantID, w.id); err != nil {
-			return Summary{}, fmt.Errorf("detect: workspace %s: %w", w.id, err)
+			return Summary{}, false, fmt.Errorf("detect: workspace %s: %w", w.id, err)
 		}
 		if w.cut, err = w.logs.Windows(to); err != nil {
-			return Summary{}, fmt.Errorf("detect: workspace %s: %w", w.id, err)
+			return Summary{}, false, fmt.Errorf("detect: workspace %s: %w", w.id, err)
 		}
 	}
 	out := &output{}
-	var sum Summary
 	dbs := map[string]kql.Database{}
 	var dbAt time.Time
-	for _, r := range runs {
+	for i, r := range runs {
+		if budget > 0 && i > 0 && time.Since(began) > budget {
+			yielded = true
+			break
+		}
 		if r.st.disabledNow && r.st.Noticed {
 			continue // auto-disabled by an earlier run of this batch, noticed
 		}
@@ -194,17 +220,17 @@ func (e *Engine) AdvanceTo(tenantID string, to time.Time) (Summary, error) {
 		}
 		s, err := e.run(tenantID, r, dbs, out)
 		if err != nil {
-			return sum, err
+			return sum, false, err
 		}
 		sum = sum.Add(s)
 	}
 	if err := out.flush(e.health, e.logs, tenantID); err != nil {
-		return sum, err
+		return sum, false, err
 	}
 	if err := saveStates(e.world, tenantID, states); err != nil {
-		return sum, err
+		return sum, false, err
 	}
-	return sum, nil
+	return sum, yielded, nil
 }
 
 // load reads the onboarded workspaces, their rules and the rules' states (not the logs).

@@ -2,12 +2,14 @@ package detect
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/logs"
+	"github.com/soclab/soclab/simulator/pipeline"
 	"github.com/soclab/soclab/simulator/sentinel"
 )
 
@@ -193,5 +195,45 @@ func TestProgress(t *testing.T) {
 	}
 	if p, err := f.engine.Progress(f.tenant.ID, clockAt(t, "09:03")); err != nil || !p.Equal(clockAt(t, "09:03")) {
 		t.Errorf("nothing due before 09:03: %v %v", p, err)
+	}
+}
+
+// TestAdvanceYields: with a tiny budget the stage runs one rule run per call and yields;
+// called until it does not, it has made exactly the runs, rows and alerts of one AdvanceTo.
+func TestAdvanceYields(t *testing.T) {
+	var want []string
+	for _, budget := range []time.Duration{0, time.Nanosecond} {
+		f := newFixtureWith(t, Options{Budget: budget})
+		for _, s := range []step{onboard, at("08:00"), rule("test", scheduled(attackSignins, ""))} {
+			s(f)
+		}
+		to := clockAt(t, "10:00")
+		if _, err := f.world.SetTime(f.tenant.ID, to); err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		if budget == 0 {
+			if _, err := f.engine.AdvanceTo(f.tenant.ID, to); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			for err := pipeline.ErrYield; errors.Is(err, pipeline.ErrYield); calls++ {
+				if err = f.engine.Advance(f.tenant.ID, to); err != nil && !errors.Is(err, pipeline.ErrYield) {
+					t.Fatal(err)
+				}
+			}
+			if p, err := f.engine.Progress(f.tenant.ID, to); err != nil || !p.Equal(to) {
+				t.Errorf("progress after the yields: %v %v", p, err)
+			}
+		}
+		got := f.kql(summary)
+		if budget == 0 {
+			want = got
+			continue
+		}
+		wantEqual(t, got, want)
+		if calls != 24 { // 24 runs (08:05 ... 10:00), one per call; the last call does not yield
+			t.Errorf("a 1 ns budget made %d calls, want 24", calls)
+		}
 	}
 }

@@ -14,6 +14,11 @@ type Stage interface {
 	Advance(tenantID string, to time.Time) error
 }
 
+// ErrYield is returned by a stage's Advance that stopped early to give its worker back (a
+// long catch-up): the slice ends there without an error, later stages do not run for it, and
+// the tenant goes to the end of the queue; its next slice starts from the stages' progress.
+var ErrYield = errors.New("pipeline: the stage yielded before reaching the slice's end")
+
 // Progresser is implemented by a stage that can tell how far it has got: Progress returns the
 // instant up to which everything the stage has to do for the tenant is done, at most to (to
 // when nothing is due). The pipeline starts a tenant's slices at the earliest progress of its
@@ -42,9 +47,20 @@ type Options struct {
 	// Budget is the wall time a slice aims at (0: 250ms): a slice taking less than half of
 	// it doubles the tenant's next slice, one taking more halves it.
 	Budget time.Duration
-	// Log receives one line per failed slice or recovered panic (nil: discarded).
+	// Log receives failed slices and recovered panics (nil: discarded); a tenant failing
+	// again with the same error is logged on its 2nd, 4th, 8th... failure only.
 	Log func(line string)
+	// Now is the real clock of the retry back-off (nil: time.Now).
+	Now func() time.Time
 }
+
+// Back-off of a failing tenant: EnqueueAll (the ticker) skips it until RetryAfter·2^(n-1)
+// (at most MaxRetryAfter) after its n-th failure in a row; an explicit Enqueue or Wait (a
+// learner's request) retries at once.
+const (
+	RetryAfter    = 5 * time.Second
+	MaxRetryAfter = 5 * time.Minute
+)
 
 // Pipeline runs its stages for enqueued tenants, in slices, round-robin. Safe for
 // concurrent use.
@@ -76,6 +92,11 @@ type tenant struct {
 	err               error
 	stageReached      []time.Time
 	stageErr          []error
+	// failures counts the failed slices in a row; the ticker leaves the tenant alone until
+	// retryAt. logged is the last error written to the log.
+	failures int
+	retryAt  time.Time
+	logged   string
 }
 
 // New builds a pipeline over stages, run in the order given. Call Start to run it in the
@@ -95,6 +116,9 @@ func New(opts Options, stages ...Named) *Pipeline {
 	}
 	if opts.Budget <= 0 {
 		opts.Budget = 250 * time.Millisecond
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	p := &Pipeline{opts: opts, stages: stages, notify: make(chan struct{}), tenants: map[string]*tenant{}}
 	p.work = sync.NewCond(&p.mu)
@@ -138,10 +162,19 @@ func (p *Pipeline) Stop() { p.wg.Wait() }
 // Enqueue asks for the tenant to be caught up to its clock and returns the request's sequence
 // number. A tenant already queued keeps its place; one in a slice is queued again after it.
 func (p *Pipeline) Enqueue(tenantID string) uint64 {
+	seq, _ := p.enqueue(tenantID, false)
+	return seq
+}
+
+// enqueue is Enqueue; from the ticker it leaves a failing tenant alone until its retry time.
+func (p *Pipeline) enqueue(tenantID string, ticker bool) (uint64, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.seq++
 	t := p.tenant(tenantID)
+	if ticker && p.opts.Now().Before(t.retryAt) {
+		return t.enq, false
+	}
+	p.seq++
 	t.enq = p.seq
 	if !t.queued && !t.running {
 		t.queued = true
@@ -149,10 +182,11 @@ func (p *Pipeline) Enqueue(tenantID string) uint64 {
 		p.work.Signal()
 	}
 	p.changed()
-	return p.seq
+	return p.seq, true
 }
 
-// EnqueueAll enqueues every tenant (the server's ticker for running clocks, and startup).
+// EnqueueAll enqueues every tenant (the server's ticker for running clocks, and startup),
+// except those failing whose retry time has not come.
 func (p *Pipeline) EnqueueAll() error {
 	if p.opts.Tenants == nil {
 		return errors.New("pipeline: no tenant list")
@@ -162,7 +196,7 @@ func (p *Pipeline) EnqueueAll() error {
 		return fmt.Errorf("pipeline: list tenants: %w", err)
 	}
 	for _, id := range ids {
-		p.Enqueue(id)
+		p.enqueue(id, true)
 	}
 	return nil
 }

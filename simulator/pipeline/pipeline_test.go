@@ -154,6 +154,16 @@ func TestWaitRunsSlicesInOrder(t *testing.T) {
 		{"a plain stage follows the progresser's slices", 2 * time.Hour, func(l *lab) []Named {
 			return []Named{{"detect", newStage("detect", l)}, {"automation", plainStage{newStage("automation", l)}}}
 		}, []string{"detect a +1h0m0s", "automation a +1h0m0s", "detect a +2h0m0s", "automation a +2h0m0s"}},
+		{"a stage that yields: its slice ends there, the next one starts from its progress", 2 * time.Hour, func(l *lab) []Named {
+			d := newStage("detect", l)
+			d.fail = func(n int, tenant string) error {
+				if n == 1 {
+					return ErrYield
+				}
+				return nil
+			}
+			return []Named{{"detect", d}, {"xdr", newStage("xdr", l)}}
+		}, []string{"detect a +1h0m0s", "detect a +1h0m0s", "xdr a +1h0m0s", "detect a +2h0m0s", "xdr a +2h0m0s"}},
 		{"already caught up: one cheap call per stage", 0, func(l *lab) []Named {
 			return []Named{{"detect", newStage("detect", l)}, {"xdr", newStage("xdr", l)}}
 		}, []string{"detect a +0s", "xdr a +0s"}},
@@ -168,7 +178,7 @@ func TestWaitRunsSlicesInOrder(t *testing.T) {
 			if got := l.callLog(); !slices.Equal(got, tc.want) {
 				t.Errorf("calls\n got %q\nwant %q", got, tc.want)
 			}
-			if !st.CaughtUp || st.State != "idle" || !st.Reached.Equal(t0.Add(tc.clock)) || st.Slices != max(1, len(tc.want)/len(st.Stages)) {
+			if !st.CaughtUp || st.State != "idle" || !st.Reached.Equal(t0.Add(tc.clock)) || st.Slices != max(1, (len(tc.want)+len(st.Stages)-1)/len(st.Stages)) {
 				t.Errorf("status %+v", st)
 			}
 			for _, s := range st.Stages {
@@ -370,5 +380,68 @@ func waitCaughtUp(t *testing.T, p *Pipeline, id string) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s never caught up: %+v", id, p.Status(id))
 		}
+	}
+}
+
+// TestBackOff: the ticker leaves a failing tenant alone for 5 s, 10 s, 20 s... after each
+// failure in a row, a request retries at once, and the same error is logged on the 1st, 2nd,
+// 4th... failure only.
+func TestBackOff(t *testing.T) {
+	l := newLab(map[string]time.Duration{"a": time.Hour})
+	d := newStage("detect", l)
+	d.fail = func(int, string) error { return errors.New("disk full") }
+	var mu sync.Mutex
+	now := t0
+	o := fixed(l)
+	o.Workers = 1
+	o.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	p := New(o, Named{"detect", d})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); p.Stop() }()
+	p.Start(ctx)
+	waitSlices := func(want int) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); p.Status("a").Slices != want || p.Status("a").State != "idle"; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("slices %d, want %d: %+v", p.Status("a").Slices, want, p.Status("a"))
+			}
+		}
+	}
+	tick := func(after time.Duration) {
+		mu.Lock()
+		now = now.Add(after)
+		mu.Unlock()
+		if err := p.EnqueueAll(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, step := range []struct {
+		name   string
+		do     func()
+		slices int
+	}{
+		{"first tick", func() { tick(0) }, 1},
+		{"tick 4 s later: backing off", func() { tick(4 * time.Second) }, 1},
+		{"tick 5 s after the failure", func() { tick(time.Second) }, 2},
+		{"tick 9 s later: backing off 10 s", func() { tick(9 * time.Second) }, 2},
+		{"a request retries at once", func() { p.Enqueue("a") }, 3},
+		{"tick 19 s later: backing off 20 s", func() { tick(19 * time.Second) }, 3},
+		{"tick 20 s after", func() { tick(time.Second) }, 4},
+	} {
+		step.do()
+		waitSlices(step.slices)
+	}
+	if st := p.Status("a"); st.Failures != 4 || st.Error != "stage detect: disk full" {
+		t.Errorf("status %+v", st)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	want := []string{
+		"pipeline: tenant a: stage detect: disk full (1 failed in a row; the ticker retries in 5s)",
+		"pipeline: tenant a: stage detect: disk full (2 failed in a row; the ticker retries in 10s)",
+		"pipeline: tenant a: stage detect: disk full (4 failed in a row; the ticker retries in 40s)",
+	}
+	if !slices.Equal(l.lines, want) {
+		t.Errorf("log\n got %q\nwant %q", l.lines, want)
 	}
 }

@@ -23,6 +23,8 @@ type sliceResult struct {
 	stageReached []time.Time // zero where the stage did not run
 	stageErr     []error
 	err          error
+	// yielded: a stage gave the worker back before the slice's end (ErrYield).
+	yielded bool
 }
 
 // run runs one slice of the tenant and records it: the tenant goes back to the end of the
@@ -57,16 +59,26 @@ func (p *Pipeline) run(id string) {
 	if res.err != nil {
 		t.err = res.err
 		t.failed = startSeq
-		p.log(fmt.Sprintf("pipeline: tenant %s: %v", id, res.err))
-		if pe, ok := asPanic(res.err); ok {
-			p.log(fmt.Sprintf("pipeline: tenant %s: %s", id, pe.Stack))
+		t.failures++
+		wait := min(RetryAfter<<min(t.failures-1, 16), MaxRetryAfter)
+		t.retryAt = p.opts.Now().Add(wait)
+		if msg := res.err.Error(); msg != t.logged || t.failures&(t.failures-1) == 0 {
+			t.logged = msg
+			p.log(fmt.Sprintf("pipeline: tenant %s: %v (%d failed in a row; the ticker retries in %s)", id, res.err, t.failures, wait))
+			if pe, ok := asPanic(res.err); ok {
+				p.log(fmt.Sprintf("pipeline: tenant %s: %s", id, pe.Stack))
+			}
 		}
 	} else {
-		t.err = nil
-		t.reached = res.to
-		if res.to.Before(res.target) {
+		t.err, t.failures, t.retryAt, t.logged = nil, 0, time.Time{}, ""
+		switch {
+		case res.yielded:
 			more = true
-		} else {
+		case res.to.Before(res.target):
+			t.reached = res.to
+			more = true
+		default:
+			t.reached = res.to
 			t.done = startSeq
 		}
 		t.slice = adapt(t.slice, wall, p.opts)
@@ -132,6 +144,10 @@ func (p *Pipeline) slice(id string, sliceLen time.Duration) (res sliceResult) {
 	}
 	for i, s := range p.stages {
 		err := guard(s.Name, func() error { return s.Stage.Advance(id, res.to) })
+		if errors.Is(err, ErrYield) {
+			res.yielded = true
+			return res
+		}
 		if err != nil {
 			res.stageErr[i] = err
 			res.err = fmt.Errorf("stage %s: %w", s.Name, err)

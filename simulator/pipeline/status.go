@@ -20,9 +20,11 @@ type Status struct {
 	Slices       int     `json:"slices"`
 	LastSliceMs  float64 `json:"lastSliceMs"`
 	SliceMinutes float64 `json:"sliceMinutes"`
-	// Error is why the last slice failed (empty when it succeeded).
-	Error  string        `json:"error,omitempty"`
-	Stages []StageStatus `json:"stages"`
+	// Error is why the last slice failed (empty when it succeeded); Failures counts the
+	// failed slices in a row.
+	Error    string        `json:"error,omitempty"`
+	Failures int           `json:"failures,omitempty"`
+	Stages   []StageStatus `json:"stages"`
 }
 
 // StageStatus is how far one stage got for a tenant.
@@ -75,7 +77,7 @@ func (p *Pipeline) status(t *tenant) Status {
 	}
 	st.CaughtUp = st.State == "idle" && t.done == t.enq && t.enq > 0
 	if t.err != nil {
-		st.Error = t.err.Error()
+		st.Error, st.Failures = t.err.Error(), t.failures
 	}
 	for i, s := range p.stages {
 		ss := StageStatus{Name: s.Name, Reached: t.stageReached[i]}
