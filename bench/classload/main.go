@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/soclab/soclab/mockapis/server"
 )
 
 type config struct {
@@ -79,6 +77,10 @@ func run(cfg config, out io.Writer) error {
 		return err
 	}
 
+	instructor, err := srv.instructorToken()
+	if err != nil {
+		return err
+	}
 	// Tenants (not timed: the instructor's preparation).
 	names := make([]string, cfg.learners)
 	for i := range names {
@@ -89,11 +91,11 @@ func run(cfg config, out io.Writer) error {
 	}
 	people := make([]*learner, len(names))
 	for i, n := range names {
-		if _, err := srv.control(ctl, "POST", "tenants", map[string]string{"name": n}, nil); err != nil {
+		if _, err := srv.control(ctl, instructor, "POST", "tenants", map[string]string{"name": n}, nil); err != nil {
 			return fmt.Errorf("add tenant %s: %w", n, err)
 		}
 		l := &learner{name: n}
-		if _, err := srv.control(ctl, "GET", "credentials?tenant="+n, nil, &l.cred); err != nil {
+		if _, err := srv.control(ctl, instructor, "GET", "credentials?tenant="+n, nil, &l.cred); err != nil {
 			return fmt.Errorf("credentials of %s: %w", n, err)
 		}
 		people[i] = l
@@ -181,7 +183,7 @@ func (l *learner) work(ctx context.Context, cloud, ctl *http.Client, srv *labSer
 	if err := l.setUp(ctx, cloud, rec, lt); err != nil {
 		return err
 	}
-	if err := timedControl(srv, ctl, rec, "launch", "POST", "attack/launch", map[string]string{"tenant": l.name, "speed": "instant"}); err != nil {
+	if err := timedControl(srv, ctl, l.cred.ControlToken, rec, "launch", "POST", "attack/launch", map[string]string{"tenant": l.name, "speed": "instant"}); err != nil {
 		return fmt.Errorf("%s: launch: %w", l.name, err)
 	}
 	for range rounds {
@@ -195,7 +197,7 @@ func (l *learner) work(ctx context.Context, cloud, ctl *http.Client, srv *labSer
 				return fmt.Errorf("%s: hunt: %w", l.name, err)
 			}
 		}
-		if err := timedControl(srv, ctl, rec, "grade", "GET", "grade?tenant="+l.name, nil); err != nil {
+		if err := timedControl(srv, ctl, l.cred.ControlToken, rec, "grade", "GET", "grade?tenant="+l.name, nil); err != nil {
 			return fmt.Errorf("%s: grade: %w", l.name, err)
 		}
 		if ctx.Err() != nil {
@@ -206,9 +208,9 @@ func (l *learner) work(ctx context.Context, cloud, ctl *http.Client, srv *labSer
 }
 
 // timedControl calls a control endpoint and records it.
-func timedControl(srv *labServer, ctl *http.Client, rec *recorder, kind, method, path string, in any) error {
+func timedControl(srv *labServer, ctl *http.Client, token string, rec *recorder, kind, method, path string, in any) error {
 	began := time.Now()
-	code, err := srv.control(ctl, method, path, in, nil)
+	code, err := srv.control(ctl, token, method, path, in, nil)
 	s := sample{kind: kind, took: time.Since(began), status: code}
 	if err != nil && code == 200 {
 		s.status = 0
@@ -244,7 +246,7 @@ func timeRestart(ctx context.Context, srv *labServer, cloud *http.Client, l *lea
 	}
 	first := time.Since(began)
 	gradeStart := time.Now()
-	err = timedControl(srv, &http.Client{Timeout: 2 * time.Minute}, rec, "grade", "GET", "grade?tenant="+l.name, nil)
+	err = timedControl(srv, &http.Client{Timeout: 2 * time.Minute}, l.cred.ControlToken, rec, "grade", "GET", "grade?tenant="+l.name, nil)
 	fmt.Fprintf(out, "\nrestart: server.json after %.2f s; first answer to a learner's query after %.2f s (its own time %s ms); first grade %.2f s (err %v)\n",
 		up.Seconds(), first.Seconds(), ms(rec.samples[len(rec.samples)-1].took), time.Since(gradeStart).Seconds(), err)
 	return nil
@@ -300,8 +302,3 @@ func tail(s string, n int) string {
 	}
 	return s
 }
-
-// controlToken is the token control requests carry: $SOCLAB_CONTROL_TOKEN when set.
-func controlToken(string) string { return os.Getenv("SOCLAB_CONTROL_TOKEN") }
-
-var _ = server.InfoFile
