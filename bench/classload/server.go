@@ -234,3 +234,28 @@ func (s *labServer) control(c *http.Client, token, method, path string, in, out 
 func (s *labServer) instructorToken() (string, error) {
 	return controlauth.ReadToken(controlauth.InstructorPath(s.state))
 }
+
+// cpuSeconds is the CPU time (user + system) the server process used so far.
+func (s *labServer) cpuSeconds() float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.info.PID))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start after the last ')'.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100 // USER_HZ
+}
+
+// loadAverage is the machine's one-minute load average (other work shares the CPUs).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
+}
