@@ -259,10 +259,11 @@ func timeRestart(ctx context.Context, srv *labServer, cloud *http.Client, l *lea
 		time.Sleep(100 * time.Millisecond)
 	}
 	first := time.Since(began)
+	own := rec.samples[len(rec.samples)-1].took
 	gradeStart := time.Now()
 	err = timedControl(srv, &http.Client{Timeout: 2 * time.Minute}, l.cred.ControlToken, rec, "grade", "GET", "grade?tenant="+l.name, nil)
 	fmt.Fprintf(out, "\nrestart: server.json after %.2f s; first answer to a learner's query after %.2f s (its own time %s ms); first grade %.2f s (err %v)\n",
-		up.Seconds(), first.Seconds(), ms(rec.samples[len(rec.samples)-1].took), time.Since(gradeStart).Seconds(), err)
+		up.Seconds(), first.Seconds(), ms(own), time.Since(gradeStart).Seconds(), err)
 	return nil
 }
 
