@@ -127,5 +127,5 @@ func withGrader(e *logs.Engine, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
-	return limitGrading(grader.NewHandler(g, next), runtime.GOMAXPROCS(0))
+	return limitGrading(grader.NewHandler(g, next), max(runtime.GOMAXPROCS(0)-1, 1))
 }
