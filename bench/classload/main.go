@@ -152,6 +152,9 @@ func run(cfg config, out io.Writer) error {
 	alive := srv.alive()
 	peak, rssEnd := srv.peak(), srv.rss()
 	cpu := srv.cpuSeconds() - cpu0
+	if !alive {
+		cpu = 0 // the process is gone with its counters
+	}
 
 	fmt.Fprintf(out, "\nlearner requests (all learners start together; wall %.1f s)\n", wall.Seconds())
 	stats := rec.summary()
@@ -181,7 +184,7 @@ func run(cfg config, out io.Writer) error {
 	fmt.Fprintln(out, "\ntargets")
 	verdicts(out, stats, hostileRec.summary(), cfg, alive)
 	if !alive {
-		return fmt.Errorf("the server died during the run:\n%s", tail(srv.log.String(), 3000))
+		return fmt.Errorf("the server died during the run: %s", deathCause(srv.log.String()))
 	}
 	if cfg.restart {
 		return timeRestart(ctx, srv, cloud, people[0], lt, out)
@@ -311,9 +314,17 @@ func firstLine(s, prefix string) string {
 	return ""
 }
 
-func tail(s string, n int) string {
-	if len(s) > n {
-		return "…" + s[len(s)-n:]
+// deathCause picks the lines of a dead server's output that say why it died (Go's fatal
+// error or panic and the goroutine that raised it).
+func deathCause(log string) string {
+	lines := strings.Split(log, "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(line, "fatal error") || strings.HasPrefix(line, "panic:") || strings.HasPrefix(line, "runtime: out of memory") {
+			return strings.Join(lines[i:min(len(lines), i+30)], "\n")
+		}
 	}
-	return s
+	if len(log) > 2000 {
+		log = "…" + log[len(log)-2000:]
+	}
+	return log
 }
