@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/soclab/soclab/mockapis/server"
 )
 
 type config struct {
@@ -79,6 +77,10 @@ func run(cfg config, out io.Writer) error {
 		return err
 	}
 
+	instructor, err := srv.instructorToken()
+	if err != nil {
+		return err
+	}
 	// Tenants (not timed: the instructor's preparation).
 	names := make([]string, cfg.learners)
 	for i := range names {
@@ -89,17 +91,29 @@ func run(cfg config, out io.Writer) error {
 	}
 	people := make([]*learner, len(names))
 	for i, n := range names {
-		if _, err := srv.control(ctl, "POST", "tenants", map[string]string{"name": n}, nil); err != nil {
+		if _, err := srv.control(ctl, instructor, "POST", "tenants", map[string]string{"name": n}, nil); err != nil {
 			return fmt.Errorf("add tenant %s: %w", n, err)
 		}
 		l := &learner{name: n}
-		if _, err := srv.control(ctl, "GET", "credentials?tenant="+n, nil, &l.cred); err != nil {
+		if _, err := srv.control(ctl, instructor, "GET", "credentials?tenant="+n, nil, &l.cred); err != nil {
 			return fmt.Errorf("credentials of %s: %w", n, err)
 		}
 		people[i] = l
 	}
+	// The instructor starts the server before the class: the shared telemetry is generated
+	// once before the learners arrive (timed on its own: a hunting query of one learner).
+	warm := time.Now()
+	wrec := &recorder{}
+	if err := people[0].signIn(ctx, cloud, wrec); err != nil {
+		return err
+	}
+	if err := people[0].hunt(ctx, cloud, wrec, "IdentityInfo | take 1"); err != nil {
+		return fmt.Errorf("warm-up: %w", err)
+	}
+	fmt.Fprintf(out, "warm-up (first answer of a fresh server, the shared telemetry generated): %.2f s\n", time.Since(warm).Seconds())
 	rss0 := srv.rss()
 	srv.resetPeak()
+	cpu0, load0 := srv.cpuSeconds(), loadAverage()
 
 	rec := &recorder{}
 	var hostileRec recorder
@@ -137,6 +151,10 @@ func run(cfg config, out io.Writer) error {
 	close(errs)
 	alive := srv.alive()
 	peak, rssEnd := srv.peak(), srv.rss()
+	cpu := srv.cpuSeconds() - cpu0
+	if !alive {
+		cpu = 0 // the process is gone with its counters
+	}
 
 	fmt.Fprintf(out, "\nlearner requests (all learners start together; wall %.1f s)\n", wall.Seconds())
 	stats := rec.summary()
@@ -145,7 +163,8 @@ func run(cfg config, out io.Writer) error {
 	for _, k := range stats {
 		total += k.n
 	}
-	fmt.Fprintf(out, "throughput: %d requests in %.1f s = %.1f req/s\n", total, wall.Seconds(), float64(total)/wall.Seconds())
+	fmt.Fprintf(out, "throughput: %d requests in %.1f s = %.1f req/s; server CPU %.0f s (%.2f cores); machine load average %s at the start, %s at the end\n",
+		total, wall.Seconds(), float64(total)/wall.Seconds(), cpu, cpu/wall.Seconds(), load0, loadAverage())
 	if cfg.hostile {
 		fmt.Fprintln(out, "\nhostile tenant")
 		printStats(out, hostileRec.summary())
@@ -165,7 +184,7 @@ func run(cfg config, out io.Writer) error {
 	fmt.Fprintln(out, "\ntargets")
 	verdicts(out, stats, hostileRec.summary(), cfg, alive)
 	if !alive {
-		return fmt.Errorf("the server died during the run:\n%s", tail(srv.log.String(), 3000))
+		return fmt.Errorf("the server died during the run: %s", deathCause(srv.log.String()))
 	}
 	if cfg.restart {
 		return timeRestart(ctx, srv, cloud, people[0], lt, out)
@@ -181,7 +200,7 @@ func (l *learner) work(ctx context.Context, cloud, ctl *http.Client, srv *labSer
 	if err := l.setUp(ctx, cloud, rec, lt); err != nil {
 		return err
 	}
-	if err := timedControl(srv, ctl, rec, "launch", "POST", "attack/launch", map[string]string{"tenant": l.name, "speed": "instant"}); err != nil {
+	if err := timedControl(srv, ctl, l.cred.ControlToken, rec, "launch", "POST", "attack/launch", map[string]string{"tenant": l.name, "speed": "instant"}); err != nil {
 		return fmt.Errorf("%s: launch: %w", l.name, err)
 	}
 	for range rounds {
@@ -195,7 +214,7 @@ func (l *learner) work(ctx context.Context, cloud, ctl *http.Client, srv *labSer
 				return fmt.Errorf("%s: hunt: %w", l.name, err)
 			}
 		}
-		if err := timedControl(srv, ctl, rec, "grade", "GET", "grade?tenant="+l.name, nil); err != nil {
+		if err := timedControl(srv, ctl, l.cred.ControlToken, rec, "grade", "GET", "grade?tenant="+l.name, nil); err != nil {
 			return fmt.Errorf("%s: grade: %w", l.name, err)
 		}
 		if ctx.Err() != nil {
@@ -206,9 +225,9 @@ func (l *learner) work(ctx context.Context, cloud, ctl *http.Client, srv *labSer
 }
 
 // timedControl calls a control endpoint and records it.
-func timedControl(srv *labServer, ctl *http.Client, rec *recorder, kind, method, path string, in any) error {
+func timedControl(srv *labServer, ctl *http.Client, token string, rec *recorder, kind, method, path string, in any) error {
 	began := time.Now()
-	code, err := srv.control(ctl, method, path, in, nil)
+	code, err := srv.control(ctl, token, method, path, in, nil)
 	s := sample{kind: kind, took: time.Since(began), status: code}
 	if err != nil && code == 200 {
 		s.status = 0
@@ -243,10 +262,11 @@ func timeRestart(ctx context.Context, srv *labServer, cloud *http.Client, l *lea
 		time.Sleep(100 * time.Millisecond)
 	}
 	first := time.Since(began)
+	own := rec.samples[len(rec.samples)-1].took
 	gradeStart := time.Now()
-	err = timedControl(srv, &http.Client{Timeout: 2 * time.Minute}, rec, "grade", "GET", "grade?tenant="+l.name, nil)
+	err = timedControl(srv, &http.Client{Timeout: 2 * time.Minute}, l.cred.ControlToken, rec, "grade", "GET", "grade?tenant="+l.name, nil)
 	fmt.Fprintf(out, "\nrestart: server.json after %.2f s; first answer to a learner's query after %.2f s (its own time %s ms); first grade %.2f s (err %v)\n",
-		up.Seconds(), first.Seconds(), ms(rec.samples[len(rec.samples)-1].took), time.Since(gradeStart).Seconds(), err)
+		up.Seconds(), first.Seconds(), ms(own), time.Since(gradeStart).Seconds(), err)
 	return nil
 }
 
@@ -294,14 +314,17 @@ func firstLine(s, prefix string) string {
 	return ""
 }
 
-func tail(s string, n int) string {
-	if len(s) > n {
-		return "…" + s[len(s)-n:]
+// deathCause picks the lines of a dead server's output that say why it died (Go's fatal
+// error or panic and the goroutine that raised it).
+func deathCause(log string) string {
+	lines := strings.Split(log, "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(line, "fatal error") || strings.HasPrefix(line, "panic:") || strings.HasPrefix(line, "runtime: out of memory") {
+			return strings.Join(lines[i:min(len(lines), i+30)], "\n")
+		}
 	}
-	return s
+	if len(log) > 2000 {
+		log = "…" + log[len(log)-2000:]
+	}
+	return log
 }
-
-// controlToken is the token control requests carry: $SOCLAB_CONTROL_TOKEN when set.
-func controlToken(string) string { return os.Getenv("SOCLAB_CONTROL_TOKEN") }
-
-var _ = server.InfoFile

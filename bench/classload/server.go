@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/soclab/soclab/mockapis/controlauth"
 	"github.com/soclab/soclab/mockapis/server"
 	"github.com/soclab/soclab/mockapis/tlsca"
 )
@@ -89,13 +90,14 @@ func (s *labServer) start(wait time.Duration) (time.Duration, error) {
 	return time.Since(began), nil
 }
 
-// alive reports whether the server process is still running.
+// alive reports whether the server process is still running (a process that just died
+// is reaped within the half second it waits).
 func (s *labServer) alive() bool {
 	select {
 	case err := <-s.exited:
 		s.exited <- err
 		return false
-	default:
+	case <-time.After(500 * time.Millisecond):
 		return true
 	}
 }
@@ -191,8 +193,9 @@ func (s *labServer) cloudClient(timeout time.Duration, conns int) (*http.Client,
 	return &http.Client{Transport: tr, Timeout: timeout}, nil
 }
 
-// control calls a control endpoint (JSON in and out; non-200 is an error with the body).
-func (s *labServer) control(c *http.Client, method, path string, in, out any) (int, error) {
+// control calls a control endpoint with a control token (JSON in and out; non-200 is an
+// error with the body).
+func (s *labServer) control(c *http.Client, token, method, path string, in, out any) (int, error) {
 	var body io.Reader = http.NoBody
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -206,9 +209,7 @@ func (s *labServer) control(c *http.Client, method, path string, in, out any) (i
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if tok := controlToken(s.state); tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, err
@@ -227,4 +228,34 @@ func (s *labServer) control(c *http.Client, method, path string, in, out any) (i
 		}
 	}
 	return resp.StatusCode, nil
+}
+
+// instructorToken is the token the instructor's commands use (created by the first serve).
+func (s *labServer) instructorToken() (string, error) {
+	return controlauth.ReadToken(controlauth.InstructorPath(s.state))
+}
+
+// cpuSeconds is the CPU time (user + system) the server process used so far.
+func (s *labServer) cpuSeconds() float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.info.PID))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start after the last ')'.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100 // USER_HZ
+}
+
+// loadAverage is the machine's one-minute load average (other work shares the CPUs).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -126,5 +127,5 @@ func withGrader(e *logs.Engine, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
-	return grader.NewHandler(g, next)
+	return limitGrading(grader.NewHandler(g, next), max(runtime.GOMAXPROCS(0)-1, 1))
 }

@@ -18,8 +18,10 @@
 // A routed row becomes visible at its ingestion time: event time plus the table's delay (see
 // Delays). Attack rows are visible only once the attack was launched.
 //
-// Telemetry is generated once per tenant (deterministic: scenario, seed, tenant and
-// subscription ids) and kept in memory as columnar tables. Per workspace and table a view holds
+// Telemetry is generated once per engine (deterministic: scenario, seed, and the scenario's
+// default tenant and subscription ids) and kept in memory as columnar tables shared by every
+// tenant: a tenant's tables are the shared ones with its own ids substituted in the few columns
+// that hold ids (generate.TenantTokens), plus its own rows. Per workspace and table a view holds
 // the routed rows sorted by ingestion time; it is rebuilt only when that table's routing or
 // extra rows change. Database(at) hands out prefixes of those views (no row is copied), so a
 // rule engine can evaluate many rules per virtual minute.

@@ -91,7 +91,7 @@ func (ts *tokenSet) containsDyn(x any) bool {
 // rebase turns values of the shared (canonical) telemetry into one tenant's: each canonical
 // token is replaced by the tenant's token at the same position. It is safe for concurrent
 // use; results are memoized (strings by value, dynamic trees by identity: the shared tables'
-// trees live as long as the engine).
+// trees live as long as the engine), for as long as the tenant is resident.
 type rebase struct {
 	ts *tokenSet
 	to []string // the tenant's tokens, aligned with the canonical list
@@ -100,10 +100,11 @@ type rebase struct {
 
 	mu   sync.Mutex
 	strs map[string]string
+	dyns map[dynKey]any
 }
 
 func newRebase(ts *tokenSet, canonical, tenant []string) *rebase {
-	return &rebase{ts: ts, to: tenant, identity: slices.Equal(canonical, tenant), strs: map[string]string{}}
+	return &rebase{ts: ts, to: tenant, identity: slices.Equal(canonical, tenant), strs: map[string]string{}, dyns: map[dynKey]any{}}
 }
 
 // str returns s with the tenant's tokens.
@@ -142,9 +143,11 @@ func (r *rebase) replace(s string) string {
 	return b.String()
 }
 
-// dyn returns a dynamic tree with the tenant's tokens: subtrees without tokens are shared,
-// changed maps and slices are copied. memo maps trees already converted by identity.
-func (r *rebase) dyn(x any, memo map[dynKey]any) any {
+// dyn returns a dynamic value with the tenant's tokens, memoized by the identity of its tree
+// (the shared tables' trees are interned and never freed, so views and scenario data of a
+// tenant share one converted copy of each).
+func (r *rebase) dyn(x any) any {
+	var key dynKey
 	switch g := x.(type) {
 	case string:
 		return r.str(g)
@@ -152,13 +155,35 @@ func (r *rebase) dyn(x any, memo map[dynKey]any) any {
 		if len(g) == 0 {
 			return g
 		}
-		key := dynKey{reflect.ValueOf(g).UnsafePointer(), len(g)}
-		if out, ok := memo[key]; ok {
-			return out
-		}
+		key = dynKey{reflect.ValueOf(g).UnsafePointer(), len(g)}
+	case map[string]any:
+		key = dynKey{reflect.ValueOf(g).UnsafePointer(), -1}
+	default:
+		return x
+	}
+	r.mu.Lock()
+	out, ok := r.dyns[key]
+	r.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = r.tree(x)
+	r.mu.Lock()
+	r.dyns[key] = out
+	r.mu.Unlock()
+	return out
+}
+
+// tree converts a dynamic tree: subtrees without tokens are shared, changed maps and slices
+// are copied.
+func (r *rebase) tree(x any) any {
+	switch g := x.(type) {
+	case string:
+		return r.str(g)
+	case []any:
 		var out []any
 		for i, e := range g {
-			ne := r.dyn(e, memo)
+			ne := r.tree(e)
 			if out == nil && !sameDyn(ne, e) {
 				out = append(make([]any, 0, len(g)), g[:i]...)
 			}
@@ -167,18 +192,13 @@ func (r *rebase) dyn(x any, memo map[dynKey]any) any {
 			}
 		}
 		if out == nil {
-			out = g
+			return g
 		}
-		memo[key] = out
 		return out
 	case map[string]any:
-		key := dynKey{reflect.ValueOf(g).UnsafePointer(), -1}
-		if out, ok := memo[key]; ok {
-			return out
-		}
 		var out map[string]any
 		for k, e := range g {
-			nk, ne := r.str(k), r.dyn(e, memo)
+			nk, ne := r.str(k), r.tree(e)
 			if out == nil && (nk != k || !sameDyn(ne, e)) {
 				out = make(map[string]any, len(g))
 				for k2, e2 := range g {
@@ -193,10 +213,8 @@ func (r *rebase) dyn(x any, memo map[dynKey]any) any {
 			}
 		}
 		if out == nil {
-			memo[key] = g
 			return g
 		}
-		memo[key] = out
 		return out
 	}
 	return x
@@ -225,7 +243,7 @@ func sameDyn(a, b any) bool {
 }
 
 // vector returns v with the tenant's tokens (v itself when nothing changes).
-func (r *rebase) vector(v *exec.Vector, memo map[dynKey]any) *exec.Vector {
+func (r *rebase) vector(v *exec.Vector) *exec.Vector {
 	if r.identity {
 		return v
 	}
@@ -241,7 +259,7 @@ func (r *rebase) vector(v *exec.Vector, memo map[dynKey]any) *exec.Vector {
 		switch {
 		case x.IsNull():
 		case x.T == types.Dynamic:
-			x.D = r.dyn(x.D, memo)
+			x.D = r.dyn(x.D)
 		default:
 			x.S = r.str(x.S)
 		}
@@ -256,10 +274,9 @@ func (r *rebase) overlay(t *kql.Table, deps []bool) *kql.Table {
 		return t
 	}
 	out := &kql.Table{Name: t.Name, Cols: t.Cols, Vecs: slices.Clone(t.Vecs), N: t.N}
-	memo := map[dynKey]any{}
 	for i, dep := range deps {
 		if dep {
-			out.Vecs[i] = r.vector(t.Vecs[i], memo)
+			out.Vecs[i] = r.vector(t.Vecs[i])
 		}
 	}
 	return out

@@ -239,13 +239,13 @@ func (tc *tenantCache) buildPrivate(d *database, table string, own []candidate) 
 	slices.SortStableFunc(cands, func(a, b candidate) int { return a.ingest.Compare(b.ingest) })
 	var fix func(int, candidate, types.Value) types.Value
 	if !tc.rebase.identity {
-		deps, memo := sb.baseDeps(table, len(cols)), map[dynKey]any{}
+		deps := sb.baseDeps(table, len(cols))
 		fix = func(c int, k candidate, x types.Value) types.Value {
 			if !deps[c] || k.rs != rs || x.IsNull() {
 				return x
 			}
 			if x.T == types.Dynamic {
-				x.D = tc.rebase.dyn(x.D, memo)
+				x.D = tc.rebase.dyn(x.D)
 			} else {
 				x.S = tc.rebase.str(x.S)
 			}
