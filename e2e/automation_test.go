@@ -48,7 +48,13 @@ func TestAutomationThroughServer(t *testing.T) {
 	if out, err := l.soclab("attack", "launch"); err != nil {
 		t.Fatalf("attack launch: %v\n%s", err, out)
 	}
-	l.setClock(t, "2025-01-15T10:30:00Z")
+	// The engines (rules, then automation) catch up in the background: wait for them.
+	if out, err := l.soclab("clock", "set", "--wait", "2025-01-15T10:30:00Z"); err != nil {
+		t.Fatalf("clock set --wait: %v\n%s", err, out)
+	}
+	if out, err := l.soclab("engine", "status"); err != nil || !strings.Contains(out, "automation") {
+		t.Errorf("engine status lists no automation stage: %v\n%s", err, out)
+	}
 
 	var incs struct {
 		Value []struct {
