@@ -82,21 +82,29 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 	}); err != nil {
 		return fmt.Errorf("automation: %w", err)
 	}
-	out := &rows{}
-	done, err := e.advance(tenantID, to, stored, out)
+	done, err := e.advance(tenantID, to, stored)
+	var alertsDone uint64
 	if err == nil {
-		err = e.advanceAlerts(tenantID, to, out)
+		alertsDone, err = e.advanceAlerts(tenantID, to)
 	}
-	if aerr := out.append(e.logs, tenantID); aerr != nil && err == nil {
-		err = fmt.Errorf("automation: %w", aerr)
-	}
-	if done > stored { // events no rule acted on since the last transaction
+	// One write records the events no rule acted on (incident and alert cursors).
+	if done > stored || alertsDone > 0 {
 		if uerr := e.world.Update(tenantID, func(tx *simulator.TenantTx) error {
-			var cur uint64
-			if _, err := tx.GetJSON(stateColl, cursorKey, &cur); err != nil || cur >= done {
-				return err
+			for _, c := range []struct {
+				key string
+				seq uint64
+			}{{cursorKey, done}, {alertCursorKey, alertsDone}} {
+				var cur uint64
+				if _, err := tx.GetJSON(stateColl, c.key, &cur); err != nil {
+					return err
+				}
+				if c.seq > cur {
+					if err := tx.PutJSON(stateColl, c.key, c.seq); err != nil {
+						return err
+					}
+				}
 			}
-			return tx.PutJSON(stateColl, cursorKey, done)
+			return nil
 		}); uerr != nil && err == nil {
 			err = fmt.Errorf("automation: %w", uerr)
 		}
@@ -105,7 +113,7 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 }
 
 // advance handles the pending events from done on and returns the last handled Seq.
-func (e *Engine) advance(tenantID string, to time.Time, done uint64, out *rows) (uint64, error) {
+func (e *Engine) advance(tenantID string, to time.Time, done uint64) (uint64, error) {
 	for {
 		var pending []sentinel.IncidentEvent
 		err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
@@ -131,7 +139,7 @@ func (e *Engine) advance(tenantID string, to time.Time, done uint64, out *rows) 
 				return err
 			})
 			if err == nil && acts {
-				err = e.handle(tenantID, u, out)
+				err = e.handle(tenantID, u)
 			}
 			if err != nil {
 				return done, fmt.Errorf("automation: incident event %d: %w", u.Seq, err)
@@ -168,14 +176,12 @@ func (n *needQuery) Error() string { return "playbook query pending: " + n.run.k
 
 // handle runs the rules on one event in one transaction stamped with the event's time,
 // running playbook queries between attempts.
-func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent, out *rows) error {
+func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 	results := map[string]queryResult{}
 	for attempt := 0; ; attempt++ {
 		var need *needQuery
-		var row map[string]any
-		var reports []*report
 		err := e.world.UpdateAt(tenantID, ev.At.Add(Delay), func(tx *simulator.TenantTx) error {
-			need, row, reports = nil, nil, nil
+			need = nil
 			var cursor uint64
 			if _, err := tx.GetJSON(stateColl, cursorKey, &cursor); err != nil {
 				return err
@@ -187,20 +193,17 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent, out *rows) e
 			if err != nil {
 				return err
 			}
-			var err2 error
-			if _, reports, err2 = e.runRules(tx, ev, results, false); err2 != nil {
-				errors.As(err2, &need)
-				return err2
+			_, reports, err := e.runRules(tx, ev, results, false)
+			if err != nil {
+				errors.As(err, &need)
+				return err
 			}
-			if row, err = changedRow(tx, ev, last); err != nil {
+			if err := e.writeRows(tx, ev, last, reports); err != nil {
 				return err
 			}
 			return tx.PutJSON(stateColl, cursorKey, ev.Seq)
 		})
 		if need == nil {
-			if err == nil {
-				err = e.collect(tenantID, ev.Workspace, ev.At.Add(Delay), row, reports, out)
-			}
 			return err
 		}
 		if attempt >= maxPlaybookRuns {
@@ -210,51 +213,37 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent, out *rows) e
 	}
 }
 
-// changedRow is the SecurityIncident row of the incident when the rules changed it (events
-// after last), written by the last of them; nil when nothing changed.
-func changedRow(tx *simulator.TenantTx, ev sentinel.IncidentEvent, last uint64) (map[string]any, error) {
+// writeRows appends, in the handling transaction, the incident's SecurityIncident row when the
+// rules changed it (events after last; Sentinel records every update there, ModifiedBy the last
+// actor) and the rule runs' SentinelHealth records.
+func (e *Engine) writeRows(tx *simulator.TenantTx, ev sentinel.IncidentEvent, last uint64, reports []*report) error {
+	cid := sentinel.CustomerID(tx, ev.Workspace)
 	evs, err := sentinel.PendingIncidentEvents(tx, last)
-	if err != nil || len(evs) == 0 {
-		return nil, err
-	}
-	return sentinel.SecurityIncidentValues(tx, ev.IncidentID, tx.Now(), evs[len(evs)-1].Actor)
-}
-
-// rows are the SecurityIncident and SentinelHealth rows of one Advance, appended together
-// after its transactions (one write per table).
-type rows struct{ incidents, health []logs.Row }
-
-func (r *rows) append(le *logs.Engine, tenantID string) error {
-	for _, t := range []struct {
-		table string
-		rows  []logs.Row
-	}{{"SecurityIncident", r.incidents}, {"SentinelHealth", r.health}} {
-		if len(t.rows) > 0 {
-			if err := le.Append(tenantID, t.table, t.rows...); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// collect adds an event's SecurityIncident row (when the rules changed the incident: Sentinel
-// records every update there) and its rule runs' health records.
-func (e *Engine) collect(tenantID, workspaceID string, at time.Time, incident map[string]any, reports []*report, out *rows) error {
-	if incident == nil && len(reports) == 0 {
-		return nil
-	}
-	ws, err := e.logs.Workspace(tenantID, workspaceID)
 	if err != nil {
 		return err
 	}
-	if incident != nil {
-		out.incidents = append(out.incidents, logs.Row{Workspace: ws.Info.CustomerID, Time: at, Values: incident})
+	if len(evs) > 0 {
+		v, err := sentinel.SecurityIncidentValues(tx, ev.IncidentID, tx.Now(), evs[len(evs)-1].Actor)
+		if err != nil {
+			return err
+		}
+		if err := e.logs.AppendTx(tx, "SecurityIncident", logs.Row{Workspace: cid, Time: tx.Now(), Values: v}); err != nil {
+			return err
+		}
 	}
-	for _, r := range reports {
-		out.health = append(out.health, r.healthRow(ws.Info.CustomerID, at))
+	return e.writeHealth(tx, cid, reports)
+}
+
+// writeHealth appends the rule runs' SentinelHealth records in the transaction.
+func (e *Engine) writeHealth(tx *simulator.TenantTx, customerID string, reports []*report) error {
+	if len(reports) == 0 {
+		return nil
 	}
-	return nil
+	rows := make([]logs.Row, len(reports))
+	for i, r := range reports {
+		rows[i] = r.healthRow(customerID, tx.Now())
+	}
+	return e.logs.AppendTx(tx, "SentinelHealth", rows...)
 }
 
 // maxPlaybookRuns bounds the playbook queries of one event (each attempt adds one).
