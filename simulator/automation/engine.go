@@ -135,6 +135,9 @@ func (e *Engine) advance(tenantID string, to time.Time, done uint64) (uint64, er
 			var acts bool
 			err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
 				var err error
+				if _, acts, err = sentinel.TakePendingRow(tx, u.Seq, false); err != nil || acts {
+					return err // a user's change to write to SecurityIncident
+				}
 				acts, _, err = e.runRules(tx, u, nil, true)
 				return err
 			})
@@ -213,11 +216,18 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 	}
 }
 
-// writeRows appends, in the handling transaction, the incident's SecurityIncident row when the
-// rules changed it (events after last; Sentinel records every update there, ModifiedBy the last
+// writeRows appends, in the handling transaction, the SecurityIncident row a user's change
+// left waiting (sentinel.TakePendingRow), the incident's row when the rules changed it (events after last; Sentinel records every update there, ModifiedBy the last
 // actor) and the rule runs' SentinelHealth records.
 func (e *Engine) writeRows(tx *simulator.TenantTx, ev sentinel.IncidentEvent, last uint64, reports []*report) error {
 	cid := sentinel.CustomerID(tx, ev.Workspace)
+	if r, ok, err := sentinel.TakePendingRow(tx, ev.Seq, true); err != nil {
+		return err
+	} else if ok { // the triggering user change's own row comes first
+		if err := e.logs.AppendTx(tx, "SecurityIncident", logs.Row{Workspace: r.Workspace, Time: r.At, Values: r.Values}); err != nil {
+			return err
+		}
+	}
 	evs, err := sentinel.PendingIncidentEvents(tx, last)
 	if err != nil {
 		return err

@@ -120,6 +120,15 @@ func TestActions(t *testing.T) {
 		sp+" changed severity from High to Medium",
 		"Automation rule 'Not by automation' added tag 'by-others'")
 	check("after a user's update")
+	// SecurityIncident has a row per update: the automation's (one per handled event, by the
+	// last actor) and the user's, in time order.
+	wantEqual(t, "SecurityIncident", f.kql(`SecurityIncident | where IncidentName == "`+signin[strings.LastIndex(signin, "/")+1:]+`"
+		| order by TimeGenerated asc | project TimeGenerated, Severity, Status, ModifiedBy, Labels = array_length(Labels), Tasks = array_length(Tasks)`), []string{
+		"2025-01-15T09:00:01Z | High | Active | Automation rule 'Assign high' | 1 | 1",
+		"2025-01-15T09:00:02Z | High | Active | Automation rule 'Loop' | 2 | 2",
+		"2025-01-15T10:00:00Z | Medium | Active | " + sp + " | 2 | 2",
+		"2025-01-15T10:00:01Z | Medium | Active | Automation rule 'Not by automation' | 3 | 2",
+	})
 
 	// A rule created after an event does not run on it.
 	late := f.createIncident("10:40", sentinel.NewIncident{Title: "Late sign-in", Severity: "High"}, sentinel.NewAlert{DisplayName: "Late", Severity: "High"})
