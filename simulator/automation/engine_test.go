@@ -130,6 +130,14 @@ func TestActions(t *testing.T) {
 		"2025-01-15T10:00:01Z | Medium | Active | Automation rule 'Not by automation' | 3 | 2",
 	})
 
+	// A comment through ARM is an update by the user (comments added): recorded, no rule acts.
+	f.call("PUT", signin+"/comments/c1?api-version="+previewAPI, `{"properties":{"message":"Looking into it."}}`)
+	f.at("10:35")
+	got := f.incidents()[0]
+	if last := got.Activity[len(got.Activity)-1]; last != sp+" added a comment" || len(got.Comments) != 1 {
+		t.Errorf("after a user's comment: activity ends %q, comments %q", last, got.Comments)
+	}
+
 	// A rule created after an event does not run on it.
 	late := f.createIncident("10:40", sentinel.NewIncident{Title: "Late sign-in", Severity: "High"}, sentinel.NewAlert{DisplayName: "Late", Severity: "High"})
 	f.at("10:45")
