@@ -86,20 +86,29 @@ func (e *Engine) modify(tx *simulator.TenantTx, incidentID string, m sentinel.Mo
 	return err
 }
 
-// owner completes an owner block: ownerType from the directory when the rule names an object
-// id alone (a group's id makes a Group owner), else User for an id and Unknown without one.
+// owner completes an owner block as Sentinel does: what the rule gives is kept; an objectId the
+// directory knows fills in the rest (a group's id makes a Group owner); without a directory an
+// id is a User, and no id is Unknown.
 func (e *Engine) owner(tenantID string, o sentinel.Owner) *sentinel.Owner {
 	out := sentinel.Owner{ObjectID: clone(o.ObjectID), Email: clone(o.Email), AssignedTo: clone(o.AssignedTo),
 		UserPrincipalName: clone(o.UserPrincipalName), OwnerType: clone(o.OwnerType)}
+	if out.ObjectID != nil && e.opts.Directory != nil {
+		if d, ok := e.opts.Directory.Owner(tenantID, *out.ObjectID); ok {
+			fill := func(dst **string, src *string) {
+				if *dst == nil && src != nil {
+					*dst = clone(src)
+				}
+			}
+			fill(&out.OwnerType, d.OwnerType)
+			fill(&out.AssignedTo, d.AssignedTo)
+			fill(&out.UserPrincipalName, d.UserPrincipalName)
+			fill(&out.Email, d.Email)
+		}
+	}
 	if out.OwnerType == nil {
 		t := "Unknown"
 		if out.ObjectID != nil {
 			t = "User"
-			if e.opts.Directory != nil {
-				if dt, ok := e.opts.Directory.OwnerType(tenantID, *out.ObjectID); ok {
-					t = dt
-				}
-			}
 		}
 		out.OwnerType = &t
 	}

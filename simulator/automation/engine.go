@@ -23,15 +23,16 @@ const (
 	cursorKey = "cursor"
 )
 
-// Directory tells the type of a directory object an owner names ("User" or "Group"), so that
-// an owner given by object id alone gets Sentinel's ownerType; nil treats ids as users.
+// Directory looks up the directory object an owner's objectId names, as Sentinel does when an
+// owner is set by id: a user (ownerType "User", with its userPrincipalName, email and display
+// name as assignedTo) or a group (ownerType "Group", display name as assignedTo).
 type Directory interface {
-	OwnerType(tenantID, objectID string) (string, bool)
+	Owner(tenantID, objectID string) (sentinel.Owner, bool)
 }
 
 // Options tune the engine.
 type Options struct {
-	// Directory resolves owners' object ids (nil: objectId without ownerType is a User).
+	// Directory resolves owners' object ids (nil: an objectId without ownerType is a User).
 	Directory Directory
 	// QueryTimeout bounds a playbook's query (0: 30 seconds).
 	QueryTimeout time.Duration

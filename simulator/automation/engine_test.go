@@ -101,7 +101,7 @@ func TestActions(t *testing.T) {
 	// Exactly once: again, and with a fresh engine (a restarted server).
 	f.at("10:00")
 	check("after another Advance")
-	f.auto = New(f.logs, Options{Directory: groups{tier2Group: "Group"}})
+	f.auto = New(f.logs, Options{Directory: groups{tier2Group: "SOC Tier 2"}})
 	f.at("10:00")
 	check("after a restart")
 
@@ -148,5 +148,31 @@ func TestActions(t *testing.T) {
 		if v.ID == late && strings.Contains(strings.Join(v.Labels, ","), "late") {
 			t.Errorf("a rule created after the incident ran on it: %+v", v)
 		}
+	}
+}
+
+// TestOwner: what the rule gives is kept, the directory fills in the rest.
+func TestOwner(t *testing.T) {
+	e := &Engine{opts: Options{Directory: groups{tier2Group: "SOC Tier 2"}}}
+	show := func(o *sentinel.Owner) string {
+		return deref(o.ObjectID) + "|" + deref(o.AssignedTo) + "|" + deref(o.UserPrincipalName) + "|" + deref(o.OwnerType)
+	}
+	cases := []struct {
+		in   sentinel.Owner
+		want string
+	}{
+		{sentinel.Owner{ObjectID: ptr(tier2Group)}, tier2Group + "|SOC Tier 2||Group"},
+		{sentinel.Owner{ObjectID: ptr(tier2Group), AssignedTo: ptr("Tier 2 on call")}, tier2Group + "|Tier 2 on call||Group"},
+		{sentinel.Owner{ObjectID: ptr(tier2Group), OwnerType: ptr("User")}, tier2Group + "|SOC Tier 2||User"},
+		{sentinel.Owner{ObjectID: ptr("0f7b1e2c-0000-4000-8000-000000000001"), UserPrincipalName: ptr("priya.patel@contoso.com")}, "0f7b1e2c-0000-4000-8000-000000000001||priya.patel@contoso.com|User"},
+		{sentinel.Owner{AssignedTo: ptr("someone")}, "|someone||Unknown"},
+	}
+	for _, c := range cases {
+		if got := show(e.owner("t", c.in)); got != c.want {
+			t.Errorf("owner(%s) = %s, want %s", show(&c.in), got, c.want)
+		}
+	}
+	if got := show((&Engine{}).owner("t", sentinel.Owner{ObjectID: ptr(tier2Group)})); got != tier2Group+"|||User" {
+		t.Errorf("without a directory: %s", got)
 	}
 }

@@ -62,12 +62,16 @@ type fixture struct {
 	wsID   string
 }
 
-// groups is a directory that knows the SOC Tier 2 group.
+// groups is a directory of groups by id (display names).
 type groups map[string]string
 
-func (g groups) OwnerType(_, id string) (string, bool) {
-	t, ok := g[strings.ToLower(id)]
-	return t, ok
+func (g groups) Owner(_, id string) (sentinel.Owner, bool) {
+	name, ok := g[strings.ToLower(id)]
+	if !ok {
+		return sentinel.Owner{}, false
+	}
+	group := "Group"
+	return sentinel.Owner{ObjectID: &id, AssignedTo: &name, OwnerType: &group}, true
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -96,7 +100,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, world: w, logs: le, detect: det, auto: New(le, Options{Directory: groups{tier2Group: "Group"}}), arm: srv}
+	f := &fixture{t: t, world: w, logs: le, detect: det, auto: New(le, Options{Directory: groups{tier2Group: "SOC Tier 2"}}), arm: srv}
 	f.use(ten)
 	return f
 }
