@@ -25,10 +25,15 @@ const (
 
 // Directory looks up the directory object an owner's objectId names, as Sentinel does when an
 // owner is set by id: a user (ownerType "User", with its userPrincipalName, email and display
-// name as assignedTo) or a group (ownerType "Group", display name as assignedTo).
+// name as assignedTo) or a group (ownerType "Group", display name as assignedTo). Owners is
+// called outside any transaction (it may read what it needs); the lookup it returns runs inside
+// the handling transaction.
 type Directory interface {
-	Owner(tenantID, objectID string) (sentinel.Owner, bool)
+	Owners(tenantID string) (OwnerLookup, error)
 }
+
+// OwnerLookup resolves an object id in the transaction's tenant; false when it names nothing.
+type OwnerLookup func(tx *simulator.TenantTx, objectID string) (sentinel.Owner, bool, error)
 
 // Options tune the engine.
 type Options struct {
@@ -139,7 +144,7 @@ func (e *Engine) advance(tenantID string, to time.Time, done uint64) (uint64, er
 				if _, acts, err = sentinel.TakePendingRow(tx, u.Seq, false); err != nil || acts {
 					return err // a user's change to write to SecurityIncident
 				}
-				acts, _, err = e.runRules(tx, u, nil, true)
+				acts, _, err = e.runRules(tx, u, run{}, true)
 				return err
 			})
 			if err == nil && acts {
@@ -182,6 +187,13 @@ func (n *needQuery) Error() string { return "playbook query pending: " + n.run.k
 // running playbook queries between attempts.
 func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 	results := map[string]queryResult{}
+	var owners OwnerLookup
+	if e.opts.Directory != nil {
+		var err error
+		if owners, err = e.opts.Directory.Owners(tenantID); err != nil {
+			return fmt.Errorf("directory: %w", err)
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		var need *needQuery
 		err := e.world.UpdateAt(tenantID, ev.At.Add(Delay), func(tx *simulator.TenantTx) error {
@@ -197,7 +209,7 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 			if err != nil {
 				return err
 			}
-			_, reports, err := e.runRules(tx, ev, results, false)
+			_, reports, err := e.runRules(tx, ev, run{results: results, owners: owners}, false)
 			if err != nil {
 				errors.As(err, &need)
 				return err
@@ -257,13 +269,20 @@ func (e *Engine) writeHealth(tx *simulator.TenantTx, customerID string, reports 
 	return e.logs.AppendTx(tx, "SentinelHealth", rows...)
 }
 
+// run is what the actions of one handling transaction share: the playbook queries already run
+// and the owner lookup.
+type run struct {
+	results map[string]queryResult
+	owners  OwnerLookup
+}
+
 // maxPlaybookRuns bounds the playbook queries of one event (each attempt adds one).
 const maxPlaybookRuns = 100
 
 // runRules evaluates the workspace's rules for the event in their order and applies the
 // actions of those whose conditions hold. dry only reports whether some rule would act (or
 // must record a failure), changing nothing.
-func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, results map[string]queryResult, dry bool) (bool, []*report, error) {
+func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, rc run, dry bool) (bool, []*report, error) {
 	if ok, err := sentinel.IsOnboarded(tx, ev.Workspace); err != nil || !ok {
 		return false, nil, err
 	}
@@ -322,7 +341,7 @@ func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, res
 			}
 			continue
 		}
-		if err := e.apply(tx, r, ev, actor, results, rep); err != nil {
+		if err := e.apply(tx, r, ev, actor, rc, rep); err != nil {
 			return acted, reports, err
 		}
 	}

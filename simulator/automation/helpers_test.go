@@ -65,13 +65,15 @@ type fixture struct {
 // groups is a directory of groups by id (display names).
 type groups map[string]string
 
-func (g groups) Owner(_, id string) (sentinel.Owner, bool) {
-	name, ok := g[strings.ToLower(id)]
-	if !ok {
-		return sentinel.Owner{}, false
-	}
-	group := "Group"
-	return sentinel.Owner{ObjectID: &id, AssignedTo: &name, OwnerType: &group}, true
+func (g groups) Owners(string) (OwnerLookup, error) {
+	return func(_ *simulator.TenantTx, id string) (sentinel.Owner, bool, error) {
+		name, ok := g[strings.ToLower(id)]
+		if !ok {
+			return sentinel.Owner{}, false, nil
+		}
+		group := "Group"
+		return sentinel.Owner{ObjectID: &id, AssignedTo: &name, OwnerType: &group}, true, nil
+	}, nil
 }
 
 func newFixture(t testing.TB) *fixture {
