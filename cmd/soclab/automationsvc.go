@@ -42,4 +42,3 @@ func (d directoryOwners) Owners(tenantID string) (automation.OwnerLookup, error)
 		return sentinel.Owner{}, false, nil
 	}, nil
 }
-
