@@ -8,7 +8,7 @@ import (
 )
 
 // TestAutomationThroughServer: challenge.md Task 5's automation rule (the body az sentinel
-// sends, PUT with az rest) created before the attack; after `soclab attack launch` and
+// sends, PUT with az rest, the owner SOC Tier 2's id looked up in Graph) created before the attack; after `soclab attack launch` and
 // `soclab clock set` the server's automation engine has assigned the high-severity incidents to
 // SOC Tier 2, activated them, run the playbook (its runs listed through ARM) and posted its
 // context comment.
@@ -20,10 +20,14 @@ func TestAutomationThroughServer(t *testing.T) {
 	wsID := "/subscriptions/" + sub + "/resourceGroups/" + socGroup + "/providers/Microsoft.OperationalInsights/workspaces/" + workspace
 	si := "https://management.azure.com" + wsID + "/providers/Microsoft.SecurityInsights/"
 	playbook := "/subscriptions/" + sub + "/resourceGroups/" + socGroup + "/providers/Microsoft.Logic/workflows/playbook-compromise-response"
-	const group = "5f1c7a52-8f7e-4a8e-9d53-2f0b3b6c1e01"
-
 	var subs []map[string]any
 	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
+	// SOC_TIER2_ID as Task 5 looks it up in Graph.
+	r := l.az("rest", "--url", "https://graph.microsoft.com/v1.0/groups?$filter=displayName eq 'SOC Tier 2'", "--query", "value[0].id", "-o", "tsv")
+	group := strings.TrimSpace(r.stdout)
+	if r.code != 0 || len(group) != 36 {
+		t.Fatalf("SOC Tier 2 lookup: exit %d %q %s", r.code, r.stdout, r.stderr)
+	}
 	if out, err := l.soclab("clock", "freeze"); err != nil {
 		t.Fatalf("clock freeze: %v %s", err, out)
 	}
@@ -48,14 +52,20 @@ func TestAutomationThroughServer(t *testing.T) {
 	if out, err := l.soclab("attack", "launch"); err != nil {
 		t.Fatalf("attack launch: %v\n%s", err, out)
 	}
-	l.setClock(t, "2025-01-15T10:30:00Z")
+	// The engines (rules, then automation) catch up in the background: wait for them.
+	if out, err := l.soclab("clock", "set", "--wait", "2025-01-15T10:30:00Z"); err != nil {
+		t.Fatalf("clock set --wait: %v\n%s", err, out)
+	}
+	if out, err := l.soclab("engine", "status"); err != nil || !strings.Contains(out, "automation") {
+		t.Errorf("engine status lists no automation stage: %v\n%s", err, out)
+	}
 
 	var incs struct {
 		Value []struct {
 			Name       string `json:"name"`
 			Properties struct {
 				Title, Severity, Status string
-				Owner                   struct{ ObjectID, AssignedTo string }
+				Owner                   struct{ ObjectID, AssignedTo, OwnerType string }
 			} `json:"properties"`
 		} `json:"value"`
 	}
@@ -70,7 +80,7 @@ func TestAutomationThroughServer(t *testing.T) {
 			continue
 		}
 		high++
-		if p.Status != "Active" || p.Owner.ObjectID != group || p.Owner.AssignedTo != "SOC Tier 2" {
+		if p.Status != "Active" || p.Owner.ObjectID != group || p.Owner.AssignedTo != "SOC Tier 2" || p.Owner.OwnerType != "Group" {
 			t.Errorf("%s: status %s owner %+v", p.Title, p.Status, p.Owner)
 		}
 		var comments struct {

@@ -14,7 +14,6 @@ import (
 	"github.com/soclab/soclab/mockapis/enginecontrol"
 	xdrapi "github.com/soclab/soclab/mockapis/xdr"
 	"github.com/soclab/soclab/simulator"
-	"github.com/soclab/soclab/simulator/automation"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/pipeline"
@@ -40,7 +39,7 @@ func engineStages(le *logs.Engine, defender *xdr.Engine, rulesOpts detect.Option
 		{Name: "containment", Stage: cont},
 		{Name: "detect", Stage: rules},
 		{Name: "xdr", Stage: defender},
-		{Name: "automation", Stage: automation.New(le, automation.Options{})},
+		{Name: "automation", Stage: newAutomation(le)},
 	}, nil
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 // apply runs a rule's actions in their order; each change is recorded as made by the rule.
-func (e *Engine) apply(tx *simulator.TenantTx, r *sentinel.AutomationRule, ev sentinel.IncidentEvent, by sentinel.Actor, results map[string]queryResult, rep *report) error {
+func (e *Engine) apply(tx *simulator.TenantTx, r *sentinel.AutomationRule, ev sentinel.IncidentEvent, by sentinel.Actor, rc run, rep *report) error {
 	actions := append([]sentinel.AutomationAction(nil), r.Properties.Actions...)
 	sort.SliceStable(actions, func(i, j int) bool { return order(actions[i]) < order(actions[j]) })
 	for _, a := range actions {
@@ -26,7 +26,7 @@ func (e *Engine) apply(tx *simulator.TenantTx, r *sentinel.AutomationRule, ev se
 		case "ModifyProperties":
 			var m sentinel.ModifyProperties
 			if err = json.Unmarshal(a.ActionConfiguration, &m); err == nil {
-				err = e.modify(tx, ev.IncidentID, m, by)
+				err = e.modify(tx, ev.IncidentID, m, by, rc.owners)
 			}
 		case "AddIncidentTask":
 			var t sentinel.AddIncidentTask
@@ -36,7 +36,7 @@ func (e *Engine) apply(tx *simulator.TenantTx, r *sentinel.AutomationRule, ev se
 		case "RunPlaybook":
 			var p sentinel.RunPlaybook
 			if err = json.Unmarshal(a.ActionConfiguration, &p); err == nil && p.LogicAppResourceID != nil {
-				triggered, err = e.runPlaybook(tx, ev, p, by, results, rep)
+				triggered, err = e.runPlaybook(tx, ev, p, by, rc.results, rep)
 			}
 		}
 		if err != nil {
@@ -58,7 +58,14 @@ func order(a sentinel.AutomationAction) int {
 
 // modify applies a ModifyProperties action: the given severity, status (reopening clears the
 // classification), classification with reason and comment, owner, and labels added.
-func (e *Engine) modify(tx *simulator.TenantTx, incidentID string, m sentinel.ModifyProperties, by sentinel.Actor) error {
+func (e *Engine) modify(tx *simulator.TenantTx, incidentID string, m sentinel.ModifyProperties, by sentinel.Actor, owners OwnerLookup) error {
+	var owner *sentinel.Owner
+	if m.Owner != nil {
+		var err error
+		if owner, err = completeOwner(tx, *m.Owner, owners); err != nil {
+			return err
+		}
+	}
 	_, err := sentinel.UpdateIncidentAs(tx, incidentID, by, func(inc *sentinel.Incident) error {
 		p := &inc.Properties
 		if m.Severity != nil {
@@ -73,8 +80,8 @@ func (e *Engine) modify(tx *simulator.TenantTx, incidentID string, m sentinel.Mo
 		if m.Classification != nil {
 			p.Classification, p.ClassificationReason, p.ClassificationComment = ptr(*m.Classification), clone(m.ClassificationReason), clone(m.ClassificationComment)
 		}
-		if m.Owner != nil {
-			p.Owner = e.owner(tx.Tenant().ID, *m.Owner)
+		if owner != nil {
+			p.Owner = owner
 		}
 		for _, l := range m.Labels {
 			if !hasLabel(p.Labels, l.LabelName) {
@@ -86,24 +93,37 @@ func (e *Engine) modify(tx *simulator.TenantTx, incidentID string, m sentinel.Mo
 	return err
 }
 
-// owner completes an owner block: ownerType from the directory when the rule names an object
-// id alone (a group's id makes a Group owner), else User for an id and Unknown without one.
-func (e *Engine) owner(tenantID string, o sentinel.Owner) *sentinel.Owner {
+// completeOwner completes an owner block as Sentinel does: what the rule gives is kept; an
+// objectId the directory knows fills in the rest (a group's id makes a Group owner); without a
+// directory an id is a User, and no id is Unknown.
+func completeOwner(tx *simulator.TenantTx, o sentinel.Owner, owners OwnerLookup) (*sentinel.Owner, error) {
 	out := sentinel.Owner{ObjectID: clone(o.ObjectID), Email: clone(o.Email), AssignedTo: clone(o.AssignedTo),
 		UserPrincipalName: clone(o.UserPrincipalName), OwnerType: clone(o.OwnerType)}
+	if out.ObjectID != nil && owners != nil {
+		d, ok, err := owners(tx, *out.ObjectID)
+		if err != nil {
+			return nil, fmt.Errorf("owner %s: %w", *out.ObjectID, err)
+		}
+		if ok {
+			fill := func(dst **string, src *string) {
+				if *dst == nil && src != nil {
+					*dst = clone(src)
+				}
+			}
+			fill(&out.OwnerType, d.OwnerType)
+			fill(&out.AssignedTo, d.AssignedTo)
+			fill(&out.UserPrincipalName, d.UserPrincipalName)
+			fill(&out.Email, d.Email)
+		}
+	}
 	if out.OwnerType == nil {
 		t := "Unknown"
 		if out.ObjectID != nil {
 			t = "User"
-			if e.opts.Directory != nil {
-				if dt, ok := e.opts.Directory.OwnerType(tenantID, *out.ObjectID); ok {
-					t = dt
-				}
-			}
 		}
 		out.OwnerType = &t
 	}
-	return &out
+	return &out, nil
 }
 
 func hasLabel(ls []sentinel.IncidentLabel, name string) bool {

@@ -21,50 +21,69 @@ const alertCursorKey = "alertCursor"
 // available with the alert trigger"; automate-incident-handling-with-automation-rules.md:
 // "only alert-trigger playbooks can be run from alert-trigger automation rules").
 
-// advanceAlerts handles the alert events after the alert cursor up to to.
-func (e *Engine) advanceAlerts(tenantID string, to time.Time, out *rows) error {
-	var pending []sentinel.AlertEvent
+// advanceAlerts handles the alert events after the alert cursor up to to: those some rule
+// acts on in one transaction each; it returns the last event handled, for the caller to store.
+func (e *Engine) advanceAlerts(tenantID string, to time.Time) (uint64, error) {
 	var cursor uint64
+	var acting []sentinel.AlertEvent
+	done := uint64(0)
 	err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
 		if _, err := tx.GetJSON(stateColl, alertCursorKey, &cursor); err != nil {
 			return err
 		}
-		var err error
-		pending, err = sentinel.PendingAlertEvents(tx, cursor)
-		return err
-	})
-	if err != nil || len(pending) == 0 {
-		return err
-	}
-	for _, ev := range pending {
-		if ev.At.After(to) {
-			break
+		pending, err := sentinel.PendingAlertEvents(tx, cursor)
+		if err != nil {
+			return err
 		}
-		var reports []*report
+		for _, ev := range pending {
+			if ev.At.After(to) {
+				break
+			}
+			matches, err := alertRules(tx, ev)
+			if err != nil {
+				return err
+			}
+			if len(matches) > 0 {
+				acting = append(acting, ev)
+			}
+			done = ev.Seq
+		}
+		return nil
+	})
+	if err != nil || done == 0 {
+		return 0, err
+	}
+	for _, ev := range acting {
 		err := e.world.UpdateAt(tenantID, ev.At.Add(Delay), func(tx *simulator.TenantTx) error {
-			reports = nil
 			var cur uint64
 			if _, err := tx.GetJSON(stateColl, alertCursorKey, &cur); err != nil || cur >= ev.Seq {
 				return err
 			}
-			var err error
-			if reports, err = runAlertRules(tx, ev); err != nil {
+			reports, err := runAlertRules(tx, ev)
+			if err != nil {
+				return err
+			}
+			if err := e.writeHealth(tx, sentinel.CustomerID(tx, ev.Workspace), reports); err != nil {
 				return err
 			}
 			return tx.PutJSON(stateColl, alertCursorKey, ev.Seq)
 		})
-		if err == nil {
-			err = e.collect(tenantID, ev.Workspace, ev.At.Add(Delay), nil, reports, out)
-		}
 		if err != nil {
-			return fmt.Errorf("automation: alert event %d: %w", ev.Seq, err)
+			return 0, fmt.Errorf("automation: alert event %d: %w", ev.Seq, err)
 		}
 	}
-	return nil
+	return done, nil
 }
 
-// runAlertRules runs the workspace's alert-trigger rules on one alert.
-func runAlertRules(tx *simulator.TenantTx, ev sentinel.AlertEvent) ([]*report, error) {
+// alertMatch is an alert-trigger rule whose conditions held for an alert (or could not be
+// evaluated: err).
+type alertMatch struct {
+	rule *sentinel.AutomationRule
+	err  error
+}
+
+// alertRules returns the workspace's alert-trigger rules that run on the alert, in order.
+func alertRules(tx *simulator.TenantTx, ev sentinel.AlertEvent) ([]alertMatch, error) {
 	if ok, err := sentinel.IsOnboarded(tx, ev.Workspace); err != nil || !ok {
 		return nil, err
 	}
@@ -72,7 +91,7 @@ func runAlertRules(tx *simulator.TenantTx, ev sentinel.AlertEvent) ([]*report, e
 	if err != nil {
 		return nil, err
 	}
-	var reports []*report
+	var out []alertMatch
 	as := sentinel.IncidentEvent{Kind: sentinel.EventCreated, At: ev.At}
 	for i := range rules {
 		r := &rules[i]
@@ -84,16 +103,29 @@ func runAlertRules(tx *simulator.TenantTx, ev sentinel.AlertEvent) ([]*report, e
 			entities: func() ([]sentinel.Entity, error) { return nil, nil },
 			details:  func() (map[string][]string, error) { return nil, nil }}
 		ok, err := s.all(tl.Conditions)
-		if err == nil && !ok {
-			continue
+		if ok || err != nil {
+			out = append(out, alertMatch{r, err})
 		}
+	}
+	return out, nil
+}
+
+// runAlertRules runs the workspace's alert-trigger rules on one alert.
+func runAlertRules(tx *simulator.TenantTx, ev sentinel.AlertEvent) ([]*report, error) {
+	matches, err := alertRules(tx, ev)
+	if err != nil {
+		return nil, err
+	}
+	var reports []*report
+	for _, m := range matches {
+		r := m.rule
 		name := r.Name
 		if r.Properties.DisplayName != nil {
 			name = *r.Properties.DisplayName
 		}
 		rep := &report{ruleID: r.ID, ruleName: name, trigger: sentinel.EventCreated, triggeredOn: "Alert"}
 		reports = append(reports, rep)
-		if err != nil {
+		if m.err != nil {
 			rep.conditionsFailed = true
 			continue
 		}

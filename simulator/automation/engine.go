@@ -23,15 +23,21 @@ const (
 	cursorKey = "cursor"
 )
 
-// Directory tells the type of a directory object an owner names ("User" or "Group"), so that
-// an owner given by object id alone gets Sentinel's ownerType; nil treats ids as users.
+// Directory looks up the directory object an owner's objectId names, as Sentinel does when an
+// owner is set by id: a user (ownerType "User", with its userPrincipalName, email and display
+// name as assignedTo) or a group (ownerType "Group", display name as assignedTo). Owners is
+// called outside any transaction (it may read what it needs); the lookup it returns runs inside
+// the handling transaction.
 type Directory interface {
-	OwnerType(tenantID, objectID string) (string, bool)
+	Owners(tenantID string) (OwnerLookup, error)
 }
+
+// OwnerLookup resolves an object id in the transaction's tenant; false when it names nothing.
+type OwnerLookup func(tx *simulator.TenantTx, objectID string) (sentinel.Owner, bool, error)
 
 // Options tune the engine.
 type Options struct {
-	// Directory resolves owners' object ids (nil: objectId without ownerType is a User).
+	// Directory resolves owners' object ids (nil: an objectId without ownerType is a User).
 	Directory Directory
 	// QueryTimeout bounds a playbook's query (0: 30 seconds).
 	QueryTimeout time.Duration
@@ -82,21 +88,29 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 	}); err != nil {
 		return fmt.Errorf("automation: %w", err)
 	}
-	out := &rows{}
-	done, err := e.advance(tenantID, to, stored, out)
+	done, err := e.advance(tenantID, to, stored)
+	var alertsDone uint64
 	if err == nil {
-		err = e.advanceAlerts(tenantID, to, out)
+		alertsDone, err = e.advanceAlerts(tenantID, to)
 	}
-	if aerr := out.append(e.logs, tenantID); aerr != nil && err == nil {
-		err = fmt.Errorf("automation: %w", aerr)
-	}
-	if done > stored { // events no rule acted on since the last transaction
+	// One write records the events no rule acted on (incident and alert cursors).
+	if done > stored || alertsDone > 0 {
 		if uerr := e.world.Update(tenantID, func(tx *simulator.TenantTx) error {
-			var cur uint64
-			if _, err := tx.GetJSON(stateColl, cursorKey, &cur); err != nil || cur >= done {
-				return err
+			for _, c := range []struct {
+				key string
+				seq uint64
+			}{{cursorKey, done}, {alertCursorKey, alertsDone}} {
+				var cur uint64
+				if _, err := tx.GetJSON(stateColl, c.key, &cur); err != nil {
+					return err
+				}
+				if c.seq > cur {
+					if err := tx.PutJSON(stateColl, c.key, c.seq); err != nil {
+						return err
+					}
+				}
 			}
-			return tx.PutJSON(stateColl, cursorKey, done)
+			return nil
 		}); uerr != nil && err == nil {
 			err = fmt.Errorf("automation: %w", uerr)
 		}
@@ -105,7 +119,7 @@ func (e *Engine) Advance(tenantID string, to time.Time) error {
 }
 
 // advance handles the pending events from done on and returns the last handled Seq.
-func (e *Engine) advance(tenantID string, to time.Time, done uint64, out *rows) (uint64, error) {
+func (e *Engine) advance(tenantID string, to time.Time, done uint64) (uint64, error) {
 	for {
 		var pending []sentinel.IncidentEvent
 		err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
@@ -127,11 +141,14 @@ func (e *Engine) advance(tenantID string, to time.Time, done uint64, out *rows) 
 			var acts bool
 			err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
 				var err error
-				acts, _, err = e.runRules(tx, u, nil, true)
+				if _, acts, err = sentinel.TakePendingRow(tx, u.Seq, false); err != nil || acts {
+					return err // a user's change to write to SecurityIncident
+				}
+				acts, _, err = e.runRules(tx, u, run{}, true)
 				return err
 			})
 			if err == nil && acts {
-				err = e.handle(tenantID, u, out)
+				err = e.handle(tenantID, u)
 			}
 			if err != nil {
 				return done, fmt.Errorf("automation: incident event %d: %w", u.Seq, err)
@@ -168,14 +185,19 @@ func (n *needQuery) Error() string { return "playbook query pending: " + n.run.k
 
 // handle runs the rules on one event in one transaction stamped with the event's time,
 // running playbook queries between attempts.
-func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent, out *rows) error {
+func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent) error {
 	results := map[string]queryResult{}
+	var owners OwnerLookup
+	if e.opts.Directory != nil {
+		var err error
+		if owners, err = e.opts.Directory.Owners(tenantID); err != nil {
+			return fmt.Errorf("directory: %w", err)
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		var need *needQuery
-		var row map[string]any
-		var reports []*report
 		err := e.world.UpdateAt(tenantID, ev.At.Add(Delay), func(tx *simulator.TenantTx) error {
-			need, row, reports = nil, nil, nil
+			need = nil
 			var cursor uint64
 			if _, err := tx.GetJSON(stateColl, cursorKey, &cursor); err != nil {
 				return err
@@ -187,20 +209,17 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent, out *rows) e
 			if err != nil {
 				return err
 			}
-			var err2 error
-			if _, reports, err2 = e.runRules(tx, ev, results, false); err2 != nil {
-				errors.As(err2, &need)
-				return err2
+			_, reports, err := e.runRules(tx, ev, run{results: results, owners: owners}, false)
+			if err != nil {
+				errors.As(err, &need)
+				return err
 			}
-			if row, err = changedRow(tx, ev, last); err != nil {
+			if err := e.writeRows(tx, ev, last, reports); err != nil {
 				return err
 			}
 			return tx.PutJSON(stateColl, cursorKey, ev.Seq)
 		})
 		if need == nil {
-			if err == nil {
-				err = e.collect(tenantID, ev.Workspace, ev.At.Add(Delay), row, reports, out)
-			}
 			return err
 		}
 		if attempt >= maxPlaybookRuns {
@@ -210,51 +229,51 @@ func (e *Engine) handle(tenantID string, ev sentinel.IncidentEvent, out *rows) e
 	}
 }
 
-// changedRow is the SecurityIncident row of the incident when the rules changed it (events
-// after last), written by the last of them; nil when nothing changed.
-func changedRow(tx *simulator.TenantTx, ev sentinel.IncidentEvent, last uint64) (map[string]any, error) {
-	evs, err := sentinel.PendingIncidentEvents(tx, last)
-	if err != nil || len(evs) == 0 {
-		return nil, err
-	}
-	return sentinel.SecurityIncidentValues(tx, ev.IncidentID, tx.Now(), evs[len(evs)-1].Actor)
-}
-
-// rows are the SecurityIncident and SentinelHealth rows of one Advance, appended together
-// after its transactions (one write per table).
-type rows struct{ incidents, health []logs.Row }
-
-func (r *rows) append(le *logs.Engine, tenantID string) error {
-	for _, t := range []struct {
-		table string
-		rows  []logs.Row
-	}{{"SecurityIncident", r.incidents}, {"SentinelHealth", r.health}} {
-		if len(t.rows) > 0 {
-			if err := le.Append(tenantID, t.table, t.rows...); err != nil {
-				return err
-			}
+// writeRows appends, in the handling transaction, the SecurityIncident row a user's change
+// left waiting (sentinel.TakePendingRow), the incident's row when the rules changed it (events after last; Sentinel records every update there, ModifiedBy the last
+// actor) and the rule runs' SentinelHealth records.
+func (e *Engine) writeRows(tx *simulator.TenantTx, ev sentinel.IncidentEvent, last uint64, reports []*report) error {
+	cid := sentinel.CustomerID(tx, ev.Workspace)
+	if r, ok, err := sentinel.TakePendingRow(tx, ev.Seq, true); err != nil {
+		return err
+	} else if ok { // the triggering user change's own row comes first
+		if err := e.logs.AppendTx(tx, "SecurityIncident", logs.Row{Workspace: r.Workspace, Time: r.At, Values: r.Values}); err != nil {
+			return err
 		}
 	}
-	return nil
-}
-
-// collect adds an event's SecurityIncident row (when the rules changed the incident: Sentinel
-// records every update there) and its rule runs' health records.
-func (e *Engine) collect(tenantID, workspaceID string, at time.Time, incident map[string]any, reports []*report, out *rows) error {
-	if incident == nil && len(reports) == 0 {
-		return nil
-	}
-	ws, err := e.logs.Workspace(tenantID, workspaceID)
+	evs, err := sentinel.PendingIncidentEvents(tx, last)
 	if err != nil {
 		return err
 	}
-	if incident != nil {
-		out.incidents = append(out.incidents, logs.Row{Workspace: ws.Info.CustomerID, Time: at, Values: incident})
+	if len(evs) > 0 {
+		v, err := sentinel.SecurityIncidentValues(tx, ev.IncidentID, tx.Now(), evs[len(evs)-1].Actor)
+		if err != nil {
+			return err
+		}
+		if err := e.logs.AppendTx(tx, "SecurityIncident", logs.Row{Workspace: cid, Time: tx.Now(), Values: v}); err != nil {
+			return err
+		}
 	}
-	for _, r := range reports {
-		out.health = append(out.health, r.healthRow(ws.Info.CustomerID, at))
+	return e.writeHealth(tx, cid, reports)
+}
+
+// writeHealth appends the rule runs' SentinelHealth records in the transaction.
+func (e *Engine) writeHealth(tx *simulator.TenantTx, customerID string, reports []*report) error {
+	if len(reports) == 0 {
+		return nil
 	}
-	return nil
+	rows := make([]logs.Row, len(reports))
+	for i, r := range reports {
+		rows[i] = r.healthRow(customerID, tx.Now())
+	}
+	return e.logs.AppendTx(tx, "SentinelHealth", rows...)
+}
+
+// run is what the actions of one handling transaction share: the playbook queries already run
+// and the owner lookup.
+type run struct {
+	results map[string]queryResult
+	owners  OwnerLookup
 }
 
 // maxPlaybookRuns bounds the playbook queries of one event (each attempt adds one).
@@ -263,7 +282,7 @@ const maxPlaybookRuns = 100
 // runRules evaluates the workspace's rules for the event in their order and applies the
 // actions of those whose conditions hold. dry only reports whether some rule would act (or
 // must record a failure), changing nothing.
-func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, results map[string]queryResult, dry bool) (bool, []*report, error) {
+func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, rc run, dry bool) (bool, []*report, error) {
 	if ok, err := sentinel.IsOnboarded(tx, ev.Workspace); err != nil || !ok {
 		return false, nil, err
 	}
@@ -322,7 +341,7 @@ func (e *Engine) runRules(tx *simulator.TenantTx, ev sentinel.IncidentEvent, res
 			}
 			continue
 		}
-		if err := e.apply(tx, r, ev, actor, results, rep); err != nil {
+		if err := e.apply(tx, r, ev, actor, rc, rep); err != nil {
 			return acted, reports, err
 		}
 	}

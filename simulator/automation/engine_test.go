@@ -101,7 +101,7 @@ func TestActions(t *testing.T) {
 	// Exactly once: again, and with a fresh engine (a restarted server).
 	f.at("10:00")
 	check("after another Advance")
-	f.auto = New(f.logs, Options{Directory: groups{tier2Group: "Group"}})
+	f.auto = New(f.logs, Options{Directory: groups{tier2Group: "SOC Tier 2"}})
 	f.at("10:00")
 	check("after a restart")
 
@@ -120,6 +120,23 @@ func TestActions(t *testing.T) {
 		sp+" changed severity from High to Medium",
 		"Automation rule 'Not by automation' added tag 'by-others'")
 	check("after a user's update")
+	// SecurityIncident has a row per update: the automation's (one per handled event, by the
+	// last actor) and the user's, in time order.
+	wantEqual(t, "SecurityIncident", f.kql(`SecurityIncident | where IncidentName == "`+signin[strings.LastIndex(signin, "/")+1:]+`"
+		| order by TimeGenerated asc | project TimeGenerated, Severity, Status, ModifiedBy, Labels = array_length(Labels), Tasks = array_length(Tasks)`), []string{
+		"2025-01-15T09:00:01Z | High | Active | Automation rule 'Assign high' | 1 | 1",
+		"2025-01-15T09:00:02Z | High | Active | Automation rule 'Loop' | 2 | 2",
+		"2025-01-15T10:00:00Z | Medium | Active | " + sp + " | 2 | 2",
+		"2025-01-15T10:00:01Z | Medium | Active | Automation rule 'Not by automation' | 3 | 2",
+	})
+
+	// A comment through ARM is an update by the user (comments added): recorded, no rule acts.
+	f.call("PUT", signin+"/comments/c1?api-version="+previewAPI, `{"properties":{"message":"Looking into it."}}`)
+	f.at("10:35")
+	got := f.incidents()[0]
+	if last := got.Activity[len(got.Activity)-1]; last != sp+" added a comment" || len(got.Comments) != 1 {
+		t.Errorf("after a user's comment: activity ends %q, comments %q", last, got.Comments)
+	}
 
 	// A rule created after an event does not run on it.
 	late := f.createIncident("10:40", sentinel.NewIncident{Title: "Late sign-in", Severity: "High"}, sentinel.NewAlert{DisplayName: "Late", Severity: "High"})
@@ -131,5 +148,32 @@ func TestActions(t *testing.T) {
 		if v.ID == late && strings.Contains(strings.Join(v.Labels, ","), "late") {
 			t.Errorf("a rule created after the incident ran on it: %+v", v)
 		}
+	}
+}
+
+// TestOwner: what the rule gives is kept, the directory fills in the rest.
+func TestOwner(t *testing.T) {
+	lookup, _ := groups{tier2Group: "SOC Tier 2"}.Owners("t")
+	show := func(o *sentinel.Owner) string {
+		return deref(o.ObjectID) + "|" + deref(o.AssignedTo) + "|" + deref(o.UserPrincipalName) + "|" + deref(o.OwnerType)
+	}
+	cases := []struct {
+		in   sentinel.Owner
+		want string
+	}{
+		{sentinel.Owner{ObjectID: ptr(tier2Group)}, tier2Group + "|SOC Tier 2||Group"},
+		{sentinel.Owner{ObjectID: ptr(tier2Group), AssignedTo: ptr("Tier 2 on call")}, tier2Group + "|Tier 2 on call||Group"},
+		{sentinel.Owner{ObjectID: ptr(tier2Group), OwnerType: ptr("User")}, tier2Group + "|SOC Tier 2||User"},
+		{sentinel.Owner{ObjectID: ptr("0f7b1e2c-0000-4000-8000-000000000001"), UserPrincipalName: ptr("priya.patel@contoso.com")}, "0f7b1e2c-0000-4000-8000-000000000001||priya.patel@contoso.com|User"},
+		{sentinel.Owner{AssignedTo: ptr("someone")}, "|someone||Unknown"},
+	}
+	for _, c := range cases {
+		got, err := completeOwner(nil, c.in, lookup)
+		if err != nil || show(got) != c.want {
+			t.Errorf("completeOwner(%s) = %s, %v; want %s", show(&c.in), show(got), err, c.want)
+		}
+	}
+	if got, _ := completeOwner(nil, sentinel.Owner{ObjectID: ptr(tier2Group)}, nil); show(got) != tier2Group+"|||User" {
+		t.Errorf("without a directory: %s", show(got))
 	}
 }

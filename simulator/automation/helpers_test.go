@@ -22,6 +22,7 @@ import (
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
+	"github.com/soclab/soclab/simulator/xdr"
 )
 
 // The fixture: a world with the default tenant, log routing, the rule engine, this engine and
@@ -56,18 +57,25 @@ type fixture struct {
 	world  *simulator.World
 	logs   *logs.Engine
 	detect *detect.Engine
+	xdr    *xdr.Engine
 	auto   *Engine
 	tenant simulator.Tenant
 	arm    *httptest.Server
 	wsID   string
 }
 
-// groups is a directory that knows the SOC Tier 2 group.
+// groups is a directory of groups by id (display names).
 type groups map[string]string
 
-func (g groups) OwnerType(_, id string) (string, bool) {
-	t, ok := g[strings.ToLower(id)]
-	return t, ok
+func (g groups) Owners(string) (OwnerLookup, error) {
+	return func(_ *simulator.TenantTx, id string) (sentinel.Owner, bool, error) {
+		name, ok := g[strings.ToLower(id)]
+		if !ok {
+			return sentinel.Owner{}, false, nil
+		}
+		group := "Group"
+		return sentinel.Owner{ObjectID: &id, AssignedTo: &name, OwnerType: &group}, true, nil
+	}, nil
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -96,7 +104,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, world: w, logs: le, detect: det, auto: New(le, Options{Directory: groups{tier2Group: "Group"}}), arm: srv}
+	f := &fixture{t: t, world: w, logs: le, detect: det, xdr: xdr.New(le), auto: New(le, Options{Directory: groups{tier2Group: "SOC Tier 2"}}), arm: srv}
 	f.use(ten)
 	return f
 }
@@ -136,7 +144,8 @@ func (f *fixture) call(method, path, body string) string {
 	return data
 }
 
-// at sets the tenant clock and runs detection then automation up to it, as the server does.
+// at sets the tenant clock and runs detection, Defender XDR and automation up to it, as the
+// server's pipeline does.
 func (f *fixture) at(hhmm string) {
 	f.t.Helper()
 	to, err := time.Parse("2006-01-02 15:04", "2025-01-15 "+hhmm)
@@ -149,6 +158,9 @@ func (f *fixture) at(hhmm string) {
 	if _, err := f.detect.AdvanceToNow(f.tenant.ID); err != nil {
 		f.t.Fatal(err)
 	}
+	if err := f.xdr.Advance(f.tenant.ID, to); err != nil {
+		f.t.Fatal(err)
+	}
 	if err := f.auto.Advance(f.tenant.ID, to); err != nil {
 		f.t.Fatal(err)
 	}
@@ -158,6 +170,12 @@ func (f *fixture) at(hhmm string) {
 func (f *fixture) onboard() {
 	f.call("PUT", f.wsID+"?api-version=2021-12-01-preview", `{"location":"eastus","properties":{"sku":{"name":"PerGB2018"}}}`)
 	f.call("PUT", f.wsID+"/providers/Microsoft.SecurityInsights/onboardingStates/default?api-version="+previewAPI, "")
+}
+
+// connector enables the Microsoft Defender XDR connector (Task 2).
+func (f *fixture) connector() {
+	f.call("PUT", f.wsID+"/providers/Microsoft.SecurityInsights/dataConnectors/m365d?api-version=2023-02-01-preview",
+		fmt.Sprintf(`{"kind":"MicrosoftThreatProtection","properties":{"tenantId":%q,"dataTypes":{"incidents":{"state":"Enabled"},"alerts":{"state":"Enabled"}}}}`, f.tenant.ID))
 }
 
 // labRule creates one of the lab's analytics rules (challenge.md's bodies, shared with the

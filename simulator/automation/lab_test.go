@@ -75,3 +75,53 @@ func TestLabRule(t *testing.T) {
 		t.Errorf("playbook runs: %s", runs)
 	}
 }
+
+// TestLabRuleDefenderIncident: with the Defender XDR connector on (Task 2), the lab's rule also
+// runs on the Defender incident synced into Sentinel: created-trigger conditions read the
+// incident as it is when the rule runs (its alerts and tactics attached), so the multi-stage
+// incident is owned by SOC Tier 2, active, with the playbook's comment.
+func TestLabRuleDefenderIncident(t *testing.T) {
+	f := newFixture(t)
+	f.onboard()
+	f.connector()
+	f.at("07:30")
+	for _, r := range []string{"rule-suspicious-signin-resource-access", "rule-post-compromise-cred-access", "rule-lateral-movement-detection"} {
+		f.labRule(r)
+	}
+	body := strings.NewReplacer("{{group}}", tier2Group, "{{sub}}", f.tenant.Subscription.ID, "{{tenant}}", f.tenant.ID).Replace(labAutomationRule)
+	f.call("PUT", f.wsID+"/providers/Microsoft.SecurityInsights/automationRules/auto-rule-compromise-response?api-version="+previewAPI, body)
+	if _, err := f.logs.Launch(f.tenant.ID, logs.Speed{}); err != nil {
+		t.Fatal(err)
+	}
+	f.at("10:30")
+	var defender []incidentView
+	list := f.call("GET", f.wsID+"/providers/Microsoft.SecurityInsights/incidents?api-version="+previewAPI, "")
+	for _, inc := range f.incidents() {
+		provider := gjson.Get(list, `value.#(id=="`+inc.ID+`").properties.providerName`).String()
+		if provider == "Microsoft 365 Defender" && inc.Status != "Closed" {
+			defender = append(defender, inc)
+		}
+	}
+	if len(defender) == 0 {
+		t.Fatalf("no open Defender incident in Sentinel: %s", list)
+	}
+	multiStage := 0
+	for _, inc := range defender {
+		if inc.Severity != "High" {
+			continue
+		}
+		if inc.Status != "Active" || inc.Owner != tier2Group+"/SOC Tier 2" || inc.OwnerType != "Group" || len(inc.Comments) != 1 {
+			t.Errorf("Defender incident %q: status %s owner %s (%s) comments %q\nactivity %q", inc.Title, inc.Status, inc.Owner, inc.OwnerType, inc.Comments, inc.Activity)
+		}
+		if strings.HasPrefix(inc.Title, "Multi-stage incident") {
+			multiStage++
+			if len(inc.Comments) != 1 || !strings.Contains(inc.Comments[0], "(alex.johnson@contoso.com) in the last 4 hours") ||
+				!strings.Contains(inc.Comments[0], "\nWho: alex.johnson@contoso.com; TotalEvents: ") {
+				t.Errorf("multi-stage incident's comment: %q", inc.Comments)
+			}
+		}
+	}
+	if multiStage != 1 {
+		t.Errorf("open high multi-stage Defender incidents in Sentinel = %d, want 1", multiStage)
+	}
+}

@@ -103,8 +103,12 @@ func CreateAlert(tx *simulator.TenantTx, workspaceID string, a NewAlert) (Entity
 	return alert, nil
 }
 
-// customerID returns the workspace's Log Analytics workspace id (properties.customerId),
-// which alerts name in their resource identifiers.
+// CustomerID returns the workspace's Log Analytics workspace id (properties.customerId): the
+// id rows are written to and alerts name in their resource identifiers.
+func CustomerID(tx *simulator.TenantTx, workspaceID string) string {
+	return customerID(tx, workspaceID)
+}
+
 func customerID(tx *simulator.TenantTx, workspaceID string) string {
 	var ws struct {
 		Properties struct {

@@ -185,7 +185,37 @@ func recordChange(tx *simulator.TenantTx, before *IncidentState, inc Incident, b
 			return err
 		}
 	}
+	if by.Source == SourceUser { // the state this change left, for the SecurityIncident table
+		v, err := SecurityIncidentValues(tx, inc.ID, tx.Now(), by.Name)
+		if err != nil {
+			return err
+		}
+		return tx.PutJSON(rowsColl, string(simulator.SeqKey(seq)), PendingRow{Workspace: CustomerID(tx, ev.Workspace), At: tx.Now().UTC(), Values: v})
+	}
 	return nil
+}
+
+// rowsColl holds the SecurityIncident rows of users' changes until the automation stage
+// appends them to the logs (simulator/sentinel does not write logs), keyed by event Seq.
+const rowsColl = "sentinel-incident-rows"
+
+// PendingRow is the SecurityIncident row of a user's change, waiting to be appended.
+type PendingRow struct {
+	// Workspace is the customerId of the incident's workspace.
+	Workspace string         `json:"workspace"`
+	At        time.Time      `json:"at"`
+	Values    map[string]any `json:"values"`
+}
+
+// TakePendingRow returns and removes the pending SecurityIncident row of an event, if any.
+// Without remove it only reports it.
+func TakePendingRow(tx *simulator.TenantTx, seq uint64, remove bool) (PendingRow, bool, error) {
+	var r PendingRow
+	ok, err := tx.GetJSON(rowsColl, string(simulator.SeqKey(seq)), &r)
+	if err != nil || !ok || !remove {
+		return r, ok, err
+	}
+	return r, true, tx.Delete(rowsColl, string(simulator.SeqKey(seq)))
 }
 
 // RecordIncidentChange records a change a caller stored itself (the ARM PUT of an incident):

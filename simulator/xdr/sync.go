@@ -259,7 +259,9 @@ func closeRedirected(tx *simulator.TenantTx, sentinelID string, target int) (boo
 	if err != nil || !ok || deref(s.Properties.Status) == "Closed" {
 		return false, err
 	}
-	_, err = sentinel.UpdateIncident(tx, sentinelID, func(s *sentinel.Incident) error {
+	// Defender closes it: automation's "Updated by" is Microsoft 365 Defender, not Sentinel.
+	by := sentinel.Actor{Source: sentinel.SourceDefender, Name: "Microsoft 365 Defender"}
+	_, err = sentinel.UpdateIncidentAs(tx, sentinelID, by, func(s *sentinel.Incident) error {
 		p := &s.Properties
 		p.Status, p.Classification, p.ClassificationReason = ptr("Closed"), ptr("Undetermined"), nil
 		p.ClassificationComment = ptr(fmt.Sprintf("Redirected to Microsoft Defender XDR incident %d.", target))
