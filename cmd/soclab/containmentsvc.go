@@ -18,11 +18,17 @@ func newContainment(le *logs.Engine) (*containment.Engine, error) {
 // same shapes, declared in each package).
 type directoryVerdicts struct{ dir *identity.Evaluator }
 
-// Evaluate asks the directory as of the attempt's time.
+// Evaluate asks the directory as of the attempt's time. A password with no CredentialTime is a
+// spray's guess, never the account's password: it fails with 50126 before anything else is
+// looked at (a disabled account or a CA block answer only a correct password: 50057 and 53003
+// tell a sprayer the password was right), unless the account does not exist (50034).
 func (d directoryVerdicts) Evaluate(tx *simulator.TenantTx, a containment.Attempt) (containment.Verdict, error) {
 	v, err := d.dir.Evaluate(tx, identity.Attempt{UPN: a.UPN, IP: a.IP, At: a.At, Kind: identity.AttemptKind(a.Kind), CredentialTime: a.CredentialTime})
 	if err != nil {
 		return containment.Verdict{}, err
+	}
+	if a.Kind == containment.Password && a.CredentialTime.IsZero() && v.ErrorCode != identity.CodeUserNotFound {
+		return containment.Verdict{ErrorCode: identity.CodeBadPassword, ConditionalAccessStatus: "notApplied", AppliedPolicies: []containment.AppliedPolicy{}}, nil
 	}
 	out := containment.Verdict{ErrorCode: v.ErrorCode, FailureReason: v.FailureReason, ConditionalAccessStatus: v.ConditionalAccessStatus}
 	if v.AppliedPolicies != nil {

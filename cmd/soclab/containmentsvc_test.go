@@ -183,6 +183,11 @@ func TestReturnDecidedByTheDirectory(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
+			spray := l.query(`SigninLogs | where TimeGenerated > datetime(2025-01-15T13:00:00Z) and IPAddress in ('185.220.101.23', '185.220.101.89')
+				| summarize count() by ResultType, ConditionalAccessStatus`)
+			if strings.Join(spray, "|") != "50126 notApplied 10" {
+				t.Errorf("the spray's guesses: %q, want ten 50126", spray)
+			}
 			if err := callLocal(l.h, "GET", "attack", nil, &st); err != nil {
 				t.Fatal(err)
 			}
