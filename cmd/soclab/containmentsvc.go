@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/containment"
 	"github.com/soclab/soclab/simulator/identity"
@@ -28,7 +30,19 @@ func (d directoryVerdicts) Evaluate(tx *simulator.TenantTx, a containment.Attemp
 		return containment.Verdict{}, err
 	}
 	if a.Kind == containment.Password && a.CredentialTime.IsZero() && v.ErrorCode != identity.CodeUserNotFound {
-		return containment.Verdict{ErrorCode: identity.CodeBadPassword, ConditionalAccessStatus: "notApplied", AppliedPolicies: []containment.AppliedPolicy{}}, nil
+		// The first factor failed: Conditional Access never ran, its policies are listed unapplied.
+		guess := containment.Verdict{ErrorCode: identity.CodeBadPassword, ConditionalAccessStatus: "notApplied", AppliedPolicies: []containment.AppliedPolicy{}}
+		for _, p := range v.AppliedPolicies {
+			r := "notApplied"
+			switch {
+			case p.Result == "notEnabled":
+				r = p.Result
+			case strings.HasPrefix(p.Result, "reportOnly"):
+				r = "reportOnlyNotApplied"
+			}
+			guess.AppliedPolicies = append(guess.AppliedPolicies, containment.AppliedPolicy{ID: p.ID, DisplayName: p.DisplayName, Result: r, EnforcedGrantControls: []string{}})
+		}
+		return guess, nil
 	}
 	out := containment.Verdict{ErrorCode: v.ErrorCode, FailureReason: v.FailureReason, ConditionalAccessStatus: v.ConditionalAccessStatus}
 	if v.AppliedPolicies != nil {

@@ -184,9 +184,13 @@ func TestReturnDecidedByTheDirectory(t *testing.T) {
 				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
 			spray := l.query(`SigninLogs | where TimeGenerated > datetime(2025-01-15T13:00:00Z) and IPAddress in ('185.220.101.23', '185.220.101.89')
-				| summarize count() by ResultType, ConditionalAccessStatus`)
-			if strings.Join(spray, "|") != "50126 notApplied 10" {
-				t.Errorf("the spray's guesses: %q, want ten 50126", spray)
+				| mv-expand p = ConditionalAccessPolicies | summarize count() by ResultType, ConditionalAccessStatus, policy = tostring(p.displayName), result = tostring(p.result)`)
+			wantSpray := "50126 notApplied Require MFA for all users notApplied 10|50126 notApplied Require compliant device for Azure management reportOnlyNotApplied 10"
+			if strings.HasPrefix(c.name, "CA block") {
+				wantSpray += "|50126 notApplied Block - Attack Source IPs notApplied 10"
+			}
+			if strings.Join(spray, "|") != wantSpray {
+				t.Errorf("the spray's guesses:\n%s\nwant\n%s", strings.Join(spray, "\n"), strings.ReplaceAll(wantSpray, "|", "\n"))
 			}
 			if err := callLocal(l.h, "GET", "attack", nil, &st); err != nil {
 				t.Fatal(err)
