@@ -183,6 +183,15 @@ func TestReturnDecidedByTheDirectory(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
+			// Failures before Conditional Access list the tenant's policies, none applied.
+			early := l.query(`union (SigninLogs | extend pol = ConditionalAccessPolicies), (AADNonInteractiveUserSignInLogs | extend pol = parse_json(ConditionalAccessPolicies))
+				| where TimeGenerated > datetime(2025-01-15T13:00:00Z) and IPAddress == '185.220.101.45' and ConditionalAccessStatus == 'notApplied'
+				| mv-expand p = pol | summarize n = count(), applied = countif(tostring(p.result) !in ('notApplied', 'reportOnlyNotApplied', 'notEnabled')) by ResultType
+				| order by ResultType asc`)
+			wantEarly := map[string]string{"sessions revoked": "50173 2 0", "account disabled": "50057 4 0", "password reset": "50126 2 0|50173 2 0"}[c.name]
+			if strings.Join(early, "|") != wantEarly {
+				t.Errorf("policies of failures before CA: %q, want %q", early, wantEarly)
+			}
 			spray := l.query(`SigninLogs | where TimeGenerated > datetime(2025-01-15T13:00:00Z) and IPAddress in ('185.220.101.23', '185.220.101.89')
 				| mv-expand p = ConditionalAccessPolicies | summarize count() by ResultType, ConditionalAccessStatus, policy = tostring(p.displayName), result = tostring(p.result)`)
 			wantSpray := "50126 notApplied Require MFA for all users notApplied 10|50126 notApplied Require compliant device for Azure management reportOnlyNotApplied 10"
