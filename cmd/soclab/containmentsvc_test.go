@@ -19,7 +19,7 @@ import (
 // returnLab is a state with the lab workspace behind the server's control chain (engines run
 // in the request by engine/wait, as on a state file without a server).
 type returnLab struct {
-	t      *testing.T
+	t      testing.TB
 	world  *simulator.World
 	logs   *logs.Engine
 	h      http.Handler
@@ -27,7 +27,7 @@ type returnLab struct {
 	cust   string
 }
 
-func newReturnLab(t *testing.T) *returnLab {
+func newReturnLab(t testing.TB) *returnLab {
 	w, err := simulator.Open(t.TempDir(), simulator.Options{})
 	if err != nil {
 		t.Fatal(err)
