@@ -161,10 +161,10 @@ func TestTenantIsolation(t *testing.T) {
 	var inTx []containment.Result
 	if err := f.world.View(other.ID, func(tx *simulator.TenantTx) error {
 		var err error
-		inTx, err = containment.ResultsOf(tx)
+		inTx, err = containment.ReadResults(tx)
 		return err
 	}); err != nil || len(inTx) != 13 || inTx[0].ErrorCode != 50057 || inTx[0].Key != "session-0" {
-		t.Errorf("ResultsOf: %+v %v", inTx, err)
+		t.Errorf("ReadResults: %+v %v", inTx, err)
 	}
 }
 

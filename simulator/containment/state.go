@@ -46,10 +46,6 @@ func readProgress(tx *simulator.TenantTx) (progress, error) {
 	return p, err
 }
 
-// ResultsOf reads the tenant's results of the return inside the caller's transaction (the
-// grader reads them with the rest of the tenant's state).
-func ResultsOf(tx *simulator.TenantTx) ([]Result, error) { return readResults(tx) }
-
 func readResults(tx *simulator.TenantTx) ([]Result, error) {
 	var r []Result
 	_, err := tx.GetJSON(stateColl, keyResults, &r)
