@@ -158,6 +158,14 @@ func TestTenantIsolation(t *testing.T) {
 	if len(r1) != 1 || len(r2) != 13 {
 		t.Errorf("results: contoso %d, fabrikam %d", len(r1), len(r2))
 	}
+	var inTx []containment.Result
+	if err := f.world.View(other.ID, func(tx *simulator.TenantTx) error {
+		var err error
+		inTx, err = containment.ReadResults(tx)
+		return err
+	}); err != nil || len(inTx) != 13 || inTx[0].ErrorCode != 50057 || inTx[0].Key != "session-0" {
+		t.Errorf("ReadResults: %+v %v", inTx, err)
+	}
 }
 
 // failingEvaluator fails, or answers a verdict Entra never logs.
