@@ -44,7 +44,7 @@ func TestDefenderIncidentSyncThroughServer(t *testing.T) {
 	if out, err := l.soclab("attack", "launch"); err != nil {
 		t.Fatalf("attack launch: %v\n%s", err, out)
 	}
-	l.setClock(t, "2025-01-15T10:30:00Z")
+	waitClock(t, l, "2025-01-15T10:30:00Z")
 
 	type sentinelIncident struct {
 		Name       string `json:"name"`
@@ -106,7 +106,7 @@ func TestDefenderIncidentSyncThroughServer(t *testing.T) {
 	if got := defenderIncident().Properties; got.Status != "New" {
 		t.Fatalf("Sentinel closed the incident before the sync delay: %+v", got)
 	}
-	l.setClock(t, "2025-01-15T10:36:00Z")
+	waitClock(t, l, "2025-01-15T10:36:00Z")
 	if got := defenderIncident().Properties; got.Status != "Closed" || got.Classification != "TruePositive" {
 		t.Fatalf("after the sync delay Sentinel shows %s/%s, want Closed/TruePositive", got.Status, got.Classification)
 	}
@@ -119,5 +119,13 @@ func TestDefenderIncidentSyncThroughServer(t *testing.T) {
 	rows := l.laQuery(t, ws.CustomerID, `SecurityIncident | where ProviderName == "Microsoft 365 Defender" and ProviderIncidentId == "`+p.ProviderIncidentID+`" | summarize arg_max(TimeGenerated, Status) | project Status`)
 	if got := column(rows, "Status"); len(got) != 1 || got[0] != "Closed" {
 		t.Fatalf("SecurityIncident rows: %v", rows)
+	}
+}
+
+// waitClock sets the clock and waits for the engines (rules, Defender XDR, automation) to catch up.
+func waitClock(t *testing.T, l *lab, at string) {
+	t.Helper()
+	if out, err := l.soclab("clock", "set", "--wait", at); err != nil {
+		t.Fatalf("clock set --wait %s: %v\n%s", at, err, out)
 	}
 }

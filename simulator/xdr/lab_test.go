@@ -89,6 +89,20 @@ func TestLabCorrelation(t *testing.T) {
 				"2972395 | " + multiStage + " | New | 24 | https://security.microsoft.com/incidents/2972395?tid=" + f.tenant.ID,
 				"2972396 | Password spray | New | 1 | https://security.microsoft.com/incidents/2972396?tid=" + f.tenant.ID,
 			})
+			// Automation sees the sync's changes as made by Microsoft365Defender.
+			counts := map[string]int{}
+			f.view(func(tx *simulator.TenantTx) error {
+				evs, err := sentinel.PendingIncidentEvents(tx, 0)
+				for _, ev := range evs {
+					if ev.Source == sentinel.SourceDefender {
+						counts[fmt.Sprintf("%s %s %s", ev.Kind, ev.After.ProviderName, ev.After.Status)]++
+					}
+				}
+				return err
+			})
+			if counts["Created Microsoft 365 Defender New"] != 2 || counts["Updated Azure Sentinel Closed"] != 18 {
+				t.Errorf("incident events by the sync: %v", counts)
+			}
 			wantEqual(t, f.kql(`SecurityAlert | where ProductName != "Azure Sentinel" | summarize n = count() by ProviderName, ProductName | order by ProviderName asc`), []string{
 				"Azure Security Center | Azure Security Center | 3",
 				"IPC | Azure Active Directory Identity Protection | 3",

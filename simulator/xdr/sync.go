@@ -119,7 +119,7 @@ func syncIncident(tx *simulator.TenantTx, ws, customerID string, id int, rows *r
 	}
 	// Defender renames an incident and raises its severity as alerts join; Sentinel follows.
 	if inc.Status != "redirected" && (deref(twin.Properties.Title) != inc.DisplayName || deref(twin.Properties.Severity) != SentinelSeverity(inc.Severity)) {
-		if twin, err = sentinel.UpdateIncident(tx, twin.ID, func(s *sentinel.Incident) error {
+		if twin, err = sentinel.UpdateIncidentAs(tx, twin.ID, syncActor(), func(s *sentinel.Incident) error {
 			s.Properties.Title, s.Properties.Severity = ptr(inc.DisplayName), ptr(SentinelSeverity(inc.Severity))
 			return nil
 		}); err != nil {
@@ -156,7 +156,7 @@ func syncIncident(tx *simulator.TenantTx, ws, customerID string, id int, rows *r
 	}
 	// Defender -> Sentinel.
 	if c := inc.Sync.DefenderChanged; !c.IsZero() && !c.Add(SyncDelay).After(now) {
-		updated, err := sentinel.UpdateIncident(tx, twin.ID, func(s *sentinel.Incident) error {
+		updated, err := sentinel.UpdateIncidentAs(tx, twin.ID, syncActor(), func(s *sentinel.Incident) error {
 			applyDefender(s, inc)
 			return nil
 		})
@@ -206,7 +206,7 @@ func createTwin(tx *simulator.TenantTx, ws string, inc *Incident) error {
 		return fmt.Errorf("xdr: create Sentinel incident for %d: %w", inc.ID, err)
 	}
 	if inc.Status == "resolved" {
-		twin, err = sentinel.UpdateIncident(tx, twin.ID, func(s *sentinel.Incident) error {
+		twin, err = sentinel.UpdateIncidentAs(tx, twin.ID, syncActor(), func(s *sentinel.Incident) error {
 			applyDefender(s, *inc)
 			return nil
 		})
@@ -259,9 +259,7 @@ func closeRedirected(tx *simulator.TenantTx, sentinelID string, target int) (boo
 	if err != nil || !ok || deref(s.Properties.Status) == "Closed" {
 		return false, err
 	}
-	// Defender closes it: automation's "Updated by" is Microsoft 365 Defender, not Sentinel.
-	by := sentinel.Actor{Source: sentinel.SourceDefender, Name: "Microsoft 365 Defender"}
-	_, err = sentinel.UpdateIncidentAs(tx, sentinelID, by, func(s *sentinel.Incident) error {
+	_, err = sentinel.UpdateIncidentAs(tx, sentinelID, syncActor(), func(s *sentinel.Incident) error {
 		p := &s.Properties
 		p.Status, p.Classification, p.ClassificationReason = ptr("Closed"), ptr("Undetermined"), nil
 		p.ClassificationComment = ptr(fmt.Sprintf("Redirected to Microsoft Defender XDR incident %d.", target))
@@ -297,4 +295,10 @@ func cascadeStatus(tx *simulator.TenantTx, inc Incident, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// syncActor is who the Sentinel side records for the sync's changes (IncidentUpdatedBySource
+// Microsoft365Defender), also on the rules' own incidents it closes.
+func syncActor() sentinel.Actor {
+	return sentinel.Actor{Source: sentinel.SourceDefender, Name: "Microsoft 365 Defender"}
 }
