@@ -3,24 +3,35 @@ package main
 import (
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/containment"
+	"github.com/soclab/soclab/simulator/identity"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
 // newContainment builds the engine that plays the attacker's return. It is the pipeline's first stage
 // (CONTRACTS §1: containment → detect → xdr → automation), so a rule run sees the return's rows.
+// Its verdicts come from the identity plane: the tenant's directory as of each attempt.
 func newContainment(le *logs.Engine) (*containment.Engine, error) {
-	return containment.New(le, openDirectory{})
+	return containment.New(le, directoryVerdicts{identity.NewEvaluator(le.Scenario())})
 }
 
-// openDirectory stands in for the identity plane until simulator/identity lands: nothing can be
-// contained, so every attempt with a real credential signs in and a spray's guess (no
-// credential) fails with 50126. The lead replaces it with an adapter over identity.Evaluate.
-type openDirectory struct{}
+// directoryVerdicts adapts simulator/identity's Evaluator to containment's Evaluator (the two
+// packages declare the CONTRACTS §4 shapes each, so neither imports the other).
+type directoryVerdicts struct {
+	ev *identity.Evaluator
+}
 
-// Evaluate signs the attacker in unless the password is a guess.
-func (openDirectory) Evaluate(_ *simulator.TenantTx, a containment.Attempt) (containment.Verdict, error) {
-	if a.Kind == containment.Password && a.CredentialTime.IsZero() {
-		return containment.Verdict{ErrorCode: 50126, ConditionalAccessStatus: "notApplied"}, nil
+// Evaluate asks the directory as of a.At.
+func (d directoryVerdicts) Evaluate(tx *simulator.TenantTx, a containment.Attempt) (containment.Verdict, error) {
+	v, err := d.ev.Evaluate(tx, identity.Attempt{UPN: a.UPN, IP: a.IP, At: a.At, Kind: identity.AttemptKind(a.Kind), CredentialTime: a.CredentialTime})
+	if err != nil {
+		return containment.Verdict{}, err
 	}
-	return containment.Verdict{}, nil
+	out := containment.Verdict{ErrorCode: v.ErrorCode, FailureReason: v.FailureReason, ConditionalAccessStatus: v.ConditionalAccessStatus}
+	if v.AppliedPolicies != nil {
+		out.AppliedPolicies = make([]containment.AppliedPolicy, len(v.AppliedPolicies))
+		for i, p := range v.AppliedPolicies {
+			out.AppliedPolicies[i] = containment.AppliedPolicy{ID: p.ID, DisplayName: p.DisplayName, Result: p.Result, EnforcedGrantControls: p.EnforcedGrantControls}
+		}
+	}
+	return out, nil
 }
