@@ -317,12 +317,6 @@ func TestIdentityProtection(t *testing.T) {
 		{name: "detections follow", method: "GET", path: "/v1.0/identityProtection/riskDetections?$filter=" + q("userId eq '{alex}'") + "&$top=1", status: 200, want: map[string]string{"value.0.riskState": "dismissed"}},
 		{name: "unknown risky user", method: "GET", path: "/v1.0/identityProtection/riskyUsers/44444444-4444-4444-4444-444444444444", status: 404},
 	})
-	// Identity Protection's offline detection of the malicious IP comes two hours later.
-	l.advance(2 * time.Hour)
-	runSteps(t, l, vars, []step{
-		{name: "offline detection", method: "GET", path: "/v1.0/identityProtection/riskDetections?$filter=" + q("riskEventType eq 'maliciousIPAddress' and userId eq '{alex}'"), status: 200, want: map[string]string{
-			"value.0.detectionTimingType": "offline", "value.0.riskState": "atRisk"}},
-	})
 }
 
 // TestIsolation: tenant B never sees or changes tenant A's directory objects.

@@ -112,7 +112,11 @@ func (e *Evaluator) Evaluate(tx *simulator.TenantTx, a Attempt) (Verdict, error)
 // Evaluate decides an attempt against this directory (see the package function).
 func (d *Directory) Evaluate(a Attempt) Verdict {
 	fail := func(code int) Verdict {
-		return Verdict{ErrorCode: code, FailureReason: failureReason(code), ConditionalAccessStatus: "notApplied", AppliedPolicies: []AppliedPolicy{}}
+		return Verdict{ErrorCode: code, FailureReason: failureReason(code), ConditionalAccessStatus: "notApplied", AppliedPolicies: d.unevaluated()}
+	}
+	if a.Kind == Password && a.CredentialTime.IsZero() {
+		// a guess (the spray): never the account's password
+		return fail(CodeBadPassword)
 	}
 	u := d.UserByKey(a.UPN)
 	if u == nil {
@@ -154,6 +158,28 @@ func (d *Directory) selfChangeOnly(u *User, issued time.Time) bool {
 // deleted tells whether a learner's write removed the account.
 func (d *Directory) deleted(upn string) bool {
 	return d.deletedIDs[strings.ToLower(generate.UserObjectID(d.TenantID, upn))]
+}
+
+// unevaluated lists every policy as a sign-in that failed before Conditional Access does (as
+// the telemetry's failed sign-ins list the standing policies): notApplied, reportOnlyNotApplied
+// for report-only ones, notEnabled for disabled ones.
+func (d *Directory) unevaluated() []AppliedPolicy {
+	out := []AppliedPolicy{}
+	for _, p := range d.Policies {
+		var controls []string
+		if g, ok := p["grantControls"].(map[string]any); ok {
+			controls = list(g["builtInControls"])
+		}
+		res := "notApplied"
+		switch str(p["state"]) {
+		case "disabled":
+			res = "notEnabled"
+		case "enabledForReportingButNotEnforced":
+			res = "reportOnlyNotApplied"
+		}
+		out = append(out, AppliedPolicy{ID: str(p["id"]), DisplayName: str(p["displayName"]), Result: res, EnforcedGrantControls: controlNames(controls)})
+	}
+	return out
 }
 
 // conditionalAccess evaluates every policy for the attempt.

@@ -35,6 +35,11 @@ func (f *fixture) evaluate(a Attempt) Verdict {
 	return v
 }
 
+// pre are the standing policies of a sign-in that failed before Conditional Access.
+func pre(more ...string) []string {
+	return append([]string{"notApplied:Mfa", "reportOnlyNotApplied:RequireCompliantDevice"}, more...)
+}
+
 // std are the standing policies' outcomes for the attacker: MFA (relayed, passes) and the
 // report-only compliant-device policy for Windows/macOS (not applied to Linux).
 func std(more ...string) []string {
@@ -74,10 +79,10 @@ func TestEvaluate(t *testing.T) {
 	}{
 		{name: "no containment: password", attempt: pwd, want: ok},
 		{name: "no containment: refresh", attempt: refresh, want: ok},
-		{name: "old password after the attacker's change", attempt: Attempt{UPN: alex, IP: attackIP, At: returnAt, Kind: Password, CredentialTime: phishedPwd}, want: outcome{code: 50126, caStatus: "notApplied"}},
+		{name: "old password after the attacker's change", attempt: Attempt{UPN: alex, IP: attackIP, At: returnAt, Kind: Password, CredentialTime: phishedPwd}, want: outcome{code: 50126, caStatus: "notApplied", policies: pre()}},
 		{name: "old password, attack not launched", noLaunch: true, attempt: Attempt{UPN: alex, IP: attackIP, At: returnAt, Kind: Password, CredentialTime: phishedPwd}, want: ok},
 		{name: "revoked: refresh fails", setup: func(f *fixture) { f.at("11:00"); f.write(func(w *Writer) error { return w.RevokeSessions(alex) }) },
-			attempt: refresh, want: outcome{code: 50173, caStatus: "notApplied"}},
+			attempt: refresh, want: outcome{code: 50173, caStatus: "notApplied", policies: pre()}},
 		{name: "revoked: password still works", setup: func(f *fixture) { f.at("11:00"); f.write(func(w *Writer) error { return w.RevokeSessions(alex) }) },
 			attempt: pwd, want: ok},
 		{name: "revoked after the attempt", setup: func(f *fixture) { f.at("14:00"); f.write(func(w *Writer) error { return w.RevokeSessions(alex) }) },
@@ -85,7 +90,7 @@ func TestEvaluate(t *testing.T) {
 		{name: "disabled", setup: func(f *fixture) {
 			f.at("11:00")
 			f.write(func(w *Writer) error { return w.PatchUser(alex, map[string]any{"accountEnabled": false}) })
-		}, attempt: pwd, want: outcome{code: 50057, caStatus: "notApplied"}},
+		}, attempt: pwd, want: outcome{code: 50057, caStatus: "notApplied", policies: pre()}},
 		{name: "disabled then enabled again", setup: func(f *fixture) {
 			f.at("11:00")
 			f.write(func(w *Writer) error { return w.PatchUser(alex, map[string]any{"accountEnabled": false}) })
@@ -97,13 +102,13 @@ func TestEvaluate(t *testing.T) {
 			f.write(func(w *Writer) error {
 				return w.PatchUser(alex, map[string]any{"passwordProfile": map[string]any{"password": "N3w-Secure-Passw0rd!", "forceChangePasswordNextSignIn": true}})
 			})
-		}, attempt: pwd, want: outcome{code: 50126, caStatus: "notApplied"}},
+		}, attempt: pwd, want: outcome{code: 50126, caStatus: "notApplied", policies: pre()}},
 		{name: "password reset: refresh fails", setup: func(f *fixture) {
 			f.at("11:00")
 			f.write(func(w *Writer) error {
 				return w.PatchUser(alex, map[string]any{"passwordProfile": map[string]any{"password": "N3w-Secure-Passw0rd!"}})
 			})
-		}, attempt: refresh, want: outcome{code: 50173, caStatus: "notApplied"}},
+		}, attempt: refresh, want: outcome{code: 50173, caStatus: "notApplied", policies: pre()}},
 		{name: "CA block on the attack range", setup: func(f *fixture) {
 			f.at("11:00")
 			f.policy(blockPolicy("enabled", allUsers(), f.location("185.220.101.0/24")))
@@ -160,7 +165,7 @@ func TestEvaluate(t *testing.T) {
 			f.at("11:00")
 			f.write(func(w *Writer) error { return w.RevokeSessions(alex) })
 			f.policy(blockPolicy("enabled", allUsers(), f.location("185.220.101.0/24")))
-		}, attempt: refresh, want: outcome{code: 50173, caStatus: "notApplied"}},
+		}, attempt: refresh, want: outcome{code: 50173, caStatus: "notApplied", policies: pre("notApplied:Block")}},
 		{name: "revoked and blocked: password blocked by CA", setup: func(f *fixture) {
 			f.at("11:00")
 			f.write(func(w *Writer) error { return w.RevokeSessions(alex) })
@@ -181,8 +186,10 @@ func TestEvaluate(t *testing.T) {
 			f.policy(blockPolicy("enabled", allUsers(), id))
 		}, attempt: pwd, want: outcome{code: 53003, caStatus: "failure", policies: std("failure:Block")}},
 		{name: "user deleted", setup: func(f *fixture) { f.at("11:00"); f.write(func(w *Writer) error { return w.DeleteUser(alex) }) },
-			attempt: pwd, want: outcome{code: 50034, caStatus: "notApplied"}},
-		{name: "spray target untouched", attempt: Attempt{UPN: "maria.garcia@contoso.com", IP: "185.220.101.23", At: returnAt, Kind: Password, CredentialTime: phishedPwd}, want: ok},
+			attempt: pwd, want: outcome{code: 50034, caStatus: "notApplied", policies: pre()}},
+		{name: "spray guess", attempt: Attempt{UPN: "maria.garcia@contoso.com", IP: "185.220.101.23", At: returnAt, Kind: Password}, want: outcome{code: 50126, caStatus: "notApplied", policies: pre()}},
+		{name: "spray guess, not launched", noLaunch: true, attempt: Attempt{UPN: "lisa.wong@contoso.com", IP: "185.220.101.89", At: returnAt, Kind: Password}, want: outcome{code: 50126, caStatus: "notApplied", policies: pre()}},
+		{name: "an untouched account with its password", attempt: Attempt{UPN: "maria.garcia@contoso.com", IP: "185.220.101.23", At: returnAt, Kind: Password, CredentialTime: phishedPwd}, want: ok},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

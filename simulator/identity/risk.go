@@ -79,7 +79,7 @@ func (d *Directory) risk(rows []map[string]any, now time.Time) *Risk {
 				continue
 			}
 			state, detail, updated := "atRisk", "none", detected
-			if dec, ok := d.Risk[uid]; ok && !dec.At.Before(detected) {
+			if dec, ok := d.Risk[uid]; ok && !dec.At.Before(detected) && !dec.At.After(now) {
 				state, detail, updated = dec.State, dec.Detail, dec.At
 			}
 			loc, _ := r["LocationDetails"].(map[string]any)
@@ -112,7 +112,7 @@ func (d *Directory) risk(rows []map[string]any, now time.Time) *Risk {
 	for _, id := range ids {
 		ru := users[id]
 		state, level, detail, last := "atRisk", ru.level, "none", ru.last
-		if dec, ok := d.Risk[id]; ok && !dec.At.Before(ru.last) {
+		if dec, ok := d.Risk[id]; ok && !dec.At.Before(ru.last) && !dec.At.After(now) {
 			state, level, detail, last = dec.State, dec.Level, dec.Detail, dec.At
 		}
 		out.Users = append(out.Users, map[string]any{
