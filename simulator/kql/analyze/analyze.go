@@ -135,7 +135,7 @@ func (a *analyzer) letBind(sc *scope, name string, v ast.Expr, cache bool) {
 	}
 	if a.isTabular(sc, v) {
 		n := a.tabular(sc, v)
-		sc.names[name] = &binding{kind: bindTable, table: &exec.Materialized{In: n}}
+		sc.names[name] = &binding{kind: bindTable, table: &exec.Materialized{In: n, Cols: n.Columns()}}
 		return
 	}
 	e := a.scalar(sc, nil, v)

@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"sync/atomic"
+
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -122,10 +124,37 @@ func WithoutHidden(t *Table, hidden []bool) *Table {
 type Filter struct {
 	In    Node
 	Preds []Expr
+	// Cols caches In.Columns() (nil: ask In): long pipelines of pass-through operators
+	// would otherwise walk the whole chain for every operator analyzed.
+	Cols []Column
+
+	// claimed is shared by the filters whose Preds share one backing array: the length
+	// of the longest of them, so And can extend in place only the longest one.
+	claimed *atomic.Int64
+}
+
+// And returns a filter that also requires pred (consecutive where operators). It extends
+// Preds in place when no other filter has claimed the spare capacity, so a chain of n
+// where operators compiles in O(n) rather than O(n²), and f itself is never changed.
+func (f *Filter) And(pred Expr) *Filter {
+	n := int64(len(f.Preds))
+	if f.claimed != nil && f.claimed.CompareAndSwap(n, n+1) {
+		return &Filter{In: f.In, Preds: append(f.Preds, pred), Cols: f.Cols, claimed: f.claimed}
+	}
+	preds := make([]Expr, len(f.Preds), 2*len(f.Preds)+1)
+	copy(preds, f.Preds)
+	c := &atomic.Int64{}
+	c.Store(n + 1)
+	return &Filter{In: f.In, Preds: append(preds, pred), Cols: f.Cols, claimed: c}
 }
 
 // Columns is the input schema.
-func (f *Filter) Columns() []Column { return f.In.Columns() }
+func (f *Filter) Columns() []Column {
+	if f.Cols != nil {
+		return f.Cols
+	}
+	return f.In.Columns()
+}
 
 // Run evaluates the predicates into a selection vector, then gathers the kept rows.
 func (f *Filter) Run(env *Env) (*Table, error) {
@@ -262,10 +291,17 @@ func (p *Project) apply(env *Env, t *Table) (*Table, error) {
 type Take struct {
 	In Node
 	N  Expr
+	// Cols caches In.Columns() (nil: ask In).
+	Cols []Column
 }
 
 // Columns is the input schema.
-func (k *Take) Columns() []Column { return k.In.Columns() }
+func (k *Take) Columns() []Column {
+	if k.Cols != nil {
+		return k.Cols
+	}
+	return k.In.Columns()
+}
 
 // Run cuts the input.
 func (k *Take) Run(env *Env) (*Table, error) {
@@ -362,10 +398,17 @@ func dotnetTypeName(t types.Type) string {
 // bindings used several times).
 type Materialized struct {
 	In Node
+	// Cols caches In.Columns() (nil: ask In).
+	Cols []Column
 }
 
 // Columns is the input schema.
-func (m *Materialized) Columns() []Column { return m.In.Columns() }
+func (m *Materialized) Columns() []Column {
+	if m.Cols != nil {
+		return m.Cols
+	}
+	return m.In.Columns()
+}
 
 // Run computes the input once per run.
 func (m *Materialized) Run(env *Env) (*Table, error) {

@@ -18,10 +18,17 @@ type Sort struct {
 	In    Node
 	Keys  []SortKey
 	Limit *Expr
+	// Cols caches In.Columns() (nil: ask In).
+	Cols []Column
 }
 
 // Columns is the input schema.
-func (s *Sort) Columns() []Column { return s.In.Columns() }
+func (s *Sort) Columns() []Column {
+	if s.Cols != nil {
+		return s.Cols
+	}
+	return s.In.Columns()
+}
 
 // Run evaluates the keys once into vectors, then sorts row indexes stably.
 func (s *Sort) Run(env *Env) (*Table, error) {
