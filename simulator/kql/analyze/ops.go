@@ -1,14 +1,22 @@
 package analyze
 
 import (
+	"context"
+
 	"github.com/soclab/soclab/simulator/kql/ast"
 	"github.com/soclab/soclab/simulator/kql/diag"
 	"github.com/soclab/soclab/simulator/kql/exec"
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
 // op analyzes one tabular operator applied to in (nil for source operators).
 func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
+	if a.ops++; a.ops%64 == 0 && a.ctx != nil {
+		if err := govern.ContextError(a.ctx); err != nil {
+			panic(err) // a *diag.Error: Analyze returns it
+		}
+	}
 	switch o := op.(type) {
 	case *ast.PrintOp:
 		return a.print(sc, o)
@@ -267,7 +275,7 @@ func (a *analyzer) deferOp(sc *scope, d *exec.Deferred, op ast.Op) exec.Node {
 		if err != nil {
 			return nil, err
 		}
-		b := &analyzer{cat: a.cat, reg: a.reg, used: map[string]bool{}, asNames: map[exec.Node]string{}}
+		b := &analyzer{cat: a.cat, reg: a.reg, used: map[string]bool{}, asNames: map[exec.Node]string{}, ctx: context.Background()}
 		defer func() {
 			if r := recover(); r != nil {
 				e, ok := r.(*diag.Error)

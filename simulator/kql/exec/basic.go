@@ -3,6 +3,7 @@ package exec
 import (
 	"sync/atomic"
 
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -261,6 +262,7 @@ func (p *Project) Run(env *Env) (*Table, error) {
 
 func (p *Project) apply(env *Env, t *Table) (*Table, error) {
 	out := &Table{Name: t.Name, Cols: p.Cols, Vecs: make([]*Vector, len(p.Cols)), N: t.N}
+	meter := env.Meter("")
 	for c := range p.Cols {
 		if p.Pass[c] >= 0 {
 			out.Vecs[c] = t.Vecs[p.Pass[c]]
@@ -269,6 +271,10 @@ func (p *Project) apply(env *Env, t *Table) (*Table, error) {
 		e := p.Exprs[c]
 		v := NewVector(p.Cols[c].Type, t.N)
 		if e.Const != nil {
+			// one shared value: only the cells are new
+			if err := meter.Add(int64(t.N) * cellBytes(p.Cols[c].Type)); err != nil {
+				return nil, err
+			}
 			for i := 0; i < t.N; i++ {
 				v.Append(*e.Const)
 			}
@@ -279,12 +285,22 @@ func (p *Project) apply(env *Env, t *Table) (*Table, error) {
 						return nil, err
 					}
 				}
-				v.Append(e.Eval(env, t, i))
+				val := e.Eval(env, t, i)
+				v.Append(val)
+				// Charged as the column grows: a column reference shares its input's text
+				// and trees (cells only); a computed string or dynamic value is new memory.
+				n := cellBytes(p.Cols[c].Type)
+				if !e.IsCol {
+					n = govern.ValueBytes(val)
+				}
+				if err := meter.Add(n); err != nil {
+					return nil, err
+				}
 			}
 		}
 		out.Vecs[c] = v
 	}
-	return out, env.Account(out)
+	return out, meter.Flush()
 }
 
 // Take keeps the first N rows (take, limit).
@@ -445,4 +461,14 @@ func (d *Deferred) Run(env *Env) (*Table, error) {
 		return nil, err
 	}
 	return n.Run(env)
+}
+
+// cellBytes is the size of one cell of a column of type t (a string or dynamic cell is a
+// header pointing at memory it may share).
+func cellBytes(t types.Type) int64 {
+	switch storageOf(t) {
+	case storeString, storeDynamic:
+		return 16
+	}
+	return 8
 }
