@@ -230,6 +230,8 @@ func (a *listAgg) push(g int32, elem any) {
 	a.items[g] = append(a.items[g], elem)
 	a.bytes += 32
 	switch e := elem.(type) {
+	case string:
+		a.bytes += int64(len(e)) // often built per row (strcat): counted, shared or not
 	case []any, map[string]any:
 		a.bytes += govern.DynamicBytes(e)
 	}
