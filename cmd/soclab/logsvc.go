@@ -14,6 +14,7 @@ import (
 	"github.com/soclab/soclab/mockapis/server"
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
@@ -58,6 +59,7 @@ func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 // and kql control endpoints to s.
 func withLogServices(s server.Services) server.Services {
 	eng := &engineOnce{}
+	gate := sched.New(sched.Options{}) // one fair admission for every query API (docs/kql-limits.md)
 	failing := func(err error) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "soclab: log routing is unavailable: "+err.Error(), http.StatusInternalServerError)
@@ -68,21 +70,21 @@ func withLogServices(s server.Services) server.Services {
 		if err != nil {
 			return failing(err)
 		}
-		return loganalytics.NewHandler(e, v)
+		return loganalytics.NewHandler(e, v, loganalytics.WithGate(gate))
 	}
 	s.Graph = func(w *simulator.World, v auth.Verifier) http.Handler {
 		e, err := eng.get(w)
 		if err != nil {
 			return failing(err)
 		}
-		return graph.NewHandler(v, hunting.GraphRoutes(e)...)
+		return graph.NewHandler(v, hunting.GraphRoutes(e, hunting.WithGate(gate))...)
 	}
 	s.Defender = func(w *simulator.World, v auth.Verifier) http.Handler {
 		e, err := eng.get(w)
 		if err != nil {
 			return failing(err)
 		}
-		return defender.NewHandler(v, hunting.DefenderRoutes(e)...)
+		return defender.NewHandler(v, hunting.DefenderRoutes(e, hunting.WithGate(gate))...)
 	}
 	control := s.Control
 	s.Control = func(w *simulator.World) http.Handler {
@@ -94,7 +96,7 @@ func withLogServices(s server.Services) server.Services {
 		if err != nil {
 			return next
 		}
-		return withDetection(e, logcontrol.NewHandler(e, withGrader(e, next), logcontrol.Options{Background: func(fn func()) { go fn() }}), true)
+		return withDetection(e, logcontrol.NewHandler(e, withGrader(e, next), logcontrol.Options{Background: func(fn func()) { go fn() }, Gate: gate}), true)
 	}
 	return s
 }

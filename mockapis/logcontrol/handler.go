@@ -1,15 +1,16 @@
 package logcontrol
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/soclab/soclab/mockapis/control"
+	"github.com/soclab/soclab/mockapis/loganalytics"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
@@ -58,10 +59,15 @@ type KQLOutput struct {
 type Options struct {
 	// Background runs an xN attack's clock driver; nil runs none (the caller drives the clock).
 	Background func(fn func())
+	// Gate admits kql queries (shared with the query APIs); nil: a gate of the handler's own.
+	Gate *sched.Gate
 }
 
 // NewHandler serves the endpoints above over engine and passes every other path to next.
 func NewHandler(engine *logs.Engine, next http.Handler, opts Options) http.Handler {
+	if opts.Gate == nil {
+		opts.Gate = sched.New(sched.Options{})
+	}
 	return &handler{engine: engine, next: next, opts: opts}
 }
 
@@ -202,7 +208,16 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := kql.Compile(req.Query, h.engine.WorkspaceCatalog(), kql.CompileOptions{})
+	// One time budget for waiting, compiling and running; the request's context stops the
+	// query when the client goes away.
+	ctx, cancel := kql.WithTimeBudget(r.Context(), loganalytics.QueryTimeout)
+	defer cancel()
+	release, err := h.opts.Gate.Acquire(ctx, t.ID)
+	if err != nil {
+		return nil, control.Fail(http.StatusTooManyRequests, "TooManyRequests", "too many concurrent queries for tenant %s; retry later", t.ID)
+	}
+	defer release()
+	q, err := kql.CompileContext(ctx, req.Query, h.engine.WorkspaceCatalog(), kql.CompileOptions{})
 	if err != nil {
 		return nil, queryFail(req.Query, err)
 	}
@@ -221,9 +236,8 @@ func (h *handler) kql(r *http.Request) (any, error) {
 		}
 		db = logs.Restrict(db, start, end)
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Minute)
-	defer cancel()
-	res, err := q.Run(ctx, db, kql.RunOptions{Now: now})
+	res, err := q.Run(ctx, db, kql.RunOptions{Now: now, MaxMemory: loganalytics.QueryMemory,
+		MaxResultRows: loganalytics.MaxRows, MaxResultBytes: loganalytics.MaxResultBytes})
 	if err != nil {
 		return nil, queryFail(req.Query, err)
 	}

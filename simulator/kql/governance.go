@@ -2,6 +2,8 @@ package kql
 
 import (
 	"context"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/soclab/soclab/simulator/kql/exec"
@@ -98,8 +100,44 @@ func (r *Result) partialError() *PartialError {
 	if r.Partial == nil {
 		return nil
 	}
+	return NewPartialError(r.Partial)
+}
+
+// hresults are Kusto's error numbers of the limit codes, printed by Log Analytics as signed
+// 32-bit integers (0x80DA0003 is -2133196797).
+var hresults = map[string]int32{
+	CodeRunaway:        -2133196799, // 0x80DA0001
+	CodeResultTooLarge: -2133196797, // 0x80DA0003
+	CodeLowMemory:      -2133196793, // 0x80DA0007
+	CodeTimeout:        -2133196799, // reported with the runaway number: the request exceeded its limits
+	CodeCancelled:      -2133196799,
+}
+
+// NewPartialError is Log Analytics' PartialError for an engine error: code PartialError, the
+// detail EngineError, and in its innererror Kusto's number and message.
+func NewPartialError(e *Error) *PartialError {
+	code := "-2133196799"
+	if h, ok := hresults[e.Code]; ok {
+		code = strconv.Itoa(int(h))
+	}
 	return &PartialError{Code: "PartialError", Message: "There were some errors when processing your query.",
 		Details: []PartialDetail{{Code: "EngineError", Message: "Something went wrong processing your query on the server.",
-			// 0x80DA0003 (E_QUERY_RESULT_SET_TOO_LARGE) as the service prints it: a signed int32.
-			Innererror: PartialInner{Code: "-2133196797", Message: r.Partial.Msg, Severity: 2, SeverityName: "Error"}}}}
+			Innererror: PartialInner{Code: code, Message: e.Msg, Severity: 2, SeverityName: "Error"}}}}
+}
+
+// WriteLogAnalyticsFailure writes the answer of a query that stopped at a limit before it
+// had a result: the primary table with the query's columns and no rows, and the
+// PartialError naming the limit (a run-time failure is a partial failure in Kusto's terms).
+func (q *Query) WriteLogAnalyticsFailure(w io.Writer, e *Error) error {
+	var cols []ResultColumn
+	for _, c := range q.Columns() {
+		cols = append(cols, ResultColumn{Name: c.Name, Type: c.Type.String()})
+	}
+	if cols == nil {
+		cols = []ResultColumn{}
+	}
+	return writeJSON(w, struct {
+		Tables []LogAnalyticsTable `json:"tables"`
+		Error  *PartialError       `json:"error"`
+	}{[]LogAnalyticsTable{{Name: "PrimaryResult", Columns: cols, Rows: [][]any{}}}, NewPartialError(e)})
 }

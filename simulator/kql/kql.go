@@ -116,7 +116,7 @@ func (q *Query) Source() string { return q.src }
 // Columns is the result schema known at compile time (operators such as bag_unpack decide
 // theirs at run time).
 func (q *Query) Columns() []Column {
-	if q.plan == nil {
+	if q == nil || q.plan == nil {
 		return nil
 	}
 	return q.plan.Cols
