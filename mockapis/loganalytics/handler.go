@@ -42,12 +42,15 @@ type Option func(*handler)
 // bound covers all of them); without it the handler has a gate of its own.
 func WithGate(gate *sched.Gate) Option { return func(h *handler) { h.gate = gate } }
 
+// WithQueryMemory sets the memory budget of one query (default QueryMemory).
+func WithQueryMemory(bytes int64) Option { return func(h *handler) { h.memory = bytes } }
+
 // resourcePath is the resource-centric query path.
 var resourcePath = regexp.MustCompile(`(?i)^/v1/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.OperationalInsights/workspaces/([^/]+)/query$`)
 
 // NewHandler serves the query API over engine's workspaces; v checks tokens.
 func NewHandler(engine *logs.Engine, v auth.Verifier, opts ...Option) http.Handler {
-	h := &handler{engine: engine, verifier: v}
+	h := &handler{engine: engine, verifier: v, memory: QueryMemory}
 	for _, o := range opts {
 		o(h)
 	}
@@ -83,6 +86,7 @@ type handler struct {
 	engine   *logs.Engine
 	verifier auth.Verifier
 	gate     *sched.Gate
+	memory   int64
 }
 
 // queryRequest is the POST body (and the GET parameters).
@@ -208,7 +212,7 @@ func (h *handler) run(ctx context.Context, ws *logs.Workspace, req queryRequest)
 		}
 		db = logs.Restrict(db, start, end)
 	}
-	res, err := q.Run(ctx, db, kql.RunOptions{Now: now, Seed: now.UnixNano(), MaxMemory: QueryMemory,
+	res, err := q.Run(ctx, db, kql.RunOptions{Now: now, Seed: now.UnixNano(), MaxMemory: h.memory,
 		MaxResultRows: MaxRows, MaxResultBytes: MaxResultBytes})
 	if err != nil {
 		return q, nil, queryError(req.Query, err)
