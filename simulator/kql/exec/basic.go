@@ -166,6 +166,9 @@ func (f *Filter) Run(env *Env) (*Table, error) {
 	if len(sel) == t.N {
 		return t, nil
 	}
+	if err := env.ChargeCells(len(sel), t.Cols, ""); err != nil {
+		return nil, err
+	}
 	return t.Gather(sel), nil
 }
 

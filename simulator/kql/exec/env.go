@@ -59,6 +59,21 @@ func (e *Env) Account(t *Table) error {
 	return e.Mem.Charge(TableBytes(t), "")
 }
 
+// RowCells is the size of one row's cells for columns cols (see cellBytes).
+func RowCells(cols []Column) int64 {
+	var n int64
+	for _, c := range cols {
+		n += cellBytes(c.Type)
+	}
+	return n
+}
+
+// ChargeCells charges rows rows of new cells of columns cols (a gather or a concatenation:
+// the cells are new, the strings and trees they point to are shared) before they are made.
+func (e *Env) ChargeCells(rows int, cols []Column, op string) error {
+	return e.Mem.Charge(int64(rows)*RowCells(cols), op)
+}
+
 // TableBytes estimates the memory a table's vectors hold: 8 bytes per fixed-size cell, a
 // header per string plus its text, and dynamic trees by their walked size.
 func TableBytes(t *Table) int64 {

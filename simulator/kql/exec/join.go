@@ -254,6 +254,10 @@ func (u *Union) Run(env *Env) (*Table, error) {
 		tabs[k] = t
 		total += t.N
 	}
+	// The concatenated cells are new memory (texts and trees are shared): charged first.
+	if err := env.ChargeCells(total, u.Cols, ""); err != nil {
+		return nil, err
+	}
 	out := &Table{Cols: u.Cols, Vecs: make([]*Vector, len(u.Cols)), N: total}
 	for c, col := range u.Cols {
 		v := NewVector(col.Type, total)
@@ -281,7 +285,7 @@ func (u *Union) Run(env *Env) (*Table, error) {
 		}
 		out.Vecs[c] = v
 	}
-	return out, env.Account(out)
+	return out, nil
 }
 
 // appendVector appends all of src (same type) to v.

@@ -36,6 +36,10 @@ func (s *Sort) Run(env *Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Key vectors, the index and the gathered output: charged before they are made.
+	if err := env.Mem.Charge(int64(t.N)*(4+16*int64(len(s.Keys))+RowCells(t.Cols)), "Sort"); err != nil {
+		return nil, err
+	}
 	keys := make([]*Vector, len(s.Keys))
 	for k, sk := range s.Keys {
 		v := NewVector(sk.X.T, t.N)
