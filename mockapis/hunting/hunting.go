@@ -29,7 +29,7 @@ const MaxResultBytes = 124 << 20
 const Timeout = 3 * time.Minute
 
 // QueryMemory is the memory budget of one query (see loganalytics.QueryMemory).
-const QueryMemory = 1 << 30
+const QueryMemory = 512 << 20
 
 // Option configures the hunting routes.
 type Option func(*config)

@@ -33,7 +33,7 @@ const MaxResultBytes = 64 << 20
 
 // QueryMemory is the memory budget of one query. Kusto allows a query several GB per node;
 // one soclab process serves a class, so a query gets less (sched bounds how many run).
-const QueryMemory = 1 << 30
+const QueryMemory = 512 << 20
 
 // Option configures the handler.
 type Option func(*handler)
