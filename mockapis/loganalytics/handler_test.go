@@ -144,6 +144,8 @@ func TestQueryAPI(t *testing.T) {
 			`{"error":{"message":"The request had some invalid properties","code":"BadArgumentError","correlationId":"*","innererror":{"code":"QueryValidationError","message":"Query is required. Please specify a query in the query parameter of the url or the body of the request."}}}`},
 		{"bad timespan", "POST", "/v1/workspaces/" + f.wsA + "/query", f.tokA, `{"query":"print 1","timespan":"yesterday"}`, 400,
 			`{"error":{"message":"The request had some invalid properties","code":"BadArgumentError","correlationId":"*","innererror":{"code":"InvalidTimespan","message":"The timespan \"yesterday\" is not an ISO-8601 duration"}}}`},
+		{"timespan out of range", "POST", "/v1/workspaces/" + f.wsA + "/query", f.tokA, `{"query":"print 1","timespan":"P99999999999Y"}`, 400,
+			`{"error":{"message":"The request had some invalid properties","code":"BadArgumentError","correlationId":"*","innererror":{"code":"InvalidTimespan","message":"The timespan \"P99999999999Y\" is out of range: a timespan is at most 10675199 days"}}}`},
 		{"no token", "GET", "/v1/workspaces/" + f.wsA + "/query?query=print%201", "", "", 401,
 			`{"error":{"message":"Valid authentication was not provided","code":"AuthorizationRequiredError","correlationId":"*"}}`},
 		{"bad token", "GET", "/v1/workspaces/" + f.wsA + "/query?query=print%201", "forged", "", 401,
