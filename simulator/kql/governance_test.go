@@ -266,3 +266,35 @@ func itoa64(n int64) string {
 	}
 	return strconv.FormatInt(n, 10)
 }
+
+// TestAggregateStateIsCharged: distinct-count and percentile state count against the budget
+// (the error names the Summarize operator), while the same aggregates over few distinct
+// values stay well within it.
+func TestAggregateStateIsCharged(t *testing.T) {
+	const summarizeBudget = "Query execution has exceeded the allowed limits (80DA0001): The Summarize operator has exceeded the memory budget during evaluation. Results may be incorrect or incomplete (E_RUNAWAY_QUERY)."
+	cases := []struct{ query, err string }{
+		{`range x from 1 to 4000000 step 1 | summarize dcount(x)`, summarizeBudget},
+		{`range x from 1 to 4000000 step 1 | summarize percentile(x, 50)`, summarizeBudget},
+		{`range x from 1 to 4000000 step 1 | summarize hll(x)`, summarizeBudget},
+		{`range x from 1 to 4000000 step 1 | summarize make_set(x, 4000000)`, summarizeBudget},
+		{`range x from 1 to 4000000 step 1 | summarize dcount(x % 10), hll(x % 10), make_set(x % 10)`, ""},
+	}
+	for _, c := range cases {
+		q, err := kql.Compile(c.query, nil, kql.CompileOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = q.Run(context.Background(), nil, kql.RunOptions{MaxMemory: 64 << 20})
+		got := ""
+		if err != nil {
+			var ke *kql.Error
+			if !errors.As(err, &ke) {
+				t.Fatalf("%s: %v", c.query, err)
+			}
+			got = ke.Msg
+		}
+		if got != c.err {
+			t.Errorf("%s: error %q, want %q", c.query, got, c.err)
+		}
+	}
+}

@@ -157,6 +157,9 @@ func (a *minMaxAgg) Result(g int32, out []types.Value) {
 var aggSeed = maphash.MakeSeed()
 
 // dcountAgg counts distinct values per group.
+// StateBytes is the size of the seen-set (for the run's memory budget).
+func (a *dcountAgg) StateBytes() int64 { return a.seen.bytes() + 8*int64(cap(a.count)) }
+
 type dcountAgg struct {
 	spec   *AggSpec
 	seen   groupSet
@@ -237,8 +240,8 @@ func (a *listAgg) push(g int32, elem any) {
 	}
 }
 
-// StateBytes is the size of the lists built so far.
-func (a *listAgg) StateBytes() int64 { return a.bytes }
+// StateBytes is the size of the lists built so far and of make_set's seen-set.
+func (a *listAgg) StateBytes() int64 { return a.bytes + a.seen.bytes() }
 
 // listLimit is the size bound of make_list/make_set: the constant argument, else Kusto's
 // default of 1048576.
