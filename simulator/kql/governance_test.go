@@ -54,7 +54,7 @@ func peakHeap(t *testing.T, fn func()) uint64 {
 // grow memory in other operators) under a budget: each ends with Kusto's limit error and
 // the heap stays far below what the query would need.
 func TestHostileQueriesStopWithKustoErrors(t *testing.T) {
-	const budget = 256 << 20
+	const budget = 64 << 20
 	cases := []struct {
 		name, query, code, msg string
 	}{
@@ -62,7 +62,7 @@ func TestHostileQueriesStopWithKustoErrors(t *testing.T) {
 			kql.CodeLowMemory, "Query execution lacks memory resources to complete (80DA0007): Partial query failure: Low memory condition (E_LOW_MEMORY_CONDITION). (message: 'bad allocation', details: '')"},
 		{"range arrays per row", `range x from 1 to 300 step 1 | extend a = range(x, x + 1000000, 1) | summarize sum(array_length(a))`,
 			kql.CodeLowMemory, "Query execution lacks memory resources to complete (80DA0007): Partial query failure: Low memory condition (E_LOW_MEMORY_CONDITION). (message: 'bad allocation', details: '')"},
-		{"make_list of new strings", `range x from 1 to 5000000 step 1 | summarize make_list(strcat("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", x), 5000000)`,
+		{"make_list of new strings", `range x from 1 to 2000000 step 1 | summarize make_list(strcat("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", x), 2000000)`,
 			kql.CodeRunaway, "Query execution has exceeded the allowed limits (80DA0001): The Summarize operator has exceeded the memory budget during evaluation. Results may be incorrect or incomplete (E_RUNAWAY_QUERY)."},
 		{"cross join", `let t = range x from 1 to 30000 step 1 | extend k = 1; t | join kind=inner t on k | count`,
 			kql.CodeRunaway, "Query execution has exceeded the allowed limits (80DA0001): The HashJoin operator has exceeded the memory budget during evaluation. Results may be incorrect or incomplete (E_RUNAWAY_QUERY)."},
@@ -273,18 +273,18 @@ func itoa64(n int64) string {
 func TestAggregateStateIsCharged(t *testing.T) {
 	const summarizeBudget = "Query execution has exceeded the allowed limits (80DA0001): The Summarize operator has exceeded the memory budget during evaluation. Results may be incorrect or incomplete (E_RUNAWAY_QUERY)."
 	cases := []struct{ query, err string }{
-		{`range x from 1 to 4000000 step 1 | summarize dcount(x)`, summarizeBudget},
-		{`range x from 1 to 4000000 step 1 | summarize percentile(x, 50)`, summarizeBudget},
-		{`range x from 1 to 4000000 step 1 | summarize hll(x)`, summarizeBudget},
-		{`range x from 1 to 4000000 step 1 | summarize make_set(x, 4000000)`, summarizeBudget},
-		{`range x from 1 to 4000000 step 1 | summarize dcount(x % 10), hll(x % 10), make_set(x % 10)`, ""},
+		{`range x from 1 to 1000000 step 1 | summarize dcount(x)`, summarizeBudget},
+		{`range x from 1 to 1000000 step 1 | summarize percentile(x, 50)`, summarizeBudget},
+		{`range x from 1 to 1000000 step 1 | summarize hll(x)`, summarizeBudget},
+		{`range x from 1 to 1000000 step 1 | summarize make_set(x, 1000000)`, summarizeBudget},
+		{`range x from 1 to 1000000 step 1 | summarize dcount(x % 10), hll(x % 10), make_set(x % 10)`, ""},
 	}
 	for _, c := range cases {
 		q, err := kql.Compile(c.query, nil, kql.CompileOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = q.Run(context.Background(), nil, kql.RunOptions{MaxMemory: 64 << 20})
+		_, err = q.Run(context.Background(), nil, kql.RunOptions{MaxMemory: 16 << 20})
 		got := ""
 		if err != nil {
 			var ke *kql.Error

@@ -62,6 +62,9 @@ func rangeArray(fc *Context, a []types.Value) types.Value {
 	} else if start.T == types.DateTime || start.T == types.TimeSpan {
 		step = types.NewTimeSpan(types.TicksPerDay)
 	}
+	if isInt(start) && isInt(stop) && isInt(step) {
+		return rangeInts(fc, start.I, stop.I, step.I)
+	}
 	var out []any
 	for v := start; len(out) < 1<<20; v = types.Arith(types.OpAdd, v, step) {
 		c, ok := types.Compare(v, stop)
@@ -305,6 +308,39 @@ func repeatArray(c *Context, a []types.Value) types.Value {
 	out := make([]any, n)
 	for i := range out {
 		out[i] = elem
+	}
+	return types.NewDynamic(out)
+}
+
+func isInt(v types.Value) bool { return (v.T == types.Long || v.T == types.Int) && !v.Null }
+
+// rangeInts is range() over integers without the generic arithmetic: the same elements
+// (at most 2^20, an empty array when the step points away from stop), sized and checked
+// against the budget before the array is made.
+func rangeInts(c *Context, start, stop, step int64) types.Value {
+	if step == 0 { // one element when it is within the range, as the generic loop gives
+		if start <= stop {
+			return types.NewDynamic([]any{start})
+		}
+		return types.NewDynamic([]any{})
+	}
+	if (step > 0 && start > stop) || (step < 0 && start < stop) {
+		return types.NewDynamic([]any{})
+	}
+	n := uint64(stop-start) / uint64(step)
+	if step < 0 {
+		n = uint64(start-stop) / uint64(-step)
+	}
+	count := int64(1 << 20)
+	if n < 1<<20-1 {
+		count = int64(n) + 1
+	}
+	c.need(24 + 24*count)
+	out := make([]any, count)
+	v := start
+	for i := range out {
+		out[i] = v
+		v += step
 	}
 	return types.NewDynamic(out)
 }
