@@ -53,6 +53,8 @@ type KQLRequest struct {
 type KQLOutput struct {
 	Output string `json:"output"`
 	Rows   int    `json:"rows"`
+	// Partial is the engine's message when the result was truncated (500000 rows / 64 MB).
+	Partial string `json:"partial,omitempty"`
 }
 
 // Options tune the handler.
@@ -244,7 +246,11 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	var b strings.Builder
 	switch req.Format {
 	case "":
-		return map[string]any{"tables": []kql.LogAnalyticsTable{res.LogAnalytics()}}, nil
+		body := map[string]any{"tables": []kql.LogAnalyticsTable{res.LogAnalytics()}}
+		if res.Partial != nil {
+			body["error"] = kql.NewPartialError(res.Partial)
+		}
+		return body, nil
 	case "json":
 		err = res.WriteJSON(&b)
 	case "table":
@@ -257,7 +263,11 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return KQLOutput{Output: b.String(), Rows: res.Len()}, nil
+	out := KQLOutput{Output: b.String(), Rows: res.Len()}
+	if res.Partial != nil {
+		out.Partial = res.Partial.Msg
+	}
+	return out, nil
 }
 
 // pickWorkspace is the named workspace, else the lab's (law-contoso-unified), else the only one.
