@@ -56,7 +56,7 @@ func judgeRuleQuery(ctx context.Context, all, background *timeIndex, cat kql.Cat
 		return queryVerdict{detail: "the rule has no valid queryFrequency/queryPeriod"}
 	}
 	run := func(x *timeIndex, at time.Time) (*kql.Table, error) {
-		res, err := q.Run(ctx, x.window(at.Add(-runs.window), at), kql.RunOptions{Now: at, Seed: 1, Timeout: 10 * time.Second})
+		res, err := q.Run(ctx, x.window(at.Add(-runs.window), at), kql.RunOptions{Now: at, Seed: 1, Timeout: 10 * time.Second, MaxMemory: ruleQueryMemory})
 		if err != nil {
 			return nil, err
 		}
@@ -196,3 +196,7 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// ruleQueryMemory bounds one run of a learner's rule query while grading (the rule engine's
+// budget): a hostile rule fails its check instead of taking the server's memory.
+const ruleQueryMemory = 512 << 20

@@ -35,6 +35,9 @@ func runWorkspaceKQL(opts kqlOptions, src string, stdout, stderr io.Writer) (cod
 		return exitQueryError, true
 	}
 	io.WriteString(stdout, out.Output)
+	if out.Partial != "" { // truncated, as the query API would flag it
+		fmt.Fprintln(stderr, "soclab kql: partial result: "+out.Partial)
+	}
 	if opts.Stats {
 		fmt.Fprintf(stderr, "{\"rows_out\":%d}\n", out.Rows)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/identity"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
@@ -58,6 +59,7 @@ func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 // and kql control endpoints to s.
 func withLogServices(s server.Services, mem memoryOptions) server.Services {
 	eng := &engineOnce{mem: mem}
+	gate := sched.New(sched.Options{}) // one fair admission for every query API (docs/kql-limits.md)
 	failing := func(err error) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "soclab: log routing is unavailable: "+err.Error(), http.StatusInternalServerError)
@@ -68,14 +70,14 @@ func withLogServices(s server.Services, mem memoryOptions) server.Services {
 		if err != nil {
 			return failing(err)
 		}
-		return loganalytics.NewHandler(e, v)
+		return loganalytics.NewHandler(e, v, loganalytics.WithGate(gate))
 	}
 	s.Graph = func(w *simulator.World, v auth.Verifier) http.Handler {
 		e, err := eng.get(w)
 		if err != nil {
 			return failing(err)
 		}
-		routes := append(hunting.GraphRoutes(e), xdrapi.GraphRoutes(w)...)
+		routes := append(hunting.GraphRoutes(e, hunting.WithGate(gate)), xdrapi.GraphRoutes(w)...)
 		return graph.NewHandlerClock(v, graph.WorldClock(w), append(routes, identityapi.GraphRoutes(identity.NewService(e))...)...)
 	}
 	s.Defender = func(w *simulator.World, v auth.Verifier) http.Handler {
@@ -83,7 +85,7 @@ func withLogServices(s server.Services, mem memoryOptions) server.Services {
 		if err != nil {
 			return failing(err)
 		}
-		return defender.NewHandler(v, append(hunting.DefenderRoutes(e), xdrapi.DefenderRoutes(w)...)...)
+		return defender.NewHandler(v, append(hunting.DefenderRoutes(e, hunting.WithGate(gate)), xdrapi.DefenderRoutes(w)...)...)
 	}
 	control := s.Control
 	s.Control = func(w *simulator.World) http.Handler {
@@ -95,7 +97,7 @@ func withLogServices(s server.Services, mem memoryOptions) server.Services {
 		if err != nil {
 			return next
 		}
-		return withDetection(e, logcontrol.NewHandler(e, withGrader(e, next), logcontrol.Options{Background: guardedBackground}), true)
+		return withDetection(e, logcontrol.NewHandler(e, withGrader(e, next), logcontrol.Options{Background: guardedBackground, Gate: gate}), true)
 	}
 	return s
 }

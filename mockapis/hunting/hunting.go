@@ -11,17 +11,47 @@ import (
 
 	"github.com/soclab/soclab/mockapis/loganalytics"
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/govern"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
 // Retention is how far back advanced hunting sees.
 const Retention = 30 * 24 * time.Hour
 
-// MaxRows is the service's result limit.
+// MaxRows is the service's result limit (larger results are cut to it).
 const MaxRows = 100000
 
-// Timeout is the service's per-query limit.
+// MaxResultBytes is the service's result size limit (124 MB): a larger result is refused.
+const MaxResultBytes = 124 << 20
+
+// Timeout is the service's per-query limit (compile and run).
 const Timeout = 3 * time.Minute
+
+// QueryMemory is the memory budget of one query (see loganalytics.QueryMemory).
+const QueryMemory = 512 << 20
+
+// Option configures the hunting routes.
+type Option func(*config)
+
+type config struct{ gate *sched.Gate }
+
+// WithGate admits queries through gate, shared with the other query APIs.
+func WithGate(gate *sched.Gate) Option { return func(c *config) { c.gate = gate } }
+
+func newConfig(opts []Option) *config {
+	c := &config{}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.gate == nil {
+		c.gate = sched.New(sched.Options{})
+	}
+	return c
+}
+
+// errThrottled is a query refused by the tenant's concurrency bound.
+var errThrottled = errors.New("Too many requests: the tenant has reached its limit of concurrent queries. Please retry later.")
 
 // dotnetTypes maps Kusto types to the .NET type names the hunting APIs report.
 var dotnetTypes = map[string]string{
@@ -42,7 +72,7 @@ type errQuery struct{ msg string }
 func (e *errQuery) Error() string { return e.msg }
 
 // run runs a hunting query for a tenant at its clock, over [now-30d, now] cut by timespan.
-func run(ctx context.Context, e *logs.Engine, tenantID, query, timespan string) (*result, error) {
+func run(ctx context.Context, c *config, e *logs.Engine, tenantID, query, timespan string) (*result, error) {
 	if strings.TrimSpace(query) == "" {
 		return nil, &errQuery{msg: "The 'Query' parameter is required and must not be empty."}
 	}
@@ -59,7 +89,14 @@ func run(ctx context.Context, e *logs.Engine, tenantID, query, timespan string) 
 		start, end = maxTime(s, start), minTime(en, end)
 	}
 	began := time.Now()
-	q, err := kql.Compile(query, e.HuntingCatalog(), kql.CompileOptions{})
+	ctx, cancel := kql.WithTimeBudget(ctx, Timeout)
+	defer cancel()
+	release, err := c.gate.Acquire(ctx, tenantID)
+	if err != nil {
+		return nil, errThrottled
+	}
+	defer release()
+	q, err := kql.CompileContext(ctx, query, e.HuntingCatalog(), kql.CompileOptions{})
 	if err != nil {
 		return nil, queryError(query, err)
 	}
@@ -67,9 +104,13 @@ func run(ctx context.Context, e *logs.Engine, tenantID, query, timespan string) 
 	if err != nil {
 		return nil, err
 	}
-	res, err := q.Run(ctx, logs.Restrict(db, start, end), kql.RunOptions{Now: now, MaxRows: MaxRows, Timeout: Timeout, Seed: now.UnixNano()})
+	res, err := q.Run(ctx, logs.Restrict(db, start, end), kql.RunOptions{Now: now, Seed: now.UnixNano(), MaxMemory: QueryMemory,
+		MaxResultRows: MaxRows, MaxResultBytes: MaxResultBytes})
 	if err != nil {
 		return nil, queryError(query, err)
+	}
+	if res.Partial != nil && res.Partial.Msg == sizeLimitMsg {
+		return nil, &errQuery{msg: "Query execution has exceeded the allowed result size. Optimize your query by limiting the number of results and try again."}
 	}
 	return &result{res: res, elapsed: time.Since(began), rows: res.Len()}, nil
 }
@@ -147,3 +188,6 @@ func minTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// sizeLimitMsg is the engine's message of a result over MaxResultBytes.
+var sizeLimitMsg = govern.ResultSize(MaxResultBytes).Msg

@@ -28,6 +28,17 @@ func (v tokens) Verify(r *http.Request, audiences ...string) (auth.Principal, er
 }
 
 func newServers(t testing.TB) (g, d *httptest.Server) {
+	f := newFixture(t)
+	return f.g, f.d
+}
+
+// fixture is the two hunting faces over one tenant with the attack launched.
+type fixture struct {
+	g, d   *httptest.Server
+	tenant string
+}
+
+func newFixture(t testing.TB, opts ...Option) *fixture {
 	t.Helper()
 	real := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return real }})
@@ -51,11 +62,12 @@ func newServers(t testing.TB) (g, d *httptest.Server) {
 		t.Fatal(err)
 	}
 	v := tokens{"tok": {TenantID: ten.ID}}
-	g = httptest.NewServer(graph.NewHandler(v, GraphRoutes(e)...))
-	d = httptest.NewServer(defender.NewHandler(v, DefenderRoutes(e)...))
-	t.Cleanup(g.Close)
-	t.Cleanup(d.Close)
-	return g, d
+	f := &fixture{tenant: ten.ID}
+	f.g = httptest.NewServer(graph.NewHandler(v, GraphRoutes(e, opts...)...))
+	f.d = httptest.NewServer(defender.NewHandler(v, DefenderRoutes(e, opts...)...))
+	t.Cleanup(f.g.Close)
+	t.Cleanup(f.d.Close)
+	return f
 }
 
 var volatile = regexp.MustCompile(`"(date|request-id|client-request-id|target)":"[^"]*"|"Stats":\{.*?\},"Schema"`)

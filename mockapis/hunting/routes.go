@@ -35,15 +35,18 @@ func decode(r *http.Request) (huntingRequest, error) {
 }
 
 // GraphRoutes are Graph's advanced hunting endpoint(s) over e.
-func GraphRoutes(e *logs.Engine) []graph.Route {
+func GraphRoutes(e *logs.Engine, opts ...Option) []graph.Route {
+	c := newConfig(opts)
 	return []graph.Route{{Method: http.MethodPost, Path: "/security/runHuntingQuery", Handle: func(r *graph.Request) (graph.Response, error) {
 		req, err := decode(r.Request)
 		if err != nil {
 			return graph.Response{}, graph.Errorf(http.StatusBadRequest, "BadRequest", "%v", err)
 		}
-		res, err := run(r.Context(), e, r.Principal.TenantID, req.Query, req.Timespan)
+		res, err := run(r.Context(), c, e, r.Principal.TenantID, req.Query, req.Timespan)
 		var qe *errQuery
 		switch {
+		case errors.Is(err, errThrottled):
+			return graph.Response{}, graph.Errorf(http.StatusTooManyRequests, "TooManyRequests", "%v", err)
 		case errors.As(err, &qe):
 			return graph.Response{}, graph.Errorf(http.StatusBadRequest, "BadRequest", "%s", qe.msg)
 		case err != nil:
@@ -58,7 +61,8 @@ func GraphRoutes(e *logs.Engine) []graph.Route {
 }
 
 // DefenderRoutes are the Defender XDR API's advanced hunting endpoint(s) over e.
-func DefenderRoutes(e *logs.Engine) []defender.Route {
+func DefenderRoutes(e *logs.Engine, opts ...Option) []defender.Route {
+	c := newConfig(opts)
 	return []defender.Route{{Method: http.MethodPost, Path: "/api/advancedhunting/run", Handle: func(r *defender.Request) (int, any, error) {
 		req, err := decode(r.Request)
 		if err != nil {
@@ -67,9 +71,11 @@ func DefenderRoutes(e *logs.Engine) []defender.Route {
 		if req.Query == "" {
 			return 0, nil, defender.Errorf(http.StatusBadRequest, "MissingRequiredParameter", "The 'Query' parameter is required.")
 		}
-		res, err := run(r.Context(), e, r.Principal.TenantID, req.Query, "")
+		res, err := run(r.Context(), c, e, r.Principal.TenantID, req.Query, "")
 		var qe *errQuery
 		switch {
+		case errors.Is(err, errThrottled):
+			return 0, nil, defender.Errorf(http.StatusTooManyRequests, "TooManyRequests", "%v", err)
 		case errors.As(err, &qe):
 			return 0, nil, defender.Errorf(http.StatusBadRequest, "BadRequest", "%s", qe.msg)
 		case err != nil:

@@ -17,6 +17,9 @@ type apiError struct {
 	status        int
 	code, message string
 	inner         *inner
+	// limit is set for a query stopped by a governance limit (memory, time, result size):
+	// answered as a partial failure rather than with this envelope.
+	limit *kql.Error
 }
 
 // inner is the service's recursive innererror block.
@@ -43,6 +46,10 @@ func queryError(src string, err error) *apiError {
 	var ke *kql.Error
 	if !errors.As(err, &ke) {
 		return internal(err)
+	}
+	if kql.IsLimitError(ke) {
+		return &apiError{status: http.StatusBadRequest, code: "BadArgumentError", message: "The query exceeded the allowed limits",
+			inner: &inner{Code: ke.Code, Message: ke.Msg}, limit: ke}
 	}
 	switch {
 	case ke.IsSyntax():
@@ -74,6 +81,9 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	}{e.message, e.code, simulator.NewGUID(), e.inner}
 	data, _ := json.Marshal(map[string]any{"error": body})
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if e.status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "5")
+	}
 	if e.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token", error_description="`+e.message+`"`)
 	}
@@ -115,4 +125,11 @@ func tokenStart(src string, e *kql.Error) *kql.Error {
 	moved := *e
 	moved.Pos, moved.End = diag.Pos(p), diag.Pos(end)
 	return &moved
+}
+
+// throttled is the answer to a query that could not start within the service's concurrency
+// bound: 429 with the service's throttling error and a Retry-After (docs/kql-limits.md).
+func throttled() *apiError {
+	return &apiError{status: http.StatusTooManyRequests, code: "ThrottledError",
+		message: "Your request has been throttled: too many concurrent queries for this tenant. Please retry later."}
 }

@@ -16,21 +16,47 @@ import (
 	"github.com/soclab/soclab/mockapis/auth"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
-// QueryTimeout bounds one query, as the service's default server timeout does (3 minutes).
+// QueryTimeout bounds one query, compile and run, as the service's default server timeout
+// does (3 minutes).
 const QueryTimeout = 3 * time.Minute
 
-// MaxRows is the service's row limit of a result.
+// MaxRows is the service's row limit of a result (larger results are truncated to it and
+// flagged with a PartialError, as Log Analytics does).
 const MaxRows = 500000
+
+// MaxResultBytes is the service's size limit of a result (64 MB).
+const MaxResultBytes = 64 << 20
+
+// QueryMemory is the memory budget of one query. Kusto allows a query several GB per node;
+// one soclab process serves a class, so a query gets less (sched bounds how many run).
+const QueryMemory = 512 << 20
+
+// Option configures the handler.
+type Option func(*handler)
+
+// WithGate admits queries through gate (shared with the other query APIs, so one tenant's
+// bound covers all of them); without it the handler has a gate of its own.
+func WithGate(gate *sched.Gate) Option { return func(h *handler) { h.gate = gate } }
+
+// WithQueryMemory sets the memory budget of one query (default QueryMemory).
+func WithQueryMemory(bytes int64) Option { return func(h *handler) { h.memory = bytes } }
 
 // resourcePath is the resource-centric query path.
 var resourcePath = regexp.MustCompile(`(?i)^/v1/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.OperationalInsights/workspaces/([^/]+)/query$`)
 
 // NewHandler serves the query API over engine's workspaces; v checks tokens.
-func NewHandler(engine *logs.Engine, v auth.Verifier) http.Handler {
-	h := &handler{engine: engine, verifier: v}
+func NewHandler(engine *logs.Engine, v auth.Verifier, opts ...Option) http.Handler {
+	h := &handler{engine: engine, verifier: v, memory: QueryMemory}
+	for _, o := range opts {
+		o(h)
+	}
+	if h.gate == nil {
+		h.gate = sched.New(sched.Options{})
+	}
 	r := mux.NewRouter()
 	r.UseEncodedPath()
 	r.HandleFunc("/v1/workspaces/{workspace}/query", h.query).Methods(http.MethodGet, http.MethodPost)
@@ -59,6 +85,8 @@ func NewHandler(engine *logs.Engine, v auth.Verifier) http.Handler {
 type handler struct {
 	engine   *logs.Engine
 	verifier auth.Verifier
+	gate     *sched.Gate
+	memory   int64
 }
 
 // queryRequest is the POST body (and the GET parameters).
@@ -84,8 +112,29 @@ func (h *handler) query(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	res, aerr := h.run(r.Context(), ws, req)
+	// The time budget covers waiting for a slot, compiling and running; the request's
+	// context ends it early when the client goes away.
+	ctx, cancel := kql.WithTimeBudget(r.Context(), QueryTimeout)
+	defer cancel()
+	release, err := h.gate.Acquire(ctx, p.TenantID)
+	if err != nil {
+		if r.Context().Err() != nil {
+			return // the client is gone: nobody reads an answer
+		}
+		writeError(w, throttled())
+		return
+	}
+	defer release()
+	q, res, aerr := h.run(ctx, ws, req)
 	if aerr != nil {
+		if aerr.limit != nil && r.Context().Err() == nil {
+			// A query stopped by a limit is a partial failure: 200, the (empty) primary
+			// table and a PartialError with Kusto's message.
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusOK)
+			q.WriteLogAnalyticsFailure(w, aerr.limit)
+			return
+		}
 		writeError(w, aerr)
 		return
 	}
@@ -143,31 +192,32 @@ func (h *handler) workspace(tenantID string, r *http.Request) (*logs.Workspace, 
 }
 
 // run compiles and runs the query at the tenant's clock, within the timespan.
-func (h *handler) run(ctx context.Context, ws *logs.Workspace, req queryRequest) (*kql.Result, *apiError) {
+func (h *handler) run(ctx context.Context, ws *logs.Workspace, req queryRequest) (*kql.Query, *kql.Result, *apiError) {
 	now, err := ws.Now()
 	if err != nil {
-		return nil, internal(err)
+		return nil, nil, internal(err)
 	}
-	q, err := kql.Compile(req.Query, h.engine.WorkspaceCatalog(), kql.CompileOptions{})
+	q, err := kql.CompileContext(ctx, req.Query, h.engine.WorkspaceCatalog(), kql.CompileOptions{})
 	if err != nil {
-		return nil, queryError(req.Query, err)
+		return nil, nil, queryError(req.Query, err)
 	}
 	db, err := ws.Database(now)
 	if err != nil {
-		return nil, internal(err)
+		return nil, nil, internal(err)
 	}
 	if req.Timespan != "" {
 		start, end, err := logs.ParseTimespan(req.Timespan, now)
 		if err != nil {
-			return nil, badArgument("The request had some invalid properties", &inner{Code: "InvalidTimespan", Message: fmt.Sprintf("The timespan %s", err)})
+			return nil, nil, badArgument("The request had some invalid properties", &inner{Code: "InvalidTimespan", Message: fmt.Sprintf("The timespan %s", err)})
 		}
 		db = logs.Restrict(db, start, end)
 	}
-	res, err := q.Run(ctx, db, kql.RunOptions{Now: now, MaxRows: MaxRows, Timeout: QueryTimeout, Seed: now.UnixNano()})
+	res, err := q.Run(ctx, db, kql.RunOptions{Now: now, Seed: now.UnixNano(), MaxMemory: h.memory,
+		MaxResultRows: MaxRows, MaxResultBytes: MaxResultBytes})
 	if err != nil {
-		return nil, queryError(req.Query, err)
+		return q, nil, queryError(req.Query, err)
 	}
-	return res, nil
+	return q, res, nil
 }
 
 // authError maps a verification failure to the service's 401 answers.

@@ -14,6 +14,7 @@ import (
 	"github.com/soclab/soclab/mockapis/auth"
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
@@ -34,12 +35,14 @@ func (v tokens) Verify(r *http.Request, audiences ...string) (auth.Principal, er
 
 type fixture struct {
 	srv        *httptest.Server
+	gate       *sched.Gate
+	verifier   tokens
 	wsA, wsB   string // customerIds of tenant A's and tenant B's workspaces
 	tokA, tokB string
 	subA       string // tenant A's subscription
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, opts ...Option) *fixture {
 	t.Helper()
 	real := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return real }})
@@ -67,7 +70,9 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{wsA: workspace(t, w, a), wsB: workspace(t, w, b), tokA: "token-a", tokB: "token-b", subA: a.Subscription.ID}
 	v := tokens{f.tokA: {TenantID: a.ID}, f.tokB: {TenantID: b.ID}}
-	f.srv = httptest.NewServer(NewHandler(e, v))
+	f.verifier = v
+	f.gate = sched.New(sched.Options{PerTenant: 1, Total: 4, MaxWait: 100 * time.Millisecond})
+	f.srv = httptest.NewServer(NewHandler(e, v, append([]Option{WithGate(f.gate)}, opts...)...))
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -139,6 +144,8 @@ func TestQueryAPI(t *testing.T) {
 			`{"error":{"message":"The request had some invalid properties","code":"BadArgumentError","correlationId":"*","innererror":{"code":"QueryValidationError","message":"Query is required. Please specify a query in the query parameter of the url or the body of the request."}}}`},
 		{"bad timespan", "POST", "/v1/workspaces/" + f.wsA + "/query", f.tokA, `{"query":"print 1","timespan":"yesterday"}`, 400,
 			`{"error":{"message":"The request had some invalid properties","code":"BadArgumentError","correlationId":"*","innererror":{"code":"InvalidTimespan","message":"The timespan \"yesterday\" is not an ISO-8601 duration"}}}`},
+		{"timespan out of range", "POST", "/v1/workspaces/" + f.wsA + "/query", f.tokA, `{"query":"print 1","timespan":"P99999999999Y"}`, 400,
+			`{"error":{"message":"The request had some invalid properties","code":"BadArgumentError","correlationId":"*","innererror":{"code":"InvalidTimespan","message":"The timespan \"P99999999999Y\" is out of range: a timespan is at most 10675199 days"}}}`},
 		{"no token", "GET", "/v1/workspaces/" + f.wsA + "/query?query=print%201", "", "", 401,
 			`{"error":{"message":"Valid authentication was not provided","code":"AuthorizationRequiredError","correlationId":"*"}}`},
 		{"bad token", "GET", "/v1/workspaces/" + f.wsA + "/query?query=print%201", "forged", "", 401,

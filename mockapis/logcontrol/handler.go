@@ -1,15 +1,16 @@
 package logcontrol
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/soclab/soclab/mockapis/control"
+	"github.com/soclab/soclab/mockapis/loganalytics"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
@@ -52,16 +53,23 @@ type KQLRequest struct {
 type KQLOutput struct {
 	Output string `json:"output"`
 	Rows   int    `json:"rows"`
+	// Partial is the engine's message when the result was truncated (500000 rows / 64 MB).
+	Partial string `json:"partial,omitempty"`
 }
 
 // Options tune the handler.
 type Options struct {
 	// Background runs an xN attack's clock driver; nil runs none (the caller drives the clock).
 	Background func(fn func())
+	// Gate admits kql queries (shared with the query APIs); nil: a gate of the handler's own.
+	Gate *sched.Gate
 }
 
 // NewHandler serves the endpoints above over engine and passes every other path to next.
 func NewHandler(engine *logs.Engine, next http.Handler, opts Options) http.Handler {
+	if opts.Gate == nil {
+		opts.Gate = sched.New(sched.Options{})
+	}
 	return &handler{engine: engine, next: next, opts: opts}
 }
 
@@ -202,7 +210,16 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := kql.Compile(req.Query, h.engine.WorkspaceCatalog(), kql.CompileOptions{})
+	// One time budget for waiting, compiling and running; the request's context stops the
+	// query when the client goes away.
+	ctx, cancel := kql.WithTimeBudget(r.Context(), loganalytics.QueryTimeout)
+	defer cancel()
+	release, err := h.opts.Gate.Acquire(ctx, t.ID)
+	if err != nil {
+		return nil, control.Fail(http.StatusTooManyRequests, "TooManyRequests", "too many concurrent queries for tenant %s; retry later", t.ID)
+	}
+	defer release()
+	q, err := kql.CompileContext(ctx, req.Query, h.engine.WorkspaceCatalog(), kql.CompileOptions{})
 	if err != nil {
 		return nil, queryFail(req.Query, err)
 	}
@@ -221,16 +238,19 @@ func (h *handler) kql(r *http.Request) (any, error) {
 		}
 		db = logs.Restrict(db, start, end)
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Minute)
-	defer cancel()
-	res, err := q.Run(ctx, db, kql.RunOptions{Now: now})
+	res, err := q.Run(ctx, db, kql.RunOptions{Now: now, MaxMemory: loganalytics.QueryMemory,
+		MaxResultRows: loganalytics.MaxRows, MaxResultBytes: loganalytics.MaxResultBytes})
 	if err != nil {
 		return nil, queryFail(req.Query, err)
 	}
 	var b strings.Builder
 	switch req.Format {
 	case "":
-		return map[string]any{"tables": []kql.LogAnalyticsTable{res.LogAnalytics()}}, nil
+		body := map[string]any{"tables": []kql.LogAnalyticsTable{res.LogAnalytics()}}
+		if res.Partial != nil {
+			body["error"] = kql.NewPartialError(res.Partial)
+		}
+		return body, nil
 	case "json":
 		err = res.WriteJSON(&b)
 	case "table":
@@ -243,7 +263,11 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return KQLOutput{Output: b.String(), Rows: res.Len()}, nil
+	out := KQLOutput{Output: b.String(), Rows: res.Len()}
+	if res.Partial != nil {
+		out.Partial = res.Partial.Msg
+	}
+	return out, nil
 }
 
 // pickWorkspace is the named workspace, else the lab's (law-contoso-unified), else the only one.

@@ -47,7 +47,7 @@ func (p runPanic) Error() string { return fmt.Sprintf("the rule run failed unexp
 func failureReason(err error) string {
 	var ke *kql.Error
 	switch {
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), kql.LimitCode(err) == kql.CodeTimeout:
 		return ReasonTimeout
 	case isResourceLimit(err):
 		return ReasonResources
@@ -65,6 +65,9 @@ func failureReason(err error) string {
 
 // isResourceLimit recognises the KQL engine's limit errors (memory, rows, runaway query).
 func isResourceLimit(err error) bool {
+	if kql.IsLimitError(err) { // the engine's typed limit errors (memory, result size)
+		return true
+	}
 	var ke *kql.Error
 	if !errors.As(err, &ke) {
 		return false

@@ -11,6 +11,7 @@ import (
 	"github.com/soclab/soclab/simulator/kql/ast"
 	"github.com/soclab/soclab/simulator/kql/diag"
 	"github.com/soclab/soclab/simulator/kql/exec"
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/parser"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
@@ -72,13 +73,26 @@ type Query struct {
 
 // Compile parses and analyzes src against cat. Errors are *Error (syntax or semantic).
 func Compile(src string, cat Catalog, opts CompileOptions) (q *Query, err error) {
+	return CompileContext(context.Background(), src, cat, opts)
+}
+
+// CompileContext is Compile within a context: a cancelled context or one past its deadline
+// stops the analysis (between operators) with the cancellation or timeout limit error, so
+// a query's time budget covers its compilation too.
+func CompileContext(ctx context.Context, src string, cat Catalog, opts CompileOptions) (q *Query, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			q, err = nil, diag.Errorf(diag.CodeRuntimeError, diag.NoPos, diag.NoPos, "internal error while compiling the query: %v", r)
 		}
 	}()
+	if err := govern.ContextError(ctx); err != nil {
+		return nil, err
+	}
 	script, err := parser.Parse(src)
 	if err != nil {
+		return nil, err
+	}
+	if err := govern.ContextError(ctx); err != nil {
 		return nil, err
 	}
 	q = &Query{src: src, script: script}
@@ -88,7 +102,7 @@ func Compile(src string, cat Catalog, opts CompileOptions) (q *Query, err error)
 	if cat == nil {
 		cat = MapCatalog{}
 	}
-	plan, err := analyze.Analyze(script, cat)
+	plan, err := analyze.AnalyzeContext(ctx, script, cat)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +116,7 @@ func (q *Query) Source() string { return q.src }
 // Columns is the result schema known at compile time (operators such as bag_unpack decide
 // theirs at run time).
 func (q *Query) Columns() []Column {
-	if q.plan == nil {
+	if q == nil || q.plan == nil {
 		return nil
 	}
 	return q.plan.Cols
@@ -127,9 +141,15 @@ type RunOptions struct {
 	MaxRows int
 	// Timeout bounds the run's duration (0: only ctx's deadline).
 	Timeout time.Duration
-	// MaxMemory bounds the estimated bytes of the run's intermediate results (0:
-	// DefaultMaxMemory; negative: no bound).
+	// MaxMemory is the run's memory budget: strings, dynamic values, new columns, join and
+	// summarize state are charged as they are built (0: DefaultMaxMemory; negative: no
+	// bound). A run that would pass it stops with Kusto's E_LOW_MEMORY_CONDITION or
+	// E_RUNAWAY_QUERY error (see IsLimitError).
 	MaxMemory int64
+	// MaxResultRows and MaxResultBytes truncate the result as Kusto's result truncation does
+	// (0: no truncation): the first rows that fit are kept and Result.Partial says why.
+	MaxResultRows  int
+	MaxResultBytes int64
 }
 
 // DefaultMaxMemory is the intermediate-result memory bound when RunOptions.MaxMemory is 0.
@@ -164,11 +184,15 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 		db = MapDatabase{}
 	}
 	env := exec.NewEnv(ctx, db.Table, db.Names, types.TimeToTicks(now.UTC()), opts.Seed, maxRows)
+	env.TimeBudget = opts.Timeout
+	if env.TimeBudget == 0 {
+		env.TimeBudget = govern.TimeBudgetOf(ctx)
+	}
 	switch {
 	case opts.MaxMemory == 0:
-		env.MaxBytes = DefaultMaxMemory
+		env.SetMemoryLimit(DefaultMaxMemory)
 	case opts.MaxMemory > 0:
-		env.MaxBytes = opts.MaxMemory
+		env.SetMemoryLimit(opts.MaxMemory)
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -190,7 +214,7 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 		for i := range ts {
 			ts[i] = exec.WithoutHidden(ts[i], exec.HiddenColumns(m.Branches[i].Columns(), ts[i].Cols))
 		}
-		return &Result{Table: ts[0], More: ts[1:]}, nil
+		return truncate(&Result{Table: ts[0], More: ts[1:]}, opts), nil
 	}
 	t, err := q.plan.Root.Run(env)
 	if err != nil {
@@ -199,7 +223,7 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 	// Hidden columns (Log Analytics' _ItemId, _TimeReceived...) flow through the operators but
 	// are not part of the result unless the query named them.
 	t = exec.WithoutHidden(t, exec.HiddenColumns(q.plan.Root.Columns(), t.Cols))
-	return &Result{Table: t}, nil
+	return truncate(&Result{Table: t}, opts), nil
 }
 
 // MapCatalog is a Catalog backed by a map of schemas.

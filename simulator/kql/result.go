@@ -17,6 +17,9 @@ type Result struct {
 	// More are the further result tables of fork and facet (each Table.Name is its name);
 	// the JSON, text and CSV writers show the primary Table only, WriteLogAnalytics all.
 	More []*Table
+	// Partial, when set, says the result was truncated (Kusto's result truncation: the
+	// E_QUERY_RESULT_SET_TOO_LARGE limit error); the rows kept are the first ones.
+	Partial *Error
 }
 
 // ResultColumn is a column of a result as the JSON outputs name it.
@@ -95,7 +98,8 @@ func (r *Result) WriteLogAnalytics(w io.Writer) error {
 	}
 	return writeJSON(w, struct {
 		Tables []LogAnalyticsTable `json:"tables"`
-	}{tables})
+		Error  *PartialError       `json:"error,omitempty"`
+	}{tables, r.partialError()})
 }
 
 func nonNil(rows [][]any) [][]any {

@@ -27,6 +27,18 @@ func TestParseTimespan(t *testing.T) {
 		{"1h", "", "", true},
 		{"2025-01-15T10:00:00Z/2025-01-15T08:00:00Z", "", "", true},
 		{"2025-01-15/PT1H", "", "", true},
+		// out of range: more than .NET's TimeSpan.MaxValue (10675199 days) is refused, not
+		// wrapped around; longer than Go's Duration but within it reaches before any data
+		{"P99999999999Y", "", "", true},
+		{"P99999999999999999999Y", "", "", true},
+		{"P10675200D", "", "", true},
+		{"PT1000000000000000000000S", "", "", true},
+		{"2025-01-15T08:00:00Z/P99999999999Y", "", "", true},
+		{"P99999999999Y/2025-01-15T08:00:00Z", "", "", true},
+		{"P300Y", "1732-10-06T10:17:43.145224193Z", "2025-01-15T10:05:00Z", false},
+		{"P10675199D", "1732-10-06T10:17:43.145224193Z", "2025-01-15T10:05:00Z", false},
+		// 292 years of 365 days
+		{"P292Y", "1733-03-27T10:05:00Z", "2025-01-15T10:05:00Z", false},
 	}
 	for _, c := range cases {
 		s, e, err := ParseTimespan(c.in, now)

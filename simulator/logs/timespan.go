@@ -2,6 +2,7 @@ package logs
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,26 +16,57 @@ import (
 var isoDuration = regexp.MustCompile(`^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)
 
 // ParseDuration reads an ISO-8601 duration such as PT12H, P1D or P7DT12H (a year is 365
-// days, a month 30, as the service counts them).
+// days, a month 30, as the service counts them). A duration past .NET's TimeSpan.MaxValue
+// (10675199 days, what the service can represent) is an error; one past Go's Duration (~292
+// years) but within it is clamped to the longest Duration: it reaches before any data.
 func ParseDuration(s string) (time.Duration, error) {
 	m := isoDuration.FindStringSubmatch(strings.ToUpper(s))
 	if m == nil || s == "P" || strings.HasSuffix(strings.ToUpper(s), "T") {
 		return 0, fmt.Errorf("%q is not an ISO-8601 duration", s)
 	}
+	outOfRange := fmt.Errorf("%q is out of range: a timespan is at most %d days", s, maxTimespanDays)
 	units := []time.Duration{365 * 24 * time.Hour, 30 * 24 * time.Hour, 7 * 24 * time.Hour, 24 * time.Hour, time.Hour, time.Minute}
 	var d time.Duration
+	var days float64 // the exact size, for the range check
+	clamped := false
 	for i, u := range units {
-		if m[i+1] != "" {
-			n, _ := strconv.Atoi(m[i+1])
-			d += time.Duration(n) * u
+		if m[i+1] == "" {
+			continue
 		}
+		n, err := strconv.ParseInt(m[i+1], 10, 64)
+		if err != nil {
+			return 0, outOfRange
+		}
+		days += float64(n) * u.Hours() / 24
+		if n > int64(math.MaxInt64-d)/int64(u) {
+			clamped = true
+			continue
+		}
+		d += time.Duration(n) * u
 	}
 	if m[7] != "" {
-		f, _ := strconv.ParseFloat(m[7], 64)
-		d += time.Duration(f * float64(time.Second))
+		f, err := strconv.ParseFloat(m[7], 64)
+		if err != nil {
+			return 0, outOfRange
+		}
+		days += f / 86400
+		if ns := f * float64(time.Second); ns >= float64(math.MaxInt64-d) {
+			clamped = true
+		} else {
+			d += time.Duration(ns)
+		}
+	}
+	if days > maxTimespanDays {
+		return 0, outOfRange
+	}
+	if clamped {
+		d = math.MaxInt64
 	}
 	return d, nil
 }
+
+// maxTimespanDays is .NET's TimeSpan.MaxValue in whole days (10675199.02:48:05.4775807).
+const maxTimespanDays = 10675199
 
 // ParseTimespan reads a query API timespan relative to now: a duration (the span ending now),
 // start/end, start/duration or duration/end. It returns [start, end].

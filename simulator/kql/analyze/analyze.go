@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -33,7 +34,13 @@ type Plan struct {
 // Analyze resolves names and types in a parsed script against cat and builds the executable
 // plan. Errors are *diag.Error with Kusto's wording.
 func Analyze(script *ast.Script, cat Catalog) (plan *Plan, err error) {
-	a := &analyzer{cat: cat, reg: funcs.Builtins(), used: map[string]bool{}, asNames: map[exec.Node]string{}}
+	return AnalyzeContext(context.Background(), script, cat)
+}
+
+// AnalyzeContext is Analyze within a context: it stops between operators once ctx is done
+// (the error is ctxErr's, a limit error the caller recognises).
+func AnalyzeContext(ctx context.Context, script *ast.Script, cat Catalog) (plan *Plan, err error) {
+	a := &analyzer{cat: cat, reg: funcs.Builtins(), used: map[string]bool{}, asNames: map[exec.Node]string{}, ctx: ctx}
 	defer func() {
 		if r := recover(); r != nil {
 			if e, ok := r.(*diag.Error); ok {
@@ -83,6 +90,10 @@ type analyzer struct {
 	// multi is the fork/facet operator of the query, which must be its last operator.
 	multi   *exec.Multi
 	multiOp ast.Op
+	// ctx bounds the analysis in time (checked per operator).
+	ctx context.Context
+	// ops counts analyzed operators, to check ctx every few of them.
+	ops int
 }
 
 // fail aborts analysis with a semantic error at node n.
@@ -135,7 +146,7 @@ func (a *analyzer) letBind(sc *scope, name string, v ast.Expr, cache bool) {
 	}
 	if a.isTabular(sc, v) {
 		n := a.tabular(sc, v)
-		sc.names[name] = &binding{kind: bindTable, table: &exec.Materialized{In: n}}
+		sc.names[name] = &binding{kind: bindTable, table: &exec.Materialized{In: n, Cols: n.Columns()}}
 		return
 	}
 	e := a.scalar(sc, nil, v)

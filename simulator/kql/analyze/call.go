@@ -5,6 +5,7 @@ import (
 	"github.com/soclab/soclab/simulator/kql/diag"
 	"github.com/soclab/soclab/simulator/kql/exec"
 	"github.com/soclab/soclab/simulator/kql/funcs"
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -171,7 +172,11 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 		for i, e := range args {
 			vals[i] = *e.Const
 		}
-		return exec.ConstExpr(retag(eval(funcs.NewContext(types.TicksToTime(0), 0), vals), rt))
+		if v, ok := fold(eval, vals); ok {
+			return exec.ConstExpr(retag(v, rt))
+		}
+		// Too large to fold within the compile budget: evaluated once per run instead,
+		// under the run's memory budget (so compiling stays cheap and never fails on it).
 	}
 	n := len(args)
 	evals := make([]func(*exec.Env, *exec.Table, int) types.Value, n)
@@ -325,4 +330,28 @@ func (a *analyzer) rowCumsum(c *exprCtx, x *ast.CallExpr) exec.Expr {
 		})
 		return sums.([]types.Value)[i]
 	}}
+}
+
+// foldBudget bounds the memory a constant call may take when folded at compile time.
+const foldBudget = 16 << 20
+
+// fold evaluates a constant call at compile time within foldBudget; ok is false when the
+// value would be larger (the call is then left to the run).
+func fold(eval funcs.EvalFunc, vals []types.Value) (v types.Value, ok bool) {
+	ctx := funcs.NewContext(types.TicksToTime(0), 0)
+	ctx.Budget = govern.NewBudget(foldBudget)
+	defer func() {
+		if r := recover(); r != nil {
+			if err, isErr := r.(error); isErr && govern.IsLimit(err) {
+				ok = false
+				return
+			}
+			panic(r)
+		}
+	}()
+	v = eval(ctx, vals)
+	if govern.ValueBytes(v) > foldBudget {
+		return types.Value{}, false
+	}
+	return v, true
 }

@@ -1,14 +1,22 @@
 package analyze
 
 import (
+	"context"
+
 	"github.com/soclab/soclab/simulator/kql/ast"
 	"github.com/soclab/soclab/simulator/kql/diag"
 	"github.com/soclab/soclab/simulator/kql/exec"
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
 // op analyzes one tabular operator applied to in (nil for source operators).
 func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
+	if a.ops++; a.ops%64 == 0 && a.ctx != nil {
+		if err := govern.ContextError(a.ctx); err != nil {
+			panic(err) // a *diag.Error: Analyze returns it
+		}
+	}
 	switch o := op.(type) {
 	case *ast.PrintOp:
 		return a.print(sc, o)
@@ -40,9 +48,9 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 		}
 		if f, ok := in.(*exec.Filter); ok {
 			// fuse consecutive where operators: one selection vector, one gather
-			return &exec.Filter{In: f.In, Preds: append(append([]exec.Expr(nil), f.Preds...), pred)}
+			return f.And(pred)
 		}
-		return &exec.Filter{In: in, Preds: []exec.Expr{pred}}
+		return &exec.Filter{In: in, Preds: []exec.Expr{pred}, Cols: cols}
 	case *ast.ProjectOp:
 		return a.project(sc, in, o.Cols, false, "project")
 	case *ast.ExtendOp:
@@ -66,14 +74,14 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 		}
 		return &exec.CountRows{In: in, Name: name}
 	case *ast.SortOp:
-		return &exec.Sort{In: in, Keys: a.sortKeys(sc, cols, o.Keys, "sort")}
+		return &exec.Sort{In: in, Keys: a.sortKeys(sc, cols, o.Keys, "sort"), Cols: cols}
 	case *ast.TopOp:
 		n := a.scalarOp(sc, nil, o.Count, "top")
-		return &exec.Sort{In: in, Keys: a.sortKeys(sc, cols, o.Keys, "top"), Limit: &n}
+		return &exec.Sort{In: in, Keys: a.sortKeys(sc, cols, o.Keys, "top"), Limit: &n, Cols: cols}
 	case *ast.TakeOp:
-		return &exec.Take{In: in, N: a.scalarOp(sc, nil, o.Count, o.Keyword)}
+		return &exec.Take{In: in, N: a.scalarOp(sc, nil, o.Count, o.Keyword), Cols: cols}
 	case *ast.SampleOp:
-		return &exec.Take{In: in, N: a.scalarOp(sc, nil, o.Count, "sample")}
+		return &exec.Take{In: in, N: a.scalarOp(sc, nil, o.Count, "sample"), Cols: cols}
 	case *ast.JoinOp:
 		return a.join(sc, in, o)
 	case *ast.LookupOp:
@@ -92,7 +100,7 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 		}
 		return in
 	case *ast.AsOp:
-		m := &exec.Materialized{In: in}
+		m := &exec.Materialized{In: in, Cols: cols}
 		sc.names[o.Name.Name] = &binding{kind: bindTable, table: m}
 		a.asNames[m] = o.Name.Name
 		return m
@@ -267,7 +275,7 @@ func (a *analyzer) deferOp(sc *scope, d *exec.Deferred, op ast.Op) exec.Node {
 		if err != nil {
 			return nil, err
 		}
-		b := &analyzer{cat: a.cat, reg: a.reg, used: map[string]bool{}, asNames: map[exec.Node]string{}}
+		b := &analyzer{cat: a.cat, reg: a.reg, used: map[string]bool{}, asNames: map[exec.Node]string{}, ctx: context.Background()}
 		defer func() {
 			if r := recover(); r != nil {
 				e, ok := r.(*diag.Error)

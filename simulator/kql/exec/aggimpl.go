@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"strings"
 
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -156,6 +157,9 @@ func (a *minMaxAgg) Result(g int32, out []types.Value) {
 var aggSeed = maphash.MakeSeed()
 
 // dcountAgg counts distinct values per group.
+// StateBytes is the size of the seen-set (for the run's memory budget).
+func (a *dcountAgg) StateBytes() int64 { return a.seen.bytes() + 8*int64(cap(a.count)) }
+
 type dcountAgg struct {
 	spec   *AggSpec
 	seen   groupSet
@@ -220,7 +224,24 @@ type listAgg struct {
 	hashes     []uint64 // AddBatch scratch: string hashes, their texts and rows in the batch
 	texts      []string
 	rows       []int32
+	bytes      int64 // the lists' estimated size, for the run's memory budget
 }
+
+// push appends elem to group g's list and counts its memory: the element's interface and
+// box, and the tree of a dynamic element (often built per row, so held only by the list).
+func (a *listAgg) push(g int32, elem any) {
+	a.items[g] = append(a.items[g], elem)
+	a.bytes += 32
+	switch e := elem.(type) {
+	case string:
+		a.bytes += int64(len(e)) // often built per row (strcat): counted, shared or not
+	case []any, map[string]any:
+		a.bytes += govern.DynamicBytes(e)
+	}
+}
+
+// StateBytes is the size of the lists built so far and of make_set's seen-set.
+func (a *listAgg) StateBytes() int64 { return a.bytes + a.seen.bytes() }
 
 // listLimit is the size bound of make_list/make_set: the constant argument, else Kusto's
 // default of 1048576.
@@ -256,7 +277,7 @@ func (a *listAgg) Add(env *Env, g int32, t *Table, i int) {
 		if v.T == types.String || v.T == types.GUID {
 			// Hash the text first: box it only when it is new to the group.
 			if len(a.items[g]) < a.lim && a.seen.add(g, maphash.String(aggSeed, v.S)) {
-				a.items[g] = append(a.items[g], types.ToDynamicElem(v))
+				a.push(g, types.ToDynamicElem(v))
 			}
 			return
 		}
@@ -264,7 +285,7 @@ func (a *listAgg) Add(env *Env, g int32, t *Table, i int) {
 		return
 	}
 	// make_list keeps an array value as one element (only make_set flattens arrays).
-	a.items[g] = append(a.items[g], types.ToDynamicElem(v))
+	a.push(g, types.ToDynamicElem(v))
 }
 
 // AddBatch takes make_set of a string column's fast way: hash the batch's texts, then insert
@@ -302,7 +323,7 @@ func (a *listAgg) insertTexts(gids []int32) {
 	for j, h := range a.hashes {
 		g := gids[a.rows[j]]
 		if len(a.items[g]) < a.lim && a.seen.add(g, h) {
-			a.items[g] = append(a.items[g], a.texts[j])
+			a.push(g, a.texts[j])
 		}
 	}
 	a.hashes, a.texts, a.rows = a.hashes[:0], a.texts[:0], a.rows[:0]
@@ -315,7 +336,7 @@ func (a *listAgg) addElem(g int32, elem any) {
 	if !a.seen.add(g, elemHash(elem, &a.buf)) {
 		return
 	}
-	a.items[g] = append(a.items[g], elem)
+	a.push(g, elem)
 }
 
 func (a *listAgg) Result(g int32, out []types.Value) {
@@ -328,9 +349,13 @@ func (a *listAgg) Result(g int32, out []types.Value) {
 }
 
 type bagAgg struct {
-	spec *AggSpec
-	bags []map[string]any
+	spec  *AggSpec
+	bags  []map[string]any
+	bytes int64 // the bags' estimated size, for the run's memory budget
 }
+
+// StateBytes is the size of the bags built so far.
+func (a *bagAgg) StateBytes() int64 { return a.bytes }
 
 func (a *bagAgg) Add(env *Env, g int32, t *Table, i int) {
 	a.bags = grow(a.bags, g)
@@ -348,6 +373,7 @@ func (a *bagAgg) Add(env *Env, g int32, t *Table, i int) {
 	for k, e := range m {
 		if _, dup := a.bags[g][k]; !dup {
 			a.bags[g][k] = e
+			a.bytes += 64 + int64(len(k)) + govern.DynamicBytes(e)
 		}
 	}
 }

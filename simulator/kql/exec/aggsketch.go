@@ -19,9 +19,13 @@ const (
 
 // hllAgg is hll(x [, accuracy]), hll_if(x, pred [, accuracy]) and hll_merge(sketch).
 type hllAgg struct {
-	spec *AggSpec
-	sets []map[uint64]bool
+	spec  *AggSpec
+	sets  []map[uint64]bool
+	elems int64 // entries over all groups, for the run's memory budget
 }
+
+// StateBytes is the size of the per-group hash sets.
+func (a *hllAgg) StateBytes() int64 { return 40 * a.elems }
 
 func (a *hllAgg) Add(env *Env, g int32, t *Table, i int) {
 	a.sets = grow(a.sets, g)
@@ -34,12 +38,18 @@ func (a *hllAgg) Add(env *Env, g int32, t *Table, i int) {
 	}
 	if a.spec.Func == "hll_merge" {
 		for _, h := range HLLHashes(v) {
-			a.sets[g][h] = true
+			if !a.sets[g][h] {
+				a.elems++
+				a.sets[g][h] = true
+			}
 		}
 		return
 	}
 	if !v.IsNull() {
-		a.sets[g][types.Hash(v)] = true
+		if h := types.Hash(v); !a.sets[g][h] {
+			a.elems++
+			a.sets[g][h] = true
+		}
 	}
 }
 
@@ -83,7 +93,11 @@ type tdigestAgg struct {
 	spec  *AggSpec
 	pts   [][]TDigestPoint
 	tname string
+	n     int64 // points over all groups, for the run's memory budget
 }
+
+// StateBytes is the size of the points kept.
+func (a *tdigestAgg) StateBytes() int64 { return 16 * a.n }
 
 // TDigestPoint is one value of a tdigest sketch with its weight.
 type TDigestPoint struct{ V, W float64 }
@@ -97,6 +111,7 @@ func (a *tdigestAgg) Add(env *Env, g int32, t *Table, i int) {
 			a.tname = tn
 		}
 		a.pts[g] = append(a.pts[g], pts...)
+		a.n += int64(len(pts))
 		return
 	}
 	f, ok := sketchNumber(v)
@@ -111,6 +126,7 @@ func (a *tdigestAgg) Add(env *Env, g int32, t *Table, i int) {
 		}
 	}
 	a.pts[g] = append(a.pts[g], TDigestPoint{f, w})
+	a.n++
 }
 
 func (a *tdigestAgg) Result(g int32, out []types.Value) {

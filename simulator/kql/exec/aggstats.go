@@ -54,7 +54,11 @@ type percentileAgg struct {
 	spec *AggSpec
 	vals [][]types.Value
 	wts  [][]int64
+	n    int64 // values over all groups, for the run's memory budget
 }
+
+// StateBytes is the size of the values kept (a Value and a weight each).
+func (a *percentileAgg) StateBytes() int64 { return 64 * a.n }
 
 func (a *percentileAgg) weighted() bool { return strings.Contains(a.spec.Func, "w") }
 
@@ -73,6 +77,7 @@ func (a *percentileAgg) Add(env *Env, g int32, t *Table, i int) {
 		a.wts[g] = append(a.wts[g], w)
 	}
 	a.vals[g] = append(a.vals[g], v)
+	a.n++
 }
 
 func (a *percentileAgg) Result(g int32, out []types.Value) {

@@ -1,6 +1,9 @@
 package exec
 
 import (
+	"sync/atomic"
+
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -122,10 +125,37 @@ func WithoutHidden(t *Table, hidden []bool) *Table {
 type Filter struct {
 	In    Node
 	Preds []Expr
+	// Cols caches In.Columns() (nil: ask In): long pipelines of pass-through operators
+	// would otherwise walk the whole chain for every operator analyzed.
+	Cols []Column
+
+	// claimed is shared by the filters whose Preds share one backing array: the length
+	// of the longest of them, so And can extend in place only the longest one.
+	claimed *atomic.Int64
+}
+
+// And returns a filter that also requires pred (consecutive where operators). It extends
+// Preds in place when no other filter has claimed the spare capacity, so a chain of n
+// where operators compiles in O(n) rather than O(n²), and f itself is never changed.
+func (f *Filter) And(pred Expr) *Filter {
+	n := int64(len(f.Preds))
+	if f.claimed != nil && f.claimed.CompareAndSwap(n, n+1) {
+		return &Filter{In: f.In, Preds: append(f.Preds, pred), Cols: f.Cols, claimed: f.claimed}
+	}
+	preds := make([]Expr, len(f.Preds), 2*len(f.Preds)+1)
+	copy(preds, f.Preds)
+	c := &atomic.Int64{}
+	c.Store(n + 1)
+	return &Filter{In: f.In, Preds: append(preds, pred), Cols: f.Cols, claimed: c}
 }
 
 // Columns is the input schema.
-func (f *Filter) Columns() []Column { return f.In.Columns() }
+func (f *Filter) Columns() []Column {
+	if f.Cols != nil {
+		return f.Cols
+	}
+	return f.In.Columns()
+}
 
 // Run evaluates the predicates into a selection vector, then gathers the kept rows.
 func (f *Filter) Run(env *Env) (*Table, error) {
@@ -135,6 +165,9 @@ func (f *Filter) Run(env *Env) (*Table, error) {
 	}
 	if len(sel) == t.N {
 		return t, nil
+	}
+	if err := env.ChargeCells(len(sel), t.Cols, ""); err != nil {
+		return nil, err
 	}
 	return t.Gather(sel), nil
 }
@@ -232,6 +265,7 @@ func (p *Project) Run(env *Env) (*Table, error) {
 
 func (p *Project) apply(env *Env, t *Table) (*Table, error) {
 	out := &Table{Name: t.Name, Cols: p.Cols, Vecs: make([]*Vector, len(p.Cols)), N: t.N}
+	meter := env.Meter("")
 	for c := range p.Cols {
 		if p.Pass[c] >= 0 {
 			out.Vecs[c] = t.Vecs[p.Pass[c]]
@@ -240,6 +274,10 @@ func (p *Project) apply(env *Env, t *Table) (*Table, error) {
 		e := p.Exprs[c]
 		v := NewVector(p.Cols[c].Type, t.N)
 		if e.Const != nil {
+			// one shared value: only the cells are new
+			if err := meter.Add(int64(t.N) * cellBytes(p.Cols[c].Type)); err != nil {
+				return nil, err
+			}
 			for i := 0; i < t.N; i++ {
 				v.Append(*e.Const)
 			}
@@ -250,22 +288,39 @@ func (p *Project) apply(env *Env, t *Table) (*Table, error) {
 						return nil, err
 					}
 				}
-				v.Append(e.Eval(env, t, i))
+				val := e.Eval(env, t, i)
+				v.Append(val)
+				// Charged as the column grows: a column reference shares its input's text
+				// and trees (cells only); a computed string or dynamic value is new memory.
+				n := cellBytes(p.Cols[c].Type)
+				if !e.IsCol {
+					n = govern.ValueBytes(val)
+				}
+				if err := meter.Add(n); err != nil {
+					return nil, err
+				}
 			}
 		}
 		out.Vecs[c] = v
 	}
-	return out, env.Account(out)
+	return out, meter.Flush()
 }
 
 // Take keeps the first N rows (take, limit).
 type Take struct {
 	In Node
 	N  Expr
+	// Cols caches In.Columns() (nil: ask In).
+	Cols []Column
 }
 
 // Columns is the input schema.
-func (k *Take) Columns() []Column { return k.In.Columns() }
+func (k *Take) Columns() []Column {
+	if k.Cols != nil {
+		return k.Cols
+	}
+	return k.In.Columns()
+}
 
 // Run cuts the input.
 func (k *Take) Run(env *Env) (*Table, error) {
@@ -362,10 +417,17 @@ func dotnetTypeName(t types.Type) string {
 // bindings used several times).
 type Materialized struct {
 	In Node
+	// Cols caches In.Columns() (nil: ask In).
+	Cols []Column
 }
 
 // Columns is the input schema.
-func (m *Materialized) Columns() []Column { return m.In.Columns() }
+func (m *Materialized) Columns() []Column {
+	if m.Cols != nil {
+		return m.Cols
+	}
+	return m.In.Columns()
+}
 
 // Run computes the input once per run.
 func (m *Materialized) Run(env *Env) (*Table, error) {
@@ -402,4 +464,14 @@ func (d *Deferred) Run(env *Env) (*Table, error) {
 		return nil, err
 	}
 	return n.Run(env)
+}
+
+// cellBytes is the size of one cell of a column of type t (a string or dynamic cell is a
+// header pointing at memory it may share).
+func cellBytes(t types.Type) int64 {
+	switch storageOf(t) {
+	case storeString, storeDynamic:
+		return 16
+	}
+	return 8
 }

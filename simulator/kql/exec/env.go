@@ -2,12 +2,15 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"time"
 
 	"github.com/soclab/soclab/simulator/kql/diag"
 	"github.com/soclab/soclab/simulator/kql/funcs"
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -19,46 +22,69 @@ type Env struct {
 	DB      func(name string) (*Table, bool)
 	Tables  func() []string
 	NowTick int64
-	Rand    *rand.Rand
-	MaxRows int
+	// TimeBudget is the query's time budget (compile and run), named in the timeout error.
+	TimeBudget time.Duration
+	Rand       *rand.Rand
+	MaxRows    int
 	// Funcs is what scalar functions see: the run's clock and random source.
 	Funcs *funcs.Context
 	// Stack is scratch space for function arguments (evaluation within one run is sequential).
 	Stack []types.Value
 
-	// MaxBytes bounds the estimated size of the intermediate results of a run (0: no bound).
-	MaxBytes int64
+	// Mem is the run's memory budget, shared with Funcs and every forked environment:
+	// builders and operators charge it as they allocate (see package govern).
+	Mem *govern.Budget
 
 	mu    sync.Mutex
 	cache map[any]any
-	bytes int64
 }
 
-// Account adds an operator's output to the run's memory estimate and fails the run when it
-// exceeds MaxBytes.
+// SetMemoryLimit gives the run a budget of limit bytes (<= 0: accounting only).
+func (e *Env) SetMemoryLimit(limit int64) {
+	e.Mem = govern.NewBudget(limit)
+	e.Funcs.Budget = e.Mem
+}
+
+// Meter returns a batching meter over the run's budget for one builder; op names the
+// operator in the error ("" for scalar work: the run's low-memory error).
+func (e *Env) Meter(op string) *govern.Meter { return &govern.Meter{B: e.Mem, Op: op} }
+
+// Account charges an operator's finished output to the run's budget: for operators whose
+// output is bounded by inputs already charged (gathers share their strings), so only the new
+// vectors' cells and dynamic trees are counted.
 func (e *Env) Account(t *Table) error {
-	if e.MaxBytes <= 0 || t == nil {
+	if t == nil {
 		return nil
 	}
-	e.mu.Lock()
-	e.bytes += TableBytes(t)
-	used := e.bytes
-	e.mu.Unlock()
-	if used > e.MaxBytes {
-		return diag.Errorf(diag.CodeRuntimeError, diag.NoPos, diag.NoPos,
-			"Query execution has exceeded the allowed limits: the query's intermediate results use more than %d MB of memory (E_LOW_MEMORY_CONDITION)", e.MaxBytes>>20)
-	}
-	return nil
+	return e.Mem.Charge(TableBytes(t), "")
 }
 
-// TableBytes estimates the memory of a table's values: 8 bytes per fixed-size value and per
-// dynamic reference, 16 bytes plus the text per string.
+// RowCells is the size of one row's cells for columns cols (see cellBytes).
+func RowCells(cols []Column) int64 {
+	var n int64
+	for _, c := range cols {
+		n += cellBytes(c.Type)
+	}
+	return n
+}
+
+// ChargeCells charges rows rows of new cells of columns cols (a gather or a concatenation:
+// the cells are new, the strings and trees they point to are shared) before they are made.
+func (e *Env) ChargeCells(rows int, cols []Column, op string) error {
+	return e.Mem.Charge(int64(rows)*RowCells(cols), op)
+}
+
+// TableBytes estimates the memory a table's vectors hold: 8 bytes per fixed-size cell, a
+// header per string plus its text, and dynamic trees by their walked size.
 func TableBytes(t *Table) int64 {
 	var n int64
 	for _, v := range t.Vecs {
-		n += 8 * int64(len(v.I)+len(v.F)+len(v.D))
+		n += 8 * int64(len(v.I)+len(v.F))
 		for _, s := range v.S {
 			n += 16 + int64(len(s))
+		}
+		for _, d := range v.D {
+			n += 16 + govern.DynamicBytes(d)
 		}
 	}
 	return n
@@ -69,8 +95,10 @@ func NewEnv(ctx context.Context, db func(string) (*Table, bool), names func() []
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return &Env{Ctx: ctx, DB: db, Tables: names, NowTick: now, Rand: rand.New(rand.NewPCG(uint64(seed), 0x5eed)),
+	e := &Env{Ctx: ctx, DB: db, Tables: names, NowTick: now, Rand: rand.New(rand.NewPCG(uint64(seed), 0x5eed)),
 		MaxRows: maxRows, cache: map[any]any{}, Funcs: funcs.NewContext(types.TicksToTime(now), uint64(seed))}
+	e.SetMemoryLimit(0)
+	return e
 }
 
 // Cached returns the value computed once per run for key.
@@ -91,12 +119,25 @@ func (e *Env) Cached(key any, compute func() (any, error)) (any, error) {
 	return v, nil
 }
 
-// Check is called by operators every few thousand rows: it stops a cancelled run.
+// Check is called by operators every few thousand rows: it stops a cancelled run (the
+// caller went away: Kusto's cancellation; the time budget ran out: its timeout).
 func (e *Env) Check() error {
-	if err := e.Ctx.Err(); err != nil {
-		return diag.Errorf(diag.CodeRuntimeError, diag.NoPos, diag.NoPos, "query cancelled: %v", err)
+	switch err := e.Ctx.Err(); {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return govern.Timeout(e.timeoutText())
+	default:
+		return govern.Cancelled()
 	}
-	return nil
+}
+
+// timeoutText is the run's time budget for its error message (0 when only the context had a deadline).
+func (e *Env) timeoutText() fmt.Stringer {
+	if e.TimeBudget > 0 {
+		return e.TimeBudget
+	}
+	return time.Duration(0)
 }
 
 // CheckRows fails a run whose intermediate result exceeds the row limit.

@@ -17,6 +17,9 @@ type groupSet struct {
 
 const groupMix = 0x9E3779B97F4A7C15
 
+// bytes is the set's memory.
+func (s *groupSet) bytes() int64 { return 8 * int64(len(s.slots)) }
+
 // add inserts the pair (g, h) and reports whether it was new.
 func (s *groupSet) add(g int32, h uint64) bool {
 	if 2*(s.n+1) > len(s.slots) {

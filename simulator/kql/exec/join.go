@@ -79,6 +79,12 @@ func (j *Join) Run(env *Env) (*Table, error) {
 		rkeys, lkeys = stringKeys(env, j.RightKeys[0], rt), stringKeys(env, j.LeftKeys[0], lt)
 		strHead = newStrTable(rt.N)
 	}
+	// The build side is charged before it is built (chains, hash slots, key headers), the
+	// matched pairs as they grow, the output cells before they are gathered.
+	meter := env.Meter("HashJoin")
+	if err := env.Mem.Charge(int64(rt.N)*48+int64(lt.N)*16, "HashJoin"); err != nil {
+		return nil, err
+	}
 	var head []int32
 	next := make([]int32, rt.N)
 	buf := make([]types.Value, 0, len(j.RightKeys))
@@ -175,6 +181,14 @@ func (j *Join) Run(env *Env) (*Table, error) {
 				li = append(li, int32(i))
 				ri = append(ri, r)
 				rightMatched[r] = true
+				if len(li)%checkEvery == 0 {
+					if err := env.CheckRows(len(li)); err != nil {
+						return nil, err
+					}
+					if err := meter.Add(8 * checkEvery); err != nil {
+						return nil, err
+					}
+				}
 			}
 			if first < 0 && (j.Kind == JoinLeftOuter || j.Kind == JoinFullOuter) {
 				li = append(li, int32(i))
@@ -197,6 +211,9 @@ func (j *Join) Run(env *Env) (*Table, error) {
 			}
 		}
 	}
+	if err := env.Mem.Charge(int64(len(li)+len(ri))*16*int64(len(j.Cols)), "HashJoin"); err != nil {
+		return nil, err
+	}
 	out := &Table{Cols: j.Cols, Vecs: make([]*Vector, 0, len(j.Cols))}
 	for _, c := range j.LeftOut {
 		out.Vecs = append(out.Vecs, lt.Vecs[c].Gather(li))
@@ -209,7 +226,7 @@ func (j *Join) Run(env *Env) (*Table, error) {
 	} else {
 		out.N = len(ri)
 	}
-	return out, env.Account(out)
+	return out, nil
 }
 
 // Union concatenates inputs; Maps[k][c] is the input column feeding output column c (or -1
@@ -236,6 +253,10 @@ func (u *Union) Run(env *Env) (*Table, error) {
 		}
 		tabs[k] = t
 		total += t.N
+	}
+	// The concatenated cells are new memory (texts and trees are shared): charged first.
+	if err := env.ChargeCells(total, u.Cols, ""); err != nil {
+		return nil, err
 	}
 	out := &Table{Cols: u.Cols, Vecs: make([]*Vector, len(u.Cols)), N: total}
 	for c, col := range u.Cols {
@@ -264,7 +285,7 @@ func (u *Union) Run(env *Env) (*Table, error) {
 		}
 		out.Vecs[c] = v
 	}
-	return out, env.Account(out)
+	return out, nil
 }
 
 // appendVector appends all of src (same type) to v.

@@ -74,6 +74,8 @@ func (m *MvExpand) expand(env *Env, t *Table) (*Table, error) {
 	var pos []int64
 	itemVals := make([][]types.Value, len(m.Items))
 	elems := make([][]any, len(m.Items))
+	meter := env.Meter("")
+	perRow := int64(12 + 56*len(m.Items) + 16*len(m.Cols))
 	for i := 0; i < t.N; i++ {
 		if i%checkEvery == 0 {
 			if err := env.Check(); err != nil {
@@ -90,6 +92,11 @@ func (m *MvExpand) expand(env *Env, t *Table) (*Table, error) {
 		}
 		if m.Limit > 0 && int64(n) > m.Limit {
 			n = int(m.Limit)
+		}
+		// Charged before the rows are added: row index and position, a scratch value per
+		// item and the output cells of every column.
+		if err := meter.Add(int64(n) * perRow); err != nil {
+			return nil, err
 		}
 		for j := 0; j < n; j++ {
 			src = append(src, int32(i))
@@ -127,7 +134,7 @@ func (m *MvExpand) expand(env *Env, t *Table) (*Table, error) {
 		v.n = len(pos)
 		out.Vecs[m.IndexCol] = v
 	}
-	return out, env.Account(out)
+	return out, meter.Flush()
 }
 
 // castDyn applies `to typeof(T)`: a cast, not a parse, except that Kusto's dynamic holds

@@ -58,6 +58,10 @@ func (r *Range) limit(env *Env, n int) error {
 		if err := env.Check(); err != nil {
 			return err
 		}
+		// the next chunk of cells, charged before it is appended
+		if err := env.Mem.Charge(8*checkEvery, ""); err != nil {
+			return err
+		}
 	}
 	return env.CheckRows(n)
 }

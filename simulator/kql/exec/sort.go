@@ -18,15 +18,26 @@ type Sort struct {
 	In    Node
 	Keys  []SortKey
 	Limit *Expr
+	// Cols caches In.Columns() (nil: ask In).
+	Cols []Column
 }
 
 // Columns is the input schema.
-func (s *Sort) Columns() []Column { return s.In.Columns() }
+func (s *Sort) Columns() []Column {
+	if s.Cols != nil {
+		return s.Cols
+	}
+	return s.In.Columns()
+}
 
 // Run evaluates the keys once into vectors, then sorts row indexes stably.
 func (s *Sort) Run(env *Env) (*Table, error) {
 	t, err := s.In.Run(env)
 	if err != nil {
+		return nil, err
+	}
+	// Key vectors, the index and the gathered output: charged before they are made.
+	if err := env.Mem.Charge(int64(t.N)*(4+16*int64(len(s.Keys))+RowCells(t.Cols)), "Sort"); err != nil {
 		return nil, err
 	}
 	keys := make([]*Vector, len(s.Keys))

@@ -31,6 +31,25 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 	for k, e := range s.Keys {
 		keyVecs[k] = NewVector(e.T, 16)
 	}
+	// The grouping state is charged as it grows: per group its keys and each aggregate's
+	// cell, plus what list and bag aggregates hold (StateBytes), after every batch.
+	meter := env.Meter("Summarize")
+	perGroup := int64(16*len(s.Keys) + 16*len(s.Aggs) + 8)
+	var charged int64
+	charge := func(groups int) error {
+		now := int64(groups) * perGroup
+		for _, a := range aggs {
+			if sz, ok := a.(interface{ StateBytes() int64 }); ok {
+				now += sz.StateBytes()
+			}
+		}
+		if now <= charged {
+			return nil
+		}
+		err := meter.Add(now - charged)
+		charged = now
+		return err
+	}
 	groups := 0
 	if len(s.Keys) == 0 {
 		// No keys: exactly one group, even over an empty input.
@@ -38,6 +57,9 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 		for i := 0; i < t.N; i++ {
 			if i%checkEvery == 0 {
 				if err := env.Check(); err != nil {
+					return nil, err
+				}
+				if err := charge(1); err != nil {
 					return nil, err
 				}
 			}
@@ -97,6 +119,9 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 			for _, a := range aggs {
 				addBatch(env, a, gids[:end-start], t, start)
 			}
+			if err := charge(g.Len()); err != nil {
+				return nil, err
+			}
 		}
 		groups = g.Len()
 	}
@@ -119,7 +144,11 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 		copy(out.Vecs[col:], vecs)
 		col += n
 	}
-	return out, env.Account(out)
+	// The output cells are what the per-group estimate charged; the lists are shared.
+	if err := charge(groups); err != nil {
+		return nil, err
+	}
+	return out, meter.Flush()
 }
 
 // summarizeBatch is the number of rows grouped before the aggregates fold them.

@@ -1,6 +1,7 @@
 package funcs
 
 import (
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 	"strings"
 )
@@ -37,6 +38,7 @@ func registerCollections(add func(*Func)) {
 		return types.NewDynamic(setKey(m, keyPath(str(a[1])), types.ToDynamicElem(a[2])))
 	}))
 	add(fixed("range", types.Dynamic, []kind{kBinnable, kBinnable, kBinnable}, 2, 3, rangeArray))
+	add(fixed("repeat", types.Dynamic, []kind{kAny, kNum}, 2, 2, repeatArray))
 	add(fixed("array_rotate_left", types.Dynamic, []kind{kDyn, kNum}, 2, 2, func(_ *Context, a []types.Value) types.Value { return rotate(a, 1) }))
 	add(fixed("array_rotate_right", types.Dynamic, []kind{kDyn, kNum}, 2, 2, func(_ *Context, a []types.Value) types.Value { return rotate(a, -1) }))
 	add(fixed("array_shift_left", types.Dynamic, []kind{kDyn, kNum, kAny}, 2, 3, func(_ *Context, a []types.Value) types.Value { return shift(a, 1) }))
@@ -52,13 +54,16 @@ func registerCollections(add func(*Func)) {
 
 // rangeArray: range(start, stop[, step]) as a dynamic array of at most
 // 1,048,576 elements, Kusto's limit (range-function doc example).
-func rangeArray(_ *Context, a []types.Value) types.Value {
+func rangeArray(fc *Context, a []types.Value) types.Value {
 	start, stop := a[0], a[1]
 	step := types.NewLong(1)
 	if len(a) > 2 {
 		step = a[2]
 	} else if start.T == types.DateTime || start.T == types.TimeSpan {
 		step = types.NewTimeSpan(types.TicksPerDay)
+	}
+	if isInt(start) && isInt(stop) && isInt(step) {
+		return rangeInts(fc, start.I, stop.I, step.I)
 	}
 	var out []any
 	for v := start; len(out) < 1<<20; v = types.Arith(types.OpAdd, v, step) {
@@ -72,6 +77,11 @@ func rangeArray(_ *Context, a []types.Value) types.Value {
 			}
 		} else if c > 0 {
 			break
+		}
+		if len(out)%rangeCheckEvery == 0 {
+			// 16 bytes per element interface plus 8 for the boxed number; checked per chunk
+			// before the array grows, so a run cannot build arrays past its budget.
+			fc.need(24 * int64(len(out)+rangeCheckEvery))
 		}
 		out = append(out, types.ToDynamicElem(v))
 		if step.IsNull() || (step.T != types.TimeSpan && func() bool { f, _ := step.AsFloat(); return f == 0 }()) || (step.T == types.TimeSpan && step.I == 0) {
@@ -278,4 +288,59 @@ func setKey(m map[string]any, path []string, v any) map[string]any {
 	child, _ := out[path[0]].(map[string]any)
 	out[path[0]] = setKey(child, path[1:], v)
 	return out
+}
+
+// rangeCheckEvery is how many elements range() adds between budget checks.
+const rangeCheckEvery = 1 << 14
+
+// repeat(value, count): an array of count copies of value; count 0 gives [], a negative or
+// null count gives null (Kusto's repeat()). The array's size is checked before it is made.
+func repeatArray(c *Context, a []types.Value) types.Value {
+	n, ok := a[1].AsInt()
+	if !ok || n < 0 {
+		return types.NullOf(types.Dynamic)
+	}
+	c.need(24 + 16*min(n, 1<<40)) // clamped: the product must not overflow
+	if n > 1<<40 {
+		panic(govern.LowMemory())
+	}
+	elem := types.ToDynamicElem(a[0])
+	out := make([]any, n)
+	for i := range out {
+		out[i] = elem
+	}
+	return types.NewDynamic(out)
+}
+
+func isInt(v types.Value) bool { return (v.T == types.Long || v.T == types.Int) && !v.Null }
+
+// rangeInts is range() over integers without the generic arithmetic: the same elements
+// (at most 2^20, an empty array when the step points away from stop), sized and checked
+// against the budget before the array is made.
+func rangeInts(c *Context, start, stop, step int64) types.Value {
+	if step == 0 { // one element when it is within the range, as the generic loop gives
+		if start <= stop {
+			return types.NewDynamic([]any{start})
+		}
+		return types.NewDynamic([]any{})
+	}
+	if (step > 0 && start > stop) || (step < 0 && start < stop) {
+		return types.NewDynamic([]any{})
+	}
+	n := uint64(stop-start) / uint64(step)
+	if step < 0 {
+		n = uint64(start-stop) / uint64(-step)
+	}
+	count := int64(1 << 20)
+	if n < 1<<20-1 {
+		count = int64(n) + 1
+	}
+	c.need(24 + 24*count)
+	out := make([]any, count)
+	v := start
+	for i := range out {
+		out[i] = v
+		v += step
+	}
+	return types.NewDynamic(out)
 }

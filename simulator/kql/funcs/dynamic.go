@@ -36,8 +36,14 @@ func registerDynamic(add func(*Func)) {
 		}
 		return types.NullOf(types.Long)
 	}))
-	add(fixed("array_concat", types.Dynamic, d1, 1, Variadic, func(_ *Context, a []types.Value) types.Value {
-		out := []any{}
+	add(fixed("array_concat", types.Dynamic, d1, 1, Variadic, func(c *Context, a []types.Value) types.Value {
+		total := 0
+		for _, v := range a {
+			x, _ := arr(v)
+			total += len(x)
+		}
+		c.need(24 + 16*int64(total))
+		out := make([]any, 0, total)
 		for _, v := range a {
 			x, ok := arr(v)
 			if !ok {
@@ -131,7 +137,8 @@ func registerDynamic(add func(*Func)) {
 	add(pack)
 	add(alias("pack", pack))
 	add(alias("pack_dictionary", pack))
-	add(fixed("pack_array", types.Dynamic, sAny, 1, Variadic, func(_ *Context, a []types.Value) types.Value {
+	add(fixed("pack_array", types.Dynamic, sAny, 1, Variadic, func(c *Context, a []types.Value) types.Value {
+		c.need(24 + 32*int64(len(a)) + textBytes(a, 0))
 		out := make([]any, len(a))
 		for i, v := range a {
 			out[i] = types.ToDynamicElem(v)
@@ -161,8 +168,14 @@ func registerDynamic(add func(*Func)) {
 		_, has := lookupKey(a[0].D, str(a[1]))
 		return types.NewBool(has)
 	}))
-	add(fixed("bag_merge", types.Dynamic, d1, 2, Variadic, func(_ *Context, a []types.Value) types.Value {
-		out := map[string]any{}
+	add(fixed("bag_merge", types.Dynamic, d1, 2, Variadic, func(c *Context, a []types.Value) types.Value {
+		keys := 0
+		for _, v := range a {
+			m, _ := bag(v)
+			keys += len(m)
+		}
+		c.need(48 + 80*int64(keys))
+		out := make(map[string]any, keys)
 		for _, v := range a {
 			m, _ := bag(v)
 			for k, x := range m {
@@ -187,7 +200,7 @@ func registerDynamic(add func(*Func)) {
 		}
 		return types.NewDynamic(out)
 	}))
-	add(fixed("zip", types.Dynamic, d1, 2, Variadic, func(_ *Context, a []types.Value) types.Value {
+	add(fixed("zip", types.Dynamic, d1, 2, Variadic, func(c *Context, a []types.Value) types.Value {
 		n := 0
 		arrays := make([][]any, len(a))
 		for i, v := range a {
@@ -198,6 +211,7 @@ func registerDynamic(add func(*Func)) {
 			arrays[i] = x
 			n = max(n, len(x))
 		}
+		c.need(int64(n) * (24 + 16*int64(len(arrays)) + 16))
 		out := make([]any, n)
 		for i := range out {
 			row := make([]any, len(arrays))

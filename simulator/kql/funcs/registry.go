@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -18,6 +19,33 @@ import (
 type Context struct {
 	Now  time.Time
 	Rand *rand.Rand
+	// Budget is the run's memory budget: functions that multiply sizes (strrep, range,
+	// strcat, array_concat, …) check the size of their result against it before they
+	// allocate (nil: no bound).
+	Budget *govern.Budget
+}
+
+// need fails the evaluation (by panicking with Kusto's limit error, which the query facade
+// returns) when a result of n bytes cannot be allocated within the run's budget.
+func (c *Context) need(n int64) {
+	if n > govern.MaxStringBytes {
+		panic(govern.LowMemory()) // no single value may be this large, budget or not
+	}
+	if c == nil || c.Budget == nil {
+		return
+	}
+	if err := c.Budget.Fits(n, ""); err != nil {
+		panic(err)
+	}
+}
+
+// needString is need for a string result of n bytes: it also enforces Kusto's cap on the
+// size of one string.
+func (c *Context) needString(n int64) {
+	if n > govern.MaxStringBytes {
+		panic(govern.StringTooLarge())
+	}
+	c.need(n)
 }
 
 // NewContext returns a context reading the clock now and drawing random

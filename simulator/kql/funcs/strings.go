@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -16,18 +17,20 @@ var (
 )
 
 func registerStrings(add func(*Func)) {
-	add(fixed("strcat", types.String, sAny, 1, 64, func(_ *Context, a []types.Value) types.Value {
+	add(fixed("strcat", types.String, sAny, 1, 64, func(c *Context, a []types.Value) types.Value {
 		if len(a) == 1 {
 			return types.NewString(str(a[0]))
 		}
+		c.needString(textBytes(a, 0))
 		var b strings.Builder
 		for _, v := range a {
 			b.WriteString(str(v))
 		}
 		return types.NewString(b.String())
 	}))
-	add(fixed("strcat_delim", types.String, sAny, 3, 65, func(_ *Context, a []types.Value) types.Value {
+	add(fixed("strcat_delim", types.String, sAny, 3, 65, func(c *Context, a []types.Value) types.Value {
 		delim := str(a[0])
+		c.needString(textBytes(a[1:], int64(len(delim))))
 		var b strings.Builder
 		for i, v := range a[1:] {
 			if i > 0 {
@@ -58,23 +61,28 @@ func registerStrings(add func(*Func)) {
 		return types.NewString(string(r))
 	}))
 	add(fixed("split", types.Dynamic, []kind{kString, kString, kNum}, 2, 3, split))
-	add(fixed("replace_string", types.String, s3, 3, 3, func(_ *Context, a []types.Value) types.Value {
+	add(fixed("replace_string", types.String, s3, 3, 3, func(c *Context, a []types.Value) types.Value {
 		if str(a[1]) == "" {
 			return types.NewString(str(a[0]))
 		}
+		if grow := len(str(a[2])) - len(str(a[1])); grow > 0 {
+			c.needString(int64(len(str(a[0]))) + int64(strings.Count(str(a[0]), str(a[1])))*int64(grow))
+		}
 		return types.NewString(strings.ReplaceAll(str(a[0]), str(a[1]), str(a[2])))
 	}))
-	add(regexFunc("replace_regex", types.String, s3, 3, 3, 1, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
+	add(regexFunc("replace_regex", types.String, s3, 3, 3, 1, func(c *Context, re *regexp.Regexp, a []types.Value) types.Value {
 		if re == nil {
 			return types.NewString("")
 		}
+		c.needString(replaceBound(str(a[0]), str(a[2])))
 		return types.NewString(re.ReplaceAllString(str(a[0]), goRewrite(str(a[2]))))
 	}))
 	// replace(regex, rewrite, text) is the deprecated name with another argument order.
-	add(regexFunc("replace", types.String, s3, 3, 3, 0, func(_ *Context, re *regexp.Regexp, a []types.Value) types.Value {
+	add(regexFunc("replace", types.String, s3, 3, 3, 0, func(c *Context, re *regexp.Regexp, a []types.Value) types.Value {
 		if re == nil {
 			return types.NewString("")
 		}
+		c.needString(replaceBound(str(a[2]), str(a[1])))
 		return types.NewString(re.ReplaceAllString(str(a[2]), goRewrite(str(a[1]))))
 	}))
 	add(trimFunc("trim", true, true))
@@ -86,8 +94,9 @@ func registerStrings(add func(*Func)) {
 	add(fixed("countof", types.Long, s3, 2, 3, countOf))
 	add(fixed("strrep", types.String, []kind{kAny, kNum, kString}, 2, 3, strrep))
 	add(fixed("translate", types.String, s3, 3, 3, translate))
-	add(fixed("strcat_array", types.String, []kind{kDyn, kString}, 2, 2, func(_ *Context, a []types.Value) types.Value {
+	add(fixed("strcat_array", types.String, []kind{kDyn, kString}, 2, 2, func(c *Context, a []types.Value) types.Value {
 		arr, _ := a[0].D.([]any)
+		c.needString(govern.DynamicBytes(arr) + int64(len(arr))*int64(len(str(a[1]))))
 		parts := make([]string, len(arr))
 		for i, e := range arr {
 			parts[i] = str(types.NewDynamic(e))
@@ -252,7 +261,7 @@ func countOf(_ *Context, a []types.Value) types.Value {
 	return types.NewLong(int64(n))
 }
 
-func strrep(_ *Context, a []types.Value) types.Value {
+func strrep(c *Context, a []types.Value) types.Value {
 	n, ok := a[1].AsInt()
 	if !ok || n < 0 {
 		return types.NewString("")
@@ -263,6 +272,9 @@ func strrep(_ *Context, a []types.Value) types.Value {
 	delim := ""
 	if len(a) > 2 {
 		delim = str(a[2])
+	}
+	if n > 0 { // n <= 1024: the product cannot overflow
+		c.needString(int64(len(str(a[0])))*n + int64(len(delim))*(n-1))
 	}
 	parts := make([]string, n)
 	for i := range parts {
@@ -296,4 +308,29 @@ func translate(_ *Context, a []types.Value) types.Value {
 		}
 	}
 	return types.NewString(b.String())
+}
+
+// textBytes is the size of the concatenation of a's texts, with sep between them.
+func textBytes(a []types.Value, sep int64) int64 {
+	var n int64
+	for i, v := range a {
+		if i > 0 {
+			n += sep
+		}
+		if v.T == types.String || v.T == types.GUID {
+			n += int64(len(v.S))
+		} else {
+			n += 32 // numbers, dates and small dynamics; big dynamics are formatted below
+			if v.T == types.Dynamic {
+				n += govern.DynamicBytes(v.D)
+			}
+		}
+	}
+	return n
+}
+
+// replaceBound is the largest result a regex replacement of text with rewrite can give:
+// every position (empty matches included) replaced.
+func replaceBound(text, rewrite string) int64 {
+	return int64(len(text)) + int64(len(text)+1)*int64(len(rewrite))
 }
