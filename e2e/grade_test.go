@@ -73,8 +73,8 @@ func TestGradeThroughServer(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("fresh tenant: exit %d, want 1\n%s", code, out)
 	}
-	if n, f := junitCounts(t, out); n != 11 || f != 11 || !strings.Contains(out, "hint: ") {
-		t.Fatalf("fresh tenant: %d testcases, %d failures, want 11 and 11 with hints\n%s", n, f, out)
+	if n, f := junitCounts(t, out); n != 20 || f != 20 || !strings.Contains(out, "hint: ") {
+		t.Fatalf("fresh tenant: %d testcases, %d failures, want 20 and 20 with hints\n%s", n, f, out)
 	}
 	if _, code := l.grade(t, "--task", "9"); code != 2 {
 		t.Fatalf("--task 9: exit %d, want 2 (usage)", code)
@@ -115,7 +115,7 @@ func TestGradeThroughServer(t *testing.T) {
 	}
 
 	out, code = l.grade(t, "--format", "junit", "--task", "1,2")
-	if n, f := junitCounts(t, out); code != 0 || n != 11 || f != 0 {
+	if n, f := junitCounts(t, out); code != 0 || n != 12 || f != 0 {
 		t.Fatalf("after Tasks 1-2 and the attack: exit %d, %d testcases, %d failures\n%s", code, n, f, out)
 	}
 	out, code = l.grade(t)
