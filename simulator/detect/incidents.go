@@ -181,60 +181,9 @@ func groupKey(gc *sentinel.GroupingConfiguration, d draft) string {
 
 // incidentRow is the SecurityIncident row of an incident's current state.
 func incidentRow(tx *simulator.TenantTx, r ruleRun, incidentID string) (logs.Row, error) {
-	inc, ok, err := sentinel.IncidentByID(tx, incidentID)
-	if err != nil || !ok {
-		return logs.Row{}, fmt.Errorf("read incident %s: %v", incidentID, err)
-	}
-	alerts, err := sentinel.IncidentAlerts(tx, incidentID)
+	v, err := sentinel.SecurityIncidentValues(tx, incidentID, r.at, "Microsoft Sentinel")
 	if err != nil {
-		return logs.Row{}, err
-	}
-	ids := []any{}
-	for _, a := range alerts {
-		ids = append(ids, a.Name)
-	}
-	p := inc.Properties
-	rules := []any{}
-	for _, id := range p.RelatedAnalyticRuleIDs {
-		rules = append(rules, id)
-	}
-	v := map[string]any{
-		"TimeGenerated": r.at, "IncidentName": inc.Name, "IncidentNumber": int64(p.IncidentNumber), "Title": strOr(p.Title, ""),
-		"Description": strOr(p.Description, ""), "Severity": strOr(p.Severity, ""), "Status": strOr(p.Status, ""),
-		"Classification": strOr(p.Classification, ""), "ClassificationReason": strOr(p.ClassificationReason, ""),
-		"ClassificationComment": strOr(p.ClassificationComment, ""), "Owner": jsonTree(p.Owner), "Labels": jsonTree(p.Labels),
-		"CreatedTime": parseTime(p.CreatedTimeUtc), "FirstModifiedTime": parseTime(p.CreatedTimeUtc),
-		"LastModifiedTime": parseTime(p.LastModifiedTimeUtc), "IncidentUrl": p.IncidentURL, "ProviderName": p.ProviderName,
-		"ProviderIncidentId": p.ProviderIncidentID, "RelatedAnalyticRuleIds": rules, "AlertIds": ids, "BookmarkIds": []any{},
-		"Comments": []any{}, "Tasks": []any{}, "AdditionalData": jsonTree(p.AdditionalData), "ModifiedBy": "Microsoft Sentinel",
-		"SourceSystem": "Azure", "Type": "SecurityIncident", "_IsBillable": "False",
-	}
-	if p.FirstActivityTimeUtc != nil {
-		v["FirstActivityTime"] = parseTime(*p.FirstActivityTimeUtc)
-	}
-	if p.LastActivityTimeUtc != nil {
-		v["LastActivityTime"] = parseTime(*p.LastActivityTimeUtc)
+		return logs.Row{}, fmt.Errorf("read incident %s: %w", incidentID, err)
 	}
 	return logs.Row{Workspace: r.ws.logs.Info.CustomerID, Time: r.at, Values: v}, nil
-}
-
-// jsonTree turns a struct into its JSON tree (dynamic columns).
-func jsonTree(v any) any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	var out any
-	if json.Unmarshal(b, &out) != nil {
-		return nil
-	}
-	return out
-}
-
-func parseTime(s string) any {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return nil
-	}
-	return t
 }

@@ -59,62 +59,15 @@ func alertRow(customerID, ws string, a Alert, ent sentinel.Entity, at time.Time)
 
 // incidentRow is the SecurityIncident row of a Sentinel incident's current state.
 func incidentRow(tx *simulator.TenantTx, customerID, incidentID, modifiedBy string) (logs.Row, error) {
-	inc, ok, err := sentinel.IncidentByID(tx, incidentID)
-	if err != nil || !ok {
+	if _, ok, err := sentinel.IncidentByID(tx, incidentID); err != nil || !ok {
 		return logs.Row{}, err
-	}
-	alerts, err := sentinel.IncidentAlerts(tx, incidentID)
-	if err != nil {
-		return logs.Row{}, err
-	}
-	ids := []any{}
-	for _, a := range alerts {
-		ids = append(ids, a.Name)
-	}
-	p := inc.Properties
-	rules := []any{}
-	for _, id := range p.RelatedAnalyticRuleIDs {
-		rules = append(rules, id)
 	}
 	at := tx.Now()
-	v := map[string]any{
-		"TimeGenerated": at, "IncidentName": inc.Name, "IncidentNumber": int64(p.IncidentNumber), "Title": deref(p.Title),
-		"Description": deref(p.Description), "Severity": deref(p.Severity), "Status": deref(p.Status),
-		"Classification": deref(p.Classification), "ClassificationReason": deref(p.ClassificationReason),
-		"ClassificationComment": deref(p.ClassificationComment), "Owner": tree(p.Owner), "Labels": tree(p.Labels),
-		"CreatedTime": parseTime(p.CreatedTimeUtc), "FirstModifiedTime": parseTime(p.CreatedTimeUtc),
-		"LastModifiedTime": parseTime(p.LastModifiedTimeUtc), "IncidentUrl": p.IncidentURL, "ProviderName": p.ProviderName,
-		"ProviderIncidentId": p.ProviderIncidentID, "RelatedAnalyticRuleIds": rules, "AlertIds": ids, "BookmarkIds": []any{},
-		"Comments": []any{}, "Tasks": []any{}, "AdditionalData": tree(p.AdditionalData), "ModifiedBy": modifiedBy,
-		"SourceSystem": "Azure", "Type": "SecurityIncident", "_IsBillable": "False",
-	}
-	if p.FirstActivityTimeUtc != nil {
-		v["FirstActivityTime"] = parseTime(*p.FirstActivityTimeUtc)
-	}
-	if p.LastActivityTimeUtc != nil {
-		v["LastActivityTime"] = parseTime(*p.LastActivityTimeUtc)
+	v, err := sentinel.SecurityIncidentValues(tx, incidentID, at, modifiedBy)
+	if err != nil {
+		return logs.Row{}, err
 	}
 	return logs.Row{Workspace: customerID, Time: at, Values: v}, nil
-}
-
-func tree(v any) any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	var out any
-	if json.Unmarshal(b, &out) != nil {
-		return nil
-	}
-	return out
-}
-
-func parseTime(s string) any {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return nil
-	}
-	return t
 }
 
 func groupOf(id string) string {
