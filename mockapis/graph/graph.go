@@ -104,7 +104,7 @@ func serve(v auth.Verifier, clock Clock, h HandlerFunc) http.Handler {
 			WriteError(w, r, authError(err))
 			return
 		}
-		resp, err := h(&Request{Request: r, Principal: p, Vars: mux.Vars(r)})
+		resp, err := call(h, &Request{Request: r, Principal: p, Vars: mux.Vars(r)})
 		if err != nil {
 			var ge *Error
 			if !errors.As(err, &ge) {
@@ -136,6 +136,17 @@ func serve(v auth.Verifier, clock Clock, h HandlerFunc) http.Handler {
 		w.WriteHeader(resp.Status)
 		w.Write(data)
 	})
+}
+
+// call runs a handler, turning a panic into a 500 in Graph's envelope (a bug must not drop the
+// client's connection).
+func call(h HandlerFunc, r *Request) (resp Response, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			err = Errorf(http.StatusInternalServerError, "InternalServerError", "%v", rec)
+		}
+	}()
+	return h(r)
 }
 
 // authError is Graph's 401 for a missing or bad token.

@@ -45,3 +45,18 @@ func TestUnknownPathNamesFirstUnresolvedSegment(t *testing.T) {
 		}
 	}
 }
+
+// TestPanicIsA500: a handler's panic is answered with Graph's 500 envelope.
+func TestPanicIsA500(t *testing.T) {
+	srv := httptest.NewServer(NewHandler(anyToken{}, Route{Method: http.MethodGet, Path: "/boom", Handle: func(*Request) (Response, error) { panic("boom") }}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/v1.0/boom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 500 || !strings.HasPrefix(string(body), `{"error":{"code":"InternalServerError","message":"boom",`) {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+}

@@ -142,7 +142,7 @@ func (a *api) patchCA(r *graph.Request, k caKind) (graph.Response, error) {
 			}
 			merged[key] = v
 		}
-		if t, ok := body["@odata.type"]; ok && !strings.EqualFold(t.(string), stringOf(old["@odata.type"])) && k.set == locationsSet {
+		if t, ok := body["@odata.type"]; ok && k.set == locationsSet && !strings.EqualFold(stringOf(t), stringOf(old["@odata.type"])) {
 			return graph.Errorf(http.StatusBadRequest, "BadRequest", "The type of a named location cannot be changed.")
 		}
 		for _, ro := range []string{"createdDateTime", "modifiedDateTime"} {

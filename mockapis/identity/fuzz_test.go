@@ -3,12 +3,22 @@ package identity
 import (
 	"strings"
 	"testing"
+
+	"github.com/tidwall/gjson"
 )
 
 // FuzzWriteBodies sends arbitrary bodies to the routes that take one: never a panic or a 500,
 // only Graph's answers; a refused body stores nothing.
 func FuzzWriteBodies(f *testing.F) {
 	l := newLab(f)
+	// a location and a policy to PATCH
+	_, body := l.do("POST", "/v1.0/identity/conditionalAccess/namedLocations", "a", `{"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"x","ipRanges":[{"@odata.type":"#microsoft.graph.iPv4CidrRange","cidrAddress":"185.220.101.0/24"}]}`)
+	loc := gjson.Get(body, "id").String()
+	_, body = l.do("POST", "/v1.0/identity/conditionalAccess/policies", "a", `{"displayName":"p","state":"enabled","conditions":{"applications":{"includeApplications":["All"]},"users":{"includeUsers":["All"]},"locations":{"includeLocations":["`+loc+`"]}},"grantControls":{"operator":"OR","builtInControls":["block"]}}`)
+	pol := gjson.Get(body, "id").String()
+	if loc == "" || pol == "" {
+		f.Fatalf("setup: %s", body)
+	}
 	routes := []struct{ method, path string }{
 		{"POST", "/v1.0/identity/conditionalAccess/namedLocations"},
 		{"POST", "/v1.0/identity/conditionalAccess/policies"},
@@ -16,6 +26,8 @@ func FuzzWriteBodies(f *testing.F) {
 		{"POST", "/v1.0/roleManagement/directory/roleAssignments"},
 		{"POST", "/v1.0/identityProtection/riskyUsers/dismiss"},
 		{"POST", "/v1.0/directoryRoles/roleTemplateId=62e90394-69f5-4237-9190-012177145e10/members/$ref"},
+		{"PATCH", "/v1.0/identity/conditionalAccess/namedLocations/" + loc},
+		{"PATCH", "/v1.0/identity/conditionalAccess/policies/" + pol},
 	}
 	for i := range routes {
 		for _, seed := range []string{
@@ -26,6 +38,7 @@ func FuzzWriteBodies(f *testing.F) {
 			`{"principalId":"x","roleDefinitionId":"62e90394-69f5-4237-9190-012177145e10"}`,
 			`{"userIds":["x"]}`, `{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/x"}`,
 			`{"conditions":{"users":[]}}`, `[]`, `null`, `{"ipRanges":[1]}`, `{"conditions":{"locations":{"includeLocations":[7]}}}`,
+			`{"@odata.type":7}`, `{"state":"disabled"}`, `{"displayName":""}`,
 		} {
 			f.Add(uint8(i), seed)
 		}

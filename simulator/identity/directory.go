@@ -104,9 +104,11 @@ func Load(tx *simulator.TenantTx, b *Base, at time.Time) (*Directory, error) {
 					assign(u.ID, ch.Role, ch.At)
 				}
 			case "passwordChange":
+				// the attacker's self-service change: the changing session keeps working, so
+				// signInSessionsValidFromDateTime stays (only a revocation or an admin reset moves it)
 				if u := d.UserByKey(ch.UPN); u != nil {
 					u.LastPasswordChangeDateTime = ch.At
-					u.passwordSets = append(u.passwordSets, passwordSet{At: ch.At, Self: strings.EqualFold(ch.By, ch.UPN)})
+					u.passwordSets = append(u.passwordSets, passwordSet{At: ch.At})
 				}
 			}
 		}

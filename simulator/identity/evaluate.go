@@ -137,22 +137,11 @@ func (d *Directory) Evaluate(a Attempt) Verdict {
 			}
 		}
 	case RefreshToken:
-		if u.SignInSessionsValidFromDateTime.After(a.CredentialTime) && !u.SignInSessionsValidFromDateTime.After(a.At) && !d.selfChangeOnly(u, a.CredentialTime) {
+		if u.SignInSessionsValidFromDateTime.After(a.CredentialTime) && !u.SignInSessionsValidFromDateTime.After(a.At) {
 			return fail(CodeGrantRevoked)
 		}
 	}
 	return d.conditionalAccess(u, a)
-}
-
-// selfChangeOnly tells whether the sessions' cut-off after issued comes only from the
-// account's own password changes (which keep the changing session), not from a revocation.
-func (d *Directory) selfChangeOnly(u *User, issued time.Time) bool {
-	for _, p := range u.passwordSets {
-		if p.At.Equal(u.SignInSessionsValidFromDateTime) {
-			return p.Self
-		}
-	}
-	return false
 }
 
 // deleted tells whether a learner's write removed the account.

@@ -18,14 +18,13 @@ type User struct {
 	SignInSessionsValidFromDateTime time.Time
 	// Groups and Roles are the ids of the groups and activated directory roles it belongs to.
 	Groups []string
-	// passwordSets are the times the password was set, with whether the account's own session
-	// did it (a self-service change keeps the changing session).
+	// passwordSets are the times the password was set (a password used before the last one
+	// fails).
 	passwordSets []passwordSet
 }
 
 type passwordSet struct {
-	At   time.Time
-	Self bool
+	At time.Time
 }
 
 // UserDefaultProperties are the properties Graph v1.0 returns for a user without $select.
