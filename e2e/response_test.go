@@ -55,7 +55,7 @@ func (l *lab) bash(t *testing.T, vars map[string]string, script ...string) strin
 // gradeJSON runs soclab grade and returns the failed check ids with their details.
 func (l *lab) gradeJSON(t *testing.T, tasks string) map[string]string {
 	t.Helper()
-	out, _ := l.soclab("grade", "--task", tasks, "--format", "json")
+	out, _ := l.grade(t, "--task", tasks, "--format", "json")
 	var rep struct {
 		Checks []struct {
 			ID     string
