@@ -161,7 +161,8 @@ func (e *Engine) runQuery(tenantID string, run playbookRun) queryResult {
 	}
 	// The connector's time range ("Last 4 hours" in the definition) bounds what the query sees.
 	db = logs.Restrict(db, run.at.Add(-PlaybookTimeRange), run.at)
-	res, err := q.Run(context.Background(), db, kql.RunOptions{Now: run.at, Timeout: e.opts.QueryTimeout, Seed: run.at.UnixNano()})
+	res, err := q.Run(context.Background(), db, kql.RunOptions{Now: run.at, Timeout: e.opts.QueryTimeout, Seed: run.at.UnixNano(),
+		MaxMemory: 512 << 20}) // a learner's query: the rule engine's budget, not the 4 GB default
 	if err != nil {
 		return queryResult{err: err}
 	}

@@ -298,3 +298,17 @@ func TestAggregateStateIsCharged(t *testing.T) {
 		}
 	}
 }
+
+// TestMakeSeriesIsCharged: many series of many bins stop with the operator's budget error
+// before the arrays are made.
+func TestMakeSeriesIsCharged(t *testing.T) {
+	q, err := kql.Compile(`range x from 0 to 99999 step 1 | make-series count() on x from 0 to 1000000 step 1 by k = x % 1000`, nil, kql.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = q.Run(context.Background(), nil, kql.RunOptions{MaxMemory: 64 << 20})
+	var ke *kql.Error
+	if !errors.As(err, &ke) || ke.Msg != "Query execution has exceeded the allowed limits (80DA0001): The MakeSeries operator has exceeded the memory budget during evaluation. Results may be incorrect or incomplete (E_RUNAWAY_QUERY)." {
+		t.Fatalf("make-series: %v", err)
+	}
+}

@@ -78,3 +78,19 @@ func TestSourcesOfDiagnosticSettings(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseDuration: any text gives an error or a non-negative duration, never a wrapped one.
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"PT1H", "P1D", "P99999999999Y", "P10675199D", "P10675200D", "PT1.5S", "P1Y2M3W4DT5H6M7.5S", "PT99999999999999999999S", "P"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDuration(s)
+		if err == nil && d < 0 {
+			t.Fatalf("%q: negative duration %v", s, d)
+		}
+		if _, _, err := ParseTimespan(s, time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC)); err == nil && d < 0 {
+			t.Fatalf("%q: accepted a negative span", s)
+		}
+	})
+}

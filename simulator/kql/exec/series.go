@@ -136,6 +136,12 @@ func (m *MakeSeries) Run(env *Env) (*Table, error) {
 	if nseries == 0 && m.Nonempty && len(m.Keys) == 0 {
 		nseries = 1
 	}
+	// Every series gets an array of nbins elements per aggregate (and one shared axis):
+	// charged before they are made, with the cells the grouping built.
+	need := int64(len(cellSeries))*(64+16*int64(len(m.Aggs))) + (int64(nseries)*int64(len(m.Aggs))+1)*(24+16*int64(nbins))
+	if err := env.Mem.Charge(need, "MakeSeries"); err != nil {
+		return nil, err
+	}
 	arrays := make([][][]any, len(m.Aggs))
 	for k := range m.Aggs {
 		arrays[k] = make([][]any, nseries)
