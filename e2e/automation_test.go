@@ -13,6 +13,7 @@ import (
 // SOC Tier 2, activated them, run the playbook (its runs listed through ARM) and posted its
 // context comment.
 func TestAutomationThroughServer(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()

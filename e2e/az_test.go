@@ -52,6 +52,7 @@ type workspaceOut struct {
 // TestRealAzAgainstLab is the lab's end-to-end check with the real az CLI. Subtests run in
 // order and share one server; a failure stops the rest.
 func TestRealAzAgainstLab(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()

@@ -8,6 +8,7 @@ import (
 // TestAzAdCommands: the az ad commands a learner reaches for instead of az rest read and change
 // the same directory through Graph.
 func TestAzAdCommands(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()

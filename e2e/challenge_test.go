@@ -42,6 +42,7 @@ func challengeBash(t *testing.T, from, to string) []string {
 // 3's repair and replay, the clock advanced past the replay, and the grade (all pass). Rule 3
 // over the whole history must match nothing before the attack.
 func TestChallengeTasks12(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	ext := os.Getenv(extensionDirVar)
 	if ext == "" {

@@ -11,6 +11,7 @@ import (
 // SigninLogs), the spray keeps failing with 50126, the attacker reads Key Vault again, and
 // `soclab attack status` shows the return as played.
 func TestAttackerReturnsThroughServer(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()
@@ -61,6 +62,7 @@ func TestAttackerReturnsThroughServer(t *testing.T) {
 // stolen refresh token fails with 50173 and the password sign-in with 53003, and the attacker
 // does not read Key Vault again.
 func TestContainmentStopsTheReturn(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()

@@ -12,6 +12,7 @@ import (
 // server's rule engine has made alerts, incidents and health rows the learner can query (after
 // `soclab clock set --wait`: the engine runs in the background).
 func TestRulesFireThroughServer(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()

@@ -62,6 +62,7 @@ func (l *lab) grade(t *testing.T, args ...string) (string, int) {
 // (az rest with the sentinel extension's recorded bodies) and the attack is launched, every
 // check passes (exit 0).
 func TestGradeThroughServer(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()

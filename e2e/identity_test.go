@@ -14,6 +14,7 @@ var guidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 // policy, the SOC Tier 2 lookup the automation rule needs, disable the account, and list and
 // delete the attacker's Global Administrator assignment.
 func TestTask5GraphContainment(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()
@@ -106,6 +107,7 @@ func TestTask5GraphContainment(t *testing.T) {
 // contain 185.220.101.x, so a blocking policy on it leaves the attacker's return untouched and
 // the return's sign-ins list the policy as not applied — a lesson, not a bug.
 func TestLabNamedLocationBlocksNothing(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()

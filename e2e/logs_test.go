@@ -164,6 +164,7 @@ const attackIP = "185.220.101.45"
 // against the Log Analytics query API and Graph's advanced hunting, before and after the attack,
 // then break-and-fix 3 (Key Vault diagnostics) and the APIs' answers to bad input.
 func TestLabKQLThroughQueryAPIs(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()

@@ -86,6 +86,7 @@ var guidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 // attacker's return), the return failing in the sign-in logs, the incident resolved in Defender
 // and closed in Sentinel after the sync, and the grade of Tasks 2, 3 and 5 in full.
 func TestRespondThroughChallenge(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	contain := challengeBashBetween(t, "### Contain", "### Automate the response")
 	if len(contain) != 6 || !strings.Contains(contain[4], "soclab clock advance 5h") {
@@ -253,6 +254,7 @@ func TestRespondThroughChallenge(t *testing.T) {
 // severity, a replay of the step, the clock moved on) brings the rule's new alerts into
 // Defender, as challenge.md's Graph query shows, and the check passes.
 func TestBreakAndFix1(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	fix := challengeBash(t, "Break and fix", "Check your work")
 	if len(fix) != 2 || !strings.Contains(fix[0], "alerts_v2") {

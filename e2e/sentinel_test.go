@@ -43,6 +43,7 @@ func labFile(t *testing.T, name string) string {
 // connector, the automation rule (refused with the lab's non-GUID owner, accepted with a
 // GUID), show and deletes.
 func TestRealAzSentinel(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	ext := os.Getenv(extensionDirVar)
 	if ext == "" {

@@ -13,6 +13,7 @@ import (
 // launch`; the Sentinel incident whose provider is "Microsoft 365 Defender" holds the alerts of
 // at least three products; resolving it through Graph closes it in Sentinel after the sync delay.
 func TestDefenderIncidentSyncThroughServer(t *testing.T) {
+	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
 	l := newLab(t)
 	l.start()
