@@ -111,9 +111,11 @@ func (l *lab) hunt(t *testing.T, query string) []map[string]any {
 	return res.Results
 }
 
+// setClock sets the tenant clock and waits until the engines (rules, XDR, automation), which
+// catch up in the background, have run up to it, so what follows sees their output.
 func (l *lab) setClock(t *testing.T, at string) {
 	t.Helper()
-	if out, err := l.soclab("clock", "set", at); err != nil {
+	if out, err := l.soclab("clock", "set", "--wait", at); err != nil {
 		t.Fatalf("soclab clock set %s: %v\n%s", at, err, out)
 	}
 }

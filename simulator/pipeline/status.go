@@ -1,9 +1,6 @@
 package pipeline
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // Status is a tenant's catch-up as the control endpoint reports it.
 type Status struct {
@@ -43,26 +40,6 @@ func (p *Pipeline) Status(tenantID string) Status {
 		t = &tenant{id: tenantID, slice: p.opts.Slice, stageReached: make([]time.Time, len(p.stages)), stageErr: make([]error, len(p.stages))}
 	}
 	return p.status(t)
-}
-
-// Statuses reports every tenant the pipeline has seen, by tenant id.
-func (p *Pipeline) Statuses() []Status {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]Status, 0, len(p.tenants))
-	for _, t := range p.tenants {
-		out = append(out, p.status(t))
-	}
-	slices.SortFunc(out, func(a, b Status) int {
-		switch {
-		case a.Tenant < b.Tenant:
-			return -1
-		case a.Tenant > b.Tenant:
-			return 1
-		}
-		return 0
-	})
-	return out
 }
 
 // status builds a Status (caller holds p.mu).
