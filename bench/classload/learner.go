@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,15 +44,32 @@ var scopes = map[string]string{
 }
 
 // call sends one timed request and records it under kind. A non-2xx answer is returned as an
-// error holding the body's error code.
+// error holding the body's error code; a 2xx answer that carries an error object (Log
+// Analytics' PartialError) is recorded with its code. A 429 is retried after its Retry-After
+// (at most 10 s, up to 5 times) as the Azure SDKs do; each 429 is recorded as kind "throttled".
 func call(ctx context.Context, c *http.Client, rec *recorder, kind, method, u string, header map[string]string, body []byte) ([]byte, error) {
+	for attempt := 0; ; attempt++ {
+		data, wait, err := send(ctx, c, rec, kind, method, u, header, body)
+		if wait == 0 || attempt == 5 {
+			return data, err
+		}
+		select {
+		case <-ctx.Done():
+			return data, err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// send makes one attempt; wait > 0 asks for a retry after it (the answer was a 429).
+func send(ctx context.Context, c *http.Client, rec *recorder, kind, method, u string, header map[string]string, body []byte) ([]byte, time.Duration, error) {
 	var rd io.Reader = http.NoBody
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for k, v := range header {
 		req.Header.Set(k, v)
@@ -60,7 +78,7 @@ func call(ctx context.Context, c *http.Client, rec *recorder, kind, method, u st
 	resp, err := c.Do(req)
 	if err != nil {
 		rec.add(sample{kind: kind, took: time.Since(began), detail: "no answer: " + shortErr(err)})
-		return nil, err
+		return nil, 0, err
 	}
 	data, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -69,23 +87,35 @@ func call(ctx context.Context, c *http.Client, rec *recorder, kind, method, u st
 	if err != nil {
 		s.status, s.detail = 0, "body cut: "+shortErr(err)
 		rec.add(s)
-		return nil, err
+		return nil, 0, err
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		s.kind, s.detail = "throttled", kind+": "+errorCode(data)
+		rec.add(s)
+		wait := time.Second
+		if n, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && n > 0 {
+			wait = time.Duration(min(n, 10)) * time.Second
+		}
+		return data, wait, fmt.Errorf("%s %s: 429 %s", method, u, errorCode(data))
 	}
 	if resp.StatusCode/100 != 2 {
 		s.detail = errorCode(data)
 		rec.add(s)
-		return data, fmt.Errorf("%s %s: %d %s", method, u, resp.StatusCode, s.detail)
+		return data, 0, fmt.Errorf("%s %s: %d %s", method, u, resp.StatusCode, s.detail)
 	}
 	s.status = 200 // 201/202 count as success
+	if gjson.GetBytes(data, "error").Exists() {
+		s.detail = "200 with " + errorCode(data)
+	}
 	rec.add(s)
-	return data, nil
+	return data, 0, nil
 }
 
 // errorCode names an error answer: ARM's or Kusto's error code and inner code, or OAuth's.
 func errorCode(data []byte) string {
 	j := gjson.ParseBytes(data)
 	parts := []string{}
-	for _, p := range []string{"error.code", "error.innererror.code", "error.innererror.innererror.code", "error"} {
+	for _, p := range []string{"error.code", "error.details.0.code", "error.innererror.code", "error.details.0.innererror.code", "error.innererror.innererror.code", "error"} {
 		if v := j.Get(p); v.Exists() && v.Type == gjson.String {
 			parts = append(parts, v.String())
 		}

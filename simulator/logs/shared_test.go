@@ -3,6 +3,7 @@ package logs
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,5 +205,74 @@ func TestEvictionKeepsTenantIds(t *testing.T) {
 				t.Errorf("round %d: resident %v, want only %s", round, r, x.tenant.Name)
 			}
 		}
+	}
+}
+
+// TestTenantsQueryConcurrently: tenants building their views from the shared telemetry at
+// the same time (shared views built once, overlays, private views, scenario data) each get
+// their own answers (run with -race).
+func TestTenantsQueryConcurrently(t *testing.T) {
+	f := newFixture(t)
+	type learner struct {
+		x  *fixture
+		ws string
+	}
+	var ls []learner
+	for i := range 4 {
+		ten, err := f.world.AddTenant(fmt.Sprintf("learner-%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := &fixture{t: t, world: f.world, engine: f.engine, tenant: ten}
+		ws := x.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+		if i%2 == 0 {
+			x.createKVSetting(ws) // an action log row: a private AzureActivity view
+		}
+		if _, err := f.engine.Launch(ten.ID, Speed{}); err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, learner{x, ws})
+	}
+	queries := []string{
+		`SigninLogs | summarize by AADTenantId`,
+		`AzureActivity | summarize by TenantId, tostring(Claims_d["http://schemas.microsoft.com/identity/claims/tenantid"])`,
+		`AuditLogs | summarize by AADTenantId`,
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for _, l := range ls {
+		for _, q := range queries {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tid := strings.ToLower(l.x.tenant.ID)
+				for _, row := range l.x.query(l.ws, q) {
+					for _, v := range row {
+						if v != tid && v != l.ws && v != "" {
+							errs <- fmt.Sprintf("%s: %s: %v holds another tenant's id", l.x.tenant.Name, q, row)
+						}
+					}
+				}
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := f.engine.ScenarioData(l.x.tenant.ID)
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			tb := d.All["SigninLogs"]
+			c := tb.ColumnIndex("AADTenantId")
+			if got := tb.Vecs[c].Get(0).S; got != strings.ToLower(l.x.tenant.ID) {
+				errs <- fmt.Sprintf("%s: scenario data AADTenantId %s", l.x.tenant.Name, got)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
