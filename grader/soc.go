@@ -162,6 +162,9 @@ func socSnapshot(tx *simulator.TenantTx, s *Snapshot, base *identity.Base) error
 
 // rangeBlocked asks the directory as of the attacker's first password attempt and first spray
 // try whether a sign-in with a valid password from that address would pass Conditional Access.
+// The account is taken as enabled: a disabled account fails (50057) before Conditional Access
+// is evaluated, which says nothing about the block (at 13:46, before the spray, the password
+// attempt is the only one to ask).
 func rangeBlocked(tx *simulator.TenantTx, base *identity.Base, results []containment.Result) (bool, error) {
 	seen := map[string]bool{}
 	for _, r := range results {
@@ -172,6 +175,9 @@ func rangeBlocked(tx *simulator.TenantTx, base *identity.Base, results []contain
 		dir, err := identity.Load(tx, base, r.At)
 		if err != nil {
 			return false, fmt.Errorf("directory at %s: %w", r.At.Format(time.RFC3339), err)
+		}
+		if u := dir.UserByKey(r.UPN); u != nil {
+			u.AccountEnabled = true // this call's copy of the directory
 		}
 		v := dir.Evaluate(identity.Attempt{UPN: r.UPN, IP: r.IP, At: r.At, Kind: identity.Password, CredentialTime: r.At})
 		if v.ErrorCode == identity.CodeBlockedByCA {
