@@ -183,6 +183,9 @@ func TestGradeResponse(t *testing.T) {
 		}},
 		{"clock before the return", response{until: "13:00"}, map[string]string{
 			"contain-sessions": notBack, "contain-block": notBack}},
+		// 13:41: the session was refused, the password attempt (13:42:30) is still to come.
+		{"clock between the session and the password attempt", response{until: "13:41", noResolve: true, noSync: true}, map[string]string{
+			"contain-sessions": notBack, "contain-block": notBack, "incident-closed": notResolved}},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

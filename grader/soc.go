@@ -109,7 +109,8 @@ type SyncedIncident struct {
 
 // ReturnSummary is what happened when the attacker came back.
 type ReturnSummary struct {
-	// Happened: the return's attempts have been played (the clock passed them after a launch).
+	// Happened: the return's session and password attempts have both been played (the clock
+	// passed them after a launch).
 	Happened bool `json:"happened"`
 	// SessionRefused / PasswordRefused: the stolen session's reuse and the password sign-in failed.
 	SessionRefused  bool `json:"sessionRefused"`
@@ -299,12 +300,14 @@ func responseState(tx *simulator.TenantTx, s *Snapshot) (ResponseState, error) {
 	for _, res := range s.AttackerReturn {
 		switch res.Kind {
 		case "session", "password":
-			r.Return.Happened = true
 			r.Return.Codes[res.Kind] = append(r.Return.Codes[res.Kind], res.ErrorCode)
 		case "follow-up":
 			r.Return.BackIn = r.Return.BackIn || res.Played
 		}
 	}
+	// The return has happened once both the session (13:40) and the password (13:42:30) were
+	// tried: before the password attempt nothing tells whether the range is blocked.
+	r.Return.Happened = len(r.Return.Codes["session"]) > 0 && len(r.Return.Codes["password"]) > 0
 	r.Return.SessionRefused = refusedAll(r.Return.Codes["session"])
 	r.Return.PasswordRefused = refusedAll(r.Return.Codes["password"])
 	for _, u := range s.Identity.Users {
