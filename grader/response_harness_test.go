@@ -171,9 +171,8 @@ func (s *socWorld) tenant(t *testing.T, name string) *socTenant {
 		wsID: simulator.ResourceID(ten.Subscription.ID, "rg-contoso-unified-soc", simulator.WorkspaceType, "law-contoso-unified")}
 }
 
-// call sends a request with the tenant's token to base+path and fails the test unless the
-// answer is 2xx; it returns the body.
-func (c *socTenant) call(base, method, path, body string) string {
+// send sends a request with the tenant's token to base+path; it returns status and body.
+func (c *socTenant) send(base, method, path, body string) (int, string) {
 	c.t.Helper()
 	var rd io.Reader
 	if body != "" {
@@ -191,10 +190,17 @@ func (c *socTenant) call(base, method, path, body string) string {
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		c.t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
+	return resp.StatusCode, string(data)
+}
+
+// call is send that fails the test unless the answer is 2xx; it returns the body.
+func (c *socTenant) call(base, method, path, body string) string {
+	c.t.Helper()
+	st, data := c.send(base, method, path, body)
+	if st/100 != 2 {
+		c.t.Fatalf("%s %s: %d %s", method, path, st, data)
 	}
-	return string(data)
+	return data
 }
 
 func (c *socTenant) armPut(path, body string) {

@@ -26,6 +26,7 @@ type response struct {
 	noReset         bool   // the password is not reset
 	disable         bool   // alex.johnson's account is disabled too
 	cidr            string // the named location's range ("": 185.220.101.0/24)
+	badRange        bool   // cidr is invalid: Graph refuses the location, no policy follows
 	policyState     string // the block policy's state ("": enabled)
 	keepUser        bool   // svc-backup-admin is not deleted
 	keepAssignment  bool   // its Global Administrator assignment is not deleted
@@ -78,13 +79,20 @@ func (c *socTenant) contain(r response) {
 	if !r.noReset {
 		c.graphCall("PATCH", alex, `{"passwordProfile": {"forceChangePasswordNextSignIn": true, "password": "Contoso-Reset-2025!"}}`)
 	}
-	loc := c.graphCall("POST", "/identity/conditionalAccess/namedLocations", fmt.Sprintf(`{"@odata.type": "#microsoft.graph.ipNamedLocation",
+	st, loc := c.send(c.graph.URL, "POST", "/v1.0/identity/conditionalAccess/namedLocations", fmt.Sprintf(`{"@odata.type": "#microsoft.graph.ipNamedLocation",
 		"displayName": "Blocked - Attack Source IPs", "isTrusted": false,
 		"ipRanges": [{"@odata.type": "#microsoft.graph.iPv4CidrRange", "cidrAddress": %q}]}`, or(r.cidr, "185.220.101.0/24")))
-	c.graphCall("POST", "/identity/conditionalAccess/policies", fmt.Sprintf(`{"displayName": "Block - Attack Source IPs", "state": %q,
-		"conditions": {"clientAppTypes": ["all"], "applications": {"includeApplications": ["All"]},
-		  "users": {"includeUsers": ["All"]}, "locations": {"includeLocations": [%q]}},
-		"grantControls": {"operator": "OR", "builtInControls": ["block"]}}`, or(r.policyState, "enabled"), gjson.Get(loc, "id").String()))
+	switch {
+	case r.badRange:
+		// Graph must refuse the location: the learner then has no block (nothing for a policy to use).
+		if st != 400 || gjson.Get(loc, "error.code").String() == "" {
+			c.t.Fatalf("a named location of %s: %d %s, want Graph's 400", r.cidr, st, loc)
+		}
+	case st != 201:
+		c.t.Fatalf("create the named location: %d %s", st, loc)
+	default:
+		c.block(gjson.Get(loc, "id").String(), or(r.policyState, "enabled"))
+	}
 	backdoor := gjson.Get(c.graphCall("GET", "/users/svc-backup-admin@contoso.com", ""), "id").String()
 	assignments := c.graphCall("GET", "/roleManagement/directory/roleAssignments?$filter="+url.QueryEscape("principalId eq '"+backdoor+"'"), "")
 	if n := len(gjson.Get(assignments, "value").Array()); n != 1 {
@@ -96,6 +104,15 @@ func (c *socTenant) contain(r response) {
 	if !r.keepUser {
 		c.graphCall("DELETE", "/users/"+backdoor, "")
 	}
+}
+
+// block creates challenge.md's policy blocking the named location for every user and app.
+func (c *socTenant) block(location, state string) {
+	c.t.Helper()
+	c.graphCall("POST", "/identity/conditionalAccess/policies", fmt.Sprintf(`{"displayName": "Block - Attack Source IPs", "state": %q,
+		"conditions": {"clientAppTypes": ["all"], "applications": {"includeApplications": ["All"]},
+		  "users": {"includeUsers": ["All"]}, "locations": {"includeLocations": [%q]}},
+		"grantControls": {"operator": "OR", "builtInControls": ["block"]}}`, state, location))
 }
 
 func or(v, def string) string {
@@ -169,6 +186,7 @@ func TestGradeResponse(t *testing.T) {
 			map[string]string{"incident-closed": notResolved}},
 		{"neither revoked, reset nor blocked", response{noRevoke: true, noReset: true, cidr: "185.0.0.0/24"}, map[string]string{"contain-sessions": sessionReused, "contain-block": notBlocked}},
 		{"named location 185.0.0.0/24", response{cidr: "185.0.0.0/24"}, map[string]string{"contain-block": notBlocked}},
+		{"named location refused (185.220.101.0/33)", response{cidr: "185.220.101.0/33", badRange: true}, map[string]string{"contain-block": notBlocked}},
 		{"report-only policy", response{policyState: "enabledForReportingButNotEnforced"}, map[string]string{"contain-block": notBlocked}},
 		{"backdoor user kept", response{keepUser: true}, map[string]string{"contain-backdoor": stillThere}},
 		{"backdoor user and role assignment kept", response{keepUser: true, keepAssignment: true}, map[string]string{"contain-backdoor": stillAdmin}},
