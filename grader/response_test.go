@@ -224,12 +224,14 @@ func TestGradeBreakAndFix1(t *testing.T) {
 	c.setup(true, rule3)
 	c.launch()
 	c.at("10:30")
-	checkOutcomes(t, c.grade(6), map[string]outcome{
-		"bf1-sync": {false, `the sync does not cover Medium alerts (missing Medium; found ["High"])`},
+	checkOutcomes(t, c.grade(2, 6), map[string]outcome{
+		"xdr-sync-settings": {false, `the sync does not cover every severity (missing Medium, Low, Informational; found ["High"])`},
+		"bf1-sync":          {false, `the sync does not cover Medium alerts (missing Medium; found ["High"])`},
 	})
 	c.xdrSettings(map[string]any{"syncEnabled": true, "severities": []string{"High", "Medium", "Low", "Informational"}})
 	c.at("10:45")
-	checkOutcomes(t, c.grade(6), map[string]outcome{
+	checkOutcomes(t, c.grade(2, 6), map[string]outcome{
+		"xdr-sync-settings": {true, ""},
 		"bf1-sync": {false, "no alert of rule-lateral-movement-detection reached a Defender XDR incident (missing rule-lateral-movement-detection; found [])"},
 	})
 	if _, err := c.engine.Replay(c.tenant.ID, "lateral-movement"); err != nil {
