@@ -109,7 +109,8 @@ type SyncedIncident struct {
 
 // ReturnSummary is what happened when the attacker came back.
 type ReturnSummary struct {
-	// Happened: the return's attempts have been played (the clock passed them after a launch).
+	// Happened: the return's session and password attempts have both been played (the clock
+	// passed them after a launch).
 	Happened bool `json:"happened"`
 	// SessionRefused / PasswordRefused: the stolen session's reuse and the password sign-in failed.
 	SessionRefused  bool `json:"sessionRefused"`
@@ -162,6 +163,9 @@ func socSnapshot(tx *simulator.TenantTx, s *Snapshot, base *identity.Base) error
 
 // rangeBlocked asks the directory as of the attacker's first password attempt and first spray
 // try whether a sign-in with a valid password from that address would pass Conditional Access.
+// The account is taken as enabled: a disabled account fails (50057) before Conditional Access
+// is evaluated, which says nothing about the block (at 13:46, before the spray, the password
+// attempt is the only one to ask).
 func rangeBlocked(tx *simulator.TenantTx, base *identity.Base, results []containment.Result) (bool, error) {
 	seen := map[string]bool{}
 	for _, r := range results {
@@ -172,6 +176,9 @@ func rangeBlocked(tx *simulator.TenantTx, base *identity.Base, results []contain
 		dir, err := identity.Load(tx, base, r.At)
 		if err != nil {
 			return false, fmt.Errorf("directory at %s: %w", r.At.Format(time.RFC3339), err)
+		}
+		if u := dir.UserByKey(r.UPN); u != nil {
+			u.AccountEnabled = true // this call's copy of the directory
 		}
 		v := dir.Evaluate(identity.Attempt{UPN: r.UPN, IP: r.IP, At: r.At, Kind: identity.Password, CredentialTime: r.At})
 		if v.ErrorCode == identity.CodeBlockedByCA {
@@ -293,12 +300,14 @@ func responseState(tx *simulator.TenantTx, s *Snapshot) (ResponseState, error) {
 	for _, res := range s.AttackerReturn {
 		switch res.Kind {
 		case "session", "password":
-			r.Return.Happened = true
 			r.Return.Codes[res.Kind] = append(r.Return.Codes[res.Kind], res.ErrorCode)
 		case "follow-up":
 			r.Return.BackIn = r.Return.BackIn || res.Played
 		}
 	}
+	// The return has happened once both the session (13:40) and the password (13:42:30) were
+	// tried: before the password attempt nothing tells whether the range is blocked.
+	r.Return.Happened = len(r.Return.Codes["session"]) > 0 && len(r.Return.Codes["password"]) > 0
 	r.Return.SessionRefused = refusedAll(r.Return.Codes["session"])
 	r.Return.PasswordRefused = refusedAll(r.Return.Codes["password"])
 	for _, u := range s.Identity.Users {
