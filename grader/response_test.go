@@ -21,6 +21,7 @@ var (
 // challenge.md gives it.
 type response struct {
 	noConnector     bool
+	allRules        bool   // the three rules of Task 1 (else rule 1 alone, enough for Sentinel's alerts)
 	ruleAfterLaunch bool   // the automation rule comes after the launch
 	noRevoke        bool   // the sessions are not revoked
 	noReset         bool   // the password is not reset
@@ -40,7 +41,11 @@ type response struct {
 // through Graph at 11:00, the clock moved on, the incident resolved and 10 minutes of sync.
 func (c *socTenant) play(r response) {
 	c.t.Helper()
-	c.setup(!r.noConnector, rule1)
+	rules := []string{rule1}
+	if r.allRules {
+		rules = []string{rule1, rule2, rule3}
+	}
+	c.setup(!r.noConnector, rules...)
 	if !r.ruleAfterLaunch {
 		c.automationRule()
 	}
@@ -175,6 +180,7 @@ func TestGradeResponse(t *testing.T) {
 		failed map[string]string
 	}{
 		{"full response", response{}, nil},
+		{"full response with the three rules", response{allRules: true}, nil},
 		{"sessions not revoked (the admin reset cuts them)", response{noRevoke: true}, nil},
 		// Conditional Access also judges a refresh token's redemption: the block refuses the
 		// stolen session from the range (53003) even unrevoked, and contain-sessions passes.
@@ -210,8 +216,31 @@ func TestGradeResponse(t *testing.T) {
 			c := s.tenant(t, fmt.Sprintf("response%02d", i))
 			c.play(tc.r)
 			wantFailures(t, c.grade(responseTasks...), tc.failed)
-
+			if tc.r.allRules {
+				c.wantDerived()
+			}
 		})
+	}
+}
+
+// wantDerived checks the response section of the full response with the three rules. The
+// playbook runs on every High incident with those tactics the rule sees created, the rules'
+// own (later closed as redirected) and Defender's two, not on the lab's incident alone.
+func (c *socTenant) wantDerived() {
+	c.t.Helper()
+	snap, err := TakeSnapshot(c.engine, c.tenant.ID)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	r := snap.Response
+	got := fmt.Sprintf("incident %d %s %v; rules %v; sentinel %s owner %s; return %+v; playbook runs %v",
+		r.Incident.ID, r.Incident.Status, r.Incident.Products, r.SentinelRulesInDefender, r.SentinelIncident.Status,
+		r.SentinelIncident.Owner, r.Return, r.PlaybookRuns)
+	want := "incident 2972395 resolved [Microsoft Defender for Cloud Microsoft Defender for Cloud Apps Microsoft Entra ID Protection Microsoft Sentinel]; " +
+		"rules [rule-lateral-movement-detection rule-post-compromise-cred-access rule-suspicious-signin-resource-access]; sentinel Closed owner SOC Tier 2; " +
+		"return {Happened:true SessionRefused:true PasswordRefused:true BackIn:false RangeBlocked:true Codes:map[password:[50126] session:[50173]]}; playbook runs map[Succeeded:8]"
+	if got != want {
+		c.t.Errorf("response section:\n got %s\nwant %s", got, want)
 	}
 }
 
@@ -232,7 +261,7 @@ func TestGradeBreakAndFix1(t *testing.T) {
 	c.at("10:45")
 	checkOutcomes(t, c.grade(2, 6), map[string]outcome{
 		"xdr-sync-settings": {true, ""},
-		"bf1-sync": {false, "no alert of rule-lateral-movement-detection reached a Defender XDR incident (missing rule-lateral-movement-detection; found [])"},
+		"bf1-sync":          {false, "no alert of rule-lateral-movement-detection reached a Defender XDR incident (missing rule-lateral-movement-detection; found [])"},
 	})
 	if _, err := c.engine.Replay(c.tenant.ID, "lateral-movement"); err != nil {
 		t.Fatal(err)
