@@ -21,6 +21,8 @@ var (
 // challenge.md gives it.
 type response struct {
 	noConnector     bool
+	syncOff         bool   // the fault xdr-sync-off is on from the start
+	noDetermination bool   // the incident is classified truePositive without a determination
 	allRules        bool   // the three rules of Task 1 (else rule 1 alone, enough for Sentinel's alerts)
 	ruleAfterLaunch bool   // the automation rule comes after the launch
 	noRevoke        bool   // the sessions are not revoked
@@ -41,6 +43,9 @@ type response struct {
 // through Graph at 11:00, the clock moved on, the incident resolved and 10 minutes of sync.
 func (c *socTenant) play(r response) {
 	c.t.Helper()
+	if r.syncOff {
+		c.setFault("xdr-sync-off", true)
+	}
 	rules := []string{rule1}
 	if r.allRules {
 		rules = []string{rule1, rule2, rule3}
@@ -55,12 +60,16 @@ func (c *socTenant) play(r response) {
 	}
 	c.at("10:30")
 	c.findIncident()
-	c.patchIncident(`{"classification": "truePositive", "determination": "multiStagedAttack"}`)
+	classification := `"classification": "truePositive", "determination": "multiStagedAttack"`
+	if r.noDetermination {
+		classification = `"classification": "truePositive"`
+	}
+	c.patchIncident("{" + classification + "}")
 	c.at("11:00")
 	c.contain(r)
 	c.at(or(r.until, "14:05"))
 	if !r.noResolve {
-		c.patchIncident(`{"status": "resolved", "classification": "truePositive", "determination": "multiStagedAttack"}`)
+		c.patchIncident(`{"status": "resolved", ` + classification + "}")
 	}
 	if r.noSync {
 		return
@@ -165,6 +174,7 @@ const (
 	stillThere     = "the user svc-backup-admin still exists (found true)"
 	notOwned       = "the synced incident is not owned by the SOC Tier 2 group (found false)"
 	notResolved    = `the Defender incident is not resolved (found "inProgress")`
+	notClosed      = "the incident's Sentinel copy is not Closed (let the sync run a few minutes) (not set)"
 	notSynced      = "the Defender incident has not been synced into Sentinel (is the connector on?)"
 	noSentinelRule = `the incident does not hold the Sentinel rules' alerts (is the connector on?) (missing Microsoft Sentinel; found ["Microsoft Defender for Cloud","Microsoft Defender for Cloud Apps","Microsoft Entra ID Protection"])`
 )
@@ -197,13 +207,22 @@ func TestGradeResponse(t *testing.T) {
 		{"backdoor user kept", response{keepUser: true}, map[string]string{"contain-backdoor": stillThere}},
 		{"backdoor user and role assignment kept", response{keepUser: true, keepAssignment: true}, map[string]string{"contain-backdoor": stillAdmin}},
 		{"automation rule after the launch", response{ruleAfterLaunch: true}, map[string]string{"automation-response": notOwned}},
+		{"classified without a determination", response{noDetermination: true}, map[string]string{
+			"xdr-incident-classified": "the incident is not classified truePositive with a determination (found false)"}},
+		// Sync off on Defender's side: the connector is on, nothing crosses either way.
+		{"fault xdr-sync-off", response{syncOff: true}, map[string]string{
+			"xdr-sync-settings":   "incident sync between Sentinel and Defender XDR is off (found false)",
+			"xdr-incident":        noSentinelRule,
+			"automation-response": notSynced,
+			"incident-closed":     notClosed,
+		}},
 		{"incident not resolved", response{noResolve: true}, map[string]string{"incident-closed": notResolved}},
 		{"connector off", response{noConnector: true}, map[string]string{
 			"xdr-connector":       "law-contoso-unified has no MicrosoftThreatProtection data connector",
 			"xdr-sync-settings":   "no workspace is connected to Defender XDR (the connector's incidents data type is off)",
 			"xdr-incident":        noSentinelRule,
 			"automation-response": notSynced,
-			"incident-closed":     "the incident's Sentinel copy is not Closed (let the sync run a few minutes) (not set)",
+			"incident-closed":     notClosed,
 		}},
 		{"clock before the return", response{until: "13:00"}, map[string]string{
 			"contain-sessions": notBack, "contain-block": notBack}},
