@@ -21,6 +21,9 @@ var (
 // challenge.md gives it.
 type response struct {
 	noConnector     bool
+	syncOff         bool   // the fault xdr-sync-off is on from the start
+	noDetermination bool   // the incident is classified truePositive without a determination
+	allRules        bool   // the three rules of Task 1 (else rule 1 alone, enough for Sentinel's alerts)
 	ruleAfterLaunch bool   // the automation rule comes after the launch
 	noRevoke        bool   // the sessions are not revoked
 	noReset         bool   // the password is not reset
@@ -40,7 +43,14 @@ type response struct {
 // through Graph at 11:00, the clock moved on, the incident resolved and 10 minutes of sync.
 func (c *socTenant) play(r response) {
 	c.t.Helper()
-	c.setup(!r.noConnector, rule1)
+	if r.syncOff {
+		c.setFault("xdr-sync-off", true)
+	}
+	rules := []string{rule1}
+	if r.allRules {
+		rules = []string{rule1, rule2, rule3}
+	}
+	c.setup(!r.noConnector, rules...)
 	if !r.ruleAfterLaunch {
 		c.automationRule()
 	}
@@ -50,12 +60,16 @@ func (c *socTenant) play(r response) {
 	}
 	c.at("10:30")
 	c.findIncident()
-	c.patchIncident(`{"classification": "truePositive", "determination": "multiStagedAttack"}`)
+	classification := `"classification": "truePositive", "determination": "multiStagedAttack"`
+	if r.noDetermination {
+		classification = `"classification": "truePositive"`
+	}
+	c.patchIncident("{" + classification + "}")
 	c.at("11:00")
 	c.contain(r)
 	c.at(or(r.until, "14:05"))
 	if !r.noResolve {
-		c.patchIncident(`{"status": "resolved", "classification": "truePositive", "determination": "multiStagedAttack"}`)
+		c.patchIncident(`{"status": "resolved", ` + classification + "}")
 	}
 	if r.noSync {
 		return
@@ -160,6 +174,7 @@ const (
 	stillThere     = "the user svc-backup-admin still exists (found true)"
 	notOwned       = "the synced incident is not owned by the SOC Tier 2 group (found false)"
 	notResolved    = `the Defender incident is not resolved (found "inProgress")`
+	notClosed      = "the incident's Sentinel copy is not Closed (let the sync run a few minutes) (not set)"
 	notSynced      = "the Defender incident has not been synced into Sentinel (is the connector on?)"
 	noSentinelRule = `the incident does not hold the Sentinel rules' alerts (is the connector on?) (missing Microsoft Sentinel; found ["Microsoft Defender for Cloud","Microsoft Defender for Cloud Apps","Microsoft Entra ID Protection"])`
 )
@@ -175,6 +190,7 @@ func TestGradeResponse(t *testing.T) {
 		failed map[string]string
 	}{
 		{"full response", response{}, nil},
+		{"full response with the three rules", response{allRules: true}, nil},
 		{"sessions not revoked (the admin reset cuts them)", response{noRevoke: true}, nil},
 		// Conditional Access also judges a refresh token's redemption: the block refuses the
 		// stolen session from the range (53003) even unrevoked, and contain-sessions passes.
@@ -191,13 +207,22 @@ func TestGradeResponse(t *testing.T) {
 		{"backdoor user kept", response{keepUser: true}, map[string]string{"contain-backdoor": stillThere}},
 		{"backdoor user and role assignment kept", response{keepUser: true, keepAssignment: true}, map[string]string{"contain-backdoor": stillAdmin}},
 		{"automation rule after the launch", response{ruleAfterLaunch: true}, map[string]string{"automation-response": notOwned}},
+		{"classified without a determination", response{noDetermination: true}, map[string]string{
+			"xdr-incident-classified": "the incident is not classified truePositive with a determination (found false)"}},
+		// Sync off on Defender's side: the connector is on, nothing crosses either way.
+		{"fault xdr-sync-off", response{syncOff: true}, map[string]string{
+			"xdr-sync-settings":   "incident sync between Sentinel and Defender XDR is off (found false)",
+			"xdr-incident":        noSentinelRule,
+			"automation-response": notSynced,
+			"incident-closed":     notClosed,
+		}},
 		{"incident not resolved", response{noResolve: true}, map[string]string{"incident-closed": notResolved}},
 		{"connector off", response{noConnector: true}, map[string]string{
 			"xdr-connector":       "law-contoso-unified has no MicrosoftThreatProtection data connector",
 			"xdr-sync-settings":   "no workspace is connected to Defender XDR (the connector's incidents data type is off)",
 			"xdr-incident":        noSentinelRule,
 			"automation-response": notSynced,
-			"incident-closed":     "the incident's Sentinel copy is not Closed (let the sync run a few minutes) (not set)",
+			"incident-closed":     notClosed,
 		}},
 		{"clock before the return", response{until: "13:00"}, map[string]string{
 			"contain-sessions": notBack, "contain-block": notBack}},
@@ -210,8 +235,31 @@ func TestGradeResponse(t *testing.T) {
 			c := s.tenant(t, fmt.Sprintf("response%02d", i))
 			c.play(tc.r)
 			wantFailures(t, c.grade(responseTasks...), tc.failed)
-
+			if tc.r.allRules {
+				c.wantDerived()
+			}
 		})
+	}
+}
+
+// wantDerived checks the response section of the full response with the three rules. The
+// playbook runs on every High incident with those tactics the rule sees created, the rules'
+// own (later closed as redirected) and Defender's two, not on the lab's incident alone.
+func (c *socTenant) wantDerived() {
+	c.t.Helper()
+	snap, err := TakeSnapshot(c.engine, c.tenant.ID)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	r := snap.Response
+	got := fmt.Sprintf("incident %d %s %v; rules %v; sentinel %s owner %s; return %+v; playbook runs %v",
+		r.Incident.ID, r.Incident.Status, r.Incident.Products, r.SentinelRulesInDefender, r.SentinelIncident.Status,
+		r.SentinelIncident.Owner, r.Return, r.PlaybookRuns)
+	want := "incident 2972395 resolved [Microsoft Defender for Cloud Microsoft Defender for Cloud Apps Microsoft Entra ID Protection Microsoft Sentinel]; " +
+		"rules [rule-lateral-movement-detection rule-post-compromise-cred-access rule-suspicious-signin-resource-access]; sentinel Closed owner SOC Tier 2; " +
+		"return {Happened:true SessionRefused:true PasswordRefused:true BackIn:false RangeBlocked:true Codes:map[password:[50126] session:[50173]]}; playbook runs map[Succeeded:8]"
+	if got != want {
+		c.t.Errorf("response section:\n got %s\nwant %s", got, want)
 	}
 }
 
@@ -232,7 +280,7 @@ func TestGradeBreakAndFix1(t *testing.T) {
 	c.at("10:45")
 	checkOutcomes(t, c.grade(2, 6), map[string]outcome{
 		"xdr-sync-settings": {true, ""},
-		"bf1-sync": {false, "no alert of rule-lateral-movement-detection reached a Defender XDR incident (missing rule-lateral-movement-detection; found [])"},
+		"bf1-sync":          {false, "no alert of rule-lateral-movement-detection reached a Defender XDR incident (missing rule-lateral-movement-detection; found [])"},
 	})
 	if _, err := c.engine.Replay(c.tenant.ID, "lateral-movement"); err != nil {
 		t.Fatal(err)
