@@ -293,6 +293,22 @@ func (c *socTenant) findIncident() {
 	}
 }
 
+// assignByHand assigns the Defender incident's Sentinel twin to SOC Tier 2 with an ARM PUT, as
+// an analyst would without the automation rule.
+func (c *socTenant) assignByHand() {
+	c.t.Helper()
+	groups := c.graphCall("GET", "/groups?$filter="+url.QueryEscape("displayName eq 'SOC Tier 2'"), "")
+	tier2 := gjson.Get(groups, "value.0.id").String()
+	list := c.call(c.arm.URL, "GET", c.wsID+"/providers/Microsoft.SecurityInsights/incidents?api-version=2022-06-01-preview", "")
+	inc := gjson.Get(list, `value.#(properties.providerIncidentId=="`+c.xdrIncident+`")`)
+	if !inc.Exists() {
+		c.t.Fatalf("Defender incident %s is not in Sentinel: %s", c.xdrIncident, list)
+	}
+	p := inc.Get("properties")
+	c.armPut("incidents/"+inc.Get("name").String(), fmt.Sprintf(`{"properties": {"title": %q, "severity": %q, "status": "Active",
+	 "owner": {"objectId": %q, "assignedTo": "SOC Tier 2", "ownerType": "Group"}}}`, p.Get("title").String(), p.Get("severity").String(), tier2))
+}
+
 func (c *socTenant) patchIncident(body string) {
 	c.t.Helper()
 	c.graphCall("PATCH", "/security/incidents/"+c.xdrIncident, body)

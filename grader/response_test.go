@@ -25,6 +25,7 @@ type response struct {
 	noDetermination bool   // the incident is classified truePositive without a determination
 	allRules        bool   // the three rules of Task 1 (else rule 1 alone, enough for Sentinel's alerts)
 	ruleAfterLaunch bool   // the automation rule comes after the launch
+	handOwner       bool   // the incident is assigned to SOC Tier 2 by hand (an ARM PUT), not by automation
 	noRevoke        bool   // the sessions are not revoked
 	noReset         bool   // the password is not reset
 	disable         bool   // alex.johnson's account is disabled too
@@ -60,6 +61,10 @@ func (c *socTenant) play(r response) {
 	}
 	c.at("10:30")
 	c.findIncident()
+	if r.handOwner {
+		c.assignByHand()
+		c.wait()
+	}
 	classification := `"classification": "truePositive", "determination": "multiStagedAttack"`
 	if r.noDetermination {
 		classification = `"classification": "truePositive"`
@@ -207,6 +212,8 @@ func TestGradeResponse(t *testing.T) {
 		{"backdoor user kept", response{keepUser: true}, map[string]string{"contain-backdoor": stillThere}},
 		{"backdoor user and role assignment kept", response{keepUser: true, keepAssignment: true}, map[string]string{"contain-backdoor": stillAdmin}},
 		{"automation rule after the launch", response{ruleAfterLaunch: true}, map[string]string{"automation-response": notOwned}},
+		{"owner set by hand, no automation", response{ruleAfterLaunch: true, handOwner: true}, map[string]string{
+			"automation-response": "the playbook playbook-compromise-response posted no summary on the synced incident (found false)"}},
 		{"classified without a determination", response{noDetermination: true}, map[string]string{
 			"xdr-incident-classified": "the incident is not classified truePositive with a determination (found false)"}},
 		// Sync off on Defender's side: the connector is on, nothing crosses either way.

@@ -11,6 +11,7 @@ import (
 	"github.com/soclab/soclab/simulator/containment"
 	"github.com/soclab/soclab/simulator/identity"
 	"github.com/soclab/soclab/simulator/logicapps"
+	"github.com/soclab/soclab/simulator/sentinel"
 	"github.com/soclab/soclab/simulator/xdr"
 )
 
@@ -101,10 +102,12 @@ type SyncedIncident struct {
 	Status         string `json:"status"`
 	Classification string `json:"classification"`
 	// OwnerIsResponseGroup: the owner is the SOC Tier 2 group (its object id).
-	OwnerIsResponseGroup bool     `json:"ownerIsResponseGroup"`
-	Owner                string   `json:"owner"`
-	Comments             int      `json:"comments"`
-	AlertProducts        []string `json:"alertProducts"`
+	OwnerIsResponseGroup bool   `json:"ownerIsResponseGroup"`
+	Owner                string `json:"owner"`
+	// PlaybookCommented: the response playbook posted its summary on this incident.
+	PlaybookCommented bool     `json:"playbookCommented"`
+	Comments          int      `json:"comments"`
+	AlertProducts     []string `json:"alertProducts"`
 }
 
 // ReturnSummary is what happened when the attacker came back.
@@ -292,6 +295,13 @@ func responseState(tx *simulator.TenantTx, s *Snapshot) (ResponseState, error) {
 				if p.Owner != nil {
 					si.Owner = deref(p.Owner.AssignedTo)
 					si.OwnerIsResponseGroup = groupID != "" && strings.EqualFold(deref(p.Owner.ObjectID), groupID)
+				}
+				comments, err := sentinel.IncidentComments(tx, inc.ID)
+				if err != nil {
+					return r, fmt.Errorf("comments of %s: %w", inc.Name, err)
+				}
+				for _, c := range comments {
+					si.PlaybookCommented = si.PlaybookCommented || strings.EqualFold(c.Properties.Author.Name, responsePlaybook)
 				}
 				r.SentinelIncident = si
 			}

@@ -99,3 +99,8 @@ func AddComment(tx *simulator.TenantTx, incidentID, message string, author Clien
 	}
 	return c, RefreshAs(tx, incidentID, by)
 }
+
+// IncidentComments are an incident's comments as the API lists them.
+func IncidentComments(tx *simulator.TenantTx, incidentID string) ([]Comment, error) {
+	return decodeAll[Comment](tx, incidentID+"/comments", resComments)
+}

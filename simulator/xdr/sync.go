@@ -147,10 +147,14 @@ func syncIncident(tx *simulator.TenantTx, ws, customerID string, id int, rows *r
 	if v := viewOf(twin); !sameView(v, inc.Sync.Seen) && !v.Modified.Add(SyncDelay).After(now) {
 		if inc.Sync.DefenderChanged.IsZero() || v.Modified.After(inc.Sync.DefenderChanged) {
 			takeSentinel(&inc, v, now)
-			if err := cascadeStatus(tx, inc, now); err != nil {
-				return err
-			}
 			inc.Sync.DefenderChanged = time.Time{}
+		} else {
+			// Both sides changed since the last sync and Defender's change is the later one: it
+			// wins on the fields it changed; Sentinel's changes to the others are kept.
+			mergeSentinel(&inc, inc.Sync.Seen, v)
+		}
+		if err := cascadeStatus(tx, inc, now); err != nil {
+			return err
 		}
 		inc.Sync.Seen = v
 	}
@@ -250,6 +254,21 @@ func takeSentinel(inc *Incident, v SentinelView, now time.Time) {
 		inc.Classification, inc.Determination = "", ""
 	}
 	inc.LastUpdate, inc.LastModifiedBy = now, "Microsoft Sentinel"
+}
+
+// mergeSentinel is a three-way merge of a Sentinel change into a Defender incident that changed
+// too: base is what both sides agreed on at the last sync, v is Sentinel now. A field Sentinel
+// changed and Defender kept as it was takes Sentinel's value.
+func mergeSentinel(inc *Incident, base, v SentinelView) {
+	if v.Owner != base.Owner && strings.EqualFold(inc.AssignedTo, base.Owner) {
+		inc.AssignedTo = v.Owner
+	}
+	if v.Status != base.Status && sentinelStatus(inc.Status) == base.Status {
+		inc.Status = defenderStatus(v.Status)
+	}
+	if v.Classification != base.Classification && defenderClassification(base.Classification) == inc.Classification {
+		inc.Classification, inc.Determination = defenderClassification(v.Classification), ""
+	}
 }
 
 // closeRedirected closes a Sentinel incident whose alerts now live in Defender incident target,
