@@ -56,7 +56,7 @@ type Engine struct {
 
 	mu      sync.Mutex
 	tenants map[string]*sync.Mutex
-	queries map[string]compiled // by rule id + etag
+	queries map[ruleVersion]compiled
 }
 
 type compiled struct {
@@ -76,7 +76,7 @@ func New(le *logs.Engine, opts Options) (*Engine, error) {
 	if opts.Budget <= 0 {
 		opts.Budget = 250 * time.Millisecond
 	}
-	e := &Engine{world: le.World(), logs: le, opts: opts, tenants: map[string]*sync.Mutex{}, queries: map[string]compiled{},
+	e := &Engine{world: le.World(), logs: le, opts: opts, tenants: map[string]*sync.Mutex{}, queries: map[ruleVersion]compiled{},
 		health: &healthLog{world: le.World(), tenants: map[string]*tenantHealth{}}}
 	if err := le.AddSource("SentinelHealth", e.health); err != nil {
 		return nil, fmt.Errorf("detect: %w", err)
@@ -105,9 +105,19 @@ func (e *Engine) tenantLock(id string) *sync.Mutex {
 	return m
 }
 
+// ruleVersion names one version of a rule: its id and etag.
+type ruleVersion struct{ id, etag string }
+
+// windowKey names the rows one run queries (runs of one instant share them).
+type windowKey struct {
+	workspace          string
+	byIngestion        bool
+	ingest, from, till int64
+}
+
 // query returns the rule's compiled query, compiling it once per rule version.
 func (e *Engine) query(r *sentinel.AlertRule) (*kql.Query, error) {
-	key := strings.ToLower(r.ID) + "|" + r.Etag
+	key := ruleVersion{r.ID, r.Etag} // ids as stored: a differently cased id only compiles once more
 	e.mu.Lock()
 	c, ok := e.queries[key]
 	e.mu.Unlock()
@@ -196,7 +206,7 @@ func (e *Engine) advance(tenantID string, to time.Time, budget time.Duration) (s
 		}
 	}
 	out := &output{}
-	dbs := map[string]kql.Database{}
+	dbs := map[windowKey]kql.Database{}
 	var dbAt time.Time
 	for i, r := range runs {
 		if budget > 0 && i > 0 && time.Since(began) > budget {

@@ -166,7 +166,7 @@ func TestRunPanicIsAFailure(t *testing.T) {
 	w.cut = func(logs.Cut) kql.Database { panic("window out of range") }
 	r := ruleRun{at: clockAt(t, "08:05"), ws: w, rule: &w.rules[0], st: states[strings.ToLower(w.rules[0].ID)]}
 	out := &output{}
-	sum, err := f.engine.run(f.tenant.ID, r, map[string]kql.Database{}, out)
+	sum, err := f.engine.run(f.tenant.ID, r, map[windowKey]kql.Database{}, out)
 	if err != nil || sum != (Summary{Runs: 1, Failures: 1}) || len(out.health.Recs) != 1 {
 		t.Fatalf("run: %+v %v %+v", sum, err, out.health)
 	}

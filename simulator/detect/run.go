@@ -3,7 +3,6 @@ package detect
 import (
 	"context"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"time"
 
@@ -37,7 +36,7 @@ func windowOf(r ruleRun, q *kql.Query) window {
 
 // run evaluates one rule run: query, trigger, suppression, alerts, incidents, health. A
 // failed query, or a panic anywhere before the alerts are written, is a Failure run.
-func (e *Engine) run(tenantID string, r ruleRun, dbs map[string]kql.Database, out *output) (Summary, error) {
+func (e *Engine) run(tenantID string, r ruleRun, dbs map[windowKey]kql.Database, out *output) (Summary, error) {
 	r.st.LastRun = r.at
 	h := newHealth(r, windowOf(r, nil))
 	res, win, err := e.guardedQuery(r, dbs)
@@ -57,7 +56,7 @@ func (e *Engine) run(tenantID string, r ruleRun, dbs map[string]kql.Database, ou
 }
 
 // guardedQuery compiles and runs the rule's query over its window, a panic being an error.
-func (e *Engine) guardedQuery(r ruleRun, dbs map[string]kql.Database) (res *kql.Result, win window, err error) {
+func (e *Engine) guardedQuery(r ruleRun, dbs map[windowKey]kql.Database) (res *kql.Result, win window, err error) {
 	win = windowOf(r, nil)
 	defer func() {
 		if p := recover(); p != nil {
@@ -117,11 +116,11 @@ func (e *Engine) fire(tenantID string, r ruleRun, res *kql.Result, win window, o
 }
 
 // evaluate runs the rule's query over its window (windows are shared by the runs of one instant).
-func (e *Engine) evaluate(r ruleRun, q *kql.Query, qerr error, win window, dbs map[string]kql.Database) (*kql.Result, error) {
+func (e *Engine) evaluate(r ruleRun, q *kql.Query, qerr error, win window, dbs map[windowKey]kql.Database) (*kql.Result, error) {
 	if qerr != nil {
 		return nil, qerr
 	}
-	key := fmt.Sprintf("%s|%v|%d|%d|%d", r.ws.id, win.byIngestion, win.ingest.UnixNano(), win.from.UnixNano(), win.to.UnixNano())
+	key := windowKey{r.ws.id, win.byIngestion, win.ingest.UnixNano(), win.from.UnixNano(), win.to.UnixNano()}
 	db, ok := dbs[key]
 	if !ok {
 		c := logs.Cut{IngestedBy: win.ingest, From: win.from, To: win.to}
