@@ -19,6 +19,10 @@ var ErrUnknownTask = errors.New("unknown task")
 type Grader struct {
 	engine *logs.Engine
 	checks *Checks
+	// verdicts remembers rule-query verdicts per tenant: judging a query runs it up to 1500
+	// times over the tenant's generated telemetry, which never changes, so a learner who grades
+	// again without changing the rule (a class grading every few minutes) pays nothing.
+	verdicts *verdictCache
 }
 
 // New returns the grader of the engine's scenario (its checks.yaml).
@@ -31,7 +35,9 @@ func New(engine *logs.Engine) (*Grader, error) {
 }
 
 // NewWithChecks returns a grader with the given checks.
-func NewWithChecks(engine *logs.Engine, c *Checks) *Grader { return &Grader{engine: engine, checks: c} }
+func NewWithChecks(engine *logs.Engine, c *Checks) *Grader {
+	return &Grader{engine: engine, checks: c, verdicts: newVerdictCache(maxCachedVerdicts)}
+}
 
 // Checks returns the grader's checks.
 func (g *Grader) Checks() *Checks { return g.checks }
@@ -185,6 +191,10 @@ func (ev *evaluation) ruleQuery(c *RuleQueryCheck) (bool, string, error) {
 	if rule == nil {
 		return false, why, nil
 	}
+	key := verdictKey{tenant: ev.tenantID, query: rule.QueryText(), runs: runsOf(*rule), mentions: strings.Join(c.Mentions, "\x00")}
+	if v, ok := ev.g.verdicts.get(key); ok {
+		return v.ok, v.detail, nil
+	}
 	if ev.all == nil {
 		d, err := ev.g.engine.ScenarioData(ev.tenantID)
 		if err != nil {
@@ -193,6 +203,9 @@ func (ev *evaluation) ruleQuery(c *RuleQueryCheck) (bool, string, error) {
 		ev.all, ev.background = indexTimes(d.All), indexTimes(d.Background)
 	}
 	v := judgeRuleQuery(ev.ctx, ev.all, ev.background, ev.g.engine.WorkspaceCatalog(), ev.g.engine.Scenario(), *rule, c)
+	if ev.ctx.Err() == nil { // a verdict cut short by the caller's deadline is not the query's
+		ev.g.verdicts.put(key, v)
+	}
 	return v.ok, v.detail, nil
 }
 

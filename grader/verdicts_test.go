@@ -1,0 +1,51 @@
+package grader
+
+import (
+	"testing"
+	"time"
+)
+
+// TestVerdictCache: a verdict is found again under the same key only; a full cache starts over.
+func TestVerdictCache(t *testing.T) {
+	c := newVerdictCache(2)
+	a := verdictKey{tenant: "t1", query: "SigninLogs", runs: ruleRuns{window: time.Hour, every: 15 * time.Minute}, mentions: "x"}
+	b := a
+	b.tenant = "t2"
+	d := a
+	d.runs.every = 5 * time.Minute
+	c.put(a, queryVerdict{ok: true, detail: "a"})
+	if v, ok := c.get(a); !ok || v.detail != "a" {
+		t.Fatalf("get(a) = %v %v", v, ok)
+	}
+	for _, k := range []verdictKey{b, d} {
+		if _, ok := c.get(k); ok {
+			t.Fatalf("%+v found under a's verdict", k)
+		}
+	}
+	c.put(b, queryVerdict{detail: "b"})
+	c.put(d, queryVerdict{detail: "d"}) // the third: the cache starts over
+	if _, ok := c.get(a); ok || len(c.m) != 1 {
+		t.Fatalf("after overflow: %d entries, a kept %v", len(c.m), ok)
+	}
+}
+
+// TestGradeRemembersQueryVerdicts: grading again judges no rule query twice, and the report is
+// the same.
+func TestGradeRemembersQueryVerdicts(t *testing.T) {
+	l := newLab(t)
+	l.replay(nil)
+	first := l.grade(1)
+	n := len(l.grader.verdicts.m)
+	if n != 3 {
+		t.Fatalf("%d verdicts cached after the first grade, want the 3 rule queries", n)
+	}
+	second := l.grade(1)
+	if len(l.grader.verdicts.m) != n {
+		t.Fatalf("the second grade judged again: %d verdicts", len(l.grader.verdicts.m))
+	}
+	for i := range first.Results {
+		if first.Results[i].Passed != second.Results[i].Passed || first.Results[i].Detail != second.Results[i].Detail {
+			t.Fatalf("%s: %+v then %+v", first.Results[i].ID, first.Results[i], second.Results[i])
+		}
+	}
+}
