@@ -12,8 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soclab/soclab/mockapis/arm"
-	"github.com/soclab/soclab/mockapis/auth"
+	"github.com/soclab/soclab/mockapis/armtest"
 	mocklogic "github.com/soclab/soclab/mockapis/logicapps"
 	mocksentinel "github.com/soclab/soclab/mockapis/sentinel"
 	"github.com/soclab/soclab/scenarios/scenario"
@@ -28,17 +27,6 @@ import (
 // The fixture: a world with the default tenant, log routing, the rule engine, this engine and
 // ARM (Sentinel and Logic Apps types) behind a fake token check, as the server wires them.
 
-// tokenVerifier accepts "Bearer <tenant id>" as that tenant's service principal.
-type tokenVerifier struct{ w *simulator.World }
-
-func (v tokenVerifier) Verify(r *http.Request, _ ...string) (auth.Principal, error) {
-	t, err := v.w.TenantByID(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
-	if err != nil {
-		return auth.Principal{}, auth.ErrInvalidToken
-	}
-	return auth.Principal{TenantID: t.ID, ObjectID: t.ServicePrincipal.ObjectID, AppID: t.ServicePrincipal.AppID, IsServicePrincipal: true}, nil
-}
-
 var (
 	scenOnce sync.Once
 	scen     *scenario.Scenario
@@ -46,9 +34,9 @@ var (
 )
 
 const (
-	labGroup     = "rg-contoso-unified-soc"
-	labWorkspace = "law-contoso-unified"
-	previewAPI   = "2022-06-01-preview"
+	labGroup     = armtest.Group
+	labWorkspace = armtest.Workspace
+	previewAPI   = armtest.PreviewAPI
 	tier2Group   = "5f1c7a52-8f7e-4a8e-9d53-2f0b3b6c1e01"
 )
 
@@ -84,22 +72,8 @@ func newFixture(t testing.TB) *fixture {
 	if scenErr != nil {
 		t.Fatal(scenErr)
 	}
-	real := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return real }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	le, err := logs.New(w, scen, logs.Options{Seed: 1, Users: 60, Days: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ten, err := w.TenantByName(simulator.DefaultTenantName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(arm.NewHandler(w, tokenVerifier{w}, append(mocksentinel.LabTypes(), mocklogic.Types()...)...))
-	t.Cleanup(srv.Close)
+	lab := armtest.New(t, scen, append(mocksentinel.LabTypes(), mocklogic.Types()...)...)
+	w, le, ten, srv := lab.World, lab.Logs, lab.Tenant, lab.ARM
 	det, err := detect.New(le, detect.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -137,11 +111,7 @@ func (f *fixture) request(method, path, body string) (int, string) {
 // call is request that must answer 200 or 201.
 func (f *fixture) call(method, path, body string) string {
 	f.t.Helper()
-	status, data := f.request(method, path, body)
-	if status != 200 && status != 201 {
-		f.t.Fatalf("%s %s: %d %s", method, path, status, data)
-	}
-	return data
+	return armtest.Call(f.t, f.arm.URL, f.tenant.ID, method, path, body)
 }
 
 // at sets the tenant clock and runs detection, Defender XDR and automation up to it, as the

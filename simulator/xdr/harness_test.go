@@ -3,8 +3,6 @@ package xdr
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -13,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soclab/soclab/mockapis/arm"
-	"github.com/soclab/soclab/mockapis/auth"
+	"github.com/soclab/soclab/mockapis/armtest"
 	mocksentinel "github.com/soclab/soclab/mockapis/sentinel"
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
@@ -28,16 +25,6 @@ import (
 // the ARM API (Sentinel types) behind a fake token check. Every step that moves the clock runs
 // the rules, then Defender XDR, as the server does.
 
-type tokenVerifier struct{ w *simulator.World }
-
-func (v tokenVerifier) Verify(r *http.Request, _ ...string) (auth.Principal, error) {
-	t, err := v.w.TenantByID(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
-	if err != nil {
-		return auth.Principal{}, auth.ErrInvalidToken
-	}
-	return auth.Principal{TenantID: t.ID, ObjectID: t.ServicePrincipal.ObjectID, AppID: t.ServicePrincipal.AppID, IsServicePrincipal: true}, nil
-}
-
 var (
 	scenOnce sync.Once
 	scen     *scenario.Scenario
@@ -45,9 +32,9 @@ var (
 )
 
 const (
-	labGroup     = "rg-contoso-unified-soc"
-	labWorkspace = "law-contoso-unified"
-	previewAPI   = "2022-06-01-preview"
+	labGroup     = armtest.Group
+	labWorkspace = armtest.Workspace
+	previewAPI   = armtest.PreviewAPI
 )
 
 type fixture struct {
@@ -67,22 +54,8 @@ func newFixture(t testing.TB) *fixture {
 	if scenErr != nil {
 		t.Fatal(scenErr)
 	}
-	real := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return real }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	le, err := logs.New(w, scen, logs.Options{Seed: 1, Users: 60, Days: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ten, err := w.TenantByName(simulator.DefaultTenantName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(arm.NewHandler(w, tokenVerifier{w}, mocksentinel.LabTypes()...))
-	t.Cleanup(srv.Close)
+	lab := armtest.New(t, scen, mocksentinel.LabTypes()...)
+	w, le, ten, srv := lab.World, lab.Logs, lab.Tenant, lab.ARM
 	rules, err := detect.New(le, detect.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -100,23 +73,7 @@ func (f *fixture) use(t simulator.Tenant) {
 // call sends an ARM request and fails unless the status is 2xx; it returns the body.
 func (f *fixture) call(method, path, body string) string {
 	f.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, _ := http.NewRequest(method, f.arm.URL+path, rd)
-	req.Header.Set("Authorization", "Bearer "+f.tenant.ID)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		f.t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
-	}
-	return string(data)
+	return armtest.Call(f.t, f.arm.URL, f.tenant.ID, method, path, body)
 }
 
 type step func(f *fixture)
