@@ -15,34 +15,15 @@ import (
 func TestAutomationThroughServer(t *testing.T) {
 	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
-	l := newLab(t)
-	l.start()
-	sub, tenant := l.vars["SOCLAB_SUBSCRIPTION_ID"], l.vars["SOCLAB_TENANT_ID"]
-	wsID := "/subscriptions/" + sub + "/resourceGroups/" + socGroup + "/providers/Microsoft.OperationalInsights/workspaces/" + workspace
-	si := "https://management.azure.com" + wsID + "/providers/Microsoft.SecurityInsights/"
+	s := newSOCLab(t, false, labRules...)
+	l, sub, tenant, si := s.lab, s.sub, s.tenant, s.si
 	playbook := "/subscriptions/" + sub + "/resourceGroups/" + socGroup + "/providers/Microsoft.Logic/workflows/playbook-compromise-response"
-	var subs []map[string]any
-	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
+	var put map[string]any
 	// SOC_TIER2_ID as Task 5 looks it up in Graph.
 	r := l.az("rest", "--url", "https://graph.microsoft.com/v1.0/groups?$filter=displayName eq 'SOC Tier 2'", "--query", "value[0].id", "-o", "tsv")
 	group := strings.TrimSpace(r.stdout)
 	if r.code != 0 || len(group) != 36 {
 		t.Fatalf("SOC Tier 2 lookup: exit %d %q %s", r.code, r.stdout, r.stderr)
-	}
-	if out, err := l.soclab("clock", "freeze"); err != nil {
-		t.Fatalf("clock freeze: %v %s", err, out)
-	}
-	l.setClock(t, "2025-01-15T07:30:00Z")
-	var ws workspaceOut
-	l.azJSON(&ws, "monitor", "log-analytics", "workspace", "create", "-g", socGroup, "-n", workspace, "-l", "eastus")
-	var put map[string]any
-	l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"onboardingStates/default?api-version=2022-06-01-preview", "--body", "{}")
-	for _, r := range []string{"rule-suspicious-signin-resource-access", "rule-post-compromise-cred-access", "rule-lateral-movement-detection"} {
-		body, err := filepath.Abs(filepath.Join("..", "simulator", "detect", "testdata", r+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"alertRules/"+r+"?api-version=2022-06-01-preview", "--body", "@"+body)
 	}
 	rule := `{"properties": {"actions": [{"actionType": "ModifyProperties", "order": 1, "actionConfiguration": {"owner": {"assignedTo": "SOC Tier 2", "objectId": "` + group + `"}, "severity": "High", "status": "Active"}}, {"actionType": "RunPlaybook", "order": 2, "actionConfiguration": {"logicAppResourceId": "` + playbook + `", "tenantId": "` + tenant + `"}}], "displayName": "Auto-Respond to Account Compromise Incidents", "order": 1, "triggeringLogic": {"conditions": [{"conditionType": "Property", "conditionProperties": {"operator": "Equals", "propertyName": "IncidentSeverity", "propertyValues": ["High"]}}, {"conditionType": "Property", "conditionProperties": {"operator": "Contains", "propertyName": "IncidentTactics", "propertyValues": ["InitialAccess", "CredentialAccess"]}}], "isEnabled": true, "triggersOn": "Incidents", "triggersWhen": "Created"}}}`
 	ruleFile := filepath.Join(t.TempDir(), "rule.json")

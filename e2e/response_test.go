@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,32 +91,9 @@ func TestRespondThroughChallenge(t *testing.T) {
 	if len(contain) != 6 || !strings.Contains(contain[4], "soclab clock advance 5h") {
 		t.Fatalf("challenge.md's Contain has %d bash blocks (want 6: revoke, reset, block, backdoor, clock, resolve)", len(contain))
 	}
-	l := newLab(t)
-	l.start()
-	sub, tenant := l.vars["SOCLAB_SUBSCRIPTION_ID"], l.vars["SOCLAB_TENANT_ID"]
-	wsID := "/subscriptions/" + sub + "/resourceGroups/" + socGroup + "/providers/Microsoft.OperationalInsights/workspaces/" + workspace
-	si := "https://management.azure.com" + wsID + "/providers/Microsoft.SecurityInsights/"
-	var subs []map[string]any
-	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
-	if out, err := l.soclab("clock", "freeze"); err != nil {
-		t.Fatalf("clock freeze: %v %s", err, out)
-	}
-	l.setClock(t, "2025-01-15T07:30:00Z")
-
-	// Tasks 1-2 through ARM (the rule bodies az sentinel sends), then Defender's side.
-	var ws workspaceOut
-	l.azJSON(&ws, "monitor", "log-analytics", "workspace", "create", "-g", socGroup, "-n", workspace, "-l", "eastus")
+	s := newSOCLab(t, true, labRules...)
+	l, sub, tenant, wsID, si, ws := s.lab, s.sub, s.tenant, s.wsID, s.si, s.ws
 	var put map[string]any
-	l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"onboardingStates/default?api-version=2022-06-01-preview", "--body", "{}")
-	l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"dataConnectors/MicrosoftThreatProtection?api-version=2022-06-01-preview",
-		"--body", fmt.Sprintf(`{"kind":"MicrosoftThreatProtection","properties":{"tenantId":%q,"dataTypes":{"incidents":{"state":"Enabled"}}}}`, tenant))
-	for _, r := range []string{"rule-suspicious-signin-resource-access", "rule-post-compromise-cred-access", "rule-lateral-movement-detection"} {
-		body, err := filepath.Abs(filepath.Join("..", "simulator", "detect", "testdata", r+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"alertRules/"+r+"?api-version=2022-06-01-preview", "--body", "@"+body)
-	}
 	if out := l.bash(t, nil, "soclab xdr settings show"); !strings.Contains(out, "connected workspace "+wsID) || !strings.Contains(out, "High, Medium, Low, Informational") {
 		t.Fatalf("soclab xdr settings show:\n%s", out)
 	}
@@ -261,31 +237,13 @@ func TestBreakAndFix1(t *testing.T) {
 	if len(fix) != 2 || !strings.Contains(fix[0], "alerts_v2") {
 		t.Fatalf("challenge.md's break-and-fix 1 block: %q", fix)
 	}
+	// The fault is on from the start: the connector's first sync already filters.
 	l := newLab(t)
 	l.start()
-	sub, tenant := l.vars["SOCLAB_SUBSCRIPTION_ID"], l.vars["SOCLAB_TENANT_ID"]
-	wsID := "/subscriptions/" + sub + "/resourceGroups/" + socGroup + "/providers/Microsoft.OperationalInsights/workspaces/" + workspace
-	si := "https://management.azure.com" + wsID + "/providers/Microsoft.SecurityInsights/"
-	var subs []map[string]any
-	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
 	if out, err := l.soclab("fault", "on", "xdr-sync-severity-filter"); err != nil {
 		t.Fatalf("fault on: %v %s", err, out)
 	}
-	if out, err := l.soclab("clock", "freeze"); err != nil {
-		t.Fatalf("clock freeze: %v %s", err, out)
-	}
-	l.setClock(t, "2025-01-15T07:30:00Z")
-	var ws workspaceOut
-	l.azJSON(&ws, "monitor", "log-analytics", "workspace", "create", "-g", socGroup, "-n", workspace, "-l", "eastus")
-	var put map[string]any
-	l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"onboardingStates/default?api-version=2022-06-01-preview", "--body", "{}")
-	l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"dataConnectors/MicrosoftThreatProtection?api-version=2022-06-01-preview",
-		"--body", fmt.Sprintf(`{"kind":"MicrosoftThreatProtection","properties":{"tenantId":%q,"dataTypes":{"incidents":{"state":"Enabled"}}}}`, tenant))
-	body, err := filepath.Abs(filepath.Join("..", "simulator", "detect", "testdata", "rule-lateral-movement-detection.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"alertRules/rule-lateral-movement-detection?api-version=2022-06-01-preview", "--body", "@"+body)
+	ws := newSOCLabOn(t, l, true, "rule-lateral-movement-detection").ws
 	if out, err := l.soclab("attack", "launch"); err != nil {
 		t.Fatalf("attack launch: %v\n%s", err, out)
 	}

@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -15,30 +14,11 @@ import (
 func TestDefenderIncidentSyncThroughServer(t *testing.T) {
 	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
-	l := newLab(t)
-	l.start()
-	sub, tenant := l.vars["SOCLAB_SUBSCRIPTION_ID"], l.vars["SOCLAB_TENANT_ID"]
-	wsID := "/subscriptions/" + sub + "/resourceGroups/" + socGroup + "/providers/Microsoft.OperationalInsights/workspaces/" + workspace
-	si := "https://management.azure.com" + wsID + "/providers/Microsoft.SecurityInsights/"
-	var subs []map[string]any
-	l.azJSON(&subs, "login", "--service-principal", "-u", l.vars["SOCLAB_SP_ID"], "--password="+l.vars["SOCLAB_SP_SECRET"], "--tenant", tenant)
-	if out, err := l.soclab("clock", "freeze"); err != nil {
-		t.Fatalf("clock freeze: %v %s", err, out)
-	}
-	l.setClock(t, "2025-01-15T07:30:00Z")
-	var ws workspaceOut
-	l.azJSON(&ws, "monitor", "log-analytics", "workspace", "create", "-g", socGroup, "-n", workspace, "-l", "eastus")
+	s := newSOCLab(t, false, labRules...)
+	l, tenant, wsID, si, ws := s.lab, s.tenant, s.wsID, s.si, s.ws
 	var put map[string]any
-	l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"onboardingStates/default?api-version=2022-06-01-preview", "--body", "{}")
 	l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"dataConnectors/MicrosoftThreatProtection?api-version=2023-02-01-preview",
 		"--body", fmt.Sprintf(`{"kind":"MicrosoftThreatProtection","properties":{"tenantId":%q,"dataTypes":{"incidents":{"state":"Enabled"},"alerts":{"state":"Enabled"}}}}`, tenant))
-	for _, r := range []string{"rule-suspicious-signin-resource-access", "rule-post-compromise-cred-access", "rule-lateral-movement-detection"} {
-		body, err := filepath.Abs(filepath.Join("..", "simulator", "detect", "testdata", r+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.azJSON(&put, "rest", "--method", "PUT", "--url", si+"alertRules/"+r+"?api-version=2022-06-01-preview", "--body", "@"+body)
-	}
 	if out, err := l.soclab("xdr", "settings", "show"); err != nil || !strings.Contains(out, "connected workspace "+wsID) {
 		t.Fatalf("soclab xdr settings show: %v\n%s", err, out)
 	}
