@@ -116,9 +116,10 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // newClient is one keep-alive client through the proxy, trusting the lab CA.
 func (r *running) newClient() *http.Client {
-	tr := r.client.Transport.(*http.Transport).Clone()
+	wt := r.client.Transport.(*withControlToken)
+	tr := wt.next.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 1
-	return &http.Client{Transport: tr}
+	return &http.Client{Transport: &withControlToken{addr: wt.addr, token: wt.token, next: tr}}
 }
 
 func (r *running) fetch(b *testing.B, c *http.Client, method, u, token, body string) []byte {
