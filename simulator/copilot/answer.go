@@ -125,15 +125,14 @@ func (s *Service) summary(b *answer, tenantID string, e Entities) error {
 		b.line("**Severity:** %s · **Status:** %s · **Alerts:** %d · **Activity:** %s to %s", inc.Severity, inc.Status, len(alerts), ts(inc.FirstActivity), ts(inc.LastActivity))
 		b.line("")
 		b.line("### Timeline mapped to MITRE ATT&CK")
-		var techniques []string
-		for _, a := range alerts {
-			b.line("- %s — %s (%s, %s) %s", ts(a.FirstActivity), a.Title, a.ProductName, a.Severity, strings.Join(a.MitreTechniques, ", "))
-			for _, t := range a.MitreTechniques {
-				if !slices.Contains(techniques, t) {
-					techniques = append(techniques, t)
-				}
+		for _, g := range groupAlerts(alerts) {
+			n := ""
+			if g.count > 1 {
+				n = fmt.Sprintf(" ×%d", g.count)
 			}
+			b.line("- %s — %s (%s, %s)%s: %s", ts(g.first.FirstActivity), g.first.Title, g.first.ProductName, g.first.Severity, n, strings.Join(g.first.MitreTechniques, ", "))
 		}
+		techniques := techniqueOrder(alerts)
 		b.line("")
 		b.line("**Techniques in order:** %s", strings.Join(techniques, " → "))
 		b.line("")
@@ -150,9 +149,9 @@ func (s *Service) summary(b *answer, tenantID string, e Entities) error {
 				case xdr.EntityUser:
 					b.line("- User: %s", en.UPN)
 				case xdr.EntityIP:
-					b.line("- IP: %s %s", en.Address, en.Country)
+					b.line("- IP: %s", strings.TrimSpace(en.Address+" "+en.Country))
 				case xdr.EntityResource:
-					b.line("- Azure resource: %s (%s)", en.Name, en.Type)
+					b.line("- Azure resource: %s", strings.ToLower(en.Name))
 				}
 			}
 		}
@@ -243,4 +242,46 @@ func inRange(ip, cidr string) bool {
 	p, err := netip.ParsePrefix(cidr)
 	a, err2 := netip.ParseAddr(ip)
 	return err == nil && err2 == nil && p.Contains(a)
+}
+
+// alertGroup is a run of alerts with one title (a rule fires once per matching window).
+type alertGroup struct {
+	first xdr.Alert
+	count int
+}
+
+// groupAlerts groups time-ordered alerts by title, in the order of each title's first alert.
+func groupAlerts(alerts []xdr.Alert) []alertGroup {
+	var out []alertGroup
+	at := map[string]int{}
+	for _, a := range alerts {
+		if i, ok := at[a.Title]; ok {
+			out[i].count++
+			continue
+		}
+		at[a.Title] = len(out)
+		out = append(out, alertGroup{first: a, count: 1})
+	}
+	return out
+}
+
+// techniqueOrder orders the incident's techniques in time: an alert naming one technique (a
+// product detection of one step) dates it; a technique named only among an analytics rule's
+// several (the rule's whole pattern, dated by its first event) follows those, in the order of
+// its alerts. Alerts are in first-activity order.
+func techniqueOrder(alerts []xdr.Alert) []string {
+	var dated, rest []string
+	for _, a := range alerts {
+		if len(a.MitreTechniques) == 1 && !slices.Contains(dated, a.MitreTechniques[0]) {
+			dated = append(dated, a.MitreTechniques[0])
+		}
+	}
+	for _, a := range alerts {
+		for _, t := range a.MitreTechniques {
+			if !slices.Contains(dated, t) && !slices.Contains(rest, t) {
+				rest = append(rest, t)
+			}
+		}
+	}
+	return append(dated, rest...)
 }
