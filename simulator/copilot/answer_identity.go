@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/identity"
+	"github.com/soclab/soclab/simulator/xdr"
 )
 
 // labUser is the user asked about when a prompt names none.
@@ -87,10 +89,38 @@ func (s *Service) userRisk(ctx context.Context, b *answer, tenantID string, e En
 	for _, r := range rows {
 		b.line("| %v | %v, %v | %v | %v | %v |", r["IPAddress"], r["City"], r["Country"], r["SignIns"], r["Failures"], r["Last"])
 	}
+	past, err := s.incidentsOf(tenantID, e.UPN)
+	if err != nil {
+		return err
+	}
+	b.line("")
+	b.line("### Incidents involving this user")
+	if len(past) == 0 {
+		b.line("- none")
+	}
+	for _, i := range past {
+		b.line("- %d (%s, %s): %s", i.ID, i.Severity, i.Status, i.DisplayName)
+	}
 	b.source("Microsoft Entra ID: user %s, its groups and directory roles", user.UserPrincipalName)
+	b.source("Microsoft Defender XDR incidents involving the user (%d)", len(past))
 	b.source("Microsoft Entra ID Protection: risky users and risk detections (%d for this user)", n)
 	b.source("SigninLogs of the tenant (%d addresses)", len(rows))
 	return nil
+}
+
+// incidentsOf lists the Defender XDR incidents whose entities include the user (merged ones left out).
+func (s *Service) incidentsOf(tenantID, upn string) ([]xdr.Incident, error) {
+	var out []xdr.Incident
+	err := s.World().View(tenantID, func(tx *simulator.TenantTx) error {
+		incs, err := xdr.Incidents(tx)
+		for _, i := range incs {
+			if i.Status != "redirected" && contains(i.EntityKeys, "user:"+strings.ToLower(upn)) {
+				out = append(out, i)
+			}
+		}
+		return err
+	})
+	return out, err
 }
 
 func orNone(l []string) string {
