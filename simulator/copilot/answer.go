@@ -49,6 +49,8 @@ func (s *Service) Answer(ctx context.Context, tenantID, prompt string) (Result, 
 		err = s.containment(&b, tenantID, u.Entities)
 	case IntentKQL:
 		err = s.nlToKQL(ctx, &b, tenantID, u.Entities)
+	case IntentBlastRadius:
+		err = s.blastRadius(ctx, &b, tenantID, u.Entities)
 	default:
 		b.cannot()
 	}
@@ -88,6 +90,7 @@ var Capabilities = []string{
 	"a user's risk profile (risk level and detections, groups, roles, recent sign-ins)",
 	"enrich an IP address with threat intelligence and the tenant's telemetry",
 	"containment and remediation steps in priority order, with what is already done",
+	"a user's blast radius: what their roles can reach and what the telemetry shows they touched",
 	"write a KQL query for sign-ins from an IP range (CIDR) and run it on the workspace",
 }
 
@@ -284,4 +287,14 @@ func techniqueOrder(alerts []xdr.Alert) []string {
 		}
 	}
 	return append(dated, rest...)
+}
+
+// sortedKeys lists a row's columns in name order, so answers are stable.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

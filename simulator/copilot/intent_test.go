@@ -58,6 +58,15 @@ var tuned = map[Intent][]string{
 		"wrte a kusto qeury for signins from 185.220.101.0/24",
 		"translate to KQL: sign-ins from 185.220.101.0/24 last month",
 	},
+	IntentBlastRadius: {
+		"Which Azure resources could alex.johnson@contoso.com reach, which secrets were read, which storage was touched? Estimate the blast radius.",
+		"blast radius of alex.johnson@contoso.com",
+		"what could alex.johnson@contoso.com reach",
+		"estimate the impact of alex.johnson@contoso.com being compromised",
+		"blast raduis alex.johnson@contoso.com",
+		"what resources did alex.johnson@contoso.com touch",
+		"exposure of alex.johnson@contoso.com: secrets and storage",
+	},
 	IntentUnknown: {
 		"what's the weather in Paris",
 		"tell me a joke",
@@ -88,6 +97,8 @@ var heldOut = []struct {
 	{"Generate a Kusto query to find logons from 185.220.101.0/24", IntentKQL},
 	{"hunt for sign-ins coming from 185.220.101.0/24", IntentKQL},
 	{"write me a poem", IntentUnknown},
+	{"How far could an attacker get with alex.johnson@contoso.com's access? Which resources are at risk?", IntentBlastRadius},
+	{"what did alex.johnson@contoso.com access in Azure", IntentBlastRadius},
 }
 
 func TestUnderstandParaphrases(t *testing.T) {

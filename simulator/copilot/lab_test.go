@@ -191,6 +191,14 @@ func TestLabAnswers(t *testing.T) {
 		r = l.ask(t, "how do I contain this?")
 		wantInOrder(t, r.Content, "1. Revoke", "**already done in this tenant**", "2. Block", "**not done yet**")
 	})
+	t.Run("blast radius: roles vs what was touched", func(t *testing.T) {
+		r := l.ask(t, "Which Azure resources could alex.johnson@contoso.com reach, which secrets were read, which storage was touched? Estimate the blast radius.")
+		if r.Intent != IntentBlastRadius {
+			t.Fatalf("intent %s", r.Intent)
+		}
+		wantInOrder(t, r.Content, "Key Vault Secrets User on kv-contoso-prod", "Contributor on subscription", "User Administrator",
+			"**Key Vault secrets read**", "Vault: kv-contoso-prod", "**Storage blobs accessed**", "Account: stcontosoprod", "**Azure control-plane operations**", "ListKeys: ", "**Sources**")
+	})
 	t.Run("refusal lists what it can do", func(t *testing.T) {
 		r := l.ask(t, "what's the weather in Paris")
 		wantInOrder(t, r.Content, "I can't help with that here", Capabilities[0], Capabilities[5])
