@@ -228,6 +228,7 @@ func BenchmarkLabPrompts(b *testing.B) {
 		"1-summary":     "Summarise Defender XDR incident 2972395: its alerts, entities and timeline, each step mapped to MITRE ATT&CK.",
 		"2-risk":        "What is the risk profile of alex.johnson@contoso.com: recent sign-ins, risk detections, groups, privileged roles, past incidents?",
 		"3-ti":          "Enrich the IP address 185.220.101.45 with threat intelligence.",
+		"4-blast":       "Which Azure resources could alex.johnson@contoso.com reach, which secrets were read, which storage was touched? Estimate the blast radius.",
 		"5-kql":         "Write a KQL query for Sentinel that finds sign-ins from 185.220.101.0/24 for all accounts over the last 30 days.",
 		"6-containment": "Give containment and remediation steps in priority order.",
 		"list":          "List my recent incidents in Defender XDR",
