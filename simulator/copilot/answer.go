@@ -36,6 +36,11 @@ func (s *Service) Answer(ctx context.Context, tenantID, prompt string) (Result, 
 	u := Understand(prompt)
 	var b answer
 	var err error
+	if u.Entities.UPN == "" && (u.Intent == IntentUserRisk || u.Intent == IntentBlastRadius) {
+		if u.Entities.UPN, err = s.userByDisplayName(tenantID, prompt); err != nil {
+			return Result{}, fmt.Errorf("copilot: find a user named in the prompt: %w", err)
+		}
+	}
 	switch u.Intent {
 	case IntentIncidentSummary:
 		err = s.summary(&b, tenantID, u.Entities)

@@ -108,6 +108,23 @@ func (s *Service) userRisk(ctx context.Context, b *answer, tenantID string, e En
 	return nil
 }
 
+// userByDisplayName finds the user whose display name the prompt names (the longest match,
+// case-insensitive, names of 5+ characters); "" if none.
+func (s *Service) userByDisplayName(tenantID, prompt string) (string, error) {
+	text := strings.ToLower(prompt)
+	upn, best := "", 0
+	err := s.id.Read(tenantID, func(d *identity.Directory) error {
+		for _, u := range d.SortedUsers() {
+			n := strings.ToLower(strings.TrimSpace(u.DisplayName))
+			if len(n) >= 5 && len(n) > best && strings.Contains(text, n) {
+				upn, best = strings.ToLower(u.UserPrincipalName), len(n)
+			}
+		}
+		return nil
+	})
+	return upn, err
+}
+
 // incidentsOf lists the Defender XDR incidents whose entities include the user (merged ones left out).
 func (s *Service) incidentsOf(tenantID, upn string) ([]xdr.Incident, error) {
 	var out []xdr.Incident

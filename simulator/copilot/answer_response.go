@@ -121,8 +121,12 @@ func (s *Service) nlToKQL(ctx context.Context, b *answer, tenantID string, e Ent
 		b.line("I can write KQL for sign-ins from an IP range here. Which range? Give it as a CIDR (for example 185.220.101.0/24).")
 		return nil
 	}
-	q := SigninsFromRangeKQL(cidr, 30)
-	b.line("This query finds sign-ins to any account from %s over the last 30 days, per address, with the accounts tried and how many failed (password spraying shows many users and failures):", cidr)
+	days := e.Days
+	if days <= 0 || days > 90 {
+		days = 30 // the workspace's interactive retention in the lab; longer asks are capped
+	}
+	q := SigninsFromRangeKQL(cidr, days)
+	b.line("This query finds sign-ins to any account from %s over the last %d days, per address, with the accounts tried and how many failed (password spraying shows many users and failures):", cidr, days)
 	b.line("")
 	b.line("```kusto\n%s\n```", q)
 	rows, err := s.runWorkspace(ctx, tenantID, q)

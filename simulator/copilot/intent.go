@@ -31,6 +31,8 @@ type Entities struct {
 	UPN          string
 	IP           string
 	CIDR         string
+	// Days is a lookback the prompt names ("last 7 days", "past week"; 0: none).
+	Days int
 }
 
 // Understanding is a classified prompt.
@@ -86,6 +88,7 @@ var (
 	incidentRE = regexp.MustCompile(`(?i)(?:incident|#|id|number|no\.?)\s*(?:#|number|no\.?|id)?\s*:?\s*(\d{1,10})\b`)
 	bareNumRE  = regexp.MustCompile(`\b(\d{5,10})\b`)
 	wordRE     = regexp.MustCompile(`[a-z0-9]+`)
+	daysRE     = regexp.MustCompile(`(?i)\b(?:last|past|previous|over)\s+(?:the\s+)?(\d{1,3})\s*(day|d|week|month)s?\b|\b(?:last|past|previous)\s+(day|week|month)\b`)
 )
 
 // Understand classifies a prompt and extracts its entities.
@@ -150,6 +153,21 @@ func extract(prompt string) (Entities, string) {
 			e.IP = a.String()
 		}
 		rest = strings.ReplaceAll(rest, m, " ")
+	}
+	if m := daysRE.FindStringSubmatch(rest); m != nil {
+		n, unit := 1, m[3]
+		if m[1] != "" {
+			n, _ = strconv.Atoi(m[1])
+			unit = m[2]
+		}
+		switch strings.ToLower(unit) {
+		case "week":
+			n *= 7
+		case "month":
+			n *= 30
+		}
+		e.Days = n
+		rest = strings.Replace(rest, m[0], " ", 1)
 	}
 	if m := incidentRE.FindStringSubmatch(rest); m != nil {
 		e.Incident, _ = strconv.Atoi(m[1])

@@ -150,6 +150,8 @@ func TestLabAnswers(t *testing.T) {
 			t.Fatalf("intent %s", r.Intent)
 		}
 		wantInOrder(t, r.Content, "alex.johnson@contoso.com", "**Risk level:** high", "### Risk detections", "185.220.101.", "**Groups:**", "### Recent sign-ins", "185.220.101.", "### Incidents involving this user", "- "+incident+" (high, active)", "**Sources**")
+		r = l.ask(t, "what's the risk profile of Alex Johnson?")
+		wantInOrder(t, r.Content, "(alex.johnson@contoso.com)", "**Risk level:** high")
 		r = l.ask(t, "risk profile of nobody@contoso.com")
 		wantInOrder(t, r.Content, "couldn't find the user nobody@contoso.com")
 	})
@@ -165,6 +167,10 @@ func TestLabAnswers(t *testing.T) {
 			t.Fatalf("intent %s", r.Intent)
 		}
 		wantInOrder(t, r.Content, "```kusto\nSigninLogs", `ipv4_is_in_range(IPAddress, "185.220.101.0/24")`, "```", "On law-contoso-unified it returns", "185.220.101.", "alex.johnson@contoso.com")
+		r = l.ask(t, "kql for sign-ins from 185.220.101.0/24 in the past week")
+		wantInOrder(t, r.Content, "over the last 7 days", "TimeGenerated > ago(7d)", "alex.johnson@contoso.com")
+		r = l.ask(t, "write a kql query for sign-ins")
+		wantInOrder(t, r.Content, "Which range? Give it as a CIDR")
 		rows, err := l.svc.runWorkspace(context.Background(), l.Tenant.ID, SigninsFromRangeKQL("185.220.101.0/24", 30))
 		if err != nil {
 			t.Fatal(err)
