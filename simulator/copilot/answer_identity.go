@@ -156,28 +156,28 @@ func contains(l []string, s string) bool {
 	return false
 }
 
-// tiFact is a threat intelligence fact of the lab's built-in feed (lab data, not real intel).
-type tiFact struct {
+// TIFact is a threat intelligence fact of the lab's built-in feed (lab data, not real intel).
+type TIFact struct {
 	CIDR, Verdict, Description string
 	Reputation                 int
 	FirstSeen, LastSeen        time.Time
 }
 
 // threatIntel is the lab's built-in feed.
-var threatIntel = []tiFact{{
+var threatIntel = []TIFact{{
 	CIDR: "185.220.101.0/24", Verdict: "malicious", Reputation: 95,
 	Description: "Known Tor exit node range: anonymized traffic, password spraying and account takeover seen from it.",
 	FirstSeen:   time.Date(2019, 6, 1, 0, 0, 0, 0, time.UTC), LastSeen: time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC),
 }}
 
 // LookupTI returns the feed's fact about an address or range.
-func LookupTI(ipOrCIDR string) (tiFact, bool) {
+func LookupTI(ipOrCIDR string) (TIFact, bool) {
 	for _, f := range threatIntel {
 		if inRange(ipOrCIDR, f.CIDR) || strings.EqualFold(ipOrCIDR, f.CIDR) {
 			return f, true
 		}
 	}
-	return tiFact{}, false
+	return TIFact{}, false
 }
 
 func (s *Service) enrich(ctx context.Context, b *answer, tenantID string, e Entities) error {

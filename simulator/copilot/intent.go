@@ -85,7 +85,7 @@ var (
 	cidrRE     = regexp.MustCompile(`\b\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}\b`)
 	ipRE       = regexp.MustCompile(`\b\d{1,3}(?:\.\d{1,3}){3}\b`)
 	upnRE      = regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b`)
-	incidentRE = regexp.MustCompile(`(?i)(?:incident|#|id|number|no\.?)\s*(?:#|number|no\.?|id)?\s*:?\s*(\d{1,10})\b`)
+	incidentRE = regexp.MustCompile(`(?i)(?:\bincident|#|\bid|\bnumber|\bno\.?)\s*(?:#|number|no\.?|id)?\s*:?\s*(\d{1,10})\b`)
 	bareNumRE  = regexp.MustCompile(`\b(\d{5,10})\b`)
 	wordRE     = regexp.MustCompile(`[a-z0-9]+`)
 	daysRE     = regexp.MustCompile(`(?i)\b(?:last|past|previous|over)\s+(?:the\s+)?(\d{1,3})\s*(day|d|week|month)s?\b|\b(?:last|past|previous)\s+(day|week|month)\b`)

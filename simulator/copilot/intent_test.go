@@ -142,6 +142,8 @@ func TestEntities(t *testing.T) {
 		{"sign-ins in the last 2 months from 185.220.101.0/24", Entities{CIDR: "185.220.101.0/24", Days: 60}},
 		{"last 7d logins 1.2.3.4", Entities{IP: "1.2.3.4", Days: 7}},
 		{"incident 2972395 over the last 3 days", Entities{Incident: 2972395, Days: 3}},
+		{"we paid 12 dollars for a piano 7", Entities{}},
+		{"incident id: 77", Entities{Incident: 77}},
 		{"enrich 999.1.1.1", Entities{}},
 		{"kql for 10.0.0.0/33", Entities{}},
 		{"incident 2972395 user a@b.io ip 1.2.3.4 range 5.6.7.0/24", Entities{Incident: 2972395, UPN: "a@b.io", IP: "1.2.3.4", CIDR: "5.6.7.0/24"}},
