@@ -41,6 +41,14 @@ func (s *Service) Answer(ctx context.Context, tenantID, prompt string) (Result, 
 			return Result{}, fmt.Errorf("copilot: find a user named in the prompt: %w", err)
 		}
 	}
+	plugins, err := s.Plugins(tenantID)
+	if err != nil {
+		return Result{}, err
+	}
+	if need := pluginFor(u.Intent); need != "" && !connected(plugins, need) {
+		b.pluginOff(u.Intent, need)
+		return Result{Content: b.String(), Type: "success", Intent: u.Intent}, nil
+	}
 	switch u.Intent {
 	case IntentIncidentSummary:
 		err = s.summary(&b, tenantID, u.Entities)
@@ -97,6 +105,31 @@ var Capabilities = []string{
 	"containment and remediation steps in priority order, with what is already done",
 	"a user's blast radius: what their roles can reach and what the telemetry shows they touched",
 	"write a KQL query for sign-ins from an IP range (CIDR) and run it on the workspace",
+}
+
+// pluginFor is the plugin an intent's answer needs ("" none).
+func pluginFor(i Intent) string {
+	switch i {
+	case IntentIncidentSummary, IntentListIncidents:
+		return PluginDefender
+	case IntentKQL, IntentBlastRadius:
+		return PluginSentinel
+	}
+	return ""
+}
+
+func (b *answer) pluginOff(i Intent, plugin string) {
+	name := plugin
+	for _, p := range knownPlugins {
+		if p.id == plugin {
+			name = p.name
+		}
+	}
+	if plugin == PluginDefender {
+		b.line("I don't have access to that incident. The %s plugin is turned off, so I can't read Defender XDR incidents or alerts. Turn the plugin on in Security Copilot's plugin settings (soclab copilot plugins connect %s) and ask again.", name, plugin)
+		return
+	}
+	b.line("I can't query your Microsoft Sentinel workspace: the %s plugin is turned off. Turn it on in Security Copilot's plugin settings (soclab copilot plugins connect %s) and ask again.", name, plugin)
 }
 
 func (b *answer) cannot() {
