@@ -18,6 +18,8 @@ type copilotOptions struct {
 	Prompt, Session string
 	// Format is text or json.
 	Format string
+	// Action (connect, disconnect or "" to list) and Plugin are plugins' arguments.
+	Action, Plugin string
 }
 
 func copilotCommand() *cli.Command {
@@ -59,8 +61,55 @@ func copilotCommand() *cli.Command {
 				}
 				return exitOn("soclab copilot sessions", runCopilotSessions(o, c.App.Writer, c.App.ErrWriter))
 			},
+		}, {
+			Name:      "plugins",
+			Usage:     "list the plugins, or connect|disconnect one (defender, sentinel)",
+			ArgsUsage: "[connect|disconnect PLUGIN]",
+			Flags:     common(),
+			Action: func(c *cli.Context) error {
+				args, err := positionalArgs(c)
+				if err != nil || (len(args) != 0 && (len(args) != 2 || (args[0] != "connect" && args[0] != "disconnect"))) {
+					return cli.Exit("soclab copilot plugins: use no arguments, or connect|disconnect PLUGIN", 2)
+				}
+				o, err := copilotOpts(c)
+				if err != nil {
+					return err
+				}
+				if len(args) == 2 {
+					o.Action, o.Plugin = args[0], args[1]
+				}
+				return exitOn("soclab copilot plugins", runCopilotPlugins(o, c.App.Writer, c.App.ErrWriter))
+			},
 		}},
 	}
+}
+
+// runCopilotPlugins lists, connects or disconnects plugins.
+func runCopilotPlugins(o copilotOptions, stdout, stderr io.Writer) error {
+	return withLogLab(o.State, stderr, func(lab *logLab) error {
+		var ans copilotapi.PluginsAnswer
+		var err error
+		if o.Action == "" {
+			err = lab.call("GET", copilotapi.PluginsPath+tenantQuery(o.Tenant), nil, &ans)
+		} else {
+			on := o.Action == "connect"
+			err = lab.call("POST", copilotapi.PluginsPath, copilotapi.PluginsRequest{Tenant: o.Tenant, Plugin: o.Plugin, Connected: &on}, &ans)
+		}
+		if err != nil {
+			return err
+		}
+		if o.Format == "json" {
+			return printJSON(stdout, ans)
+		}
+		for _, p := range ans.Plugins {
+			state := "connected"
+			if !p.Connected {
+				state = "disconnected"
+			}
+			fmt.Fprintf(stdout, "%-10s %-24s %s\n", p.ID, p.Name, state)
+		}
+		return nil
+	})
 }
 
 func copilotOpts(c *cli.Context) (copilotOptions, error) {

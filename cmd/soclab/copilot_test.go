@@ -66,3 +66,47 @@ func TestCopilotWithoutServer(t *testing.T) {
 		t.Errorf("refused asks stored something: %q", out)
 	}
 }
+
+func TestCopilotPluginsWithoutServer(t *testing.T) {
+	state := t.TempDir()
+	run := func(action, plugin string) (string, error) {
+		var out, errw bytes.Buffer
+		err := runCopilotPlugins(copilotOptions{State: state, Format: "text", Action: action, Plugin: plugin}, &out, &errw)
+		return out.String(), err
+	}
+	both := func(d, s string) string {
+		return "defender   Microsoft Defender XDR   " + d + "\nsentinel   Microsoft Sentinel       " + s + "\n"
+	}
+	steps := []struct {
+		action, plugin, want, wantErr string
+	}{
+		{"", "", both("connected", "connected"), ""},
+		{"disconnect", "defender", both("disconnected", "connected"), ""},
+		{"disconnect", "nope", "", `unknown plugin "nope"`},
+		{"", "", both("disconnected", "connected"), ""},
+		{"connect", "Microsoft Defender XDR", both("connected", "connected"), ""},
+	}
+	for _, s := range steps {
+		out, err := run(s.action, s.plugin)
+		if s.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), s.wantErr) {
+				t.Errorf("%s %s: %v, want %q", s.action, s.plugin, err, s.wantErr)
+			}
+			continue
+		}
+		if err != nil || out != s.want {
+			t.Errorf("%s %s: %q %v, want %q", s.action, s.plugin, out, err, s.want)
+		}
+	}
+	var out, errw bytes.Buffer
+	if err := runFault(faultOptions{State: state, Action: "on", Name: "copilot-defender-plugin-disconnected"}, &out, &errw); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("", ""); err != nil || out != both("disconnected", "connected") {
+		t.Errorf("after the fault: %q %v", out, err)
+	}
+	out.Reset()
+	if err := runCopilotAsk(copilotOptions{State: state, Format: "text", Prompt: "List my recent incidents in Defender XDR"}, &out, &errw); err != nil || !strings.HasPrefix(out.String(), "I don't have access to that incident.") {
+		t.Errorf("ask with the plugin off: %q %v", out.String(), err)
+	}
+}

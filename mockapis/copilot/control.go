@@ -14,7 +14,21 @@ import (
 const (
 	AskPath      = "copilot/ask"
 	SessionsPath = "copilot/sessions"
+	PluginsPath  = "copilot/plugins"
 )
+
+// PluginsRequest is the body of POST /_soclab/copilot/plugins.
+type PluginsRequest struct {
+	Tenant    string `json:"tenant,omitempty"`
+	Plugin    string `json:"plugin"`
+	Connected *bool  `json:"connected"`
+}
+
+// PluginsAnswer lists a tenant's plugins.
+type PluginsAnswer struct {
+	Tenant  string           `json:"tenant"`
+	Plugins []copilot.Plugin `json:"plugins"`
+}
 
 // AskRequest is the body of POST /_soclab/copilot/ask.
 type AskRequest struct {
@@ -46,7 +60,7 @@ type SessionsAnswer struct {
 func NewControl(svc *copilot.Service, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_soclab"), "/")
-		if path != AskPath && path != SessionsPath {
+		if path != AskPath && path != SessionsPath && path != PluginsPath {
 			next.ServeHTTP(rw, r)
 			return
 		}
@@ -65,6 +79,13 @@ func NewControl(svc *copilot.Service, next http.Handler) http.Handler {
 				a.Sessions, err = svc.ListSessions(t.ID)
 				out = a
 			}
+		case path == PluginsPath && r.Method == http.MethodGet:
+			out, err = plugins(svc, r.URL.Query().Get("tenant"), nil)
+		case path == PluginsPath && r.Method == http.MethodPost:
+			var req PluginsRequest
+			if err = control.DecodeJSON(r, &req, 1<<16); err == nil {
+				out, err = plugins(svc, req.Tenant, &req)
+			}
 		default:
 			err = control.Fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s is not supported on /_soclab/%s", r.Method, path)
 		}
@@ -72,6 +93,8 @@ func NewControl(svc *copilot.Service, next http.Handler) http.Handler {
 			switch {
 			case errors.Is(err, simulator.ErrTenantNotFound):
 				return control.Fail(http.StatusNotFound, "TenantNotFound", "%v", err)
+			case errors.Is(err, copilot.ErrUnknownPlugin):
+				return control.Fail(http.StatusBadRequest, "InvalidArgument", "%v", err)
 			case errors.Is(err, copilot.ErrNotFound):
 				return control.Fail(http.StatusNotFound, "SessionNotFound", "%v", err)
 			}
@@ -105,4 +128,22 @@ func ask(r *http.Request, svc *copilot.Service, req AskRequest) (AskAnswer, erro
 	res := a.Evaluation.Result
 	return AskAnswer{Tenant: t.Name, SessionID: a.Session.ID, PromptID: a.Prompt.ID, EvaluationID: a.Evaluation.ID,
 		State: a.Evaluation.State, Intent: res.Intent, ResultType: res.Type, Content: res.Content}, nil
+}
+
+// plugins lists, and with req changes, a tenant's plugins.
+func plugins(svc *copilot.Service, ref string, req *PluginsRequest) (PluginsAnswer, error) {
+	t, err := tenant(svc, ref)
+	if err != nil {
+		return PluginsAnswer{}, err
+	}
+	a := PluginsAnswer{Tenant: t.Name}
+	if req == nil {
+		a.Plugins, err = svc.Plugins(t.ID)
+		return a, err
+	}
+	if req.Plugin == "" || req.Connected == nil {
+		return a, control.Fail(http.StatusBadRequest, "InvalidArgument", "give plugin and connected (true or false)")
+	}
+	a.Plugins, err = svc.SetPlugin(t.ID, req.Plugin, *req.Connected)
+	return a, err
 }
