@@ -116,4 +116,36 @@ func TestCopilotThroughGraphBeta(t *testing.T) {
 	if err != nil || !regexp.MustCompile(session.ID+`  \S+ +2  Task 4`).MatchString(out) {
 		t.Errorf("soclab copilot sessions: %v\n%s", err, out)
 	}
+
+	// Break and fix 2: the plugin fault refuses over Graph; connecting the plugin fixes it.
+	askGraph := func(text string) string {
+		t.Helper()
+		var p struct{ ID string }
+		l.azJSON(&p, "rest", "--method", "POST", "--url", sessions+"/"+session.ID+"/prompts", "--body", fmt.Sprintf(`{"type":"prompt","content":%q}`, text))
+		ev := sessions + "/" + session.ID + "/prompts/" + p.ID + "/evaluations"
+		var e struct {
+			ID, State string
+			Result    *struct{ Content string }
+		}
+		l.azJSON(&e, "rest", "--method", "POST", "--url", ev, "--body", "{}")
+		for i := 0; i < 5 && e.State != "completed"; i++ {
+			l.azJSON(&e, "rest", "--method", "GET", "--url", ev+"/"+e.ID)
+		}
+		if e.Result == nil {
+			t.Fatalf("evaluation of %q never completed: %+v", text, e)
+		}
+		return e.Result.Content
+	}
+	if out, err := l.soclab("fault", "on", "copilot-defender-plugin-disconnected"); err != nil {
+		t.Fatalf("fault on: %v\n%s", err, out)
+	}
+	if got := askGraph("List my recent incidents in Defender XDR"); !strings.HasPrefix(got, "I don't have access to that incident.") {
+		t.Errorf("with the plugin disconnected: %s", got)
+	}
+	if out, err := l.soclab("copilot", "plugins", "connect", "defender"); err != nil || !strings.Contains(out, "Microsoft Defender XDR   connected") {
+		t.Fatalf("plugins connect: %v\n%s", err, out)
+	}
+	if got := askGraph("List my recent incidents in Defender XDR"); !strings.Contains(got, "| "+number+" | high |") {
+		t.Errorf("after the fix: %s", got)
+	}
 }
