@@ -17,6 +17,7 @@ func commands() []*cli.Command {
 		attackCommand(),
 		faultCommand(),
 		xdrCommand(),
+		copilotCommand(),
 		gradeCommand(),
 		engineCommand(),
 	}

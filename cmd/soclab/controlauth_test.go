@@ -115,6 +115,10 @@ var controlEndpoints = []struct{ method, path, body string }{
 	{"POST", "engine/wait", `{"tenant":"%[1]s","timeout":"1s"}`},
 	{"GET", "xdr/settings?tenant=%[1]s", ""},
 	{"POST", "xdr/settings", `{"tenant":"%[1]s","syncEnabled":false}`},
+	{"GET", "copilot/sessions?tenant=%[1]s", ""},
+	{"POST", "copilot/ask", `{"tenant":"%[1]s","prompt":"list my incidents"}`},
+	{"GET", "copilot/plugins?tenant=%[1]s", ""},
+	{"POST", "copilot/plugins", `{"tenant":"%[1]s","plugin":"defender","connected":false}`},
 }
 
 // fill puts ref where a template of controlEndpoints names the tenant.

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/soclab/soclab/mockapis/control"
+	copilotapi "github.com/soclab/soclab/mockapis/copilot"
 	"github.com/soclab/soclab/mockapis/enginecontrol"
 	xdrapi "github.com/soclab/soclab/mockapis/xdr"
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/copilot"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/pipeline"
@@ -74,7 +76,7 @@ func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, backgr
 		}), nil
 	}
 	world := le.World()
-	next = xdrapi.NewControl(world, withXDRFaults(world, defender, next))
+	next = copilotapi.NewControl(copilot.New(le), xdrapi.NewControl(world, withXDRFaults(world, defender, next)))
 	p := pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers()}, stages...)
 	if background {
 		p.Start(ctx)

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/soclab/soclab/mockapis/auth"
+	copilotapi "github.com/soclab/soclab/mockapis/copilot"
 	"github.com/soclab/soclab/mockapis/defender"
 	"github.com/soclab/soclab/mockapis/graph"
 	"github.com/soclab/soclab/mockapis/hunting"
@@ -16,6 +17,7 @@ import (
 	xdrapi "github.com/soclab/soclab/mockapis/xdr"
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/copilot"
 	"github.com/soclab/soclab/simulator/identity"
 	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
@@ -78,6 +80,7 @@ func withLogServices(s server.Services, mem memoryOptions) server.Services {
 			return failing(err)
 		}
 		routes := append(hunting.GraphRoutes(e, hunting.WithGate(gate)), xdrapi.GraphRoutes(w)...)
+		routes = append(routes, copilotapi.GraphRoutes(copilot.New(e))...)
 		return graph.NewHandlerClock(v, graph.WorldClock(w), append(routes, identityapi.GraphRoutes(identity.NewService(e))...)...)
 	}
 	s.Defender = func(w *simulator.World, v auth.Verifier) http.Handler {

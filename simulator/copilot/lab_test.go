@@ -1,0 +1,258 @@
+package copilot
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soclab/soclab/mockapis/armtest"
+	mocksentinel "github.com/soclab/soclab/mockapis/sentinel"
+	"github.com/soclab/soclab/scenarios/scenario"
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/detect"
+	"github.com/soclab/soclab/simulator/identity"
+	"github.com/soclab/soclab/simulator/logs"
+	"github.com/soclab/soclab/simulator/xdr"
+)
+
+var (
+	scenOnce sync.Once
+	scen     *scenario.Scenario
+	scenErr  error
+)
+
+// lab is a world with the lab workspace, the Defender XDR connector and the attack launched,
+// the clock at 10:30 and Defender XDR advanced: the lab's multi-stage incident exists.
+type lab struct {
+	*armtest.Lab
+	svc   *Service
+	rules *detect.Engine
+}
+
+func newLab(t testing.TB, launched bool) *lab {
+	t.Helper()
+	scenOnce.Do(func() { scen, scenErr = scenario.LoadBuiltin("alex-johnson") })
+	if scenErr != nil {
+		t.Fatal(scenErr)
+	}
+	l := &lab{Lab: armtest.New(t, scen, mocksentinel.LabTypes()...)}
+	l.svc = New(l.Logs)
+	var err error
+	if l.rules, err = detect.New(l.Logs, detect.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ws := armtest.WorkspaceID(l.Tenant)
+	armtest.Call(t, l.ARM.URL, l.Tenant.ID, "PUT", ws+"?api-version=2021-12-01-preview", `{"location":"eastus","properties":{"sku":{"name":"PerGB2018"}}}`)
+	armtest.Call(t, l.ARM.URL, l.Tenant.ID, "PUT", ws+"/providers/Microsoft.SecurityInsights/onboardingStates/default?api-version="+armtest.PreviewAPI, "")
+	armtest.Call(t, l.ARM.URL, l.Tenant.ID, "PUT", ws+"/providers/Microsoft.SecurityInsights/dataConnectors/m365d?api-version=2023-02-01-preview",
+		fmt.Sprintf(`{"kind":"MicrosoftThreatProtection","properties":{"tenantId":%q,"dataTypes":{"incidents":{"state":"Enabled"},"alerts":{"state":"Enabled"}}}}`, l.Tenant.ID))
+	l.at(t, "07:30")
+	for _, name := range []string{"rule-suspicious-signin-resource-access", "rule-post-compromise-cred-access", "rule-lateral-movement-detection"} {
+		body, err := os.ReadFile("../xdr/testdata/" + name + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		armtest.Call(t, l.ARM.URL, l.Tenant.ID, "PUT", ws+"/providers/Microsoft.SecurityInsights/alertRules/"+name+"?api-version="+armtest.PreviewAPI, string(body))
+	}
+	if launched {
+		if _, err := l.Logs.Launch(l.Tenant.ID, logs.Speed{}); err != nil {
+			t.Fatal(err)
+		}
+		l.at(t, "10:30")
+	}
+	return l
+}
+
+func (l *lab) at(t testing.TB, hhmm string) {
+	t.Helper()
+	tm, _ := time.Parse("2006-01-02 15:04", "2025-01-15 "+hhmm)
+	if _, err := l.World.SetTime(l.Tenant.ID, tm); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.rules.AdvanceToNow(l.Tenant.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := xdr.New(l.Logs).Advance(l.Tenant.ID, tm); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (l *lab) ask(t testing.TB, prompt string) Result {
+	t.Helper()
+	r, err := l.svc.Answer(context.Background(), l.Tenant.ID, prompt)
+	if err != nil {
+		t.Fatalf("Answer(%q): %v", prompt, err)
+	}
+	return r
+}
+
+// facts are what an answer must contain, checked in order.
+func wantInOrder(t *testing.T, answer string, facts ...string) {
+	t.Helper()
+	rest := answer
+	for _, f := range facts {
+		i := strings.Index(rest, f)
+		if i < 0 {
+			t.Errorf("answer lacks %q (in order) in:\n%s", f, answer)
+			return
+		}
+		rest = rest[i+len(f):]
+	}
+}
+
+func TestLabAnswers(t *testing.T) {
+	l := newLab(t, true)
+	incident := fmt.Sprint(xdr.FirstIncidentID)
+
+	t.Run("incident summary: techniques in time order, entities, severity, sources", func(t *testing.T) {
+		for _, p := range []string{
+			"Summarise Defender XDR incident " + incident + ": its alerts, entities and timeline, each step mapped to MITRE ATT&CK.",
+			"what happend in incident #" + incident,
+		} {
+			r := l.ask(t, p)
+			if r.Intent != IntentIncidentSummary || r.Type != "success" {
+				t.Fatalf("%q: intent %s type %s", p, r.Intent, r.Type)
+			}
+			m := regexp.MustCompile(`\*\*Techniques in order:\*\* (.*)`).FindStringSubmatch(r.Content)
+			if m == nil {
+				t.Fatalf("no technique line:\n%s", r.Content)
+			}
+			wantInOrder(t, m[1], "T1078", "T1555", "T1530", "T1098")
+			wantInOrder(t, r.Content, "**Severity:** high", "User: alex.johnson@contoso.com", "**Sources**", "Microsoft Defender XDR incident "+incident, "alert ")
+			for _, e := range []string{"185.220.101.45", "kv-contoso-prod", "stcontosoprod"} {
+				if !strings.Contains(strings.ToLower(r.Content), e) {
+					t.Errorf("summary lacks entity %s", e)
+				}
+			}
+		}
+	})
+	t.Run("a Sentinel GUID gets: name it by its Defender number", func(t *testing.T) {
+		r := l.ask(t, "Summarize incident 6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+		wantInOrder(t, r.Content, "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "Defender XDR number", incident)
+	})
+	t.Run("unknown incident number", func(t *testing.T) {
+		r := l.ask(t, "summarize incident 123")
+		wantInOrder(t, r.Content, "I don't have access to incident 123")
+	})
+	t.Run("list incidents", func(t *testing.T) {
+		r := l.ask(t, "List my recent incidents in Defender XDR")
+		wantInOrder(t, r.Content, "| "+incident+" | high | active |", "**Sources**")
+	})
+	t.Run("user risk profile", func(t *testing.T) {
+		r := l.ask(t, "What is the risk profile of alex.johnson@contoso.com: recent sign-ins, risk detections, groups, privileged roles, past incidents?")
+		if r.Intent != IntentUserRisk {
+			t.Fatalf("intent %s", r.Intent)
+		}
+		wantInOrder(t, r.Content, "alex.johnson@contoso.com", "**Risk level:** high", "### Risk detections", "185.220.101.", "**Groups:**", "### Recent sign-ins", "185.220.101.", "### Incidents involving this user", "- "+incident+" (high, active)", "**Sources**")
+		r = l.ask(t, "what's the risk profile of Alex Johnson?")
+		wantInOrder(t, r.Content, "(alex.johnson@contoso.com)", "**Risk level:** high")
+		r = l.ask(t, "risk profile of nobody@contoso.com")
+		wantInOrder(t, r.Content, "couldn't find the user nobody@contoso.com")
+	})
+	t.Run("IP enrichment: the TI verdict (lab data) and the telemetry", func(t *testing.T) {
+		r := l.ask(t, "Enrich the IP address 185.220.101.45 with threat intelligence.")
+		wantInOrder(t, r.Content, "**Verdict:** malicious", "185.220.101.0/24", "Tor exit", "sign-ins", "alex.johnson@contoso.com", "lab data")
+		r = l.ask(t, "enrich 8.8.8.8")
+		wantInOrder(t, r.Content, "**Verdict:** unknown", "No sign-ins from 8.8.8.8")
+	})
+	t.Run("NL to KQL runs on the workspace and returns the sprayed accounts", func(t *testing.T) {
+		r := l.ask(t, "Write a KQL query for Sentinel that finds sign-ins from 185.220.101.0/24 for all accounts over the last 30 days.")
+		if r.Intent != IntentKQL {
+			t.Fatalf("intent %s", r.Intent)
+		}
+		wantInOrder(t, r.Content, "```kusto\nSigninLogs", `ipv4_is_in_range(IPAddress, "185.220.101.0/24")`, "```", "On law-contoso-unified it returns", "185.220.101.", "alex.johnson@contoso.com")
+		r = l.ask(t, "kql for sign-ins from 185.220.101.0/24 in the past week")
+		wantInOrder(t, r.Content, "over the last 7 days", "TimeGenerated > ago(7d)", "alex.johnson@contoso.com")
+		r = l.ask(t, "write a kql query for sign-ins")
+		wantInOrder(t, r.Content, "Which range? Give it as a CIDR")
+		rows, err := l.svc.runWorkspace(context.Background(), l.Tenant.ID, SigninsFromRangeKQL("185.220.101.0/24", 30))
+		if err != nil {
+			t.Fatal(err)
+		}
+		users := map[string]bool{}
+		for _, r := range rows {
+			for _, u := range regexp.MustCompile(`[\w.-]+@contoso\.com`).FindAllString(fmt.Sprint(r["Users"]), -1) {
+				users[u] = true
+			}
+		}
+		if !users["alex.johnson@contoso.com"] || len(users) < 3 {
+			t.Errorf("the query finds %d accounts %v, want alex.johnson and the sprayed ones", len(users), users)
+		}
+	})
+	t.Run("containment: priority order and what is done", func(t *testing.T) {
+		r := l.ask(t, "Give containment and remediation steps in priority order.")
+		wantInOrder(t, r.Content, "1. Revoke", "**not done yet**", "revokeSignInSessions", "2. Block 185.220.101.0/24", "**not done yet**", "3. Reset", "**not done yet**", "4. Remove the backdoor", "**not done yet**")
+		svc := identity.NewService(l.Logs)
+		if err := svc.Write(l.Tenant.ID, identity.Caller{UPN: "analyst@contoso.com"}, func(w *identity.Writer) error {
+			return w.RevokeSessions("alex.johnson@contoso.com")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r = l.ask(t, "how do I contain this?")
+		wantInOrder(t, r.Content, "1. Revoke", "**already done in this tenant**", "2. Block", "**not done yet**")
+	})
+	t.Run("blast radius: roles vs what was touched", func(t *testing.T) {
+		r := l.ask(t, "Which Azure resources could alex.johnson@contoso.com reach, which secrets were read, which storage was touched? Estimate the blast radius.")
+		if r.Intent != IntentBlastRadius {
+			t.Fatalf("intent %s", r.Intent)
+		}
+		wantInOrder(t, r.Content, "Key Vault Secrets User on kv-contoso-prod", "Contributor on subscription", "User Administrator",
+			"**Key Vault secrets read**", "Vault: kv-contoso-prod", "**Storage blobs accessed**", "Account: stcontosoprod", "**Azure control-plane operations**", "ListKeys: ", "**Sources**")
+	})
+	t.Run("refusal lists what it can do", func(t *testing.T) {
+		r := l.ask(t, "what's the weather in Paris")
+		wantInOrder(t, r.Content, "I can't help with that here", Capabilities[0], Capabilities[5])
+	})
+}
+
+func TestBeforeTheAttack(t *testing.T) {
+	l := newLab(t, false)
+	r := l.ask(t, "List my recent incidents in Defender XDR")
+	wantInOrder(t, r.Content, "There are no incidents")
+	r = l.ask(t, "summarize incident "+fmt.Sprint(xdr.FirstIncidentID))
+	wantInOrder(t, r.Content, "I don't have access to incident")
+	var s Session
+	if err := l.World.Update(l.Tenant.ID, func(tx *simulator.TenantTx) (err error) { s, err = CreateSession(tx, "x", "a"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if s.Created != time.Date(2025, 1, 15, 7, 30, 0, 0, time.UTC) {
+		t.Errorf("session created %v, want the tenant clock", s.Created)
+	}
+}
+
+// BenchmarkLabPrompts: each of Task 4's answerable prompts on a warm tenant of the full lab
+// (200 users × 30 days would be the server's; this is armtest's 60 × 3), p50/p99 reported.
+func BenchmarkLabPrompts(b *testing.B) {
+	l := newLab(b, true)
+	prompts := map[string]string{
+		"1-summary":     "Summarise Defender XDR incident 2972395: its alerts, entities and timeline, each step mapped to MITRE ATT&CK.",
+		"2-risk":        "What is the risk profile of alex.johnson@contoso.com: recent sign-ins, risk detections, groups, privileged roles, past incidents?",
+		"3-ti":          "Enrich the IP address 185.220.101.45 with threat intelligence.",
+		"4-blast":       "Which Azure resources could alex.johnson@contoso.com reach, which secrets were read, which storage was touched? Estimate the blast radius.",
+		"5-kql":         "Write a KQL query for Sentinel that finds sign-ins from 185.220.101.0/24 for all accounts over the last 30 days.",
+		"6-containment": "Give containment and remediation steps in priority order.",
+		"list":          "List my recent incidents in Defender XDR",
+	}
+	for name, p := range prompts {
+		l.ask(b, p) // warm
+		b.Run(name, func(b *testing.B) {
+			var ds []time.Duration
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if _, err := l.svc.Ask(context.Background(), l.Tenant.ID, "", p, "bench"); err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, time.Since(t0))
+			}
+			slices.Sort(ds)
+			b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
