@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/soclab/soclab/mockapis/arm"
 	"github.com/soclab/soclab/mockapis/auth"
+	copilotapi "github.com/soclab/soclab/mockapis/copilot"
 	"github.com/soclab/soclab/mockapis/graph"
 	identityapi "github.com/soclab/soclab/mockapis/identity"
 	"github.com/soclab/soclab/mockapis/logicapps"
@@ -26,6 +28,7 @@ import (
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/automation"
 	"github.com/soclab/soclab/simulator/containment"
+	"github.com/soclab/soclab/simulator/copilot"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/identity"
 	"github.com/soclab/soclab/simulator/logs"
@@ -143,9 +146,10 @@ func newSOCWorld(t *testing.T) *socWorld {
 	}
 	v := tenantTokens{w}
 	s := &socWorld{world: w, engine: le, pipe: pipe, grader: g,
-		arm:   httptest.NewServer(arm.NewHandler(w, v, append(mocksentinel.LabTypes(), logicapps.Types()...)...)),
-		graph: httptest.NewServer(graph.NewHandlerClock(v, graph.WorldClock(w), append(xdrapi.GraphRoutes(w), identityapi.GraphRoutes(svc)...)...)),
-		ctl:   httptest.NewServer(xdrapi.NewControl(w, http.NotFoundHandler())),
+		arm: httptest.NewServer(arm.NewHandler(w, v, append(mocksentinel.LabTypes(), logicapps.Types()...)...)),
+		graph: httptest.NewServer(graph.NewHandlerClock(v, graph.WorldClock(w),
+			slices.Concat(xdrapi.GraphRoutes(w), identityapi.GraphRoutes(svc), copilotapi.GraphRoutes(copilot.New(le)))...)),
+		ctl: httptest.NewServer(copilotapi.NewControl(copilot.New(le), xdrapi.NewControl(w, http.NotFoundHandler()))),
 	}
 	t.Cleanup(func() { s.arm.Close(); s.graph.Close(); s.ctl.Close() })
 	return s

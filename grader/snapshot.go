@@ -8,6 +8,7 @@ import (
 
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/containment"
+	"github.com/soclab/soclab/simulator/copilot"
 	"github.com/soclab/soclab/simulator/identity"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
@@ -31,6 +32,7 @@ type Snapshot struct {
 	// AttackerReturn is what happened to each attempt of the attacker's return so far.
 	AttackerReturn []containment.Result `json:"attackerReturn"`
 	Response       ResponseState        `json:"response"`
+	Copilot        CopilotState         `json:"copilot"`
 }
 
 // TenantInfo names the tenant.
@@ -80,6 +82,10 @@ func TakeSnapshot(engine *logs.Engine, tenantID string) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("grader: snapshot: %w", err)
 	}
+	plugins, err := copilot.New(engine).Plugins(tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("grader: snapshot: %w", err)
+	}
 	err = engine.World().View(tenantID, func(tx *simulator.TenantTx) error {
 		t := tx.Tenant()
 		s.Tenant = TenantInfo{ID: t.ID, Name: t.Name, SubscriptionID: t.Subscription.ID}
@@ -106,7 +112,11 @@ func TakeSnapshot(engine *logs.Engine, tenantID string) (*Snapshot, error) {
 			}
 			s.Workspaces = append(s.Workspaces, ws)
 		}
-		return socSnapshot(tx, s, base)
+		if err := socSnapshot(tx, s, base); err != nil {
+			return err
+		}
+		s.Copilot, err = copilotSnapshot(tx, plugins)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("grader: snapshot: %w", err)
