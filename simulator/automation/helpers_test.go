@@ -1,24 +1,20 @@
 package automation
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/soclab/soclab/mockapis/armtest"
 	mocklogic "github.com/soclab/soclab/mockapis/logicapps"
 	mocksentinel "github.com/soclab/soclab/mockapis/sentinel"
-	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/detect"
-	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
 	"github.com/soclab/soclab/simulator/xdr"
@@ -26,12 +22,6 @@ import (
 
 // The fixture: a world with the default tenant, log routing, the rule engine, this engine and
 // ARM (Sentinel and Logic Apps types) behind a fake token check, as the server wires them.
-
-var (
-	scenOnce sync.Once
-	scen     *scenario.Scenario
-	scenErr  error
-)
 
 const (
 	labGroup     = armtest.Group
@@ -68,11 +58,7 @@ func (g groups) Owners(string) (OwnerLookup, error) {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	scenOnce.Do(func() { scen, scenErr = scenario.LoadBuiltin("alex-johnson") })
-	if scenErr != nil {
-		t.Fatal(scenErr)
-	}
-	lab := armtest.New(t, scen, append(mocksentinel.LabTypes(), mocklogic.Types()...)...)
+	lab := armtest.New(t, append(mocksentinel.LabTypes(), mocklogic.Types()...)...)
 	w, le, ten, srv := lab.World, lab.Logs, lab.Tenant, lab.ARM
 	det, err := detect.New(le, detect.Options{})
 	if err != nil {
@@ -251,32 +237,7 @@ func (f *fixture) createIncident(hhmm string, in sentinel.NewIncident, alert sen
 // kql runs a query over the workspace at the tenant clock; rows as text joined by " | ".
 func (f *fixture) kql(src string) []string {
 	f.t.Helper()
-	ws, err := f.logs.Workspace(f.tenant.ID, f.wsID)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	now, _ := ws.Now()
-	db, err := ws.Database(now)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	q, err := kql.Compile(src, f.logs.WorkspaceCatalog(), kql.CompileOptions{})
-	if err != nil {
-		f.t.Fatalf("compile %q: %v", src, err)
-	}
-	res, err := q.Run(context.Background(), db, kql.RunOptions{Now: now})
-	if err != nil {
-		f.t.Fatalf("run %q: %v", src, err)
-	}
-	out := []string{}
-	for _, r := range res.Rows(true) {
-		cells := make([]string, len(r))
-		for i, v := range r {
-			cells[i] = fmt.Sprint(v)
-		}
-		out = append(out, strings.Join(cells, " | "))
-	}
-	return out
+	return armtest.WorkspaceRows(f.t, f.logs, f.tenant.ID, f.wsID, src)
 }
 
 func wantEqual(t *testing.T, what string, got, want []string) {

@@ -1,20 +1,15 @@
 package detect
 
 import (
-	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/soclab/soclab/mockapis/armtest"
 	mocksentinel "github.com/soclab/soclab/mockapis/sentinel"
-	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
-	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
 )
@@ -22,12 +17,6 @@ import (
 // The harness: a world with the default tenant, its log routing, the rule engine and the ARM
 // API (Sentinel types) behind a fake token check. A scenario is setup steps and assertions
 // run in order; every step that moves the clock runs the engine, as the server does.
-
-var (
-	scenOnce sync.Once
-	scen     *scenario.Scenario
-	scenErr  error
-)
 
 const (
 	labGroup     = armtest.Group
@@ -53,11 +42,7 @@ func newFixture(t testing.TB) *fixture {
 // newFixtureWith is newFixture with the engine's options.
 func newFixtureWith(t testing.TB, opts Options) *fixture {
 	t.Helper()
-	scenOnce.Do(func() { scen, scenErr = scenario.LoadBuiltin("alex-johnson") })
-	if scenErr != nil {
-		t.Fatal(scenErr)
-	}
-	lab := armtest.New(t, scen, mocksentinel.LabTypes()...)
+	lab := armtest.New(t, mocksentinel.LabTypes()...)
 	w, le, ten, srv := lab.World, lab.Logs, lab.Tenant, lab.ARM
 	eng, err := New(le, opts)
 	if err != nil {
@@ -172,32 +157,7 @@ func kvDiagnostics(f *fixture) {
 // kql runs a query over the workspace at the tenant clock; rows as text joined by " | ".
 func (f *fixture) kql(src string) []string {
 	f.t.Helper()
-	ws, err := f.logs.Workspace(f.tenant.ID, f.wsID)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	now, _ := ws.Now()
-	db, err := ws.Database(now)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	q, err := kql.Compile(src, f.logs.WorkspaceCatalog(), kql.CompileOptions{})
-	if err != nil {
-		f.t.Fatalf("compile %q: %v", src, err)
-	}
-	res, err := q.Run(context.Background(), db, kql.RunOptions{Now: now})
-	if err != nil {
-		f.t.Fatalf("run %q: %v", src, err)
-	}
-	out := []string{}
-	for _, r := range res.Rows(true) {
-		cells := make([]string, len(r))
-		for i, v := range r {
-			cells[i] = fmt.Sprint(v)
-		}
-		out = append(out, strings.Join(cells, " | "))
-	}
-	return out
+	return armtest.WorkspaceRows(f.t, f.logs, f.tenant.ID, f.wsID, src)
 }
 
 // incidents reads the workspace's incidents with their alerts' names and entities' names.

@@ -7,13 +7,11 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/soclab/soclab/mockapis/armtest"
 	mocksentinel "github.com/soclab/soclab/mockapis/sentinel"
-	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/kql"
@@ -24,12 +22,6 @@ import (
 // The harness: a world with the default tenant, log routing, the rule engine, this engine and
 // the ARM API (Sentinel types) behind a fake token check. Every step that moves the clock runs
 // the rules, then Defender XDR, as the server does.
-
-var (
-	scenOnce sync.Once
-	scen     *scenario.Scenario
-	scenErr  error
-)
 
 const (
 	labGroup     = armtest.Group
@@ -50,11 +42,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	scenOnce.Do(func() { scen, scenErr = scenario.LoadBuiltin("alex-johnson") })
-	if scenErr != nil {
-		t.Fatal(scenErr)
-	}
-	lab := armtest.New(t, scen, mocksentinel.LabTypes()...)
+	lab := armtest.New(t, mocksentinel.LabTypes()...)
 	w, le, ten, srv := lab.World, lab.Logs, lab.Tenant, lab.ARM
 	rules, err := detect.New(le, detect.Options{})
 	if err != nil {
@@ -158,16 +146,7 @@ func (f *fixture) tx(fn func(tx *simulator.TenantTx) error) {
 // kql runs a query over the workspace at the tenant clock; rows as text joined by " | ".
 func (f *fixture) kql(src string) []string {
 	f.t.Helper()
-	ws, err := f.logs.Workspace(f.tenant.ID, f.wsID)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	now, _ := ws.Now()
-	db, err := ws.Database(now)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return runKQL(f.t, src, db, f.logs.WorkspaceCatalog(), now)
+	return armtest.WorkspaceRows(f.t, f.logs, f.tenant.ID, f.wsID, src)
 }
 
 // hunting runs a query over the advanced hunting tables.
