@@ -7,24 +7,16 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/soclab/soclab/mockapis/armtest"
 	mocksentinel "github.com/soclab/soclab/mockapis/sentinel"
-	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/identity"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/xdr"
-)
-
-var (
-	scenOnce sync.Once
-	scen     *scenario.Scenario
-	scenErr  error
 )
 
 // lab is a world with the lab workspace, the Defender XDR connector and the attack launched,
@@ -37,11 +29,7 @@ type lab struct {
 
 func newLab(t testing.TB, launched bool) *lab {
 	t.Helper()
-	scenOnce.Do(func() { scen, scenErr = scenario.LoadBuiltin("alex-johnson") })
-	if scenErr != nil {
-		t.Fatal(scenErr)
-	}
-	l := &lab{Lab: armtest.New(t, scen, mocksentinel.LabTypes()...)}
+	l := &lab{Lab: armtest.New(t, mocksentinel.LabTypes()...)}
 	l.svc = New(l.Logs)
 	var err error
 	if l.rules, err = detect.New(l.Logs, detect.Options{}); err != nil {
