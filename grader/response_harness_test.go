@@ -26,14 +26,12 @@ import (
 	xdrapi "github.com/soclab/soclab/mockapis/xdr"
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator"
-	"github.com/soclab/soclab/simulator/automation"
-	"github.com/soclab/soclab/simulator/containment"
 	"github.com/soclab/soclab/simulator/copilot"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/identity"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/pipeline"
-	"github.com/soclab/soclab/simulator/sentinel"
+	"github.com/soclab/soclab/simulator/stages"
 	"github.com/soclab/soclab/simulator/xdr"
 )
 
@@ -67,48 +65,6 @@ func (v tenantTokens) Verify(r *http.Request, _ ...string) (auth.Principal, erro
 		Name: t.ServicePrincipal.DisplayName, IsServicePrincipal: true}, nil
 }
 
-// identityVerdicts adapts the identity plane's Evaluator to containment's, as
-// cmd/soclab/containmentsvc.go does (the identity plane already answers a guess with 50126
-// and lists the policies unapplied when a sign-in fails before Conditional Access).
-func identityVerdicts(ev *identity.Evaluator) containment.Evaluator {
-	return containment.EvaluatorFunc(func(tx *simulator.TenantTx, a containment.Attempt) (containment.Verdict, error) {
-		v, err := ev.Evaluate(tx, identity.Attempt{UPN: a.UPN, IP: a.IP, At: a.At, Kind: identity.AttemptKind(a.Kind), CredentialTime: a.CredentialTime})
-		if err != nil {
-			return containment.Verdict{}, err
-		}
-		out := containment.Verdict{ErrorCode: v.ErrorCode, FailureReason: v.FailureReason, ConditionalAccessStatus: v.ConditionalAccessStatus}
-		for _, p := range v.AppliedPolicies {
-			out.AppliedPolicies = append(out.AppliedPolicies, containment.AppliedPolicy{ID: p.ID, DisplayName: p.DisplayName, Result: p.Result, EnforcedGrantControls: p.EnforcedGrantControls})
-		}
-		return out, nil
-	})
-}
-
-// directoryOwners resolves automation owners in the directory, as cmd/soclab/automationsvc.go.
-type directoryOwners struct{ svc *identity.Service }
-
-func (d directoryOwners) Owners(tenantID string) (automation.OwnerLookup, error) {
-	b, err := d.svc.Base(tenantID)
-	if err != nil {
-		return nil, err
-	}
-	return func(tx *simulator.TenantTx, objectID string) (sentinel.Owner, bool, error) {
-		dir, err := identity.Load(tx, b, tx.Now())
-		if err != nil {
-			return sentinel.Owner{}, false, err
-		}
-		if g := dir.Group(objectID); g != nil {
-			group := "Group"
-			return sentinel.Owner{ObjectID: &g.ID, AssignedTo: &g.DisplayName, OwnerType: &group}, true, nil
-		}
-		if u := dir.UserByKey(objectID); u != nil && u.ID != "" {
-			user := "User"
-			return sentinel.Owner{ObjectID: &u.ID, AssignedTo: &u.DisplayName, UserPrincipalName: &u.UserPrincipalName, OwnerType: &user}, true, nil
-		}
-		return sentinel.Owner{}, false, nil
-	}, nil
-}
-
 // newSOCWorld builds the shared world (Days: 3 keeps the generation short; the attack day is
 // in it).
 func newSOCWorld(t *testing.T) *socWorld {
@@ -126,20 +82,13 @@ func newSOCWorld(t *testing.T) *socWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules, err := detect.New(le, detect.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cont, err := containment.New(le, identityVerdicts(identity.NewEvaluator(le.Scenario())))
+	// The server's engines, in its order (simulator/stages), run inline by pipeline.Wait.
+	named, err := stages.New(le, xdr.New(le), detect.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := identity.NewService(le)
-	pipe := pipeline.New(pipeline.Options{Clock: w.Now, Workers: 1},
-		pipeline.Named{Name: "containment", Stage: cont},
-		pipeline.Named{Name: "detect", Stage: rules},
-		pipeline.Named{Name: "xdr", Stage: xdr.New(le)},
-		pipeline.Named{Name: "automation", Stage: automation.New(le, automation.Options{Directory: directoryOwners{svc}})})
+	pipe := pipeline.New(pipeline.Options{Clock: w.Now, Workers: 1}, named...)
 	g, err := New(le)
 	if err != nil {
 		t.Fatal(err)

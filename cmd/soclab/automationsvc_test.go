@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/soclab/soclab/simulator/stages"
 	"testing"
 
 	"github.com/soclab/soclab/scenarios/scenario"
@@ -40,7 +41,7 @@ func TestDirectoryOwners(t *testing.T) {
 	}); err != nil || groupID == "" || userID == "" {
 		t.Fatalf("directory: group %q user %q, %v", groupID, userID, err)
 	}
-	lookup, err := directoryOwners{svc}.Owners(ten.ID)
+	lookup, err := stages.DirectoryOwners{Identity: svc}.Owners(ten.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/soclab/soclab/simulator/stages"
 	"testing"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 // plane, ~40 rows) in one Advance; the reset and relaunch between runs are not timed.
 func BenchmarkReturnWithDirectory(b *testing.B) {
 	l := newReturnLab(b)
-	cont, err := newContainment(l.logs)
+	cont, err := stages.Containment(l.logs)
 	if err != nil {
 		b.Fatal(err)
 	}

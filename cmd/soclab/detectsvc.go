@@ -19,31 +19,13 @@ import (
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/pipeline"
+	"github.com/soclab/soclab/simulator/stages"
 	"github.com/soclab/soclab/simulator/xdr"
 )
 
 // detectionTick is how often the server enqueues every tenant for its engines (a real-time
 // clock needs one virtual minute per real minute; an x60 attack one per second).
 const detectionTick = 5 * time.Second
-
-// engineStages lists the clock-driven engines in the order they run for a tenant
-// (CONTRACTS §1: containment → detect → xdr → automation). Adding an engine is one line here.
-func engineStages(le *logs.Engine, defender *xdr.Engine, rulesOpts detect.Options) ([]pipeline.Named, error) {
-	rules, err := detect.New(le, rulesOpts)
-	if err != nil {
-		return nil, err
-	}
-	cont, err := newContainment(le)
-	if err != nil {
-		return nil, err
-	}
-	return []pipeline.Named{
-		{Name: "containment", Stage: cont},
-		{Name: "detect", Stage: rules},
-		{Name: "xdr", Stage: defender},
-		{Name: "automation", Stage: newAutomation(le)},
-	}, nil
-}
 
 // withDetection puts the engine pipeline behind the control endpoints: a request that moves
 // a clock or changes what the logs hold (clock, attack, faults, reset) is answered at once and
@@ -69,7 +51,7 @@ func withDetection(le *logs.Engine, next http.Handler, background bool) http.Han
 func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, background bool, logw io.Writer, rulesOpts detect.Options) (http.Handler, *pipeline.Pipeline) {
 	logLine := func(line string) { fmt.Fprintln(logw, line) }
 	defender := xdr.New(le)
-	stages, err := engineStages(le, defender, rulesOpts)
+	named, err := stages.New(le, defender, rulesOpts)
 	if err != nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			control.WriteAnswer(w, nil, control.Fail(http.StatusInternalServerError, "RuleEngineUnavailable", "%v", err), func(error) *control.Error { return nil })
@@ -77,7 +59,7 @@ func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, backgr
 	}
 	world := le.World()
 	next = copilotapi.NewControl(copilot.New(le), xdrapi.NewControl(world, withXDRFaults(world, defender, next)))
-	p := pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers()}, stages...)
+	p := pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers()}, named...)
 	if background {
 		p.Start(ctx)
 		go func() {
