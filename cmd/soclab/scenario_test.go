@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/soclab/soclab/scenarios/generate"
-	"github.com/soclab/soclab/scenarios/schema"
+	"github.com/soclab/soclab/simulator/kql/catalog"
 )
 
 func TestScenarioList(t *testing.T) {
@@ -54,7 +54,7 @@ func TestScenarioExportCSV(t *testing.T) {
 	if !strings.HasPrefix(out.String(), "wrote 13 tables, ") {
 		t.Errorf("summary: %q", out.String())
 	}
-	cat := schema.MustLoad()
+	cat := catalog.MustLoad()
 	for _, name := range generate.Tables {
 		f, err := os.Open(filepath.Join(dir, name+".csv"))
 		if err != nil {

@@ -7,14 +7,14 @@ import (
 
 	"github.com/soclab/soclab/scenarios/export"
 	"github.com/soclab/soclab/scenarios/generate"
-	"github.com/soclab/soclab/scenarios/schema"
+	"github.com/soclab/soclab/simulator/kql/catalog"
 )
 
 func sampleTable() *generate.Table {
 	at := time.Date(2025, 1, 15, 8, 32, 5, 123000000, time.UTC)
 	return &generate.Table{
 		Name: "T",
-		Columns: []schema.Column{{Name: "TimeGenerated", Type: "datetime"}, {Name: "User", Type: "string"},
+		Columns: []catalog.Column{{Name: "TimeGenerated", Type: "datetime"}, {Name: "User", Type: "string"},
 			{Name: "Count", Type: "long"}, {Name: "Size", Type: "real"}, {Name: "Ok", Type: "bool"}, {Name: "Details", Type: "dynamic"}},
 		Rows: [][]any{
 			{at, "alex.johnson@contoso.com", int64(3), 2.5, true, map[string]any{"city": "Bucharest", "tags": []any{"a", "b"}}},

@@ -27,7 +27,7 @@
 // SecurityAlert/SecurityIncident come from the rule engine, not from here), and UEBA's
 // BehaviorAnalytics for every interactive sign-in (insights against a learned baseline,
 // InvestigationPriority 0-10). Each Table has the
-// schema's columns in schema order (package schema; the advanced-hunting variant for the
+// schema's columns in schema order (package catalog; the advanced-hunting variant for the
 // Defender tables) and Rows sorted by event time (stable). A row is []any with one value per
 // column:
 //

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/soclab/soclab/scenarios/scenario"
-	"github.com/soclab/soclab/scenarios/schema"
+	"github.com/soclab/soclab/simulator/kql/catalog"
 )
 
 // Table indexes inside a generator, in the order of Tables.
@@ -159,7 +159,7 @@ func (g *gen) run(streams []func(*batch), from, to time.Time) *Telemetry {
 }
 
 func newGen(s *scenario.Scenario, cast *Cast) (*gen, error) {
-	cat, err := schema.Load()
+	cat, err := catalog.Load()
 	if err != nil {
 		return nil, fmt.Errorf("generate: %w", err)
 	}

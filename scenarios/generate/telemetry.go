@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/soclab/soclab/scenarios/schema"
+	"github.com/soclab/soclab/simulator/kql/catalog"
 )
 
 // Source is the emitter of an event; routing decides per source whether rows reach a workspace.
@@ -61,7 +61,7 @@ type RowMeta struct {
 // Table is one generated table: the schema's columns in order and one value per column per row.
 type Table struct {
 	Name    string
-	Columns []schema.Column
+	Columns []catalog.Column
 	Rows    [][]any
 	Meta    []RowMeta
 
@@ -108,7 +108,7 @@ func (t *Table) Col(name string) int {
 	return -1
 }
 
-func newTable(cat schema.Catalog, name string) (*Table, error) {
+func newTable(cat catalog.Catalog, name string) (*Table, error) {
 	s, ok := cat.Table(name)
 	if !ok {
 		return nil, fmt.Errorf("generate: table %s is not in the schema catalog", name)

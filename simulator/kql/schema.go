@@ -3,12 +3,12 @@ package kql
 import (
 	"fmt"
 
-	"github.com/soclab/soclab/scenarios/schema"
+	"github.com/soclab/soclab/simulator/kql/catalog"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
-// SchemaColumns converts a reference table schema (scenarios/schema) to engine columns.
-func SchemaColumns(t schema.Table) ([]Column, error) {
+// SchemaColumns converts a reference table schema (simulator/kql/catalog) to engine columns.
+func SchemaColumns(t catalog.Table) ([]Column, error) {
 	cols := make([]Column, len(t.Columns))
 	for i, c := range t.Columns {
 		ty, ok := ParseType(c.Type)
@@ -70,10 +70,10 @@ func isWorkspaceTable(cols []Column) bool {
 	return false
 }
 
-// LabCatalog returns the catalog of the lab's real table schemas (scenarios/schema), with the
+// LabCatalog returns the catalog of the lab's real table schemas (simulator/kql/catalog), with the
 // standard columns of Log Analytics (WithStandardColumns) on every workspace table.
 func LabCatalog() (MapCatalog, error) {
-	sc, err := schema.Load()
+	sc, err := catalog.Load()
 	if err != nil {
 		return nil, err
 	}

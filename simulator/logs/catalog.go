@@ -3,8 +3,8 @@ package logs
 import (
 	"sort"
 
-	"github.com/soclab/soclab/scenarios/schema"
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/catalog"
 )
 
 // huntingTables are the advanced hunting tables soclab serves (Defender XDR side).
@@ -13,26 +13,26 @@ var huntingTables = []string{"AADSignInEventsBeta", "AlertEvidence", "AlertInfo"
 // defenderOnly are advanced hunting tables a Sentinel workspace does not have.
 var defenderOnly = map[string]bool{"AADSignInEventsBeta": true}
 
-// catalog is an immutable table → columns map.
-type catalog = kql.MapCatalog
+// engineCatalog is an immutable table → columns map.
+type engineCatalog = kql.MapCatalog
 
 // catalogs are the schemas the engine serves.
 type catalogs struct {
 	// workspace: the Log Analytics variant of every lab table, with the standard columns
 	// (hidden _ItemId, _TimeReceived... filled by the view).
-	workspace catalog
+	workspace engineCatalog
 	// hunting: the Defender variant of the advanced hunting tables.
-	hunting catalog
+	hunting engineCatalog
 	// base: the variant rows are kept in (the generator's: Defender columns where both exist).
-	base catalog
+	base engineCatalog
 }
 
 func buildCatalogs() (catalogs, error) {
-	sc, err := schema.Load()
+	sc, err := catalog.Load()
 	if err != nil {
 		return catalogs{}, err
 	}
-	c := catalogs{workspace: catalog{}, hunting: catalog{}, base: catalog{}}
+	c := catalogs{workspace: engineCatalog{}, hunting: engineCatalog{}, base: engineCatalog{}}
 	for _, name := range sc.Names() {
 		t, _ := sc.Table(name)
 		cols, err := kql.SchemaColumns(t)
@@ -59,6 +59,6 @@ func buildCatalogs() (catalogs, error) {
 }
 
 // engineColumns converts generated schema columns to engine columns.
-func engineColumns(cols []schema.Column) ([]kql.Column, error) {
-	return kql.SchemaColumns(schema.Table{Columns: cols})
+func engineColumns(cols []catalog.Column) ([]kql.Column, error) {
+	return kql.SchemaColumns(catalog.Table{Columns: cols})
 }

@@ -26,7 +26,7 @@ func (e *Engine) Entra(tenantID string, at time.Time) (kql.Database, error) {
 	for _, s := range entraStreams {
 		routes.add(s, span{})
 	}
-	cat := catalog{}
+	cat := engineCatalog{}
 	for _, name := range []string{"SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs"} {
 		cat[name] = e.cats.workspace[name]
 	}

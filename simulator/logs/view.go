@@ -18,7 +18,7 @@ type database struct {
 	tc     *tenantCache
 	st     *tenantState
 	at     time.Time
-	cat    catalog
+	cat    engineCatalog
 	ws     *WorkspaceInfo
 	routes routeSet
 }
@@ -275,7 +275,7 @@ func gatherView(table string, cols []kql.Column, cands []candidate, fix func(int
 }
 
 // finishView shapes a gathered table as the catalog's variant and fills the standard columns.
-func finishView(t *kql.Table, table string, cands []candidate, cat catalog, ws *WorkspaceInfo) *view {
+func finishView(t *kql.Table, table string, cands []candidate, cat engineCatalog, ws *WorkspaceInfo) *view {
 	cols, _ := cat.Table(table)
 	t = shape(t, cols, ws)
 	ingest := make([]time.Time, len(cands))

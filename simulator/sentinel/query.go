@@ -22,7 +22,7 @@ type KQLChecker struct {
 	Catalog kql.Catalog
 }
 
-// NewLabChecker returns a checker over the lab's real table schemas (scenarios/schema).
+// NewLabChecker returns a checker over the lab's real table schemas (simulator/kql/catalog).
 func NewLabChecker() (KQLChecker, error) {
 	cat, err := kql.LabCatalog()
 	if err != nil {

@@ -1,7 +1,7 @@
-// Package schema holds the real column names and Kusto types of every log table the lab uses,
+// Package catalog holds the real column names and Kusto types of every log table the lab uses,
 // as documented by Microsoft (Azure Monitor table reference and the Defender XDR advanced hunting
 // schema). The JSON files under tables/ are the reference facts; this package only reads them.
-package schema
+package catalog
 
 import (
 	"embed"
