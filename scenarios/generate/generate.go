@@ -28,6 +28,7 @@ const (
 	tAlertInfo
 	tAlertEvidence
 	tBehavior
+	tThreatIntel
 	numTables
 )
 
@@ -99,6 +100,7 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 	streams = append(streams, func(b *batch) { g.identityInfoStream(b) })
 	t := g.run(streams, g.start, g.end)
 	g.behaviorAnalytics(t.tables["SigninLogs"], t.tables["BehaviorAnalytics"])
+	g.threatIntel(t.tables["SigninLogs"], t.tables["ThreatIntelligenceIndicator"])
 	return t, nil
 }
 

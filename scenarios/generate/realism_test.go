@@ -32,6 +32,9 @@ var emptyAllowed = map[string]map[string]bool{
 	"AlertEvidence": set("EvidenceDirection", "FileName", "FolderPath", "SHA1", "SHA256", "ThreatFamily", "RemoteUrl",
 		"AccountSid", "DeviceId", "DeviceName", "LocalIP", "NetworkMessageId", "EmailSubject", "OAuthApplicationId",
 		"ProcessCommandLine", "RegistryKey", "RegistryValueName", "RegistryValueData"),
+	// Indicators fill only their observable's columns; these the feeds leave empty.
+	"ThreatIntelligenceIndicator": set("AdditionalInformation", "DiamondModel", "EmailRecipient", "EmailXMailer",
+		"FileMutexName", "KnownFalsePositives"),
 	"IdentityInfo": set("AccountCloudSID", "AccountSID", "Applications", "OnPremisesDistinguishedName", "OnPremisesExtensionAttributes",
 		"RiskLevel", "RiskLevelDetails", "RiskState", "SAMAccountName", "Tags", "UACFlags"),
 }

@@ -23,19 +23,21 @@ const (
 	SourceDefenderIdentity    Source = "defender-identity"
 	SourceDefenderXDR         Source = "defender-xdr"
 	SourceSentinelUEBA        Source = "sentinel-ueba"
+	SourceThreatIntel         Source = "sentinel-ti"
 )
 
 // Tables lists the tables Generate fills, in output order.
 var Tables = []string{
 	"SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs", "AzureActivity", "AzureDiagnostics",
 	"StorageBlobLogs", "CloudAppEvents", "IdentityLogonEvents", "AADSignInEventsBeta", "IdentityInfo",
-	"AlertInfo", "AlertEvidence", "BehaviorAnalytics",
+	"AlertInfo", "AlertEvidence", "BehaviorAnalytics", "ThreatIntelligenceIndicator",
 }
 
 // TableSources says which source fills each table (every row of a table has that source), and
 // so which configuration routes it: the Entra diagnostic setting (entra-*), the subscription's
 // activity-log setting (azure-activity), a resource's diagnostic setting (keyvault, storage),
-// the Defender XDR connector (defender-*), UEBA (sentinel-ueba). The Defender tables are also
+// the Defender XDR connector (defender-*), UEBA (sentinel-ueba), the threat intelligence
+// connectors (sentinel-ti). The Defender tables are also
 // queryable through advanced hunting without any routing.
 var TableSources = map[string]Source{
 	"SigninLogs": SourceEntraSignIn, "AADNonInteractiveUserSignInLogs": SourceEntraNonInteractive,
@@ -44,6 +46,7 @@ var TableSources = map[string]Source{
 	"IdentityLogonEvents": SourceDefenderIdentity, "AADSignInEventsBeta": SourceDefenderXDR,
 	"AlertInfo": SourceDefenderXDR, "AlertEvidence": SourceDefenderXDR,
 	"IdentityInfo": SourceSentinelUEBA, "BehaviorAnalytics": SourceSentinelUEBA,
+	"ThreatIntelligenceIndicator": SourceThreatIntel,
 }
 
 // RowMeta is what travels with a row without being a column.

@@ -15,9 +15,11 @@ import (
 const diagnosticSettingsType = "Microsoft.Insights/diagnosticSettings"
 
 // standingStreams are the connections the lab's prerequisites call active besides the
-// scenario's diagnostic settings: the Defender XDR streaming tables and Sentinel's UEBA.
+// scenario's diagnostic settings: the Defender XDR streaming tables, Sentinel's UEBA and its
+// threat intelligence connectors.
 var standingStreams = []generate.Source{
 	generate.SourceDefenderCloudApps, generate.SourceDefenderIdentity, generate.SourceDefenderXDR, generate.SourceSentinelUEBA,
+	generate.SourceThreatIntel,
 }
 
 // WorkspaceInfo names a Log Analytics workspace of a tenant.

@@ -1,0 +1,58 @@
+package logs
+
+import (
+	"reflect"
+	"testing"
+)
+
+// tiMapIPRule is the shape of Sentinel's "TI map IP entity to SigninLogs" rule: the latest
+// version of each live IP indicator sent in the last 14 days, joined to recent sign-ins.
+const tiMapIPRule = `let dt_lookBack = 2h;
+let ioc_lookBack = 14d;
+ThreatIntelligenceIndicator
+| where TimeGenerated >= ago(ioc_lookBack)
+| summarize LatestIndicatorTime = arg_max(TimeGenerated, *) by IndicatorId
+| where Active == true and ExpirationDateTime > now()
+| where isnotempty(NetworkIP) or isnotempty(EmailSourceIpAddress) or isnotempty(NetworkDestinationIP) or isnotempty(NetworkSourceIP)
+| extend TI_ipEntity = iff(isnotempty(NetworkIP), NetworkIP, NetworkDestinationIP)
+| extend TI_ipEntity = iff(isempty(TI_ipEntity) and isnotempty(NetworkSourceIP), NetworkSourceIP, TI_ipEntity)
+| extend TI_ipEntity = iff(isempty(TI_ipEntity) and isnotempty(EmailSourceIpAddress), EmailSourceIpAddress, TI_ipEntity)
+| join kind=innerunique (
+    SigninLogs | where TimeGenerated >= ago(dt_lookBack) | extend SigninLogs_TimeGenerated = TimeGenerated
+  ) on $left.TI_ipEntity == $right.IPAddress
+| where SigninLogs_TimeGenerated < ExpirationDateTime
+| summarize users = dcount(UserPrincipalName), alex = countif(UserPrincipalName == "alex.johnson@contoso.com") by IPAddress, Description, ThreatType
+| order by IPAddress asc`
+
+// TestThreatIntelMatchesTheAttack: the TI rows reach the lab workspace as the connector's
+// standing stream, and a TI map rule run after the attack returns the attacker's sign-ins from
+// the Tor exits: the stolen session's and the spray's (and nothing before the launch).
+func TestThreatIntelMatchesTheAttack(t *testing.T) {
+	f := newFixture(t)
+	ws := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	if got := f.query(ws, tiMapIPRule); len(got) != 0 {
+		t.Fatalf("TI matches before the attack: %v", got)
+	}
+	if _, err := f.engine.Launch(f.tenant.ID, Speed{}); err != nil {
+		t.Fatal(err)
+	}
+	got := f.query(ws, tiMapIPRule)
+	// alex's two successful sign-ins from the stolen session, and the spray's three exits.
+	want := [][]string{
+		{"185.220.101.112", "Tor exit node 185.220.101.112", "Proxy", "18", "0"},
+		{"185.220.101.23", "Tor exit node 185.220.101.23", "Proxy", "18", "0"},
+		{"185.220.101.45", "Tor exit node 185.220.101.45", "Proxy", "1", "2"},
+		{"185.220.101.89", "Tor exit node 185.220.101.89", "Proxy", "18", "0"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("TI map rule after the attack:\n got %v\nwant %v", got, want)
+	}
+	got = f.query(ws, `ThreatIntelligenceIndicator | where NetworkCidrBlock == "185.220.101.0/24" | summarize any(Description), max(ExpirationDateTime) > now()`)
+	if len(got) != 1 || got[0][1] != "true" {
+		t.Fatalf("Tor range indicator: %v", got)
+	}
+	other := f.createWorkspace("rg-contoso-dev", "law-other")
+	if got := f.query(other, `ThreatIntelligenceIndicator | count`); !reflect.DeepEqual(got, [][]string{{"0"}}) {
+		t.Fatalf("TI rows in a workspace without the connector: %v", got)
+	}
+}
