@@ -8,7 +8,10 @@ import (
 )
 
 // huntingTables are the advanced hunting tables soclab serves (Defender XDR side).
-var huntingTables = []string{"AADSignInEventsBeta", "AlertEvidence", "AlertInfo", "CloudAppEvents", "IdentityInfo", "IdentityLogonEvents"}
+// (sorted: looked up by binary search).
+var huntingTables = []string{"AADSignInEventsBeta", "AlertEvidence", "AlertInfo", "CloudAppEvents", "DeviceEvents",
+	"DeviceFileEvents", "DeviceInfo", "DeviceLogonEvents", "DeviceNetworkEvents", "DeviceProcessEvents", "EmailAttachmentInfo",
+	"EmailEvents", "EmailUrlInfo", "IdentityInfo", "IdentityLogonEvents", "UrlClickEvents"}
 
 // defenderOnly are advanced hunting tables a Sentinel workspace does not have.
 var defenderOnly = map[string]bool{"AADSignInEventsBeta": true}
