@@ -99,8 +99,8 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 	}
 	streams = append(streams, func(b *batch) { g.identityInfoStream(b) })
 	t := g.run(streams, g.start, g.end)
-	g.behaviorAnalytics(t.tables["SigninLogs"], t.tables["BehaviorAnalytics"])
 	g.threatIntel(t.tables["SigninLogs"], t.tables["ThreatIntelligenceIndicator"])
+	g.behaviorAnalytics(t)
 	return t, nil
 }
 

@@ -94,7 +94,7 @@ func ReturnRows(s *scenario.Scenario, cast *Cast, signIns []ReturnSignIn, follow
 		}
 	}
 	t := g.run([]func(*batch){stream}, time.Time{}, time.Unix(1<<40, 0))
-	g.behaviorAnalytics(t.tables["SigninLogs"], t.tables["BehaviorAnalytics"])
+	g.behaviorAnalytics(t)
 	for _, tb := range t.tables {
 		keepStep(tb, meta.Step)
 	}

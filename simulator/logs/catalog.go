@@ -65,3 +65,10 @@ func buildCatalogs() (catalogs, error) {
 func engineColumns(cols []catalog.Column) ([]kql.Column, error) {
 	return kql.SchemaColumns(catalog.Table{Columns: cols})
 }
+
+// WorkspaceSchemas returns the Log Analytics schema of every workspace table, the catalog
+// Engine.WorkspaceCatalog serves, without an engine (the tables API lists it).
+func WorkspaceSchemas() (kql.MapCatalog, error) {
+	c, err := buildCatalogs()
+	return c.workspace, err
+}

@@ -56,3 +56,31 @@ func TestThreatIntelMatchesTheAttack(t *testing.T) {
 		t.Fatalf("TI rows in a workspace without the connector: %v", got)
 	}
 }
+
+// TestUEBARuleJoinsOnItemId runs Sentinel's UEBA "anomalous sign-in location" hunting query
+// as published (BehaviorAnalytics joined to SigninLogs on SourceRecordId == _ItemId): after the
+// attack it returns alex's sign-ins from the Tor exit in Romania, and one benign traveller.
+func TestUEBARuleJoinsOnItemId(t *testing.T) {
+	f := newFixture(t)
+	ws := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	if _, err := f.engine.Launch(f.tenant.ID, Speed{}); err != nil {
+		t.Fatal(err)
+	}
+	got := f.query(ws, `BehaviorAnalytics
+| where ActionType == "Sign-in"
+| where ActivityInsights.FirstTimeConnectionFromCountryObservedInTenant == True and ActivityInsights.CountryUncommonlyConnectedFromAmongPeers == True
+    | join (
+SigninLogs
+) on $left.SourceRecordId == $right._ItemId
+| summarize n = count() by UserPrincipalName, SourceIPAddress, SourceIPLocation, IPAddress
+| order by UserPrincipalName asc`)
+	// alex's two sign-ins from the Tor exit (the MFA prompt, then the relayed success), and the
+	// benign false positive a real tenant has: the first sign-in from the Netherlands (a VPN).
+	want := [][]string{
+		{"alex.johnson@contoso.com", "185.220.101.45", "Romania", "185.220.101.45", "2"},
+		{"ryan.murphy@contoso.com", "185.156.46.234", "Netherlands", "185.156.46.234", "1"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("UEBA rule:\n got %v\nwant %v", got, want)
+	}
+}
