@@ -29,6 +29,17 @@ const (
 	tAlertEvidence
 	tBehavior
 	tThreatIntel
+	tEmailEvents
+	tEmailUrl
+	tEmailAttach
+	tUrlClick
+	tOfficeActivity
+	tDeviceInfo
+	tDeviceLogon
+	tDeviceProcess
+	tDeviceNetwork
+	tDeviceFile
+	tDeviceEvents
 	numTables
 )
 
@@ -60,6 +71,9 @@ type gen struct {
 	// lockout is when the attacker changed the victim's password (zero if never): the owner's
 	// own sign-ins fail from then on.
 	lockout time.Time
+	// partnerIP and endpointIPs are the fixed addresses of partners' mail relays and of the
+	// Microsoft endpoints the laptops connect to.
+	partnerIP, endpointIPs map[string]string
 }
 
 // Generate makes the scenario's telemetry for Params. Streams (one per user, one per service
@@ -97,7 +111,10 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 		st := &s.Attack.Steps[i]
 		streams = append(streams, func(b *batch) { g.stepStream(b, st) })
 	}
-	streams = append(streams, func(b *batch) { g.identityInfoStream(b) })
+	for _, u := range cast.Users {
+		streams = append(streams, func(b *batch) { g.officeStream(b, u) })
+	}
+	streams = append(streams, func(b *batch) { g.identityInfoStream(b) }, func(b *batch) { g.phishStream(b) })
 	t := g.run(streams, g.start, g.end)
 	g.threatIntel(t.tables["SigninLogs"], t.tables["ThreatIntelligenceIndicator"])
 	g.behaviorAnalytics(t)
@@ -188,6 +205,7 @@ func newGen(s *scenario.Scenario, cast *Cast) (*gen, error) {
 		g.holiday[h] = true
 	}
 	g.res = resources(s, g.p.SubscriptionID)
+	g.initNetworks()
 	for _, st := range s.Attack.Steps {
 		for _, e := range st.Events {
 			if e.Kind == scenario.EventAudit && e.User == s.Attack.Victim && e.Target.User == s.Attack.Victim &&

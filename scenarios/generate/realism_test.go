@@ -35,6 +35,19 @@ var emptyAllowed = map[string]map[string]bool{
 	// Indicators fill only their observable's columns; these the feeds leave empty.
 	"ThreatIntelligenceIndicator": set("AdditionalInformation", "DiamondModel", "EmailRecipient", "EmailXMailer",
 		"FileMutexName", "KnownFalsePositives"),
+	// Defender for Office 365, Microsoft 365 and Defender for Endpoint columns of activity the
+	// lab's mail, Exchange/SharePoint and laptop events do not have (Teams, DLP, registry,
+	// remote sessions, Application Guard, shares...).
+	"EmailEvents":         set("SenderIPv6", "ThreatNames", "Connectors", "OrgLevelAction", "OrgLevelPolicy", "UserLevelAction", "UserLevelPolicy", "AdditionalFields"),
+	"EmailAttachmentInfo": set("SenderObjectId"),
+	"UrlClickEvents":      set("ThreatTypes", "DetectionMethods"),
+	"OfficeActivity":      set("AADGroupId", "AADTarget", "Activity", "Actor", "ActorContextId", "ActorIpAddress", "AddOnGuid", "AddonName", "AddOnType", "AffectedItems", "AppDistributionMode", "Application", "ApplicationId", "AppPoolName", "AzureActiveDirectory_EventType", "AzureADAppId", "ChannelGuid", "ChannelName", "ChannelType", "ChatName", "ChatThreadId", "Client", "Client_IPAddress", "ClientMachineName", "ClientProcessName", "ClientVersion", "CommunicationType", "CustomEvent", "DestFolder", "DestinationFileExtension", "DestinationFileName", "DestinationRelativeUrl", "DestMailboxId", "DestMailboxOwnerMasterAccountSid", "DestMailboxOwnerSid", "DestMailboxOwnerUPN", "EffectiveOrganization", "ElevationApprover", "ElevationRequestId", "ElevationRole", "Event_Data", "ExtendedProperties", "Folder", "GenericInfo", "InterSystemsId", "IntraSystemId", "Item", "ItemName", "LogonUserDisplayName", "MachineDomainInfo", "MachineId", "MailboxOwnerMasterAccountSid", "MessageId", "ModifiedObjectResolvedName", "ModifiedProperties", "Name", "NewValue", "OldValue", "OperationScope", "_ResourceId", "ResultReasonType", "SendAsUserMailboxGuid", "SendAsUserSmtp", "SendonBehalfOfUserMailboxGuid", "SendOnBehalfOfUserSmtp", "SharingType", "Source_Name", "SRPolicyId", "SRPolicyName", "_SubscriptionId", "SupportTicketId", "TabType", "TargetContextId", "TargetUserId", "TargetUserOrGroupName", "TargetUserOrGroupType", "TeamGuid", "TeamName", "UserSharedWith"),
+	"DeviceInfo":          set("RegistryDeviceTag", "AdditionalFields", "DeviceSubtype", "OSDistribution", "MergedDeviceIds", "MergedToDeviceId", "ExclusionReason", "HostDeviceId"),
+	"DeviceLogonEvents":   set("RemoteDeviceName", "RemoteIP", "RemoteIPType", "InitiatingProcessAccountUpn", "InitiatingProcessAccountObjectId", "AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP"),
+	"DeviceProcessEvents": set("AppGuardContainerId", "AdditionalFields"),
+	"DeviceNetworkEvents": set("AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP"),
+	"DeviceFileEvents":    set("FileOriginIP", "PreviousFolderPath", "PreviousFileName", "RequestSourceIP", "RequestAccountName", "RequestAccountDomain", "RequestAccountSid", "ShareName", "SensitivityLabel", "SensitivitySubLabel", "AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP"),
+	"DeviceEvents":        set("FileName", "FolderPath", "SHA1", "SHA256", "MD5", "RemoteDeviceName", "ProcessCommandLine", "ProcessTokenElevation", "RegistryKey", "RegistryValueName", "RegistryValueData", "RemoteIP", "LocalIP", "FileOriginUrl", "FileOriginIP", "AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP", "ProcessRemoteSessionDeviceName", "ProcessRemoteSessionIP"),
 	"IdentityInfo": set("AccountCloudSID", "AccountSID", "Applications", "OnPremisesDistinguishedName", "OnPremisesExtensionAttributes",
 		"RiskLevel", "RiskLevelDetails", "RiskState", "SAMAccountName", "Tags", "UACFlags"),
 }
@@ -47,7 +60,11 @@ var nullAllowed = map[string]map[string]bool{
 	"IdentityLogonEvents": set("Port", "DestinationPort"),
 	"IdentityInfo": set("DeletedDateTime", "EntityRiskScore", "ExtensionProperty", "RelatedAccounts", "ServicePrincipals",
 		"UserAccountControl", "UserStateChangedOn"),
-	"StorageBlobLogs": set(),
+	"StorageBlobLogs":   set(),
+	"OfficeActivity":    set("DataCenterSecurityEventType", "ElevationApprovedTime", "ElevationDuration", "ElevationTime", "ExtraProperties", "IsManagedDevice", "LoginStatus", "Members", "SRRuleMatchDetails", "Start_Time"),
+	"DeviceLogonEvents": set("RemotePort"),
+	"DeviceFileEvents":  set("RequestSourcePort"),
+	"DeviceEvents":      set("FileSize", "ProcessId", "ProcessCreationTime", "RemotePort", "LocalPort", "CreatedProcessSessionId", "IsProcessRemoteSession"),
 }
 
 func set(names ...string) map[string]bool {

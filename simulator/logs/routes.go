@@ -15,11 +15,12 @@ import (
 const diagnosticSettingsType = "Microsoft.Insights/diagnosticSettings"
 
 // standingStreams are the connections the lab's prerequisites call active besides the
-// scenario's diagnostic settings: the Defender XDR streaming tables, Sentinel's UEBA and its
-// threat intelligence connectors.
+// scenario's diagnostic settings: the Defender XDR streaming tables (identity, cloud apps, Office
+// 365, endpoint), Sentinel's UEBA, its threat intelligence connectors and the Microsoft 365
+// connector.
 var standingStreams = []generate.Source{
 	generate.SourceDefenderCloudApps, generate.SourceDefenderIdentity, generate.SourceDefenderXDR, generate.SourceSentinelUEBA,
-	generate.SourceThreatIntel,
+	generate.SourceThreatIntel, generate.SourceDefenderOffice, generate.SourceDefenderEndpoint, generate.SourceOffice365,
 }
 
 // WorkspaceInfo names a Log Analytics workspace of a tenant.

@@ -84,3 +84,49 @@ SigninLogs
 		t.Fatalf("UEBA rule:\n got %v\nwant %v", got, want)
 	}
 }
+
+// TestPhishFollowUpsReachTheWorkspace: the phish's rows are the attack's (absent before the
+// launch); after it, Sentinel's "malicious inbox rule" query (as published) returns alex's rule
+// from the attacker's address, and the click on the phishing link is in UrlClickEvents and in
+// advanced hunting.
+func TestPhishFollowUpsReachTheWorkspace(t *testing.T) {
+	f := newFixture(t)
+	ws := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	const clicks = `UrlClickEvents | where Url has "contoso-helpdesk.com" | project AccountUpn, ActionType, IPAddress`
+	if got := f.query(ws, clicks); len(got) != 0 {
+		t.Fatalf("the click before the launch: %v", got)
+	}
+	if _, err := f.engine.Launch(f.tenant.ID, Speed{}); err != nil {
+		t.Fatal(err)
+	}
+	got := f.query(ws, `let Keywords = dynamic(["helpdesk", " alert", " suspicious", "fake", "malicious", "phishing", "spam", "do not click", "do not open", "hijacked", "Fatal"]);
+OfficeActivity
+| where Operation =~ "New-InboxRule"
+| where Parameters has "Deleted Items" or Parameters has "Junk Email"
+| extend Events=todynamic(Parameters)
+| parse Events  with * "SubjectContainsWords" SubjectContainsWords '}'*
+| parse Events  with * "BodyContainsWords" BodyContainsWords '}'*
+| parse Events  with * "SubjectOrBodyContainsWords" SubjectOrBodyContainsWords '}'*
+| where SubjectContainsWords has_any (Keywords)
+ or BodyContainsWords has_any (Keywords)
+ or SubjectOrBodyContainsWords has_any (Keywords)
+| extend ClientIPAddress = case( ClientIP has ".", tostring(split(ClientIP,":")[0]), ClientIP has "[", tostring(trim_start(@'[[]',tostring(split(ClientIP,"]")[0]))), ClientIP )
+| summarize count() by Operation, UserId, ClientIPAddress, ResultStatus`)
+	want := [][]string{{"New-InboxRule", "alex.johnson@contoso.com", "185.220.101.45", "Succeeded", "1"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("malicious inbox rule query:\n got %v\nwant %v", got, want)
+	}
+	got = f.query(ws, clicks)
+	if len(got) != 1 || got[0][0] != "alex.johnson@contoso.com" || got[0][1] != "ClickAllowed" {
+		t.Fatalf("the click after the launch: %v", got)
+	}
+	now, _ := f.world.Now(f.tenant.ID)
+	db, err := f.engine.Hunting(f.tenant.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = f.run(db, f.engine.HuntingCatalog(), now, `DeviceEvents | where ActionType == "BrowserLaunchedToOpenUrl" and RemoteUrl has "contoso-helpdesk.com" | project DeviceName, InitiatingProcessAccountUpn, Timestamp`)
+	if !reflect.DeepEqual(got, [][]string{{"contoso-lt-0412", "alex.johnson@contoso.com", "2025-01-15T08:29:41Z"}}) {
+		t.Fatalf("hunting: the browser opened from mail: %v", got)
+	}
+}
