@@ -40,6 +40,8 @@ const (
 	tDeviceNetwork
 	tDeviceFile
 	tDeviceEvents
+	tSPSignin
+	tPeers
 	numTables
 )
 
@@ -114,7 +116,8 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 	for _, u := range cast.Users {
 		streams = append(streams, func(b *batch) { g.officeStream(b, u) })
 	}
-	streams = append(streams, func(b *batch) { g.identityInfoStream(b) }, func(b *batch) { g.phishStream(b) })
+	streams = append(streams, func(b *batch) { g.identityInfoStream(b) }, func(b *batch) { g.phishStream(b) },
+		func(b *batch) { g.peerAnalytics(b) })
 	t := g.run(streams, g.start, g.end)
 	g.threatIntel(t.tables["SigninLogs"], t.tables["ThreatIntelligenceIndicator"])
 	g.behaviorAnalytics(t)

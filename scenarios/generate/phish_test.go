@@ -181,3 +181,85 @@ func castOf(t *testing.T) *generate.Cast {
 	}
 	return c
 }
+
+// TestRefreshesBelongToTheAttackersSession: every sign-in of alex from the attacker's network
+// (the interactive one the kit relayed and the token refreshes in
+// AADNonInteractiveUserSignInLogs) is in one session (AADSignInEventsBeta.SessionId), with the
+// attacker's address, browser and device; none of alex's own sign-ins is in it, and the
+// refreshes follow the interactive success.
+func TestRefreshesBelongToTheAttackersSession(t *testing.T) {
+	tel := defaultTelemetry(t)
+	beta := table(t, tel, "AADSignInEventsBeta")
+	sessions := map[string]map[string]bool{} // session -> logon types
+	var first time.Time
+	for _, row := range beta.Rows {
+		if str(beta, row, "AccountUpn") != victim {
+			continue
+		}
+		attacker := strings.HasPrefix(str(beta, row, "IPAddress"), "185.220.101.")
+		sid := str(beta, row, "SessionId")
+		if sessions[sid] == nil {
+			sessions[sid] = map[string]bool{}
+		}
+		sessions[sid][map[bool]string{true: "attacker", false: "alex"}[attacker]] = true
+		if attacker {
+			sessions[sid][str(beta, row, "LogonType")] = true
+			if str(beta, row, "LogonType") == `["interactiveUser"]` && cell(beta, row, "ErrorCode") == int64(0) && first.IsZero() {
+				first = cell(beta, row, "Timestamp").(time.Time)
+			}
+		}
+	}
+	stolen := 0
+	for sid, kinds := range sessions {
+		if !kinds["attacker"] {
+			continue
+		}
+		stolen++
+		if kinds["alex"] || !kinds[`["interactiveUser"]`] || !kinds[`["nonInteractiveUser"]`] {
+			t.Errorf("session %s mixes or lacks sign-ins: %v", sid, kinds)
+		}
+	}
+	if stolen != 1 {
+		t.Errorf("alex's sign-ins from the attacker's network are in %d sessions, want 1", stolen)
+	}
+	ni := table(t, tel, "AADNonInteractiveUserSignInLogs")
+	refreshes := 0
+	for _, row := range ni.Rows {
+		if str(ni, row, "UserPrincipalName") != victim || !strings.HasPrefix(str(ni, row, "IPAddress"), "185.220.101.") {
+			continue
+		}
+		refreshes++
+		if at := cell(ni, row, "TimeGenerated").(time.Time); at.Before(first) || !strings.Contains(str(ni, row, "UserAgent"), "Firefox/128.0") {
+			t.Errorf("refresh at %v (interactive success %v), agent %q", at, first, str(ni, row, "UserAgent"))
+		}
+	}
+	if refreshes < 8 {
+		t.Errorf("%d token refreshes of the stolen session, want at least the 8 of the portal", refreshes)
+	}
+}
+
+// TestStolenSecretSignIn: the finance app's sign-in with its stolen secret comes from the
+// attacker's address just before it grants Global Administrator, with the same credential key
+// as the app's own token requests from Azure.
+func TestStolenSecretSignIn(t *testing.T) {
+	tel := defaultTelemetry(t)
+	sp := table(t, tel, "AADServicePrincipalSignInLogs")
+	keys, attacker := map[string]bool{}, 0
+	for i, row := range sp.Rows {
+		if str(sp, row, "ServicePrincipalName") != "app-finance-reporting" {
+			continue
+		}
+		if strings.HasPrefix(str(sp, row, "IPAddress"), "185.220.101.") {
+			attacker++
+			at := cell(sp, row, "TimeGenerated").(time.Time)
+			if !at.Equal(time.Date(2025, 1, 15, 9, 18, 30, 0, time.UTC)) || str(sp, row, "ResourceDisplayName") != "Microsoft Graph" ||
+				sp.Meta[i].Step != "persistence" || str(sp, row, "Location") != "RO" {
+				t.Errorf("stolen-secret sign-in: %v (step %q)", row, sp.Meta[i].Step)
+			}
+		}
+		keys[str(sp, row, "ServicePrincipalCredentialKeyId")] = true
+	}
+	if attacker != 1 || len(keys) != 1 {
+		t.Errorf("%d sign-ins of the app from the attacker, %d credential keys (want 1 and the one secret)", attacker, len(keys))
+	}
+}

@@ -48,6 +48,9 @@ var emptyAllowed = map[string]map[string]bool{
 	"DeviceNetworkEvents": set("AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP"),
 	"DeviceFileEvents":    set("FileOriginIP", "PreviousFolderPath", "PreviousFileName", "RequestSourceIP", "RequestAccountName", "RequestAccountDomain", "RequestAccountSid", "ShareName", "SensitivityLabel", "SensitivitySubLabel", "AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP"),
 	"DeviceEvents":        set("FileName", "FolderPath", "SHA1", "SHA256", "MD5", "RemoteDeviceName", "ProcessCommandLine", "ProcessTokenElevation", "RegistryKey", "RegistryValueName", "RegistryValueData", "RemoteIP", "LocalIP", "FileOriginUrl", "FileOriginIP", "AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP", "ProcessRemoteSessionDeviceName", "ProcessRemoteSessionIP"),
+	// Client secrets, not certificates or federated credentials; sign-ins that succeed.
+	"AADServicePrincipalSignInLogs": set("FederatedCredentialId", "ResultDescription", "ServicePrincipalCredentialThumbprint"),
+	"UserPeerAnalytics":             set("_ResourceId", "_SubscriptionId"),
 	"IdentityInfo": set("AccountCloudSID", "AccountSID", "Applications", "OnPremisesDistinguishedName", "OnPremisesExtensionAttributes",
 		"RiskLevel", "RiskLevelDetails", "RiskState", "SAMAccountName", "Tags", "UACFlags"),
 }

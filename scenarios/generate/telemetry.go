@@ -13,20 +13,21 @@ type Source string
 
 // The sources rows are tagged with.
 const (
-	SourceEntraSignIn         Source = "entra-signin"
-	SourceEntraNonInteractive Source = "entra-noninteractive"
-	SourceEntraAudit          Source = "entra-audit"
-	SourceAzureActivity       Source = "azure-activity"
-	SourceKeyVault            Source = "keyvault"
-	SourceStorage             Source = "storage"
-	SourceDefenderCloudApps   Source = "defender-cloudapps"
-	SourceDefenderIdentity    Source = "defender-identity"
-	SourceDefenderXDR         Source = "defender-xdr"
-	SourceSentinelUEBA        Source = "sentinel-ueba"
-	SourceThreatIntel         Source = "sentinel-ti"
-	SourceDefenderOffice      Source = "defender-office"
-	SourceDefenderEndpoint    Source = "defender-endpoint"
-	SourceOffice365           Source = "office365"
+	SourceEntraSignIn           Source = "entra-signin"
+	SourceEntraNonInteractive   Source = "entra-noninteractive"
+	SourceEntraAudit            Source = "entra-audit"
+	SourceAzureActivity         Source = "azure-activity"
+	SourceKeyVault              Source = "keyvault"
+	SourceStorage               Source = "storage"
+	SourceDefenderCloudApps     Source = "defender-cloudapps"
+	SourceDefenderIdentity      Source = "defender-identity"
+	SourceDefenderXDR           Source = "defender-xdr"
+	SourceSentinelUEBA          Source = "sentinel-ueba"
+	SourceThreatIntel           Source = "sentinel-ti"
+	SourceDefenderOffice        Source = "defender-office"
+	SourceDefenderEndpoint      Source = "defender-endpoint"
+	SourceOffice365             Source = "office365"
+	SourceEntraServicePrincipal Source = "entra-serviceprincipal"
 )
 
 // Tables lists the tables Generate fills, in output order.
@@ -36,6 +37,7 @@ var Tables = []string{
 	"AlertInfo", "AlertEvidence", "BehaviorAnalytics", "ThreatIntelligenceIndicator",
 	"EmailEvents", "EmailUrlInfo", "EmailAttachmentInfo", "UrlClickEvents", "OfficeActivity",
 	"DeviceInfo", "DeviceLogonEvents", "DeviceProcessEvents", "DeviceNetworkEvents", "DeviceFileEvents", "DeviceEvents",
+	"AADServicePrincipalSignInLogs", "UserPeerAnalytics",
 }
 
 // TableSources says which source fills each table (every row of a table has that source), and
@@ -56,6 +58,7 @@ var TableSources = map[string]Source{
 	"UrlClickEvents": SourceDefenderOffice, "OfficeActivity": SourceOffice365,
 	"DeviceInfo": SourceDefenderEndpoint, "DeviceLogonEvents": SourceDefenderEndpoint, "DeviceProcessEvents": SourceDefenderEndpoint,
 	"DeviceNetworkEvents": SourceDefenderEndpoint, "DeviceFileEvents": SourceDefenderEndpoint, "DeviceEvents": SourceDefenderEndpoint,
+	"AADServicePrincipalSignInLogs": SourceEntraServicePrincipal, "UserPeerAnalytics": SourceSentinelUEBA,
 }
 
 // RowMeta is what travels with a row without being a column.
