@@ -70,11 +70,17 @@ func windowsDevices(u *User) []Device {
 }
 
 func newEndpoint(u *User, d Device) *endpoint {
-	h := sha1.Sum([]byte("mde-device/" + d.ID))
-	return &endpoint{u: u, d: d, id: hex.EncodeToString(h[:]), name: strings.ToLower(d.Name), sid: aadSID(u.ObjectID), local: localOf(u.UPN)}
+	h := sha1.Sum([]byte("mde-device/" + u.UPN + "/" + d.Name)) // not from a tenant id: the same in every tenant
+	return &endpoint{u: u, d: d, id: hex.EncodeToString(h[:]), name: strings.ToLower(d.Name), sid: windowsSID(u), local: localOf(u.UPN)}
 }
 
-// aadSID is the Windows SID of an Entra ID account (S-1-12-1- and the object id's four words).
+// windowsSID is the Windows SID of a user's Entra ID account, in the S-1-12-1 form. Windows
+// derives it from the account's object id; the lab derives it from a GUID of the user's name,
+// so it is the same in every tenant (the shared telemetry converts only tenant tokens of a
+// fixed length, and a SID's decimal words vary in length).
+func windowsSID(u *User) string { return aadSID(nameUUID("entra-account", u.UPN)) }
+
+// aadSID is the Windows SID of an Entra ID object id (S-1-12-1- and the id's four words).
 func aadSID(objectID string) string {
 	b, err := hex.DecodeString(strings.ReplaceAll(objectID, "-", ""))
 	if err != nil || len(b) != 16 {

@@ -42,6 +42,9 @@ const (
 	tDeviceEvents
 	tSPSignin
 	tPeers
+	tSecurityEvent
+	tDnsEvents
+	tHeartbeat
 	numTables
 )
 
@@ -118,6 +121,9 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 	}
 	streams = append(streams, func(b *batch) { g.identityInfoStream(b) }, func(b *batch) { g.phishStream(b) },
 		func(b *batch) { g.peerAnalytics(b) })
+	for _, sv := range g.servers() {
+		streams = append(streams, func(b *batch) { g.serverStream(b, sv) })
+	}
 	t := g.run(streams, g.start, g.end)
 	g.threatIntel(t.tables["SigninLogs"], t.tables["ThreatIntelligenceIndicator"])
 	g.behaviorAnalytics(t)

@@ -29,7 +29,7 @@ func (g *gen) mailItemsAccessed(f *gofakeit.Faker, at time.Time, u *User, ip, cl
 		"Id": "LgAAAA" + f.LetterN(20), "Path": `\Inbox`}})
 	return g.officeRow(f, at, u, "MailItemsAccessed", "ExchangeItemAggregated", "Exchange", ip).
 		set("MailboxOwnerUPN", u.UPN).set("MailboxOwnerSid", u.SID).set("LogonUserSid", u.SID).set("Logon_Type", "0").
-		set("MailboxGuid", nameUUID(g.p.TenantID, "mailbox", u.UPN)).set("InternalLogonType", int64(0)).
+		set("MailboxGuid", nameUUID("mailbox", u.UPN)).set("InternalLogonType", int64(0)).
 		set("ClientInfoString", client).set("ExternalAccess", "false").set("Folders", folders).
 		set("OriginatingServer", "BN8PR12MB"+f.DigitN(4)+" (15.20.8356.010)").set("CrossMailboxOperations", false).
 		set("OperationProperties", []any{map[string]any{"Name": "MailAccessType", "Value": "Bind"},
@@ -50,7 +50,7 @@ func (g *gen) officeDay(b *batch, f *gofakeit.Faker, u *User, day time.Time, ip 
 		r := g.officeRow(f, at, u, op, "SharePointFileOperation", "SharePoint", ip).
 			set("Site_Url", site+"/").set("SourceRelativeUrl", "Shared Documents").set("SourceFileName", file).
 			set("SourceFileExtension", file[strings.LastIndexByte(file, '.')+1:]).set("OfficeObjectId", site+"/Shared Documents/"+file).
-			set("ItemType", "File").set("EventSource", "SharePoint").set("Site_", nameUUID(g.p.TenantID, "site", u.Department)).
+			set("ItemType", "File").set("EventSource", "SharePoint").set("Site_", nameUUID("site", u.Department)).
 			set("UserAgent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0")
 		b.emit(tOfficeActivity, r, RowMeta{Time: at, Source: SourceOffice365})
 	}

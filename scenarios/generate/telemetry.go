@@ -28,6 +28,7 @@ const (
 	SourceDefenderEndpoint      Source = "defender-endpoint"
 	SourceOffice365             Source = "office365"
 	SourceEntraServicePrincipal Source = "entra-serviceprincipal"
+	SourceAzureMonitorAgent     Source = "azure-monitor-agent"
 )
 
 // Tables lists the tables Generate fills, in output order.
@@ -37,7 +38,7 @@ var Tables = []string{
 	"AlertInfo", "AlertEvidence", "BehaviorAnalytics", "ThreatIntelligenceIndicator",
 	"EmailEvents", "EmailUrlInfo", "EmailAttachmentInfo", "UrlClickEvents", "OfficeActivity",
 	"DeviceInfo", "DeviceLogonEvents", "DeviceProcessEvents", "DeviceNetworkEvents", "DeviceFileEvents", "DeviceEvents",
-	"AADServicePrincipalSignInLogs", "UserPeerAnalytics",
+	"AADServicePrincipalSignInLogs", "UserPeerAnalytics", "SecurityEvent", "DnsEvents", "Heartbeat",
 }
 
 // TableSources says which source fills each table (every row of a table has that source), and
@@ -59,6 +60,7 @@ var TableSources = map[string]Source{
 	"DeviceInfo": SourceDefenderEndpoint, "DeviceLogonEvents": SourceDefenderEndpoint, "DeviceProcessEvents": SourceDefenderEndpoint,
 	"DeviceNetworkEvents": SourceDefenderEndpoint, "DeviceFileEvents": SourceDefenderEndpoint, "DeviceEvents": SourceDefenderEndpoint,
 	"AADServicePrincipalSignInLogs": SourceEntraServicePrincipal, "UserPeerAnalytics": SourceSentinelUEBA,
+	"SecurityEvent": SourceAzureMonitorAgent, "DnsEvents": SourceAzureMonitorAgent, "Heartbeat": SourceAzureMonitorAgent,
 }
 
 // RowMeta is what travels with a row without being a column.

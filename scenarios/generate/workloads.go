@@ -32,9 +32,9 @@ func (g *gen) spSignIn(b *batch, f *gofakeit.Faker, sp *ServicePrincipal, at tim
 		set("DurationMs", int64(0)).set("Id", id).set("Identity", sp.Name).set("IPAddress", ip).set("_IsBillable", "True").
 		set("Level", "4").set("Location", country).set("LocationDetails", loc).set("OperationName", "Sign-in activity").
 		set("OperationVersion", "1.0").set("ResourceDisplayName", res[0]).set("ResourceGroup", "Microsoft.aadiam").
-		set("ResourceIdentity", res[1]).set("ResourceServicePrincipalId", nameUUID(g.p.TenantID, "resource-sp", res[1])).
+		set("ResourceIdentity", res[1]).set("ResourceServicePrincipalId", nameUUID("resource-sp", res[1])).
 		set("ResultSignature", "SUCCESS").set("ResultType", "0").
-		set("ServicePrincipalCredentialKeyId", nameUUID(g.p.TenantID, "sp-secret", sp.Name)).
+		set("ServicePrincipalCredentialKeyId", nameUUID("sp-secret", sp.Name)).
 		set("ServicePrincipalId", sp.ObjectID).set("ServicePrincipalName", sp.Name).set("SourceSystem", "Azure AD").
 		set("TenantId", g.p.WorkspaceID).set("TimeGenerated", at).set("Type", "AADServicePrincipalSignInLogs").
 		set("UniqueTokenIdentifier", randToken(f))
