@@ -16,7 +16,7 @@ import (
 func services(mem memoryOptions) server.Services {
 	return withLogServices(server.Services{
 		ARM: func(w *simulator.World, v auth.Verifier) http.Handler {
-			return arm.NewHandler(w, v, append(sentinel.LabTypes(), logicapps.Types()...)...)
+			return arm.NewHandler(w, v, append(append(sentinel.LabTypes(), logicapps.Types()...), workspaceTableTypes()...)...)
 		},
 		Control: func(w *simulator.World) http.Handler { return control.NewHandler(w) },
 	}, mem)

@@ -69,14 +69,22 @@ func (g *gen) runEvent(b *batch, f *gofakeit.Faker, e *scenario.Event, meta RowM
 	if e.App != "" {
 		a.app = g.apps[e.App]
 	}
+	if attack && a.sp != nil {
+		// the stolen secret buys a Graph token first (AADServicePrincipalSignInLogs)
+		g.spSignIn(b, newFaker(g.p.Seed, "sp-signin", a.sp.Name, e.At.String()), a.sp, e.At.Add(-17*time.Second), a.ip, "graph", meta)
+	}
 	tick := func(i int) time.Time { return e.At.Add(time.Duration(i) * e.Interval) }
 	switch e.Kind {
 	case scenario.EventSignIn:
 		interactive := e.Interactive == nil || *e.Interactive
+		session := ""
+		if attack && e.User == g.s.Attack.Victim && a.place == g.placeByID(g.s.Attack.Place) {
+			session = g.attackerSession()
+		}
 		for i := 0; i < max(e.Count, 1); i++ {
 			g.emitSignIn(b, f, signIn{at: tick(i), user: a.user, app: a.app, place: a.place, ip: a.ip, device: a.device,
 				interactive: interactive, result: e.Result, risk: e.Risk, riskEvents: e.RiskEventTypes,
-				mfa: interactive && e.Result == 0, meta: meta})
+				mfa: interactive && e.Result == 0, meta: meta, session: session})
 		}
 	case scenario.EventSpray:
 		targets := g.sprayTargets(f, e)
@@ -155,4 +163,10 @@ func (g *gen) sprayTargets(f *gofakeit.Faker, e *scenario.Event) []string {
 		pool = append(pool[:j:j], pool[j+1:]...)
 	}
 	return out
+}
+
+// attackerSession is the sign-in session the phishing kit stole: the attacker's sign-ins as the
+// victim and every token refresh of them (and the return's replay of the refresh token) share it.
+func (g *gen) attackerSession() string {
+	return nameUUID("attacker-session", g.s.Name, g.s.Attack.Victim)
 }

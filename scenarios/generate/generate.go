@@ -28,6 +28,23 @@ const (
 	tAlertInfo
 	tAlertEvidence
 	tBehavior
+	tThreatIntel
+	tEmailEvents
+	tEmailUrl
+	tEmailAttach
+	tUrlClick
+	tOfficeActivity
+	tDeviceInfo
+	tDeviceLogon
+	tDeviceProcess
+	tDeviceNetwork
+	tDeviceFile
+	tDeviceEvents
+	tSPSignin
+	tPeers
+	tSecurityEvent
+	tDnsEvents
+	tHeartbeat
 	numTables
 )
 
@@ -59,6 +76,9 @@ type gen struct {
 	// lockout is when the attacker changed the victim's password (zero if never): the owner's
 	// own sign-ins fail from then on.
 	lockout time.Time
+	// partnerIP and endpointIPs are the fixed addresses of partners' mail relays and of the
+	// Microsoft endpoints the laptops connect to.
+	partnerIP, endpointIPs map[string]string
 }
 
 // Generate makes the scenario's telemetry for Params. Streams (one per user, one per service
@@ -96,9 +116,17 @@ func GenerateCast(s *scenario.Scenario, cast *Cast) (*Telemetry, error) {
 		st := &s.Attack.Steps[i]
 		streams = append(streams, func(b *batch) { g.stepStream(b, st) })
 	}
-	streams = append(streams, func(b *batch) { g.identityInfoStream(b) })
+	for _, u := range cast.Users {
+		streams = append(streams, func(b *batch) { g.officeStream(b, u) })
+	}
+	streams = append(streams, func(b *batch) { g.identityInfoStream(b) }, func(b *batch) { g.phishStream(b) },
+		func(b *batch) { g.peerAnalytics(b) })
+	for _, sv := range g.servers() {
+		streams = append(streams, func(b *batch) { g.serverStream(b, sv) })
+	}
 	t := g.run(streams, g.start, g.end)
-	g.behaviorAnalytics(t.tables["SigninLogs"], t.tables["BehaviorAnalytics"])
+	g.threatIntel(t.tables["SigninLogs"], t.tables["ThreatIntelligenceIndicator"])
+	g.behaviorAnalytics(t)
 	return t, nil
 }
 
@@ -186,6 +214,7 @@ func newGen(s *scenario.Scenario, cast *Cast) (*gen, error) {
 		g.holiday[h] = true
 	}
 	g.res = resources(s, g.p.SubscriptionID)
+	g.initNetworks()
 	for _, st := range s.Attack.Steps {
 		for _, e := range st.Events {
 			if e.Kind == scenario.EventAudit && e.User == s.Attack.Victim && e.Target.User == s.Attack.Victim &&

@@ -32,6 +32,29 @@ var emptyAllowed = map[string]map[string]bool{
 	"AlertEvidence": set("EvidenceDirection", "FileName", "FolderPath", "SHA1", "SHA256", "ThreatFamily", "RemoteUrl",
 		"AccountSid", "DeviceId", "DeviceName", "LocalIP", "NetworkMessageId", "EmailSubject", "OAuthApplicationId",
 		"ProcessCommandLine", "RegistryKey", "RegistryValueName", "RegistryValueData"),
+	// Indicators fill only their observable's columns; these the feeds leave empty.
+	"ThreatIntelligenceIndicator": set("AdditionalInformation", "DiamondModel", "EmailRecipient", "EmailXMailer",
+		"FileMutexName", "KnownFalsePositives"),
+	// Defender for Office 365, Microsoft 365 and Defender for Endpoint columns of activity the
+	// lab's mail, Exchange/SharePoint and laptop events do not have (Teams, DLP, registry,
+	// remote sessions, Application Guard, shares...).
+	"EmailEvents":         set("SenderIPv6", "ThreatNames", "Connectors", "OrgLevelAction", "OrgLevelPolicy", "UserLevelAction", "UserLevelPolicy", "AdditionalFields"),
+	"EmailAttachmentInfo": set("SenderObjectId"),
+	"UrlClickEvents":      set("ThreatTypes", "DetectionMethods"),
+	"OfficeActivity":      set("AADGroupId", "AADTarget", "Activity", "Actor", "ActorContextId", "ActorIpAddress", "AddOnGuid", "AddonName", "AddOnType", "AffectedItems", "AppDistributionMode", "Application", "ApplicationId", "AppPoolName", "AzureActiveDirectory_EventType", "AzureADAppId", "ChannelGuid", "ChannelName", "ChannelType", "ChatName", "ChatThreadId", "Client", "Client_IPAddress", "ClientMachineName", "ClientProcessName", "ClientVersion", "CommunicationType", "CustomEvent", "DestFolder", "DestinationFileExtension", "DestinationFileName", "DestinationRelativeUrl", "DestMailboxId", "DestMailboxOwnerMasterAccountSid", "DestMailboxOwnerSid", "DestMailboxOwnerUPN", "EffectiveOrganization", "ElevationApprover", "ElevationRequestId", "ElevationRole", "Event_Data", "ExtendedProperties", "Folder", "GenericInfo", "InterSystemsId", "IntraSystemId", "Item", "ItemName", "LogonUserDisplayName", "MachineDomainInfo", "MachineId", "MailboxOwnerMasterAccountSid", "MessageId", "ModifiedObjectResolvedName", "ModifiedProperties", "Name", "NewValue", "OldValue", "OperationScope", "_ResourceId", "ResultReasonType", "SendAsUserMailboxGuid", "SendAsUserSmtp", "SendonBehalfOfUserMailboxGuid", "SendOnBehalfOfUserSmtp", "SharingType", "Source_Name", "SRPolicyId", "SRPolicyName", "_SubscriptionId", "SupportTicketId", "TabType", "TargetContextId", "TargetUserId", "TargetUserOrGroupName", "TargetUserOrGroupType", "TeamGuid", "TeamName", "UserSharedWith"),
+	"DeviceInfo":          set("RegistryDeviceTag", "AdditionalFields", "DeviceSubtype", "OSDistribution", "MergedDeviceIds", "MergedToDeviceId", "ExclusionReason", "HostDeviceId"),
+	"DeviceLogonEvents":   set("RemoteDeviceName", "RemoteIP", "RemoteIPType", "InitiatingProcessAccountUpn", "InitiatingProcessAccountObjectId", "AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP"),
+	"DeviceProcessEvents": set("AppGuardContainerId", "AdditionalFields"),
+	"DeviceNetworkEvents": set("AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP"),
+	"DeviceFileEvents":    set("FileOriginIP", "PreviousFolderPath", "PreviousFileName", "RequestSourceIP", "RequestAccountName", "RequestAccountDomain", "RequestAccountSid", "ShareName", "SensitivityLabel", "SensitivitySubLabel", "AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP"),
+	"DeviceEvents":        set("FileName", "FolderPath", "SHA1", "SHA256", "MD5", "RemoteDeviceName", "ProcessCommandLine", "ProcessTokenElevation", "RegistryKey", "RegistryValueName", "RegistryValueData", "RemoteIP", "LocalIP", "FileOriginUrl", "FileOriginIP", "AppGuardContainerId", "AdditionalFields", "InitiatingProcessRemoteSessionDeviceName", "InitiatingProcessRemoteSessionIP", "ProcessRemoteSessionDeviceName", "ProcessRemoteSessionIP"),
+	// Client secrets, not certificates or federated credentials; sign-ins that succeed.
+	"AADServicePrincipalSignInLogs": set("FederatedCredentialId", "ResultDescription", "ServicePrincipalCredentialThumbprint"),
+	"UserPeerAnalytics":             set("_ResourceId", "_SubscriptionId"),
+	// Windows security events, DNS and Heartbeat columns of event ids and features the lab's
+	// servers do not log (certificate services, NPS, shares, policy changes, DNS analytics).
+	"SecurityEvent": set("AccessMask", "AccountDomain", "AccountExpires", "AccountName", "AccountSessionIdentifier", "AdditionalInfo", "AdditionalInfo2", "AllowedToDelegateTo", "Attributes", "AuditPolicyChanges", "AuthenticationProvider", "AuthenticationServer", "AuthenticationType", "AzureDeploymentID", "CACertificateHash", "CalledStationID", "CallerProcessId", "CallerProcessName", "CallingStationID", "CAPublicKeyHash", "CategoryId", "CertificateDatabaseHash", "ClassId", "ClassName", "ClientAddress", "ClientIPAddress", "ClientName", "CompatibleIds", "Correlation", "DCDNSName", "DeviceDescription", "DeviceId", "DisplayName", "Disposition", "DomainBehaviorVersion", "DomainName", "DomainPolicyChanged", "DomainSid", "EAPType", "EventData", "ExtendedQuarantineState", "FileHash", "FilePath", "FilePathNoUser", "Filter", "ForceLogoff", "Fqbn", "FullyQualifiedSubjectMachineName", "FullyQualifiedSubjectUserName", "GroupMembership", "HandleId", "HardwareIds", "HomeDirectory", "HomePath", "InterfaceUuid", "Keywords", "LmPackageName", "LocationInformation", "LockoutDuration", "LockoutObservationWindow", "LockoutThreshold", "LoggingResult", "LogonHours", "LogonID", "MachineAccountQuota", "MachineInventory", "MachineLogon", "MaxPasswordAge", "MemberName", "MemberSid", "MinPasswordAge", "MinPasswordLength", "MixedDomainMode", "NASIdentifier", "NASIPv4Address", "NASIPv6Address", "NASPort", "NASPortType", "NetworkPolicyName", "NewDate", "NewMaxUsers", "NewRemark", "NewShareFlags", "NewTime", "NewUacValue", "NewValue", "NewValueType", "ObjectName", "ObjectServer", "ObjectType", "ObjectValueName", "OemInformation", "OldMaxUsers", "OldRemark", "OldShareFlags", "OldUacValue", "OldValue", "OldValueType", "Opcode", "OperationType", "PackageName", "PasswordHistoryLength", "PasswordLastSet", "PasswordProperties", "PreviousDate", "PreviousTime", "PrimaryGroupId", "PrivateKeyUsageCount", "ProcessName", "ProfilePath", "Properties", "ProtocolSequence", "ProxyPolicyName", "QuarantineHelpURL", "QuarantineSessionID", "QuarantineSessionIdentifier", "QuarantineState", "QuarantineSystemHealthResult", "RelativeTargetName", "RemoteIpAddress", "RemotePort", "Requester", "RequestId", "RowsDeleted", "SamAccountName", "ScriptPath", "SecurityDescriptor", "ServiceAccount", "ServiceFileName", "ServiceName", "ServiceType", "SessionName", "ShareLocalPath", "ShareName", "SidHistory", "StorageAccount", "SubcategoryGuid", "SubcategoryId", "Subject", "SubjectAccount", "SubjectKeyIdentifier", "SubjectMachineName", "SubjectMachineSID", "SystemUserId", "TableId", "TargetInfo", "TargetLogonGuid", "TargetServerName", "TargetSid", "TargetUser", "TemplateContent", "TemplateDSObjectFQDN", "TemplateInternalName", "TemplateOID", "TemplateSchemaVersion", "TemplateVersion", "TransmittedServices", "UserAccountControl", "UserParameters", "UserPrincipalName", "UserWorkstations", "VendorIds", "Workstation"),
+	"DnsEvents":     set("Confidence", "Description", "IndicatorThreatType", "MaliciousIP", "RemoteIPCountry", "RemoteIPLatitude", "RemoteIPLongitude"),
 	"IdentityInfo": set("AccountCloudSID", "AccountSID", "Applications", "OnPremisesDistinguishedName", "OnPremisesExtensionAttributes",
 		"RiskLevel", "RiskLevelDetails", "RiskState", "SAMAccountName", "Tags", "UACFlags"),
 }
@@ -44,7 +67,13 @@ var nullAllowed = map[string]map[string]bool{
 	"IdentityLogonEvents": set("Port", "DestinationPort"),
 	"IdentityInfo": set("DeletedDateTime", "EntityRiskScore", "ExtensionProperty", "RelatedAccounts", "ServicePrincipals",
 		"UserAccountControl", "UserStateChangedOn"),
-	"StorageBlobLogs": set(),
+	"StorageBlobLogs":   set(),
+	"OfficeActivity":    set("DataCenterSecurityEventType", "ElevationApprovedTime", "ElevationDuration", "ElevationTime", "ExtraProperties", "IsManagedDevice", "LoginStatus", "Members", "SRRuleMatchDetails", "Start_Time"),
+	"SecurityEvent":     set("AuditsDiscarded", "AuthenticationLevel", "AuthenticationService", "ErrorCode", "KeyLength", "ServiceStartType"),
+	"DnsEvents":         set("RemoteIPLatitude", "RemoteIPLongitude"),
+	"DeviceLogonEvents": set("RemotePort"),
+	"DeviceFileEvents":  set("RequestSourcePort"),
+	"DeviceEvents":      set("FileSize", "ProcessId", "ProcessCreationTime", "RemotePort", "LocalPort", "CreatedProcessSessionId", "IsProcessRemoteSession"),
 }
 
 func set(names ...string) map[string]bool {

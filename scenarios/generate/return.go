@@ -84,9 +84,13 @@ func ReturnRows(s *scenario.Scenario, cast *Cast, signIns []ReturnSignIn, follow
 		for _, si := range signIns {
 			a := g.actorFor(f, si.User+"@"+g.p.TenantDomain, si.IP, true)
 			o := si.Outcome
+			session := ""
+			if !si.Interactive && si.User == s.Attack.Victim {
+				session = g.attackerSession() // the stolen session's refresh token
+			}
 			g.emitSignIn(b, f, signIn{at: si.At, user: a.user, app: g.apps[si.App], place: a.place, ip: a.ip,
 				device: a.device, interactive: si.Interactive, result: o.Result, risk: si.Risk, riskEvents: si.RiskEvents,
-				mfa: si.Interactive && o.Result == 0, meta: meta, outcome: &o})
+				mfa: si.Interactive && o.Result == 0, meta: meta, outcome: &o, session: session})
 		}
 		for i := range followUp {
 			e := followUp[i]
@@ -94,7 +98,7 @@ func ReturnRows(s *scenario.Scenario, cast *Cast, signIns []ReturnSignIn, follow
 		}
 	}
 	t := g.run([]func(*batch){stream}, time.Time{}, time.Unix(1<<40, 0))
-	g.behaviorAnalytics(t.tables["SigninLogs"], t.tables["BehaviorAnalytics"])
+	g.behaviorAnalytics(t)
 	for _, tb := range t.tables {
 		keepStep(tb, meta.Step)
 	}

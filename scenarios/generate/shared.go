@@ -92,11 +92,17 @@ func buildShared(s *scenario.Scenario, c *Cast) *shared {
 	return sh
 }
 
+// mfaNotCompleted is the additionalDetails Entra ID writes on an MFA failure (500121).
+const mfaNotCompleted = "The user didn't complete the MFA prompt. They may have decided not to authenticate, timed out while doing other work, or has an issue with their authentication setup."
+
 // statusValue is a sign-in's Status: the error code, the failure reason of a failure, how MFA
 // was satisfied on a success.
 func statusValue(code int, mfa, interactive bool, reason string) map[string]any {
 	st := map[string]any{"errorCode": int64(code)}
 	switch {
+	case code == 500121:
+		st["failureReason"] = reason
+		st["additionalDetails"] = mfaNotCompleted
 	case code != 0:
 		st["failureReason"] = reason
 	case mfa:
@@ -136,8 +142,13 @@ func authDetails(at string, interactive, mfa bool, result int) string {
 		outcome + `","succeeded":` + strconv.FormatBool(result != 50126 && result != 50053 && (interactive || result == 0)) + `}`)
 	if mfa {
 		second := "MFA required in Azure AD"
-		if result == 0 {
+		switch {
+		case result == 0:
 			second = "MFA successfully completed"
+		case result == 500121 && strings.HasSuffix(at, "0Z"):
+			second = "MFA denied; user declined the authentication"
+		case result == 500121:
+			second = "MFA denied; user did not respond to mobile app notification"
 		}
 		b.WriteString(`,{"authenticationMethod":"Mobile app notification","authenticationStepDateTime":"` + at +
 			`","authenticationStepRequirement":"Primary authentication","authenticationStepResultDetail":"` + second +

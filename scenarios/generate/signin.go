@@ -29,6 +29,9 @@ type signIn struct {
 	// outcome, when set, is what the directory decided (the attacker's return): its failure
 	// text, Conditional Access status and applied policies replace the catalog's.
 	outcome *Outcome
+	// session, when set, is the sign-in session the sign-in belongs to (the attacker's stolen
+	// session: its token refreshes share it); otherwise each sign-in starts its own.
+	session string
 }
 
 var riskInt = map[string]int64{"": 1, "none": 1, "low": 10, "medium": 50, "high": 100}
@@ -45,6 +48,9 @@ func (g *gen) emitSignIn(b *batch, f *gofakeit.Faker, si signIn) {
 	tid := g.p.TenantID
 	u, app, pl := si.user, si.app, si.place
 	corr, reqID, session, token := uuidFrom(f), uuidFrom(f), uuidFrom(f), randToken(f)
+	if si.session != "" {
+		session = si.session
+	}
 	risk := si.risk
 	if risk == "" {
 		risk = "none"

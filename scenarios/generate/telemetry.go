@@ -13,29 +13,39 @@ type Source string
 
 // The sources rows are tagged with.
 const (
-	SourceEntraSignIn         Source = "entra-signin"
-	SourceEntraNonInteractive Source = "entra-noninteractive"
-	SourceEntraAudit          Source = "entra-audit"
-	SourceAzureActivity       Source = "azure-activity"
-	SourceKeyVault            Source = "keyvault"
-	SourceStorage             Source = "storage"
-	SourceDefenderCloudApps   Source = "defender-cloudapps"
-	SourceDefenderIdentity    Source = "defender-identity"
-	SourceDefenderXDR         Source = "defender-xdr"
-	SourceSentinelUEBA        Source = "sentinel-ueba"
+	SourceEntraSignIn           Source = "entra-signin"
+	SourceEntraNonInteractive   Source = "entra-noninteractive"
+	SourceEntraAudit            Source = "entra-audit"
+	SourceAzureActivity         Source = "azure-activity"
+	SourceKeyVault              Source = "keyvault"
+	SourceStorage               Source = "storage"
+	SourceDefenderCloudApps     Source = "defender-cloudapps"
+	SourceDefenderIdentity      Source = "defender-identity"
+	SourceDefenderXDR           Source = "defender-xdr"
+	SourceSentinelUEBA          Source = "sentinel-ueba"
+	SourceThreatIntel           Source = "sentinel-ti"
+	SourceDefenderOffice        Source = "defender-office"
+	SourceDefenderEndpoint      Source = "defender-endpoint"
+	SourceOffice365             Source = "office365"
+	SourceEntraServicePrincipal Source = "entra-serviceprincipal"
+	SourceAzureMonitorAgent     Source = "azure-monitor-agent"
 )
 
 // Tables lists the tables Generate fills, in output order.
 var Tables = []string{
 	"SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs", "AzureActivity", "AzureDiagnostics",
 	"StorageBlobLogs", "CloudAppEvents", "IdentityLogonEvents", "AADSignInEventsBeta", "IdentityInfo",
-	"AlertInfo", "AlertEvidence", "BehaviorAnalytics",
+	"AlertInfo", "AlertEvidence", "BehaviorAnalytics", "ThreatIntelligenceIndicator",
+	"EmailEvents", "EmailUrlInfo", "EmailAttachmentInfo", "UrlClickEvents", "OfficeActivity",
+	"DeviceInfo", "DeviceLogonEvents", "DeviceProcessEvents", "DeviceNetworkEvents", "DeviceFileEvents", "DeviceEvents",
+	"AADServicePrincipalSignInLogs", "UserPeerAnalytics", "SecurityEvent", "DnsEvents", "Heartbeat",
 }
 
 // TableSources says which source fills each table (every row of a table has that source), and
 // so which configuration routes it: the Entra diagnostic setting (entra-*), the subscription's
 // activity-log setting (azure-activity), a resource's diagnostic setting (keyvault, storage),
-// the Defender XDR connector (defender-*), UEBA (sentinel-ueba). The Defender tables are also
+// the Defender XDR connector (defender-*), UEBA (sentinel-ueba), the threat intelligence
+// connectors (sentinel-ti), the Microsoft 365 connector (office365). The Defender tables are also
 // queryable through advanced hunting without any routing.
 var TableSources = map[string]Source{
 	"SigninLogs": SourceEntraSignIn, "AADNonInteractiveUserSignInLogs": SourceEntraNonInteractive,
@@ -44,6 +54,13 @@ var TableSources = map[string]Source{
 	"IdentityLogonEvents": SourceDefenderIdentity, "AADSignInEventsBeta": SourceDefenderXDR,
 	"AlertInfo": SourceDefenderXDR, "AlertEvidence": SourceDefenderXDR,
 	"IdentityInfo": SourceSentinelUEBA, "BehaviorAnalytics": SourceSentinelUEBA,
+	"ThreatIntelligenceIndicator": SourceThreatIntel,
+	"EmailEvents":                 SourceDefenderOffice, "EmailUrlInfo": SourceDefenderOffice, "EmailAttachmentInfo": SourceDefenderOffice,
+	"UrlClickEvents": SourceDefenderOffice, "OfficeActivity": SourceOffice365,
+	"DeviceInfo": SourceDefenderEndpoint, "DeviceLogonEvents": SourceDefenderEndpoint, "DeviceProcessEvents": SourceDefenderEndpoint,
+	"DeviceNetworkEvents": SourceDefenderEndpoint, "DeviceFileEvents": SourceDefenderEndpoint, "DeviceEvents": SourceDefenderEndpoint,
+	"AADServicePrincipalSignInLogs": SourceEntraServicePrincipal, "UserPeerAnalytics": SourceSentinelUEBA,
+	"SecurityEvent": SourceAzureMonitorAgent, "DnsEvents": SourceAzureMonitorAgent, "Heartbeat": SourceAzureMonitorAgent,
 }
 
 // RowMeta is what travels with a row without being a column.
@@ -153,4 +170,13 @@ func (t *Table) Between(from, to time.Time) (lo, hi int) {
 	lo = sort.Search(len(t.Meta), func(i int) bool { return !t.Meta[i].Time.Before(from) })
 	hi = sort.Search(len(t.Meta), func(i int) bool { return !t.Meta[i].Time.Before(to) })
 	return lo, max(lo, hi)
+}
+
+// setIf assigns a column the table has, and ignores one it lacks (the Device* tables share
+// column groups that not every table has in full).
+func (r row) setIf(name string, v any) row {
+	if i, ok := r.t.index[name]; ok {
+		r.vals[i] = v
+	}
+	return r
 }

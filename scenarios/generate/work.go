@@ -121,6 +121,7 @@ func (g *gen) servicePrincipalStream(b *batch, sp *ServicePrincipal) {
 	f := newFaker(g.p.Seed, "sp", sp.Name)
 	app := &scenario.App{Name: sp.Name, AppID: sp.AppID, Client: "Mobile Apps and Desktop clients"}
 	a := actor{sp: sp, ip: sp.IP, place: sp.place, app: app}
+	g.spTokens(b, newFaker(g.p.Seed, "sp-tokens", sp.Name), sp) // its own stream: the other tables keep theirs
 	if sp.KeyVault != "" {
 		every := time.Duration(sp.ReadEveryMinutes) * time.Minute
 		for t, i := g.start.Add(time.Duration(f.IntN(int(every/time.Second)))*time.Second), 0; t.Before(g.end); t, i = t.Add(every), i+1 {

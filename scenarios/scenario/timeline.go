@@ -84,6 +84,8 @@ type Attack struct {
 	Steps     []Step `yaml:"steps"`
 	// Return is the attacker's comeback after the window, whose outcome the directory decides.
 	Return *Return `yaml:"return"`
+	// Phish is the message that opened the attack (optional).
+	Phish *Phish `yaml:"phish"`
 }
 
 // Step is one stage of the attack, replayable on its own.

@@ -84,6 +84,7 @@ func (v *validator) scenario(s *Scenario, name string) {
 		v.steps[st.ID] = true
 	}
 	v.attackReturn(&s.Attack, s.Day)
+	v.phish(&s.Attack, s)
 	v.faults(s.Faults, s.Cast.DiagnosticSettings)
 }
 

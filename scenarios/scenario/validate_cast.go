@@ -9,7 +9,7 @@ import (
 var Sources = map[string]bool{
 	"entra-signin": true, "entra-noninteractive": true, "entra-audit": true, "azure-activity": true,
 	"keyvault": true, "storage": true, "defender-cloudapps": true, "defender-identity": true,
-	"defender-xdr": true, "sentinel-ueba": true,
+	"defender-xdr": true, "sentinel-ueba": true, "sentinel-ti": true, "defender-office": true, "defender-endpoint": true, "office365": true, "entra-serviceprincipal": true, "azure-monitor-agent": true,
 }
 
 func (v *validator) cast(c *Cast) {

@@ -8,7 +8,10 @@ import (
 )
 
 // huntingTables are the advanced hunting tables soclab serves (Defender XDR side).
-var huntingTables = []string{"AADSignInEventsBeta", "AlertEvidence", "AlertInfo", "CloudAppEvents", "IdentityInfo", "IdentityLogonEvents"}
+// (sorted: looked up by binary search).
+var huntingTables = []string{"AADSignInEventsBeta", "AlertEvidence", "AlertInfo", "CloudAppEvents", "DeviceEvents",
+	"DeviceFileEvents", "DeviceInfo", "DeviceLogonEvents", "DeviceNetworkEvents", "DeviceProcessEvents", "EmailAttachmentInfo",
+	"EmailEvents", "EmailUrlInfo", "IdentityInfo", "IdentityLogonEvents", "UrlClickEvents"}
 
 // defenderOnly are advanced hunting tables a Sentinel workspace does not have.
 var defenderOnly = map[string]bool{"AADSignInEventsBeta": true}
@@ -61,4 +64,11 @@ func buildCatalogs() (catalogs, error) {
 // engineColumns converts generated schema columns to engine columns.
 func engineColumns(cols []catalog.Column) ([]kql.Column, error) {
 	return kql.SchemaColumns(catalog.Table{Columns: cols})
+}
+
+// WorkspaceSchemas returns the Log Analytics schema of every workspace table, the catalog
+// Engine.WorkspaceCatalog serves, without an engine (the tables API lists it).
+func WorkspaceSchemas() (kql.MapCatalog, error) {
+	c, err := buildCatalogs()
+	return c.workspace, err
 }

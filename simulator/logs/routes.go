@@ -15,9 +15,13 @@ import (
 const diagnosticSettingsType = "Microsoft.Insights/diagnosticSettings"
 
 // standingStreams are the connections the lab's prerequisites call active besides the
-// scenario's diagnostic settings: the Defender XDR streaming tables and Sentinel's UEBA.
+// scenario's diagnostic settings: the Defender XDR streaming tables (identity, cloud apps, Office
+// 365, endpoint), Sentinel's UEBA, its threat intelligence connectors, the Microsoft 365
+// connector and the servers' Azure Monitor Agent (Windows security events, DNS, Heartbeat).
 var standingStreams = []generate.Source{
 	generate.SourceDefenderCloudApps, generate.SourceDefenderIdentity, generate.SourceDefenderXDR, generate.SourceSentinelUEBA,
+	generate.SourceThreatIntel, generate.SourceDefenderOffice, generate.SourceDefenderEndpoint, generate.SourceOffice365,
+	generate.SourceAzureMonitorAgent,
 }
 
 // WorkspaceInfo names a Log Analytics workspace of a tenant.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/soclab/soclab/scenarios/generate"
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/kql/exec"
 	"github.com/soclab/soclab/simulator/kql/types"
@@ -287,9 +288,22 @@ func finishView(t *kql.Table, table string, cands []candidate, cat engineCatalog
 }
 
 // fillReceived sets the hidden standard columns a row gets at ingestion: _ItemId, a GUID
-// stable for the row, and _TimeReceived, its ingestion time.
+// stable for the row (derived from the record's id where the table has one), and _TimeReceived,
+// its ingestion time.
 func fillReceived(t *kql.Table, table string, cands []candidate) {
-	if i := t.ColumnIndex("_ItemId"); i >= 0 && t.Cols[i].Type == types.String {
+	if i, j := t.ColumnIndex("_ItemId"), t.ColumnIndex(generate.ItemIDColumns[table]); i >= 0 && j >= 0 && t.Cols[i].Type == types.String {
+		// a record with its own id: _ItemId follows from it (UEBA's SourceRecordId points at it)
+		buf := make([]byte, 0, 36*t.N)
+		for r := 0; r < t.N; r++ {
+			buf = generate.AppendItemID(buf, table, t.Vecs[j].Get(r).S)
+		}
+		all := string(buf)
+		v := exec.NewVector(types.String, t.N)
+		for r := 0; r < t.N; r++ {
+			v.Append(types.NewString(all[36*r : 36*r+36]))
+		}
+		t.Vecs[i] = v
+	} else if i >= 0 && t.Cols[i].Type == types.String {
 		// one backing string for all ids: a row costs its 36 bytes, not an allocation each
 		salt := tableKey(table)
 		buf := make([]byte, 0, 36*len(cands))
