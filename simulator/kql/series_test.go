@@ -69,8 +69,8 @@ func TestSeriesAnalysis(t *testing.T) {
 func TestSeriesAnalysisErrors(t *testing.T) {
 	for _, q := range []string{
 		"print y=dynamic([1,2]) | extend (a,b,c,d,e,f,g) = series_fit_line(y)", // more names than values
-		"print y=dynamic([1,2]) | extend series_fit_line(y, 1)",                 // too many arguments
-		"print y=dynamic([1,2]) | extend series_periods_detect(y)",              // too few
+		"print y=dynamic([1,2]) | extend series_fit_line(y, 1)",                // too many arguments
+		"print y=dynamic([1,2]) | extend series_periods_detect(y)",             // too few
 	} {
 		if _, err := Compile(q, MapCatalog{}, CompileOptions{}); err == nil {
 			t.Errorf("%s: compiled", q)
