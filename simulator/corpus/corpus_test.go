@@ -165,4 +165,3 @@ func writeBaseline(t *testing.T, got []Outcome) {
 		t.Fatal(err)
 	}
 }
-
