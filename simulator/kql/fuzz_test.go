@@ -38,6 +38,8 @@ func FuzzEval(f *testing.F) {
 		"T | summarize d = make_list(n) | extend (a, s, b) = series_decompose_anomalies(d, 1.5, -1, 'linefit')",
 		"T | summarize d = make_list(r) | project series_stats(d), series_fit_2lines(d), series_periods_detect(d, 0, 10, 2)",
 		"T | summarize d = make_list(n) | extend series_decompose(d), o = series_outliers(d, 'tukey'), f = series_decompose_forecast(d, 1)",
+		"externaldata(a:string, b:long)[@'https://x.blob.core.windows.net/c/b.csv'] with (format='csv', ignoreFirstRecord=true)",
+		"T | where s in ((externaldata(x:string)['https://h/x'] with (format=multijson)))",
 	} {
 		f.Add(seed)
 	}

@@ -91,8 +91,14 @@ type decomposition struct {
 // arguments (an unknown trend, a negative period or test point count).
 func decompose(vals []float64, ok []bool, args decomposeArgs) (decomposition, bool) {
 	n := len(vals)
+	if !(args.test >= 0 && args.test <= float64(n)) || !(args.season >= -1) || !(args.threshold == args.threshold) {
+		return decomposition{}, false
+	}
 	test := int(args.test)
-	if args.test < 0 || test > n || (args.trend != "avg" && args.trend != "linefit" && args.trend != "none") {
+	if args.season > float64(n) {
+		args.season = float64(n) // a longer period: every phase has one point
+	}
+	if (args.trend != "avg" && args.trend != "linefit" && args.trend != "none") {
 		return decomposition{}, false
 	}
 	learn := n - test

@@ -53,6 +53,9 @@ func periodScorer(vals []float64, ok []bool) func(p float64) float64 {
 	n := len(vals)
 	d, den := detrend(vals, ok)
 	return func(p float64) float64 {
+		if !(p >= 4 && p <= float64(n/2)) {
+			return 0
+		}
 		lag := int(math.Round(p))
 		if lag < 4 || lag > n/2 {
 			return 0
@@ -106,7 +109,11 @@ func detrend(vals []float64, ok []bool) ([]float64, float64) {
 func detectPeriods(vals []float64, ok []bool, minP, maxP float64, num int) ([]float64, []float64) {
 	periods, scores := make([]float64, num), make([]float64, num)
 	n := len(vals)
-	lo, hi := max(4, int(math.Ceil(minP))), min(n/2, int(math.Floor(maxP)))
+	minP, maxP = math.Max(minP, 4), math.Min(maxP, float64(n/2))
+	if !(minP <= maxP) {
+		return periods, scores
+	}
+	lo, hi := int(math.Ceil(minP)), int(math.Floor(maxP))
 	if lo > hi {
 		return periods, scores
 	}
