@@ -98,7 +98,7 @@ func decompose(vals []float64, ok []bool, args decomposeArgs) (decomposition, bo
 	if args.season > float64(n) {
 		args.season = float64(n) // a longer period: every phase has one point
 	}
-	if (args.trend != "avg" && args.trend != "linefit" && args.trend != "none") {
+	if args.trend != "avg" && args.trend != "linefit" && args.trend != "none" {
 		return decomposition{}, false
 	}
 	learn := n - test
