@@ -40,6 +40,9 @@ func FuzzEval(f *testing.F) {
 		"T | summarize d = make_list(n) | extend series_decompose(d), o = series_outliers(d, 'tukey'), f = series_decompose_forecast(d, 1)",
 		"externaldata(a:string, b:long)[@'https://x.blob.core.windows.net/c/b.csv'] with (format='csv', ignoreFirstRecord=true)",
 		"T | where s in ((externaldata(x:string)['https://h/x'] with (format=multijson)))",
+		"T | project s, b, n | evaluate basket(0.2, '~', 2, '*', long(-1))",
+		"T | project s, b, d | evaluate autocluster(0.7, n)",
+		"T | evaluate diffpatterns(b, 'true', 'false', '~', 0.1, 2)",
 	} {
 		f.Add(seed)
 	}
