@@ -30,8 +30,9 @@ func Tables(src string) (Refs, error) {
 	if err != nil {
 		return Refs{}, err
 	}
-	w := &walker{bound: map[string]bool{}, required: map[string]bool{}, optional: map[string]bool{}}
+	w := &walker{bound: map[string]bool{}, required: map[string]bool{}, optional: map[string]bool{}, tableParams: map[string][]int{}}
 	w.visit(reflect.ValueOf(script), false)
+	w.visitCalls(reflect.ValueOf(script))
 	var r Refs
 	for n := range w.required {
 		if !w.bound[n] {
@@ -50,6 +51,9 @@ func Tables(src string) (Refs, error) {
 
 type walker struct {
 	bound, required, optional map[string]bool
+	// tableParams are the parameters (by position) that a let-bound function reads with
+	// table(param): the string arguments of its calls are table names (aadFunc("SigninLogs")).
+	tableParams map[string][]int
 }
 
 // source records a tabular expression's table name, if it is one.
@@ -128,6 +132,9 @@ func (w *walker) node(n any, fuzzy bool) {
 	case *ast.LetStmt:
 		w.bound[x.Name.Name] = true
 		w.source(x.Value, fuzzy)
+		if fn, ok := x.Value.(*ast.FuncExpr); ok {
+			w.noteTableParams(x.Name.Name, fn)
+		}
 	case *ast.Param:
 		w.bound[x.Name.Name] = true
 	case *ast.AsOp:
@@ -180,4 +187,66 @@ func addrOf(v reflect.Value) any {
 		return nil
 	}
 	return v.Addr().Interface()
+}
+
+// noteTableParams records which parameters of a function are read with table(param).
+func (w *walker) noteTableParams(name string, fn *ast.FuncExpr) {
+	idx := map[string]int{}
+	for i, p := range fn.Params {
+		idx[p.Name.Name] = i
+	}
+	eachNode(reflect.ValueOf(fn.Body), func(n any) {
+		if c, ok := n.(*ast.CallExpr); ok && c.Func.Name == "table" && len(c.Args) > 0 {
+			if id, ok := c.Args[0].(*ast.Ident); ok {
+				if i, ok := idx[id.Name]; ok {
+					w.tableParams[name] = append(w.tableParams[name], i)
+				}
+			}
+		}
+	})
+}
+
+// visitCalls records the string arguments of calls to functions that read table(param).
+func (w *walker) visitCalls(v reflect.Value) {
+	if len(w.tableParams) == 0 {
+		return
+	}
+	eachNode(v, func(n any) {
+		c, ok := n.(*ast.CallExpr)
+		if !ok {
+			return
+		}
+		for _, i := range w.tableParams[c.Func.Name] {
+			if i < len(c.Args) {
+				if lit, ok := c.Args[i].(*ast.Literal); ok && lit.Kind == ast.LitString {
+					w.required[lit.Text] = true
+				}
+			}
+		}
+	})
+}
+
+// eachNode calls f on every pointer reachable from v.
+func eachNode(v reflect.Value, f func(any)) {
+	if !v.IsValid() {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		f(v.Interface())
+		eachNode(v.Elem(), f)
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			eachNode(v.Index(i), f)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				eachNode(v.Field(i), f)
+			}
+		}
+	}
 }

@@ -24,6 +24,7 @@ func TestTables(t *testing.T) {
 		{"print a = 1", nil, nil},
 		{"SigninLogs | where UserPrincipalName in ((AuditLogs | project u))", []string{"AuditLogs", "SigninLogs"}, nil},
 		{"search in (SigninLogs, AuditLogs) 'x'", []string{"AuditLogs", "SigninLogs"}, nil},
+		{"let f = (t:string) { table(t) | take 1 }; union f('SigninLogs'), f('OfficeActivity')", []string{"OfficeActivity", "SigninLogs"}, nil},
 	}
 	for _, c := range cases {
 		r, err := Tables(c.query)
