@@ -60,6 +60,8 @@ type Outcome struct {
 	// have), "lab" (a table or column the lab's data does not have), "query" (any other
 	// semantic error, which Kusto reports too) or "runtime".
 	Kind string `json:"kind,omitempty"`
+
+	errPos int // where a compile error is (how far the query got)
 }
 
 // Selected is a query whose tables the lab has, with the source it runs on.
@@ -130,7 +132,9 @@ func Run(ctx context.Context, sel []Selected, opts Options) []Outcome {
 	for _, s := range sel {
 		o := runOne(ctx, s.Case, s.Source, opts)
 		if o.Status == Error && s.Alt != nil {
-			if alt := runOne(ctx, s.Case, *s.Alt, opts); alt.Status != Error {
+			// The query is for the other place if it runs there, or gets further there
+			// before its first error.
+			if alt := runOne(ctx, s.Case, *s.Alt, opts); alt.Status != Error || alt.errPos > o.errPos {
 				o = alt
 			}
 		}
@@ -145,6 +149,10 @@ func runOne(ctx context.Context, c Case, src Source, opts Options) Outcome {
 	q, err := kql.Compile(c.Query, src.Catalog, kql.CompileOptions{})
 	if err != nil {
 		o.Status, o.Error, o.Kind = Error, errorText(err), errorKind(err)
+		var ke *kql.Error
+		if errors.As(err, &ke) {
+			o.errPos = int(ke.Pos)
+		}
 		return o
 	}
 	res, err := q.Run(ctx, src.Database, kql.RunOptions{Now: opts.Now, Timeout: opts.Timeout, MaxMemory: opts.MaxMemory})
