@@ -35,14 +35,18 @@ func (a *Autocluster) Run(env *Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := newMiner(in, a.Args.Dims, a.Args.Weight)
+	m := newMiner(env, in, a.Args.Dims, a.Args.Weight)
+	defer m.release()
 	rows := allRows(in.N)
 	total := m.weightOf(rows)
 	out := newPatternOutput(a.Cols, 3, len(a.Args.Dims), a.Args.Wildcards)
 	if total <= 0 || len(a.Args.Dims) == 0 {
 		return out.b.Table(), nil
 	}
-	cands := m.frequentClosed(rows, autoclusterMinShare*total, len(a.Args.Dims))
+	cands, err := m.frequentClosed(rows, autoclusterMinShare*total, len(a.Args.Dims))
+	if err != nil {
+		return nil, err
+	}
 	score := func(p pattern) float64 {
 		size := m.weightOf(p.rows) / total
 		info := float64(len(p.items)) / float64(len(a.Args.Dims))

@@ -38,10 +38,14 @@ func (b *Basket) Run(env *Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := newMiner(in, b.Args.Dims, b.Args.Weight)
+	m := newMiner(env, in, b.Args.Dims, b.Args.Weight)
+	defer m.release()
 	rows := allRows(in.N)
 	total := m.weightOf(rows)
-	ps := m.frequentClosed(rows, b.Args.Threshold*total, b.Args.MaxDims)
+	ps, err := m.frequentClosed(rows, b.Args.Threshold*total, b.Args.MaxDims)
+	if err != nil {
+		return nil, err
+	}
 	sort.SliceStable(ps, func(i, j int) bool {
 		if len(ps[i].items) != len(ps[j].items) {
 			return len(ps[i].items) > len(ps[j].items)

@@ -32,7 +32,8 @@ func (d *DiffPatterns) Run(env *Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := newMiner(in, d.Args.Dims, d.Args.Weight)
+	m := newMiner(env, in, d.Args.Dims, d.Args.Weight)
+	defer m.release()
 	inA := make([]bool, in.N)
 	var rows, rowsA, rowsB []int32
 	for i := 0; i < in.N; i++ {
@@ -55,7 +56,11 @@ func (d *DiffPatterns) Run(env *Env) (*Table, error) {
 		pA, pB, df float64
 	}
 	var found []scored
-	for _, p := range m.frequentClosed(rows, d.Args.Threshold*math.Min(wA, wB), d.Args.MaxDims) {
+	cands, err := m.frequentClosed(rows, d.Args.Threshold*math.Min(wA, wB), d.Args.MaxDims)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range cands {
 		var cA, cB float64
 		for _, r := range p.rows {
 			if inA[r] {

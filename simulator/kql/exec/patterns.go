@@ -27,11 +27,35 @@ type miner struct {
 	ids    [][]int32       // ids[d][row]: value id of the row in dimension d (-1: null)
 	values [][]types.Value // values[d][id]
 	weight []float64       // per row (1 without a weight column)
+
+	env     *Env  // the run: its budget is charged for the patterns' row lists, its context checked
+	charged int64 // bytes charged so far (released when the plugin is done)
+}
+
+// charge accounts for a pattern's row list and checks the run's deadline.
+func (m *miner) charge(rows []int32) error {
+	if m.env == nil {
+		return nil
+	}
+	n := int64(len(rows))*4 + 64
+	if err := m.env.Mem.Charge(n, ""); err != nil {
+		return err
+	}
+	m.charged += n
+	return m.env.Check()
+}
+
+// release gives back what the patterns were charged.
+func (m *miner) release() {
+	if m.env != nil {
+		m.env.Mem.Release(m.charged)
+		m.charged = 0
+	}
 }
 
 // newMiner indexes the dimension columns of t; weightCol < 0 means weight 1 per row.
-func newMiner(t *Table, dims []int, weightCol int) *miner {
-	m := &miner{dims: dims, ids: make([][]int32, len(dims)), values: make([][]types.Value, len(dims)), weight: make([]float64, t.N)}
+func newMiner(env *Env, t *Table, dims []int, weightCol int) *miner {
+	m := &miner{env: env, dims: dims, ids: make([][]int32, len(dims)), values: make([][]types.Value, len(dims)), weight: make([]float64, t.N)}
 	for i := range m.weight {
 		m.weight[i] = 1
 		if weightCol >= 0 {
@@ -78,8 +102,9 @@ func (m *miner) weightOf(rows []int32) float64 {
 // frequentClosed runs Apriori over the given rows: every pattern of at most maxDims items
 // whose weight reaches minWeight, keeping only closed ones (no superset matches the same
 // rows). At most maxPatterns are generated per level (the rest are the least frequent).
-func (m *miner) frequentClosed(rows []int32, minWeight float64, maxDims int) []pattern {
+func (m *miner) frequentClosed(rows []int32, minWeight float64, maxDims int) ([]pattern, error) {
 	const maxPatterns = 20000
+	const maxJoin = 1500 // patterns of one level joined into the next (the most frequent)
 	// Level 1: frequent single items.
 	var level []pattern
 	for d := range m.dims {
@@ -91,11 +116,15 @@ func (m *miner) frequentClosed(rows []int32, minWeight float64, maxDims int) []p
 		}
 		for id, rs := range groups {
 			if m.weightOf(rs) >= minWeight && m.weightOf(rs) > 0 {
+				if err := m.charge(rs); err != nil {
+					return nil, err
+				}
 				level = append(level, pattern{items: []item{{d, id}}, rows: rs})
 			}
 		}
 	}
 	sortPatterns(level)
+	level = strongest(level, maxJoin)
 	var all []pattern
 	for size := 1; len(level) > 0; size++ {
 		all = append(all, level...)
@@ -114,14 +143,17 @@ func (m *miner) frequentClosed(rows []int32, minWeight float64, maxDims int) []p
 				sort.Slice(items, func(x, y int) bool { return items[x].dim < items[y].dim })
 				rs := intersect(level[i].rows, level[j].rows)
 				if w := m.weightOf(rs); w >= minWeight && w > 0 {
+					if err := m.charge(rs); err != nil {
+						return nil, err
+					}
 					next = append(next, pattern{items: items, rows: rs})
 				}
 			}
 		}
 		sortPatterns(next)
-		level = dedupe(next)
+		level = strongest(dedupe(next), maxJoin)
 	}
-	return closed(all)
+	return closed(all), nil
 }
 
 // samePrefix reports whether two sorted item lists share all but their last item.
@@ -186,13 +218,19 @@ func dedupe(ps []pattern) []pattern {
 	return out
 }
 
-// closed drops every pattern that a larger pattern matching the same rows contains.
+// closed drops every pattern that a larger pattern matching the same rows contains (only
+// patterns with as many rows can match the same rows: they are compared within groups).
 func closed(ps []pattern) []pattern {
+	groups := map[int][]int{}
+	for i, p := range ps {
+		groups[len(p.rows)] = append(groups[len(p.rows)], i)
+	}
 	var out []pattern
 	for i, p := range ps {
 		keep := true
-		for j, q := range ps {
-			if i != j && len(q.items) > len(p.items) && len(q.rows) == len(p.rows) && contains(q.items, p.items) {
+		for _, j := range groups[len(p.rows)] {
+			q := ps[j]
+			if i != j && len(q.items) > len(p.items) && contains(q.items, p.items) {
 				keep = false
 				break
 			}
@@ -243,3 +281,14 @@ func (o *patternOutput) add(m *miner, p pattern, lead []types.Value) error {
 
 // roundCount is a weight sum as a count.
 func roundCount(w float64) int64 { return int64(math.Round(w)) }
+
+// strongest keeps the n patterns matching the most rows (in item order, for the join).
+func strongest(ps []pattern, n int) []pattern {
+	if len(ps) <= n {
+		return ps
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].rows) > len(ps[j].rows) })
+	ps = ps[:n]
+	sort.Slice(ps, func(i, j int) bool { return itemsLess(ps[i].items, ps[j].items) })
+	return ps
+}
