@@ -158,6 +158,7 @@ func runOne(ctx context.Context, c Case, src Source, opts Options) Outcome {
 	res, err := q.Run(ctx, src.Database, kql.RunOptions{Now: opts.Now, Timeout: opts.Timeout, MaxMemory: opts.MaxMemory})
 	if err != nil {
 		o.Status, o.Error, o.Kind = Error, errorText(err), "runtime"
+		o.errPos = len(c.Query) + 1 // it compiled: further than any compile error
 		return o
 	}
 	rows := res.Rows(true)
