@@ -98,7 +98,8 @@ func loadCorpus(t *testing.T) []Case {
 
 // TestCorpusOverTheLab runs every corpus query whose tables the lab has over a tenant after
 // the attack and compares each outcome with testdata/baseline.json: a query that ran (with
-// rows or empty) and now fails is a regression. New lab queries (a new table makes more of
+// rows or empty) and now fails is a regression, and so is a detection that returned attack
+// rows and now returns none. New lab queries (a new table makes more of
 // the corpus runnable) are reported; rewrite the baseline with CORPUS_UPDATE=1.
 func TestCorpusOverTheLab(t *testing.T) {
 	if testing.Short() {
@@ -125,6 +126,9 @@ func TestCorpusOverTheLab(t *testing.T) {
 		}
 		if b.Status != Error && o.Status == Error {
 			t.Errorf("%s ran (%s) in the baseline and now fails: %s", o.File, b.Status, o.Error)
+		}
+		if b.Attack > 0 && o.Attack == 0 && o.Status != Error {
+			t.Errorf("%s returned %d attack rows in the baseline and now none: the detection no longer fires", o.File, b.Attack)
 		}
 	}
 	if len(added) > 0 {
