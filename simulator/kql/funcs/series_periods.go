@@ -14,7 +14,9 @@ import (
 // least-squares line (the biased estimator: the lag-p products over the whole series'
 // variance), clipped to [0, 1]; scores under minPeriodScore are noise and reported as 0.
 // Periods need at least 4 points and at most half the series (the docs' bounds).
-// Detection keeps the peaks of the autocorrelation in [min_period, max_period], best first,
+// Detection keeps the prominent peaks of the autocorrelation in [min_period, max_period] (the
+// peak rises by at least minPeriodScore above the lowest value over the half period before it),
+// best first,
 // dropping candidates within 15% of a multiple of a better period (the harmonics and the
 // shoulders of a peak); unused slots are 0, as in Kusto's output.
 func registerSeriesPeriods(add func(*Func)) {
@@ -118,7 +120,13 @@ func detectPeriods(vals []float64, ok []bool, minP, maxP float64, num int) ([]fl
 		return periods, scores
 	}
 	d, den := detrend(vals, ok)
-	at := func(p int) float64 { return acf(d, den, p) }
+	products := autocorrelations(d, hi+2)
+	at := func(p int) float64 {
+		if den == 0 || p < 0 || p >= len(products) {
+			return 0
+		}
+		return products[p] / den
+	}
 	type cand struct {
 		p int
 		s float64
@@ -127,7 +135,7 @@ func detectPeriods(vals []float64, ok []bool, minP, maxP float64, num int) ([]fl
 	for p := lo; p <= hi; p++ {
 		// A peak of the autocorrelation (not the decay from lag 0 at the lower bound).
 		s := at(p)
-		if clipScore(s) > 0 && s > at(p-1) && s >= at(p+1) {
+		if clipScore(s) > 0 && s > at(p-1) && s >= at(p+1) && prominence(at, p) >= minPeriodScore {
 			cands = append(cands, cand{p, clipScore(s)})
 		}
 	}
@@ -144,6 +152,17 @@ func detectPeriods(vals []float64, ok []bool, minP, maxP float64, num int) ([]fl
 		chosen = append(chosen, c.p)
 	}
 	return periods, scores
+}
+
+// prominence is how far the autocorrelation at p rises above its lowest value over [p/2, p]:
+// a true period has a trough half a period before its peak; a ripple on the slow decay of a
+// smooth series does not.
+func prominence(at func(int) float64, p int) float64 {
+	low := at(p)
+	for k := p / 2; k < p; k++ {
+		low = math.Min(low, at(k))
+	}
+	return at(p) - low
 }
 
 // nearMultiple reports whether q lies within 15% of a multiple of one of the periods.
