@@ -71,6 +71,9 @@ func TestSeriesAnalysisErrors(t *testing.T) {
 		"print y=dynamic([1,2]) | extend (a,b,c,d,e,f,g) = series_fit_line(y)", // more names than values
 		"print y=dynamic([1,2]) | extend series_fit_line(y, 1)",                // too many arguments
 		"print y=dynamic([1,2]) | extend series_periods_detect(y)",             // too few
+		"print y=dynamic([1,2]) | where isnull(series_fit_line(y))",            // inside an expression
+		"print y=dynamic([1,2]) | extend a = tostring(series_stats(y))",        // as an argument
+		"print y=dynamic([1,2]) | summarize by series_stats(y)",                // not extend/project
 	} {
 		if _, err := Compile(q, MapCatalog{}, CompileOptions{}); err == nil {
 			t.Errorf("%s: compiled", q)

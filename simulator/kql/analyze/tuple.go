@@ -63,7 +63,10 @@ func (a *analyzer) asTupleItem(sc *scope, it ast.Expr) (tupleItem, bool) {
 func (a *analyzer) spreadTuple(sc *scope, in exec.Node, t tupleItem, all bool, opName string) (exec.Node, []ast.Expr, string) {
 	tmp := uniqueName("__tuple", nameSet(in.Columns()))
 	span := t.call.Span
+	saved := a.spreading
+	a.spreading = t.call
 	node := a.extendOne(sc, in, &ast.NamedExpr{Span: span, Name: &ast.Ident{Span: span, Name: tmp}, Value: t.call}, opName)
+	a.spreading = saved
 	prefix := callResultName(t.call)
 	if prefix == "" {
 		prefix = t.call.Func.Name + "_"
