@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/soclab/soclab/simulator/kql/ast"
+	"github.com/soclab/soclab/simulator/kql/funcs"
 	"github.com/soclab/soclab/simulator/kql/parser"
 )
 
@@ -17,6 +18,10 @@ type Refs struct {
 	// missing.
 	Optional []string
 }
+
+// aggregates are aggregation functions (a let may bind one's result: let n = count()).
+var aggregates = map[string]bool{"count": true, "dcount": true, "sum": true, "min": true, "max": true, "avg": true,
+	"make_set": true, "make_list": true, "makeset": true, "makelist": true, "arg_max": true, "arg_min": true}
 
 // tabularBuiltins are calls in a table's position that are not tables.
 var tabularBuiltins = map[string]bool{"materialize": true, "toscalar": true, "view": true, "range": true}
@@ -82,7 +87,9 @@ func (w *walker) source(e ast.Expr, fuzzy bool) {
 				w.source(x.Args[0], fuzzy) // materialize(T), toscalar(T)
 			}
 		default:
-			name = x.Func.Name
+			if _, scalar := funcs.Builtins().Lookup(x.Func.Name); !scalar && !aggregates[x.Func.Name] {
+				name = x.Func.Name // a tabular function: _GetWatchlist('x'), a let-bound one
+			}
 		}
 	}
 	if name == "" {

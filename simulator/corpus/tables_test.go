@@ -22,6 +22,7 @@ func TestTables(t *testing.T) {
 		{"_GetWatchlist('x') | project a", []string{"_GetWatchlist"}, nil},
 		{"let x = materialize(SigninLogs); x | as y; y", []string{"SigninLogs"}, nil},
 		{"print a = 1", nil, nil},
+		{"let s = strcat_array(array_sort_asc(split('a,b', ',')), ','); let d = dayofweek(now()); print s, d", nil, nil},
 		{"SigninLogs | where UserPrincipalName in ((AuditLogs | project u))", []string{"AuditLogs", "SigninLogs"}, nil},
 		{"search in (SigninLogs, AuditLogs) 'x'", []string{"AuditLogs", "SigninLogs"}, nil},
 		{"let f = (t:string) { table(t) | take 1 }; union f('SigninLogs'), f('OfficeActivity')", []string{"OfficeActivity", "SigninLogs"}, nil},
