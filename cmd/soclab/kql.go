@@ -26,7 +26,12 @@ type kqlOptions struct {
 	Stats     bool
 	Repeat    int
 	Now       string
-	// State, Tenant and Workspace pick the lab workspace queried when DataDir is empty.
+	// Schema is the columns --data files are loaded with: workspace, hunting, or "" (per
+	// table, from the file).
+	Schema string
+	// Source is where a query runs without --data: workspace or hunting (State, Tenant and
+	// Workspace pick the lab, the tenant and the workspace).
+	Source                   string
 	State, Tenant, Workspace string
 }
 
@@ -40,13 +45,15 @@ const (
 func kqlCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "kql",
-		Usage: "run a KQL query over table files with soclab's Kusto engine",
-		UsageText: "soclab kql (--query-file FILE | --query TEXT) [--data DIR | --tenant T --workspace W] [--output json|table|csv]\n" +
-			"           [--parse-only] [--stats] [--repeat N] [--now TIME]",
+		Usage: "run a KQL query on the lab's workspace or advanced hunting, or over table files, with soclab's Kusto engine",
+		UsageText: "soclab kql (--query-file FILE | --query TEXT) [--source workspace|hunting [--tenant T] [--workspace W] |\n" +
+			"           --data DIR [--schema workspace|hunting] [--now TIME]] [--output json|table|csv] [--parse-only] [--stats] [--repeat N]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "query-file", Usage: "read the query from `FILE`"},
 			&cli.StringFlag{Name: "query", Usage: "the query `TEXT`"},
 			&cli.StringFlag{Name: "data", Usage: "load one table per file of `DIR` (<Table>.json, .jsonl or .csv)"},
+			&cli.StringFlag{Name: "schema", Usage: "with --data: load the lab's tables with the `PLACE`'s columns: workspace or hunting (default: per table, from the file's time column)"},
+			&cli.StringFlag{Name: "source", Value: "workspace", Usage: "without --data: run on the tenant's `PLACE`: workspace (Log Analytics) or hunting (Defender advanced hunting)"},
 			&cli.StringFlag{Name: "output", Value: "json", Usage: "result format: json, table or csv"},
 			&cli.BoolFlag{Name: "parse-only", Usage: "check syntax only"},
 			&cli.BoolFlag{Name: "stats", Usage: "print timings and row counts as one JSON line on stderr"},
@@ -68,6 +75,7 @@ func kqlCommand() *cli.Command {
 				QueryFile: c.String("query-file"), Query: c.String("query"), DataDir: c.String("data"),
 				Output: c.String("output"), ParseOnly: c.Bool("parse-only"), Stats: c.Bool("stats"),
 				Repeat: c.Int("repeat"), Now: c.String("now"), Tenant: c.String("tenant"), Workspace: c.String("workspace"),
+				Schema: c.String("schema"), Source: c.String("source"),
 			}
 			opts.State, _ = resolveState(c)
 			if !c.IsSet("query") {
@@ -122,20 +130,25 @@ func runKQL(ctx context.Context, opts kqlOptions, querySet bool, stdout, stderr 
 		return exitOK
 	}
 
-	if opts.DataDir == "" && opts.Now == "" {
-		if code, handled := runWorkspaceKQL(opts, src, stdout, stderr); handled {
-			return code
+	switch {
+	case opts.DataDir != "" && opts.Source != "" && opts.Source != "workspace":
+		return usage("--source runs on the lab; --data runs over files: give one of them (--schema picks the columns of --data)")
+	case opts.DataDir == "" && opts.Schema != "":
+		return usage("--schema applies to --data files")
+	case opts.Source != "" && opts.Source != "workspace" && opts.Source != "hunting":
+		return usage("--source must be workspace or hunting, not %q", opts.Source)
+	}
+	if opts.DataDir == "" && readsTables(src) {
+		if opts.Now != "" {
+			return usage("--now applies to --data and to queries that read no table: the lab runs queries at the tenant's clock")
 		}
+		return runLabKQL(opts, src, stdout, stderr)
 	}
 	start := time.Now()
 	db := kql.MapDatabase{}
 	if opts.DataDir != "" {
-		lab, err := kql.LabCatalog()
-		if err != nil {
-			fmt.Fprintln(stderr, "soclab kql:", err)
-			return exitQueryError
-		}
-		if db, err = kql.LoadDir(opts.DataDir, lab); err != nil {
+		var err error
+		if db, err = loadData(opts.DataDir, opts.Schema); err != nil {
 			fmt.Fprintln(stderr, "soclab kql:", err)
 			return exitQueryError
 		}

@@ -47,6 +47,9 @@ type KQLRequest struct {
 	// Format json, table or csv answers {"output": text} as soclab kql prints it; empty answers
 	// the query API's body.
 	Format string `json:"format,omitempty"`
+	// Source is "workspace" (the default: the tenant's Log Analytics workspace) or "hunting"
+	// (Defender advanced hunting: its tables and columns, the last 30 days).
+	Source string `json:"source,omitempty"`
 }
 
 // KQLOutput is the answer of POST kql with a format.
@@ -206,7 +209,7 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws, err := h.pickWorkspace(t, req.Workspace)
+	src, err := h.kqlSource(t, req)
 	if err != nil {
 		return nil, err
 	}
@@ -219,15 +222,11 @@ func (h *handler) kql(r *http.Request) (any, error) {
 		return nil, control.Fail(http.StatusTooManyRequests, "TooManyRequests", "too many concurrent queries for tenant %s; retry later", t.ID)
 	}
 	defer release()
-	q, err := kql.CompileContext(ctx, req.Query, h.engine.WorkspaceCatalog(), kql.CompileOptions{})
+	q, err := kql.CompileContext(ctx, req.Query, src.cat, kql.CompileOptions{})
 	if err != nil {
 		return nil, queryFail(req.Query, err)
 	}
-	now, err := ws.Now()
-	if err != nil {
-		return nil, err
-	}
-	db, err := ws.Database(now)
+	now, db, err := src.open()
 	if err != nil {
 		return nil, err
 	}

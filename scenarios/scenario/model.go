@@ -221,10 +221,12 @@ type Container struct {
 	Blobs []Blob `yaml:"blobs"`
 }
 
-// Blob is one blob and its size in bytes.
+// Blob is one blob and its size in bytes. Content, when set, is what a read returns
+// (externaldata reads it through the blob's URL); blobs without it are metadata only.
 type Blob struct {
-	Name string `yaml:"name"`
-	Size int64  `yaml:"size"`
+	Name    string `yaml:"name"`
+	Size    int64  `yaml:"size"`
+	Content string `yaml:"content"`
 }
 
 // DiagnosticSetting routes a source's categories to a workspace.

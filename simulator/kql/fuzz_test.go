@@ -34,6 +34,15 @@ func FuzzEval(f *testing.F) {
 		"T | parse s with w1 ' ' w2 | project w1, w2",
 		"T | serialize | extend rn = row_number(), p = prev(n)",
 		"let f = (x:long) { x + 1 }; T | extend y = f(n) | where y > 0",
+		"union isfuzzy=true T, Missing, (Nope | where x > 1) | count",
+		"T | summarize d = make_list(n) | extend (a, s, b) = series_decompose_anomalies(d, 1.5, -1, 'linefit')",
+		"T | summarize d = make_list(r) | project series_stats(d), series_fit_2lines(d), series_periods_detect(d, 0, 10, 2)",
+		"T | summarize d = make_list(n) | extend series_decompose(d), o = series_outliers(d, 'tukey'), f = series_decompose_forecast(d, 1)",
+		"externaldata(a:string, b:long)[@'https://x.blob.core.windows.net/c/b.csv'] with (format='csv', ignoreFirstRecord=true)",
+		"T | where s in ((externaldata(x:string)['https://h/x'] with (format=multijson)))",
+		"T | project s, b, n | evaluate basket(0.2, '~', 2, '*', long(-1))",
+		"T | project s, b, d | evaluate autocluster(0.7, n)",
+		"T | evaluate diffpatterns(b, 'true', 'false', '~', 0.1, 2)",
 	} {
 		f.Add(seed)
 	}

@@ -150,7 +150,19 @@ type RunOptions struct {
 	// (0: no truncation): the first rows that fit are kept and Result.Partial says why.
 	MaxResultRows  int
 	MaxResultBytes int64
+	// External reads what an externaldata URI points to (nil: the database's ReadExternal
+	// when it is an ExternalReader, else nothing is reachable and externaldata fails with
+	// Kusto's "remote name could not be resolved").
+	External func(ctx context.Context, uri string) ([]byte, error)
 }
+
+// ExternalReader is a Database that serves externaldata URIs (the lab's storage blobs).
+type ExternalReader interface {
+	ReadExternal(ctx context.Context, uri string) ([]byte, error)
+}
+
+// ErrUnreachable is what an External reader returns for a URI nothing in the lab serves.
+var ErrUnreachable = exec.ErrUnreachable
 
 // DefaultMaxMemory is the intermediate-result memory bound when RunOptions.MaxMemory is 0.
 const DefaultMaxMemory = 4 << 30
@@ -184,6 +196,10 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 		db = MapDatabase{}
 	}
 	env := exec.NewEnv(ctx, db.Table, db.Names, types.TimeToTicks(now.UTC()), opts.Seed, maxRows)
+	env.External = opts.External
+	if er, ok := db.(ExternalReader); ok && env.External == nil {
+		env.External = er.ReadExternal
+	}
 	env.TimeBudget = opts.Timeout
 	if env.TimeBudget == 0 {
 		env.TimeBudget = govern.TimeBudgetOf(ctx)

@@ -92,6 +92,9 @@ type analyzer struct {
 	multiOp ast.Op
 	// ctx bounds the analysis in time (checked per operator).
 	ctx context.Context
+	// spreading is the tuple function call being spread into columns (the only place such a
+	// call may appear).
+	spreading *ast.CallExpr
 	// ops counts analyzed operators, to check ctx every few of them.
 	ops int
 }

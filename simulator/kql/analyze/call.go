@@ -120,6 +120,9 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 	if !ok {
 		fail(x.Func, diag.CodeUnknownName, "%sUnknown function: '%s'.", opPrefix(c.op), name)
 	}
+	if f.Tuple() != nil && a.spreading != x {
+		fail(x.Func, diag.CodeInvalid, "%sThe function '%s' returns multiple columns and so cannot be used as an argument for another function or in this context", opPrefix(c.op), name)
+	}
 	args := make([]exec.Expr, 0, len(x.Args))
 	fargs := make([]funcs.Arg, 0, len(x.Args))
 	allConst := true

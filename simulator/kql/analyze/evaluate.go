@@ -28,6 +28,12 @@ func (a *analyzer) evaluate(sc *scope, in exec.Node, o *ast.EvaluateOp) exec.Nod
 		return a.pivot(sc, in, o.Call)
 	case "geo_polygon_lookup", "geo_line_lookup":
 		return a.geoLookup(sc, in, o.Call)
+	case "basket":
+		return a.basket(sc, in, o.Call)
+	case "autocluster":
+		return a.autocluster(sc, in, o.Call)
+	case "diffpatterns":
+		return a.diffpatterns(sc, in, o.Call)
 	}
 	fail(o.Call.Func, diag.CodeUnknownName, "'evaluate' operator: Unknown plugin '%s'", o.Call.Func.Name)
 	return nil

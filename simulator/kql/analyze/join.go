@@ -163,6 +163,8 @@ func (a *analyzer) union(sc *scope, in exec.Node, o *ast.UnionOp) exec.Node {
 		inputs = append(inputs, in)
 		names = append(names, "union_arg0")
 	}
+	fuzzy := unionIsFuzzy(o)
+	var firstMissing *diag.Error
 	for _, t := range o.Tables {
 		if id, ok := t.(*ast.Ident); ok && id.Wildcard {
 			for _, n := range a.cat.Names() {
@@ -173,27 +175,29 @@ func (a *analyzer) union(sc *scope, in exec.Node, o *ast.UnionOp) exec.Node {
 			}
 			continue
 		}
-		if id, ok := t.(*ast.Ident); ok {
-			if _, fuzzy, _ := paramValue(o.Params, "isfuzzy"); fuzzy != nil {
-				if v, _, _ := paramValue(o.Params, "isfuzzy"); strings.EqualFold(v, "true") {
-					if _, isLet := sc.lookup(id.Name); !isLet {
-						if _, known := a.cat.Table(id.Name); !known {
-							continue
-						}
-					}
+		var n exec.Node
+		if fuzzy {
+			var missing *diag.Error
+			if n, missing = a.fuzzyLeg(sc, t); missing != nil {
+				if firstMissing == nil {
+					firstMissing = missing
 				}
+				continue
 			}
-			names = append(names, id.Name)
-			inputs = append(inputs, a.tabularIn(sc, t, nil, "union"))
-			continue
+		} else {
+			n = a.tabularIn(sc, t, nil, "union")
 		}
-		n := a.tabularIn(sc, t, nil, "union")
-		if as, ok := a.asNames[n]; ok {
+		if id, ok := t.(*ast.Ident); ok {
+			names = append(names, id.Name)
+		} else if as, ok := a.asNames[n]; ok {
 			names = append(names, as)
 		} else {
 			names = append(names, "union_arg"+itoa(len(names)))
 		}
 		inputs = append(inputs, n)
+	}
+	if len(inputs) == 0 && firstMissing != nil {
+		panic(firstMissing)
 	}
 	outer := true
 	if k, _, ok := paramValue(o.Params, "kind"); ok && strings.EqualFold(k, "inner") {

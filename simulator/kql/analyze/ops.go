@@ -29,6 +29,10 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 	case *ast.FindOp:
 		return a.find(sc, o)
 	case *ast.EvaluateOp:
+		if d, ok := in.(*exec.Deferred); ok {
+			// After bag_unpack or pivot the plugin's input columns are known at run time.
+			return a.deferOp(sc, d, op)
+		}
 		return a.evaluate(sc, in, o)
 	}
 	if in == nil {

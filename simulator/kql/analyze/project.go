@@ -62,11 +62,16 @@ func (a *analyzer) project(sc *scope, in exec.Node, items []ast.Expr, extend boo
 		saved := a.extendBase
 		a.extendBase = in.Columns()
 		for _, it := range items {
+			if t, ok := a.asTupleItem(sc, it); ok {
+				node = a.extendTuple(sc, node, t, opName)
+				continue
+			}
 			node = a.extendOne(sc, node, it, opName)
 		}
 		a.extendBase = saved
 		return node
 	}
+	in, items = a.projectTuples(sc, in, items, opName)
 	inCols := in.Columns()
 	var cols []exec.Column
 	var pass []int

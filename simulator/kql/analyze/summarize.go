@@ -86,6 +86,7 @@ func (a *analyzer) summarize(sc *scope, in exec.Node, aggs, by []ast.Expr, opNam
 		// An expression over aggregates: compute each aggregate into a hidden column, then
 		// evaluate the expression over the summarized row.
 		sub := map[ast.Expr]int{}
+		aggNames := map[*ast.CallExpr][]string{}
 		found := false
 		inspect(x, func(n ast.Expr) bool {
 			call, ok := n.(*ast.CallExpr)
@@ -93,7 +94,8 @@ func (a *analyzer) summarize(sc *scope, in exec.Node, aggs, by []ast.Expr, opNam
 				return true
 			}
 			found = true
-			spec, _ := a.aggregate(sc, inCols, call, by, opName)
+			spec, defNames := a.aggregate(sc, inCols, call, by, opName)
+			aggNames[call] = defNames
 			sub[call] = len(cols)
 			for _, t := range spec.Out {
 				// every output gets a hidden column; the expression uses the first
@@ -107,9 +109,12 @@ func (a *analyzer) summarize(sc *scope, in exec.Node, aggs, by []ast.Expr, opNam
 			fail(x, diag.CodeInvalid, "'%s' operator: The expression must be an aggregate function call (for example count())", opName)
 		}
 		name := ""
-		if len(names) > 0 {
+		switch {
+		case len(names) > 0:
 			name = names[0].Name
-		} else {
+		case wrappedAggName(x, aggNames) != "" && !taken[wrappedAggName(x, aggNames)]:
+			name = wrappedAggName(x, aggNames) // tostring(make_set(X)) is set_X, as in Kusto
+		default:
 			name = nextColumnName(taken)
 		}
 		taken[name] = true
@@ -336,4 +341,29 @@ func isAggregate(fn string) bool {
 		fn = canon
 	}
 	return exec.IsAggregate(fn)
+}
+
+// wrappedAggName is the name of an unnamed summarize expression that passes an aggregate
+// through functions named after their argument (tostring(make_set(X)) → set_X), else "".
+func wrappedAggName(x ast.Expr, aggNames map[*ast.CallExpr][]string) string {
+	for {
+		switch e := x.(type) {
+		case *ast.ParenExpr:
+			x = e.X
+			continue
+		case *ast.CallExpr:
+			if n, ok := aggNames[e]; ok {
+				if len(n) > 0 {
+					return n[0]
+				}
+				return ""
+			}
+			rn := funcResultNames[e.Func.Name]
+			if (rn.kind == nameFirstArg || rn.kind == nameOnlyArg) && len(e.Args) > 0 {
+				x = e.Args[0]
+				continue
+			}
+		}
+		return ""
+	}
 }

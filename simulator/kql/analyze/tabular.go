@@ -33,7 +33,7 @@ func (a *analyzer) tabularIn(sc *scope, e ast.Expr, ctxIn exec.Node, opName stri
 		}
 		return a.op(sc, in, x.Op)
 	case *ast.ExternalDataExpr:
-		fail(x, diag.CodeInvalid, "externaldata is not supported by this engine")
+		return a.externalData(sc, x)
 	}
 	if id, ok := e.(*ast.Ident); ok {
 		fail(id, diag.CodeUnknownName, "Failed to resolve table expression named '%s'", id.Name)

@@ -248,7 +248,7 @@ func (x *Extract) Run(env *Env) (*Table, error) {
 // database, clock and limits, with its own caches (so toscalar and materialize inside the
 // subquery see that row's data).
 func (e *Env) Fork() *Env {
-	return &Env{Ctx: e.Ctx, DB: e.DB, Tables: e.Tables, NowTick: e.NowTick, Rand: e.Rand, MaxRows: e.MaxRows,
+	return &Env{Ctx: e.Ctx, DB: e.DB, Tables: e.Tables, External: e.External, NowTick: e.NowTick, Rand: e.Rand, MaxRows: e.MaxRows,
 		Funcs: e.Funcs, Mem: e.Mem, TimeBudget: e.TimeBudget, cache: map[any]any{}}
 }
 

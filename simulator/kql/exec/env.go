@@ -18,10 +18,12 @@ import (
 // per-run caches (materialized tables, toscalar results). A plan is immutable and shared by
 // concurrent runs; everything a run changes lives here.
 type Env struct {
-	Ctx     context.Context
-	DB      func(name string) (*Table, bool)
-	Tables  func() []string
-	NowTick int64
+	Ctx    context.Context
+	DB     func(name string) (*Table, bool)
+	Tables func() []string
+	// External reads the content behind an externaldata URI (nil: nothing is reachable).
+	External func(ctx context.Context, uri string) ([]byte, error)
+	NowTick  int64
 	// TimeBudget is the query's time budget (compile and run), named in the timeout error.
 	TimeBudget time.Duration
 	Rand       *rand.Rand

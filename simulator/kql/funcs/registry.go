@@ -85,6 +85,7 @@ type Func struct {
 	eval     EvalFunc                             // evaluator when bind is nil
 	bind     func(args []Arg) (EvalFunc, error)   // per-call-site preparation (constant regexes...)
 	volatile bool                                 // result differs per call with equal arguments
+	tuple    []TupleOutput                        // the columns of a function returning several values
 }
 
 // ArgError is a semantic error about a call: the wrong number of
@@ -222,6 +223,7 @@ func buildRegistry() *Registry {
 		registerDynamic, registerMath, registerMoreMath, registerMisc, registerText,
 		registerBinary, registerCollections, registerTimeZones,
 		registerGeohash, registerS2, registerH3, registerGeoMeasure, registerGeoLines, registerGeoWKT, registerGeoRelate, registerSeries, registerUnits, registerBeta, registerPunycode, registerGeoSimplify, registerGeoIntersection, registerGeoBuffer, registerGeoUnionLines,
+		registerSeriesStats, registerSeriesFit, registerSeriesOutliers, registerSeriesPeriods, registerSeriesDecompose,
 	} {
 		reg(func(f *Func) {
 			if _, dup := r.byName[f.Name]; dup {

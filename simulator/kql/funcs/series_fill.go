@@ -106,8 +106,16 @@ func registerSeriesFill(add func(*Func)) {
 	add(fixed("series_seasonal", types.Dynamic, []kind{kDyn, kNum}, 1, 2, func(_ *Context, a []types.Value) types.Value {
 		xs, ok, _, good := seriesOf(a[0])
 		p, ok2 := intArg(a, 1, -1)
-		if !good || !ok2 || p < 0 {
-			return nullDyn // automatic period detection (-1) is not supported
+		if !good || !ok2 || p < -1 {
+			return nullDyn
+		}
+		if p == -1 {
+			// Autodetect, as the docs say: series_periods_detect with a 0.7 score threshold;
+			// no period gives zeros.
+			p = 0
+			if ps, ss := detectPeriods(xs, ok, 4, float64(len(xs)/2), 1); ss[0] >= 0.7 {
+				p = int64(ps[0])
+			}
 		}
 		out := make([]any, len(xs))
 		if p <= 1 {

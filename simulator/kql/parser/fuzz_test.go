@@ -35,6 +35,16 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	}
+	// Issue 13's syntax: fuzzy unions of subqueries, tuple assignments, externaldata, pattern
+	// plugins with wildcards.
+	for _, q := range []string{
+		"union isfuzzy=true (A | where x), (B | extend (a, b) = series_fit_line(y))",
+		"T | extend (flag, score, baseline) = series_decompose_anomalies(y, 1.5, -1, 'linefit')",
+		"externaldata(a:string, b:long)[h@'https://x.blob.core.windows.net/c/b.csv;impersonate'] with (format='csv', ignoreFirstRecord=true)",
+		"T | evaluate basket(0.2, '~', 3, '*', int(-1)) | evaluate diffpatterns(S, 'a', 'b', '~', 0.1)",
+	} {
+		f.Add(q)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		s, err := Parse(src)
 		if err != nil {
