@@ -45,7 +45,7 @@ func copilotSnapshot(tx *simulator.TenantTx, plugins []copilot.Plugin) (CopilotS
 				return st, fmt.Errorf("copilot evaluations of %s: %w", p.ID, err)
 			}
 			for _, e := range evals {
-				if e.Answer.Type == "success" && e.Answer.Intent != copilot.IntentUnknown {
+				if e.Answer.Type == "success" && e.Answer.Grounded() && e.Answer.Intent != copilot.IntentUnknown {
 					intents.add(string(e.Answer.Intent))
 					all.add(string(e.Answer.Intent))
 				}

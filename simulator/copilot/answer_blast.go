@@ -27,6 +27,7 @@ StorageBlobLogs
 func (s *Service) blastRadius(ctx context.Context, b *answer, tenantID string, e Entities) error {
 	upn := e.UPN
 	if upn == "" {
+		b.clarify = true
 		b.line("Whose blast radius? Name the account by its user principal name (for example %s).", labUser)
 		return nil
 	}

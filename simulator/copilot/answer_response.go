@@ -118,6 +118,7 @@ func (s *Service) nlToKQL(ctx context.Context, b *answer, tenantID string, e Ent
 		cidr = e.IP + "/32"
 	}
 	if cidr == "" {
+		b.clarify = true
 		b.line("I can write KQL for sign-ins from an IP range here. Which range? Give it as a CIDR (for example 185.220.101.0/24).")
 		return nil
 	}

@@ -54,7 +54,21 @@ type Result struct {
 	Type string `json:"type"`
 	// Intent is what the prompt was understood as (not in Graph's shape).
 	Intent Intent `json:"intent"`
+	// Outcome is answered, refused or clarify ("" in evaluations stored before it: answered).
+	Outcome string `json:"outcome,omitempty"`
+	// Query is the KQL an NL → KQL answer proposes (graded: was it run on the workspace?).
+	Query string `json:"query,omitempty"`
 }
+
+// Outcomes of an answer.
+const (
+	OutcomeAnswered = "answered"
+	OutcomeRefused  = "refused"
+	OutcomeClarify  = "clarify"
+)
+
+// Grounded reports whether the answer answered the question (not a refusal or a question back).
+func (r Result) Grounded() bool { return r.Outcome == "" || r.Outcome == OutcomeAnswered }
 
 // Evaluation is a prompt's evaluation; its answer is computed at creation.
 type Evaluation struct {
