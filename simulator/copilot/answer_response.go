@@ -127,6 +127,7 @@ func (s *Service) nlToKQL(ctx context.Context, b *answer, tenantID string, e Ent
 		days = 30 // the workspace's interactive retention in the lab; longer asks are capped
 	}
 	q := SigninsFromRangeKQL(cidr, days)
+	b.query = q
 	b.line("This query finds sign-ins to any account from %s over the last %d days, per address, with the accounts tried and how many failed (password spraying shows many users and failures):", cidr, days)
 	b.line("")
 	b.line("```kusto\n%s\n```", q)
