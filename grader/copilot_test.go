@@ -59,9 +59,9 @@ func TestGradeCopilot(t *testing.T) {
 		c.call(la.URL, "POST", "/v1/workspaces/law-contoso-unified/query", string(body))
 	}
 	runKQL("SigninLogs | take 1")
-	runKQL(copilot.SigninsFromRangeKQL("185.220.102.0/24", 30))
+	runKQL(copilot.SigninsFromRangeKQL(copilot.KQLParams{CIDR: "185.220.102.0/24", Days: 30}))
 	wantFailures(t, c.grade(4), map[string]string{"copilot-prompts": notRun})
-	runKQL(strings.ReplaceAll(copilot.SigninsFromRangeKQL("185.220.101.0/24", 30), "\n", " ") + " | take 100")
+	runKQL(strings.ReplaceAll(copilot.SigninsFromRangeKQL(copilot.KQLParams{CIDR: "185.220.101.0/24", Days: 30}), "\n", " ") + " | take 100")
 	wantFailures(t, c.grade(4), nil)
 
 	const bf1 = "no alert of rule-lateral-movement-detection reached a Defender XDR incident (missing rule-lateral-movement-detection; found [\"rule-suspicious-signin-resource-access\"])"

@@ -47,7 +47,7 @@ func (s *Service) AnswerAs(ctx context.Context, tenantID string, c Caller, promp
 	u := Understand(prompt)
 	var b answer
 	var err error
-	if u.Entities.UPN == "" && (u.Intent == IntentUserRisk || u.Intent == IntentBlastRadius) {
+	if u.Entities.UPN == "" && (u.Intent == IntentUserRisk || u.Intent == IntentBlastRadius || u.Intent == IntentKQL) {
 		if u.Entities.UPN, err = s.userByDisplayName(tenantID, prompt); err != nil {
 			return Result{}, fmt.Errorf("copilot: find a user named in the prompt: %w", err)
 		}
@@ -83,7 +83,7 @@ func (s *Service) AnswerAs(ctx context.Context, tenantID string, c Caller, promp
 	case IntentContainment:
 		err = s.containment(&b, tenantID, u.Entities)
 	case IntentKQL:
-		err = s.nlToKQL(ctx, &b, tenantID, u.Entities)
+		err = s.nlToKQL(ctx, &b, tenantID, prompt, u.Entities)
 	case IntentBlastRadius:
 		err = s.blastRadius(ctx, &b, tenantID, u.Entities)
 	default:
@@ -102,14 +102,14 @@ type answer struct {
 	// refused: the answer declines (plugin off, no role, wrong incident id); clarify: it asks
 	// a question back instead of answering.
 	refused, clarify bool
-	// query is the KQL the answer proposes to the analyst (NL → KQL).
-	query string
+	// query is the KQL the answer proposes to the analyst (NL → KQL), template its template.
+	query, template string
 }
 
 // result is the finished answer. Refusals are answers too, as the product gives them (Graph's
 // result type success): Outcome tells them apart.
 func (b *answer) result(i Intent) Result {
-	r := Result{Content: b.String(), Type: "success", Intent: i, Outcome: OutcomeAnswered, Query: b.query}
+	r := Result{Content: b.String(), Type: "success", Intent: i, Outcome: OutcomeAnswered, Query: b.query, KQLTemplate: b.template}
 	switch {
 	case b.refused:
 		r.Outcome = OutcomeRefused
@@ -144,7 +144,7 @@ var Capabilities = []string{
 	"enrich an IP address with threat intelligence and the tenant's telemetry",
 	"containment and remediation steps in priority order, with what is already done",
 	"a user's blast radius: what their roles can reach and what the telemetry shows they touched",
-	"write a KQL query for sign-ins from an IP range (CIDR) and run it on the workspace",
+	"write KQL (sign-ins from a range or of a user, password spraying, Key Vault secrets read, blob downloads, Azure operations per resource group, new users and role assignments; Sentinel or advanced hunting) and run it",
 }
 
 // pluginFor is the plugin an intent's answer needs ("" none).
@@ -304,24 +304,33 @@ func (s *Service) runWorkspace(ctx context.Context, tenantID, query string) ([]m
 }
 
 func run(ctx context.Context, query string, db kql.Database, cat kql.Catalog, now time.Time) ([]map[string]any, error) {
+	_, rows, err := runCols(ctx, query, db, cat, now)
+	return rows, err
+}
+
+// runCols runs a query; rows as column → value maps, with the columns in order.
+func runCols(ctx context.Context, query string, db kql.Database, cat kql.Catalog, now time.Time) ([]string, []map[string]any, error) {
 	q, err := kql.Compile(query, cat, kql.CompileOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("compile: %w", err)
+		return nil, nil, fmt.Errorf("compile: %w", err)
 	}
 	res, err := q.Run(ctx, db, kql.RunOptions{Now: now})
 	if err != nil {
-		return nil, fmt.Errorf("run: %w", err)
+		return nil, nil, fmt.Errorf("run: %w", err)
 	}
-	cols := res.Columns()
+	var names []string
+	for _, c := range res.Columns() {
+		names = append(names, c.Name)
+	}
 	var out []map[string]any
 	for _, r := range res.Rows(true) {
 		m := map[string]any{}
-		for i, c := range cols {
-			m[c.Name] = r[i]
+		for i, c := range names {
+			m[c] = r[i]
 		}
 		out = append(out, m)
 	}
-	return out, nil
+	return names, out, nil
 }
 
 func inRange(ip, cidr string) bool {

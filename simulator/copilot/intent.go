@@ -71,7 +71,7 @@ var intentCues = []struct {
 	intent Intent
 	cues   []cue
 }{
-	{IntentKQL, join(cues(3, "kql", "kusto", "query", "queries", "advanced hunting"), cues(2, "hunt*", "write a", "generate a", "translate"))},
+	{IntentKQL, join(cues(5, "kql", "kusto"), cues(3, "query", "queries", "advanced hunting"), cues(2, "hunt*", "write a", "generate a", "translate"))},
 	{IntentContainment, join(cues(3, "contain*", "remediat*", "mitigat*", "evict*", "next steps", "what should i do", "what should we do", "how do i stop", "kick out"), cues(2, "respond", "response", "isolate", "recommend*", "lock out", "block"))},
 	{IntentListIncidents, join(cues(3, "list", "my incidents", "recent incidents", "open incidents", "active incidents", "which incidents", "what incidents", "all incidents"), cues(1, "incidents"))},
 	{IntentIncidentSummary, join(cues(3, "summarize", "summarise", "summary", "overview", "what happened", "recap", "walk me through", "break down", "breakdown"), cues(2, "explain", "describe", "timeline", "tell me about", "details of", "brief"), cues(1, "incident", "alerts", "mitre"))},

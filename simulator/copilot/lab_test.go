@@ -159,7 +159,7 @@ func TestLabAnswers(t *testing.T) {
 		wantInOrder(t, r.Content, "over the last 7 days", "TimeGenerated > ago(7d)", "alex.johnson@contoso.com")
 		r = l.ask(t, "write a kql query for sign-ins")
 		wantInOrder(t, r.Content, "Which range? Give it as a CIDR")
-		rows, err := l.svc.runWorkspace(context.Background(), l.Tenant.ID, SigninsFromRangeKQL("185.220.101.0/24", 30))
+		rows, err := l.svc.runWorkspace(context.Background(), l.Tenant.ID, SigninsFromRangeKQL(KQLParams{CIDR: "185.220.101.0/24", Days: 30}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,8 +56,10 @@ type Result struct {
 	Intent Intent `json:"intent"`
 	// Outcome is answered, refused or clarify ("" in evaluations stored before it: answered).
 	Outcome string `json:"outcome,omitempty"`
-	// Query is the KQL an NL → KQL answer proposes (graded: was it run on the workspace?).
-	Query string `json:"query,omitempty"`
+	// Query is the KQL an NL → KQL answer proposes (graded: was it run on the workspace?), and
+	// KQLTemplate the template it came from.
+	Query       string `json:"query,omitempty"`
+	KQLTemplate string `json:"kqlTemplate,omitempty"`
 }
 
 // Outcomes of an answer.
