@@ -31,7 +31,7 @@ type KQLTemplate struct {
 // KQLTemplates are the NL → KQL templates, in tie-break order.
 var KQLTemplates = []KQLTemplate{
 	{ID: "signins-range", Topic: "sign-ins from an IP range", Needs: "range",
-		cues: join(cues(3, "sign in", "sign ins", "signin*", "log in", "login*", "logon*"), cues(1, "authenticat*", "accounts", "ip", "range", "cidr")),
+		cues:  join(cues(3, "sign in", "sign ins", "signin*", "log in", "login*", "logon*"), cues(1, "authenticat*", "accounts", "ip", "range", "cidr")),
 		Build: SigninsFromRangeKQL,
 		Explain: func(p KQLParams) string {
 			return fmt.Sprintf("This query finds sign-ins to any account from %s over the last %d days, per address, with the accounts tried and how many failed (password spraying shows many users and failures)", p.CIDR, p.Days)
