@@ -191,7 +191,22 @@ func TestLabAnswers(t *testing.T) {
 			t.Fatalf("intent %s", r.Intent)
 		}
 		wantInOrder(t, r.Content, "Key Vault Secrets User on kv-contoso-prod", "Contributor on subscription", "User Administrator",
-			"**Key Vault secrets read**", "Vault: kv-contoso-prod", "**Storage blobs accessed**", "Account: stcontosoprod", "**Azure control-plane operations**", "ListKeys: ", "**Sources**")
+			"Reachable: 7 of 7 resource groups", "storage accounts: stcontosoappdata, stcontosobackup, stcontosodev, stcontosofinance, stcontosoprod",
+			"**Key Vault secrets read**", "kv-contoso-prod: ",
+			"**Storage account keys listed**", "stcontosoprod", "stcontosofinance", "stcontosoappdata", "stcontosobackup", "stcontosodev",
+			"**Blobs downloaded**", "stcontosoprod/finance-reports with AccountKey: 5 downloads",
+			"**Resource groups swept**", "rg-contoso-unified-soc", "rg-contoso-finance", "rg-contoso-prod-apps", "rg-contoso-backup", "rg-contoso-identity", "rg-contoso-dev",
+			"Resource groups: 6 touched of 7 reachable; not touched yet: rg-contoso-network", "keys listed for 5 of 5", "**Sources**")
+		for _, secret := range []string{"stcontosoprod-key1", "stcontosoprod-key2", "sql-finance-admin-password", "app-finance-reporting-client-secret", "payment-gateway-api-key",
+			"customers-2025.csv", "payroll-2024-12.csv", "q4-2024-revenue.xlsx", "vendor-bank-details.xlsx", "board-deck-2025-q1.pptx"} {
+			if !strings.Contains(r.Content, secret) {
+				t.Errorf("blast radius lacks %s", secret)
+			}
+		}
+		r = l.ask(t, "blast radius of nobody@contoso.com")
+		if r.Outcome != OutcomeRefused {
+			t.Errorf("unknown user: %s", r.Content)
+		}
 	})
 	t.Run("refusal lists what it can do", func(t *testing.T) {
 		r := l.ask(t, "what's the weather in Paris")
