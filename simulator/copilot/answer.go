@@ -109,7 +109,7 @@ type answer struct {
 // result is the finished answer. Refusals are answers too, as the product gives them (Graph's
 // result type success): Outcome tells them apart.
 func (b *answer) result(i Intent) Result {
-	r := Result{Content: b.String(), Type: "success", Intent: i, Outcome: OutcomeAnswered, Query: b.query, KQLTemplate: b.template}
+	r := Result{Content: b.String(), Type: "success", Intent: i, Outcome: OutcomeAnswered, Query: b.query, KQLTemplate: b.template, Sources: b.sources}
 	switch {
 	case b.refused:
 		r.Outcome = OutcomeRefused

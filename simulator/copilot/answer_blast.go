@@ -2,6 +2,7 @@ package copilot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/identity"
+	"github.com/soclab/soclab/simulator/logs"
 )
 
 // touchQueries are what the telemetry shows a user (and the addresses of their high-risk
@@ -166,6 +168,12 @@ func (s *Service) blastRadius(ctx context.Context, b *answer, tenantID string, e
 		return s.runWorkspace(ctx, tenantID, fmt.Sprintf(query, kqlString(upn)))
 	}
 	secrets, err := q(touchQueries.secrets)
+	if errors.Is(err, logs.ErrWorkspaceNotFound) {
+		b.refused = true
+		b.line("I can't read the telemetry of %s: the workspace %s is not in this tenant, so I can't tell what the account touched.", upn, LabWorkspace)
+		b.source("Microsoft Sentinel workspace %s (not found)", LabWorkspace)
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("secrets read: %w", err)
 	}

@@ -60,6 +60,8 @@ type Result struct {
 	// KQLTemplate the template it came from.
 	Query       string `json:"query,omitempty"`
 	KQLTemplate string `json:"kqlTemplate,omitempty"`
+	// Sources are what the answer cites (also listed at the end of Content).
+	Sources []string `json:"sources,omitempty"`
 }
 
 // Outcomes of an answer.
