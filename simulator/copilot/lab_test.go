@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -226,36 +225,5 @@ func TestBeforeTheAttack(t *testing.T) {
 	}
 	if s.Created != time.Date(2025, 1, 15, 7, 30, 0, 0, time.UTC) {
 		t.Errorf("session created %v, want the tenant clock", s.Created)
-	}
-}
-
-// BenchmarkLabPrompts: each of Task 4's answerable prompts on a warm tenant of the full lab
-// (200 users × 30 days would be the server's; this is armtest's 60 × 3), p50/p99 reported.
-func BenchmarkLabPrompts(b *testing.B) {
-	l := newLab(b, true)
-	prompts := map[string]string{
-		"1-summary":     "Summarise Defender XDR incident 2972395: its alerts, entities and timeline, each step mapped to MITRE ATT&CK.",
-		"2-risk":        "What is the risk profile of alex.johnson@contoso.com: recent sign-ins, risk detections, groups, privileged roles, past incidents?",
-		"3-ti":          "Enrich the IP address 185.220.101.45 with threat intelligence.",
-		"4-blast":       "Which Azure resources could alex.johnson@contoso.com reach, which secrets were read, which storage was touched? Estimate the blast radius.",
-		"5-kql":         "Write a KQL query for Sentinel that finds sign-ins from 185.220.101.0/24 for all accounts over the last 30 days.",
-		"6-containment": "Give containment and remediation steps in priority order.",
-		"list":          "List my recent incidents in Defender XDR",
-	}
-	for name, p := range prompts {
-		l.ask(b, p) // warm
-		b.Run(name, func(b *testing.B) {
-			var ds []time.Duration
-			for i := 0; i < b.N; i++ {
-				t0 := time.Now()
-				if _, err := l.svc.Ask(context.Background(), l.Tenant.ID, "", p, "bench"); err != nil {
-					b.Fatal(err)
-				}
-				ds = append(ds, time.Since(t0))
-			}
-			slices.Sort(ds)
-			b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds())/1000, "p99-ms")
-		})
 	}
 }
