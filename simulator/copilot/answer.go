@@ -83,7 +83,7 @@ func (s *Service) AnswerAs(ctx context.Context, tenantID string, c Caller, promp
 	case IntentContainment:
 		err = s.containment(&b, tenantID, u.Entities)
 	case IntentKQL:
-		err = s.nlToKQL(ctx, &b, tenantID, prompt, u.Entities)
+		err = s.nlToKQL(ctx, &b, tenantID, prompt, u.Entities, c)
 	case IntentBlastRadius:
 		err = s.blastRadius(ctx, &b, tenantID, u.Entities)
 	default:

@@ -18,8 +18,9 @@ const (
 
 // nlToKQL writes the query a natural-language ask is about (KQLTemplates), explains it, runs
 // it where it belongs (the Sentinel workspace, or advanced hunting) and shows what it returns.
-// An ask that names no topic or lacks the template's entity gets a question back.
-func (s *Service) nlToKQL(ctx context.Context, b *answer, tenantID, prompt string, e Entities) error {
+// An ask that names no topic or lacks the template's entity gets a question back. Advanced
+// hunting reads Defender XDR: its plugin and the caller's Defender role are needed.
+func (s *Service) nlToKQL(ctx context.Context, b *answer, tenantID, prompt string, e Entities, c Caller) error {
 	t, ok := pickKQLTemplate(prompt, e)
 	if !ok {
 		b.clarify = true
@@ -55,6 +56,14 @@ func (s *Service) nlToKQL(ctx context.Context, b *answer, tenantID, prompt strin
 		}
 		if !connected(plugins, PluginDefender) {
 			b.pluginOff(IntentKQL, PluginDefender)
+			return nil
+		}
+		rc, err := s.defenderAccess(tenantID, c)
+		if err != nil {
+			return err
+		}
+		if !rc.ok {
+			b.noDefenderRole(rc)
 			return nil
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/soclab/soclab/simulator/kql"
 )
 
 // TestKQLTemplatesRun: every template compiles and runs on the scenario's workspace (or in
@@ -171,4 +173,44 @@ func TestKQLQuestionsBack(t *testing.T) {
 		}
 		wantInOrder(t, r.Content, c.want)
 	}
+}
+
+// FuzzKQLTemplates: whatever the ask, the query Copilot would write compiles against the lab's
+// tables (Kusto's parser rules as the engine has them): entities are quoted, never spliced.
+func FuzzKQLTemplates(f *testing.F) {
+	for _, s := range []string{
+		"Write a KQL query for Sentinel that finds sign-ins from 185.220.101.0/24 for all accounts over the last 30 days.",
+		`kql for the sign-ins of o"brien\@contoso.com`,
+		"kql: blobs downloaded from 10.0.0.0/8 in the last 999 days",
+		"advanced hunting logons from 1.2.3.4",
+		"query new admin users created by a\"b@c.de",
+		"kql password spray past week",
+		"kql secrets read by x@y.io from 185.220.101.45",
+	} {
+		f.Add(s)
+	}
+	cat, err := kql.LabCatalog()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, prompt string) {
+		e := Understand(prompt).Entities
+		tp, ok := pickKQLTemplate(prompt, e)
+		if !ok {
+			return
+		}
+		p := KQLParams{CIDR: e.CIDR, UPN: e.UPN, Days: e.Days}
+		if p.CIDR == "" && e.IP != "" {
+			p.CIDR = e.IP + "/32"
+		}
+		if p.Days <= 0 || p.Days > kqlMaxLookback {
+			p.Days = kqlLookback
+		}
+		if tp.Needs == "range" && p.CIDR == "" || tp.Needs == "user" && p.UPN == "" {
+			return
+		}
+		if _, err := kql.Compile(tp.Build(p), cat, kql.CompileOptions{}); err != nil {
+			t.Errorf("%s for %q does not compile: %v\n%s", tp.ID, prompt, err, tp.Build(p))
+		}
+	})
 }

@@ -115,6 +115,13 @@ func TestBreakAndFix2Role(t *testing.T) {
 	if got := roles(); len(got) != 0 {
 		t.Fatalf("analyst roles with the fault: %v", got)
 	}
+	// Advanced hunting reads Defender XDR too; Sentinel KQL does not.
+	if r := l.ask(t, "advanced hunting query for sign-ins from 185.220.101.0/24"); r.Outcome != OutcomeRefused || !strings.Contains(r.Content, "has no Microsoft Entra role") {
+		t.Errorf("hunting without a role: %s %s", r.Outcome, r.Content)
+	}
+	if r := l.ask(t, "kql for sign-ins from 185.220.101.0/24"); !r.Grounded() {
+		t.Errorf("Sentinel KQL without a Defender role: %s", r.Content)
+	}
 	// Answers that do not read Defender XDR still work.
 	if r := l.ask(t, "enrich 185.220.101.45"); !r.Grounded() {
 		t.Errorf("TI refused: %s", r.Content)

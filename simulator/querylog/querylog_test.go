@@ -90,3 +90,23 @@ func TestRecord(t *testing.T) {
 		t.Errorf("learner02 sees %d entries of learner01", len(other))
 	}
 }
+
+// FuzzNormalize: any text normalizes without panicking, a query always matches its own
+// successful run and never a failed one.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"SigninLogs | take 1", `T | where A == "a // b"`, "T // c\n| count", `'it''s'`, `"\`, "\x00\n\t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		n := Normalize(q)
+		if n == "" {
+			return
+		}
+		if _, ok := Ran([]Entry{{Query: q}}, q); !ok {
+			t.Errorf("%q does not match its own run (normalized %q)", q, n)
+		}
+		if _, ok := Ran([]Entry{{Query: q, Error: "failed"}}, q); ok {
+			t.Errorf("a failed run of %q counts", q)
+		}
+	})
+}
