@@ -26,7 +26,10 @@ var taskFour = []struct{ name, prompt string }{
 // clock needs) until it reads completed.
 func promptToCompleted(ctx context.Context, s *Service, tenantID, sessionID, prompt string, c Caller) error {
 	var p Prompt
-	if err := s.World().Update(tenantID, func(tx *simulator.TenantTx) (err error) { p, err = CreatePrompt(tx, sessionID, "prompt", prompt); return err }); err != nil {
+	if err := s.World().Update(tenantID, func(tx *simulator.TenantTx) (err error) {
+		p, err = CreatePrompt(tx, sessionID, "prompt", prompt)
+		return err
+	}); err != nil {
 		return err
 	}
 	res, err := s.AnswerAs(ctx, tenantID, c, prompt)
@@ -68,7 +71,10 @@ func BenchmarkPromptToCompletedEvaluation(b *testing.B) {
 	tenant, _ := l.World.TenantByID(l.Tenant.ID)
 	c := Analyst(tenant)
 	var session Session
-	if err := l.World.Update(l.Tenant.ID, func(tx *simulator.TenantTx) (err error) { session, err = CreateSession(tx, "bench", c.String()); return err }); err != nil {
+	if err := l.World.Update(l.Tenant.ID, func(tx *simulator.TenantTx) (err error) {
+		session, err = CreateSession(tx, "bench", c.String())
+		return err
+	}); err != nil {
 		b.Fatal(err)
 	}
 	var all []time.Duration
