@@ -30,9 +30,9 @@ type CopilotState struct {
 	AnalystRoles []string `json:"analystRoles"`
 }
 
-// CopilotKQL is Task 4 prompt 5's query: the last one Copilot proposed in an answer, and the
-// query log's run of it on a workspace (a copy reflowed, or with operators added after it,
-// counts; Copilot's own run of it does not).
+// CopilotKQL is Task 4 prompt 5's query: the one Copilot proposed that the query log shows run
+// on a workspace, else the last one it proposed (a copy reflowed, or with operators added after
+// it, counts; Copilot's own run of it does not).
 type CopilotKQL struct {
 	Proposed string `json:"proposed,omitempty"`
 	Ran      bool   `json:"ran"`
@@ -52,6 +52,7 @@ type CopilotSession struct {
 func copilotSnapshot(tx *simulator.TenantTx, plugins []copilot.Plugin, base *identity.Base) (CopilotState, error) {
 	st := CopilotState{BestSession: CopilotSession{Intents: []string{}}, Answered: []string{}, Connected: []string{}, AnalystRoles: []string{}}
 	var lastKQL time.Time
+	var proposed []string
 	sessions, err := copilot.Sessions(tx)
 	if err != nil {
 		return st, fmt.Errorf("copilot sessions: %w", err)
@@ -73,8 +74,11 @@ func copilotSnapshot(tx *simulator.TenantTx, plugins []copilot.Plugin, base *ide
 					intents.add(string(e.Answer.Intent))
 					all.add(string(e.Answer.Intent))
 				}
-				if e.Answer.Query != "" && !e.Created.Before(lastKQL) {
-					st.KQL.Proposed, lastKQL = e.Answer.Query, e.Created
+				if e.Answer.Query != "" {
+					proposed = append(proposed, e.Answer.Query)
+					if !e.Created.Before(lastKQL) {
+						st.KQL.Proposed, lastKQL = e.Answer.Query, e.Created
+					}
 				}
 			}
 		}
@@ -88,14 +92,17 @@ func copilotSnapshot(tx *simulator.TenantTx, plugins []copilot.Plugin, base *ide
 			st.Connected = append(st.Connected, p.ID)
 		}
 	}
-	if st.KQL.Proposed != "" {
+	if len(proposed) > 0 {
 		runs, err := querylog.List(tx)
 		if err != nil {
 			return st, err
 		}
-		if e, ok := querylog.Ran(runs, st.KQL.Proposed); ok {
-			at := e.At
-			st.KQL.Ran, st.KQL.RunAt, st.KQL.Face = true, &at, e.Face
+		for _, q := range proposed { // any query Copilot proposed counts once run
+			if e, ok := querylog.Ran(runs, q); ok {
+				at := e.At
+				st.KQL.Proposed, st.KQL.Ran, st.KQL.RunAt, st.KQL.Face = q, true, &at, e.Face
+				break
+			}
 		}
 	}
 	d, err := identity.Load(tx, base, tx.Now())

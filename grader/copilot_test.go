@@ -63,6 +63,9 @@ func TestGradeCopilot(t *testing.T) {
 	wantFailures(t, c.grade(4), map[string]string{"copilot-prompts": notRun})
 	runKQL(strings.ReplaceAll(copilot.SigninsFromRangeKQL(copilot.KQLParams{CIDR: "185.220.101.0/24", Days: 30}), "\n", " ") + " | take 100")
 	wantFailures(t, c.grade(4), nil)
+	// A later KQL ask that is not run does not undo it.
+	c.askCopilot("Write a KQL query to detect password spraying")
+	wantFailures(t, c.grade(4), nil)
 
 	const bf1 = "no alert of rule-lateral-movement-detection reached a Defender XDR incident (missing rule-lateral-movement-detection; found [\"rule-suspicious-signin-resource-access\"])"
 	c.setFault("copilot-defender-plugin-disconnected", true)
