@@ -38,7 +38,8 @@ func TestCopilotWithoutServer(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		t.Fatal(err)
 	}
-	if ans.Tenant != "contoso" || ans.State != "completed" || ans.ResultType != "success" || ans.Intent != "listIncidents" ||
+	if ans.Tenant != "contoso" || ans.State != "completed" || ans.ResultType != "success" || ans.Intent != "listIncidents" || ans.Outcome != "answered" ||
+		len(ans.Sources) != 1 ||
 		!strings.HasPrefix(ans.Content, "There are no incidents in Microsoft Defender XDR for this tenant yet.") {
 		t.Errorf("ask: %+v", ans)
 	}

@@ -66,7 +66,10 @@ type AskAnswer struct {
 	State        string         `json:"state"`
 	Intent       copilot.Intent `json:"intent"`
 	ResultType   string         `json:"resultType"`
-	Content      string         `json:"content"`
+	// Outcome is answered, refused (a plugin off, no role, the Sentinel GUID) or clarify.
+	Outcome string   `json:"outcome"`
+	Content string   `json:"content"`
+	Sources []string `json:"sources"`
 }
 
 // SessionsAnswer lists a tenant's sessions.
@@ -159,7 +162,7 @@ func ask(r *http.Request, svc *copilot.Service, req AskRequest) (AskAnswer, erro
 	}
 	res := a.Evaluation.Result
 	return AskAnswer{Tenant: t.Name, SessionID: a.Session.ID, PromptID: a.Prompt.ID, EvaluationID: a.Evaluation.ID,
-		State: a.Evaluation.State, Intent: res.Intent, ResultType: res.Type, Content: res.Content}, nil
+		State: a.Evaluation.State, Intent: res.Intent, ResultType: res.Type, Outcome: res.Outcome, Content: res.Content, Sources: res.Sources}, nil
 }
 
 // plugins lists, and with req changes, a tenant's plugins.
