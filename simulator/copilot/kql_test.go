@@ -134,6 +134,19 @@ func TestKQLAsks(t *testing.T) {
 				t.Errorf("hunting rows %v", rows)
 			}
 		}},
+		{"hunting-password-spray", []string{
+			"advanced hunting query for password spraying",
+			"Write a Defender advanced hunting KQL query for failed logins against many accounts",
+		}, func(t *testing.T, rows []map[string]any) {
+			if got := sorted(col(rows, "IPAddress")); got != "185.220.101.112 185.220.101.23 185.220.101.89" {
+				t.Errorf("spraying addresses in hunting %s", got)
+			}
+		}},
+		{"keyvault-secrets", []string{"advanced hunting: which key vault secrets did alex.johnson@contoso.com read"}, func(t *testing.T, rows []map[string]any) {
+			if len(rows) == 0 {
+				t.Error("no rows")
+			}
+		}},
 	}
 	for _, c := range cases {
 		for _, p := range c.prompts {

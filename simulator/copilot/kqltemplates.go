@@ -51,7 +51,7 @@ var KQLTemplates = []KQLTemplate{
 			return fmt.Sprintf("This query lists %s's sign-ins over the last %d days per address and location, with failures and high-risk sign-ins", p.UPN, p.Days)
 		}},
 	{ID: "password-spray", Topic: "password spraying (one address failing against many accounts)",
-		cues: join(cues(4, "spray*", "brute force", "bruteforce", "password guess*"), cues(3, "failed sign", "failed signin*", "failed login*", "failed logon*"), cues(1, "failures", "failed")),
+		cues: join(cues(4, "spray*", "brute force", "bruteforce", "password guess*"), cues(4, "failed sign", "failed signin*", "failed login*", "failed logon*"), cues(1, "failures", "failed")),
 		Build: func(p KQLParams) string {
 			scope := ""
 			if p.CIDR != "" {
@@ -145,10 +145,28 @@ var KQLTemplates = []KQLTemplate{
 			return fmt.Sprintf("This query lists the users created and the directory role assignments made over the last %d days%s, with who made them and whether they succeeded", p.Days, scopeWords(p))
 		}},
 	{ID: "hunting-signins-range", Topic: "sign-ins from an IP range in advanced hunting", Hunting: true, Needs: "range",
-		cues:  join(cues(4, "advanced hunting"), cues(2, "defender", "hunting"), cues(1, "sign in", "sign ins", "signin*", "login*")),
+		cues:  join(cues(3, "sign in", "sign ins", "signin*", "log in", "login*", "logon*"), cues(1, "authenticat*", "accounts", "ip", "range", "cidr")),
 		Build: HuntingSigninsFromRangeKQL,
 		Explain: func(p KQLParams) string {
 			return fmt.Sprintf("This advanced hunting query (Defender XDR's AADSignInEventsBeta, Timestamp column) finds sign-ins from %s over the last %d days per address, with the accounts and failures", p.CIDR, p.Days)
+		}},
+	{ID: "hunting-password-spray", Topic: "password spraying in advanced hunting", Hunting: true,
+		cues: join(cues(4, "spray*", "brute force", "bruteforce", "password guess*"), cues(4, "failed sign", "failed signin*", "failed login*", "failed logon*"), cues(1, "failures", "failed")),
+		Build: func(p KQLParams) string {
+			scope := ""
+			if p.CIDR != "" {
+				scope = fmt.Sprintf("\n| where ipv4_is_in_range(IPAddress, %s)", kqlString(p.CIDR))
+			}
+			return fmt.Sprintf(`AADSignInEventsBeta
+| where Timestamp > ago(%dd)
+| where ErrorCode == 50126%s
+| summarize Attempts = count(), TargetedAccounts = dcount(AccountUpn), Accounts = make_set(AccountUpn, 20),
+    FirstSeen = min(Timestamp), LastSeen = max(Timestamp) by IPAddress
+| where TargetedAccounts >= 3
+| sort by TargetedAccounts desc, Attempts desc`, p.Days, scope)
+		},
+		Explain: func(p KQLParams) string {
+			return fmt.Sprintf("This advanced hunting query (AADSignInEventsBeta) finds addresses whose sign-ins failed with a wrong password (50126) against three or more accounts over the last %d days: the shape of a password spray", p.Days)
 		}},
 }
 
@@ -203,8 +221,15 @@ func pickKQLTemplate(prompt string, e Entities) (KQLTemplate, bool) {
 	toks := wordRE.FindAllString(strings.ToLower(rest), -1)
 	hunting := matchCue(toks, []string{"advanced", "hunting"}) || matchCue(toks, []string{"defender"}) && !matchCue(toks, []string{"sentinel"})
 	best, bestScore := -1, 0.0
+	twin := map[string]bool{}
+	for _, t := range KQLTemplates {
+		if t.Hunting {
+			twin[strings.TrimPrefix(t.ID, "hunting-")] = true
+		}
+	}
 	for i, t := range KQLTemplates {
-		if t.Hunting != hunting && t.Needs == "range" {
+		// Advanced hunting asks take the hunting form where there is one; others never do.
+		if t.Hunting && !hunting || !t.Hunting && hunting && twin[t.ID] {
 			continue
 		}
 		s := 0.0
