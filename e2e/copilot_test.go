@@ -148,4 +148,118 @@ func TestCopilotThroughGraphBeta(t *testing.T) {
 	if got := askGraph("List my recent incidents in Defender XDR"); !strings.Contains(got, "| "+number+" | high |") {
 		t.Errorf("after the fix: %s", got)
 	}
+
+	taskFourAsAnalyst(t, l, number, ws.CustomerID)
+}
+
+// taskFourAsAnalyst signs in as the learner's analyst (Copilot acts on that account's behalf),
+// asks Task 4's six prompts in one session over the Graph beta API and checks each answer's
+// facts (not its wording); runs prompt 5's query on the workspace and grades Task 4; then break
+// and fix 2's role cause: the analyst's roles removed, refused, Security Reader assigned
+// through Graph's roleManagement, answered.
+func taskFourAsAnalyst(t *testing.T, l *lab, number, customerID string) {
+	var subs []map[string]any
+	l.azJSON(&subs, "login", "-u", l.vars["SOCLAB_USER"], "-p", l.vars["SOCLAB_USER_PASSWORD"])
+	sessions := "https://graph.microsoft.com/beta/security/securityCopilot/workspaces/default/sessions"
+	var session struct{ ID string }
+	l.azJSON(&session, "rest", "--method", "POST", "--url", sessions, "--body", `{"displayName":"Task 4 as the analyst"}`)
+	ask := func(text string) string {
+		t.Helper()
+		var p struct{ ID string }
+		l.azJSON(&p, "rest", "--method", "POST", "--url", sessions+"/"+session.ID+"/prompts", "--body", fmt.Sprintf(`{"type":"prompt","content":%q}`, text))
+		ev := sessions + "/" + session.ID + "/prompts/" + p.ID + "/evaluations"
+		var e struct {
+			ID, State string
+			Result    *struct{ Content, Type string }
+		}
+		l.azJSON(&e, "rest", "--method", "POST", "--url", ev, "--body", "{}")
+		for i := 0; i < 5 && e.State != "completed"; i++ {
+			l.azJSON(&e, "rest", "--method", "GET", "--url", ev+"/"+e.ID)
+		}
+		if e.Result == nil || e.Result.Type != "success" {
+			t.Fatalf("evaluation of %q: %+v", text, e)
+		}
+		return e.Result.Content
+	}
+	inOrder := func(name, answer string, facts ...string) {
+		t.Helper()
+		rest := answer
+		for _, f := range facts {
+			i := strings.Index(rest, f)
+			if i < 0 {
+				t.Errorf("%s: answer lacks %q (in order):\n%s", name, f, answer)
+				return
+			}
+			rest = rest[i+len(f):]
+		}
+	}
+	answer := ask("Summarise Defender XDR incident " + number + ": its alerts, entities and timeline, each step mapped to MITRE ATT&CK.")
+	if m := regexp.MustCompile(`Techniques in order:\*\* (.*)`).FindStringSubmatch(answer); m == nil || !regexp.MustCompile(`^T1078 → T1555 → T1530 → T1098\b`).MatchString(m[1]) {
+		t.Errorf("prompt 1: techniques not T1078 → T1555 → T1530 → T1098 first:\n%s", answer)
+	}
+	inOrder("prompt 1", answer, "## Incident "+number, "**Severity:** high", "### Entities", "User: alex.johnson@contoso.com", "IP: 185.220.101.45", "**Sources**", "Microsoft Defender XDR incident "+number)
+	for _, entity := range []string{"Azure resource: kv-contoso-prod", "Azure resource: stcontosoprod"} {
+		if !strings.Contains(answer, entity) {
+			t.Errorf("prompt 1: answer lacks the entity %q", entity)
+		}
+	}
+
+	answer = ask("What is the risk profile of alex.johnson@contoso.com: recent sign-ins, risk detections, groups, privileged roles, past incidents?")
+	inOrder("prompt 2", answer, "(alex.johnson@contoso.com)", "**Risk level:** high", "### Risk detections", "185.220.101.45", "**Groups:**", "Finance-Analysts",
+		"**Directory roles:** User Administrator", "### Recent sign-ins by address", "185.220.101.45", "### Incidents involving this user", "- "+number+" (high", "**Sources**")
+
+	answer = ask("Enrich the IP address 185.220.101.45 with threat intelligence.")
+	inOrder("prompt 3", answer, "**Verdict:** malicious", "Tor exit", "alex.johnson@contoso.com", "**Sources**")
+
+	answer = ask("Which Azure resources could alex.johnson@contoso.com reach, which secrets were read, which storage was touched? Estimate the blast radius.")
+	inOrder("prompt 4", answer, "Contributor on subscription", "Entra ID directory role: User Administrator", "**Key Vault secrets read**", "kv-contoso-prod: ",
+		"**Storage account keys listed**", "stcontosoprod", "**Blobs downloaded**", "stcontosoprod/finance-reports with AccountKey: 5 downloads",
+		"**Resource groups swept**", "rg-contoso-finance", "### Reach vs touched")
+	for _, touched := range []string{"payment-gateway-api-key", "sql-finance-admin-password", "payroll-2024-12.csv", "stcontosofinance", "stcontosobackup", "rg-contoso-prod-apps", "rg-contoso-dev"} {
+		if !strings.Contains(answer, touched) {
+			t.Errorf("prompt 4: blast radius lacks %s", touched)
+		}
+	}
+
+	answer = ask("Write a KQL query for Sentinel that finds sign-ins from 185.220.101.0/24 for all accounts over the last 30 days.")
+	m := regexp.MustCompile("(?s)```kusto\n(.*?)\n```").FindStringSubmatch(answer)
+	if m == nil || !strings.Contains(m[1], `ipv4_is_in_range(IPAddress, "185.220.101.0/24")`) {
+		t.Fatalf("prompt 5: no query for the range:\n%s", answer)
+	}
+	inOrder("prompt 5", answer, "On law-contoso-unified it returns", "185.220.101.", "**Sources**")
+	answer = ask("Give containment and remediation steps in priority order.")
+	inOrder("prompt 6", answer, "1. Revoke alex.johnson@contoso.com's sign-in sessions", "revokeSignInSessions", "2. Block 185.220.101.0/24", "3. Reset", "4. Remove the backdoor administrator svc-backup-admin@contoso.com")
+	// Six answers, but Task 4 wants prompt 5's query run too: the analyst runs it (on one line,
+	// as pasted into az rest), and the grade passes.
+	if out, code := l.grade(t, "--task", "4"); code != 1 || !strings.Contains(out, "has not been run on the workspace") {
+		t.Errorf("grade before the query ran: exit %d\n%s", code, out)
+	}
+	ips := map[string]bool{}
+	for _, r := range l.laQuery(t, customerID, strings.ReplaceAll(m[1], "\n", " ")) {
+		ips[toString(r["IPAddress"])] = true
+	}
+	for _, ip := range []string{"185.220.101.45", "185.220.101.23", "185.220.101.89", "185.220.101.112"} {
+		if !ips[ip] {
+			t.Errorf("prompt 5's query: no row for %s (rows %v)", ip, ips)
+		}
+	}
+	if out, code := l.grade(t, "--task", "4"); code != 0 {
+		t.Errorf("grade --task 4 after the six prompts and the query: exit %d\n%s", code, out)
+	}
+
+	// Break and fix 2, the role cause.
+	if out, err := l.soclab("fault", "on", "copilot-analyst-role-missing"); err != nil {
+		t.Fatalf("fault on: %v\n%s", err, out)
+	}
+	if got := ask("List my recent incidents in Defender XDR"); !strings.Contains(got, "has no Microsoft Entra role that can read Defender XDR") {
+		t.Errorf("without a role: %s", got)
+	}
+	var me struct{ ID string }
+	l.azJSON(&me, "rest", "--method", "GET", "--url", "https://graph.microsoft.com/v1.0/me")
+	var ra map[string]any
+	l.azJSON(&ra, "rest", "--method", "POST", "--url", "https://graph.microsoft.com/v1.0/roleManagement/directory/roleAssignments",
+		"--body", fmt.Sprintf(`{"principalId":%q,"roleDefinitionId":"5d6b6bb7-de71-4623-b4af-96380a352509","directoryScopeId":"/"}`, me.ID))
+	if got := ask("List my recent incidents in Defender XDR"); !strings.Contains(got, "| "+number+" | high |") {
+		t.Errorf("with Security Reader: %s", got)
+	}
 }

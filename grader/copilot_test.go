@@ -3,9 +3,14 @@ package grader
 import (
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/soclab/soclab/mockapis/loganalytics"
+	"github.com/soclab/soclab/simulator/copilot"
 )
 
 // askCopilot asks prompts in one new session through Security Copilot's Graph beta API and polls
@@ -43,6 +48,23 @@ func TestGradeCopilot(t *testing.T) {
 	c.askCopilot(six[:5]...)
 	wantFailures(t, c.grade(4), map[string]string{"copilot-prompts": missingSix})
 	c.askCopilot(six...)
+	const notRun = "the KQL Copilot wrote (prompt 5) has not been run on the workspace yet (az monitor log-analytics query, or soclab kql) (found false)"
+	wantFailures(t, c.grade(4), map[string]string{"copilot-prompts": notRun})
+	// Another query, and Copilot's query against another range, do not count; the answer's
+	// query reflowed onto one line with a take added does (through the query API).
+	la := httptest.NewServer(loganalytics.NewHandler(s.engine, tenantTokens{s.world}))
+	defer la.Close()
+	runKQL := func(q string) {
+		body, _ := json.Marshal(map[string]string{"query": q})
+		c.call(la.URL, "POST", "/v1/workspaces/law-contoso-unified/query", string(body))
+	}
+	runKQL("SigninLogs | take 1")
+	runKQL(copilot.SigninsFromRangeKQL(copilot.KQLParams{CIDR: "185.220.102.0/24", Days: 30}))
+	wantFailures(t, c.grade(4), map[string]string{"copilot-prompts": notRun})
+	runKQL(strings.ReplaceAll(copilot.SigninsFromRangeKQL(copilot.KQLParams{CIDR: "185.220.101.0/24", Days: 30}), "\n", " ") + " | take 100")
+	wantFailures(t, c.grade(4), nil)
+	// A later KQL ask that is not run does not undo it.
+	c.askCopilot("Write a KQL query to detect password spraying")
 	wantFailures(t, c.grade(4), nil)
 
 	const bf1 = "no alert of rule-lateral-movement-detection reached a Defender XDR incident (missing rule-lateral-movement-detection; found [\"rule-suspicious-signin-resource-access\"])"
@@ -54,6 +76,20 @@ func TestGradeCopilot(t *testing.T) {
 	})
 	c.call(c.ctl.URL, "POST", "/_soclab/copilot/plugins", `{"tenant":"copilot01","plugin":"defender","connected":true}`)
 	c.askCopilot("List my recent incidents in Defender XDR")
+	wantFailures(t, c.grade(6), map[string]string{
+		"bf1-sync": bf1,
+	})
+
+	// The role cause: the fault takes the analyst's Global Administrator away (applied when
+	// Copilot or the grade next reads its faults); Security Reader through Graph fixes it.
+	c.setFault("copilot-analyst-role-missing", true)
+	wantFailures(t, c.grade(6), map[string]string{
+		"bf2-plugin": "the analyst holds no Microsoft Entra role that can read Defender XDR (Security Reader at least) (found false)",
+		"bf1-sync":   bf1,
+	})
+	analyst := copilot.Analyst(c.tenant)
+	c.call(c.graph.URL, "POST", "/v1.0/roleManagement/directory/roleAssignments",
+		fmt.Sprintf(`{"principalId":%q,"roleDefinitionId":%q,"directoryScopeId":"/"}`, analyst.ObjectID, copilot.SecurityReaderRole))
 	wantFailures(t, c.grade(6), map[string]string{
 		"bf1-sync": bf1,
 	})

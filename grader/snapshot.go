@@ -115,7 +115,7 @@ func TakeSnapshot(engine *logs.Engine, tenantID string) (*Snapshot, error) {
 		if err := socSnapshot(tx, s, base); err != nil {
 			return err
 		}
-		s.Copilot, err = copilotSnapshot(tx, plugins)
+		s.Copilot, err = copilotSnapshot(tx, plugins, base)
 		return err
 	})
 	if err != nil {

@@ -35,8 +35,8 @@
 //     {operation, resource | resourceGroup}; account/container/blobs/auth; activity/target/failed;
 //     title/service/severity/category/resources for a Defender product's own alert).
 //   - faults.yaml: break-and-fix switches: id, lab case number, kind (remove-diagnostic-setting,
-//     sync-severity-filter, sync-off, copilot-plugin-disconnected), target or minSeverity, title,
-//     description and fix. The simulator applies their effects.
+//     sync-severity-filter, sync-off, copilot-plugin-disconnected, copilot-role-missing), target or
+//     minSeverity, title, description and fix. The simulator applies their effects.
 //   - checks.yaml: what `soclab grade` checks (read by package grader, not by the scenario
 //     loader): workspace (resourceGroup, name: the lab workspace), tasks (number: title) and
 //     checks. A check has id, task, title, points, hint and exactly one of: state (a list of

@@ -28,13 +28,14 @@ func TestAttackFaultKQLWithoutServer(t *testing.T) {
 			"xdr-sync-severity-filter             off case 1: Sentinel incident does not reach the Defender XDR queue\n" +
 				"xdr-sync-off                         off case 1: Sentinel incidents and Defender XDR incidents stop crossing over\n" +
 				"copilot-defender-plugin-disconnected off case 2: Security Copilot answers \"I don't have access to that incident\"\n" +
-				"kv-diagnostics-missing               off case 3: NRT credential-access rule never fires\n", ""},
+				"kv-diagnostics-missing               off case 3: NRT credential-access rule never fires\n" +
+				"copilot-analyst-role-missing         off case 2: Security Copilot cannot read Defender XDR for the analyst\n", ""},
 		{"fault on", func(o, e *bytes.Buffer) error {
 			return runFault(faultOptions{State: state, Action: "on", Name: "kv-diagnostics-missing"}, o, e)
 		}, "", ""},
 		{"fault on an unknown name", func(o, e *bytes.Buffer) error {
 			return runFault(faultOptions{State: state, Action: "on", Name: "kv-diagnostic-missing"}, o, e)
-		}, "", `unknown fault "kv-diagnostic-missing" (faults: [xdr-sync-severity-filter xdr-sync-off copilot-defender-plugin-disconnected kv-diagnostics-missing])`},
+		}, "", `unknown fault "kv-diagnostic-missing" (faults: [xdr-sync-severity-filter xdr-sync-off copilot-defender-plugin-disconnected kv-diagnostics-missing copilot-analyst-role-missing])`},
 		{"attack status before launch", func(o, e *bytes.Buffer) error {
 			return runAttack(attackOptions{State: state, Action: "status"}, o, e)
 		}, "tenant contoso  clock 2025-01-15T07:00:00Z  attack 08:30-10:00  not launched\n", ""},

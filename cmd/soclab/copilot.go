@@ -20,6 +20,8 @@ type copilotOptions struct {
 	Format string
 	// Action (connect, disconnect or "" to list) and Plugin are plugins' arguments.
 	Action, Plugin string
+	// Inputs are promptbook's --input name=value pairs.
+	Inputs map[string]string
 }
 
 func copilotCommand() *cli.Command {
@@ -62,6 +64,34 @@ func copilotCommand() *cli.Command {
 				return exitOn("soclab copilot sessions", runCopilotSessions(o, c.App.Writer, c.App.ErrWriter))
 			},
 		}, {
+			Name:      "promptbook",
+			Usage:     "run the lab's promptbook (Task 4's six prompts) in one session and print each answer",
+			ArgsUsage: "[PROMPTBOOK]",
+			Flags: append(common(), &cli.StringFlag{Name: "session", Usage: "run in this session (default: a new one)"},
+				&cli.StringSliceFlag{Name: "input", Usage: "an input as name=value (incident, user, ip, range); repeatable"}),
+			Action: func(c *cli.Context) error {
+				args, err := positionalArgs(c)
+				if err != nil || len(args) > 1 {
+					return cli.Exit("soclab copilot promptbook: give at most one promptbook id (default: "+copilotPromptbookDefault+")", 2)
+				}
+				o, err := copilotOpts(c)
+				if err != nil {
+					return err
+				}
+				o.Session, o.Inputs = c.String("session"), map[string]string{}
+				for _, kv := range c.StringSlice("input") {
+					k, v, ok := strings.Cut(kv, "=")
+					if !ok || strings.TrimSpace(k) == "" {
+						return cli.Exit(fmt.Sprintf("soclab copilot promptbook: --input %q: use name=value", kv), 2)
+					}
+					o.Inputs[strings.TrimSpace(k)] = v
+				}
+				if len(args) == 1 {
+					o.Prompt = args[0]
+				}
+				return exitOn("soclab copilot promptbook", runCopilotPromptbook(o, c.App.Writer, c.App.ErrWriter))
+			},
+		}, {
 			Name:      "plugins",
 			Usage:     "list the plugins, or connect|disconnect one (defender, sentinel)",
 			ArgsUsage: "[connect|disconnect PLUGIN]",
@@ -82,6 +112,28 @@ func copilotCommand() *cli.Command {
 			},
 		}},
 	}
+}
+
+// copilotPromptbookDefault is the promptbook `soclab copilot promptbook` runs.
+const copilotPromptbookDefault = "soclab-task4-investigation"
+
+// runCopilotPromptbook runs a promptbook (o.Prompt names it) and prints each prompt's answer.
+func runCopilotPromptbook(o copilotOptions, stdout, stderr io.Writer) error {
+	return withLogLab(o.State, stderr, func(lab *logLab) error {
+		var ans copilotapi.PromptbookAnswer
+		req := copilotapi.PromptbookRequest{Tenant: o.Tenant, Promptbook: o.Prompt, Inputs: o.Inputs, Session: o.Session}
+		if err := lab.call("POST", copilotapi.PromptbookPath, req, &ans); err != nil {
+			return err
+		}
+		if o.Format == "json" {
+			return printJSON(stdout, ans)
+		}
+		for i, r := range ans.Results {
+			fmt.Fprintf(stdout, "## %d. %s\n\n%s\n\n", i+1, r.Prompt, strings.TrimRight(r.Content, "\n"))
+		}
+		_, err := fmt.Fprintf(stdout, "(promptbook %s in session %s: %d prompts answered)\n", ans.PromptbookID, ans.SessionID, len(ans.Results))
+		return err
+	})
 }
 
 // runCopilotPlugins lists, connects or disconnects plugins.

@@ -38,7 +38,8 @@ func TestCopilotWithoutServer(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		t.Fatal(err)
 	}
-	if ans.Tenant != "contoso" || ans.State != "completed" || ans.ResultType != "success" || ans.Intent != "listIncidents" ||
+	if ans.Tenant != "contoso" || ans.State != "completed" || ans.ResultType != "success" || ans.Intent != "listIncidents" || ans.Outcome != "answered" ||
+		len(ans.Sources) != 1 ||
 		!strings.HasPrefix(ans.Content, "There are no incidents in Microsoft Defender XDR for this tenant yet.") {
 		t.Errorf("ask: %+v", ans)
 	}
@@ -108,5 +109,28 @@ func TestCopilotPluginsWithoutServer(t *testing.T) {
 	out.Reset()
 	if err := runCopilotAsk(copilotOptions{State: state, Format: "text", Prompt: "List my recent incidents in Defender XDR"}, &out, &errw); err != nil || !strings.HasPrefix(out.String(), "I don't have access to that incident.") {
 		t.Errorf("ask with the plugin off: %q %v", out.String(), err)
+	}
+}
+
+func TestCopilotPromptbookWithoutServer(t *testing.T) {
+	state := t.TempDir()
+	run := func(o copilotOptions) (string, error) {
+		o.State, o.Format = state, "text"
+		var out, errw bytes.Buffer
+		err := runCopilotPromptbook(o, &out, &errw)
+		return out.String(), err
+	}
+	if _, err := run(copilotOptions{}); err == nil || !strings.Contains(err.Error(), "no Defender XDR incident involves alex.johnson@contoso.com yet: give the incident input") {
+		t.Errorf("before the attack: %v", err)
+	}
+	if _, err := run(copilotOptions{Prompt: "nope"}); err == nil || !strings.Contains(err.Error(), `unknown promptbook "nope"`) {
+		t.Errorf("unknown promptbook: %v", err)
+	}
+	out, err := run(copilotOptions{Inputs: map[string]string{"incident": "123"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?s)^## 1\. Summarise Defender XDR incident 123: .*I don't have access to incident 123.*## 6\. Give containment and remediation steps for alex\.johnson@contoso\.com in priority order\..*\(promptbook soclab-task4-investigation in session [0-9a-f-]{36}: 6 prompts answered\)\n$`).MatchString(out) {
+		t.Errorf("promptbook output:\n%s", out)
 	}
 }

@@ -15,7 +15,27 @@ const (
 	AskPath      = "copilot/ask"
 	SessionsPath = "copilot/sessions"
 	PluginsPath  = "copilot/plugins"
+	// PromptbookPath runs the lab's promptbook (POST) or reads a run back (GET ?session=).
+	PromptbookPath = "copilot/promptbook"
+	// The Logic Apps connector's two actions (api-surface §9.2), answered for the tenant's
+	// service principal (a playbook's connection).
+	ProcessPromptPath = "copilot/connector/process-prompt"
+	RunPromptbookPath = "copilot/connector/run-promptbook"
 )
+
+// PromptbookRequest is the body of POST /_soclab/copilot/promptbook.
+type PromptbookRequest struct {
+	Tenant     string            `json:"tenant,omitempty"`
+	Promptbook string            `json:"promptbook,omitempty"`
+	Inputs     map[string]string `json:"inputs,omitempty"`
+	Session    string            `json:"session,omitempty"`
+}
+
+// PromptbookAnswer is a promptbook run of a tenant.
+type PromptbookAnswer struct {
+	Tenant string `json:"tenant"`
+	copilot.PromptbookRun
+}
 
 // PluginsRequest is the body of POST /_soclab/copilot/plugins.
 type PluginsRequest struct {
@@ -46,7 +66,10 @@ type AskAnswer struct {
 	State        string         `json:"state"`
 	Intent       copilot.Intent `json:"intent"`
 	ResultType   string         `json:"resultType"`
-	Content      string         `json:"content"`
+	// Outcome is answered, refused (a plugin off, no role, the Sentinel GUID) or clarify.
+	Outcome string   `json:"outcome"`
+	Content string   `json:"content"`
+	Sources []string `json:"sources"`
 }
 
 // SessionsAnswer lists a tenant's sessions.
@@ -60,7 +83,9 @@ type SessionsAnswer struct {
 func NewControl(svc *copilot.Service, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_soclab"), "/")
-		if path != AskPath && path != SessionsPath && path != PluginsPath {
+		switch path {
+		case AskPath, SessionsPath, PluginsPath, PromptbookPath, ProcessPromptPath, RunPromptbookPath:
+		default:
 			next.ServeHTTP(rw, r)
 			return
 		}
@@ -86,6 +111,15 @@ func NewControl(svc *copilot.Service, next http.Handler) http.Handler {
 			if err = control.DecodeJSON(r, &req, 1<<16); err == nil {
 				out, err = plugins(svc, req.Tenant, &req)
 			}
+		case path == PromptbookPath && r.Method == http.MethodPost:
+			var req PromptbookRequest
+			if err = control.DecodeJSON(r, &req, 1<<16); err == nil {
+				out, err = promptbook(r, svc, req)
+			}
+		case path == PromptbookPath && r.Method == http.MethodGet:
+			out, err = promptbookRun(svc, r.URL.Query().Get("tenant"), r.URL.Query().Get("session"))
+		case (path == ProcessPromptPath || path == RunPromptbookPath) && r.Method == http.MethodPost:
+			out, err = connector(r, svc, path)
 		default:
 			err = control.Fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s is not supported on /_soclab/%s", r.Method, path)
 		}
@@ -93,7 +127,8 @@ func NewControl(svc *copilot.Service, next http.Handler) http.Handler {
 			switch {
 			case errors.Is(err, simulator.ErrTenantNotFound):
 				return control.Fail(http.StatusNotFound, "TenantNotFound", "%v", err)
-			case errors.Is(err, copilot.ErrUnknownPlugin):
+			case errors.Is(err, copilot.ErrUnknownPlugin), errors.Is(err, copilot.ErrUnknownPromptbook),
+				errors.Is(err, copilot.ErrBadInput), errors.Is(err, copilot.ErrConnectorInput):
 				return control.Fail(http.StatusBadRequest, "InvalidArgument", "%v", err)
 			case errors.Is(err, copilot.ErrNotFound):
 				return control.Fail(http.StatusNotFound, "SessionNotFound", "%v", err)
@@ -127,7 +162,7 @@ func ask(r *http.Request, svc *copilot.Service, req AskRequest) (AskAnswer, erro
 	}
 	res := a.Evaluation.Result
 	return AskAnswer{Tenant: t.Name, SessionID: a.Session.ID, PromptID: a.Prompt.ID, EvaluationID: a.Evaluation.ID,
-		State: a.Evaluation.State, Intent: res.Intent, ResultType: res.Type, Content: res.Content}, nil
+		State: a.Evaluation.State, Intent: res.Intent, ResultType: res.Type, Outcome: res.Outcome, Content: res.Content, Sources: res.Sources}, nil
 }
 
 // plugins lists, and with req changes, a tenant's plugins.
@@ -146,4 +181,54 @@ func plugins(svc *copilot.Service, ref string, req *PluginsRequest) (PluginsAnsw
 	}
 	a.Plugins, err = svc.SetPlugin(t.ID, req.Plugin, *req.Connected)
 	return a, err
+}
+
+func promptbook(r *http.Request, svc *copilot.Service, req PromptbookRequest) (PromptbookAnswer, error) {
+	t, err := tenant(svc, req.Tenant)
+	if err != nil {
+		return PromptbookAnswer{}, err
+	}
+	id := req.Promptbook
+	if id == "" {
+		id = copilot.LabPromptbookID
+	}
+	run, err := svc.RunPromptbook(r.Context(), t.ID, id, req.Inputs, req.Session, copilot.Analyst(t))
+	return PromptbookAnswer{Tenant: t.Name, PromptbookRun: run}, err
+}
+
+func promptbookRun(svc *copilot.Service, ref, session string) (PromptbookAnswer, error) {
+	t, err := tenant(svc, ref)
+	if err != nil {
+		return PromptbookAnswer{}, err
+	}
+	if session == "" {
+		return PromptbookAnswer{}, control.Fail(http.StatusBadRequest, "InvalidArgument", "give session: the session the promptbook ran in")
+	}
+	run, err := svc.PromptbookRunOf(t.ID, session)
+	return PromptbookAnswer{Tenant: t.Name, PromptbookRun: run}, err
+}
+
+// connector answers one of the connector's actions with its own body shapes (?tenant= names
+// the tenant; the body is the action's).
+func connector(r *http.Request, svc *copilot.Service, path string) (any, error) {
+	t, err := tenant(svc, r.URL.Query().Get("tenant"))
+	if err != nil {
+		return nil, err
+	}
+	app := copilot.Caller{AppID: t.ServicePrincipal.AppID}
+	if path == ProcessPromptPath {
+		var in copilot.ProcessPromptInput
+		if err := control.DecodeJSON(r, &in, 1<<16); err != nil {
+			return nil, err
+		}
+		if len(in.PromptContent) > maxContent {
+			return nil, control.Fail(http.StatusBadRequest, "InvalidArgument", "PromptContent is longer than %d characters", maxContent)
+		}
+		return svc.ProcessPrompt(r.Context(), t.ID, in, app)
+	}
+	var in copilot.RunPromptbookInput
+	if err := control.DecodeJSON(r, &in, 1<<16); err != nil {
+		return nil, err
+	}
+	return svc.RunPromptbookAction(r.Context(), t.ID, in, app)
 }

@@ -149,6 +149,14 @@ func stringProp(m map[string]json.RawMessage, name string) (string, bool, error)
 	return s, true, nil
 }
 
+// askingCaller is the token's principal as Copilot acts on its behalf.
+func askingCaller(r *graph.Request) copilot.Caller {
+	if r.Principal.IsServicePrincipal {
+		return copilot.Caller{AppID: r.Principal.AppID}
+	}
+	return copilot.Caller{UPN: r.Principal.UPN, ObjectID: r.Principal.ObjectID}
+}
+
 func caller(r *graph.Request) string {
 	if r.Principal.UPN != "" {
 		return r.Principal.UPN
@@ -312,7 +320,7 @@ func (a api) createEvaluation(r *graph.Request) (graph.Response, error) {
 	}
 	// The answer reads the world as of now; it is computed before the write so the write
 	// transaction stays short.
-	res, err := a.svc.Answer(r.Context(), r.Principal.TenantID, p.Content)
+	res, err := a.svc.AnswerAs(r.Context(), r.Principal.TenantID, askingCaller(r), p.Content)
 	if err != nil {
 		return graph.Response{}, err
 	}

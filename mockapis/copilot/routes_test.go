@@ -21,15 +21,20 @@ import (
 	"github.com/soclab/soclab/simulator/xdr"
 )
 
-// tokenVerifier accepts "Bearer <tenant id>" as an analyst of that tenant.
+// tokenVerifier accepts "Bearer <tenant id>" as an analyst of that tenant, and
+// "Bearer <tenant id>|<upn>" as that user.
 type tokenVerifier struct{ w *simulator.World }
 
 func (v tokenVerifier) Verify(r *http.Request, _ ...string) (auth.Principal, error) {
-	t, err := v.w.TenantByID(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	tid, upn, _ := strings.Cut(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), "|")
+	t, err := v.w.TenantByID(tid)
 	if err != nil {
 		return auth.Principal{}, auth.ErrInvalidToken
 	}
-	return auth.Principal{TenantID: t.ID, UPN: "analyst@" + t.Domain}, nil
+	if upn == "" {
+		upn = "analyst@" + t.Domain
+	}
+	return auth.Principal{TenantID: t.ID, UPN: upn}, nil
 }
 
 var (
@@ -40,6 +45,7 @@ var (
 type fixture struct {
 	world          *simulator.World
 	h              http.Handler
+	svc            *copilot.Service
 	contoso, other simulator.Tenant
 }
 
@@ -77,7 +83,8 @@ func newFixture(t testing.TB) *fixture {
 	if err := xdr.New(le).Advance(contoso.ID, to); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{world: w, h: graph.NewHandler(tokenVerifier{w}, GraphRoutes(copilot.New(le))...), contoso: contoso, other: other}
+	svc := copilot.New(le)
+	return &fixture{world: w, h: graph.NewHandler(tokenVerifier{w}, GraphRoutes(svc)...), svc: svc, contoso: contoso, other: other}
 }
 
 func (f *fixture) do(t testing.TB, ten simulator.Tenant, method, path, body string) (int, map[string]any) {

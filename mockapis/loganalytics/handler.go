@@ -126,6 +126,7 @@ func (h *handler) query(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	q, res, aerr := h.run(ctx, ws, req)
+	h.record(p, ws, req, res, aerr)
 	if aerr != nil {
 		if aerr.limit != nil && r.Context().Err() == nil {
 			// A query stopped by a limit is a partial failure: 200, the (empty) primary

@@ -40,6 +40,8 @@ type fixture struct {
 	wsA, wsB   string // customerIds of tenant A's and tenant B's workspaces
 	tokA, tokB string
 	subA       string // tenant A's subscription
+	world      *simulator.World
+	a, b       simulator.Tenant
 }
 
 func newFixture(t *testing.T, opts ...Option) *fixture {
@@ -68,8 +70,8 @@ func newFixture(t *testing.T, opts ...Option) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{wsA: workspace(t, w, a), wsB: workspace(t, w, b), tokA: "token-a", tokB: "token-b", subA: a.Subscription.ID}
-	v := tokens{f.tokA: {TenantID: a.ID}, f.tokB: {TenantID: b.ID}}
+	f := &fixture{wsA: workspace(t, w, a), wsB: workspace(t, w, b), tokA: "token-a", tokB: "token-b", subA: a.Subscription.ID, world: w, a: a, b: b}
+	v := tokens{f.tokA: {TenantID: a.ID, UPN: "analyst@" + a.Domain}, f.tokB: {TenantID: b.ID}}
 	f.verifier = v
 	f.gate = sched.New(sched.Options{PerTenant: 1, Total: 4, MaxWait: 100 * time.Millisecond})
 	f.srv = httptest.NewServer(NewHandler(e, v, append([]Option{WithGate(f.gate)}, opts...)...))

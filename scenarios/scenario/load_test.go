@@ -19,10 +19,10 @@ func TestBuiltinLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Attack.Victim != "alex.johnson" || len(s.Attack.Steps) == 0 || len(s.Faults) != 4 {
+	if s.Attack.Victim != "alex.johnson" || len(s.Attack.Steps) == 0 || len(s.Faults) != 5 {
 		t.Fatalf("unexpected scenario: victim %q, %d steps, %d faults", s.Attack.Victim, len(s.Attack.Steps), len(s.Faults))
 	}
-	for _, id := range []string{"kv-diagnostics-missing", "xdr-sync-severity-filter", "copilot-defender-plugin-disconnected", "xdr-sync-off"} {
+	for _, id := range []string{"kv-diagnostics-missing", "xdr-sync-severity-filter", "copilot-defender-plugin-disconnected", "copilot-analyst-role-missing", "xdr-sync-off"} {
 		found := false
 		for _, f := range s.Faults {
 			found = found || f.ID == id

@@ -190,6 +190,8 @@ const (
 	FaultSyncSeverityFilter      = "sync-severity-filter"
 	FaultSyncOff                 = "sync-off"
 	FaultCopilotPluginOff        = "copilot-plugin-disconnected"
+	// FaultCopilotRoleMissing removes the analysts' Defender-capable directory roles.
+	FaultCopilotRoleMissing = "copilot-role-missing"
 )
 
 // Fault is a break-and-fix switch.

@@ -191,9 +191,10 @@ func (v *validator) faults(faults []Fault, settings []DiagnosticSetting) {
 			if ft.Target == "" {
 				v.errf(f, path+".target", "names no plugin")
 			}
+		case FaultCopilotRoleMissing:
 		default:
-			v.errf(f, path+".kind", "unknown fault kind %q (%s, %s, %s, %s)", ft.Kind,
-				FaultRemoveDiagnosticSetting, FaultSyncSeverityFilter, FaultSyncOff, FaultCopilotPluginOff)
+			v.errf(f, path+".kind", "unknown fault kind %q (%s, %s, %s, %s, %s)", ft.Kind,
+				FaultRemoveDiagnosticSetting, FaultSyncSeverityFilter, FaultSyncOff, FaultCopilotPluginOff, FaultCopilotRoleMissing)
 		}
 	}
 }

@@ -31,12 +31,23 @@ func New(e *logs.Engine) *Service { return &Service{logs: e, id: identity.NewSer
 // World is the world the service answers from.
 func (s *Service) World() *simulator.World { return s.logs.World() }
 
-// Answer classifies the prompt and answers it from the tenant's world at its clock.
+// Answer answers a prompt as the tenant's analyst (Analyst), as `soclab copilot ask` does.
 func (s *Service) Answer(ctx context.Context, tenantID, prompt string) (Result, error) {
+	t, err := s.World().TenantByID(tenantID)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.AnswerAs(ctx, tenantID, Analyst(t), prompt)
+}
+
+// AnswerAs classifies the prompt and answers it from the tenant's world at its clock, on behalf
+// of the caller: answers that read Defender XDR need the caller to hold a Defender-capable
+// directory role (DefenderRoles).
+func (s *Service) AnswerAs(ctx context.Context, tenantID string, c Caller, prompt string) (Result, error) {
 	u := Understand(prompt)
 	var b answer
 	var err error
-	if u.Entities.UPN == "" && (u.Intent == IntentUserRisk || u.Intent == IntentBlastRadius) {
+	if u.Entities.UPN == "" && (u.Intent == IntentUserRisk || u.Intent == IntentBlastRadius || u.Intent == IntentKQL) {
 		if u.Entities.UPN, err = s.userByDisplayName(tenantID, prompt); err != nil {
 			return Result{}, fmt.Errorf("copilot: find a user named in the prompt: %w", err)
 		}
@@ -45,9 +56,20 @@ func (s *Service) Answer(ctx context.Context, tenantID, prompt string) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
-	if need := pluginFor(u.Intent); need != "" && !connected(plugins, need) {
+	need := pluginFor(u.Intent)
+	if need != "" && !connected(plugins, need) {
 		b.pluginOff(u.Intent, need)
-		return Result{Content: b.String(), Type: "success", Intent: u.Intent}, nil
+		return b.result(u.Intent), nil
+	}
+	if need == PluginDefender {
+		rc, err := s.defenderAccess(tenantID, c)
+		if err != nil {
+			return Result{}, fmt.Errorf("copilot: the caller's roles: %w", err)
+		}
+		if !rc.ok {
+			b.noDefenderRole(rc)
+			return b.result(u.Intent), nil
+		}
 	}
 	switch u.Intent {
 	case IntentIncidentSummary:
@@ -61,7 +83,7 @@ func (s *Service) Answer(ctx context.Context, tenantID, prompt string) (Result, 
 	case IntentContainment:
 		err = s.containment(&b, tenantID, u.Entities)
 	case IntentKQL:
-		err = s.nlToKQL(ctx, &b, tenantID, u.Entities)
+		err = s.nlToKQL(ctx, &b, tenantID, prompt, u.Entities, c)
 	case IntentBlastRadius:
 		err = s.blastRadius(ctx, &b, tenantID, u.Entities)
 	default:
@@ -70,13 +92,31 @@ func (s *Service) Answer(ctx context.Context, tenantID, prompt string) (Result, 
 	if err != nil {
 		return Result{}, fmt.Errorf("copilot: answer %s: %w", u.Intent, err)
 	}
-	return Result{Content: b.String(), Type: "success", Intent: u.Intent}, nil
+	return b.result(u.Intent), nil
 }
 
 // answer is a markdown answer under construction with its sources.
 type answer struct {
 	strings.Builder
 	sources []string
+	// refused: the answer declines (plugin off, no role, wrong incident id); clarify: it asks
+	// a question back instead of answering.
+	refused, clarify bool
+	// query is the KQL the answer proposes to the analyst (NL → KQL), template its template.
+	query, template string
+}
+
+// result is the finished answer. Refusals are answers too, as the product gives them (Graph's
+// result type success): Outcome tells them apart.
+func (b *answer) result(i Intent) Result {
+	r := Result{Content: b.String(), Type: "success", Intent: i, Outcome: OutcomeAnswered, Query: b.query, KQLTemplate: b.template, Sources: b.sources}
+	switch {
+	case b.refused:
+		r.Outcome = OutcomeRefused
+	case b.clarify:
+		r.Outcome = OutcomeClarify
+	}
+	return r
 }
 
 func (b *answer) line(format string, args ...any) { fmt.Fprintf(&b.Builder, format+"\n", args...) }
@@ -104,7 +144,7 @@ var Capabilities = []string{
 	"enrich an IP address with threat intelligence and the tenant's telemetry",
 	"containment and remediation steps in priority order, with what is already done",
 	"a user's blast radius: what their roles can reach and what the telemetry shows they touched",
-	"write a KQL query for sign-ins from an IP range (CIDR) and run it on the workspace",
+	"write KQL (sign-ins from a range or of a user, password spraying, Key Vault secrets read, blob downloads, Azure operations per resource group, new users and role assignments; Sentinel or advanced hunting) and run it",
 }
 
 // pluginFor is the plugin an intent's answer needs ("" none).
@@ -119,6 +159,7 @@ func pluginFor(i Intent) string {
 }
 
 func (b *answer) pluginOff(i Intent, plugin string) {
+	b.refused = true
 	name := plugin
 	for _, p := range knownPlugins {
 		if p.id == plugin {
@@ -133,6 +174,7 @@ func (b *answer) pluginOff(i Intent, plugin string) {
 }
 
 func (b *answer) cannot() {
+	b.refused = true
 	b.line("I can't help with that here. In this lab I can:")
 	for _, c := range Capabilities {
 		b.line("- %s", c)
@@ -142,8 +184,10 @@ func (b *answer) cannot() {
 func (s *Service) summary(b *answer, tenantID string, e Entities) error {
 	if e.Incident == 0 {
 		if e.SentinelGUID != "" {
+			b.refused = true
 			b.line("I can't find an incident with the id `%s`. That looks like a Microsoft Sentinel incident GUID: name the incident by its Defender XDR number (for example \"Summarize Defender XDR incident 2972395\").", e.SentinelGUID)
 		} else {
+			b.clarify = true
 			b.line("Which incident? Name the incident by its Defender XDR number (for example \"Summarize incident 2972395\").")
 		}
 		return s.listIncidents(b, tenantID)
@@ -154,6 +198,7 @@ func (s *Service) summary(b *answer, tenantID string, e Entities) error {
 			return err
 		}
 		if !ok {
+			b.refused = true
 			b.line("I don't have access to incident %d, or it does not exist in Microsoft Defender XDR for this tenant.", e.Incident)
 			return nil
 		}
@@ -259,24 +304,33 @@ func (s *Service) runWorkspace(ctx context.Context, tenantID, query string) ([]m
 }
 
 func run(ctx context.Context, query string, db kql.Database, cat kql.Catalog, now time.Time) ([]map[string]any, error) {
+	_, rows, err := runCols(ctx, query, db, cat, now)
+	return rows, err
+}
+
+// runCols runs a query; rows as column → value maps, with the columns in order.
+func runCols(ctx context.Context, query string, db kql.Database, cat kql.Catalog, now time.Time) ([]string, []map[string]any, error) {
 	q, err := kql.Compile(query, cat, kql.CompileOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("compile: %w", err)
+		return nil, nil, fmt.Errorf("compile: %w", err)
 	}
 	res, err := q.Run(ctx, db, kql.RunOptions{Now: now})
 	if err != nil {
-		return nil, fmt.Errorf("run: %w", err)
+		return nil, nil, fmt.Errorf("run: %w", err)
 	}
-	cols := res.Columns()
+	var names []string
+	for _, c := range res.Columns() {
+		names = append(names, c.Name)
+	}
 	var out []map[string]any
 	for _, r := range res.Rows(true) {
 		m := map[string]any{}
-		for i, c := range cols {
-			m[c.Name] = r[i]
+		for i, c := range names {
+			m[c] = r[i]
 		}
 		out = append(out, m)
 	}
-	return out, nil
+	return names, out, nil
 }
 
 func inRange(ip, cidr string) bool {

@@ -20,6 +20,7 @@ func kqlString(s string) string {
 
 func (s *Service) userRisk(ctx context.Context, b *answer, tenantID string, e Entities) error {
 	if e.UPN == "" {
+		b.clarify = true
 		b.line("Which user? Name the account by its user principal name (for example %s).", labUser)
 		return nil
 	}
@@ -44,6 +45,7 @@ func (s *Service) userRisk(ctx context.Context, b *answer, tenantID string, e En
 		return err
 	}
 	if user == nil {
+		b.refused = true
 		b.line("I couldn't find the user %s in this tenant's directory.", e.UPN)
 		b.source("Microsoft Entra ID users")
 		return nil
@@ -186,6 +188,7 @@ func (s *Service) enrich(ctx context.Context, b *answer, tenantID string, e Enti
 		target = e.CIDR
 	}
 	if target == "" {
+		b.clarify = true
 		b.line("Which IP address? Give the address (for example 185.220.101.45).")
 		return nil
 	}

@@ -1,7 +1,6 @@
 package copilot
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -98,48 +97,4 @@ func blocksRange(d *identity.Directory) bool {
 		}
 	}
 	return false
-}
-
-// SigninsFromRangeKQL is the NL→KQL template: sign-ins from a range over a lookback.
-func SigninsFromRangeKQL(cidr string, days int) string {
-	return fmt.Sprintf(`SigninLogs
-| where TimeGenerated > ago(%dd)
-| where ipv4_is_in_range(IPAddress, %s)
-| summarize SignInCount = count(), UniqueUsers = dcount(UserPrincipalName),
-    Users = make_set(UserPrincipalName, 20),
-    SuccessCount = countif(ResultType == "0"), FailureCount = countif(ResultType != "0"),
-    FirstSeen = min(TimeGenerated), LastSeen = max(TimeGenerated) by IPAddress
-| sort by SignInCount desc`, days, kqlString(cidr))
-}
-
-func (s *Service) nlToKQL(ctx context.Context, b *answer, tenantID string, e Entities) error {
-	cidr := e.CIDR
-	if cidr == "" && e.IP != "" {
-		cidr = e.IP + "/32"
-	}
-	if cidr == "" {
-		b.line("I can write KQL for sign-ins from an IP range here. Which range? Give it as a CIDR (for example 185.220.101.0/24).")
-		return nil
-	}
-	days := e.Days
-	if days <= 0 || days > 90 {
-		days = 30 // the workspace's interactive retention in the lab; longer asks are capped
-	}
-	q := SigninsFromRangeKQL(cidr, days)
-	b.line("This query finds sign-ins to any account from %s over the last %d days, per address, with the accounts tried and how many failed (password spraying shows many users and failures):", cidr, days)
-	b.line("")
-	b.line("```kusto\n%s\n```", q)
-	rows, err := s.runWorkspace(ctx, tenantID, q)
-	b.line("")
-	if err != nil {
-		b.line("I could not run it on %s: %v", LabWorkspace, err)
-		b.source("Microsoft Sentinel workspace %s (not available)", LabWorkspace)
-		return nil
-	}
-	b.line("On %s it returns %d address(es) now:", LabWorkspace, len(rows))
-	for _, r := range rows {
-		b.line("- %v: %v sign-ins, %v failed, users %v", r["IPAddress"], r["SignInCount"], r["FailureCount"], r["Users"])
-	}
-	b.source("Query run on workspace %s (SigninLogs), %d rows", LabWorkspace, len(rows))
-	return nil
 }

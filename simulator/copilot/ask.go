@@ -15,10 +15,20 @@ type Asked struct {
 	Evaluation View
 }
 
-// Ask asks a prompt as the CLI does: in the session (a new one named after the prompt when
+// Ask asks a prompt as the CLI does, as the tenant's analyst (Analyst); owner names the new
+// session's owner.
+func (s *Service) Ask(ctx context.Context, tenantID, sessionID, prompt, owner string) (Asked, error) {
+	t, err := s.World().TenantByID(tenantID)
+	if err != nil {
+		return Asked{}, err
+	}
+	return s.AskAs(ctx, tenantID, sessionID, prompt, owner, Analyst(t))
+}
+
+// AskAs asks a prompt on behalf of c: in the session (a new one named after the prompt when
 // sessionID is ""), answered at once; the evaluation is stored completed (its polls counted
 // as done), so the Graph API shows the same session, prompt and answer.
-func (s *Service) Ask(ctx context.Context, tenantID, sessionID, prompt, owner string) (Asked, error) {
+func (s *Service) AskAs(ctx context.Context, tenantID, sessionID, prompt, owner string, c Caller) (Asked, error) {
 	prompt = strings.TrimSpace(prompt)
 	if prompt == "" {
 		return Asked{}, fmt.Errorf("copilot: the prompt is empty")
@@ -28,7 +38,7 @@ func (s *Service) Ask(ctx context.Context, tenantID, sessionID, prompt, owner st
 			return Asked{}, err
 		}
 	}
-	res, err := s.Answer(ctx, tenantID, prompt)
+	res, err := s.AnswerAs(ctx, tenantID, c, prompt)
 	if err != nil {
 		return Asked{}, err
 	}

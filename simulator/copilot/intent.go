@@ -71,11 +71,11 @@ var intentCues = []struct {
 	intent Intent
 	cues   []cue
 }{
-	{IntentKQL, join(cues(3, "kql", "kusto", "query", "queries", "advanced hunting"), cues(2, "hunt*", "write a", "generate a", "translate"))},
+	{IntentKQL, join(cues(5, "kql", "kusto"), cues(3, "query", "queries", "advanced hunting"), cues(2, "hunt*", "write a", "generate a", "translate"))},
 	{IntentContainment, join(cues(3, "contain*", "remediat*", "mitigat*", "evict*", "next steps", "what should i do", "what should we do", "how do i stop", "kick out"), cues(2, "respond", "response", "isolate", "recommend*", "lock out", "block"))},
 	{IntentListIncidents, join(cues(3, "list", "my incidents", "recent incidents", "open incidents", "active incidents", "which incidents", "what incidents", "all incidents"), cues(1, "incidents"))},
 	{IntentIncidentSummary, join(cues(3, "summarize", "summarise", "summary", "overview", "what happened", "recap", "walk me through", "break down", "breakdown"), cues(2, "explain", "describe", "timeline", "tell me about", "details of", "brief"), cues(1, "incident", "alerts", "mitre"))},
-	{IntentBlastRadius, join(cues(3, "blast radius", "blast", "impact*", "what could", "could reach", "exposure"), cues(2, "reach*", "touch*", "accessed", "resources", "estimate"), cues(1, "secrets", "storage"))},
+	{IntentBlastRadius, join(cues(3, "blast radius", "blast", "impact*", "what could", "could reach", "exposure", "how far"), cues(2, "reach*", "touch*", "accessed", "did access", "resources", "estimate", "at risk"), cues(1, "secrets", "storage", "azure"))},
 	{IntentUserRisk, join(cues(3, "risk profile", "risky user", "risk level", "user risk"), cues(2, "risk", "risky", "profile", "compromised", "who is", "privileged", "roles"), cues(1, "user", "account", "groups"))},
 	{IntentIPEnrichment, join(cues(3, "enrich*", "reputation", "threat intelligence", "threat intel", "lookup", "look up", "geolocat*"), cues(2, "tor", "malicious", "intel", "ti", "who owns", "known bad", "vpn"), cues(1, "ip", "address"))},
 }

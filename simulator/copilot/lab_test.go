@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -159,7 +158,7 @@ func TestLabAnswers(t *testing.T) {
 		wantInOrder(t, r.Content, "over the last 7 days", "TimeGenerated > ago(7d)", "alex.johnson@contoso.com")
 		r = l.ask(t, "write a kql query for sign-ins")
 		wantInOrder(t, r.Content, "Which range? Give it as a CIDR")
-		rows, err := l.svc.runWorkspace(context.Background(), l.Tenant.ID, SigninsFromRangeKQL("185.220.101.0/24", 30))
+		rows, err := l.svc.runWorkspace(context.Background(), l.Tenant.ID, SigninsFromRangeKQL(KQLParams{CIDR: "185.220.101.0/24", Days: 30}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +190,22 @@ func TestLabAnswers(t *testing.T) {
 			t.Fatalf("intent %s", r.Intent)
 		}
 		wantInOrder(t, r.Content, "Key Vault Secrets User on kv-contoso-prod", "Contributor on subscription", "User Administrator",
-			"**Key Vault secrets read**", "Vault: kv-contoso-prod", "**Storage blobs accessed**", "Account: stcontosoprod", "**Azure control-plane operations**", "ListKeys: ", "**Sources**")
+			"Reachable: 7 of 7 resource groups", "storage accounts: stcontosoappdata, stcontosobackup, stcontosodev, stcontosofinance, stcontosoprod",
+			"**Key Vault secrets read**", "kv-contoso-prod: ",
+			"**Storage account keys listed**", "stcontosoprod", "stcontosofinance", "stcontosoappdata", "stcontosobackup", "stcontosodev",
+			"**Blobs downloaded**", "stcontosoprod/finance-reports with AccountKey: 5 downloads",
+			"**Resource groups swept**", "rg-contoso-unified-soc", "rg-contoso-finance", "rg-contoso-prod-apps", "rg-contoso-backup", "rg-contoso-identity", "rg-contoso-dev",
+			"Resource groups: 6 touched of 7 reachable; not touched yet: rg-contoso-network", "keys listed for 5 of 5", "**Sources**")
+		for _, secret := range []string{"stcontosoprod-key1", "stcontosoprod-key2", "sql-finance-admin-password", "app-finance-reporting-client-secret", "payment-gateway-api-key",
+			"customers-2025.csv", "payroll-2024-12.csv", "q4-2024-revenue.xlsx", "vendor-bank-details.xlsx", "board-deck-2025-q1.pptx"} {
+			if !strings.Contains(r.Content, secret) {
+				t.Errorf("blast radius lacks %s", secret)
+			}
+		}
+		r = l.ask(t, "blast radius of nobody@contoso.com")
+		if r.Outcome != OutcomeRefused {
+			t.Errorf("unknown user: %s", r.Content)
+		}
 	})
 	t.Run("refusal lists what it can do", func(t *testing.T) {
 		r := l.ask(t, "what's the weather in Paris")
@@ -211,36 +225,5 @@ func TestBeforeTheAttack(t *testing.T) {
 	}
 	if s.Created != time.Date(2025, 1, 15, 7, 30, 0, 0, time.UTC) {
 		t.Errorf("session created %v, want the tenant clock", s.Created)
-	}
-}
-
-// BenchmarkLabPrompts: each of Task 4's answerable prompts on a warm tenant of the full lab
-// (200 users × 30 days would be the server's; this is armtest's 60 × 3), p50/p99 reported.
-func BenchmarkLabPrompts(b *testing.B) {
-	l := newLab(b, true)
-	prompts := map[string]string{
-		"1-summary":     "Summarise Defender XDR incident 2972395: its alerts, entities and timeline, each step mapped to MITRE ATT&CK.",
-		"2-risk":        "What is the risk profile of alex.johnson@contoso.com: recent sign-ins, risk detections, groups, privileged roles, past incidents?",
-		"3-ti":          "Enrich the IP address 185.220.101.45 with threat intelligence.",
-		"4-blast":       "Which Azure resources could alex.johnson@contoso.com reach, which secrets were read, which storage was touched? Estimate the blast radius.",
-		"5-kql":         "Write a KQL query for Sentinel that finds sign-ins from 185.220.101.0/24 for all accounts over the last 30 days.",
-		"6-containment": "Give containment and remediation steps in priority order.",
-		"list":          "List my recent incidents in Defender XDR",
-	}
-	for name, p := range prompts {
-		l.ask(b, p) // warm
-		b.Run(name, func(b *testing.B) {
-			var ds []time.Duration
-			for i := 0; i < b.N; i++ {
-				t0 := time.Now()
-				if _, err := l.svc.Ask(context.Background(), l.Tenant.ID, "", p, "bench"); err != nil {
-					b.Fatal(err)
-				}
-				ds = append(ds, time.Since(t0))
-			}
-			slices.Sort(ds)
-			b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds())/1000, "p99-ms")
-		})
 	}
 }

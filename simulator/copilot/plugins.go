@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/identity"
 )
 
 // Plugin is a Security Copilot plugin of the tenant and whether it is connected.
@@ -32,10 +33,12 @@ var knownPlugins = []struct{ id, name, fault string }{
 
 // pluginState is stored under "plugins": the disconnected plugins, and per fault whether its
 // effect was applied (a fault disconnects its plugin when turned on and reconnects it when
-// turned off; the learner's own connect in between is the fix and stays).
+// turned off; the learner's own connect in between is the fix and stays), and the role
+// assignments the role fault removed.
 type pluginState struct {
 	Disconnected map[string]bool `json:"disconnected"`
 	Applied      map[string]bool `json:"applied"`
+	Removed      []removedRole   `json:"removed,omitempty"`
 }
 
 const pluginsKey = "plugins"
@@ -88,7 +91,17 @@ func (s *Service) updatePlugins(tenantID string, change func(*pluginState)) ([]P
 	for _, f := range faults {
 		on[f.ID] = f.On
 	}
+	roleFaults := s.roleFaults()
+	pendingRole := func(st pluginState) bool {
+		for _, id := range roleFaults {
+			if st.Applied[id] != on[id] {
+				return true
+			}
+		}
+		return false
+	}
 	var out []Plugin
+	roleChange := false
 	if change == nil { // a read: write only when a fault's effect is pending
 		pending := false
 		err := s.World().View(tenantID, func(tx *simulator.TenantTx) error {
@@ -96,11 +109,22 @@ func (s *Service) updatePlugins(tenantID string, change func(*pluginState)) ([]P
 			for _, p := range knownPlugins {
 				pending = pending || p.fault != "" && st.Applied[p.fault] != on[p.fault]
 			}
+			roleChange = pendingRole(st)
 			out = st.list()
 			return err
 		})
-		if err != nil || !pending {
+		if err != nil || !pending && !roleChange {
 			return out, err
+		}
+	}
+	var by identity.Caller
+	if roleChange || change != nil && len(roleFaults) > 0 {
+		t, err := s.World().TenantByID(tenantID)
+		if err != nil {
+			return nil, err
+		}
+		if by, err = s.cleanupCaller(t); err != nil {
+			return nil, fmt.Errorf("copilot: role fault: %w", err)
 		}
 	}
 	err = s.World().Update(tenantID, func(tx *simulator.TenantTx) error {
@@ -115,6 +139,19 @@ func (s *Service) updatePlugins(tenantID string, change func(*pluginState)) ([]P
 				st.Disconnected[p.id] = on[p.fault]
 				dirty = true
 			}
+		}
+		for _, id := range roleFaults {
+			if st.Applied[id] == on[id] {
+				continue
+			}
+			if by == (identity.Caller{}) {
+				continue // seen pending only now: the next read applies it
+			}
+			if err := s.applyRoleFault(tx, &st, on[id], by); err != nil {
+				return fmt.Errorf("copilot: fault %s: %w", id, err)
+			}
+			st.Applied[id] = on[id]
+			dirty = true
 		}
 		if change != nil {
 			change(&st)

@@ -54,7 +54,25 @@ type Result struct {
 	Type string `json:"type"`
 	// Intent is what the prompt was understood as (not in Graph's shape).
 	Intent Intent `json:"intent"`
+	// Outcome is answered, refused or clarify ("" in evaluations stored before it: answered).
+	Outcome string `json:"outcome,omitempty"`
+	// Query is the KQL an NL → KQL answer proposes (graded: was it run on the workspace?), and
+	// KQLTemplate the template it came from.
+	Query       string `json:"query,omitempty"`
+	KQLTemplate string `json:"kqlTemplate,omitempty"`
+	// Sources are what the answer cites (also listed at the end of Content).
+	Sources []string `json:"sources,omitempty"`
 }
+
+// Outcomes of an answer.
+const (
+	OutcomeAnswered = "answered"
+	OutcomeRefused  = "refused"
+	OutcomeClarify  = "clarify"
+)
+
+// Grounded reports whether the answer answered the question (not a refusal or a question back).
+func (r Result) Grounded() bool { return r.Outcome == "" || r.Outcome == OutcomeAnswered }
 
 // Evaluation is a prompt's evaluation; its answer is computed at creation.
 type Evaluation struct {

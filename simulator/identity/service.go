@@ -61,27 +61,40 @@ func (s *Service) Write(tenantID string, c Caller, fn func(*Writer) error) error
 	if err != nil {
 		return err
 	}
-	return s.eng.World().Update(tenantID, func(tx *simulator.TenantTx) error {
-		d, err := Load(tx, b, tx.Now())
-		if err != nil {
-			return err
-		}
-		w := &Writer{Dir: d, tx: tx, caller: c}
-		if err := fn(w); err != nil {
-			return err
-		}
-		if len(w.events) == 0 {
-			return nil
-		}
-		if err := appendEvents(tx, w.events); err != nil {
-			return err
-		}
-		rows := make([]logs.Row, len(w.records))
-		for i, r := range w.records {
-			rows[i] = auditRow(tx, c, r)
-		}
-		return s.eng.AppendTx(tx, "AuditLogs", rows...)
-	})
+	return s.eng.World().Update(tenantID, func(tx *simulator.TenantTx) error { return s.writeTx(tx, b, c, fn) })
+}
+
+// WriteTx is Write inside a transaction the caller holds (a change of another package that
+// must be stored together with directory writes, e.g. a break-and-fix fault's effect and its
+// bookkeeping).
+func (s *Service) WriteTx(tx *simulator.TenantTx, c Caller, fn func(*Writer) error) error {
+	b, err := s.Base(tx.Tenant().ID)
+	if err != nil {
+		return err
+	}
+	return s.writeTx(tx, b, c, fn)
+}
+
+func (s *Service) writeTx(tx *simulator.TenantTx, b *Base, c Caller, fn func(*Writer) error) error {
+	d, err := Load(tx, b, tx.Now())
+	if err != nil {
+		return err
+	}
+	w := &Writer{Dir: d, tx: tx, caller: c}
+	if err := fn(w); err != nil {
+		return err
+	}
+	if len(w.events) == 0 {
+		return nil
+	}
+	if err := appendEvents(tx, w.events); err != nil {
+		return err
+	}
+	rows := make([]logs.Row, len(w.records))
+	for i, r := range w.records {
+		rows[i] = auditRow(tx, c, r)
+	}
+	return s.eng.AppendTx(tx, "AuditLogs", rows...)
 }
 
 // Logs runs a KQL query over Entra's own logs of the tenant (SigninLogs,
