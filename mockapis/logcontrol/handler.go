@@ -224,7 +224,7 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	defer release()
 	q, err := kql.CompileContext(ctx, req.Query, src.cat, kql.CompileOptions{})
 	if err != nil {
-		h.record(t, ws, req.Query, nil, err)
+		h.record(t, src, req.Query, nil, err)
 		return nil, queryFail(req.Query, err)
 	}
 	now, db, err := src.open()
@@ -240,7 +240,7 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	}
 	res, err := q.Run(ctx, db, kql.RunOptions{Now: now, MaxMemory: loganalytics.QueryMemory,
 		MaxResultRows: loganalytics.MaxRows, MaxResultBytes: loganalytics.MaxResultBytes})
-	h.record(t, ws, req.Query, res, err)
+	h.record(t, src, req.Query, res, err)
 	if err != nil {
 		return nil, queryFail(req.Query, err)
 	}

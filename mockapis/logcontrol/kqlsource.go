@@ -18,6 +18,8 @@ const huntingRetention = 30 * 24 * time.Hour
 type kqlSource struct {
 	cat  kql.Catalog
 	open func() (time.Time, kql.Database, error)
+	// face and workspace name the source in the tenant's query log.
+	face, workspace string
 }
 
 // kqlSource picks the request's source: the tenant's workspace (the named one, else the
@@ -29,7 +31,7 @@ func (h *handler) kqlSource(t simulator.Tenant, req KQLRequest) (kqlSource, erro
 		if err != nil {
 			return kqlSource{}, err
 		}
-		return kqlSource{cat: h.engine.WorkspaceCatalog(), open: func() (time.Time, kql.Database, error) {
+		return kqlSource{face: "soclab-kql", workspace: ws.Info.Name, cat: h.engine.WorkspaceCatalog(), open: func() (time.Time, kql.Database, error) {
 			now, err := ws.Now()
 			if err != nil {
 				return now, nil, err
@@ -38,7 +40,7 @@ func (h *handler) kqlSource(t simulator.Tenant, req KQLRequest) (kqlSource, erro
 			return now, db, err
 		}}, nil
 	case "hunting":
-		return kqlSource{cat: h.engine.HuntingCatalog(), open: func() (time.Time, kql.Database, error) {
+		return kqlSource{face: "soclab-kql-hunting", cat: h.engine.HuntingCatalog(), open: func() (time.Time, kql.Database, error) {
 			now, err := h.engine.World().Now(t.ID)
 			if err != nil {
 				return now, nil, err
