@@ -72,7 +72,7 @@ func TestGradeRulesAfterAttack(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkOutcomes(t, l.grade(1), map[string]outcome{
-		"rule1-query": {true, "names the attacker at 2025-01-15 08:45Z and matches none of the background"},
+		"rule1-query": {true, "names the attacker at 2025-01-15 08:45Z, catches the 2 variants of the attack and matches none of the background"},
 		"rule1-fired": {false, "no alert from this rule: it ran 3 time(s) and never matched"},
 		"rule2-fired": {false, "no alert from this rule: it ran 59 time(s) and never matched"},
 		// Its first run (10:10) looks back an hour and still sees the sweep of 09:05-10:00.
@@ -96,7 +96,7 @@ func TestGradeKeyVaultDiagnosticsMissing(t *testing.T) {
 	l.replay(nil)
 	l.launch(rules)
 	checkOutcomes(t, l.grade(1), map[string]outcome{
-		"rule2-query": {true, "names the attacker at 2025-01-15 08:37Z and matches none of the background"},
+		"rule2-query": {true, "names the attacker at 2025-01-15 08:37Z, catches the 2 variants of the attack and matches none of the background"},
 		// Only the password change (AuditLogs, the query's other branch) reaches the workspace.
 		"rule2-fired": {false, "no alert from this rule: it ran 184 time(s) and never matched"},
 	})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/logs"
@@ -23,6 +24,36 @@ type Grader struct {
 	// times over the tenant's generated telemetry, which never changes, so a learner who grades
 	// again without changing the rule (a class grading every few minutes) pays nothing.
 	verdicts *verdictCache
+	// judge is the data rule queries are judged over, built on first use and shared by every
+	// tenant (canonical ids; a tenant's query is rewritten to them).
+	judgeOnce sync.Once
+	judge     *judgeData
+	judgeErr  error
+}
+
+// judgeData is the canonical scenario data (all rows, the background alone) and the attack's
+// variants.
+type judgeData struct {
+	all, background *timeIndex
+	variants        []*variantData
+}
+
+// judgeData builds (once) what rule queries are judged over.
+func (g *Grader) judgeData() (*judgeData, error) {
+	g.judgeOnce.Do(func() {
+		d, err := g.engine.CanonicalScenarioData()
+		if err != nil {
+			g.judgeErr = err
+			return
+		}
+		jd := &judgeData{all: indexTimes(d.All), background: indexTimes(d.Background)}
+		if jd.variants, err = buildVariants(g.engine, d.Background); err != nil {
+			g.judgeErr = err
+			return
+		}
+		g.judge = jd
+	})
+	return g.judge, g.judgeErr
 }
 
 // New returns the grader of the engine's scenario (its checks.yaml).
@@ -128,8 +159,6 @@ type evaluation struct {
 	tenantID string
 	snap     *Snapshot
 	doc      string
-	// all and background index the scenario's telemetry (built on first use).
-	all, background *timeIndex
 }
 
 func (ev *evaluation) check(c Check) (bool, string, error) {
@@ -191,18 +220,19 @@ func (ev *evaluation) ruleQuery(c *RuleQueryCheck) (bool, string, error) {
 	if rule == nil {
 		return false, why, nil
 	}
-	key := verdictKey{tenant: ev.tenantID, query: rule.QueryText(), runs: runsOf(*rule), mentions: strings.Join(c.Mentions, "\x00")}
+	query, err := ev.g.engine.CanonicalText(ev.tenantID, rule.QueryText())
+	if err != nil {
+		return false, "", err
+	}
+	key := verdictKey{query: query, runs: runsOf(*rule), mentions: strings.Join(c.Mentions, "\x00")}
 	if v, ok := ev.g.verdicts.get(key); ok {
 		return v.ok, v.detail, nil
 	}
-	if ev.all == nil {
-		d, err := ev.g.engine.ScenarioData(ev.tenantID)
-		if err != nil {
-			return false, "", err
-		}
-		ev.all, ev.background = indexTimes(d.All), indexTimes(d.Background)
+	jd, err := ev.g.judgeData()
+	if err != nil {
+		return false, "", err
 	}
-	v := judgeRuleQuery(ev.ctx, ev.all, ev.background, ev.g.engine.WorkspaceCatalog(), ev.g.engine.Scenario(), *rule, c)
+	v := judgeRuleQuery(ev.ctx, jd, ev.g.engine.WorkspaceCatalog(), ev.g.engine.Scenario(), *rule, query, c)
 	if ev.ctx.Err() == nil { // a verdict cut short by the caller's deadline is not the query's
 		ev.g.verdicts.put(key, v)
 	}

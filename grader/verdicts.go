@@ -5,12 +5,12 @@ import "sync"
 // maxCachedVerdicts bounds the rule-query verdicts a grader keeps (a few per learner).
 const maxCachedVerdicts = 4096
 
-// verdictKey is what a rule query's verdict depends on: the tenant's telemetry, the query, how
-// it runs and what it must name.
+// verdictKey is what a rule query's verdict depends on: the query (in the canonical ids, so
+// tenants share verdicts), how it runs and what it must name.
 type verdictKey struct {
-	tenant, query string
-	runs          ruleRuns
-	mentions      string
+	query    string
+	runs     ruleRuns
+	mentions string
 }
 
 // verdictCache keeps verdicts up to a bound; when full it starts over (verdicts are cheap to

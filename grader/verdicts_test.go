@@ -8,9 +8,9 @@ import (
 // TestVerdictCache: a verdict is found again under the same key only; a full cache starts over.
 func TestVerdictCache(t *testing.T) {
 	c := newVerdictCache(2)
-	a := verdictKey{tenant: "t1", query: "SigninLogs", runs: ruleRuns{window: time.Hour, every: 15 * time.Minute}, mentions: "x"}
+	a := verdictKey{query: "SigninLogs", runs: ruleRuns{window: time.Hour, every: 15 * time.Minute}, mentions: "x"}
 	b := a
-	b.tenant = "t2"
+	b.query = "SigninLogs | take 1"
 	d := a
 	d.runs.every = 5 * time.Minute
 	c.put(a, queryVerdict{ok: true, detail: "a"})
