@@ -64,6 +64,9 @@ type StateAssert struct {
 // RuleRef names an analytics rule of the lab workspace by its name (the rule id az takes).
 type RuleRef struct {
 	Rule string `yaml:"rule"`
+	// Steps are the attack steps the rule is meant to catch (none: any step): a ruleFired check
+	// counts only alerts about them.
+	Steps []string `yaml:"steps"`
 }
 
 // RuleQueryCheck judges a rule's query over the scenario's telemetry.

@@ -62,6 +62,16 @@ func New(engine *logs.Engine) (*Grader, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, ch := range c.Checks {
+		if ch.RuleFired == nil {
+			continue
+		}
+		for _, id := range ch.RuleFired.Steps {
+			if _, ok := engine.Scenario().Step(id); !ok {
+				return nil, fmt.Errorf("grader: %s: check %s: the scenario has no attack step %q", ChecksFile, ch.ID, id)
+			}
+		}
+	}
 	return NewWithChecks(engine, c), nil
 }
 
@@ -169,7 +179,7 @@ func (ev *evaluation) check(c Check) (bool, string, error) {
 	case c.RuleQuery != nil:
 		return ev.ruleQuery(c.RuleQuery)
 	case c.RuleFired != nil:
-		return ev.ruleFired(c.RuleFired.Rule)
+		return ev.ruleFired(c.RuleFired)
 	case c.KQL != nil:
 		return ev.kql(c.KQL)
 	case c.Activity != nil:

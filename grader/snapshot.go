@@ -72,6 +72,9 @@ type AlertInfo struct {
 	RuleName    string `json:"ruleName"`
 	StartTime   string `json:"startTimeUtc"`
 	EndTime     string `json:"endTimeUtc"`
+	// Entities are the alert's entities as Kind:value (Account:alex.johnson@contoso.com,
+	// Ip:185.220.101.45, AzureResource:/subscriptions/...).
+	Entities []string `json:"entities,omitempty"`
 }
 
 // TakeSnapshot reads a tenant's state in one read transaction (plus its attack and fault
@@ -160,6 +163,15 @@ func workspaceState(tx *simulator.TenantTx, w simulator.Workspace) (WorkspaceSta
 		if a.RuleID != "" {
 			ai.RuleName = lastSegment(a.RuleID)
 		}
+		ents, err := sentinel.AlertEntities(tx, a.ID)
+		if err != nil {
+			return ws, err
+		}
+		for _, e := range ents {
+			if v := entityText(e); v != "" {
+				ai.Entities = append(ai.Entities, e.Kind+":"+v)
+			}
+		}
 		ws.Alerts = append(ws.Alerts, ai)
 	}
 	return ws, nil
@@ -173,4 +185,24 @@ func lastSegment(id string) string { return id[strings.LastIndex(id, "/")+1:] }
 func text(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// entityText is the identifying value of an alert entity ("" for kinds the grader ignores).
+func entityText(e sentinel.Entity) string {
+	p := e.Properties
+	switch e.Kind {
+	case "Account":
+		name, suffix := text(p["accountName"]), text(p["upnSuffix"])
+		if suffix != "" {
+			return name + "@" + suffix
+		}
+		return name
+	case "Ip":
+		return text(p["address"])
+	case "AzureResource":
+		return text(p["resourceId"])
+	case "Host":
+		return text(p["hostName"])
+	}
+	return ""
 }
