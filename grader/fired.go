@@ -165,7 +165,7 @@ func ruleCreated(r *sentinel.AlertRule) time.Time {
 }
 
 // ruleFired passes when the rule raised an alert about an attack step it is meant to catch:
-// the alert's activity overlaps an occurrence of the step that happened while the rule
+// the alert's activity lies within an occurrence of the step that happened while the rule
 // existed, and its accounts and addresses are the attacker's only. Otherwise it says why the
 // alerts do not count, or whether the rule ran.
 func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
@@ -193,7 +193,9 @@ func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
 		names, other := actors.classify(a.Entities)
 		var hit *occurrence
 		for i, o := range occ {
-			if err1 == nil && err2 == nil && !start.After(o.end.Add(stepSlack)) && !end.Before(o.start.Add(-stepSlack)) {
+			// The alert's activity lies within the step: an alert whose rows also reach
+			// before or after it reports other activity too.
+			if err1 == nil && err2 == nil && !start.Before(o.start.Add(-stepSlack)) && !end.After(o.end.Add(stepSlack)) {
 				hit = &occ[i]
 				if !created.After(o.start) {
 					break
@@ -221,6 +223,12 @@ func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
 	steps := stepTitles(s, c.Steps)
 	switch {
 	case n > 0:
+		if id, ok, err := ev.queryCheckOf(rule.Name); err != nil {
+			return false, "", err
+		} else if !ok {
+			return false, fmt.Sprintf("%d alert(s) about %s, but the rule's query fails its own check (%s): alerts of a query "+
+				"that also returns other activity, or misses the attack played differently, are luck, not detection", n, steps, id), nil
+		}
 		return true, fmt.Sprintf("%d alert(s) about %s, the earliest about activity from %s", n, steps, stamp(first)), nil
 	case before > 0:
 		return false, fmt.Sprintf("its %d alert(s) are about %s at %s, before the rule existed (created %s): Sentinel runs a new "+
@@ -228,10 +236,10 @@ func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
 			"(create the rule before the attack, or replay the step with `soclab attack replay %s`)",
 			before, pastStep.step.ID, stamp(pastStep.start), stamp(created), pastStep.step.ID), nil
 	case mixed > 0:
-		return false, fmt.Sprintf("%d alert(s) overlap %s but also name %s, who is not the attacker: the alerts are not about "+
+		return false, fmt.Sprintf("%d alert(s) about the time of %s also name %s, who is not the attacker: the alerts are not about "+
 			"the attack step (a rule must return the attacker's rows, not whatever rows the window holds)", mixed, steps, otherName), nil
 	case unrelated > 0:
-		return false, fmt.Sprintf("%d alert(s) from this rule, none about %s (the attacker's account or addresses during the step)",
+		return false, fmt.Sprintf("%d alert(s) from this rule, none about %s (activity within the step, naming the attacker's account or addresses)",
 			unrelated, steps), nil
 	case len(occ) == 0:
 		return false, fmt.Sprintf("no alert from this rule; %s have not been played yet (launch the attack)", steps), nil
@@ -263,4 +271,16 @@ func stepTitles(s *scenario.Scenario, steps []string) string {
 		}
 	}
 	return "the attack step(s) " + strings.Join(ids, ", ")
+}
+
+// queryCheckOf judges the rule's query by the ruleQuery check about the same rule (its verdict
+// is cached), and names that check; ok when there is none.
+func (ev *evaluation) queryCheckOf(rule string) (id string, ok bool, err error) {
+	for _, c := range ev.g.checks.Checks {
+		if c.RuleQuery != nil && strings.EqualFold(c.RuleQuery.Rule, rule) {
+			ok, _, err := ev.ruleQuery(c.RuleQuery)
+			return c.ID, ok, err
+		}
+	}
+	return "", true, nil
 }

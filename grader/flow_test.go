@@ -192,6 +192,72 @@ func TestGradeAlertOutsideAttack(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkOutcomes(t, l.grade(1), map[string]outcome{
-		"rule1-fired": {false, "1 alert(s) from this rule, none about the attack step(s) initial-access, data-exfiltration, lateral-movement (the attacker's account or addresses during the step)"},
+		"rule1-fired": {false, "1 alert(s) from this rule, none about the attack step(s) initial-access, data-exfiltration, lateral-movement (activity within the step, naming the attacker's account or addresses)"},
+	})
+}
+
+// TestGradeTakeFive is a fooling attempt: rules whose query returns whatever rows the window
+// holds (`| take 5`) fire during the attack, and some alerts name alex.johnson, but each also names
+// other people: neither the query nor the firing counts.
+func TestGradeTakeFive(t *testing.T) {
+	l := newLab(t)
+	rules, err := detect.New(l.engine, detect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.replay(func(name string, body map[string]any) {
+		switch name {
+		case "rule-suspicious-signin-resource-access":
+			body["properties"].(map[string]any)["query"] = "SigninLogs | take 5"
+		case "rule-lateral-movement-detection":
+			body["properties"].(map[string]any)["query"] = "AzureActivity | take 5"
+		}
+	})
+	l.launch(rules)
+	checkOutcomes(t, l.grade(1), map[string]outcome{
+		"rule1-query": {false, "it also matches benign activity: run at 2024-12-16 08:00Z without the attack it returns 1 row(s), e.g. AADTenantId=4f1e2d3c-5b6a-4978-8a1b-2c3d4e5f6a7b, AlternateSignInName=garfield.weber@contoso.com, AppDisplayName=Outlook Mobile, AppId=27922004-5251-4030-b22d-91ecd9a37ea4, AppliedConditionalAccessPolicies=[], AppliedEventListeners=[], AuthenticationContextClassReferences=[], ..."},
+		"rule1-fired": {false, "3 alert(s) about the time of the attack step(s) initial-access, data-exfiltration, lateral-movement also name malcolm.ryan@contoso.com, who is not the attacker: the alerts are not about the attack step (a rule must return the attacker's rows, not whatever rows the window holds)"},
+		"rule3-query": {false, `it also matches benign activity: run at 2024-12-16 16:00Z without the attack it returns 2 row(s), e.g. ActivityStatus=Started, ActivityStatusValue=Start, ActivitySubstatus=, ActivitySubstatusValue=, Authorization={"action":"Microsoft.Resources/deployments/write","eviden..., Authorization_d={"action":"Microsoft.Resources/deployments/write","eviden..., ...`},
+		// During the sweep AzureActivity holds the attacker's rows only, so some alerts name alex
+		// alone: the rule still does not detect anything, its query fails its check.
+		"rule3-fired": {false, "4 alert(s) about the attack step(s) lateral-movement, but the rule's query fails its own check (rule3-query): alerts of a query that also returns other activity, or misses the attack played differently, are luck, not detection"},
+	})
+}
+
+// TestGradeAlertNamingOthers: an alert during the attack that names alex.johnson and someone
+// else is not about the attack step.
+func TestGradeAlertNamingOthers(t *testing.T) {
+	l := newLab(t)
+	rules, err := detect.New(l.engine, detect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.launch(rules)
+	l.replay(nil)
+	snap, err := TakeSnapshot(l.engine, l.tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := snap.Workspaces[0]
+	var ruleID string
+	for _, r := range ws.Rules {
+		if r.Name == "rule-lateral-movement-detection" {
+			ruleID = r.ID
+		}
+	}
+	at := time.Date(2025, 1, 15, 9, 5, 0, 0, time.UTC)
+	account := func(name string) sentinel.NewEntity {
+		return sentinel.NewEntity{Kind: "Account", Properties: map[string]any{"accountName": name, "upnSuffix": "contoso.com"}}
+	}
+	err = l.world.Update(l.tenant.ID, func(tx *simulator.TenantTx) error {
+		_, err := sentinel.CreateAlert(tx, ws.ID, sentinel.NewAlert{RuleID: ruleID, DisplayName: "sweep", Severity: "Medium", StartTime: at, EndTime: at,
+			Entities: []sentinel.NewEntity{account("alex.johnson"), account("james.lee")}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOutcomes(t, l.grade(1), map[string]outcome{
+		"rule3-fired": {false, "1 alert(s) about the time of the attack step(s) lateral-movement also name james.lee@contoso.com, who is not the attacker: the alerts are not about the attack step (a rule must return the attacker's rows, not whatever rows the window holds)"},
 	})
 }
