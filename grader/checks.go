@@ -31,7 +31,8 @@ type WorkspaceRef struct {
 	Name          string `yaml:"name" json:"name"`
 }
 
-// Check is one graded item. Exactly one of State, RuleQuery, RuleFired, KQL and Activity is set.
+// Check is one graded item. Exactly one of State, RuleQuery, RuleFired, KQL, Activity and Answer
+// is set.
 type Check struct {
 	ID     string `yaml:"id"`
 	Task   int    `yaml:"task"`
@@ -45,6 +46,7 @@ type Check struct {
 	RuleFired *RuleRef        `yaml:"ruleFired"`
 	KQL       *KQLCheck       `yaml:"kql"`
 	Activity  *ActivityCheck  `yaml:"activity"`
+	Answer    *AnswerCheck    `yaml:"answer"`
 }
 
 // StateAssert is one gjson path over the snapshot with one expectation; all of a check's
@@ -155,13 +157,13 @@ func (c *Checks) validate() error {
 			bad(i, "points must be at least 1")
 		}
 		kinds := 0
-		for _, set := range []bool{len(ch.State) > 0, ch.RuleQuery != nil, ch.RuleFired != nil, ch.KQL != nil, ch.Activity != nil} {
+		for _, set := range []bool{len(ch.State) > 0, ch.RuleQuery != nil, ch.RuleFired != nil, ch.KQL != nil, ch.Activity != nil, ch.Answer != nil} {
 			if set {
 				kinds++
 			}
 		}
 		if kinds != 1 {
-			bad(i, "%s: exactly one of state, ruleQuery, ruleFired, kql, activity is needed (found %d)", ch.ID, kinds)
+			bad(i, "%s: exactly one of state, ruleQuery, ruleFired, kql, activity, answer is needed (found %d)", ch.ID, kinds)
 		}
 		for j, a := range ch.State {
 			n := 0
@@ -185,6 +187,8 @@ func (c *Checks) validate() error {
 			bad(i, "%s: kql needs 0 <= minRows <= maxRows", ch.ID)
 		case ch.Activity != nil && ch.Activity.Operation == "":
 			bad(i, "%s: activity needs operation", ch.ID)
+		case ch.Answer != nil && (ch.Answer.Question < 1 || ch.Answer.Text == "" || len(ch.Answer.Accept) == 0 || ch.Answer.Source == ""):
+			bad(i, "%s: answer needs question (from 1), text, accept and source", ch.ID)
 		}
 	}
 	return errors.Join(errs...)

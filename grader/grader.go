@@ -184,6 +184,9 @@ func (ev *evaluation) check(c Check) (bool, string, error) {
 		return ev.kql(c.KQL)
 	case c.Activity != nil:
 		return ev.activity(c.Activity)
+	case c.Answer != nil:
+		ok, detail := ev.answer(c.Answer)
+		return ok, detail, nil
 	}
 	return false, "", fmt.Errorf("no assertion")
 }

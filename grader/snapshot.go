@@ -33,6 +33,8 @@ type Snapshot struct {
 	AttackerReturn []containment.Result `json:"attackerReturn"`
 	Response       ResponseState        `json:"response"`
 	Copilot        CopilotState         `json:"copilot"`
+	// Answers are the learner's knowledge-check answers (soclab answer) by question number.
+	Answers Answers `json:"answers"`
 }
 
 // TenantInfo names the tenant.
@@ -116,6 +118,9 @@ func TakeSnapshot(engine *logs.Engine, tenantID string) (*Snapshot, error) {
 			s.Workspaces = append(s.Workspaces, ws)
 		}
 		if err := socSnapshot(tx, s, base); err != nil {
+			return err
+		}
+		if s.Answers, err = ReadAnswers(tx); err != nil {
 			return err
 		}
 		s.Copilot, err = copilotSnapshot(tx, plugins)
