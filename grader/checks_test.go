@@ -30,9 +30,9 @@ func TestParseChecksErrors(t *testing.T) {
 		{"unknown field", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, kql: {query: T}, colour: red}",
 			"grader: checks.yaml: yaml: unmarshal errors:\n  line 4: field colour not found in type grader.Check"},
 		{"two kinds", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, kql: {query: T}, ruleFired: {rule: r}}",
-			"grader: checks.yaml: checks[0]: a: exactly one of state, ruleQuery, ruleFired, kql, activity is needed (found 2)"},
+			"grader: checks.yaml: checks[0]: a: exactly one of state, ruleQuery, ruleFired, kql, activity, answer is needed (found 2)"},
 		{"no kind", head + "  - {id: a, task: 1, title: A, points: 1, hint: h}",
-			"grader: checks.yaml: checks[0]: a: exactly one of state, ruleQuery, ruleFired, kql, activity is needed (found 0)"},
+			"grader: checks.yaml: checks[0]: a: exactly one of state, ruleQuery, ruleFired, kql, activity, answer is needed (found 0)"},
 		{"task without title", head + "  - {id: a, task: 2, title: A, points: 1, hint: h, kql: {query: T}}",
 			"grader: checks.yaml: checks[0]: task 2 has no title in tasks"},
 		{"no hint, no points", head + "  - {id: a, task: 1, title: A, kql: {query: T}}",
@@ -45,6 +45,10 @@ func TestParseChecksErrors(t *testing.T) {
 			"grader: checks.yaml: checks[0]: a: ruleQuery needs rule and mentions"},
 		{"kql bounds", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, kql: {query: T, minRows: 2, maxRows: 1}}",
 			"grader: checks.yaml: checks[0]: a: kql needs 0 <= minRows <= maxRows"},
+		{"answer without accepted answers", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, answer: {question: 1, text: Q, source: S}}",
+			"grader: checks.yaml: checks[0]: a: answer needs question (from 1), text, accept and source"},
+		{"answer to question 0", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, answer: {question: 0, text: Q, accept: [x], source: S}}",
+			"grader: checks.yaml: checks[0]: a: answer needs question (from 1), text, accept and source"},
 		{"no workspace", "tasks: {1: One}\nchecks: []", "grader: checks.yaml: workspace: resourceGroup and name are required"},
 	}
 	for _, c := range cases {

@@ -207,7 +207,7 @@ func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
 			unrelated++
 		case other != "":
 			mixed++
-			if otherName == "" {
+			if otherName == "" || other < otherName { // alerts are listed by id: name one stably
 				otherName = other
 			}
 		case created.After(hit.start):

@@ -1,6 +1,7 @@
 package grader
 
 import (
+	"regexp"
 	"testing"
 	"time"
 
@@ -214,9 +215,14 @@ func TestGradeTakeFive(t *testing.T) {
 		}
 	})
 	l.launch(rules)
-	checkOutcomes(t, l.grade(1), map[string]outcome{
+	rep := l.grade(1)
+	// Which rows `take` returns is up to the engine (as in Kusto): name the other person X.
+	for i, r := range rep.Results {
+		rep.Results[i].Detail = regexp.MustCompile(`also name [a-z.0-9]+@contoso\.com,`).ReplaceAllString(r.Detail, "also name X,")
+	}
+	checkOutcomes(t, rep, map[string]outcome{
 		"rule1-query": {false, "it also matches benign activity: run at 2024-12-16 08:00Z without the attack it returns 1 row(s), e.g. AADTenantId=4f1e2d3c-5b6a-4978-8a1b-2c3d4e5f6a7b, AlternateSignInName=garfield.weber@contoso.com, AppDisplayName=Outlook Mobile, AppId=27922004-5251-4030-b22d-91ecd9a37ea4, AppliedConditionalAccessPolicies=[], AppliedEventListeners=[], AuthenticationContextClassReferences=[], ..."},
-		"rule1-fired": {false, "3 alert(s) about the time of the attack step(s) initial-access, data-exfiltration, lateral-movement also name malcolm.ryan@contoso.com, who is not the attacker: the alerts are not about the attack step (a rule must return the attacker's rows, not whatever rows the window holds)"},
+		"rule1-fired": {false, "3 alert(s) about the time of the attack step(s) initial-access, data-exfiltration, lateral-movement also name X, who is not the attacker: the alerts are not about the attack step (a rule must return the attacker's rows, not whatever rows the window holds)"},
 		"rule3-query": {false, `it also matches benign activity: run at 2024-12-16 16:00Z without the attack it returns 2 row(s), e.g. ActivityStatus=Started, ActivityStatusValue=Start, ActivitySubstatus=, ActivitySubstatusValue=, Authorization={"action":"Microsoft.Resources/deployments/write","eviden..., Authorization_d={"action":"Microsoft.Resources/deployments/write","eviden..., ...`},
 		// During the sweep AzureActivity holds the attacker's rows only, so some alerts name alex
 		// alone: the rule still does not detect anything, its query fails its check.
