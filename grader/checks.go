@@ -69,6 +69,9 @@ type RuleRef struct {
 	// Steps are the attack steps the rule is meant to catch (none: any step): a ruleFired check
 	// counts only alerts about them.
 	Steps []string `yaml:"steps"`
+	// Replayed counts only alerts about replays of the steps (`soclab attack replay`): a repair
+	// proved on new activity (break and fix).
+	Replayed bool `yaml:"replayed"`
 }
 
 // RuleQueryCheck judges a rule's query over the scenario's telemetry.
@@ -181,6 +184,8 @@ func (c *Checks) validate() error {
 			bad(i, "%s: ruleQuery needs rule and mentions", ch.ID)
 		case ch.RuleFired != nil && ch.RuleFired.Rule == "":
 			bad(i, "%s: ruleFired needs rule", ch.ID)
+		case ch.RuleFired != nil && ch.RuleFired.Replayed && len(ch.RuleFired.Steps) == 0:
+			bad(i, "%s: ruleFired with replayed needs steps", ch.ID)
 		case ch.KQL != nil && ch.KQL.Query == "":
 			bad(i, "%s: kql needs query", ch.ID)
 		case ch.KQL != nil && ch.KQL.MaxRows != nil && (*ch.KQL.MaxRows < 0 || ch.KQL.MinRows != nil && *ch.KQL.MinRows > *ch.KQL.MaxRows):

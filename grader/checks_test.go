@@ -18,9 +18,9 @@ func TestBuiltinChecks(t *testing.T) {
 	}
 	want := "workspace rule1-settings rule1-query rule1-fired rule2-settings rule2-query rule2-fired rule3-settings rule3-query rule3-fired xdr-connector xdr-sync-settings " +
 		"xdr-incident xdr-incident-classified copilot-prompts contain-sessions contain-block contain-backdoor automation-response incident-closed bf1-sync bf2-plugin " +
-		"knowledge-1 knowledge-2 knowledge-3 knowledge-4 knowledge-5"
-	if got := strings.Join(ids, " "); got != want || points != 65 {
-		t.Errorf("checks %q (%d points), want %q (65)", got, points, want)
+		"bf3-diagnostics bf3-replay knowledge-1 knowledge-2 knowledge-3 knowledge-4 knowledge-5"
+	if got := strings.Join(ids, " "); got != want || points != 69 {
+		t.Errorf("checks %q (%d points), want %q (69)", got, points, want)
 	}
 }
 

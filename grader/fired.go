@@ -176,6 +176,15 @@ func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
 	ws := ev.workspace()
 	s := ev.g.engine.Scenario()
 	occ := ev.occurrences(c.Steps)
+	if c.Replayed {
+		replays := occ[:0:0]
+		for _, o := range occ {
+			if o.replay {
+				replays = append(replays, o)
+			}
+		}
+		occ = replays
+	}
 	actors := actorsOf(s)
 	created := ruleCreated(rule)
 	var (
@@ -220,7 +229,11 @@ func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
 			n++
 		}
 	}
-	steps := stepTitles(s, c.Steps)
+	plain := stepTitles(s, c.Steps)
+	steps := plain
+	if c.Replayed {
+		steps = "replays of " + plain
+	}
 	switch {
 	case n > 0:
 		if id, ok, err := ev.queryCheckOf(rule.Name); err != nil {
@@ -241,6 +254,9 @@ func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
 	case unrelated > 0:
 		return false, fmt.Sprintf("%d alert(s) from this rule, none about %s (activity within the step, naming the attacker's account or addresses)",
 			unrelated, steps), nil
+	case len(occ) == 0 && c.Replayed:
+		return false, fmt.Sprintf("no alert from this rule about a replay: %s have not been replayed yet (after the repair, `soclab attack replay %s`)",
+			plain, c.Steps[0]), nil
 	case len(occ) == 0:
 		return false, fmt.Sprintf("no alert from this rule; %s have not been played yet (launch the attack)", steps), nil
 	}

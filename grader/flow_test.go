@@ -104,6 +104,10 @@ func TestGradeKeyVaultDiagnosticsMissing(t *testing.T) {
 		// Only the password change (AuditLogs, the query's other branch) reaches the workspace.
 		"rule2-fired": {false, "no alert from this rule: it ran 184 time(s) and never matched"},
 	})
+	checkOutcomes(t, l.grade(6), map[string]outcome{
+		"bf3-diagnostics": {false, "no diagnostic setting sends kv-contoso-prod's AuditEvent logs to law-contoso-unified (found false)"},
+		"bf3-replay":      {false, "no alert from this rule about a replay: the attack step(s) credential-access have not been replayed yet (after the repair, `soclab attack replay credential-access`)"},
+	})
 
 	// The repair as challenge.md gives it: a diagnostic setting for the vault, then a replay of
 	// the step. The NRT rule's alerts about the replayed reads count as the rule firing.
@@ -124,6 +128,10 @@ func TestGradeKeyVaultDiagnosticsMissing(t *testing.T) {
 	}
 	checkOutcomes(t, l.grade(1), map[string]outcome{
 		"rule2-fired": {true, "2 alert(s) about the attack step(s) credential-access, password-change, the earliest about activity from 2025-01-15 10:10Z"},
+	})
+	checkOutcomes(t, l.grade(6), map[string]outcome{
+		"bf3-diagnostics": {true, ""},
+		"bf3-replay":      {true, "2 alert(s) about replays of the attack step(s) credential-access, the earliest about activity from 2025-01-15 10:10Z"},
 	})
 }
 
@@ -265,5 +273,63 @@ func TestGradeAlertNamingOthers(t *testing.T) {
 	}
 	checkOutcomes(t, l.grade(1), map[string]outcome{
 		"rule3-fired": {false, "1 alert(s) about the time of the attack step(s) lateral-movement also name james.lee@contoso.com, who is not the attacker: the alerts are not about the attack step (a rule must return the attacker's rows, not whatever rows the window holds)"},
+	})
+}
+
+// TestGradeBreakAndFix3 goes through break and fix 3 out of order: before the fault nothing of it
+// passes; a replay before the repair cannot fire the rule (Key Vault's reads are not routed),
+// the repair alone proves nothing, a replay after it does.
+func TestGradeBreakAndFix3(t *testing.T) {
+	l := newLab(t)
+	rules, err := detect.New(l.engine, detect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.replay(nil)
+	l.launch(rules) // the rule fires on the attack (3 alerts): no replay yet
+	checkOutcomes(t, l.grade(6), map[string]outcome{
+		"bf3-diagnostics": {false, "the fault kv-diagnostics-missing is not on (break and fix 3 has not started) (found false)"},
+	})
+	if _, err := l.engine.SetFault(l.tenant.ID, "kv-diagnostics-missing", true); err != nil {
+		t.Fatal(err)
+	}
+	replay := func() {
+		rep, err := l.engine.Replay(l.tenant.ID, "credential-access")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.world.SetTime(l.tenant.ID, rep.At.Add(20*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rules.AdvanceToNow(l.tenant.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	replay()
+	checkOutcomes(t, l.grade(6), map[string]outcome{
+		"bf3-diagnostics": {false, "no diagnostic setting sends kv-contoso-prod's AuditEvent logs to law-contoso-unified (found false)"},
+		"bf3-replay":      {false, "3 alert(s) from this rule, none about replays of the attack step(s) credential-access (activity within the step, naming the attacker's account or addresses)"},
+	})
+	rg := "/subscriptions/" + l.tenant.Subscription.ID + "/resourceGroups/rg-contoso-unified-soc/providers/"
+	// A setting to another workspace, or without AuditEvent, is not the repair.
+	setting := `{"properties":{"workspaceId":"` + rg + `Microsoft.OperationalInsights/workspaces/law-contoso-unified","logs":[{"category":"AzurePolicyEvaluationDetails","enabled":true}]}}`
+	if st, body := l.do("PUT", rg+"Microsoft.KeyVault/vaults/kv-contoso-prod/providers/Microsoft.Insights/diagnosticSettings/policy-only?api-version=2021-05-01-preview", setting); st != 200 {
+		t.Fatalf("create the diagnostic setting: %d %s", st, body)
+	}
+	checkOutcomes(t, l.grade(6), map[string]outcome{
+		"bf3-diagnostics": {false, "no diagnostic setting sends kv-contoso-prod's AuditEvent logs to law-contoso-unified (found false)"},
+	})
+	setting = `{"properties":{"workspaceId":"` + rg + `Microsoft.OperationalInsights/workspaces/law-contoso-unified","logs":[{"categoryGroup":"audit","enabled":true}]}}`
+	if st, body := l.do("PUT", rg+"Microsoft.KeyVault/vaults/kv-contoso-prod/providers/Microsoft.Insights/diagnosticSettings/send-to-sentinel?api-version=2021-05-01-preview", setting); st != 200 {
+		t.Fatalf("create the diagnostic setting: %d %s", st, body)
+	}
+	checkOutcomes(t, l.grade(6), map[string]outcome{
+		"bf3-diagnostics": {true, ""},
+		"bf3-replay":      {false, "3 alert(s) from this rule, none about replays of the attack step(s) credential-access (activity within the step, naming the attacker's account or addresses)"},
+	})
+	replay()
+	checkOutcomes(t, l.grade(6), map[string]outcome{
+		"bf3-diagnostics": {true, ""},
+		"bf3-replay":      {true, "2 alert(s) about replays of the attack step(s) credential-access, the earliest about activity from 2025-01-15 10:30Z"},
 	})
 }

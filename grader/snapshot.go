@@ -35,6 +35,8 @@ type Snapshot struct {
 	Copilot        CopilotState         `json:"copilot"`
 	// Answers are the learner's knowledge-check answers (soclab answer) by question number.
 	Answers Answers `json:"answers"`
+	// BreakFix is derived for the break-and-fix checks.
+	BreakFix BreakFixState `json:"breakFix"`
 }
 
 // TenantInfo names the tenant.
@@ -135,6 +137,7 @@ func TakeSnapshot(engine *logs.Engine, tenantID string) (*Snapshot, error) {
 	if s.Attack, err = engine.Status(tenantID); err != nil {
 		return nil, fmt.Errorf("grader: snapshot: %w", err)
 	}
+	s.BreakFix = breakFixState(engine.Scenario(), s)
 	return s, nil
 }
 
