@@ -74,8 +74,8 @@ func TestGradeThroughServer(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("fresh tenant: exit %d, want 1\n%s", code, out)
 	}
-	if n, f := junitCounts(t, out); n != 22 || f != 22 || !strings.Contains(out, "hint: ") {
-		t.Fatalf("fresh tenant: %d testcases, %d failures, want 22 and 22 with hints\n%s", n, f, out)
+	if n, f := junitCounts(t, out); n != 29 || f != 29 || !strings.Contains(out, "hint: ") {
+		t.Fatalf("fresh tenant: %d testcases, %d failures, want 29 and 29 with hints\n%s", n, f, out)
 	}
 	if _, code := l.grade(t, "--task", "9"); code != 2 {
 		t.Fatalf("--task 9: exit %d, want 2 (usage)", code)

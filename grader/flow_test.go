@@ -46,6 +46,17 @@ func TestGradeLabFlow(t *testing.T) {
 	if !rep.AllPassed || rep.Score != 34 {
 		t.Errorf("score %d/%d, all passed %v", rep.Score, rep.MaxScore, rep.AllPassed)
 	}
+	// Tasks 1-2 done, the rest not: grading everything never says all passed, and no check of
+	// the Copilot, containment, break-and-fix or knowledge tasks passes.
+	if all := l.grade(); all.AllPassed {
+		t.Errorf("all tasks graded after Tasks 1-2 only: all passed")
+	} else {
+		for _, r := range all.Results {
+			if r.Task >= 4 && r.Passed {
+				t.Errorf("%s passed without its task: %s", r.ID, r.Detail)
+			}
+		}
+	}
 	text, _, junit := reports(t, rep)
 	golden(t, "lab-flow.txt", text)
 	checkJUnit(t, junit, 12, 0)

@@ -288,3 +288,18 @@ func challengeQuery(t *testing.T, file string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestGradeFreshTenantFailsEverything: a fresh tenant fails every check of every task, each with
+// its hint, and the report is never "all passed".
+func TestGradeFreshTenantFailsEverything(t *testing.T) {
+	l := newLab(t)
+	rep := l.grade()
+	if rep.Passed != 0 || rep.Failed != len(l.grader.Checks().Checks) || rep.Score != 0 || rep.MaxScore != 69 || rep.AllPassed {
+		t.Errorf("fresh tenant: %d passed, %d failed, %d/%d points, all passed %v", rep.Passed, rep.Failed, rep.Score, rep.MaxScore, rep.AllPassed)
+	}
+	for _, r := range rep.Results {
+		if r.Passed || r.Hint == "" || r.Detail == "" {
+			t.Errorf("%s: passed %v, detail %q, hint %q", r.ID, r.Passed, r.Detail, r.Hint)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package grader
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,5 +48,35 @@ func TestGradeRemembersQueryVerdicts(t *testing.T) {
 		if first.Results[i].Passed != second.Results[i].Passed || first.Results[i].Detail != second.Results[i].Detail {
 			t.Fatalf("%s: %+v then %+v", first.Results[i].ID, first.Results[i], second.Results[i])
 		}
+	}
+}
+
+// TestVerdictsSharedAcrossTenants: a second tenant with the same rules gets the first tenant's
+// verdicts without judging again, even when its query names its own subscription (rewritten to
+// the canonical ids); a query that differs is judged on its own.
+func TestVerdictsSharedAcrossTenants(t *testing.T) {
+	l := newLab(t)
+	l.replay(nil)
+	first := l.grade(1)
+	other := l.addTenant("fabrikam")
+	other.replay(func(name string, body map[string]any) {
+		if name == "rule-lateral-movement-detection" {
+			p := body["properties"].(map[string]any)
+			p["query"] = "let sub = \"" + other.tenant.Subscription.ID + "\";\n" +
+				mustReplace(p["query"].(string), "AzureActivity\n", "AzureActivity\n| where _ResourceId has sub or isnotempty(Caller)\n")
+		}
+	})
+	second := other.grade(1)
+	if n := len(l.grader.verdicts.m); n != 4 {
+		t.Errorf("%d verdicts after two tenants, want 4 (rule 3's query differs)", n)
+	}
+	for i := range first.Results {
+		if first.Results[i].Passed != second.Results[i].Passed {
+			t.Errorf("%s: %v then %v (%s)", first.Results[i].ID, first.Results[i].Passed, second.Results[i].Passed, second.Results[i].Detail)
+		}
+	}
+	q, err := l.engine.CanonicalText(other.tenant.ID, "x "+other.tenant.Subscription.ID+" y")
+	if err != nil || strings.Contains(q, other.tenant.Subscription.ID) {
+		t.Errorf("CanonicalText kept the tenant's subscription: %q %v", q, err)
 	}
 }
