@@ -69,9 +69,14 @@ func buildVariants(engine *logs.Engine, background kql.MapDatabase) ([]*variantD
 	if len(cands) == 0 {
 		return nil, fmt.Errorf("grader: variants: the cast has no generated users")
 	}
+	lo, _ := dataSpan(background)
 	var out []*variantData
 	for i, spec := range variantSpecs {
 		victim := cands[int(spec.pick*float64(len(cands)))%len(cands)]
+		// Keep the variant inside a short history (a few days of background), a day at a time.
+		for spec.shift < -24*time.Hour && s.Attack.Start.Add(spec.shift).Before(lo.Add(12*time.Hour)) {
+			spec.shift += 24 * time.Hour
+		}
 		pl := spec.place
 		if pl.Location, err = time.LoadLocation(pl.Timezone); err != nil {
 			pl.Location = time.UTC
