@@ -106,7 +106,8 @@ func (g *Grader) Grade(ctx context.Context, tenantID string, tasks []int) (*Repo
 		return nil, fmt.Errorf("grader: encode snapshot: %w", err)
 	}
 	ev := &evaluation{g: g, ctx: ctx, tenantID: tenantID, snap: snap, doc: string(doc)}
-	rep := &Report{Scenario: g.engine.Scenario().Name, Tenant: snap.Tenant.Name, Clock: snap.Clock, Tasks: taskTitles(g.checks, selected)}
+	rep := &Report{Scenario: g.engine.Scenario().Name, Tenant: snap.Tenant.Name, Clock: snap.Clock, Tasks: taskTitles(g.checks, selected),
+		NotGraded: notGraded(g.checks, selected)}
 	for _, c := range selected {
 		res := Result{ID: c.ID, Task: c.Task, Title: c.Title, MaxPoints: c.Points}
 		res.Passed, res.Detail, err = ev.check(c)
@@ -147,6 +148,23 @@ func (g *Grader) selectChecks(tasks []int) ([]Check, error) {
 		}
 	}
 	return out, nil
+}
+
+// notGraded are the tasks with checks that the selection leaves out, in order.
+func notGraded(c *Checks, selected []Check) []int {
+	in := map[int]bool{}
+	for _, ch := range selected {
+		in[ch.Task] = true
+	}
+	var out []int
+	for _, ch := range c.Checks {
+		if !in[ch.Task] {
+			in[ch.Task] = true
+			out = append(out, ch.Task)
+		}
+	}
+	sort.Ints(out)
+	return out
 }
 
 func taskTitles(c *Checks, checks []Check) []Task {
