@@ -238,6 +238,15 @@ AzureDiagnostics
 		want:  outcome{false, generalise("variant 1")},
 	},
 	{
+		name: "rule3 limited to the lab's attack window misses the variants", rule: "rule-lateral-movement-detection",
+		edit: func(p map[string]any) {
+			p["query"] = mustReplace(p["query"].(string), "ResourceGroupCount > 3",
+				"TimeGenerated between (datetime(2025-01-15T08:00:00Z) .. datetime(2025-01-15T11:00:00Z)) and ResourceGroupCount > 3")
+		},
+		check: "rule3-query",
+		want:  outcome{false, generalise("variant 1")},
+	},
+	{
 		name: "rule3 over two groups matches the release", rule: "rule-lateral-movement-detection",
 		edit: func(p map[string]any) {
 			p["query"] = mustReplace(p["query"].(string), "ResourceGroupCount > 3", "ResourceGroupCount > 1")
