@@ -2,6 +2,7 @@ package grader
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/soclab/soclab/simulator"
@@ -92,4 +93,23 @@ func TestGradeKnowledgeCheck(t *testing.T) {
 	if rep.Score != 4 || rep.MaxScore != 5 || rep.AllPassed {
 		t.Errorf("score %d/%d all passed %v, want 4/5 false", rep.Score, rep.MaxScore, rep.AllPassed)
 	}
+}
+
+// FuzzJudgeAnswer: any answer is judged without a panic, and judging is case-insensitive.
+func FuzzJudgeAnswer(f *testing.F) {
+	c, err := LoadBuiltinChecks("alex-johnson")
+	if err != nil {
+		f.Fatal(err)
+	}
+	qs := c.questions()
+	for _, s := range []string{"Microsoft Defender XDR", "NRT", "revokeSignInSessions", "", "ÄÖÜ 365", "m365m365"} {
+		f.Add(1, s)
+	}
+	f.Fuzz(func(t *testing.T, q int, answer string) {
+		a := qs[1+(q%5+5)%5]
+		right, _ := a.judge(answer)
+		if upper, _ := a.judge(strings.ToUpper(answer)); upper != right && strings.ToLower(strings.ToUpper(answer)) == strings.ToLower(answer) {
+			t.Fatalf("%q judged %v, upper case %v", answer, right, upper)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -30,4 +31,23 @@ func TestParseAnswers(t *testing.T) {
 			t.Errorf("%s: %v %q, want %v %q", c.name, got, msg, c.want, c.err)
 		}
 	}
+}
+
+// FuzzParseAnswers: any text parses to answers numbered by digits with non-empty texts, or to an
+// error; never a panic.
+func FuzzParseAnswers(f *testing.F) {
+	for _, s := range []string{"1. a\n2: b\n", "# c\n\n3) NRT", "x", "9999999999999999999. overflow", "1.\t\ttab\r\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := parseAnswers(in)
+		if err != nil {
+			return
+		}
+		for k, v := range got {
+			if k == "" || strings.Trim(k, "0123456789") != "" || strings.TrimSpace(v) == "" {
+				t.Fatalf("%q: answer %q: %q", in, k, v)
+			}
+		}
+	})
 }
