@@ -255,8 +255,13 @@ func (ev *evaluation) ruleQuery(c *RuleQueryCheck) (bool, string, error) {
 	if err != nil {
 		return false, "", err
 	}
-	key := verdictKey{query: query, runs: runsOf(*rule), mentions: strings.Join(c.Mentions, "\x00")}
-	if v, ok := ev.g.verdicts.get(key); ok {
+	key := verdictKey{query: queryKey(query), runs: runsOf(*rule), mentions: strings.Join(c.Mentions, "\x00")}
+	exact := key
+	exact.query = query
+	if v, ok := ev.g.verdicts.get(key); ok && !v.textual {
+		return v.ok, v.detail, nil
+	}
+	if v, ok := ev.g.verdicts.get(exact); ok {
 		return v.ok, v.detail, nil
 	}
 	jd, err := ev.g.judgeData()
@@ -265,6 +270,9 @@ func (ev *evaluation) ruleQuery(c *RuleQueryCheck) (bool, string, error) {
 	}
 	v := judgeRuleQuery(ev.ctx, jd, ev.g.engine.WorkspaceCatalog(), ev.g.engine.Scenario(), *rule, query, c)
 	if ev.ctx.Err() == nil { // a verdict cut short by the caller's deadline is not the query's
+		if v.textual {
+			key = exact // its detail quotes positions in this very text
+		}
 		ev.g.verdicts.put(key, v)
 	}
 	return v.ok, v.detail, nil

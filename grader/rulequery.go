@@ -28,6 +28,9 @@ const maxBenignRuns = 1500
 type queryVerdict struct {
 	ok     bool
 	detail string
+	// textual marks a verdict whose detail quotes an error of the text (positions), which a
+	// query written with other whitespace would not share.
+	textual bool
 }
 
 // ruleRuns says when a rule query runs and over what window.
@@ -50,7 +53,7 @@ func judgeRuleQuery(ctx context.Context, jd *judgeData, cat kql.Catalog, s *scen
 	all, background := jd.all, jd.background
 	q, err := kql.Compile(query, cat, kql.CompileOptions{})
 	if err != nil {
-		return queryVerdict{detail: "the rule's query does not compile: " + firstLine(err.Error())}
+		return queryVerdict{detail: "the rule's query does not compile: " + firstLine(err.Error()), textual: true}
 	}
 	runs := runsOf(rule)
 	if runs.window <= 0 || runs.every <= 0 {
@@ -130,7 +133,7 @@ func judgeVariant(v *variantData, runs ruleRuns, run func(*timeIndex, time.Time)
 	for at := start; !at.After(end); at = at.Add(runs.every) {
 		t, err := run(v.x, at)
 		if err != nil {
-			return queryVerdict{detail: fmt.Sprintf("the query fails over %s (a variant of the attack), run at %s: %s", v.label, stamp(at), firstLine(err.Error()))}
+			return queryVerdict{detail: fmt.Sprintf("the query fails over %s (a variant of the attack), run at %s: %s", v.label, stamp(at), firstLine(err.Error())), textual: true}
 		}
 		if t.N > 0 && mentionsAny(t, v.mentions()) >= 0 {
 			return queryVerdict{ok: true}
@@ -147,7 +150,7 @@ func failedRun(ctx context.Context, at time.Time, err error) queryVerdict {
 	if ctx.Err() != nil {
 		return queryVerdict{detail: fmt.Sprintf("judging the query took longer than %s (it was at the run of %s): make it cheaper", judgeTimeout, stamp(at))}
 	}
-	return queryVerdict{detail: fmt.Sprintf("the query fails when run at %s: %s", stamp(at), firstLine(err.Error()))}
+	return queryVerdict{detail: fmt.Sprintf("the query fails when run at %s: %s", stamp(at), firstLine(err.Error())), textual: true}
 }
 
 // dataSpan is the earliest and latest TimeGenerated over every table.
