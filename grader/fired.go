@@ -187,7 +187,9 @@ func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
 	}
 	actors := actorsOf(s)
 	created := ruleCreated(rule)
+	modified, _ := time.Parse(time.RFC3339Nano, rule.Properties.LastModifiedUtc)
 	var (
+		changedSince                time.Time
 		n, unrelated, mixed, before int
 		first                       time.Time
 		otherName                   string
@@ -222,6 +224,11 @@ func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
 		case created.After(hit.start):
 			before++
 			pastStep = hit
+		case modified.After(hit.start) && alertRaised(a).After(modified):
+			// Raised by a version of the rule changed after the step: its look-back, not a
+			// detection by the rule that was in place.
+			before++
+			pastStep, changedSince = hit, modified
 		default:
 			if n == 0 || start.Before(first) {
 				first = start
@@ -243,6 +250,11 @@ func (ev *evaluation) ruleFired(c *RuleRef) (bool, string, error) {
 				"that also returns other activity, or misses the attack played differently, are luck, not detection", n, steps, id), nil
 		}
 		return true, fmt.Sprintf("%d alert(s) about %s, the earliest about activity from %s", n, steps, stamp(first)), nil
+	case before > 0 && !changedSince.IsZero():
+		return false, fmt.Sprintf("its %d alert(s) are about %s at %s, before the rule's current version (changed %s): its runs "+
+			"after the change looked back over its query period and reported activity from the past, which the rule in place "+
+			"then did not detect (replay the step with `soclab attack replay %s`)",
+			before, pastStep.step.ID, stamp(pastStep.start), stamp(changedSince), pastStep.step.ID), nil
 	case before > 0:
 		return false, fmt.Sprintf("its %d alert(s) are about %s at %s, before the rule existed (created %s): Sentinel runs a new "+
 			"scheduled rule at once over its query period, so it reported activity from the past, which is not detecting it "+
@@ -299,4 +311,10 @@ func (ev *evaluation) queryCheckOf(rule string) (id string, ok bool, err error) 
 		}
 	}
 	return "", true, nil
+}
+
+// alertRaised is when an alert was raised (zero when unknown, which counts as before any change).
+func alertRaised(a AlertInfo) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, a.TimeGenerated)
+	return t
 }

@@ -344,3 +344,54 @@ func TestGradeBreakAndFix3(t *testing.T) {
 		"bf3-replay":      {true, "2 alert(s) about replays of the attack step(s) credential-access, the earliest about activity from 2025-01-15 10:30Z"},
 	})
 }
+
+// TestGradeRuleFixedAfterAttack: rule 3 was in place during the attack with a query that could not
+// match; fixed after the attack, its runs look back and alert on the sweep. That is not the rule
+// in place detecting it: the fired check fails until the step is replayed.
+func TestGradeRuleFixedAfterAttack(t *testing.T) {
+	l := newLab(t)
+	rules, err := detect.New(l.engine, detect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fixed string
+	l.replay(func(name string, body map[string]any) {
+		if name == "rule-lateral-movement-detection" {
+			p := body["properties"].(map[string]any)
+			fixed = p["query"].(string)
+			p["query"] = mustReplace(fixed, "OperationCount > 10", "OperationCount > 1000")
+		}
+	})
+	l.launch(rules) // the clock is at 10:05
+	checkOutcomes(t, l.grade(1), map[string]outcome{
+		"rule3-fired": {false, "no alert from this rule: it ran 37 time(s) and never matched"},
+	})
+	l.replay(func(name string, body map[string]any) {
+		if name == "rule-lateral-movement-detection" {
+			body["properties"].(map[string]any)["query"] = fixed
+		}
+	})
+	if _, err := l.world.Advance(l.tenant.ID, 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rules.AdvanceToNow(l.tenant.ID); err != nil {
+		t.Fatal(err)
+	}
+	checkOutcomes(t, l.grade(1), map[string]outcome{
+		"rule3-fired": {false, "its 1 alert(s) are about lateral-movement at 2025-01-15 09:05Z, before the rule's current version (changed 2025-01-15 10:05Z): " +
+			"its runs after the change looked back over its query period and reported activity from the past, which the rule in place then did not detect " +
+			"(replay the step with `soclab attack replay lateral-movement`)"},
+	})
+	if _, err := l.engine.Replay(l.tenant.ID, "lateral-movement"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.world.Advance(l.tenant.ID, 15*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rules.AdvanceToNow(l.tenant.ID); err != nil {
+		t.Fatal(err)
+	}
+	checkOutcomes(t, l.grade(1), map[string]outcome{
+		"rule3-fired": {true, "2 alert(s) about the attack step(s) lateral-movement, the earliest about activity from 2025-01-15 10:15Z"},
+	})
+}

@@ -76,6 +76,8 @@ type AlertInfo struct {
 	RuleName    string `json:"ruleName"`
 	StartTime   string `json:"startTimeUtc"`
 	EndTime     string `json:"endTimeUtc"`
+	// TimeGenerated is when the alert was raised (the rule's run).
+	TimeGenerated string `json:"timeGenerated,omitempty"`
 	// Entities are the alert's entities as Kind:value (Account:alex.johnson@contoso.com,
 	// Ip:185.220.101.45, AzureResource:/subscriptions/...).
 	Entities []string `json:"entities,omitempty"`
@@ -167,7 +169,7 @@ func workspaceState(tx *simulator.TenantTx, w simulator.Workspace) (WorkspaceSta
 	for _, a := range alerts {
 		ai := AlertInfo{Name: a.Name, RuleID: a.RuleID, DisplayName: text(a.Properties["alertDisplayName"]),
 			Severity: text(a.Properties["severity"]), StartTime: text(a.Properties["startTimeUtc"]),
-			EndTime: text(a.Properties["endTimeUtc"])}
+			EndTime: text(a.Properties["endTimeUtc"]), TimeGenerated: text(a.Properties["timeGenerated"])}
 		if a.RuleID != "" {
 			ai.RuleName = lastSegment(a.RuleID)
 		}
