@@ -1,6 +1,7 @@
 package grader
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -95,7 +96,7 @@ func (c *Checks) SaveAnswers(tx *simulator.TenantTx, in map[string]string) (Answ
 }
 
 // ErrBadAnswer marks answers the knowledge check refuses.
-var ErrBadAnswer = fmt.Errorf("invalid answer")
+var ErrBadAnswer = errors.New("invalid answer")
 
 var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
 
@@ -103,7 +104,6 @@ var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
 // vendor's name dropped ("Microsoft Defender XDR" is "defender xdr").
 func normalise(s string) string {
 	s = strings.ToLower(s)
-	s = strings.NewReplacer("365", " 365 ", "m365", "m365").Replace(s)
 	words := strings.Fields(nonWord.ReplaceAllString(s, " "))
 	out := words[:0]
 	for _, w := range words {
