@@ -74,11 +74,46 @@ func TestGradeThroughServer(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("fresh tenant: exit %d, want 1\n%s", code, out)
 	}
-	if n, f := junitCounts(t, out); n != 22 || f != 22 || !strings.Contains(out, "hint: ") {
-		t.Fatalf("fresh tenant: %d testcases, %d failures, want 22 and 22 with hints\n%s", n, f, out)
+	if n, f := junitCounts(t, out); n != 29 || f != 29 || !strings.Contains(out, "hint: ") {
+		t.Fatalf("fresh tenant: %d testcases, %d failures, want 29 and 29 with hints\n%s", n, f, out)
 	}
 	if _, code := l.grade(t, "--task", "9"); code != 2 {
 		t.Fatalf("--task 9: exit %d, want 2 (usage)", code)
+	}
+
+	// The knowledge check through the server: one answer, then a file of answers.
+	if out, err := l.soclab("answer", "3", "Near-real-time (NRT)"); err != nil ||
+		!strings.Contains(out, "3. Which kind of analytics rule detects fastest?\n   Near-real-time (NRT)\n") {
+		t.Fatalf("soclab answer 3: %v\n%s", err, out)
+	}
+	answers := filepath.Join(t.TempDir(), "answers.txt")
+	if err := os.WriteFile(answers, []byte("# mine\n1. Microsoft Defender XDR\n2: Sentinel\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := l.soclab("answer", "--file", answers); err != nil || !strings.Contains(out, "1. Which platform") {
+		t.Fatalf("soclab answer --file: %v\n%s", err, out)
+	}
+	if out, err := l.soclab("answer", "9", "x"); err == nil || !strings.Contains(out, "question \"9\" is not one of the knowledge check's (1-5)") {
+		t.Fatalf("soclab answer 9: %v\n%s", err, out)
+	}
+	out, code = l.grade(t, "--task", "7", "--format", "json")
+	var rep struct {
+		Checks []struct {
+			ID     string
+			Passed bool
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 1 {
+		t.Fatalf("soclab grade --task 7: exit %d, %v\n%s", code, err, out)
+	}
+	var passed []string
+	for _, c := range rep.Checks {
+		if c.Passed {
+			passed = append(passed, c.ID)
+		}
+	}
+	if strings.Join(passed, " ") != "knowledge-1 knowledge-3" {
+		t.Fatalf("knowledge checks passed: %v, want knowledge-1 knowledge-3\n%s", passed, out)
 	}
 
 	// Tasks 1-2 with the requests the az sentinel extension sends (recorded), through az rest.

@@ -268,8 +268,8 @@ func TestBreakAndFix1(t *testing.T) {
 	if !strings.Contains(out, "Lateral") {
 		t.Fatalf("after the fix, challenge.md's query shows no rule 3 alert in Defender:\n%s", out)
 	}
-	// Task 6 also holds break-and-fix 2, which this test does not play.
-	if failed := l.gradeJSON(t, "6"); len(failed) != 1 || failed["bf2-plugin"] == "" {
-		t.Fatalf("grade after the fix: %v (want only bf2-plugin failing)", failed)
+	// Task 6 also holds break-and-fix 2 and 3, which this test does not play.
+	if failed := l.gradeJSON(t, "6"); len(failed) != 3 || failed["bf2-plugin"] == "" || failed["bf3-diagnostics"] == "" || failed["bf3-replay"] == "" {
+		t.Fatalf("grade after the fix: %v (want only bf2-plugin, bf3-diagnostics and bf3-replay failing)", failed)
 	}
 }

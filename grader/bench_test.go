@@ -31,3 +31,36 @@ func BenchmarkRegrade(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkJudgeData builds what rule queries are judged over (the canonical index and the two
+// attack variants), once per server process.
+func BenchmarkJudgeData(b *testing.B) {
+	l := newLab(b)
+	if _, err := l.grader.judgeData(); err != nil { // the shared telemetry, generated before the timer
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		g := NewWithChecks(l.engine, l.grader.Checks())
+		if _, err := g.judgeData(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGradeOtherTenant is a second learner's first grade with the same rules: the verdicts
+// of the first learner's queries are shared (the queries are judged in the canonical ids), so it
+// costs the state checks and the rewrite of the queries only.
+func BenchmarkGradeOtherTenant(b *testing.B) {
+	l := newLab(b)
+	l.replay(nil)
+	l.grade(1, 2)
+	other := l.addTenant("fabrikam")
+	other.replay(nil)
+	b.ResetTimer()
+	for b.Loop() {
+		if rep := other.grade(1, 2); rep.Passed != 9 {
+			b.Fatalf("%d checks passed, want 9", rep.Passed)
+		}
+	}
+}

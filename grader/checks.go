@@ -31,7 +31,8 @@ type WorkspaceRef struct {
 	Name          string `yaml:"name" json:"name"`
 }
 
-// Check is one graded item. Exactly one of State, RuleQuery, RuleFired, KQL and Activity is set.
+// Check is one graded item. Exactly one of State, RuleQuery, RuleFired, KQL, Activity and Answer
+// is set.
 type Check struct {
 	ID     string `yaml:"id"`
 	Task   int    `yaml:"task"`
@@ -45,6 +46,7 @@ type Check struct {
 	RuleFired *RuleRef        `yaml:"ruleFired"`
 	KQL       *KQLCheck       `yaml:"kql"`
 	Activity  *ActivityCheck  `yaml:"activity"`
+	Answer    *AnswerCheck    `yaml:"answer"`
 }
 
 // StateAssert is one gjson path over the snapshot with one expectation; all of a check's
@@ -64,6 +66,12 @@ type StateAssert struct {
 // RuleRef names an analytics rule of the lab workspace by its name (the rule id az takes).
 type RuleRef struct {
 	Rule string `yaml:"rule"`
+	// Steps are the attack steps the rule is meant to catch (none: any step): a ruleFired check
+	// counts only alerts about them.
+	Steps []string `yaml:"steps"`
+	// Replayed counts only alerts about replays of the steps (`soclab attack replay`): a repair
+	// proved on new activity (break and fix).
+	Replayed bool `yaml:"replayed"`
 }
 
 // RuleQueryCheck judges a rule's query over the scenario's telemetry.
@@ -152,13 +160,13 @@ func (c *Checks) validate() error {
 			bad(i, "points must be at least 1")
 		}
 		kinds := 0
-		for _, set := range []bool{len(ch.State) > 0, ch.RuleQuery != nil, ch.RuleFired != nil, ch.KQL != nil, ch.Activity != nil} {
+		for _, set := range []bool{len(ch.State) > 0, ch.RuleQuery != nil, ch.RuleFired != nil, ch.KQL != nil, ch.Activity != nil, ch.Answer != nil} {
 			if set {
 				kinds++
 			}
 		}
 		if kinds != 1 {
-			bad(i, "%s: exactly one of state, ruleQuery, ruleFired, kql, activity is needed (found %d)", ch.ID, kinds)
+			bad(i, "%s: exactly one of state, ruleQuery, ruleFired, kql, activity, answer is needed (found %d)", ch.ID, kinds)
 		}
 		for j, a := range ch.State {
 			n := 0
@@ -176,12 +184,16 @@ func (c *Checks) validate() error {
 			bad(i, "%s: ruleQuery needs rule and mentions", ch.ID)
 		case ch.RuleFired != nil && ch.RuleFired.Rule == "":
 			bad(i, "%s: ruleFired needs rule", ch.ID)
+		case ch.RuleFired != nil && ch.RuleFired.Replayed && len(ch.RuleFired.Steps) == 0:
+			bad(i, "%s: ruleFired with replayed needs steps", ch.ID)
 		case ch.KQL != nil && ch.KQL.Query == "":
 			bad(i, "%s: kql needs query", ch.ID)
 		case ch.KQL != nil && ch.KQL.MaxRows != nil && (*ch.KQL.MaxRows < 0 || ch.KQL.MinRows != nil && *ch.KQL.MinRows > *ch.KQL.MaxRows):
 			bad(i, "%s: kql needs 0 <= minRows <= maxRows", ch.ID)
 		case ch.Activity != nil && ch.Activity.Operation == "":
 			bad(i, "%s: activity needs operation", ch.ID)
+		case ch.Answer != nil && (ch.Answer.Question < 1 || ch.Answer.Text == "" || len(ch.Answer.Accept) == 0 || ch.Answer.Source == ""):
+			bad(i, "%s: answer needs question (from 1), text, accept and source", ch.ID)
 		}
 	}
 	return errors.Join(errs...)

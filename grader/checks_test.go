@@ -17,9 +17,10 @@ func TestBuiltinChecks(t *testing.T) {
 		points += ch.Points
 	}
 	want := "workspace rule1-settings rule1-query rule1-fired rule2-settings rule2-query rule2-fired rule3-settings rule3-query rule3-fired xdr-connector xdr-sync-settings " +
-		"xdr-incident xdr-incident-classified copilot-prompts contain-sessions contain-block contain-backdoor automation-response incident-closed bf1-sync bf2-plugin"
-	if got := strings.Join(ids, " "); got != want || points != 60 {
-		t.Errorf("checks %q (%d points), want %q (60)", got, points, want)
+		"xdr-incident xdr-incident-classified copilot-prompts contain-sessions contain-block contain-backdoor automation-response incident-closed bf1-sync bf2-plugin " +
+		"bf3-diagnostics bf3-replay knowledge-1 knowledge-2 knowledge-3 knowledge-4 knowledge-5"
+	if got := strings.Join(ids, " "); got != want || points != 69 {
+		t.Errorf("checks %q (%d points), want %q (69)", got, points, want)
 	}
 }
 
@@ -29,9 +30,9 @@ func TestParseChecksErrors(t *testing.T) {
 		{"unknown field", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, kql: {query: T}, colour: red}",
 			"grader: checks.yaml: yaml: unmarshal errors:\n  line 4: field colour not found in type grader.Check"},
 		{"two kinds", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, kql: {query: T}, ruleFired: {rule: r}}",
-			"grader: checks.yaml: checks[0]: a: exactly one of state, ruleQuery, ruleFired, kql, activity is needed (found 2)"},
+			"grader: checks.yaml: checks[0]: a: exactly one of state, ruleQuery, ruleFired, kql, activity, answer is needed (found 2)"},
 		{"no kind", head + "  - {id: a, task: 1, title: A, points: 1, hint: h}",
-			"grader: checks.yaml: checks[0]: a: exactly one of state, ruleQuery, ruleFired, kql, activity is needed (found 0)"},
+			"grader: checks.yaml: checks[0]: a: exactly one of state, ruleQuery, ruleFired, kql, activity, answer is needed (found 0)"},
 		{"task without title", head + "  - {id: a, task: 2, title: A, points: 1, hint: h, kql: {query: T}}",
 			"grader: checks.yaml: checks[0]: task 2 has no title in tasks"},
 		{"no hint, no points", head + "  - {id: a, task: 1, title: A, kql: {query: T}}",
@@ -44,6 +45,10 @@ func TestParseChecksErrors(t *testing.T) {
 			"grader: checks.yaml: checks[0]: a: ruleQuery needs rule and mentions"},
 		{"kql bounds", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, kql: {query: T, minRows: 2, maxRows: 1}}",
 			"grader: checks.yaml: checks[0]: a: kql needs 0 <= minRows <= maxRows"},
+		{"answer without accepted answers", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, answer: {question: 1, text: Q, source: S}}",
+			"grader: checks.yaml: checks[0]: a: answer needs question (from 1), text, accept and source"},
+		{"answer to question 0", head + "  - {id: a, task: 1, title: A, points: 1, hint: h, answer: {question: 0, text: Q, accept: [x], source: S}}",
+			"grader: checks.yaml: checks[0]: a: answer needs question (from 1), text, accept and source"},
 		{"no workspace", "tasks: {1: One}\nchecks: []", "grader: checks.yaml: workspace: resourceGroup and name are required"},
 	}
 	for _, c := range cases {

@@ -70,14 +70,21 @@ func TestGradeCopilot(t *testing.T) {
 	const bf1 = "no alert of rule-lateral-movement-detection reached a Defender XDR incident (missing rule-lateral-movement-detection; found [\"rule-suspicious-signin-resource-access\"])"
 	c.setFault("copilot-defender-plugin-disconnected", true)
 	c.askCopilot("List my recent incidents in Defender XDR")
+	// Break and fix 3 (the judge's checks) is not played here.
+	const bf3Off = "the fault kv-diagnostics-missing is not on (break and fix 3 has not started) (found false)"
+	const bf3Rule = "workspace law-contoso-unified has no analytics rule rule-post-compromise-cred-access"
 	wantFailures(t, c.grade(6), map[string]string{
-		"bf2-plugin": "the Defender XDR plugin of Security Copilot is disconnected (missing defender; found [\"sentinel\"])",
-		"bf1-sync":   bf1,
+		"bf2-plugin":      "the Defender XDR plugin of Security Copilot is disconnected (missing defender; found [\"sentinel\"])",
+		"bf1-sync":        bf1,
+		"bf3-diagnostics": bf3Off,
+		"bf3-replay":      bf3Rule,
 	})
 	c.call(c.ctl.URL, "POST", "/_soclab/copilot/plugins", `{"tenant":"copilot01","plugin":"defender","connected":true}`)
 	c.askCopilot("List my recent incidents in Defender XDR")
 	wantFailures(t, c.grade(6), map[string]string{
-		"bf1-sync": bf1,
+		"bf1-sync":        bf1,
+		"bf3-diagnostics": bf3Off,
+		"bf3-replay":      bf3Rule,
 	})
 
 	// The role cause: the fault takes the analyst's Global Administrator away (applied when

@@ -172,3 +172,20 @@ func (l *lab) grade(tasks ...int) *Report {
 	}
 	return rep
 }
+
+// addTenant is another tenant of the same world, engine and grader, with its own ARM front.
+func (l *lab) addTenant(name string) *lab {
+	l.t.Helper()
+	ten, err := l.world.AddTenant(name)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	v := fakeVerifier{principals: map[string]auth.Principal{
+		"tok": {TenantID: ten.ID, ObjectID: ten.ServicePrincipal.ObjectID, AppID: ten.ServicePrincipal.AppID, IsServicePrincipal: true},
+	}}
+	srv := httptest.NewServer(arm.NewHandler(l.world, v, sentinel.LabTypes()...))
+	l.t.Cleanup(srv.Close)
+	other := *l
+	other.arm, other.tenant = srv, ten
+	return &other
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/logs"
@@ -23,6 +24,36 @@ type Grader struct {
 	// times over the tenant's generated telemetry, which never changes, so a learner who grades
 	// again without changing the rule (a class grading every few minutes) pays nothing.
 	verdicts *verdictCache
+	// judge is the data rule queries are judged over, built on first use and shared by every
+	// tenant (canonical ids; a tenant's query is rewritten to them).
+	judgeOnce sync.Once
+	judge     *judgeData
+	judgeErr  error
+}
+
+// judgeData is the canonical scenario data (all rows, the background alone) and the attack's
+// variants.
+type judgeData struct {
+	all, background *timeIndex
+	variants        []*variantData
+}
+
+// judgeData builds (once) what rule queries are judged over.
+func (g *Grader) judgeData() (*judgeData, error) {
+	g.judgeOnce.Do(func() {
+		d, err := g.engine.CanonicalScenarioData()
+		if err != nil {
+			g.judgeErr = err
+			return
+		}
+		jd := &judgeData{all: indexTimes(d.All), background: indexTimes(d.Background)}
+		if jd.variants, err = buildVariants(g.engine, d.Background); err != nil {
+			g.judgeErr = err
+			return
+		}
+		g.judge = jd
+	})
+	return g.judge, g.judgeErr
 }
 
 // New returns the grader of the engine's scenario (its checks.yaml).
@@ -30,6 +61,16 @@ func New(engine *logs.Engine) (*Grader, error) {
 	c, err := LoadBuiltinChecks(engine.Scenario().Name)
 	if err != nil {
 		return nil, err
+	}
+	for _, ch := range c.Checks {
+		if ch.RuleFired == nil {
+			continue
+		}
+		for _, id := range ch.RuleFired.Steps {
+			if _, ok := engine.Scenario().Step(id); !ok {
+				return nil, fmt.Errorf("grader: %s: check %s: the scenario has no attack step %q", ChecksFile, ch.ID, id)
+			}
+		}
 	}
 	return NewWithChecks(engine, c), nil
 }
@@ -65,7 +106,8 @@ func (g *Grader) Grade(ctx context.Context, tenantID string, tasks []int) (*Repo
 		return nil, fmt.Errorf("grader: encode snapshot: %w", err)
 	}
 	ev := &evaluation{g: g, ctx: ctx, tenantID: tenantID, snap: snap, doc: string(doc)}
-	rep := &Report{Scenario: g.engine.Scenario().Name, Tenant: snap.Tenant.Name, Clock: snap.Clock, Tasks: taskTitles(g.checks, selected)}
+	rep := &Report{Scenario: g.engine.Scenario().Name, Tenant: snap.Tenant.Name, Clock: snap.Clock, Tasks: taskTitles(g.checks, selected),
+		NotGraded: notGraded(g.checks, selected)}
 	for _, c := range selected {
 		res := Result{ID: c.ID, Task: c.Task, Title: c.Title, MaxPoints: c.Points}
 		res.Passed, res.Detail, err = ev.check(c)
@@ -108,6 +150,23 @@ func (g *Grader) selectChecks(tasks []int) ([]Check, error) {
 	return out, nil
 }
 
+// notGraded are the tasks with checks that the selection leaves out, in order.
+func notGraded(c *Checks, selected []Check) []int {
+	in := map[int]bool{}
+	for _, ch := range selected {
+		in[ch.Task] = true
+	}
+	var out []int
+	for _, ch := range c.Checks {
+		if !in[ch.Task] {
+			in[ch.Task] = true
+			out = append(out, ch.Task)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
 func taskTitles(c *Checks, checks []Check) []Task {
 	seen := map[int]bool{}
 	var out []Task
@@ -128,8 +187,6 @@ type evaluation struct {
 	tenantID string
 	snap     *Snapshot
 	doc      string
-	// all and background index the scenario's telemetry (built on first use).
-	all, background *timeIndex
 }
 
 func (ev *evaluation) check(c Check) (bool, string, error) {
@@ -140,11 +197,14 @@ func (ev *evaluation) check(c Check) (bool, string, error) {
 	case c.RuleQuery != nil:
 		return ev.ruleQuery(c.RuleQuery)
 	case c.RuleFired != nil:
-		return ev.ruleFired(c.RuleFired.Rule)
+		return ev.ruleFired(c.RuleFired)
 	case c.KQL != nil:
 		return ev.kql(c.KQL)
 	case c.Activity != nil:
 		return ev.activity(c.Activity)
+	case c.Answer != nil:
+		ok, detail := ev.answer(c.Answer)
+		return ok, detail, nil
 	}
 	return false, "", fmt.Errorf("no assertion")
 }
@@ -191,19 +251,28 @@ func (ev *evaluation) ruleQuery(c *RuleQueryCheck) (bool, string, error) {
 	if rule == nil {
 		return false, why, nil
 	}
-	key := verdictKey{tenant: ev.tenantID, query: rule.QueryText(), runs: runsOf(*rule), mentions: strings.Join(c.Mentions, "\x00")}
-	if v, ok := ev.g.verdicts.get(key); ok {
+	query, err := ev.g.engine.CanonicalText(ev.tenantID, rule.QueryText())
+	if err != nil {
+		return false, "", err
+	}
+	key := verdictKey{query: queryKey(query), runs: runsOf(*rule), mentions: strings.Join(c.Mentions, "\x00")}
+	exact := key
+	exact.query = query
+	if v, ok := ev.g.verdicts.get(key); ok && !v.textual {
 		return v.ok, v.detail, nil
 	}
-	if ev.all == nil {
-		d, err := ev.g.engine.ScenarioData(ev.tenantID)
-		if err != nil {
-			return false, "", err
-		}
-		ev.all, ev.background = indexTimes(d.All), indexTimes(d.Background)
+	if v, ok := ev.g.verdicts.get(exact); ok {
+		return v.ok, v.detail, nil
 	}
-	v := judgeRuleQuery(ev.ctx, ev.all, ev.background, ev.g.engine.WorkspaceCatalog(), ev.g.engine.Scenario(), *rule, c)
+	jd, err := ev.g.judgeData()
+	if err != nil {
+		return false, "", err
+	}
+	v := judgeRuleQuery(ev.ctx, jd, ev.g.engine.WorkspaceCatalog(), ev.g.engine.Scenario(), *rule, query, c)
 	if ev.ctx.Err() == nil { // a verdict cut short by the caller's deadline is not the query's
+		if v.textual {
+			key = exact // its detail quotes positions in this very text
+		}
 		ev.g.verdicts.put(key, v)
 	}
 	return v.ok, v.detail, nil

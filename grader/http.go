@@ -15,11 +15,17 @@ import (
 //
 //	GET /_soclab/grade?tenant=T&task=1,2   the Report as JSON (all tasks without task=)
 //	GET /_soclab/snapshot?tenant=T         the Snapshot state checks read
+//	GET /_soclab/answers?tenant=T          the knowledge-check answers, judged
+//	POST /_soclab/answers {"tenant","answers":{"1":"..."}}  stores answers (merged; "" removes one)
 //
 // Errors answer {"error":{"code","message"}}: 404 TenantNotFound, 400 InvalidArgument.
 func NewHandler(g *Grader, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_soclab"), "/")
+		if path == "answers" {
+			serveAnswers(g, w, r)
+			return
+		}
 		if path != "grade" && path != "snapshot" {
 			next.ServeHTTP(w, r)
 			return

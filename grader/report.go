@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,6 +24,9 @@ type Report struct {
 	Passed    int       `json:"passed"`
 	Failed    int       `json:"failed"`
 	AllPassed bool      `json:"allPassed"`
+	// NotGraded are the scenario's tasks left out of this grade (--task): allPassed says nothing
+	// about them.
+	NotGraded []int `json:"notGraded,omitempty"`
 	// Notes are things the grader wants the learner to know about this grade (e.g. that the
 	// rule engine had not caught up with the clock, so alert checks may be premature).
 	Notes []string `json:"notes,omitempty"`
@@ -95,6 +99,13 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(&b, "\nScore: %d/%d points, %d of %d checks passed\n", r.Score, r.MaxScore, r.Passed, r.Passed+r.Failed)
+	if len(r.NotGraded) > 0 {
+		var ts []string
+		for _, t := range r.NotGraded {
+			ts = append(ts, strconv.Itoa(t))
+		}
+		fmt.Fprintf(&b, "Not graded: task %s (soclab grade without --task grades every task)\n", strings.Join(ts, ", "))
+	}
 	for _, n := range r.Notes {
 		wrap(&b, "note: ", "      ", n)
 	}

@@ -298,3 +298,15 @@ func TestGradeBreakAndFix1(t *testing.T) {
 	c.wait()
 	checkOutcomes(t, c.grade(6), map[string]outcome{"bf1-sync": {true, ""}})
 }
+
+// TestGradeBreakAndFix1NotStarted: without its fault, rule 3's alerts reach Defender on their own;
+// that is not break and fix 1 done.
+func TestGradeBreakAndFix1NotStarted(t *testing.T) {
+	c := newSOCWorld(t).tenant(t, "nofault")
+	c.setup(true, rule3)
+	c.launch()
+	c.at("10:30")
+	checkOutcomes(t, c.grade(6), map[string]outcome{
+		"bf1-sync": {false, "neither fault of break and fix 1 (xdr-sync-severity-filter, xdr-sync-off) is on, so the case has not started (missing true; found [false,false])"},
+	})
+}

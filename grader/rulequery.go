@@ -28,6 +28,9 @@ const maxBenignRuns = 1500
 type queryVerdict struct {
 	ok     bool
 	detail string
+	// textual marks a verdict whose detail quotes an error of the text (positions), which a
+	// query written with other whitespace would not share.
+	textual bool
 }
 
 // ruleRuns says when a rule query runs and over what window.
@@ -45,11 +48,12 @@ func runsOf(r sentinel.AlertRule) ruleRuns {
 // judgeRuleQuery runs a rule's query as Sentinel would, at every run from the attack's start to
 // one window after its end over all the telemetry (some result must mention the attacker), and
 // over the background rows alone on a grid spanning the whole history (it must return nothing).
-func judgeRuleQuery(ctx context.Context, all, background *timeIndex, cat kql.Catalog, s *scenario.Scenario,
-	rule sentinel.AlertRule, c *RuleQueryCheck) queryVerdict {
-	q, err := kql.Compile(rule.QueryText(), cat, kql.CompileOptions{})
+func judgeRuleQuery(ctx context.Context, jd *judgeData, cat kql.Catalog, s *scenario.Scenario,
+	rule sentinel.AlertRule, query string, c *RuleQueryCheck) queryVerdict {
+	all, background := jd.all, jd.background
+	q, err := kql.Compile(query, cat, kql.CompileOptions{})
 	if err != nil {
-		return queryVerdict{detail: "the rule's query does not compile: " + firstLine(err.Error())}
+		return queryVerdict{detail: "the rule's query does not compile: " + firstLine(err.Error()), textual: true}
 	}
 	runs := runsOf(rule)
 	if runs.window <= 0 || runs.every <= 0 {
@@ -89,6 +93,13 @@ func judgeRuleQuery(ctx context.Context, all, background *timeIndex, cat kql.Cat
 			human(runs.every), human(runs.window), stamp(start), stamp(end), strings.Join(c.Mentions, " or "))}
 	}
 
+	// The same attack by someone else, elsewhere, at another time: some run must name them.
+	for _, v := range jd.variants {
+		if v := judgeVariant(v, runs, run); !v.ok {
+			return v
+		}
+	}
+
 	// Over the background alone, anywhere in the history: nothing.
 	every := runs.window / 2
 	if every < runs.every {
@@ -107,7 +118,31 @@ func judgeRuleQuery(ctx context.Context, all, background *timeIndex, cat kql.Cat
 				stamp(at), t.N, describeRow(t, 0))}
 		}
 	}
-	return queryVerdict{ok: true, detail: fmt.Sprintf("names the attacker at %s and matches none of the background", stamp(found))}
+	return queryVerdict{ok: true, detail: fmt.Sprintf("names the attacker at %s, catches the %d variants of the attack and matches none of the background",
+		stamp(found), len(jd.variants))}
+}
+
+// judgeVariant runs the query at every run from the variant's start to one window after its
+// end over the variant's dataset: some result must name the variant's victim or address.
+func judgeVariant(v *variantData, runs ruleRuns, run func(*timeIndex, time.Time) (*kql.Table, error)) queryVerdict {
+	start := v.start.Truncate(runs.every).Add(runs.every)
+	end := v.end.Add(runs.window)
+	if last := v.end.Add(variantSpan); end.After(last) {
+		end = last
+	}
+	for at := start; !at.After(end); at = at.Add(runs.every) {
+		t, err := run(v.x, at)
+		if err != nil {
+			return queryVerdict{detail: fmt.Sprintf("the query fails over %s (a variant of the attack), run at %s: %s", v.label, stamp(at), firstLine(err.Error())), textual: true}
+		}
+		if t.N > 0 && mentionsAny(t, v.mentions()) >= 0 {
+			return queryVerdict{ok: true}
+		}
+	}
+	return queryVerdict{detail: fmt.Sprintf("it does not generalise: %s of %d, the same attack played by another user from another "+
+		"address range on another day (variants are never shown), is not caught: no run returns a row naming its user or "+
+		"addresses. A rule that knows only the lab's user or addresses (alex.johnson, 185.220.101.x) misses the next attacker: "+
+		"match the behaviour (risk, result, operations, counts per caller), not the names", v.label, len(variantSpecs))}
 }
 
 // failedRun is the verdict on a run that failed or ran out of the judge's time.
@@ -115,7 +150,7 @@ func failedRun(ctx context.Context, at time.Time, err error) queryVerdict {
 	if ctx.Err() != nil {
 		return queryVerdict{detail: fmt.Sprintf("judging the query took longer than %s (it was at the run of %s): make it cheaper", judgeTimeout, stamp(at))}
 	}
-	return queryVerdict{detail: fmt.Sprintf("the query fails when run at %s: %s", stamp(at), firstLine(err.Error()))}
+	return queryVerdict{detail: fmt.Sprintf("the query fails when run at %s: %s", stamp(at), firstLine(err.Error())), textual: true}
 }
 
 // dataSpan is the earliest and latest TimeGenerated over every table.

@@ -33,6 +33,10 @@ type Snapshot struct {
 	AttackerReturn []containment.Result `json:"attackerReturn"`
 	Response       ResponseState        `json:"response"`
 	Copilot        CopilotState         `json:"copilot"`
+	// Answers are the learner's knowledge-check answers (soclab answer) by question number.
+	Answers Answers `json:"answers"`
+	// BreakFix is derived for the break-and-fix checks.
+	BreakFix BreakFixState `json:"breakFix"`
 }
 
 // TenantInfo names the tenant.
@@ -72,6 +76,11 @@ type AlertInfo struct {
 	RuleName    string `json:"ruleName"`
 	StartTime   string `json:"startTimeUtc"`
 	EndTime     string `json:"endTimeUtc"`
+	// TimeGenerated is when the alert was raised (the rule's run).
+	TimeGenerated string `json:"timeGenerated,omitempty"`
+	// Entities are the alert's entities as Kind:value (Account:alex.johnson@contoso.com,
+	// Ip:185.220.101.45, AzureResource:/subscriptions/...).
+	Entities []string `json:"entities,omitempty"`
 }
 
 // TakeSnapshot reads a tenant's state in one read transaction (plus its attack and fault
@@ -115,6 +124,9 @@ func TakeSnapshot(engine *logs.Engine, tenantID string) (*Snapshot, error) {
 		if err := socSnapshot(tx, s, base); err != nil {
 			return err
 		}
+		if s.Answers, err = ReadAnswers(tx); err != nil {
+			return err
+		}
 		s.Copilot, err = copilotSnapshot(tx, plugins, base)
 		return err
 	})
@@ -127,6 +139,7 @@ func TakeSnapshot(engine *logs.Engine, tenantID string) (*Snapshot, error) {
 	if s.Attack, err = engine.Status(tenantID); err != nil {
 		return nil, fmt.Errorf("grader: snapshot: %w", err)
 	}
+	s.BreakFix = breakFixState(engine.Scenario(), s)
 	return s, nil
 }
 
@@ -156,9 +169,18 @@ func workspaceState(tx *simulator.TenantTx, w simulator.Workspace) (WorkspaceSta
 	for _, a := range alerts {
 		ai := AlertInfo{Name: a.Name, RuleID: a.RuleID, DisplayName: text(a.Properties["alertDisplayName"]),
 			Severity: text(a.Properties["severity"]), StartTime: text(a.Properties["startTimeUtc"]),
-			EndTime: text(a.Properties["endTimeUtc"])}
+			EndTime: text(a.Properties["endTimeUtc"]), TimeGenerated: text(a.Properties["timeGenerated"])}
 		if a.RuleID != "" {
 			ai.RuleName = lastSegment(a.RuleID)
+		}
+		ents, err := sentinel.AlertEntities(tx, a.ID)
+		if err != nil {
+			return ws, err
+		}
+		for _, e := range ents {
+			if v := entityText(e); v != "" {
+				ai.Entities = append(ai.Entities, e.Kind+":"+v)
+			}
 		}
 		ws.Alerts = append(ws.Alerts, ai)
 	}
@@ -173,4 +195,24 @@ func lastSegment(id string) string { return id[strings.LastIndex(id, "/")+1:] }
 func text(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// entityText is the identifying value of an alert entity ("" for kinds the grader ignores).
+func entityText(e sentinel.Entity) string {
+	p := e.Properties
+	switch e.Kind {
+	case "Account":
+		name, suffix := text(p["accountName"]), text(p["upnSuffix"])
+		if suffix != "" {
+			return name + "@" + suffix
+		}
+		return name
+	case "Ip":
+		return text(p["address"])
+	case "AzureResource":
+		return text(p["resourceId"])
+	case "Host":
+		return text(p["hostName"])
+	}
+	return ""
 }

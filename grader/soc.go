@@ -254,14 +254,15 @@ func identityState(dir *identity.Directory) IdentityState {
 
 func responseState(tx *simulator.TenantTx, s *Snapshot) (ResponseState, error) {
 	r := ResponseState{PlaybookRuns: map[string]int{}, Return: ReturnSummary{Codes: map[string][]int{}}}
-	// The lab's incident: the live (not redirected) Defender incident with the most alerts
-	// about the compromised user.
+	// The lab's incident: the live (not redirected) Defender incident about the compromised
+	// user from the most products, the first of them (a replay of a step for break and fix after
+	// the lab's incident was resolved makes a new one, which is not the lab's).
 	for i := range s.XDR.Incidents {
 		inc := &s.XDR.Incidents[i]
 		if inc.RedirectIncidentID != 0 || !contains(inc.Users, compromisedUPN) {
 			continue
 		}
-		if r.Incident == nil || len(inc.AlertTitles) > len(r.Incident.AlertTitles) {
+		if r.Incident == nil || labIncidentBefore(inc, r.Incident) {
 			r.Incident = inc
 		}
 	}
@@ -392,4 +393,13 @@ func nonNilMaps(m []map[string]any) []map[string]any {
 		return []map[string]any{}
 	}
 	return m
+}
+
+// labIncidentBefore orders candidates for the lab's incident: more products first, then the
+// earlier (Defender numbers incidents in creation order).
+func labIncidentBefore(a, b *XDRIncident) bool {
+	if len(a.Products) != len(b.Products) {
+		return len(a.Products) > len(b.Products)
+	}
+	return a.ID < b.ID
 }

@@ -19,6 +19,7 @@ func commands() []*cli.Command {
 		xdrCommand(),
 		copilotCommand(),
 		gradeCommand(),
+		answerCommand(),
 		engineCommand(),
 	}
 }

@@ -119,6 +119,8 @@ var controlEndpoints = []struct{ method, path, body string }{
 	{"POST", "copilot/ask", `{"tenant":"%[1]s","prompt":"list my incidents"}`},
 	{"GET", "copilot/plugins?tenant=%[1]s", ""},
 	{"POST", "copilot/plugins", `{"tenant":"%[1]s","plugin":"defender","connected":false}`},
+	{"GET", "answers?tenant=%[1]s", ""},
+	{"POST", "answers", `{"tenant":"%[1]s","answers":{"3":"NRT"}}`},
 }
 
 // fill puts ref where a template of controlEndpoints names the tenant.

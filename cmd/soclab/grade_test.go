@@ -30,7 +30,7 @@ func TestGradeWithoutServer(t *testing.T) {
 			"(no soclab server runs on " + state + ": used its state file directly)\n", 1, ""},
 		{"bad format", gradeOptions{State: state, Format: "xml"}, "", "", 2, `soclab grade: --format "xml": use text, json or junit`},
 		{"bad task", gradeOptions{State: state, Format: "text", Tasks: "1,x"}, "", "", 2, `soclab grade: --task: task "x" is not a task number (e.g. 1,2)`},
-		{"unknown task", gradeOptions{State: state, Format: "json", Tasks: "7"}, "", "", 2, "soclab grade: --task: unknown task 7: the scenario grades tasks 1, 2, 3, 4, 5, 6"},
+		{"unknown task", gradeOptions{State: state, Format: "json", Tasks: "8"}, "", "", 2, "soclab grade: --task: unknown task 8: the scenario grades tasks 1, 2, 3, 4, 5, 6, 7"},
 		{"unknown tenant", gradeOptions{State: state, Format: "json", Tenant: "nobody"}, "", "", 1, `soclab grade: tenant "nobody": tenant not found`},
 	}
 	for _, c := range cases {

@@ -65,29 +65,32 @@ func TestRuleBehaviour(t *testing.T) {
 	attack := []step{onboard, at("08:00")}
 	after := []step{launch, at("10:00")}
 	runScenarios(t, []scenarioTest{{
-		// The sign-in at 08:32:05 is in the window of the runs 08:40 ... 09:35 (12 runs).
+		// Created at 08:00, the rule runs at once (Sentinel's first run) and then every 5 minutes
+		// to 10:00 (24 runs); the sign-in at 08:32:05 is in the window of the runs 08:40 ... 09:35
+		// (12 runs).
 		name:  "SingleAlert: one alert per run while the row is in the window",
 		steps: steps(attack, []step{rule("test", scheduled(attackSignins, ""))}, after),
 		check: func(t *testing.T, f *fixture) {
-			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 12 | 12 | 12"})
+			wantEqual(t, f.kql(summary), []string{"24 | 0 | 12 | 12 | 12 | 12"})
 		},
 	}, {
 		name:  "threshold: GreaterThan 1 never passes with one row",
 		steps: steps(attack, []step{rule("test", scheduled(attackSignins, `,"triggerThreshold":1`))}, after),
 		check: func(t *testing.T, f *fixture) {
-			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 0 | 0 | 0"})
+			wantEqual(t, f.kql(summary), []string{"24 | 0 | 12 | 0 | 0 | 0"})
 		},
 	}, {
+		// The 12 empty runs are the first (08:00) and 08:05 ... 08:35 (7), 09:40 ... 10:00 (5).
 		name:  "threshold: LessThan 1 fires on the empty runs",
 		steps: steps(attack, []step{rule("test", scheduled(attackSignins, `,"triggerOperator":"LessThan","triggerThreshold":1`))}, after),
 		check: func(t *testing.T, f *fixture) {
-			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 11 | 11 | 11"})
+			wantEqual(t, f.kql(summary), []string{"24 | 0 | 12 | 12 | 12 | 12"})
 		},
 	}, {
 		name:  "suppression: one alert, then quiet for five hours",
 		steps: steps(attack, []step{rule("test", scheduled(attackSignins, `,"suppressionEnabled":true`))}, after),
 		check: func(t *testing.T, f *fixture) {
-			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 1 | 1 | 1"})
+			wantEqual(t, f.kql(summary), []string{"24 | 0 | 12 | 1 | 1 | 1"})
 			wantEqual(t, f.kql(`SentinelHealth | where tostring(ExtendedProperties.Issues) has "AlertsSuppressed" | count`), []string{"11"})
 		},
 	}, {
@@ -107,7 +110,7 @@ func TestRuleBehaviour(t *testing.T) {
 		steps: steps(attack, []step{rule("test", scheduled(attackSignins,
 			`,"incidentConfiguration":{"createIncident":true,"groupingConfiguration":{"enabled":true,"reopenClosedIncident":false,"lookbackDuration":"PT5H","matchingMethod":"AnyAlert","groupByEntities":[],"groupByAlertDetails":[],"groupByCustomDetails":[]}}`))}, after),
 		check: func(t *testing.T, f *fixture) {
-			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 12 | 12 | 1"})
+			wantEqual(t, f.kql(summary), []string{"24 | 0 | 12 | 12 | 12 | 1"})
 			wantEqual(t, f.kql(`SecurityIncident | summarize arg_max(TimeGenerated, *) | project Title, alerts = array_length(AlertIds), AdditionalData.alertsCount`), []string{"Test rule | 12 | 12"})
 			incs := f.incidents()
 			if len(incs) != 1 || len(incs[0].alerts) != 12 {
@@ -161,7 +164,7 @@ func TestRuleBehaviour(t *testing.T) {
 		name:  "createIncident false: alerts only",
 		steps: steps(attack, []step{rule("test", scheduled(attackSignins, `,"incidentConfiguration":{"createIncident":false}`))}, after),
 		check: func(t *testing.T, f *fixture) {
-			wantEqual(t, f.kql(summary), []string{"23 | 0 | 12 | 12 | 12 | 0"})
+			wantEqual(t, f.kql(summary), []string{"24 | 0 | 12 | 12 | 12 | 0"})
 		},
 	}, {
 		name: "entity mappings, custom details and the display-name override",
@@ -178,7 +181,7 @@ func TestRuleBehaviour(t *testing.T) {
 			[]step{at("08:30")}),
 		check: func(t *testing.T, f *fixture) {
 			wantEqual(t, f.kql(`SentinelHealth | summarize count() by Status, Reason, OperationName`), []string{
-				"Failure | An internal server error occurred while running the query. | Scheduled analytics rule run | 5",
+				"Failure | An internal server error occurred while running the query. | Scheduled analytics rule run | 6",
 			})
 		},
 	}})

@@ -4,9 +4,10 @@
 //
 // Schedule (what Azure does, and the lab's choices where Azure does not say):
 //
-//   - A rule's first run is one period of its schedule after it was created (systemData.createdAt):
-//     Scheduled rules run every queryFrequency, NRT rules every minute. A rule created after the
-//     attack therefore never sees it.
+//   - A Scheduled rule runs for the first time when it is created (systemData.createdAt;
+//     Sentinel's "Start running: Automatically") and then every queryFrequency, so its first run
+//     looks back one queryPeriod over activity from before the rule existed; an NRT rule runs
+//     every minute from one minute after its creation.
 //   - Scheduled run at T: Sentinel's built-in 5-minute delay. The query runs over the rows
 //     ingested by T whose TimeGenerated lies in [T-5m-queryPeriod, T-5m], with now() = T-5m,
 //     so `ago(queryPeriod)` in the query lines up with the look-back window.

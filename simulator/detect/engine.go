@@ -343,13 +343,24 @@ func nextRun(r *sentinel.AlertRule, st *ruleState, to time.Time) (time.Time, boo
 	}
 	next := last.Add(freq)
 	if last.IsZero() {
-		next = createdAt(*r).Add(freq)
+		next = firstRun(r)
 	}
 	if earliest := to.Add(-MaxCatchUp); next.Before(earliest) {
 		skip := earliest.Sub(next) / freq
 		next = next.Add(skip * freq)
 	}
 	return next, true
+}
+
+// firstRun is a rule's first run: a Scheduled rule runs "for the first time immediately upon
+// being created, and after that at the interval set in Run query every" (Sentinel's default
+// Start running: Automatically), so its first run looks back one query period from its
+// creation; an NRT rule runs each minute from its creation on.
+func firstRun(r *sentinel.AlertRule) time.Time {
+	if r.Kind == sentinel.KindScheduled {
+		return createdAt(*r)
+	}
+	return createdAt(*r).Add(r.Frequency())
 }
 
 // modifiedAt is when the rule was last changed.

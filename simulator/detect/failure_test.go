@@ -82,7 +82,7 @@ func TestFailingRules(t *testing.T) {
 		name:  "a run-time error is transient: every run fails, the rule stays enabled",
 		steps: []step{onboard, at("08:00"), rule("test", scheduled(`print n = 1 | where assert(n < 0, "the rule is broken")`, "")), at("09:30")},
 		health: []string{
-			"Failure | An internal server error occurred while running the query. | Test rule | 17",
+			"Failure | An internal server error occurred while running the query. | Test rule | 18",
 		},
 		check: func(t *testing.T, f *fixture) {
 			if r := f.ruleView("test"); !r.IsEnabled() || *r.Properties.DisplayName != "Test rule" {
@@ -185,8 +185,8 @@ func TestProgress(t *testing.T) {
 	if p, err := f.engine.Progress(f.tenant.ID, to); err != nil || !p.Equal(to) {
 		t.Errorf("no rules: %v %v, want %v", p, err, to)
 	}
-	rule("test", scheduled(attackSignins, ""))(f) // created 08:00, every 5 minutes
-	if p, err := f.engine.Progress(f.tenant.ID, to); err != nil || !p.Equal(clockAt(t, "08:05").Add(-time.Nanosecond)) {
+	rule("test", scheduled(attackSignins, ""))(f) // created 08:00: runs at once, then every 5 minutes
+	if p, err := f.engine.Progress(f.tenant.ID, to); err != nil || !p.Equal(clockAt(t, "08:00").Add(-time.Nanosecond)) {
 		t.Errorf("never run: %v %v", p, err)
 	}
 	at("09:02")(f)
@@ -232,8 +232,8 @@ func TestAdvanceYields(t *testing.T) {
 			continue
 		}
 		wantEqual(t, got, want)
-		if calls != 24 { // 24 runs (08:05 ... 10:00), one per call; the last call does not yield
-			t.Errorf("a 1 ns budget made %d calls, want 24", calls)
+		if calls != 25 { // 25 runs (08:00 ... 10:00), one per call; the last call does not yield
+			t.Errorf("a 1 ns budget made %d calls, want 25", calls)
 		}
 	}
 }

@@ -26,9 +26,9 @@ func TestLabFlow(t *testing.T) {
 			// (12 runs); rule 3 every 5 min from 07:35 (36 runs). The health rows of the 10:30
 			// runs are not ingested yet at 10:30 (SentinelHealth's delay), so one run less shows.
 			wantEqual(t, f.kql(healthByRule), []string{
-				"Lateral Movement via Azure Resource Access Escalation | Scheduled | Scheduled analytics rule run | 35 | 0 | 12 | 12",
+				"Lateral Movement via Azure Resource Access Escalation | Scheduled | Scheduled analytics rule run | 36 | 0 | 12 | 12",
 				"Post-Compromise Credential Access Attempt | NRT | NRT analytics rule run | 179 | 0 | 6 | 3",
-				"Suspicious Sign-in Followed by Azure Resource Access | Scheduled | Scheduled analytics rule run | 11 | 0 | 30 | 3",
+				"Suspicious Sign-in Followed by Azure Resource Access | Scheduled | Scheduled analytics rule run | 12 | 0 | 30 | 3",
 			})
 			wantEqual(t, f.kql(`SecurityAlert | summarize n = count(), firstAlert = min(TimeGenerated) by AlertName, ProviderName, ProductName, AlertSeverity, Tactics, Techniques | order by AlertName asc`), []string{
 				`Lateral Movement via Azure Resource Access Escalation | ASI Scheduled Alerts | Azure Sentinel | Medium | LateralMovement, Discovery | ["T1580","T1087"] | 12 | 2025-01-15T09:15:00Z`,
@@ -65,10 +65,24 @@ func TestLabFlow(t *testing.T) {
 		steps: []step{onboard, at("07:30"), launch, at("10:30"), labRule(labRules[1]), labRule(labRules[2]), at("12:00")},
 		check: func(t *testing.T, f *fixture) {
 			wantEqual(t, f.kql(healthByRule), []string{
-				"Lateral Movement via Azure Resource Access Escalation | Scheduled | Scheduled analytics rule run | 17 | 0 | 0 | 0",
+				"Lateral Movement via Azure Resource Access Escalation | Scheduled | Scheduled analytics rule run | 18 | 0 | 0 | 0",
 				"Post-Compromise Credential Access Attempt | NRT | NRT analytics rule run | 89 | 0 | 0 | 0",
 			})
 			wantEqual(t, f.kql(`SecurityAlert | count`), []string{"0"})
+		},
+	}, {
+		// Sentinel runs a new Scheduled rule at once over its query period: created at 10:03, rule 3
+		// looks back over 08:58-09:58 and alerts on the 09:05 sweep from before it existed.
+		name:  "a Scheduled rule created just after the attack fires through its first run's look-back",
+		steps: []step{onboard, at("07:30"), launch, at("10:03"), labRule(labRules[2]), at("10:10")},
+		check: func(t *testing.T, f *fixture) {
+			wantEqual(t, f.kql(healthByRule), []string{
+				"Lateral Movement via Azure Resource Access Escalation | Scheduled | Scheduled analytics rule run | 2 | 0 | 2 | 2",
+			})
+			// Runs at 10:03 (the first) and 10:08 both see the sweep.
+			wantEqual(t, f.kql(`SecurityAlert | summarize count(), min(StartTime), min(TimeGenerated), max(TimeGenerated)`), []string{
+				"2 | 2025-01-15T09:05:00Z | 2025-01-15T10:03:00Z | 2025-01-15T10:08:00Z",
+			})
 		},
 	}, {
 		name: "break-and-fix 3: without Key Vault logs the NRT rule runs empty; after the fix and a replay it fires",
