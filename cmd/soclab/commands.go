@@ -20,5 +20,6 @@ func commands() []*cli.Command {
 		copilotCommand(),
 		gradeCommand(),
 		engineCommand(),
+		verifyCommand(),
 	}
 }

@@ -70,5 +70,11 @@ func verboseGiven(c *cli.Context) bool {
 			return true
 		}
 	}
+	// After a positional argument the cli stops parsing flags (positionalArgs reads the rest).
+	for _, a := range c.Args().Slice() {
+		if a == "--verbose" || a == "-verbose" || a == "--verbose=true" {
+			return true
+		}
+	}
 	return false
 }

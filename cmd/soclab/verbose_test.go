@@ -20,6 +20,7 @@ func TestVerboseFlag(t *testing.T) {
 		{"global", []string{"soclab", "--verbose", "probe", "leaf"}, "", true},
 		{"after the command", []string{"soclab", "probe", "leaf", "--verbose"}, "", true},
 		{"environment", []string{"soclab", "probe", "leaf"}, "1", true},
+		{"after a positional argument", []string{"soclab", "probe", "leaf", "x", "--verbose"}, "", true},
 		{"explicitly off", []string{"soclab", "probe", "leaf", "--verbose=false"}, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
