@@ -58,7 +58,7 @@ func sampleReport() *Report {
 	r.add(BlockResult{Index: 4, Line: 30, Section: "Task 2", Kind: labtext.Shell, Status: Skipped, Missing: []string{"az-sentinel"}, Reason: "SKIPPED: needs az-sentinel: not installed", ExitCode: -1})
 	r.Grade = &grader.Report{Scenario: "s", Tenant: "contoso", Tasks: []grader.Task{{Number: 1, Title: "Rules"}},
 		Results: []grader.Result{{ID: "a", Task: 1, Title: "A", Passed: true, Points: 2, MaxPoints: 2}, {ID: "b", Task: 1, Title: "B", MaxPoints: 3, Detail: "no rule", Hint: "make one"}},
-		Score: 2, MaxScore: 5, Passed: 1, Failed: 1}
+		Score:   2, MaxScore: 5, Passed: 1, Failed: 1}
 	r.finish()
 	return r
 }
