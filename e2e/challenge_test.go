@@ -1,14 +1,15 @@
 package e2e
 
 import (
-	"context"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/soclab/soclab"
 	"github.com/soclab/soclab/labtext"
 	"github.com/soclab/soclab/labverify"
 )
@@ -53,28 +54,35 @@ func challengeBash(t *testing.T, from, to string) []string {
 	return out
 }
 
-// TestChallengeVerify runs the built-in challenge.md as `soclab verify` does (package
-// labverify: every block in order on a private lab, with the real az, then the grade) and
-// compares what each block did, and which checks failed, with the record of this environment
-// (testdata/challenge-verify-<env>.txt: "sentinel" when SOCLAB_AZ_EXTENSION_DIR holds the az
-// sentinel extension, else "core-az", where the blocks that need it are skipped and counted).
-// A block that changes behaviour fails the test; SOCLAB_UPDATE_GOLDEN=1 records the new one.
+// TestChallengeVerify runs `soclab verify --format json` (the built-in challenge.md: every block
+// in order on a private lab, with the real az, then the grade) and compares what each block did
+// with the record of this environment (testdata/challenge-verify-<env>.txt: "sentinel" when
+// SOCLAB_AZ_EXTENSION_DIR holds the az sentinel extension, else "core-az", where the blocks that
+// need it are skipped and counted). A block that changes behaviour fails the test;
+// SOCLAB_UPDATE_GOLDEN=1 records the new behaviour (review the diff).
 func TestChallengeVerify(t *testing.T) {
 	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
-	blocks, err := labtext.Parse(soclab.Challenge())
-	if err != nil {
-		t.Fatal(err)
-	}
 	ext, env := os.Getenv(extensionDirVar), "core-az"
 	if ext != "" {
 		env = "sentinel"
 	}
-	rep, err := labverify.Run(context.Background(), blocks, labverify.Options{Soclab: buildSoclab(t), Dir: t.TempDir(), Env: os.Environ(), ExtensionDir: ext, File: "challenge.md"})
-	if err != nil {
-		t.Fatal(err)
+	cmd := exec.Command(buildSoclab(t), "verify", "--format", "json")
+	cmd.Env = append(os.Environ(), "AZURE_EXTENSION_DIR="+ext, "TMPDIR="+t.TempDir())
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	var rep labverify.Report
+	if jerr := json.Unmarshal(so.Bytes(), &rep); jerr != nil {
+		t.Fatalf("soclab verify (%v) printed no JSON report: %v\nstdout:\n%s\nstderr:\n%s", err, jerr, so.String(), se.String())
 	}
-	got := verifyRecord(rep)
+	if ee, ok := err.(*exec.ExitError); (rep.OK && err != nil) || (!rep.OK && (!ok || ee.ExitCode() != 1)) {
+		t.Errorf("soclab verify: ok %v but exit %v", rep.OK, err)
+	}
+	if rep.File != "challenge.md (built in)" || len(rep.Blocks) < 30 {
+		t.Errorf("soclab verify ran %q: %d blocks", rep.File, len(rep.Blocks))
+	}
+	got := verifyRecord(&rep)
 	golden := filepath.Join("testdata", "challenge-verify-"+env+".txt")
 	if os.Getenv("SOCLAB_UPDATE_GOLDEN") != "" {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
