@@ -21,5 +21,6 @@ func commands() []*cli.Command {
 		gradeCommand(),
 		engineCommand(),
 		verifyCommand(),
+		classCommand(),
 	}
 }
