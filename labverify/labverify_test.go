@@ -155,3 +155,10 @@ func TestOK(t *testing.T) {
 		t.Error("no grade: OK")
 	}
 }
+
+// TestRunRefusesBadOptions: Run needs the binary and a folder, and says so.
+func TestRunRefusesBadOptions(t *testing.T) {
+	if _, err := Run(t.Context(), nil, Options{}); err == nil || err.Error() != "labverify: Options.Soclab and Options.Dir are required" {
+		t.Errorf("Run without options: %v", err)
+	}
+}

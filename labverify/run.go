@@ -59,6 +59,10 @@ func Run(ctx context.Context, blocks []labtext.Block, o Options) (*Report, error
 	graded := false
 	order := labtext.RunOrder(blocks)
 	for i, b := range order {
+		if ctx.Err() != nil {
+			s.stop()
+			return nil, fmt.Errorf("interrupted before block %d (line %d): %w", b.Index, b.Line, ctx.Err())
+		}
 		s.progress("[%2d/%d] line %-4d %s (%s) …", i+1, len(order), b.Line, b.Section, b.Lang)
 		res := s.runBlock(ctx, b)
 		if b.Notes.Grade && res.Status == Passed {
