@@ -121,9 +121,5 @@ func isTerminal(w io.Writer) bool {
 		w = nw.Writer
 	}
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && scenarioIsTerminal(f)
 }
