@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/soclab/soclab/grader"
-	"github.com/soclab/soclab/simulator"
 )
 
 // IdleCap bounds the time one action is credited with: a learner who paused (or moved the lab
@@ -16,9 +15,20 @@ const IdleCap = 15 * time.Minute
 
 // Learner is what the report reads about one learner's tenant.
 type Learner struct {
-	Tenant   string
-	Grade    grader.Report
-	Activity []simulator.Activity
+	Tenant string
+	Grade  grader.Report
+	// Actions are the tenant's writes (GET /_soclab/activity), in any order.
+	Actions []Action
+}
+
+// Action is one write a learner made, at a tenant-clock time.
+type Action struct {
+	Time time.Time
+	// Operation is the ARM operation, the directory write's kind or copilot.prompt (TaskOf).
+	Operation string
+	// Group ties the entries of one operation together (an ARM correlation id); "" is an
+	// operation of its own.
+	Group string
 }
 
 // Report is a class's progress.
@@ -59,7 +69,7 @@ type LearnerRow struct {
 	Tasks        []TaskCell `json:"tasks"`
 	// TimeSpentSeconds is the time credited to all the learner's actions (see IdleCap).
 	TimeSpentSeconds int `json:"timeSpentSeconds"`
-	// Actions counts the operations in the action log.
+	// Actions counts the learner's operations.
 	Actions int `json:"actions"`
 	// LastAction is the lab time of the latest one.
 	LastAction *time.Time `json:"lastAction,omitempty"`
@@ -106,7 +116,7 @@ func Build(learners []Learner) Report {
 				tasks[t.Number] = &TaskStats{Number: t.Number, Title: t.Title}
 			}
 		}
-		spent, actions, last := timeSpent(l.Activity)
+		spent, actions, last := timeSpent(l.Actions)
 		row := LearnerRow{Tenant: l.Tenant, Score: l.Grade.Score, MaxScore: l.Grade.MaxScore, Actions: actions, LastAction: last, Tasks: []TaskCell{}}
 		cells := map[int]*TaskCell{}
 		for _, c := range l.Grade.Results {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/soclab/soclab/grader"
-	"github.com/soclab/soclab/simulator"
 )
 
 // labChecks are the checks of the synthetic class: id, task, points.
@@ -66,7 +65,7 @@ func class(n int) []Learner {
 			rep.Score += res.Points
 			rep.MaxScore += res.MaxPoints
 		}
-		var acts []simulator.Activity
+		var acts []Action
 		at := start.Add(time.Duration(i) * time.Minute)
 		for t := 1; t <= min(stage, 6); t++ {
 			for k, op := range opsOfTask[t] {
@@ -76,12 +75,10 @@ func class(n int) []Learner {
 				}
 				at = at.Add(gap)
 				corr := fmt.Sprintf("c-%d-%d-%d", i, t, k)
-				acts = append(acts,
-					simulator.Activity{CorrelationID: corr, Time: at, OperationName: op, Status: "Started"},
-					simulator.Activity{CorrelationID: corr, Time: at.Add(2 * time.Second), OperationName: op, Status: "Succeeded"})
+				acts = append(acts, Action{Group: corr, Time: at, Operation: op}, Action{Group: corr, Time: at.Add(2 * time.Second), Operation: op})
 			}
 		}
-		out = append(out, Learner{Tenant: rep.Tenant, Grade: rep, Activity: acts})
+		out = append(out, Learner{Tenant: rep.Tenant, Grade: rep, Actions: acts})
 	}
 	// the input order does not matter
 	out[0], out[n-1] = out[n-1], out[0]
@@ -92,18 +89,21 @@ func class(n int) []Learner {
 // with the time since the previous one, at most IdleCap, to its task; unknown operations to none.
 func TestTimeSpent(t *testing.T) {
 	at := func(m int) time.Time { return time.Date(2025, 1, 15, 7, m, 0, 0, time.UTC) }
-	log := []simulator.Activity{
-		{CorrelationID: "a", Time: at(5), OperationName: "MICROSOFT.RESOURCES/SUBSCRIPTIONS/RESOURCEGROUPS/WRITE", Status: "Started"},
-		{CorrelationID: "a", Time: at(5).Add(time.Second), OperationName: "MICROSOFT.RESOURCES/SUBSCRIPTIONS/RESOURCEGROUPS/WRITE", Status: "Succeeded"},
-		{CorrelationID: "b", Time: at(12), OperationName: "MICROSOFT.SECURITYINSIGHTS/ALERTRULES/WRITE"},
-		{CorrelationID: "c", Time: at(50), OperationName: "MICROSOFT.SECURITYINSIGHTS/DATACONNECTORS/WRITE"},
-		{CorrelationID: "d", Time: at(53), OperationName: "MICROSOFT.KEYVAULT/VAULTS/WRITE"},
-		{CorrelationID: "e", Time: at(55), OperationName: "microsoft.insights/diagnosticSettings/write"},
+	log := []Action{
+		{Group: "a", Time: at(5), Operation: "MICROSOFT.RESOURCES/SUBSCRIPTIONS/RESOURCEGROUPS/WRITE"},
+		{Group: "a", Time: at(5).Add(time.Second), Operation: "MICROSOFT.RESOURCES/SUBSCRIPTIONS/RESOURCEGROUPS/WRITE"},
+		{Group: "b", Time: at(12), Operation: "MICROSOFT.SECURITYINSIGHTS/ALERTRULES/WRITE"},
+		{Group: "c", Time: at(50), Operation: "MICROSOFT.SECURITYINSIGHTS/DATACONNECTORS/WRITE"},
+		{Group: "d", Time: at(53), Operation: "MICROSOFT.KEYVAULT/VAULTS/WRITE"},
+		{Group: "e", Time: at(55), Operation: "microsoft.insights/diagnosticSettings/write"},
+		{Time: at(56), Operation: "copilot.prompt"},
+		{Time: at(57), Operation: "copilot.prompt"},
+		{Time: at(59), Operation: "user.revoke"},
 	}
 	spent, n, last := timeSpent(log)
-	want := map[int]time.Duration{1: 7 * time.Minute, 2: IdleCap, 6: 2 * time.Minute}
-	if fmt.Sprint(spent) != fmt.Sprint(want) || n != 5 || !last.Equal(at(55)) {
-		t.Errorf("timeSpent = %v, %d ops, last %v; want %v, 5, %v", spent, n, last, want, at(55))
+	want := map[int]time.Duration{1: 7 * time.Minute, 2: IdleCap, 4: 2 * time.Minute, 5: 2 * time.Minute, 6: 2 * time.Minute}
+	if fmt.Sprint(spent) != fmt.Sprint(want) || n != 8 || !last.Equal(at(59)) {
+		t.Errorf("timeSpent = %v, %d ops, last %v; want %v, 8, %v", spent, n, last, want, at(59))
 	}
 	if spent, n, last := timeSpent(nil); len(spent) != 0 || n != 0 || last != nil {
 		t.Errorf("empty log: %v %d %v", spent, n, last)

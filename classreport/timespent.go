@@ -5,16 +5,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/soclab/soclab/simulator"
 )
 
-// taskOfOperation maps an ARM operation (the action log's upper-case OperationName) to the
-// lab task it belongs to; the first matching prefix wins. Operations of no task (reads, other
-// providers) count for no task.
+// taskOfOperation maps an operation to the lab task it belongs to: ARM operations (the action
+// log's upper-case names), the directory's writes (Graph: Task 5's containment) and Copilot
+// prompts (Task 4); the first matching prefix wins. Others count for no task.
 var taskOfOperation = []struct {
 	prefix string
 	task   int
 }{
+	{"COPILOT.", 4},
+	{"USER.", 5}, {"ROLE.", 5}, {"LOCATION.", 5}, {"POLICY.", 5}, {"RISK.", 5},
 	{"MICROSOFT.SECURITYINSIGHTS/DATACONNECTORS/", 2},
 	{"MICROSOFT.SECURITYINSIGHTS/INCIDENTS/", 3},
 	{"MICROSOFT.SECURITYINSIGHTS/AUTOMATIONRULES/", 5},
@@ -36,29 +37,25 @@ func TaskOf(operation string) int {
 	return 0
 }
 
-// timeSpent credits each operation of the log (its entries share a correlation id; the first
-// one's time counts) with the time since the previous operation, at most IdleCap, and sums it
-// per task. It returns the sums, the number of operations and the last one's time.
-func timeSpent(log []simulator.Activity) (map[int]time.Duration, int, *time.Time) {
+// timeSpent credits each operation (entries of one Group count once, at the first one's time)
+// with the time since the previous operation, at most IdleCap, and sums it per task. It
+// returns the sums, the number of operations and the last one's time.
+func timeSpent(actions []Action) (map[int]time.Duration, int, *time.Time) {
 	type op struct {
 		at   time.Time
 		task int
 	}
 	first := map[string]int{}
 	var ops []op
-	for _, a := range log {
-		key := a.CorrelationID
-		if key == "" {
-			key = a.EventDataID
-		}
-		if i, seen := first[key]; seen {
+	for _, a := range actions {
+		if i, seen := first[a.Group]; seen && a.Group != "" {
 			if a.Time.Before(ops[i].at) {
 				ops[i].at = a.Time
 			}
 			continue
 		}
-		first[key] = len(ops)
-		ops = append(ops, op{at: a.Time, task: TaskOf(a.OperationName)})
+		first[a.Group] = len(ops)
+		ops = append(ops, op{at: a.Time, task: TaskOf(a.Operation)})
 	}
 	sort.SliceStable(ops, func(i, j int) bool { return ops[i].at.Before(ops[j].at) })
 	spent := map[int]time.Duration{}

@@ -92,7 +92,9 @@ func runClassReport(o classOptions, stdout, stderr io.Writer) error {
 			if err := lab.call("GET", "activity?tenant="+url.QueryEscape(name), nil, &log); err != nil {
 				return fmt.Errorf("action log of %s: %w", name, err)
 			}
-			l.Activity = log.Value
+			for _, a := range log.Value {
+				l.Actions = append(l.Actions, classreport.Action{Time: a.Time, Operation: a.Operation, Group: a.CorrelationID})
+			}
 			learners = append(learners, l)
 		}
 		if isTerminal(stderr) && len(names) > 0 {

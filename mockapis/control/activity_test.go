@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/copilot"
 )
 
-// TestActivity: GET activity answers the named tenant's action log and nobody else's; unknown
-// tenants and other methods get the control API's errors.
+// TestActivity: GET activity answers the named tenant's actions (ARM's action log and Copilot's
+// prompts here; the directory's writes are tested in simulator/identity) in time order, and
+// nobody else's; unknown tenants and other methods get the control API's errors.
 func TestActivity(t *testing.T) {
 	w, err := simulator.Open(t.TempDir(), simulator.Options{Now: func() time.Time { return realNow }})
 	if err != nil {
@@ -28,10 +30,27 @@ func TestActivity(t *testing.T) {
 	if err := w.Update(learner.ID, func(tx *simulator.TenantTx) error {
 		_, err := tx.AppendActivity(simulator.Activity{EventDataID: "e1", CorrelationID: "c1", Time: at, OperationName: "MICROSOFT.OPERATIONALINSIGHTS/WORKSPACES/WRITE",
 			Status: "Succeeded", Caller: "app", ResourceID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law", ResourceProvider: "MICROSOFT.OPERATIONALINSIGHTS"})
+		if err != nil {
+			return err
+		}
+		// a Copilot prompt (at the tenant clock, 07:00)
+		sess, err := copilot.CreateSession(tx, "Task 4", "app")
+		if err != nil {
+			return err
+		}
+		_, err = copilot.CreatePrompt(tx, sess.ID, "prompt", "Summarise the incident")
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
+	var sessionID string
+	w.View(learner.ID, func(tx *simulator.TenantTx) error {
+		ss, err := copilot.Sessions(tx)
+		if len(ss) == 1 {
+			sessionID = ss[0].ID
+		}
+		return err
+	})
 	srv := httptest.NewServer(NewHandler(w))
 	defer srv.Close()
 	for _, tc := range []struct {
@@ -40,7 +59,9 @@ func TestActivity(t *testing.T) {
 		want               string
 	}{
 		{"the learner's log", "GET", "/_soclab/activity?tenant=learner01", 200,
-			`{"tenant":"` + learner.ID + `","tenantName":"learner01","value":[{"seq":1,"eventDataId":"e1","correlationId":"c1","time":"2025-01-15T07:05:00Z","operationName":"MICROSOFT.OPERATIONALINSIGHTS/WORKSPACES/WRITE","category":"Administrative","level":"Informational","status":"Succeeded","caller":"app","resourceId":"/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law","resourceProvider":"MICROSOFT.OPERATIONALINSIGHTS","subscriptionId":""}]}`},
+			`{"tenant":"` + learner.ID + `","tenantName":"learner01","value":[` +
+				`{"time":"2025-01-15T07:00:00Z","service":"copilot","operation":"copilot.prompt","target":"` + sessionID + `"},` +
+				`{"time":"2025-01-15T07:05:00Z","service":"arm","operation":"MICROSOFT.OPERATIONALINSIGHTS/WORKSPACES/WRITE","target":"/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law","correlationId":"c1","status":"Succeeded"}]}`},
 		{"another tenant's log is its own (empty)", "GET", "/_soclab/activity", 200,
 			`{"tenant":"` + contoso.ID + `","tenantName":"contoso","value":[]}`},
 		{"unknown tenant", "GET", "/_soclab/activity?tenant=nobody", 404,
