@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
 )
 
 // taskOfOperation maps an operation to the lab task it belongs to: ARM operations (the action

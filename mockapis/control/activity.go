@@ -75,4 +75,3 @@ func (h *handler) activity(name string) (ActivityLog, error) {
 	sort.SliceStable(log.Value, func(i, j int) bool { return log.Value[i].Time.Before(log.Value[j].Time) })
 	return log, err
 }
-
