@@ -14,11 +14,9 @@ import (
 	"github.com/soclab/soclab/labverify"
 )
 
-// challengeBash returns the ```bash blocks of challenge.md (read by package labtext, as `soclab
-// verify` reads it) from the first block under a heading starting with from up to the first
-// later block under a heading starting with to (excluded). Headings are matched at any level
-// ("Task 3", "Contain", "Break and fix").
-func challengeBash(t *testing.T, from, to string) []string {
+// challengeBlocks returns challenge.md's fenced blocks, read by package labtext as `soclab
+// verify` reads them.
+func challengeBlocks(t *testing.T) []labtext.Block {
 	t.Helper()
 	data, err := os.ReadFile("../challenge.md")
 	if err != nil {
@@ -28,6 +26,27 @@ func challengeBash(t *testing.T, from, to string) []string {
 	if err != nil {
 		t.Fatalf("challenge.md: %v", err)
 	}
+	return blocks
+}
+
+// labFile returns the body of a file challenge.md writes with `cat > name <<'EOF'` (the rule
+// files), so the tests run the lab's own files.
+func labFile(t *testing.T, name string) string {
+	t.Helper()
+	body, ok := labtext.Heredoc(challengeBlocks(t), name)
+	if !ok {
+		t.Fatalf("challenge.md has no heredoc for %s", name)
+	}
+	return body
+}
+
+// challengeBash returns the ```bash blocks of challenge.md (read by package labtext, as `soclab
+// verify` reads it) from the first block under a heading starting with from up to the first
+// later block under a heading starting with to (excluded). Headings are matched at any level
+// ("Task 3", "Contain", "Break and fix").
+func challengeBash(t *testing.T, from, to string) []string {
+	t.Helper()
+	blocks := challengeBlocks(t)
 	under := func(b labtext.Block, heading string) bool {
 		for _, part := range strings.Split(b.Section, " › ") {
 			if strings.HasPrefix(part, heading) {

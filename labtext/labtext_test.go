@@ -152,3 +152,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestHeredoc(t *testing.T) {
+	blocks, err := Parse("```bash\ncat > a.yaml <<'EOF'\nx: 1\nquery: |-\n  T\nEOF\naz x --file a.yaml\ncat > b.json <<EOF\n{\"id\": \"$ID\"}\nEOF\n```\n```kusto\ncat > c <<'EOF'\nno\nEOF\n```\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		file, want string
+		ok         bool
+	}{
+		{"a.yaml", "x: 1\nquery: |-\n  T", true},
+		{"b.json", `{"id": "$ID"}`, true},
+		{"c", "", false},
+		{"missing", "", false},
+	} {
+		if got, ok := Heredoc(blocks, tc.file); got != tc.want || ok != tc.ok {
+			t.Errorf("Heredoc(%s) = %q %v, want %q %v", tc.file, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -187,12 +187,12 @@ func (s *session) start(ctx context.Context) error {
 	if s.tools["az"] {
 		setup += `az login --service-principal -u "$SOCLAB_SP_ID" --password="$SOCLAB_SP_SECRET" --tenant "$SOCLAB_TENANT_ID" -o none` + "\n"
 	}
-	if out, code, err := s.shellRun(ctx, setup, time.Minute); err != nil || code != 0 {
+	if out, code, err := s.shellRun(ctx, setup, s.o.BlockTimeout); err != nil || code != 0 {
 		return fmt.Errorf("apply soclab env and sign in (exit %d, %v):\n%s", code, err, out)
 	}
 	s.missing["az-sentinel"] = "az is not installed"
 	if s.tools["az"] {
-		_, code, err := s.shellRun(ctx, "az extension show --name sentinel -o none\n", time.Minute)
+		_, code, err := s.shellRun(ctx, "az extension show --name sentinel -o none\n", s.o.BlockTimeout)
 		if err != nil {
 			return err
 		}
