@@ -44,7 +44,9 @@ func withVerbose(app *cli.App) *cli.App {
 	var walk func([]*cli.Command)
 	walk = func(cmds []*cli.Command) {
 		for _, cmd := range cmds {
-			cmd.Flags = append(cmd.Flags, flag())
+			if !hasFlag(cmd.Flags, verboseFlagName) { // a command may define its own
+				cmd.Flags = append(cmd.Flags, flag())
+			}
 			if action := cmd.Action; action != nil {
 				cmd.Action = func(c *cli.Context) error {
 					base := c.App.ErrWriter
@@ -74,6 +76,18 @@ func verboseGiven(c *cli.Context) bool {
 	for _, a := range c.Args().Slice() {
 		if a == "--verbose" || a == "-verbose" || a == "--verbose=true" {
 			return true
+		}
+	}
+	return false
+}
+
+// hasFlag reports whether flags has one called name.
+func hasFlag(flags []cli.Flag, name string) bool {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
 		}
 	}
 	return false
