@@ -3,10 +3,18 @@ GO      ?= go
 BIN     ?= bin/soclab
 PKGS    ?= ./...
 
-.PHONY: build run deps test bench bench-compare lint conformance clean
+.PHONY: build install run deps test bench bench-compare lint conformance clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/soclab
+
+# install puts soclab where `go install` does ($GOBIN, else $(go env GOPATH)/bin), so `which soclab`
+# finds it once that folder is on PATH (the README's quick start).
+install:
+	$(GO) install ./cmd/soclab
+	@dir=$$($(GO) env GOBIN); [ -n "$$dir" ] || dir=$$($(GO) env GOPATH)/bin; \
+	case ":$$PATH:" in *":$$dir:"*) echo "installed $$dir/soclab";; \
+	*) echo "installed $$dir/soclab; $$dir is not on your PATH: export PATH=\"$$dir:\$$PATH\"";; esac
 
 run: build
 	./$(BIN) serve

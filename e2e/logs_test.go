@@ -8,10 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/soclab/soclab/labtext"
 )
 
 // laResult is the Log Analytics query API's body.
@@ -43,27 +44,28 @@ func (r laResult) records(t *testing.T) []map[string]any {
 	return out
 }
 
-// labQueries extracts the lab's KQL from challenge.md: the rules' `query: |-` blocks (in the
-// rule YAML files) and the ```kusto blocks, in order.
+// labQueries extracts the lab's KQL from challenge.md (read by package labtext): the rules'
+// `query: |-` blocks (in the rule YAML files) and the ```kusto blocks, in order.
 func labQueries(t *testing.T) (rules, blocks []string) {
 	t.Helper()
-	data, err := os.ReadFile("../challenge.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(data)
-	for _, m := range regexp.MustCompile("(?s)query: \\|-\n(.*?)\nEOF").FindAllStringSubmatch(text, -1) {
+	for _, file := range []string{"rule1.yaml", "rule2.yaml", "rule3.yaml"} {
+		_, query, ok := strings.Cut(labFile(t, file), "query: |-\n")
+		if !ok {
+			t.Fatalf("challenge.md's %s has no query", file)
+		}
 		var lines []string
-		for _, l := range strings.Split(m[1], "\n") {
+		for _, l := range strings.Split(query, "\n") {
 			lines = append(lines, strings.TrimPrefix(l, "  "))
 		}
 		rules = append(rules, strings.Join(lines, "\n"))
 	}
-	for _, m := range regexp.MustCompile("(?s)```kusto\n(.*?)```").FindAllStringSubmatch(text, -1) {
-		blocks = append(blocks, m[1])
+	for _, b := range challengeBlocks(t) {
+		if b.Kind == labtext.KQL {
+			blocks = append(blocks, b.Text)
+		}
 	}
-	if len(rules) != 3 || len(blocks) != 6 {
-		t.Fatalf("challenge.md: found %d rule queries and %d kusto blocks, want 3 and 6", len(rules), len(blocks))
+	if len(blocks) != 7 {
+		t.Fatalf("challenge.md: found %d kusto blocks, want 7", len(blocks))
 	}
 	return rules, blocks
 }
@@ -286,7 +288,7 @@ func TestLabKQLThroughQueryAPIs(t *testing.T) {
 			}
 		}},
 		{"the playbook's context query", func(t *testing.T) {
-			rows := l.laQuery(t, ws.CustomerID, blocks[5])
+			rows := l.laQuery(t, ws.CustomerID, blocks[6])
 			if len(rows) != 1 || rows[0]["Who"] != "alex.johnson@contoso.com" || !strings.Contains(toString(rows[0]["IPAddresses"]), attackIP) {
 				t.Fatalf("playbook rows: %v", rows)
 			}
@@ -335,7 +337,7 @@ func TestLabKQLThroughQueryAPIs(t *testing.T) {
 			if out, err := l.soclab("clock", "set", "--wait", "2025-01-15T14:10:00Z"); err != nil {
 				t.Fatalf("clock set --wait: %v\n%s", err, out)
 			}
-			rows := l.laQuery(t, ws.CustomerID, blocks[4])
+			rows := l.laQuery(t, ws.CustomerID, blocks[5])
 			back := map[string]bool{}
 			for _, r := range rows {
 				if toString(r["UserPrincipalName"]) == "alex.johnson@contoso.com" && toString(r["ResultType"]) == "0" {

@@ -11,28 +11,6 @@ import (
 	"testing"
 )
 
-// challengeBashBetween returns the ```bash blocks of challenge.md between two lines that start
-// with from and to (to excluded), for subsections ("### Contain") that challengeBash's "## "
-// headings do not reach.
-func challengeBashBetween(t *testing.T, from, to string) []string {
-	t.Helper()
-	data, err := os.ReadFile("../challenge.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(data)
-	i := strings.Index(text, "\n"+from)
-	j := strings.Index(text[i+1:], "\n"+to)
-	if i < 0 || j < 0 {
-		t.Fatalf("challenge.md has no %q followed by %q", from, to)
-	}
-	var blocks []string
-	for _, m := range regexp.MustCompile("(?s)```bash\n(.*?)```").FindAllStringSubmatch(text[i:i+1+j], -1) {
-		blocks = append(blocks, m[1])
-	}
-	return blocks
-}
-
 // bash runs a script in one bash shell with the lab's environment (soclab on the PATH) and
 // extra variables, and fails the test on a non-zero exit.
 func (l *lab) bash(t *testing.T, vars map[string]string, script ...string) string {
@@ -87,7 +65,7 @@ var guidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 func TestRespondThroughChallenge(t *testing.T) {
 	t.Parallel() // every test has its own server, state folder and az profile
 	requireAz(t)
-	contain := challengeBashBetween(t, "### Contain", "### Automate the response")
+	contain := challengeBash(t, "Contain", "Automate the response")
 	if len(contain) != 6 || !strings.Contains(contain[4], "soclab clock advance 5h") {
 		t.Fatalf("challenge.md's Contain has %d bash blocks (want 6: revoke, reset, block, backdoor, clock, resolve)", len(contain))
 	}
@@ -99,7 +77,7 @@ func TestRespondThroughChallenge(t *testing.T) {
 	}
 
 	// Task 5's automation rule, before the launch, with the group id looked up as challenge.md does.
-	lookup := regexp.MustCompile(`SOC_TIER2_ID=\$\(.*\)`).FindString(strings.Join(challengeBashBetween(t, "### Automate the response", "## Break and fix"), "\n"))
+	lookup := regexp.MustCompile(`SOC_TIER2_ID=\$\(.*\)`).FindString(strings.Join(challengeBash(t, "Automate the response", "Break and fix"), "\n"))
 	if lookup == "" {
 		t.Fatal("challenge.md's automation block has no SOC_TIER2_ID lookup")
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 )
@@ -21,21 +20,6 @@ type sentinelRule struct {
 	DisplayName string `json:"displayName"`
 	Severity    string `json:"severity"`
 	Query       string `json:"query"`
-}
-
-// labFile returns the body of a `cat > name <<'EOF'` block of challenge.md, so the test
-// runs the lab's own rule files.
-func labFile(t *testing.T, name string) string {
-	t.Helper()
-	text, err := os.ReadFile("../challenge.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`(?s)cat > ` + regexp.QuoteMeta(name) + ` <<'?EOF'?\n(.*?)\nEOF\n`).FindSubmatch(text)
-	if m == nil {
-		t.Fatalf("challenge.md has no heredoc for %s", name)
-	}
-	return string(m[1])
 }
 
 // TestRealAzSentinel runs Tasks 1, 2 and 5 of the lab with the real az sentinel extension:

@@ -21,5 +21,7 @@ func commands() []*cli.Command {
 		gradeCommand(),
 		answerCommand(),
 		engineCommand(),
+		verifyCommand(),
+		classCommand(),
 	}
 }

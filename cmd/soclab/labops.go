@@ -93,7 +93,7 @@ func withLab(state string, stderr io.Writer, fn func(*labOps) error) error {
 		err = fmt.Errorf("close state: %w", cerr)
 	}
 	if err == nil {
-		fmt.Fprintf(stderr, "(%s)\n", lab.where)
+		printWhere(stderr, lab.where, !lab.local)
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -129,8 +130,15 @@ func TestLabCommandsThroughServer(t *testing.T) {
 	if err := runTenantAdd(tenantOptions{State: state, Name: "learner02"}, &out, &errw); err != nil {
 		t.Fatal(err)
 	}
-	if want := "(via the soclab server at " + strings.TrimPrefix(srv.URL, "http://") + ")\n"; errw.String() != want {
-		t.Fatalf("stderr %q, want %q", errw.String(), want)
+	if errw.String() != "" { // the server is the normal way: said only with --verbose
+		t.Fatalf("stderr %q, want nothing without --verbose", errw.String())
+	}
+	var verbose bytes.Buffer
+	if err := runTenantList(tenantOptions{State: state}, io.Discard, noteWriter{Writer: &verbose, verbose: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "(via the soclab server at " + strings.TrimPrefix(srv.URL, "http://") + ")\n"; verbose.String() != want {
+		t.Fatalf("stderr with --verbose %q, want %q", verbose.String(), want)
 	}
 	if !strings.Contains(out.String(), "control token      soclab_learner02\n") {
 		t.Fatalf("tenant add does not print the control token:\n%s", out.String())

@@ -70,7 +70,7 @@ func withLogLab(state string, stderr io.Writer, fn func(*logLab) error) error {
 		err = fmt.Errorf("close state: %w", cerr)
 	}
 	if err == nil {
-		fmt.Fprintf(stderr, "(%s)\n", lab.where)
+		printWhere(stderr, lab.where, lab.engine == nil)
 	}
 	return err
 }

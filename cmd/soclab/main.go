@@ -18,12 +18,12 @@ func main() {
 
 // newApp builds the command tree. Each command lives in its own file and is added here.
 func newApp() *cli.App {
-	return &cli.App{
+	return withVerbose(&cli.App{
 		Name:                 "soclab",
 		Usage:                "training lab simulator: a mock Microsoft cloud, the alex.johnson attack, KQL and a grader",
 		EnableBashCompletion: true,
 		Commands:             commands(),
-	}
+	})
 }
 
 // exitCode maps an error to the process exit status: cli.ExitCoder errors carry their own.

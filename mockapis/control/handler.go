@@ -14,7 +14,7 @@ type handler struct {
 }
 
 // NewHandler returns the control endpoints of w. Paths are matched with or without the
-// /_soclab prefix: tenants, clock, clock/freeze|resume|advance|set, reset.
+// /_soclab prefix: tenants, clock, clock/freeze|resume|advance|set, reset, activity.
 func NewHandler(w *simulator.World) http.Handler { return &handler{world: w} }
 
 // ServeHTTP routes a control request and writes its JSON answer.
@@ -33,7 +33,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out, err = h.changeClock(r, strings.TrimPrefix(path, "clock/"))
 	case path == "reset" && r.Method == http.MethodPost:
 		out, err = h.reset(r)
-	case path == "tenants" || path == "clock" || path == "reset" || strings.HasPrefix(path, "clock/"):
+	case path == "activity" && r.Method == http.MethodGet:
+		out, err = h.activity(r.URL.Query().Get("tenant"))
+	case path == "tenants" || path == "clock" || path == "reset" || path == "activity" || strings.HasPrefix(path, "clock/"):
 		err = Fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s is not supported on /_soclab/%s", r.Method, path)
 	default:
 		err = Fail(http.StatusNotFound, "NotFound", "no control endpoint %s /_soclab/%s", r.Method, path)
