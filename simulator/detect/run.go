@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/kql/types"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
@@ -130,7 +131,16 @@ func (e *Engine) evaluate(r ruleRun, q *kql.Query, qerr error, win window, dbs m
 		db = r.ws.cut(c)
 		dbs[key] = db
 	}
-	return q.Run(context.Background(), db, kql.RunOptions{Now: win.to, Seed: win.to.UnixNano(), Timeout: e.opts.QueryTimeout,
+	// Rule runs are background work: they compute on a CPU slot after the learners' queries
+	// (Options.CPU); the time budget starts once the slot is held.
+	ctx, release, err := e.opts.CPU.Acquire(context.Background(), sched.Background)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx, cancel := kql.WithTimeBudget(ctx, e.opts.QueryTimeout)
+	defer cancel()
+	return q.Run(sched.Rewrap(ctx), db, kql.RunOptions{Now: win.to, Seed: win.to.UnixNano(),
 		MaxMemory: e.opts.QueryMaxMemory, MaxRows: e.opts.QueryMaxRows})
 }
 
