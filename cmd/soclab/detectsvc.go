@@ -53,6 +53,10 @@ func withDetection(le *logs.Engine, next http.Handler, background bool, cpu *sch
 func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, background bool, logw io.Writer, rulesOpts detect.Options) (http.Handler, *pipeline.Pipeline) {
 	logLine := func(line string) { fmt.Fprintln(logw, line) }
 	defender := xdr.New(le)
+	var p *pipeline.Pipeline // set below, before any rule runs
+	if rulesOpts.Urgent == nil {
+		rulesOpts.Urgent = func(tenantID string) bool { return p != nil && p.Waited(tenantID) }
+	}
 	named, err := stages.New(le, defender, rulesOpts)
 	if err != nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +65,7 @@ func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, backgr
 	}
 	world := le.World()
 	next = copilotapi.NewControl(copilot.New(le), xdrapi.NewControl(world, withXDRFaults(world, defender, next)))
-	p := pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers()}, named...)
+	p = pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers()}, named...)
 	if background {
 		p.Start(ctx)
 		go func() {

@@ -48,6 +48,9 @@ type Options struct {
 	// CPU, when set, is the server's processor share: rule queries run on it as background
 	// work, after the learners' queries. nil: they run at once.
 	CPU *sched.CPU
+	// Urgent, when set, reports that someone waits on the tenant's catch-up (a grade): its
+	// rule queries then run as batch work, before the other tenants' background catch-up.
+	Urgent func(tenantID string) bool
 }
 
 // Engine runs the analytics rules of a world's tenants. Safe for concurrent use; runs of one

@@ -40,7 +40,7 @@ func windowOf(r ruleRun, q *kql.Query) window {
 func (e *Engine) run(tenantID string, r ruleRun, dbs map[windowKey]kql.Database, out *output) (Summary, error) {
 	r.st.LastRun = r.at
 	h := newHealth(r, windowOf(r, nil))
-	res, win, err := e.guardedQuery(r, dbs)
+	res, win, err := e.guardedQuery(tenantID, r, dbs)
 	if err == nil {
 		var sum Summary
 		if sum, err = e.fire(tenantID, r, res, win, out); err == nil || !isPanic(err) {
@@ -57,7 +57,7 @@ func (e *Engine) run(tenantID string, r ruleRun, dbs map[windowKey]kql.Database,
 }
 
 // guardedQuery compiles and runs the rule's query over its window, a panic being an error.
-func (e *Engine) guardedQuery(r ruleRun, dbs map[windowKey]kql.Database) (res *kql.Result, win window, err error) {
+func (e *Engine) guardedQuery(tenantID string, r ruleRun, dbs map[windowKey]kql.Database) (res *kql.Result, win window, err error) {
 	win = windowOf(r, nil)
 	defer func() {
 		if p := recover(); p != nil {
@@ -66,7 +66,7 @@ func (e *Engine) guardedQuery(r ruleRun, dbs map[windowKey]kql.Database) (res *k
 	}()
 	q, qerr := e.query(r.rule)
 	win = windowOf(r, q)
-	res, err = e.evaluate(r, q, qerr, win, dbs)
+	res, err = e.evaluate(tenantID, r, q, qerr, win, dbs)
 	return res, win, err
 }
 
@@ -117,7 +117,7 @@ func (e *Engine) fire(tenantID string, r ruleRun, res *kql.Result, win window, o
 }
 
 // evaluate runs the rule's query over its window (windows are shared by the runs of one instant).
-func (e *Engine) evaluate(r ruleRun, q *kql.Query, qerr error, win window, dbs map[windowKey]kql.Database) (*kql.Result, error) {
+func (e *Engine) evaluate(tenantID string, r ruleRun, q *kql.Query, qerr error, win window, dbs map[windowKey]kql.Database) (*kql.Result, error) {
 	if qerr != nil {
 		return nil, qerr
 	}
@@ -133,7 +133,11 @@ func (e *Engine) evaluate(r ruleRun, q *kql.Query, qerr error, win window, dbs m
 	}
 	// Rule runs are background work: they compute on a CPU slot after the learners' queries
 	// (Options.CPU); the time budget starts once the slot is held.
-	ctx, release, err := e.opts.CPU.Acquire(context.Background(), sched.Background)
+	class := sched.Background
+	if e.opts.Urgent != nil && e.opts.Urgent(tenantID) {
+		class = sched.Batch
+	}
+	ctx, release, err := e.opts.CPU.Acquire(context.Background(), class)
 	if err != nil {
 		return nil, err
 	}

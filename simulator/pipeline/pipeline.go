@@ -265,6 +265,15 @@ func (p *Pipeline) Wait(ctx context.Context, tenantID string) (Status, error) {
 	}
 }
 
+// Waited reports whether someone waits on the tenant's catch-up (a Wait in progress): its
+// stages may then treat its work as urgent.
+func (p *Pipeline) Waited(tenantID string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t, ok := p.tenants[tenantID]
+	return ok && t.waiting > 0
+}
+
 // promoteLocked moves a queued tenant that someone waits on ahead of the tenants nobody
 // waits on (behind those others wait on, in their order). Caller holds p.mu.
 func (p *Pipeline) promoteLocked(id string) {

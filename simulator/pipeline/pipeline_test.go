@@ -476,8 +476,11 @@ func TestWaitedTenantGoesFirst(t *testing.T) {
 		_, err := p.Wait(context.Background(), "c")
 		done <- err
 	}()
-	for func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.tenants["c"].waiting == 0 }() {
+	for !p.Waited("c") {
 		time.Sleep(time.Millisecond)
+	}
+	if p.Waited("b") {
+		t.Errorf("b counted as waited on")
 	}
 	close(gate)
 	if err := <-done; err != nil {
@@ -490,7 +493,7 @@ func TestWaitedTenantGoesFirst(t *testing.T) {
 	if got := l.callLog(); len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
 		t.Errorf("calls\n got %q\nwant prefix %q", got, want)
 	}
-	if n := func() int { p.mu.Lock(); defer p.mu.Unlock(); return p.tenants["c"].waiting }(); n != 0 {
-		t.Errorf("c still counted as waited on (%d)", n)
+	if p.Waited("c") {
+		t.Errorf("c still counted as waited on after its Wait returned")
 	}
 }

@@ -15,10 +15,12 @@ type Class int
 const (
 	// Interactive is a learner waiting for an answer: a query through an API.
 	Interactive Class = iota
-	// Batch is a learner waiting for long work (a grade), and interactive work that has run
-	// longer than CPUOptions.Demote (a query that is not a lab query: it yields to those).
+	// Batch is a learner waiting for long work (a grade, the rule engine catching up the
+	// tenant being graded), and interactive work that has run longer than CPUOptions.Demote
+	// (a query that is not a lab query: it yields to those).
 	Batch
-	// Background is work nobody waits for: the rule engine's catch-up.
+	// Background is work nobody waits for (the rule engine's catch-up), and interactive work
+	// that has run longer than four times CPUOptions.Demote.
 	Background
 	numClasses
 )
@@ -43,8 +45,9 @@ type CPUOptions struct {
 	// Quantum is how long work computes before it checks whether more urgent work waits
 	// (0: DefaultQuantum).
 	Quantum time.Duration
-	// Demote is how much slot time interactive work gets before it counts as batch work
-	// (0: DefaultDemote).
+	// Demote is how much slot time interactive work gets before it counts as batch work, and
+	// four times that before it counts as background work (0: DefaultDemote): a query that
+	// computes for seconds goes after grades and a waited-on rule engine.
 	Demote time.Duration
 	// Age is how long a waiter waits before it counts as one class more urgent (0:
 	// DefaultAge), so background work is slowed by a busy class, never stopped.
@@ -86,13 +89,15 @@ type CPU struct {
 type ticket struct {
 	cpu *CPU
 
-	mu      sync.Mutex // held by the work's own checkpoints, against concurrent ones
-	class   Class
-	since   time.Time     // when it last got its slot
-	used    time.Duration // slot time before since
-	holding bool
-	pausing bool
-	done    bool
+	mu    sync.Mutex // held by the work's own checkpoints, against concurrent ones
+	class Class
+	// interactive is set for work that started as Interactive (only it is demoted).
+	interactive bool
+	since       time.Time     // when it last got its slot
+	used        time.Duration // slot time before since
+	holding     bool
+	pausing     bool
+	done        bool
 }
 
 type cpuWaiter struct {
@@ -140,7 +145,7 @@ func (c *CPU) Acquire(ctx context.Context, class Class) (context.Context, func()
 	if t, ok := ctx.Value(ticketKey{}).(*ticket); ok && t.cpu == c {
 		return ctx, func() {}, nil
 	}
-	t := &ticket{cpu: c, class: class}
+	t := &ticket{cpu: c, class: class, interactive: class == Interactive}
 	c.mu.Lock()
 	if c.free > 0 && len(c.queue) == 0 {
 		c.free--
@@ -301,7 +306,10 @@ func (t *ticket) checkpoint(parent context.Context) {
 	}
 	t.used += now.Sub(t.since)
 	t.since = now
-	if t.class == Interactive && t.used >= c.opts.Demote {
+	switch {
+	case t.interactive && t.used >= 4*c.opts.Demote:
+		t.class = Background
+	case t.interactive && t.used >= c.opts.Demote:
 		t.class = Batch
 	}
 	class := t.class

@@ -111,6 +111,7 @@ func TestCPUCheckpoint(t *testing.T) {
 		{"a long interactive query yields to a short one", Interactive, 1500 * time.Millisecond, Interactive, true, "demoted"},
 		{"a long query takes turns with background work that waited as long", Interactive, 1500 * time.Millisecond, Background, true, "demoted"},
 		{"a short interactive query does not yield to batch", Interactive, 500 * time.Millisecond, Batch, false, ""},
+		{"a query computing for seconds counts as background", Interactive, 4500 * time.Millisecond, Batch, true, "background"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -149,8 +150,9 @@ func TestCPUCheckpoint(t *testing.T) {
 				t.Fatal("the holder went on while the waiter held the only slot")
 			case <-time.After(20 * time.Millisecond):
 			}
-			if cls, _ := ClassOf(ctx); c.because == "demoted" && cls != Batch {
-				t.Errorf("class after %v: %v, want batch", c.used, cls)
+			want := map[string]Class{"demoted": Batch, "background": Background}
+			if cls, _ := ClassOf(ctx); c.because != "" && cls != want[c.because] {
+				t.Errorf("class after %v: %v, want %v", c.used, cls, want[c.because])
 			}
 			rel()
 			if err := <-resumed; err != nil {
