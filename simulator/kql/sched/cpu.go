@@ -63,8 +63,8 @@ type CPUOptions struct {
 // Defaults of CPUOptions.
 const (
 	DefaultQuantum  = 20 * time.Millisecond
-	DefaultDemote   = time.Second
-	DefaultAge      = time.Second
+	DefaultDemote   = 300 * time.Millisecond
+	DefaultAge      = 5 * time.Second
 	DefaultMaxPause = 5 * time.Second
 )
 

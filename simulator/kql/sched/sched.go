@@ -32,7 +32,7 @@ type Options struct {
 // Defaults of Options.
 const (
 	DefaultPerTenant = 2
-	DefaultTotal     = 4
+	DefaultTotal     = 8 // with Options.CPU computing 2 at a time, the rest wait in class order
 	DefaultMaxWait   = 10 * time.Second
 	DefaultMaxQueue  = 20
 )
