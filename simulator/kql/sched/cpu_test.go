@@ -50,7 +50,7 @@ func TestCPUOrder(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			clock := &fakeClock{now: time.Unix(0, 0)}
-			cpu := NewCPU(CPUOptions{Slots: 1, Now: clock.Now})
+			cpu := NewCPU(CPUOptions{Slots: 1, Age: time.Second, Now: clock.Now})
 			_, holder, err := cpu.Acquire(context.Background(), Interactive)
 			if err != nil {
 				t.Fatal(err)
@@ -116,7 +116,7 @@ func TestCPUCheckpoint(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			clock := &fakeClock{now: time.Unix(0, 0)}
-			cpu := NewCPU(CPUOptions{Slots: 1, Now: clock.Now})
+			cpu := NewCPU(CPUOptions{Slots: 1, Demote: time.Second, Age: time.Second, Now: clock.Now})
 			ctx, release, err := cpu.Acquire(context.Background(), c.holder)
 			if err != nil {
 				t.Fatal(err)
