@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/soclab/soclab/mockapis/auth"
 	copilotapi "github.com/soclab/soclab/mockapis/copilot"
@@ -48,6 +49,7 @@ type engineOnce struct {
 func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 	o.once.Do(func() {
 		o.e, o.err = newLogEngine(w, o.mem.MaxResidentTenants)
+		followClass(w, o.mem, 5*time.Second)
 		if o.err == nil {
 			if t, err := w.TenantByName(simulator.DefaultTenantName); err == nil {
 				go o.e.Warm(t.ID)

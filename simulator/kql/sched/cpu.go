@@ -20,7 +20,7 @@ const (
 	// (a query that is not a lab query: it yields to those).
 	Batch
 	// Background is work nobody waits for (the rule engine's catch-up), and interactive work
-	// that has run longer than four times CPUOptions.Demote.
+	// that has run longer than ten times CPUOptions.Demote.
 	Background
 	numClasses
 )
@@ -46,8 +46,9 @@ type CPUOptions struct {
 	// (0: DefaultQuantum).
 	Quantum time.Duration
 	// Demote is how much slot time interactive work gets before it counts as batch work, and
-	// four times that before it counts as background work (0: DefaultDemote): a query that
-	// computes for seconds goes after grades and a waited-on rule engine.
+	// ten times that before it counts as background work (0: DefaultDemote): a query that
+	// computes for many seconds goes after grades and a waited-on rule engine. Slot time is
+	// wall time: on a machine busy with other processes a query looks longer than it is.
 	Demote time.Duration
 	// Age is how long a waiter waits before it counts as one class more urgent (0:
 	// DefaultAge), so background work is slowed by a busy class, never stopped.
@@ -63,7 +64,7 @@ type CPUOptions struct {
 // Defaults of CPUOptions.
 const (
 	DefaultQuantum  = 20 * time.Millisecond
-	DefaultDemote   = 300 * time.Millisecond
+	DefaultDemote   = time.Second
 	DefaultAge      = 5 * time.Second
 	DefaultMaxPause = 5 * time.Second
 )
@@ -307,7 +308,7 @@ func (t *ticket) checkpoint(parent context.Context) {
 	t.used += now.Sub(t.since)
 	t.since = now
 	switch {
-	case t.interactive && t.used >= 4*c.opts.Demote:
+	case t.interactive && t.used >= 10*c.opts.Demote:
 		t.class = Background
 	case t.interactive && t.used >= c.opts.Demote:
 		t.class = Batch

@@ -111,7 +111,7 @@ func TestCPUCheckpoint(t *testing.T) {
 		{"a long interactive query yields to a short one", Interactive, 1500 * time.Millisecond, Interactive, true, "demoted"},
 		{"a long query takes turns with background work that waited as long", Interactive, 1500 * time.Millisecond, Background, true, "demoted"},
 		{"a short interactive query does not yield to batch", Interactive, 500 * time.Millisecond, Batch, false, ""},
-		{"a query computing for seconds counts as background", Interactive, 4500 * time.Millisecond, Batch, true, "background"},
+		{"a query computing for many seconds counts as background", Interactive, 10500 * time.Millisecond, Batch, true, "background"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
