@@ -296,7 +296,7 @@ func (t *ticket) release() {
 }
 
 // checkpoint pauses the work when it has computed a quantum and more urgent work waits (or
-// work of its own class, for batch and background work: they take turns).
+// work of its own class, for batch and background work that started so: they take turns).
 func (t *ticket) checkpoint(parent context.Context) {
 	c := t.cpu
 	now := c.opts.Now()
@@ -323,7 +323,10 @@ func (t *ticket) checkpoint(parent context.Context) {
 		return
 	}
 	r := c.rank(c.queue[i], now)
-	if r > class || (r == class && class == Interactive) {
+	// Equals take turns only among batch and background work that started so (grades, rule
+	// runs); a demoted query gives way to more urgent work only, not to a grade that would
+	// hold the slot until it ends.
+	if r > class || (r == class && (class == Interactive || t.interactive)) {
 		c.mu.Unlock()
 		return
 	}
