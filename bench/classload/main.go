@@ -167,7 +167,7 @@ func run(cfg config, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "throughput: %d requests in %.1f s = %.1f req/s; server CPU %.0f s (%.2f cores); machine load average %s at the start, %s at the end\n",
 		total, wall.Seconds(), float64(total)/wall.Seconds(), cpu, cpu/wall.Seconds(), load0, loadAverage())
-	fmt.Fprintln(out, "slowest learner requests:")
+	fmt.Fprintln(out, "slowest learner queries:")
 	rec.slowest(out, cfg.slowest, began)
 	if cfg.hostile {
 		fmt.Fprintln(out, "\nhostile tenant")
