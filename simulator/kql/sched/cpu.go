@@ -42,6 +42,10 @@ func (c Class) String() string {
 type CPUOptions struct {
 	// Slots is how many pieces of work compute at once (0: GOMAXPROCS).
 	Slots int
+	// Reserve is how many slots only interactive work takes (0: DefaultReserve; at least
+	// one slot stays for the rest): grades, the rule engine and demoted queries never hold
+	// every slot, so a lab query always finds one without waiting for a checkpoint.
+	Reserve int
 	// Quantum is how long work computes before it checks whether more urgent work waits
 	// (0: DefaultQuantum).
 	Quantum time.Duration
@@ -63,8 +67,9 @@ type CPUOptions struct {
 
 // Defaults of CPUOptions.
 const (
+	DefaultReserve  = 1
 	DefaultQuantum  = 20 * time.Millisecond
-	DefaultDemote   = time.Second
+	DefaultDemote   = 500 * time.Millisecond
 	DefaultAge      = 5 * time.Second
 	DefaultMaxPause = 5 * time.Second
 )
@@ -82,9 +87,13 @@ type CPU struct {
 
 	mu    sync.Mutex
 	free  int
+	low   int // slots held by work that is not interactive, at most lowCap
 	seq   uint64
 	queue []*cpuWaiter
 }
+
+// lowCap is how many slots work that is not interactive may hold.
+func (c *CPU) lowCap() int { return max(c.opts.Slots-c.opts.Reserve, 1) }
 
 // ticket is one piece of work's claim on the CPU (shared by the contexts derived for it).
 type ticket struct {
@@ -97,6 +106,7 @@ type ticket struct {
 	since       time.Time     // when it last got its slot
 	used        time.Duration // slot time before since
 	holding     bool
+	low         bool // its slot counts against lowCap
 	pausing     bool
 	done        bool
 }
@@ -113,6 +123,9 @@ type cpuWaiter struct {
 func NewCPU(opts CPUOptions) *CPU {
 	if opts.Slots <= 0 {
 		opts.Slots = runtime.GOMAXPROCS(0)
+	}
+	if opts.Reserve <= 0 {
+		opts.Reserve = DefaultReserve
 	}
 	if opts.Quantum <= 0 {
 		opts.Quantum = DefaultQuantum
@@ -148,9 +161,13 @@ func (c *CPU) Acquire(ctx context.Context, class Class) (context.Context, func()
 	}
 	t := &ticket{cpu: c, class: class, interactive: class == Interactive}
 	c.mu.Lock()
-	if c.free > 0 && len(c.queue) == 0 {
+	if c.free > 0 && len(c.queue) == 0 && (class == Interactive || c.low < c.lowCap()) {
 		c.free--
 		t.holding, t.since = true, c.opts.Now()
+		if class != Interactive {
+			t.low = true
+			c.low++
+		}
 		c.mu.Unlock()
 	} else {
 		w := c.enqueueLocked(t)
@@ -230,10 +247,14 @@ func (c *CPU) rank(w *cpuWaiter, now time.Time) Class {
 	return max(r, Interactive)
 }
 
-// bestLocked returns the index of the most urgent waiter (-1: none). Called with c.mu held.
-func (c *CPU) bestLocked(now time.Time) int {
+// bestLocked returns the index of the most urgent waiter (-1: none); work that is not
+// interactive only when allowLow. Called with c.mu held.
+func (c *CPU) bestLocked(now time.Time, allowLow bool) int {
 	best, bestRank := -1, numClasses
 	for i, w := range c.queue {
+		if !allowLow && w.t.class != Interactive {
+			continue
+		}
 		if r := c.rank(w, now); r < bestRank || (r == bestRank && w.seq < c.queue[best].seq) {
 			best, bestRank = i, r
 		}
@@ -249,6 +270,10 @@ func (c *CPU) grantLocked(i int, now time.Time) {
 	w.granted = true
 	w.t.mu.Lock()
 	w.t.holding, w.t.since = true, now
+	if w.t.class != Interactive {
+		w.t.low = true
+		c.low++
+	}
 	w.t.mu.Unlock()
 	close(w.ready)
 }
@@ -257,8 +282,12 @@ func (c *CPU) grantLocked(i int, now time.Time) {
 func (c *CPU) dispatchLocked() {
 	now := c.opts.Now()
 	for c.free > 0 && len(c.queue) > 0 {
+		i := c.bestLocked(now, c.low < c.lowCap())
+		if i < 0 {
+			return // only work that is not interactive waits, and it holds its share
+		}
 		c.free--
-		c.grantLocked(c.bestLocked(now), now)
+		c.grantLocked(i, now)
 	}
 }
 
@@ -288,6 +317,10 @@ func (t *ticket) release() {
 	t.mu.Lock()
 	holding := t.holding
 	t.holding, t.done = false, true
+	if t.low {
+		t.low = false
+		c.low--
+	}
 	t.mu.Unlock()
 	if holding {
 		c.free++
@@ -301,8 +334,16 @@ func (t *ticket) checkpoint(parent context.Context) {
 	c := t.cpu
 	now := c.opts.Now()
 	t.mu.Lock()
-	if !t.holding || t.pausing || t.done || now.Sub(t.since) < c.opts.Quantum {
+	due := t.holding && !t.pausing && !t.done && now.Sub(t.since) >= c.opts.Quantum
+	t.mu.Unlock()
+	if !due {
+		return
+	}
+	c.mu.Lock()
+	t.mu.Lock()
+	if !t.holding || t.pausing || t.done { // changed meanwhile (a concurrent checkpoint)
 		t.mu.Unlock()
+		c.mu.Unlock()
 		return
 	}
 	t.used += now.Sub(t.since)
@@ -313,11 +354,17 @@ func (t *ticket) checkpoint(parent context.Context) {
 	case t.interactive && t.used >= c.opts.Demote:
 		t.class = Batch
 	}
-	class := t.class
+	if t.class != Interactive && !t.low {
+		t.low = true // may exceed lowCap until it yields: no new low work starts meanwhile
+		c.low++
+	}
+	class, low := t.class, t.low
 	t.mu.Unlock()
-
-	c.mu.Lock()
-	i := c.bestLocked(now)
+	lowAfter := c.low
+	if low {
+		lowAfter-- // its own slot is the one handed over
+	}
+	i := c.bestLocked(now, lowAfter < c.lowCap())
 	if i < 0 {
 		c.mu.Unlock()
 		return
@@ -333,6 +380,10 @@ func (t *ticket) checkpoint(parent context.Context) {
 	// Hand the slot over and wait in line.
 	t.mu.Lock()
 	t.holding, t.pausing = false, true
+	if t.low {
+		t.low = false
+		c.low--
+	}
 	t.mu.Unlock()
 	c.grantLocked(i, now)
 	w := c.enqueueLocked(t)
@@ -352,17 +403,18 @@ func (t *ticket) checkpoint(parent context.Context) {
 	t.mu.Unlock()
 }
 
-// CPUStats is a snapshot of a CPU: free slots and waiting work per class.
+// CPUStats is a snapshot of a CPU: free slots, slots held by work that is not interactive,
+// and waiting work per class.
 type CPUStats struct {
-	Free    int
-	Waiting map[Class]int
+	Free, Low int
+	Waiting   map[Class]int
 }
 
 // Stats returns the current counts.
 func (c *CPU) Stats() CPUStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := CPUStats{Free: c.free, Waiting: map[Class]int{}}
+	s := CPUStats{Free: c.free, Low: c.low, Waiting: map[Class]int{}}
 	for _, w := range c.queue {
 		s.Waiting[w.t.class]++
 	}

@@ -3,6 +3,7 @@ package sched
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -242,5 +243,59 @@ func TestCPUCancel(t *testing.T) {
 	}
 	if waited := time.Since(began); waited < 40*time.Millisecond {
 		t.Errorf("the background job did not pause (%v)", waited)
+	}
+}
+
+// TestCPUReserve: work that is not interactive holds at most Slots-Reserve slots (a grade
+// and the rule engine never take every slot), so interactive work finds a free one at once;
+// the held-back work starts when its share frees.
+func TestCPUReserve(t *testing.T) {
+	cases := []struct {
+		slots, reserve int
+		lowRunning     int // background work running at once
+	}{
+		{2, 1, 1},
+		{4, 1, 3},
+		{4, 2, 2},
+		{1, 1, 1}, // one slot: nothing reserved
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("slots=%d reserve=%d", c.slots, c.reserve), func(t *testing.T) {
+			cpu := NewCPU(CPUOptions{Slots: c.slots, Reserve: c.reserve})
+			started := make(chan func(), 8)
+			for i := 0; i < c.lowRunning+1; i++ {
+				go func() {
+					_, rel, err := cpu.Acquire(context.Background(), Background)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					started <- rel
+				}()
+			}
+			var rels []func()
+			for i := 0; i < c.lowRunning; i++ {
+				rels = append(rels, <-started)
+			}
+			waitFor(t, func() bool { return cpu.waiters.Load() == 1 }) // the extra one waits
+			if s := cpu.Stats(); s.Low != c.lowRunning || s.Free != c.slots-c.lowRunning {
+				t.Fatalf("stats %+v, want %d low and %d free", s, c.lowRunning, c.slots-c.lowRunning)
+			}
+			if c.slots > c.lowRunning {
+				_, rel, err := cpu.Acquire(context.Background(), Interactive) // at once
+				if err != nil {
+					t.Fatal(err)
+				}
+				rel()
+			}
+			rels[0]()
+			rels = append(rels[1:], <-started) // the held-back one starts
+			for _, rel := range rels {
+				rel()
+			}
+			if s := cpu.Stats(); s.Low != 0 || s.Free != c.slots {
+				t.Errorf("after all: %+v", s)
+			}
+		})
 	}
 }
