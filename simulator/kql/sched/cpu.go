@@ -54,12 +54,14 @@ type CPUOptions struct {
 	// computes for many seconds goes after grades and a waited-on rule engine. Slot time is
 	// wall time: on a machine busy with other processes a query looks longer than it is.
 	Demote time.Duration
-	// Age is how long a waiter waits before it counts as one class more urgent (0:
-	// DefaultAge), so background work is slowed by a busy class, never stopped.
+	// Age is how long a waiter that started below interactive waits before it counts as one
+	// class more urgent (0: DefaultAge), so background work is slowed by a busy class, never
+	// stopped.
 	Age time.Duration
 	// MaxPause bounds how long work that gave its slot up waits to get one back before it
 	// goes on regardless (0: DefaultMaxPause): a guard against work that holds a slot while
-	// waiting for the paused work.
+	// waiting for the paused work (none does today: the executor holds no shared lock at a
+	// checkpoint). The work's own deadline ends a pause too.
 	MaxPause time.Duration
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
@@ -71,7 +73,7 @@ const (
 	DefaultQuantum  = 20 * time.Millisecond
 	DefaultDemote   = 500 * time.Millisecond
 	DefaultAge      = 5 * time.Second
-	DefaultMaxPause = 5 * time.Second
+	DefaultMaxPause = time.Minute
 )
 
 // CPU shares the processor between classes of work cooperatively: work takes one of Slots
@@ -241,8 +243,13 @@ func (c *CPU) enqueueLocked(t *ticket) *cpuWaiter {
 	return w
 }
 
-// rank is a waiter's urgency at now: its class, one more urgent per Age waited.
+// rank is a waiter's urgency at now: its class, one more urgent per Age waited for work
+// that started below interactive (grades, the rule engine: slowed by a busy class, never
+// stopped); a demoted query does not climb back over them.
 func (c *CPU) rank(w *cpuWaiter, now time.Time) Class {
+	if w.t.interactive {
+		return w.t.class
+	}
 	r := w.t.class - Class(now.Sub(w.since)/c.opts.Age)
 	return max(r, Interactive)
 }

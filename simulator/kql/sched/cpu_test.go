@@ -299,3 +299,31 @@ func TestCPUReserve(t *testing.T) {
 		})
 	}
 }
+
+// TestCPURank: a waiter's urgency is its class, one class more urgent per Age waited for
+// work that started below interactive; a demoted query keeps its (demoted) class.
+func TestCPURank(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	cpu := NewCPU(CPUOptions{Age: time.Second})
+	cases := []struct {
+		name        string
+		class       Class
+		interactive bool
+		waited      time.Duration
+		want        Class
+	}{
+		{"fresh background", Background, false, 0, Background},
+		{"background after 1.5 s", Background, false, 1500 * time.Millisecond, Batch},
+		{"background after 3 s", Background, false, 3 * time.Second, Interactive},
+		{"batch after 1 s", Batch, false, time.Second, Interactive},
+		{"interactive", Interactive, true, 10 * time.Second, Interactive},
+		{"a query demoted to background, after 3 s", Background, true, 3 * time.Second, Background},
+		{"a query demoted to batch, after 3 s", Batch, true, 3 * time.Second, Batch},
+	}
+	for _, c := range cases {
+		w := &cpuWaiter{t: &ticket{class: c.class, interactive: c.interactive}, since: t0}
+		if got := cpu.rank(w, t0.Add(c.waited)); got != c.want {
+			t.Errorf("%s: rank %v, want %v", c.name, got, c.want)
+		}
+	}
+}
