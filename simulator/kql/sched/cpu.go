@@ -42,9 +42,10 @@ func (c Class) String() string {
 type CPUOptions struct {
 	// Slots is how many pieces of work compute at once (0: GOMAXPROCS).
 	Slots int
-	// Reserve is how many slots only interactive work takes (0: DefaultReserve; at least
-	// one slot stays for the rest): grades, the rule engine and demoted queries never hold
-	// every slot, so a lab query always finds one without waiting for a checkpoint.
+	// Reserve is how many slots work acquired as Batch never takes (0: DefaultReserve; at
+	// least one slot stays for it): batch work is a grade, which computes without
+	// checkpoints, so it could otherwise hold every slot until it ends while lab queries
+	// wait. Other work gives its slot up at its next checkpoint and may use every slot.
 	Reserve int
 	// Quantum is how long work computes before it checks whether more urgent work waits
 	// (0: DefaultQuantum).
@@ -89,12 +90,12 @@ type CPU struct {
 
 	mu    sync.Mutex
 	free  int
-	low   int // slots held by work that is not interactive, at most lowCap
+	low   int // slots held by work acquired as Batch, at most lowCap
 	seq   uint64
 	queue []*cpuWaiter
 }
 
-// lowCap is how many slots work that is not interactive may hold.
+// lowCap is how many slots work acquired as Batch may hold.
 func (c *CPU) lowCap() int { return max(c.opts.Slots-c.opts.Reserve, 1) }
 
 // ticket is one piece of work's claim on the CPU (shared by the contexts derived for it).
@@ -108,7 +109,9 @@ type ticket struct {
 	since       time.Time     // when it last got its slot
 	used        time.Duration // slot time before since
 	holding     bool
-	low         bool // its slot counts against lowCap
+	// sticky is set for work acquired as Batch (it is assumed to have no checkpoints); low
+	// while it holds a slot, which counts against lowCap.
+	sticky, low bool
 	pausing     bool
 	done        bool
 }
@@ -161,12 +164,12 @@ func (c *CPU) Acquire(ctx context.Context, class Class) (context.Context, func()
 	if t, ok := ctx.Value(ticketKey{}).(*ticket); ok && t.cpu == c {
 		return ctx, func() {}, nil
 	}
-	t := &ticket{cpu: c, class: class, interactive: class == Interactive}
+	t := &ticket{cpu: c, class: class, interactive: class == Interactive, sticky: class == Batch}
 	c.mu.Lock()
-	if c.free > 0 && len(c.queue) == 0 && (class == Interactive || c.low < c.lowCap()) {
+	if c.free > 0 && len(c.queue) == 0 && (!t.sticky || c.low < c.lowCap()) {
 		c.free--
 		t.holding, t.since = true, c.opts.Now()
-		if class != Interactive {
+		if t.sticky {
 			t.low = true
 			c.low++
 		}
@@ -254,12 +257,12 @@ func (c *CPU) rank(w *cpuWaiter, now time.Time) Class {
 	return max(r, Interactive)
 }
 
-// bestLocked returns the index of the most urgent waiter (-1: none); work that is not
-// interactive only when allowLow. Called with c.mu held.
+// bestLocked returns the index of the most urgent waiter (-1: none); work acquired as Batch
+// only when allowLow. Called with c.mu held.
 func (c *CPU) bestLocked(now time.Time, allowLow bool) int {
 	best, bestRank := -1, numClasses
 	for i, w := range c.queue {
-		if !allowLow && w.t.class != Interactive {
+		if !allowLow && w.t.sticky {
 			continue
 		}
 		if r := c.rank(w, now); r < bestRank || (r == bestRank && w.seq < c.queue[best].seq) {
@@ -277,7 +280,7 @@ func (c *CPU) grantLocked(i int, now time.Time) {
 	w.granted = true
 	w.t.mu.Lock()
 	w.t.holding, w.t.since = true, now
-	if w.t.class != Interactive {
+	if w.t.sticky {
 		w.t.low = true
 		c.low++
 	}
@@ -291,7 +294,7 @@ func (c *CPU) dispatchLocked() {
 	for c.free > 0 && len(c.queue) > 0 {
 		i := c.bestLocked(now, c.low < c.lowCap())
 		if i < 0 {
-			return // only work that is not interactive waits, and it holds its share
+			return // only batch work waits, and it holds its share
 		}
 		c.free--
 		c.grantLocked(i, now)
@@ -361,10 +364,6 @@ func (t *ticket) checkpoint(parent context.Context) {
 	case t.interactive && t.used >= c.opts.Demote:
 		t.class = Batch
 	}
-	if t.class != Interactive && !t.low {
-		t.low = true // may exceed lowCap until it yields: no new low work starts meanwhile
-		c.low++
-	}
 	class, low := t.class, t.low
 	t.mu.Unlock()
 	lowAfter := c.low
@@ -410,8 +409,8 @@ func (t *ticket) checkpoint(parent context.Context) {
 	t.mu.Unlock()
 }
 
-// CPUStats is a snapshot of a CPU: free slots, slots held by work that is not interactive,
-// and waiting work per class.
+// CPUStats is a snapshot of a CPU: free slots, slots held by work acquired as Batch, and
+// waiting work per class.
 type CPUStats struct {
 	Free, Low int
 	Waiting   map[Class]int

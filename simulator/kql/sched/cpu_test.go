@@ -246,13 +246,13 @@ func TestCPUCancel(t *testing.T) {
 	}
 }
 
-// TestCPUReserve: work that is not interactive holds at most Slots-Reserve slots (a grade
-// and the rule engine never take every slot), so interactive work finds a free one at once;
-// the held-back work starts when its share frees.
+// TestCPUReserve: work acquired as Batch (grades: no checkpoints) holds at most
+// Slots-Reserve slots, so interactive work finds a free one at once; the held-back work
+// starts when its share frees; background work (it has checkpoints) may use every slot.
 func TestCPUReserve(t *testing.T) {
 	cases := []struct {
 		slots, reserve int
-		lowRunning     int // background work running at once
+		lowRunning     int // batch work running at once
 	}{
 		{2, 1, 1},
 		{4, 1, 3},
@@ -265,7 +265,7 @@ func TestCPUReserve(t *testing.T) {
 			started := make(chan func(), 8)
 			for i := 0; i < c.lowRunning+1; i++ {
 				go func() {
-					_, rel, err := cpu.Acquire(context.Background(), Background)
+					_, rel, err := cpu.Acquire(context.Background(), Batch)
 					if err != nil {
 						t.Error(err)
 						return
@@ -291,6 +291,17 @@ func TestCPUReserve(t *testing.T) {
 			rels[0]()
 			rels = append(rels[1:], <-started) // the held-back one starts
 			for _, rel := range rels {
+				rel()
+			}
+			var bg []func() // background work takes every slot
+			for i := 0; i < c.slots; i++ {
+				_, rel, err := cpu.Acquire(context.Background(), Background)
+				if err != nil {
+					t.Fatal(err)
+				}
+				bg = append(bg, rel)
+			}
+			for _, rel := range bg {
 				rel()
 			}
 			if s := cpu.Stats(); s.Low != 0 || s.Free != c.slots {
