@@ -75,15 +75,20 @@ func send(ctx context.Context, c *http.Client, rec *recorder, kind, method, u st
 		req.Header.Set(k, v)
 	}
 	began := time.Now()
+	what := gjson.GetBytes(body, "query").String() + gjson.GetBytes(body, "Query").String()
+	if len(what) > 70 {
+		what = what[:70] + "…"
+	}
+	what = strings.Join(strings.Fields(what), " ")
 	resp, err := c.Do(req)
 	if err != nil {
-		rec.add(sample{kind: kind, took: time.Since(began), detail: "no answer: " + shortErr(err)})
+		rec.add(sample{kind: kind, took: time.Since(began), detail: "no answer: " + shortErr(err), what: what, began: began})
 		return nil, 0, err
 	}
 	data, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	took := time.Since(began)
-	s := sample{kind: kind, took: took, status: resp.StatusCode}
+	s := sample{kind: kind, took: took, status: resp.StatusCode, what: what, began: began}
 	if err != nil {
 		s.status, s.detail = 0, "body cut: "+shortErr(err)
 		rec.add(s)

@@ -21,6 +21,7 @@ type config struct {
 	timeout, reqTimeout      time.Duration
 	serveArgs                string
 	restart                  bool
+	slowest                  int
 }
 
 func main() {
@@ -36,6 +37,7 @@ func main() {
 	flag.DurationVar(&cfg.reqTimeout, "request-timeout", 2*time.Minute, "client timeout of one request")
 	flag.StringVar(&cfg.serveArgs, "serve-args", "", "extra flags for soclab serve (space-separated)")
 	flag.BoolVar(&cfg.restart, "restart", true, "restart the server at the end and time its first answer")
+	flag.IntVar(&cfg.slowest, "slowest", 8, "list this many of the slowest learner requests")
 	flag.Parse()
 	if err := run(cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "classload:", err)
@@ -165,6 +167,8 @@ func run(cfg config, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "throughput: %d requests in %.1f s = %.1f req/s; server CPU %.0f s (%.2f cores); machine load average %s at the start, %s at the end\n",
 		total, wall.Seconds(), float64(total)/wall.Seconds(), cpu, cpu/wall.Seconds(), load0, loadAverage())
+	fmt.Fprintln(out, "slowest learner queries:")
+	rec.slowest(out, cfg.slowest, began)
 	if cfg.hostile {
 		fmt.Fprintln(out, "\nhostile tenant")
 		printStats(out, hostileRec.summary())

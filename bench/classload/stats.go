@@ -16,6 +16,8 @@ type sample struct {
 	took   time.Duration
 	status int // HTTP status; 0: no answer (transport error or timeout)
 	detail string
+	what   string    // the request's query, shortened ("" for other requests)
+	began  time.Time // when it was sent
 }
 
 // recorder collects samples from every goroutine.
@@ -28,6 +30,19 @@ func (r *recorder) add(s sample) {
 	r.mu.Lock()
 	r.samples = append(r.samples, s)
 	r.mu.Unlock()
+}
+
+// slowest prints the n slowest queries (kind, time, when they were sent after start, the
+// query): the tail the percentiles summarise.
+func (r *recorder) slowest(w io.Writer, n int, start time.Time) {
+	r.mu.Lock()
+	ss := slices.Clone(r.samples)
+	r.mu.Unlock()
+	ss = slices.DeleteFunc(ss, func(s sample) bool { return s.what == "" }) // queries only
+	slices.SortFunc(ss, func(a, b sample) int { return int(b.took - a.took) })
+	for _, s := range ss[:min(n, len(ss))] {
+		fmt.Fprintf(w, "  %-10s %9s ms  sent at +%5.1f s  %s\n", s.kind, ms(s.took), s.began.Sub(start).Seconds(), s.what)
+	}
 }
 
 // kindStats summarises one kind of request.

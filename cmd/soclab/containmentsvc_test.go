@@ -50,7 +50,7 @@ func newReturnLab(t testing.TB) *returnLab {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	h := withDetection(e, logcontrol.NewHandler(e, control.NewHandler(w), logcontrol.Options{}), false)
+	h := withDetection(e, logcontrol.NewHandler(e, control.NewHandler(w), logcontrol.Options{}), false, nil)
 	return &returnLab{t: t, world: w, logs: e, h: h, tenant: ten, cust: cust}
 }
 

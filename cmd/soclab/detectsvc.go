@@ -17,6 +17,7 @@ import (
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/copilot"
 	"github.com/soclab/soclab/simulator/detect"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/pipeline"
 	"github.com/soclab/soclab/simulator/stages"
@@ -33,15 +34,16 @@ const detectionTick = 5 * time.Second
 // it, a grade waits (bounded) before grading. background starts the workers, a ticker for
 // running clocks and, right after startup, every tenant's catch-up (the server); without it
 // (a one-shot command on the state file) only engine/wait and grade run the engines, in the
-// request. A panic in any control handler is answered with a 500 and logged.
-func withDetection(le *logs.Engine, next http.Handler, background bool) http.Handler {
+// request. A panic in any control handler is answered with a 500 and logged. Rule queries
+// compute on cpu as background work (nil: at once).
+func withDetection(le *logs.Engine, next http.Handler, background bool, cpu *sched.CPU) http.Handler {
 	// The engines work as long as the world is open (the server's life).
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		<-le.World().Closed()
 		cancel()
 	}()
-	h, _ := withEngines(ctx, le, next, background, os.Stderr, detect.Options{})
+	h, _ := withEngines(ctx, le, next, background, os.Stderr, detect.Options{CPU: cpu})
 	return h
 }
 
@@ -51,6 +53,10 @@ func withDetection(le *logs.Engine, next http.Handler, background bool) http.Han
 func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, background bool, logw io.Writer, rulesOpts detect.Options) (http.Handler, *pipeline.Pipeline) {
 	logLine := func(line string) { fmt.Fprintln(logw, line) }
 	defender := xdr.New(le)
+	var p *pipeline.Pipeline // set below, before any rule runs
+	if rulesOpts.Urgent == nil {
+		rulesOpts.Urgent = func(tenantID string) bool { return p != nil && p.Waited(tenantID) }
+	}
 	named, err := stages.New(le, defender, rulesOpts)
 	if err != nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -59,7 +65,7 @@ func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, backgr
 	}
 	world := le.World()
 	next = copilotapi.NewControl(copilot.New(le), xdrapi.NewControl(world, withXDRFaults(world, defender, next)))
-	p := pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers()}, named...)
+	p = pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers()}, named...)
 	if background {
 		p.Start(ctx)
 		go func() {

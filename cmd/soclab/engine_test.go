@@ -85,7 +85,7 @@ func openEngineLab(t testing.TB, state string, opts detect.Options) *engineLab {
 	l := &engineLab{t: t, state: state, opts: opts, world: w, logs: le, log: &syncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	var h http.Handler
-	h, l.p = withEngines(ctx, le, logcontrol.NewHandler(le, withGrader(le, control.NewHandler(w)), logcontrol.Options{}), true, l.log, opts)
+	h, l.p = withEngines(ctx, le, logcontrol.NewHandler(le, withGrader(le, control.NewHandler(w), nil), logcontrol.Options{}), true, l.log, opts)
 	l.stop = cancel
 	l.srv = httptest.NewServer(h)
 	return l
@@ -275,7 +275,7 @@ func TestGradeNotesLaggingEngines(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			p.Start(ctx)
 			defer cancel()
-			h := withGradeWait(l.world, p, withGrader(l.logs, control.NewHandler(l.world)), 100*time.Millisecond)
+			h := withGradeWait(l.world, p, withGrader(l.logs, control.NewHandler(l.world), nil), 100*time.Millisecond)
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest("GET", "/_soclab/grade?task=1", nil))
 			var rep struct{ Notes []string }

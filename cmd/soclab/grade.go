@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/soclab/soclab/grader"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
@@ -115,7 +116,7 @@ func runGrade(o gradeOptions, stdout, stderr io.Writer) error {
 
 // withGrader serves the grader's control endpoints (/_soclab/grade, /_soclab/snapshot) over
 // the engine's world in front of next.
-func withGrader(e *logs.Engine, next http.Handler) http.Handler {
+func withGrader(e *logs.Engine, next http.Handler, cpu *sched.CPU) http.Handler {
 	g, err := grader.New(e)
 	if err != nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -127,5 +128,5 @@ func withGrader(e *logs.Engine, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
-	return limitGrading(grader.NewHandler(g, next), max(runtime.GOMAXPROCS(0)-1, 1))
+	return limitGrading(grader.NewHandler(g, next), max(runtime.GOMAXPROCS(0)-1, 1), cpu)
 }

@@ -30,7 +30,7 @@ func TestLimitGrading(t *testing.T) {
 		}
 		w.WriteHeader(http.StatusOK)
 	})
-	h := limitGrading(inner, 2)
+	h := limitGrading(inner, 2, nil)
 	var wg sync.WaitGroup
 	codes := make([]int, 6)
 	for i := range codes {

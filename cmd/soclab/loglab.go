@@ -50,7 +50,7 @@ func openLogLab(state string) (*logLab, error) {
 		w.Close()
 		return nil, err
 	}
-	h := withDetection(e, logcontrol.NewHandler(e, withGrader(e, control.NewHandler(w)), logcontrol.Options{}), false)
+	h := withDetection(e, logcontrol.NewHandler(e, withGrader(e, control.NewHandler(w), nil), logcontrol.Options{}), false, nil)
 	return &logLab{
 		call:   func(m, p string, in, out any) error { return callLocal(h, m, p, in, out) },
 		where:  "no soclab server runs on " + state + ": used its state file directly",

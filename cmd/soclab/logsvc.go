@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/soclab/soclab/mockapis/auth"
 	copilotapi "github.com/soclab/soclab/mockapis/copilot"
@@ -48,6 +49,7 @@ type engineOnce struct {
 func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 	o.once.Do(func() {
 		o.e, o.err = newLogEngine(w, o.mem.MaxResidentTenants)
+		followClass(w, o.mem, 5*time.Second)
 		if o.err == nil {
 			if t, err := w.TenantByName(simulator.DefaultTenantName); err == nil {
 				go o.e.Warm(t.ID)
@@ -61,7 +63,10 @@ func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 // and kql control endpoints to s.
 func withLogServices(s server.Services, mem memoryOptions) server.Services {
 	eng := &engineOnce{mem: mem}
-	gate := sched.New(sched.Options{}) // one fair admission for every query API (docs/kql-limits.md)
+	// One processor share for the server: queries first, then grades, then the rule engine;
+	// one fair admission for every query API (docs/kql-limits.md).
+	cpu := sched.NewCPU(sched.CPUOptions{})
+	gate := sched.New(sched.Options{CPU: cpu})
 	failing := func(err error) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "soclab: log routing is unavailable: "+err.Error(), http.StatusInternalServerError)
@@ -100,7 +105,7 @@ func withLogServices(s server.Services, mem memoryOptions) server.Services {
 		if err != nil {
 			return next
 		}
-		return withDetection(e, logcontrol.NewHandler(e, withGrader(e, next), logcontrol.Options{Background: guardedBackground, Gate: gate}), true)
+		return withDetection(e, logcontrol.NewHandler(e, withGrader(e, next, cpu), logcontrol.Options{Background: guardedBackground, Gate: gate}), true, cpu)
 	}
 	return s
 }

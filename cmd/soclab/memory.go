@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/soclab/soclab/simulator"
 )
 
 // memoryOptions bound what `soclab serve` keeps in memory.
@@ -18,11 +22,23 @@ type memoryOptions struct {
 	Limit int64
 	// MaxResidentTenants caps the tenants whose log views stay in memory (logs.Options).
 	MaxResidentTenants int
+	// FitClass is set by --memory-limit auto: Limit is then a ceiling, and the limit in
+	// force follows the class's size (classLimit), so the collector keeps a class's heap
+	// near what it needs instead of letting it double.
+	FitClass bool
 }
 
 const (
-	// defaultMemoryLimit is --memory-limit's default: a share of the machine's memory.
-	defaultMemoryLimit = "75%"
+	// defaultMemoryLimit is --memory-limit's default: sized to the class, at most autoCeiling
+	// of the machine's memory.
+	defaultMemoryLimit = "auto"
+	autoCeiling        = "75%"
+	// classBase and classPerTenant size the auto limit: the shared telemetry, the server and
+	// room for the queries in flight, plus each tenant's views, rule engine and grader state
+	// (a tenant's live heap is ~45 MB after the attack: classLimit leaves the collector
+	// nearly as much again).
+	classBase      = 768 << 20
+	classPerTenant = 80 << 20
 	// tenantBudget is what one resident tenant is allowed (its log views, measured at ~26 MB
 	// with `go test -bench TenantMemory ./simulator/logs`, plus the rule engine's state and
 	// the collector's headroom); sharedBudget is the shared telemetry and everything else.
@@ -36,7 +52,7 @@ const (
 func memoryFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "memory-limit", Value: defaultMemoryLimit,
-			Usage: "soft memory limit: a size (16GiB, 800MiB, 2GB, bytes) or a share of the machine's memory or cgroup limit (75%); off: none"},
+			Usage: "soft memory limit: auto (768 MiB + 80 MiB per tenant, at most 75% of the machine), a size (16GiB, 800MiB, 2GB, bytes) or a share of the machine's memory or cgroup limit (75%); off: none"},
 		&cli.IntFlag{Name: "max-resident-tenants", Value: 0,
 			Usage: "tenants whose log views stay in memory (the least recently used are dropped and rebuilt on their next query); 0: derived from --memory-limit"},
 	}
@@ -54,6 +70,13 @@ func memoryOptionsFrom(c *cli.Context) (memoryOptions, error) {
 // resolveMemoryOptions turns the flag values into options for a machine with machine bytes.
 func resolveMemoryOptions(limit string, resident int, machine int64) (memoryOptions, error) {
 	var o memoryOptions
+	if strings.EqualFold(strings.TrimSpace(limit), "auto") {
+		o.FitClass = true
+		limit = autoCeiling
+		if machine <= 0 {
+			limit = "off" // no ceiling known: the class's size alone
+		}
+	}
 	n, err := parseMemoryLimit(limit, machine)
 	if err != nil {
 		return o, fmt.Errorf("--memory-limit: %w", err)
@@ -180,11 +203,53 @@ func limitOrNone(n int64) int64 {
 	return n
 }
 
+// classLimit is the soft limit for a class of tenants: the auto size, at most Limit; Limit
+// itself when the limit is not auto.
+func (o memoryOptions) classLimit(tenants int) int64 {
+	if !o.FitClass {
+		return o.Limit
+	}
+	n := classBase + int64(max(tenants, 1))*classPerTenant
+	if o.Limit > 0 && n > o.Limit {
+		return o.Limit
+	}
+	return n
+}
+
 // String says what the server keeps in memory, for its start-up log.
 func (o memoryOptions) String() string {
 	limit := "no memory limit"
-	if o.Limit > 0 {
+	switch {
+	case o.FitClass:
+		limit = fmt.Sprintf("memory limit 768 MiB + 80 MiB per tenant, at most %.1f GiB", float64(o.Limit)/(1<<30))
+	case o.Limit > 0:
 		limit = fmt.Sprintf("memory limit %.1f GiB", float64(o.Limit)/(1<<30))
 	}
 	return fmt.Sprintf("%s, log views of at most %d tenants resident", limit, o.MaxResidentTenants)
+}
+
+// followClass keeps the soft memory limit sized to the world's tenants (FitClass) until
+// the world closes: checked now and every interval, as tenants are added and removed.
+func followClass(w *simulator.World, o memoryOptions, interval time.Duration) {
+	if !o.FitClass {
+		return
+	}
+	set := func() {
+		if ts, err := w.Tenants(); err == nil {
+			debug.SetMemoryLimit(limitOrNone(o.classLimit(len(ts))))
+		}
+	}
+	set()
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-w.Closed():
+				return
+			case <-t.C:
+				set()
+			}
+		}
+	}()
 }

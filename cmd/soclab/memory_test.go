@@ -54,6 +54,9 @@ func TestParseMemoryLimit(t *testing.T) {
 			t.Errorf("parseMemoryLimit(%q) = %d, %v; want %d", c.in, got, err, c.want)
 		}
 	}
+	if o, err := resolveMemoryOptions("auto", 0, 0); err != nil || !o.FitClass || o.Limit != 0 {
+		t.Errorf("auto on a machine of unknown size: %+v, %v; want the class's size without a ceiling", o, err)
+	}
 	if _, err := parseMemoryLimit("75%", 0); err == nil || !strings.Contains(err.Error(), "unknown") {
 		t.Errorf("a share of an unknown machine size: err = %v, want one naming the unknown size", err)
 	}
@@ -68,6 +71,8 @@ func TestResolveMemoryOptions(t *testing.T) {
 		err      string
 	}{
 		{"75%", 0, memoryOptions{Limit: 18 * gib, MaxResidentTenants: 280}, ""},
+		{"auto", 0, memoryOptions{Limit: 18 * gib, MaxResidentTenants: 280, FitClass: true}, ""},
+		{" AUTO ", 40, memoryOptions{Limit: 18 * gib, MaxResidentTenants: 40, FitClass: true}, ""},
 		{"4GiB", 0, memoryOptions{Limit: 4 * gib, MaxResidentTenants: 56}, ""},
 		{"600MiB", 0, memoryOptions{Limit: 600 << 20, MaxResidentTenants: minResident}, ""},
 		{"1000GiB", 0, memoryOptions{Limit: 1000 * gib, MaxResidentTenants: maxResident}, ""},
@@ -87,7 +92,7 @@ func TestResolveMemoryOptions(t *testing.T) {
 	}
 }
 
-// TestServeMemoryFlags: serve takes --memory-limit (default 75%) and --max-resident-tenants
+// TestServeMemoryFlags: serve takes --memory-limit (default auto) and --max-resident-tenants
 // (default 0: derived), and parses them into the options the server runs with.
 func TestServeMemoryFlags(t *testing.T) {
 	cases := []struct {
@@ -95,7 +100,7 @@ func TestServeMemoryFlags(t *testing.T) {
 		want func(memoryOptions) bool
 		err  string
 	}{
-		{nil, func(o memoryOptions) bool { return o.Limit > 0 && o.MaxResidentTenants >= minResident }, ""},
+		{nil, func(o memoryOptions) bool { return o.FitClass && o.Limit > 0 && o.MaxResidentTenants >= minResident }, ""},
 		{[]string{"--memory-limit", "2GiB", "--max-resident-tenants", "12"}, func(o memoryOptions) bool { return o == memoryOptions{Limit: 2 * gib, MaxResidentTenants: 12} }, ""},
 		{[]string{"--memory-limit", "off"}, func(o memoryOptions) bool { return o == memoryOptions{MaxResidentTenants: noLimitResident} }, ""},
 		{[]string{"--memory-limit", "12 parsecs"}, nil, "--memory-limit"},
@@ -152,5 +157,31 @@ func TestMachineMemoryFiles(t *testing.T) {
 	}
 	if n, err := machineMemory(); err != nil || n <= 0 {
 		t.Errorf("machineMemory() = %d, %v on this machine", n, err)
+	}
+}
+
+// TestClassLimit: the auto limit grows with the class (768 MiB + 80 MiB per tenant: 30
+// learners, the hostile tenant and contoso stay under 4 GB) up to its ceiling; a fixed
+// limit stays as given.
+func TestClassLimit(t *testing.T) {
+	const mib = int64(1) << 20
+	cases := []struct {
+		o       memoryOptions
+		tenants int
+		want    int64
+	}{
+		{memoryOptions{Limit: 18 * gib, FitClass: true}, 0, 848 * mib},
+		{memoryOptions{Limit: 18 * gib, FitClass: true}, 1, 848 * mib},
+		{memoryOptions{Limit: 18 * gib, FitClass: true}, 32, 3328 * mib},
+		{memoryOptions{Limit: 18 * gib, FitClass: true}, 102, 8928 * mib},
+		{memoryOptions{Limit: 18 * gib, FitClass: true}, 1000, 18 * gib},
+		{memoryOptions{Limit: 0, FitClass: true}, 1000, 768*mib + 1000*80*mib},
+		{memoryOptions{Limit: 2 * gib}, 32, 2 * gib},
+		{memoryOptions{}, 32, 0},
+	}
+	for _, c := range cases {
+		if got := c.o.classLimit(c.tenants); got != c.want {
+			t.Errorf("%+v with %d tenants: %d MiB, want %d MiB", c.o, c.tenants, got/mib, c.want/mib)
+		}
 	}
 }

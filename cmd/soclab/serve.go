@@ -39,7 +39,7 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "https-addr", Usage: "also serve HTTPS directly on HOST:PORT, for clients that cannot use a proxy"},
 			&cli.BoolFlag{Name: "allow-remote", Usage: "allow non-loopback addresses (a classroom server): the port also answers HTTPS with the lab CA, and the sign-in page and control endpoints answer other machines only over HTTPS"},
 			&cli.BoolFlag{Name: "access-log", Usage: "append one line per request to <state>/access.log"},
-		}, memoryFlags()...),
+		}, append(memoryFlags(), profileFlag())...),
 		Action: func(c *cli.Context) error {
 			state, err := resolveState(c)
 			if err != nil {
@@ -53,6 +53,9 @@ func serveCommand() *cli.Command {
 			fmt.Fprintf(c.App.ErrWriter, "soclab: %s\n", mem)
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			if err := startProfiler(ctx, c.String("pprof"), c.App.ErrWriter); err != nil {
+				return err
+			}
 			go func() { // after the first signal, a second Ctrl-C stops at once instead of waiting
 				<-ctx.Done()
 				stop()

@@ -91,7 +91,7 @@ func run(ctx context.Context, c *config, e *logs.Engine, tenantID, query, timesp
 	began := time.Now()
 	ctx, cancel := kql.WithTimeBudget(ctx, Timeout)
 	defer cancel()
-	release, err := c.gate.Acquire(ctx, tenantID)
+	ctx, release, err := c.gate.Admit(ctx, tenantID)
 	if err != nil {
 		return nil, errThrottled
 	}

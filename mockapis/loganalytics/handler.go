@@ -116,7 +116,7 @@ func (h *handler) query(w http.ResponseWriter, r *http.Request) {
 	// context ends it early when the client goes away.
 	ctx, cancel := kql.WithTimeBudget(r.Context(), QueryTimeout)
 	defer cancel()
-	release, err := h.gate.Acquire(ctx, p.TenantID)
+	ctx, release, err := h.gate.Admit(ctx, p.TenantID)
 	if err != nil {
 		if r.Context().Err() != nil {
 			return // the client is gone: nobody reads an answer

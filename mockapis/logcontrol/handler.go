@@ -217,7 +217,7 @@ func (h *handler) kql(r *http.Request) (any, error) {
 	// query when the client goes away.
 	ctx, cancel := kql.WithTimeBudget(r.Context(), loganalytics.QueryTimeout)
 	defer cancel()
-	release, err := h.opts.Gate.Acquire(ctx, t.ID)
+	ctx, release, err := h.opts.Gate.Admit(ctx, t.ID)
 	if err != nil {
 		return nil, control.Fail(http.StatusTooManyRequests, "TooManyRequests", "too many concurrent queries for tenant %s; retry later", t.ID)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/pipeline"
 	"github.com/soclab/soclab/simulator/sentinel"
@@ -44,6 +45,12 @@ type Options struct {
 	// Budget is the wall time Advance (the pipeline stage) runs rules before it yields (0:
 	// 250 ms, the pipeline's slice budget); AdvanceTo has none.
 	Budget time.Duration
+	// CPU, when set, is the server's processor share: rule queries run on it as background
+	// work, after the learners' queries. nil: they run at once.
+	CPU *sched.CPU
+	// Urgent, when set, reports that someone waits on the tenant's catch-up (a grade): its
+	// rule queries then run as batch work, before the other tenants' background catch-up.
+	Urgent func(tenantID string) bool
 }
 
 // Engine runs the analytics rules of a world's tenants. Safe for concurrent use; runs of one

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/kql/types"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
@@ -39,7 +40,7 @@ func windowOf(r ruleRun, q *kql.Query) window {
 func (e *Engine) run(tenantID string, r ruleRun, dbs map[windowKey]kql.Database, out *output) (Summary, error) {
 	r.st.LastRun = r.at
 	h := newHealth(r, windowOf(r, nil))
-	res, win, err := e.guardedQuery(r, dbs)
+	res, win, err := e.guardedQuery(tenantID, r, dbs)
 	if err == nil {
 		var sum Summary
 		if sum, err = e.fire(tenantID, r, res, win, out); err == nil || !isPanic(err) {
@@ -56,7 +57,7 @@ func (e *Engine) run(tenantID string, r ruleRun, dbs map[windowKey]kql.Database,
 }
 
 // guardedQuery compiles and runs the rule's query over its window, a panic being an error.
-func (e *Engine) guardedQuery(r ruleRun, dbs map[windowKey]kql.Database) (res *kql.Result, win window, err error) {
+func (e *Engine) guardedQuery(tenantID string, r ruleRun, dbs map[windowKey]kql.Database) (res *kql.Result, win window, err error) {
 	win = windowOf(r, nil)
 	defer func() {
 		if p := recover(); p != nil {
@@ -65,7 +66,7 @@ func (e *Engine) guardedQuery(r ruleRun, dbs map[windowKey]kql.Database) (res *k
 	}()
 	q, qerr := e.query(r.rule)
 	win = windowOf(r, q)
-	res, err = e.evaluate(r, q, qerr, win, dbs)
+	res, err = e.evaluate(tenantID, r, q, qerr, win, dbs)
 	return res, win, err
 }
 
@@ -116,7 +117,7 @@ func (e *Engine) fire(tenantID string, r ruleRun, res *kql.Result, win window, o
 }
 
 // evaluate runs the rule's query over its window (windows are shared by the runs of one instant).
-func (e *Engine) evaluate(r ruleRun, q *kql.Query, qerr error, win window, dbs map[windowKey]kql.Database) (*kql.Result, error) {
+func (e *Engine) evaluate(tenantID string, r ruleRun, q *kql.Query, qerr error, win window, dbs map[windowKey]kql.Database) (*kql.Result, error) {
 	if qerr != nil {
 		return nil, qerr
 	}
@@ -130,7 +131,20 @@ func (e *Engine) evaluate(r ruleRun, q *kql.Query, qerr error, win window, dbs m
 		db = r.ws.cut(c)
 		dbs[key] = db
 	}
-	return q.Run(context.Background(), db, kql.RunOptions{Now: win.to, Seed: win.to.UnixNano(), Timeout: e.opts.QueryTimeout,
+	// Rule runs are background work: they compute on a CPU slot after the learners' queries
+	// (Options.CPU); the time budget starts once the slot is held.
+	class := sched.Background
+	if e.opts.Urgent != nil && e.opts.Urgent(tenantID) {
+		class = sched.Batch
+	}
+	ctx, release, err := e.opts.CPU.Acquire(context.Background(), class)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx, cancel := kql.WithTimeBudget(ctx, e.opts.QueryTimeout)
+	defer cancel()
+	return q.Run(sched.Rewrap(ctx), db, kql.RunOptions{Now: win.to, Seed: win.to.UnixNano(),
 		MaxMemory: e.opts.QueryMaxMemory, MaxRows: e.opts.QueryMaxRows})
 }
 

@@ -8,7 +8,6 @@ import (
 	"unsafe"
 
 	"github.com/soclab/soclab/simulator/kql"
-	"github.com/soclab/soclab/simulator/kql/exec"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -19,6 +18,8 @@ import (
 type tokenSet struct {
 	index map[string]int // token → position in the canonical list
 	lens  []int          // the tokens' lengths, longest first
+	// minLen is the shortest token's length: a shorter string holds none (most values).
+	minLen int
 }
 
 func newTokenSet(tokens []string) *tokenSet {
@@ -32,6 +33,9 @@ func newTokenSet(tokens []string) *tokenSet {
 		}
 	}
 	slices.SortFunc(ts.lens, func(a, b int) int { return b - a })
+	if len(ts.lens) > 0 {
+		ts.minLen = ts.lens[len(ts.lens)-1]
+	}
 	return ts
 }
 
@@ -41,6 +45,9 @@ func isAlnum(c byte) bool {
 
 // next finds the first token in s at or after from: its start, length and index (-1 if none).
 func (ts *tokenSet) next(s string, from int) (start, n, idx int) {
+	if len(s)-from < ts.minLen || len(ts.lens) == 0 {
+		return -1, 0, -1
+	}
 	for i := from; i < len(s); i++ {
 		if !isAlnum(s[i]) || (i > 0 && isAlnum(s[i-1])) {
 			continue
@@ -179,7 +186,10 @@ func (r *rebase) dyn(x any) any {
 func (r *rebase) tree(x any) any {
 	switch g := x.(type) {
 	case string:
-		return r.str(g)
+		if ns := r.str(g); ns != g {
+			return ns
+		}
+		return x // unchanged: no new interface value
 	case []any:
 		var out []any
 		for i, e := range g {
@@ -240,46 +250,6 @@ func sameDyn(a, b any) bool {
 		return ok && reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
 	}
 	return true // scalars are never converted
-}
-
-// vector returns v with the tenant's tokens (v itself when nothing changes).
-func (r *rebase) vector(v *exec.Vector) *exec.Vector {
-	if r.identity {
-		return v
-	}
-	switch v.T {
-	case types.String, types.GUID, types.Dynamic:
-	default:
-		return v
-	}
-	n := v.Len()
-	out := exec.NewVector(v.T, n)
-	for i := 0; i < n; i++ {
-		x := v.Get(i)
-		switch {
-		case x.IsNull():
-		case x.T == types.Dynamic:
-			x.D = r.dyn(x.D)
-		default:
-			x.S = r.str(x.S)
-		}
-		out.Append(x)
-	}
-	return out
-}
-
-// overlay returns t with its tenant-dependent columns (deps) converted.
-func (r *rebase) overlay(t *kql.Table, deps []bool) *kql.Table {
-	if r.identity || !slices.Contains(deps, true) {
-		return t
-	}
-	out := &kql.Table{Name: t.Name, Cols: t.Cols, Vecs: slices.Clone(t.Vecs), N: t.N}
-	for i, dep := range deps {
-		if dep {
-			out.Vecs[i] = r.vector(t.Vecs[i])
-		}
-	}
-	return out
 }
 
 // dependentColumns reports, per column of t, whether a value holds a token.

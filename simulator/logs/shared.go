@@ -48,7 +48,7 @@ type sharedBase struct {
 type sharedView struct {
 	ready   chan struct{}
 	v       *view
-	deps    []bool // per column of v.t
+	plan    *tokenPlan // where v.t's values hold tenant tokens
 	err     error
 	lastUse uint64
 }
@@ -141,7 +141,7 @@ func (sb *sharedBase) view(tc *tenantCache, d *database, table string) (*sharedV
 	sv.lastUse = sb.uses
 	sb.vmu.Unlock()
 	if !ok {
-		sv.v, sv.deps, sv.err = tc.buildShared(d, table)
+		sv.v, sv.plan, sv.err = tc.buildShared(d, table)
 		close(sv.ready)
 	}
 	<-sv.ready
@@ -189,8 +189,8 @@ func (sb *sharedBase) evictLocked(keep string) {
 // scenarioTable is a workspace table of the canonical scenario data (every generated row, in
 // event order), and only its background rows, with the columns holding tenant tokens.
 type scenarioTable struct {
-	all, background *kql.Table
-	deps            []bool
+	all, background         *kql.Table
+	allPlan, backgroundPlan *tokenPlan
 }
 
 // scenarioData returns the canonical scenario data, built once.
@@ -216,8 +216,10 @@ func (sb *sharedBase) scenarioData(cats catalogs) (map[string]*scenarioTable, er
 				sb.scenErr = fmt.Errorf("logs: scenario data: table %s has %d rows for %d flags", name, all.N, len(rs.attack))
 				return
 			}
-			sb.scen[name] = &scenarioTable{all: all, background: shape(ordered.Gather(idx), cols, nil),
-				deps: shapedDeps(ordered.Cols, sb.deps[name], cols, false)}
+			background := shape(ordered.Gather(idx), cols, nil)
+			deps := shapedDeps(ordered.Cols, sb.deps[name], cols, false)
+			sb.scen[name] = &scenarioTable{all: all, background: background,
+				allPlan: sb.ts.plan(all, deps), backgroundPlan: sb.ts.plan(background, deps)}
 		}
 	})
 	return sb.scen, sb.scenErr

@@ -107,7 +107,8 @@ func checkSharedTelemetry(t *testing.T, f *fixture) {
 		}
 		for name, want := range direct.tables {
 			rs := tc.base.tables[name]
-			got := tc.rebase.overlay(rs.eventOrdered(), tc.shared.baseDeps(name, len(rs.t.Cols)))
+			canon := rs.eventOrdered()
+			got := tc.rebase.apply(canon, tc.shared.ts.plan(canon, tc.shared.baseDeps(name, len(rs.t.Cols))))
 			if diff := sameTable(got, want.t); diff != "" {
 				t.Errorf("%s: %s: %s", ten.Name, name, diff)
 			}
@@ -118,7 +119,8 @@ func checkSharedTelemetry(t *testing.T, f *fixture) {
 	tb, _ := e.cache(b)
 	foreign := newTokenSet(ta.rebase.to)
 	for name, rs := range tb.base.tables {
-		got := tb.rebase.overlay(rs.eventOrdered(), tb.shared.baseDeps(name, len(rs.t.Cols)))
+		canon := rs.eventOrdered()
+		got := tb.rebase.apply(canon, tb.shared.ts.plan(canon, tb.shared.baseDeps(name, len(rs.t.Cols))))
 		for c, dep := range foreign.dependentColumns(got) {
 			if dep {
 				t.Errorf("%s.%s of %s holds an id of %s", name, got.Cols[c].Name, b.Name, a.Name)

@@ -107,7 +107,8 @@ func ParseTimespan(s string, now time.Time) (start, end time.Time, err error) {
 
 // Restrict returns db with every table cut to the rows whose time column (TimeGenerated, or
 // Timestamp for the Defender tables) lies in [start, end]: the timespan of the query APIs,
-// applied in addition to the query's own filters.
+// applied in addition to the query's own filters. A table whose rows in the span are one
+// run (the usual case: views are in ingestion order) is a view of them, not a copy.
 func Restrict(db kql.Database, start, end time.Time) kql.Database {
 	return &restricted{db: db, lo: types.TimeToTicks(start.UTC()), hi: types.TimeToTicks(end.UTC())}
 }
@@ -132,14 +133,29 @@ func (r *restricted) Table(name string) (*kql.Table, bool) {
 		return t, true
 	}
 	v := t.Vecs[c]
-	idx := make([]int32, 0, t.N)
+	in := func(i int) bool { return !v.IsNull(i) && v.I[i] >= r.lo && v.I[i] <= r.hi }
+	first, last, n := -1, -1, 0
 	for i := 0; i < t.N; i++ {
-		if !v.IsNull(i) && v.I[i] >= r.lo && v.I[i] <= r.hi {
-			idx = append(idx, int32(i))
+		if in(i) {
+			if first < 0 {
+				first = i
+			}
+			last, n = i, n+1
 		}
 	}
-	if len(idx) == t.N {
+	switch {
+	case n == t.N:
 		return t, true
+	case n == 0:
+		return t.Prefix(0), true
+	case n == last-first+1: // one run of rows: a view of them, nothing copied
+		return rowWindow(t, first, last+1), true
+	}
+	idx := make([]int32, 0, n)
+	for i := first; i <= last; i++ {
+		if in(i) {
+			idx = append(idx, int32(i))
+		}
 	}
 	return t.Gather(idx), true
 }

@@ -111,7 +111,7 @@ func (tc *tenantCache) view(d *database, table string) (*view, error) {
 
 // overlay is a shared view with the tenant's ids and workspace.
 func (tc *tenantCache) overlay(sv *sharedView, d *database) *view {
-	t := tc.rebase.overlay(sv.v.t, sv.deps)
+	t := tc.rebase.apply(sv.v.t, sv.plan)
 	if d.ws != nil {
 		if i := t.ColumnIndex("TenantId"); i >= 0 {
 			if t == sv.v.t {
@@ -203,8 +203,8 @@ func (tc *tenantCache) ownCandidates(d *database, table string) ([]candidate, er
 }
 
 // buildShared builds the view of a table's generated rows alone (canonical ids), shared by
-// every tenant with the same routing and launch, and finds its tenant-dependent columns.
-func (tc *tenantCache) buildShared(d *database, table string) (*view, []bool, error) {
+// every tenant with the same routing and launch, and finds where its tenant tokens are.
+func (tc *tenantCache) buildShared(d *database, table string) (*view, *tokenPlan, error) {
 	sb := tc.shared
 	cols, err := tc.baseColumns(table)
 	if err != nil {
@@ -221,7 +221,7 @@ func (tc *tenantCache) buildShared(d *database, table string) (*view, []bool, er
 	sb.mu.Unlock()
 	deps := shapedDeps(cols, sb.baseDeps(table, len(cols)), d.cat[table], d.ws != nil)
 	v := finishView(t, table, cands, d.cat, nil)
-	return v, deps, nil
+	return v, sb.ts.plan(v.t, deps), nil
 }
 
 // buildPrivate gathers the routed rows of a table, the generated ones (with the tenant's ids)

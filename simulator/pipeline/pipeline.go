@@ -97,6 +97,9 @@ type tenant struct {
 	failures int
 	retryAt  time.Time
 	logged   string
+	// waiting counts the Wait calls in progress: someone (a grade, `soclab engine wait`)
+	// waits on this tenant, so its slices go before the background catch-up of the others.
+	waiting int
 }
 
 // New builds a pipeline over stages, run in the order given. Call Start to run it in the
@@ -224,6 +227,15 @@ var ErrFailed = errors.New("the engines failed to catch up")
 // the progress so far). Without Start, the slices run in the caller's goroutine.
 func (p *Pipeline) Wait(ctx context.Context, tenantID string) (Status, error) {
 	seq := p.Enqueue(tenantID)
+	p.mu.Lock()
+	p.tenant(tenantID).waiting++
+	p.promoteLocked(tenantID)
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.tenant(tenantID).waiting--
+		p.mu.Unlock()
+	}()
 	for {
 		p.mu.Lock()
 		t := p.tenant(tenantID)
@@ -251,6 +263,39 @@ func (p *Pipeline) Wait(ctx context.Context, tenantID string) (Status, error) {
 			return p.Status(tenantID), ctx.Err()
 		}
 	}
+}
+
+// Waited reports whether someone waits on the tenant's catch-up (a Wait in progress): its
+// stages may then treat its work as urgent.
+func (p *Pipeline) Waited(tenantID string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t, ok := p.tenants[tenantID]
+	return ok && t.waiting > 0
+}
+
+// promoteLocked moves a queued tenant that someone waits on ahead of the tenants nobody
+// waits on (behind those others wait on, in their order). Caller holds p.mu.
+func (p *Pipeline) promoteLocked(id string) {
+	if t := p.tenants[id]; t == nil || t.waiting == 0 {
+		return
+	}
+	at := -1
+	for i, q := range p.queue {
+		if q == id {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return
+	}
+	front := 0
+	for front < at && p.tenants[p.queue[front]].waiting > 0 {
+		front++
+	}
+	copy(p.queue[front+1:at+1], p.queue[front:at])
+	p.queue[front] = id
 }
 
 // tenant returns the record of id, creating it (caller holds p.mu).

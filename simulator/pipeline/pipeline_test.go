@@ -445,3 +445,55 @@ func TestBackOff(t *testing.T) {
 		t.Errorf("log\n got %q\nwant %q", l.lines, want)
 	}
 }
+
+// TestWaitedTenantGoesFirst: a tenant someone waits on (a grade) runs its slices before the
+// background catch-up of the others, then the others go on in their order.
+func TestWaitedTenantGoesFirst(t *testing.T) {
+	l := newLab(map[string]time.Duration{"a": 3 * time.Hour, "b": 3 * time.Hour, "c": 3 * time.Hour})
+	gate := make(chan struct{})
+	first := true
+	s := newStage("detect", l)
+	s.before = func(tenant string, to time.Time) {
+		if first {
+			first = false
+			<-gate
+		}
+	}
+	o := fixed(l)
+	o.Workers = 1
+	p := New(o, Named{"detect", s})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); p.Stop() }()
+	p.Start(ctx)
+	for _, id := range []string{"a", "b", "c"} {
+		p.Enqueue(id)
+	}
+	for len(l.callLog()) == 0 && !func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.tenants["a"].running }() {
+		time.Sleep(time.Millisecond)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Wait(context.Background(), "c")
+		done <- err
+	}()
+	for !p.Waited("c") {
+		time.Sleep(time.Millisecond)
+	}
+	if p.Waited("b") {
+		t.Errorf("b counted as waited on")
+	}
+	close(gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a", "b"} {
+		waitCaughtUp(t, p, id)
+	}
+	want := []string{"detect a +1h0m0s", "detect c +1h0m0s", "detect c +2h0m0s", "detect c +3h0m0s", "detect b +1h0m0s", "detect a +2h0m0s"}
+	if got := l.callLog(); len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+		t.Errorf("calls\n got %q\nwant prefix %q", got, want)
+	}
+	if p.Waited("c") {
+		t.Errorf("c still counted as waited on after its Wait returned")
+	}
+}

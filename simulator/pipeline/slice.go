@@ -89,6 +89,7 @@ func (p *Pipeline) run(id string) {
 	if more && !t.queued {
 		t.queued = true
 		p.queue = append(p.queue, id)
+		p.promoteLocked(id) // still waited on: next, not after every other tenant
 		p.work.Signal()
 	}
 	p.changed()

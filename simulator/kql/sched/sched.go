@@ -24,12 +24,15 @@ type Options struct {
 	// MaxQueue is how many queries of one tenant may wait (Log Analytics: 200). 0:
 	// DefaultMaxQueue.
 	MaxQueue int
+	// CPU, when set, is the processor share admitted queries compute on (Admit): they run as
+	// Interactive work, before grading and the rule engine. nil: none.
+	CPU *CPU
 }
 
 // Defaults of Options.
 const (
 	DefaultPerTenant = 2
-	DefaultTotal     = 4
+	DefaultTotal     = 8 // with Options.CPU computing 2 at a time, the rest wait in class order
 	DefaultMaxWait   = 10 * time.Second
 	DefaultMaxQueue  = 20
 )
@@ -106,6 +109,22 @@ func (g *Gate) Acquire(ctx context.Context, tenant string) (release func(), err 
 	}
 	g.remove(w)
 	return nil, err
+}
+
+// Admit is Acquire followed by a slot of the gate's CPU for interactive work: it returns
+// the context to run the query with (its checkpoints let more urgent work go first) and the
+// function that gives both back.
+func (g *Gate) Admit(ctx context.Context, tenant string) (context.Context, func(), error) {
+	release, err := g.Acquire(ctx, tenant)
+	if err != nil {
+		return nil, nil, err
+	}
+	cctx, done, err := g.opts.CPU.Acquire(ctx, Interactive)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return cctx, func() { done(); release() }, nil
 }
 
 func (g *Gate) releaser(tenant string) func() {

@@ -82,8 +82,12 @@ func TestFairOrder(t *testing.T) {
 				case s := <-started:
 					order.WriteString(s)
 					pending = append(pending, <-relOf)
-				case <-time.After(2 * time.Second):
-					t.Fatalf("no start after a release; started %q", order.String())
+				case <-time.After(200 * time.Millisecond):
+					// This release started nothing (the tenant whose turn it is already
+					// runs its bound): release the next one.
+					if len(pending) == 0 {
+						t.Fatalf("no start after the last release; started %q", order.String())
+					}
 				}
 				for len(started) > 0 { // a release may start more than one (free slots)
 					order.WriteString(<-started)

@@ -1,0 +1,155 @@
+package logs
+
+import (
+	"reflect"
+	"slices"
+
+	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// tokenPlan says where a shared table's tenant tokens are: per tenant-dependent column, the
+// rows whose value holds one. It is found once per shared table (a scan of every value) and
+// used by every tenant's overlay, which then touches only those rows: a class of 30 tenants
+// scans the shared telemetry once instead of 30 times.
+type tokenPlan struct {
+	cols []*columnPlan // per column of the table; nil: no value holds a token
+}
+
+// columnPlan is one column's rows holding tokens (ascending). A string column also lists
+// its distinct token-bearing values once (values) and each row's value as an index into it
+// (codes, aligned with rows), so a tenant converts each distinct value once.
+type columnPlan struct {
+	rows   []int32
+	codes  []int32
+	values []string
+}
+
+// plan finds the rows of t's dependent columns (deps) whose values hold a token.
+func (ts *tokenSet) plan(t *kql.Table, deps []bool) *tokenPlan {
+	p := &tokenPlan{cols: make([]*columnPlan, len(t.Cols))}
+	for c, dep := range deps {
+		if !dep || c >= len(t.Vecs) {
+			continue
+		}
+		v := t.Vecs[c]
+		cp := &columnPlan{}
+		switch v.T {
+		case types.String, types.GUID:
+			code := map[string]int32{} // -1: the value holds no token
+			for i := 0; i < v.Len(); i++ {
+				if v.IsNull(i) {
+					continue
+				}
+				s := v.S[i]
+				k, seen := code[s]
+				if !seen {
+					k = -1
+					if ts.contains(s) {
+						k = int32(len(cp.values))
+						cp.values = append(cp.values, s)
+					}
+					code[s] = k
+				}
+				if k >= 0 {
+					cp.rows = append(cp.rows, int32(i))
+					cp.codes = append(cp.codes, k)
+				}
+			}
+		case types.Dynamic:
+			seen := map[dynKey]bool{} // trees are interned: most rows share a few
+			for i := 0; i < v.Len(); i++ {
+				x := v.D[i]
+				if x == nil {
+					continue
+				}
+				key, shared := treeKey(x)
+				has, ok := seen[key]
+				if !shared || !ok {
+					has = ts.containsDyn(x)
+					if shared {
+						seen[key] = has
+					}
+				}
+				if has {
+					cp.rows = append(cp.rows, int32(i))
+				}
+			}
+		default:
+			continue
+		}
+		if len(cp.rows) > 0 {
+			p.cols[c] = cp
+		}
+	}
+	return p
+}
+
+// treeKey is a dynamic container's identity; ok is false for scalars (strings are looked at
+// by value).
+func treeKey(x any) (dynKey, bool) {
+	switch g := x.(type) {
+	case []any:
+		if len(g) == 0 {
+			return dynKey{}, false
+		}
+		return dynKey{reflect.ValueOf(g).UnsafePointer(), len(g)}, true
+	case map[string]any:
+		return dynKey{reflect.ValueOf(g).UnsafePointer(), -1}, true
+	}
+	return dynKey{}, false
+}
+
+// empty reports whether no column of the plan holds a token.
+func (p *tokenPlan) empty() bool {
+	return p == nil || !slices.ContainsFunc(p.cols, func(c *columnPlan) bool { return c != nil })
+}
+
+// apply returns t with the tenant's tokens in the planned rows: a changed column is a copy of
+// the shared one's storage (a memory copy, no per-row work) with only those rows replaced;
+// the other columns are shared. p must be t's plan.
+func (r *rebase) apply(t *kql.Table, p *tokenPlan) *kql.Table {
+	if r.identity || p.empty() {
+		return t
+	}
+	out := &kql.Table{Name: t.Name, Cols: t.Cols, Vecs: slices.Clone(t.Vecs), N: t.N}
+	for c, cp := range p.cols {
+		if cp == nil {
+			continue
+		}
+		v := t.Vecs[c].Prefix(t.Vecs[c].Len()) // same values and nulls, own header
+		switch v.T {
+		case types.String, types.GUID:
+			conv := make([]string, len(cp.values))
+			for k, s := range cp.values {
+				conv[k] = r.known(s)
+			}
+			v.S = slices.Clone(v.S)
+			for j, row := range cp.rows {
+				v.S[row] = conv[cp.codes[j]]
+			}
+		case types.Dynamic:
+			v.D = slices.Clone(v.D)
+			for _, row := range cp.rows {
+				v.D[row] = r.dyn(v.D[row])
+			}
+		}
+		out.Vecs[c] = v
+	}
+	return out
+}
+
+// known is str for a value known to hold a token (no scan to find out).
+func (r *rebase) known(s string) string {
+	r.mu.Lock()
+	out, ok := r.strs[s]
+	r.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = r.replace(s)
+	r.mu.Lock()
+	r.strs[s] = out
+	r.mu.Unlock()
+	return out
+}
