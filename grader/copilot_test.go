@@ -91,13 +91,17 @@ func TestGradeCopilot(t *testing.T) {
 	// Copilot or the grade next reads its faults); Security Reader through Graph fixes it.
 	c.setFault("copilot-analyst-role-missing", true)
 	wantFailures(t, c.grade(6), map[string]string{
-		"bf2-plugin": "the analyst holds no Microsoft Entra role that can read Defender XDR (Security Reader at least) (found false)",
-		"bf1-sync":   bf1,
+		"bf2-plugin":      "the analyst holds no Microsoft Entra role that can read Defender XDR (Security Reader at least) (found false)",
+		"bf1-sync":        bf1,
+		"bf3-diagnostics": bf3Off,
+		"bf3-replay":      bf3Rule,
 	})
 	analyst := copilot.Analyst(c.tenant)
 	c.call(c.graph.URL, "POST", "/v1.0/roleManagement/directory/roleAssignments",
 		fmt.Sprintf(`{"principalId":%q,"roleDefinitionId":%q,"directoryScopeId":"/"}`, analyst.ObjectID, copilot.SecurityReaderRole))
 	wantFailures(t, c.grade(6), map[string]string{
-		"bf1-sync": bf1,
+		"bf1-sync":        bf1,
+		"bf3-diagnostics": bf3Off,
+		"bf3-replay":      bf3Rule,
 	})
 }

@@ -1,11 +1,15 @@
 package grader
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/mockapis/loganalytics"
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/copilot"
 )
 
 // TestGradeFullRun plays the whole lab in one tenant as challenge.md gives it, with the three
@@ -26,6 +30,11 @@ func TestGradeFullRun(t *testing.T) {
 		"Which Azure resources could alex.johnson@contoso.com reach, which secrets were read, which storage was touched? Estimate the blast radius.",
 		"Write a KQL query for Sentinel that finds sign-ins from 185.220.101.0/24 for all accounts over the last 30 days.",
 		"Give containment and remediation steps in priority order.")
+	// ... and prompt 5's KQL run on the workspace through the query API.
+	la := httptest.NewServer(loganalytics.NewHandler(c.engine, tenantTokens{c.world}))
+	defer la.Close()
+	body, _ := json.Marshal(map[string]string{"query": copilot.SigninsFromRangeKQL(copilot.KQLParams{CIDR: "185.220.101.0/24", Days: 30})})
+	c.call(la.URL, "POST", "/v1/workspaces/law-contoso-unified/query", string(body))
 
 	// Break and fix 2: the plugin disconnected, reconnected, the incidents listed.
 	c.setFault("copilot-defender-plugin-disconnected", true)
