@@ -1,0 +1,295 @@
+package portal
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/sentinel"
+	"github.com/soclab/soclab/simulator/xdr"
+)
+
+// asset is one entity of the incident's Assets tab.
+type asset struct {
+	Kind, Label, Detail, Role string
+	Alerts                    int
+}
+
+type incidentData struct {
+	Incident xdr.Incident
+	Alerts   []xdr.Alert
+	Story    xdr.Story
+	Users    []asset
+	IPs      []asset
+	Cloud    []asset
+	Graph    template.HTML
+	Activity []sentinel.ActivityEntry
+	Twin     string // the synced Sentinel incident's number ("" none)
+	// Choices of the manage form.
+	Statuses, Classifications, Determinations []string
+}
+
+// loadIncident reads everything the incident page shows, in one read transaction.
+func loadIncident(tx *simulator.TenantTx, id int) (incidentData, bool, error) {
+	inc, ok, err := xdr.IncidentByID(tx, id)
+	if err != nil || !ok {
+		return incidentData{}, ok, err
+	}
+	d := incidentData{Incident: inc, Statuses: xdr.IncidentStatuses, Classifications: xdr.Classifications, Determinations: xdr.Determinations}
+	if d.Alerts, err = xdr.IncidentAlerts(tx, inc); err != nil {
+		return d, false, err
+	}
+	sort.SliceStable(d.Alerts, func(i, j int) bool { return d.Alerts[i].FirstActivity.Before(d.Alerts[j].FirstActivity) })
+	if d.Story, _, err = xdr.StoryOf(tx, id); err != nil {
+		return d, false, err
+	}
+	d.Users, d.IPs, d.Cloud = assets(d.Alerts)
+	d.Graph = evidenceGraph(d.Story)
+	if inc.Sync.SentinelID != "" {
+		if d.Activity, err = sentinel.IncidentActivity(tx, inc.Sync.SentinelID); err != nil {
+			return d, false, err
+		}
+		if s, ok, err := sentinel.IncidentByID(tx, inc.Sync.SentinelID); err != nil {
+			return d, false, err
+		} else if ok {
+			d.Twin = strconv.Itoa(s.Properties.IncidentNumber)
+		}
+	}
+	return d, true, nil
+}
+
+// assets groups the alerts' entities by kind, counting the alerts each appears in.
+func assets(alerts []xdr.Alert) (users, ips, cloud []asset) {
+	seen := map[string]*asset{}
+	var order []string
+	for _, a := range alerts {
+		inAlert := map[string]bool{}
+		for _, e := range a.Entities {
+			k := e.Key()
+			if k == "" || inAlert[k] {
+				continue
+			}
+			inAlert[k] = true
+			if x := seen[k]; x != nil {
+				x.Alerts++
+				if e.Role == "impacted" {
+					x.Role = "impacted"
+				}
+				continue
+			}
+			x := &asset{Kind: e.Kind, Role: orRelated(e.Role), Alerts: 1}
+			switch e.Kind {
+			case xdr.EntityUser:
+				x.Label, x.Detail = e.UPN, e.DisplayName
+			case xdr.EntityIP:
+				x.Label, x.Detail = e.Address, strings.Trim(strings.Join([]string{e.City, e.Country}, ", "), ", ")
+			case xdr.EntityResource:
+				x.Label, x.Detail = firstOf(e.Name, e.ResourceID), e.Type
+			}
+			seen[k] = x
+			order = append(order, k)
+		}
+	}
+	for _, k := range order {
+		x := *seen[k]
+		switch x.Kind {
+		case xdr.EntityUser:
+			users = append(users, x)
+		case xdr.EntityIP:
+			ips = append(ips, x)
+		default:
+			cloud = append(cloud, x)
+		}
+	}
+	return users, ips, cloud
+}
+
+func orRelated(r string) string {
+	if r == "" {
+		return "related"
+	}
+	return r
+}
+
+func incidentID(r *http.Request) (int, bool) {
+	return xdr.ParseIncidentID(mux.Vars(r)["id"])
+}
+
+func (p *Portal) incidentPage(w http.ResponseWriter, r *http.Request, s *session) {
+	p.showIncident(w, r, s, http.StatusOK, "", false)
+}
+
+func (p *Portal) showIncident(w http.ResponseWriter, r *http.Request, s *session, status int, flash string, bad bool) {
+	id, ok := incidentID(r)
+	if !ok {
+		p.notFound(w, r, s)
+		return
+	}
+	var d incidentData
+	err := p.cfg.World.View(s.TenantID, func(tx *simulator.TenantTx) error {
+		var err error
+		d, ok, err = loadIncident(tx, id)
+		return err
+	})
+	switch {
+	case err != nil:
+		p.fail(w, r, s, err)
+	case !ok:
+		p.notFound(w, r, s)
+	default:
+		p.render(w, r, s, status, "incident", pageData{Title: d.Incident.DisplayName, Nav: "incidents", Flash: flash, Bad: bad, Data: d})
+	}
+}
+
+// updateIncident is the Manage incident form: assign, status, classification and
+// determination go through xdr.UpdateIncident, as Graph's PATCH does, and reach Sentinel
+// through the sync. Only the fields the analyst changed are sent.
+func (p *Portal) updateIncident(w http.ResponseWriter, r *http.Request, s *session) {
+	id, ok := incidentID(r)
+	if !ok {
+		p.notFound(w, r, s)
+		return
+	}
+	f := r.PostForm
+	if f.Has("assignToMe") {
+		f.Set("assignedTo", s.UPN)
+	}
+	found := false
+	err := p.cfg.World.Update(s.TenantID, func(tx *simulator.TenantTx) error {
+		cur, ok, err := xdr.IncidentByID(tx, id)
+		if err != nil || !ok {
+			found = false
+			return err
+		}
+		found = true
+		u := xdr.IncidentUpdate{By: s.UPN}
+		change := func(key, current string, into **string) {
+			if !f.Has(key) {
+				return
+			}
+			v := strings.TrimSpace(f.Get(key))
+			if key != "assignedTo" && v == "" {
+				v = "unknown"
+			}
+			if v != current && !(v == "unknown" && current == "") {
+				*into = &v
+			}
+		}
+		change("status", cur.Status, &u.Status)
+		change("assignedTo", cur.AssignedTo, &u.AssignedTo)
+		change("classification", cur.Classification, &u.Classification)
+		change("determination", cur.Determination, &u.Determination)
+		if u.Status == nil && u.AssignedTo == nil && u.Classification == nil && u.Determination == nil {
+			return nil
+		}
+		_, err = xdr.UpdateIncident(tx, id, u)
+		return err
+	})
+	var ie *xdr.InvalidError
+	switch {
+	case errors.As(err, &ie):
+		p.showIncident(w, r, s, http.StatusBadRequest, ie.Message, true)
+	case err != nil:
+		p.fail(w, r, s, err)
+	case !found:
+		p.notFound(w, r, s)
+	default:
+		p.enqueue(s.TenantID)
+		done(w, r, r.URL.Path, "Incident updated.")
+	}
+}
+
+// commentIncident adds a comment (xdr.UpdateIncident with Comment, as Graph's comment action).
+func (p *Portal) commentIncident(w http.ResponseWriter, r *http.Request, s *session) {
+	id, ok := incidentID(r)
+	if !ok {
+		p.notFound(w, r, s)
+		return
+	}
+	text := r.PostForm.Get("comment")
+	found := false
+	err := p.cfg.World.Update(s.TenantID, func(tx *simulator.TenantTx) error {
+		_, ok, err := xdr.IncidentByID(tx, id)
+		if found = ok; err != nil || !ok {
+			return err
+		}
+		_, err = xdr.UpdateIncident(tx, id, xdr.IncidentUpdate{Comment: &text, By: s.UPN})
+		return err
+	})
+	var ie *xdr.InvalidError
+	switch {
+	case errors.As(err, &ie):
+		p.showIncident(w, r, s, http.StatusBadRequest, ie.Message, true)
+	case err != nil:
+		p.fail(w, r, s, err)
+	case !found:
+		p.notFound(w, r, s)
+	default:
+		done(w, r, "/incidents/"+strconv.Itoa(id), "Comment added.")
+	}
+}
+
+func (p *Portal) enqueue(tenantID string) {
+	if p.cfg.Enqueue != nil {
+		p.cfg.Enqueue(tenantID)
+	}
+}
+
+type sentinelIncidentData struct {
+	Incident sentinel.Incident
+	Alerts   []sentinel.Entity
+	Entities []sentinel.Entity
+	Comments []sentinel.Comment
+	Activity []sentinel.ActivityEntry
+}
+
+// sentinelIncidentPage shows a Sentinel incident that is not in Defender XDR (read only).
+func (p *Portal) sentinelIncidentPage(w http.ResponseWriter, r *http.Request, s *session) {
+	name := strings.ToLower(mux.Vars(r)["name"])
+	var d sentinelIncidentData
+	found := false
+	err := p.cfg.World.View(s.TenantID, func(tx *simulator.TenantTx) error {
+		wss, err := sentinel.OnboardedWorkspaces(tx)
+		if err != nil {
+			return err
+		}
+		for _, ws := range wss {
+			incs, err := sentinel.Incidents(tx, ws)
+			if err != nil {
+				return err
+			}
+			for _, inc := range incs {
+				if strings.ToLower(inc.Name) != name {
+					continue
+				}
+				found, d.Incident = true, inc
+				if d.Alerts, err = sentinel.IncidentAlerts(tx, inc.ID); err != nil {
+					return err
+				}
+				if d.Entities, _, err = sentinel.IncidentEntities(tx, inc.ID); err != nil {
+					return err
+				}
+				if d.Comments, err = sentinel.IncidentComments(tx, inc.ID); err != nil {
+					return err
+				}
+				d.Activity, err = sentinel.IncidentActivity(tx, inc.ID)
+				return err
+			}
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		p.fail(w, r, s, err)
+	case !found:
+		p.notFound(w, r, s)
+	default:
+		p.render(w, r, s, http.StatusOK, "sentinel_incident", pageData{Title: deref(d.Incident.Properties.Title), Nav: "incidents", Data: d})
+	}
+}
