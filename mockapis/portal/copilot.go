@@ -35,6 +35,7 @@ type copilotData struct {
 // sourceLinks turn the answers' Sources lines into links to the portal's pages.
 var (
 	incidentRef = regexp.MustCompile(`(Microsoft Defender XDR incident|incident) (\d{4,})`)
+	alertRef    = regexp.MustCompile(`(?m)^(\d+\. )alert ([0-9a-z]{8,}):`)
 	kqlBlock    = regexp.MustCompile("(?s)```(?:kql|kusto)?\n(.*?)```")
 )
 
@@ -42,6 +43,9 @@ var (
 // incident references linked to the incident page and each KQL block offered in the Logs blade.
 func renderAnswer(md string) template.HTML {
 	linked := incidentRef.ReplaceAllString(md, "[$1 $2](/incidents/$2)")
+	linked = alertRef.ReplaceAllString(linked, "${1}[alert $2](/alerts/$2):")
+	// The Sources list follows its heading line directly; markdown needs a blank line first.
+	linked = strings.Replace(linked, "\n**Sources**\n", "\n**Sources**\n\n", 1)
 	var extra strings.Builder
 	for _, m := range kqlBlock.FindAllStringSubmatch(md, -1) {
 		extra.WriteString("\n[Run this query in Logs](/sentinel/logs?" + url.Values{"query": {strings.TrimSpace(m[1])}}.Encode() + ")\n")

@@ -293,3 +293,22 @@ func (p *Portal) sentinelIncidentPage(w http.ResponseWriter, r *http.Request, s 
 		p.render(w, r, s, http.StatusOK, "sentinel_incident", pageData{Title: deref(d.Incident.Properties.Title), Nav: "incidents", Data: d})
 	}
 }
+
+// alertPage opens the incident an alert belongs to (the Copilot answers' alert sources).
+func (p *Portal) alertPage(w http.ResponseWriter, r *http.Request, s *session) {
+	var a xdr.Alert
+	found := false
+	err := p.cfg.World.View(s.TenantID, func(tx *simulator.TenantTx) error {
+		var err error
+		a, found, err = xdr.AlertByID(tx, mux.Vars(r)["id"])
+		return err
+	})
+	switch {
+	case err != nil:
+		p.fail(w, r, s, err)
+	case !found || a.IncidentID == 0:
+		p.notFound(w, r, s)
+	default:
+		http.Redirect(w, r, "/incidents/"+strconv.Itoa(a.IncidentID)+"#alerts", http.StatusSeeOther)
+	}
+}

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -60,6 +61,9 @@ type Portal struct {
 
 // New builds the portal.
 func New(cfg Config) (*Portal, error) {
+	if cfg.World == nil || cfg.Logs == nil || cfg.Copilot == nil || cfg.Identity == nil {
+		return nil, errors.New("portal: World, Logs, Copilot and Identity are required")
+	}
 	if cfg.Gate == nil {
 		cfg.Gate = sched.New(sched.Options{})
 	}
@@ -98,6 +102,7 @@ func (p *Portal) routes() {
 	r.HandleFunc("/incidents/{id:[0-9]+}", p.authed(p.incidentPage)).Methods(http.MethodGet)
 	r.HandleFunc("/incidents/{id:[0-9]+}", p.authed(p.updateIncident)).Methods(http.MethodPost)
 	r.HandleFunc("/incidents/{id:[0-9]+}/comments", p.authed(p.commentIncident)).Methods(http.MethodPost)
+	r.HandleFunc("/alerts/{id}", p.authed(p.alertPage)).Methods(http.MethodGet)
 	r.HandleFunc("/sentinel/incidents/{name}", p.authed(p.sentinelIncidentPage)).Methods(http.MethodGet)
 	r.HandleFunc("/v2/advanced-hunting", p.authed(p.huntingPage)).Methods(http.MethodGet)
 	r.HandleFunc("/v2/advanced-hunting", p.authed(p.huntingRun)).Methods(http.MethodPost)

@@ -180,16 +180,12 @@ func (d *queryData) setError(query, msg string, ke *kql.Error) {
 	if ke == nil || !ke.Pos.IsValid() {
 		return
 	}
-	at := ke
+	d.ErrStart, d.ErrEnd = hunting.ErrorSpan(query, ke)
 	if ke.IsSyntax() {
 		line, pos, _ := hunting.SyntaxPlace(query, ke)
 		d.ErrLine, d.ErrCol = line, pos+1
 	} else {
-		d.ErrLine, d.ErrCol = diag.LineCol(query, at.Pos)
-	}
-	d.ErrStart, d.ErrEnd = int(at.Pos), int(at.End)
-	if d.ErrEnd <= d.ErrStart {
-		d.ErrEnd = d.ErrStart + 1
+		d.ErrLine, d.ErrCol = diag.LineCol(query, ke.Pos)
 	}
 }
 

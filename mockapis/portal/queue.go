@@ -42,13 +42,17 @@ type queueFilter struct {
 
 const queuePageSize = 20
 
+// maxQueuePage bounds the page number (an absurd one is page 1, not an overflow).
+const maxQueuePage = 1 << 20
+
 func readQueueFilter(q url.Values) queueFilter {
 	f := queueFilter{Severity: q.Get("severity"), Status: q.Get("status"), Provider: q.Get("provider"), Assigned: strings.TrimSpace(q.Get("assigned")),
 		Period: q.Get("period"), Sort: q.Get("sort"), Order: q.Get("order")}
-	f.Page, _ = strconv.Atoi(q.Get("page"))
-	if f.Page < 1 {
-		f.Page = 1
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 || page > maxQueuePage {
+		page = 1
 	}
+	f.Page = page
 	switch f.Sort {
 	case "created", "lastUpdate", "severity", "id", "name":
 	default:

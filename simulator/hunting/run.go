@@ -165,3 +165,17 @@ func minTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// ErrorSpan is the byte range of the query an engine error is about, as the editor marks it:
+// for a syntax error the token the services name (SyntaxPlace), else the error's own range.
+func ErrorSpan(src string, e *kql.Error) (start, end int) {
+	at := e
+	if e.IsSyntax() {
+		at = tokenStart(src, e)
+	}
+	start, end = int(at.Pos), int(at.End)
+	if end <= start {
+		end = start + 1
+	}
+	return start, end
+}
