@@ -48,17 +48,17 @@ type queryData struct {
 	Mode, Action, Heading string
 	Query                 string
 	// Workspaces and Workspace are the Logs blade's choice.
-	Workspaces []logs.WorkspaceInfo
-	Workspace  string
-	Schema                []schemaTable
-	SchemaJSON            string
-	Result                *queryResult
-	Columns               []kql.ResultColumn
-	Rows                  [][]string
-	Page, Last, Total     int
-	Prev, Next            url.Values
-	Partial               string
-	Chart                 *chart
+	Workspaces        []logs.WorkspaceInfo
+	Workspace         string
+	Schema            []schemaTable
+	SchemaJSON        string
+	Result            *queryResult
+	Columns           []kql.ResultColumn
+	Rows              [][]string
+	Page, Last, Total int
+	Prev, Next        url.Values
+	Partial           string
+	Chart             *chart
 	// Error and its place (1-based; 0 when the error has no place).
 	Error            string
 	ErrLine, ErrCol  int
