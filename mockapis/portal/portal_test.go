@@ -198,6 +198,7 @@ func TestCSRF(t *testing.T) {
 		{"no token", "", "", http.StatusForbidden},
 		{"wrong token", "AAAA" + tok[4:], "", http.StatusForbidden},
 		{"other origin", tok, "https://evil.example", http.StatusForbidden},
+		{"opaque origin", tok, "null", http.StatusForbidden},
 		{"right", tok, srv.URL, http.StatusSeeOther},
 	}
 	for _, tc := range cases {
@@ -274,6 +275,10 @@ func TestHostCheck(t *testing.T) {
 		}
 		if csp := resp.Header.Get("Content-Security-Policy"); want == http.StatusOK && !strings.Contains(csp, "default-src 'self'") {
 			t.Errorf("Host %s: CSP %q", host, csp)
+		}
+		// no-referrer would make browsers send "Origin: null" on the portal's own forms.
+		if rp := resp.Header.Get("Referrer-Policy"); want == http.StatusOK && rp != "same-origin" {
+			t.Errorf("Host %s: Referrer-Policy %q, want same-origin", host, rp)
 		}
 	}
 }
