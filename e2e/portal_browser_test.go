@@ -180,6 +180,9 @@ func TestPortalInABrowser(t *testing.T) {
 	if !t.Run("sign in", func(t *testing.T) {
 		run(t, ctx, "open the portal", chromedp.Navigate(base+"/incidents"), chromedp.WaitVisible(chromedp.CSS("#username")))
 		shot(t, ctx, dir, "01-signin")
+		for _, f := range get(t, ctx, "a11y sign-in", chromedp.Evaluate[[]string](a11yCheck)) {
+			t.Errorf("/signin: %s", f)
+		}
 		run(t, ctx, "wrong password", chromedp.SendKeys(chromedp.CSS("#username"), l.vars["SOCLAB_USER"]),
 			chromedp.SendKeys(chromedp.CSS("#password"), "not-the-password"), chromedp.Click(chromedp.CSS("button[type=submit]")),
 			chromedp.WaitVisible(chromedp.CSS("#signin-error")))
@@ -357,8 +360,21 @@ func TestPortalInABrowser(t *testing.T) {
 	}) {
 		return
 	}
-	if incidentURL == "" {
-		t.Fatal("no incident URL")
+	var resultURL, sessionURL string
+	if !t.Run("accessibility and first paint of every page", func(t *testing.T) {
+		run(t, ctx, "a hunting result with a chart", chromedp.Navigate(base+"/v2/advanced-hunting"), chromedp.WaitVisible(chromedp.CSS("#query")),
+			chromedp.SetValue(chromedp.CSS("#query"), "AlertInfo | summarize count() by bin(Timestamp, 10m), ServiceSource | render timechart"), chromedp.Click(chromedp.CSS("#run")))
+		waitURL(t, ctx, "?result=")
+		resultURL = strings.TrimPrefix(get(t, ctx, "location", chromedp.Location()), base)
+		run(t, ctx, "copilot", chromedp.Navigate(base+"/copilot"), chromedp.WaitVisible(chromedp.CSS("#sessions a")), chromedp.Click(chromedp.CSS("#sessions a")))
+		waitURL(t, ctx, "session=")
+		sessionURL = strings.TrimPrefix(get(t, ctx, "location", chromedp.Location()), base)
+		a11yPass(t, ctx, base, dir, []string{"/incidents", strings.TrimPrefix(incidentURL, base), "/incidents?severity=low&page=1",
+			resultURL, "/v2/advanced-hunting", "/sentinel/logs", "/sentinel/logs?query=SigninLogs+%7C+take+1", sessionURL, "/copilot",
+			"/securitysettings/sentinel", "/securitysettings/copilot", "/securitysettings/roles", "/sentinel/analytics", "/sentinel/automation",
+			"/incidents/1", "/no-such-page"})
+	}) {
+		return
 	}
 }
 
