@@ -52,12 +52,12 @@ func testPortal(t *testing.T) (*Portal, *simulator.World, *httptest.Server) {
 }
 
 // browser is a cookie-keeping client that does not follow redirects.
-func browser(t *testing.T) *http.Client {
+func browser(t testing.TB) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-func get(t *testing.T, c *http.Client, u string) (int, string, http.Header) {
+func get(t testing.TB, c *http.Client, u string) (int, string, http.Header) {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {
@@ -86,7 +86,7 @@ func post(t *testing.T, c *http.Client, u string, form url.Values, header ...str
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-func csrfOf(t *testing.T, page string) string {
+func csrfOf(t testing.TB, page string) string {
 	t.Helper()
 	m := csrfField.FindStringSubmatch(page)
 	if m == nil {
