@@ -272,3 +272,26 @@ func TestSettingsPages(t *testing.T) {
 	}
 	l.page(t, "/securitysettings/roles", "Global Administrator")
 }
+
+// TestUnifiedQueue: the queue holds the Defender incidents (the multi-stage one and the password
+// spray) and a Sentinel incident that is not in
+// Defender (made by hand through ARM), not the rules' incidents redirected into Defender's nor the
+// Defender incident's Sentinel twin; the Sentinel incident's page opens, a foreign name is 404.
+func TestUnifiedQueue(t *testing.T) {
+	l := newPortalLab(t)
+	ws := armtest.WorkspaceID(l.Tenant)
+	name := "0b4b5c1e-6a43-4c55-9c0e-0d1f2a3b4c5d"
+	armtest.Call(t, l.ARM.URL, l.Tenant.ID, "PUT", ws+"/providers/Microsoft.SecurityInsights/incidents/"+name+"?api-version="+armtest.PreviewAPI,
+		`{"properties":{"title":"Suspicious mailbox rule (manual)","severity":"Low","status":"New"}}`)
+	body := l.page(t, "/incidents", "Multi-stage incident involving Initial access", "Password spray", "Suspicious mailbox rule (manual)", "3 incidents")
+	if n := strings.Count(body, `<tr>`) - 1; n != 3 {
+		t.Errorf("%d rows in the queue, want 3 (the rules' redirected incidents and the twin are not rows of their own)", n)
+	}
+	l.page(t, "/incidents?provider=sentinel", "1 incidents", "Suspicious mailbox rule (manual)", "Microsoft Sentinel")
+	l.page(t, "/incidents?provider=defender&severity=high&status=active&sort=name&order=asc", "2 incidents", "Multi-stage incident", "Password spray")
+	l.page(t, "/incidents?status=resolved", "0 incidents")
+	l.page(t, "/sentinel/incidents/"+name, "Suspicious mailbox rule (manual)", "Microsoft Sentinel incident", "Severity Low", "Status New")
+	if code, _, _ := get(t, l.c, l.srv.URL+"/sentinel/incidents/0b4b5c1e-0000-0000-0000-000000000000"); code != http.StatusNotFound {
+		t.Errorf("unknown Sentinel incident: %d", code)
+	}
+}
