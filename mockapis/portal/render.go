@@ -35,6 +35,7 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("Jan 2, 2006 3:04:05 PM")
 	},
 	"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"dur":   func(d time.Duration) string { return d.Round(time.Millisecond).String() },
 	"lower": strings.ToLower,
 	"title": func(s string) string {
 		if s == "" {
