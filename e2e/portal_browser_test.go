@@ -371,7 +371,7 @@ func TestPortalInABrowser(t *testing.T) {
 		sessionURL = strings.TrimPrefix(get(t, ctx, "location", chromedp.Location()), base)
 		a11yPass(t, ctx, base, dir, []string{"/incidents", strings.TrimPrefix(incidentURL, base), "/incidents?severity=low&page=1",
 			resultURL, "/v2/advanced-hunting", "/sentinel/logs", "/sentinel/logs?query=SigninLogs+%7C+take+1", sessionURL, "/copilot",
-			"/securitysettings/sentinel", "/securitysettings/copilot", "/securitysettings/roles", "/sentinel/analytics", "/sentinel/automation",
+			"/securitysettings/sentinel", "/securitysettings/copilot", "/securitysettings/mtp_roles", "/sentinel/analytics", "/sentinel/automation",
 			"/incidents/1", "/no-such-page"})
 	}) {
 		return

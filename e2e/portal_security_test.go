@@ -93,7 +93,7 @@ func TestPortalTenantIsolation(t *testing.T) {
 		t.Fatalf("contoso's prompt: %d to %q", code, loc)
 	}
 	_, answer, _ := a.get("/copilot?session=" + sid)
-	alert := regexp.MustCompile(`href="/alerts/([0-9a-z]+)"`).FindStringSubmatch(answer)
+	alert := regexp.MustCompile(`href="/incidents/byalert\?alertId=([0-9a-z]+)"`).FindStringSubmatch(answer)
 	if alert == nil {
 		t.Fatalf("no alert link in the answer:\n%s", answer)
 	}
@@ -103,11 +103,11 @@ func TestPortalTenantIsolation(t *testing.T) {
 			t.Errorf("contoso GET %s: %d, want 200", path, code)
 		}
 	}
-	if code, _, loc := a.get("/alerts/" + alert[1]); code != http.StatusSeeOther || loc != "/incidents/2972395#alerts" {
+	if code, _, loc := a.get("/incidents/byalert?alertId=" + alert[1]); code != http.StatusSeeOther || loc != "/incidents/2972395#alerts" {
 		t.Errorf("contoso's alert: %d to %q", code, loc)
 	}
 	// learner02 gets 404 for each of them.
-	for _, path := range []string{"/incidents/2972395", "/alerts/" + alert[1], "/v2/advanced-hunting?result=" + rid, "/sentinel/logs?result=" + rid,
+	for _, path := range []string{"/incidents/2972395", "/incidents/byalert?alertId=" + alert[1], "/v2/advanced-hunting?result=" + rid, "/sentinel/logs?result=" + rid,
 		"/results/" + rid + ".csv", "/copilot?session=" + sid} {
 		code, body, _ := b.get(path)
 		if code != http.StatusNotFound || strings.Contains(body, "alex.johnson") {

@@ -43,7 +43,7 @@ var (
 // incident references linked to the incident page and each KQL block offered in the Logs blade.
 func renderAnswer(md string) template.HTML {
 	linked := incidentRef.ReplaceAllString(md, "[$1 $2](/incidents/$2)")
-	linked = alertRef.ReplaceAllString(linked, "${1}[alert $2](/alerts/$2):")
+	linked = alertRef.ReplaceAllString(linked, "${1}[alert $2](/incidents/byalert?alertId=$2):")
 	// The Sources list follows its heading line directly; markdown needs a blank line first.
 	linked = strings.Replace(linked, "\n**Sources**\n", "\n**Sources**\n\n", 1)
 	var extra strings.Builder

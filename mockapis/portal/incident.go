@@ -294,13 +294,14 @@ func (p *Portal) sentinelIncidentPage(w http.ResponseWriter, r *http.Request, s 
 	}
 }
 
-// alertPage opens the incident an alert belongs to (the Copilot answers' alert sources).
+// alertPage opens the incident an alert belongs to (/incidents/byalert?alertId=, the real portal's
+// link; the Copilot answers' alert sources use it).
 func (p *Portal) alertPage(w http.ResponseWriter, r *http.Request, s *session) {
 	var a xdr.Alert
 	found := false
 	err := p.cfg.World.View(s.TenantID, func(tx *simulator.TenantTx) error {
 		var err error
-		a, found, err = xdr.AlertByID(tx, mux.Vars(r)["id"])
+		a, found, err = xdr.AlertByID(tx, r.URL.Query().Get("alertId"))
 		return err
 	})
 	switch {

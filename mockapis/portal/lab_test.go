@@ -270,7 +270,7 @@ func TestSettingsPages(t *testing.T) {
 	if code, _, _ := l.post(t, "/securitysettings/copilot", url.Values{"plugin": {"defender"}, "connected": {"yes"}}); code != http.StatusBadRequest {
 		t.Errorf("connected=yes: %d", code)
 	}
-	l.page(t, "/securitysettings/roles", "Global Administrator")
+	l.page(t, "/securitysettings/mtp_roles", "Global Administrator")
 }
 
 // TestUnifiedQueue: the queue holds the Defender incidents (the multi-stage one and the password

@@ -169,7 +169,7 @@ func TestRenderAnswer(t *testing.T) {
 	md := "## Incident 2972395\n\nSee <script>alert(1)</script> [x](javascript:alert(1))\n\n```kql\nSigninLogs | take 1\n```\n\n**Sources**\n1. Microsoft Defender XDR incident 2972395\n2. alert da0123456789abcdef: Anonymous IP address\n"
 	got := string(renderAnswer(md))
 	for _, w := range []string{`<a href="/incidents/2972395">Microsoft Defender XDR incident 2972395</a>`,
-		`<a href="/alerts/da0123456789abcdef">alert da0123456789abcdef</a>: Anonymous IP address`,
+		`<a href="/incidents/byalert?alertId=da0123456789abcdef">alert da0123456789abcdef</a>: Anonymous IP address`,
 		`<a href="/sentinel/logs?query=SigninLogs+%7C+take+1">Run this query in Logs</a>`, "<ol>"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("answer lacks %q:\n%s", w, got)

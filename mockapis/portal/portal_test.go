@@ -118,7 +118,7 @@ func defaultAnalyst(t *testing.T, w *simulator.World) (simulator.Tenant, simulat
 func TestNoPageWithoutSession(t *testing.T) {
 	_, _, srv := testPortal(t)
 	c := browser(t)
-	for _, path := range []string{"/", "/incidents", "/incidents/2972395", "/alerts/x", "/sentinel/incidents/x", "/v2/advanced-hunting",
+	for _, path := range []string{"/", "/incidents", "/incidents/2972395", "/incidents/byalert?alertId=x", "/sentinel/incidents/x", "/v2/advanced-hunting",
 		"/sentinel/logs", "/results/abc.csv", "/copilot", "/securitysettings/sentinel", "/securitysettings/copilot",
 		"/securitysettings/sentinel", "/sentinel/analytics", "/sentinel/automation"} {
 		code, _, h := get(t, c, srv.URL+path)
