@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -246,6 +247,9 @@ func TestPortalInABrowser(t *testing.T) {
 
 	var incidentURL string
 	if !t.Run("assign and classify", func(t *testing.T) {
+		if classifiedCheck(t, l) {
+			t.Fatal("the grader sees the incident classified before the portal did it")
+		}
 		incidentURL = get(t, ctx, "location", chromedp.Location())
 		run(t, ctx, "assign to me", chromedp.Click(chromedp.CSS(`button[name="assignToMe"]`)))
 		waitShown(t, ctx, ".flash", "Incident updated.")
@@ -255,6 +259,10 @@ func TestPortalInABrowser(t *testing.T) {
 		waitShown(t, ctx, "#incident-status", "Resolved")
 		wantText(t, ctx, "#incident-status", "Resolved")
 		wantText(t, ctx, "#incident-classification", "True positive – Multi staged attack")
+		// The grader reads the state the portal changed, as it reads the API's changes.
+		if !classifiedCheck(t, l) {
+			t.Error("soclab grade does not see the portal's classification (xdr-incident-classified)")
+		}
 		// A bad pair is refused with the API's message and changes nothing.
 		run(t, ctx, "bad pair", chromedp.SetValue(chromedp.CSS("#status"), "active"), chromedp.SetValue(chromedp.CSS("#classification"), "falsePositive"),
 			chromedp.SetValue(chromedp.CSS("#determination"), "malware"), chromedp.Click(chromedp.CSS(`#manage button.primary`)))
@@ -401,4 +409,27 @@ func (l *lab) addr() string {
 		l.t.Fatalf("read server.json: %v", err)
 	}
 	return info.Addr
+}
+
+// classifiedCheck is whether `soclab grade --task 3` passes the check that the lab's incident is
+// classified (xdr-incident-classified).
+func classifiedCheck(t *testing.T, l *lab) bool {
+	t.Helper()
+	out, _ := l.soclab("grade", "--task", "3", "--format", "json") // exit 1 while other checks fail
+	var rep struct {
+		Checks []struct {
+			ID     string `json:"id"`
+			Passed bool   `json:"passed"`
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &rep); err != nil {
+		t.Fatalf("soclab grade --format json: %v\n%s", err, out)
+	}
+	for _, c := range rep.Checks {
+		if c.ID == "xdr-incident-classified" {
+			return c.Passed
+		}
+	}
+	t.Fatalf("soclab grade has no check xdr-incident-classified:\n%s", out)
+	return false
 }
