@@ -133,6 +133,12 @@ func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "soclab portal: open it at http://127.0.0.1:PORT/ or https://"+Host+"/ (this host name is not the lab's)", http.StatusMisdirectedRequest)
 		return
 	}
+	if r.TLS == nil && !fromLoopback(r) {
+		// Passwords and session cookies never cross the network in clear (a classroom server
+		// with --allow-remote answers other machines over HTTPS on the same port).
+		http.Error(w, "soclab portal: other machines reach the portal only over HTTPS (https://"+r.Host+"/)", http.StatusForbidden)
+		return
+	}
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -151,6 +157,12 @@ func allowedHost(r *http.Request) bool {
 	}
 	host = strings.Trim(host, "[]")
 	return host == Host || host == "localhost" || net.ParseIP(host) != nil
+}
+
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ip := net.ParseIP(host)
+	return err == nil && ip != nil && ip.IsLoopback()
 }
 
 func cacheForever(next http.Handler) http.Handler {

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"crypto/tls"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -288,6 +289,28 @@ func TestSafeNext(t *testing.T) {
 		"/\\evil.example": "/incidents", "https://evil.example": "/incidents", "/signin": "/incidents", "incidents": "/incidents"} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPlainHTTPOnlyFromThisMachine: over plain HTTP the portal answers loopback clients only;
+// other machines (a classroom server) must use HTTPS, so passwords never cross in clear.
+func TestPlainHTTPOnlyFromThisMachine(t *testing.T) {
+	p, _, _ := testPortal(t)
+	for _, tc := range []struct {
+		remote string
+		tls    bool
+		want   int
+	}{{"192.0.2.7:5000", false, http.StatusForbidden}, {"192.0.2.7:5000", true, http.StatusOK}, {"127.0.0.1:5000", false, http.StatusOK}, {"[::1]:5000", false, http.StatusOK}} {
+		r := httptest.NewRequest(http.MethodGet, "http://192.0.2.1:8443/signin", nil)
+		r.RemoteAddr = tc.remote
+		if tc.tls {
+			r.TLS = &tls.ConnectionState{}
+		}
+		w := httptest.NewRecorder()
+		p.ServeHTTP(w, r)
+		if w.Code != tc.want {
+			t.Errorf("from %s (TLS %v): %d, want %d", tc.remote, tc.tls, w.Code, tc.want)
 		}
 	}
 }
