@@ -246,6 +246,9 @@ func TestOneTimeLink(t *testing.T) {
 	if code, body, _ := get(t, c, srv.URL+"/securitysettings/sentinel"); code != http.StatusOK || !strings.Contains(body, "analyst@contoso.com") {
 		t.Fatalf("after the link: %d", code)
 	}
+	if code, _, h := get(t, c, srv.URL+"/signin?next=%2Fcopilot"); code != http.StatusSeeOther || h.Get("Location") != "/copilot" {
+		t.Errorf("the sign-in page when signed in: %d to %q, want 303 to /copilot", code, h.Get("Location"))
+	}
 	if code, body, _ := get(t, browser(t), srv.URL+rel); code != http.StatusUnauthorized || !strings.Contains(body, "already used or has expired") {
 		t.Fatalf("second use: %d", code)
 	}

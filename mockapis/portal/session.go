@@ -144,6 +144,10 @@ type signinData struct {
 
 // signInPage shows the form with a fresh sign-in CSRF token (a double-submit cookie).
 func (p *Portal) signInPage(w http.ResponseWriter, r *http.Request) {
+	if p.sessionOf(r) != nil { // already signed in: go where the sign-in would have led
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
 	tok := randomToken()
 	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: tok, Path: "/signin", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 	p.render(w, r, nil, http.StatusOK, "signin", pageData{Title: "Sign in", Data: signinData{Next: safeNext(r.URL.Query().Get("next")), CSRF: tok}})
