@@ -247,42 +247,60 @@ type sentinelIncidentData struct {
 	Entities []sentinel.Entity
 	Comments []sentinel.Comment
 	Activity []sentinel.ActivityEntry
+	// Choices of the manage form (Sentinel's own enumerations).
+	Statuses, Classifications, Reasons []string
+	Owner                              string
 }
 
-// sentinelIncidentPage shows a Sentinel incident that is not in Defender XDR (read only).
+// sentinelIncidentByName finds a Sentinel incident of the tenant's onboarded workspaces by its
+// name (the GUID in its ARM id).
+func sentinelIncidentByName(tx *simulator.TenantTx, name string) (sentinel.Incident, bool, error) {
+	wss, err := sentinel.OnboardedWorkspaces(tx)
+	if err != nil {
+		return sentinel.Incident{}, false, err
+	}
+	for _, ws := range wss {
+		incs, err := sentinel.Incidents(tx, ws)
+		if err != nil {
+			return sentinel.Incident{}, false, err
+		}
+		for _, inc := range incs {
+			if strings.EqualFold(inc.Name, name) {
+				return inc, true, nil
+			}
+		}
+	}
+	return sentinel.Incident{}, false, nil
+}
+
+// sentinelIncidentPage shows a Sentinel incident that is not in Defender XDR.
 func (p *Portal) sentinelIncidentPage(w http.ResponseWriter, r *http.Request, s *session) {
-	name := strings.ToLower(mux.Vars(r)["name"])
-	var d sentinelIncidentData
+	p.showSentinelIncident(w, r, s, http.StatusOK, "")
+}
+
+func (p *Portal) showSentinelIncident(w http.ResponseWriter, r *http.Request, s *session, status int, problem string) {
+	d := sentinelIncidentData{Statuses: sentinel.IncidentStatuses, Classifications: sentinel.Classifications, Reasons: sentinel.ClassificationReasons}
 	found := false
 	err := p.cfg.World.View(s.TenantID, func(tx *simulator.TenantTx) error {
-		wss, err := sentinel.OnboardedWorkspaces(tx)
-		if err != nil {
+		inc, ok, err := sentinelIncidentByName(tx, mux.Vars(r)["name"])
+		if found = ok; err != nil || !ok {
 			return err
 		}
-		for _, ws := range wss {
-			incs, err := sentinel.Incidents(tx, ws)
-			if err != nil {
-				return err
-			}
-			for _, inc := range incs {
-				if strings.ToLower(inc.Name) != name {
-					continue
-				}
-				found, d.Incident = true, inc
-				if d.Alerts, err = sentinel.IncidentAlerts(tx, inc.ID); err != nil {
-					return err
-				}
-				if d.Entities, _, err = sentinel.IncidentEntities(tx, inc.ID); err != nil {
-					return err
-				}
-				if d.Comments, err = sentinel.IncidentComments(tx, inc.ID); err != nil {
-					return err
-				}
-				d.Activity, err = sentinel.IncidentActivity(tx, inc.ID)
-				return err
-			}
+		d.Incident = inc
+		if o := inc.Properties.Owner; o != nil {
+			d.Owner = firstOf(deref(o.UserPrincipalName), deref(o.Email), deref(o.AssignedTo))
 		}
-		return nil
+		if d.Alerts, err = sentinel.IncidentAlerts(tx, inc.ID); err != nil {
+			return err
+		}
+		if d.Entities, _, err = sentinel.IncidentEntities(tx, inc.ID); err != nil {
+			return err
+		}
+		if d.Comments, err = sentinel.IncidentComments(tx, inc.ID); err != nil {
+			return err
+		}
+		d.Activity, err = sentinel.IncidentActivity(tx, inc.ID)
+		return err
 	})
 	switch {
 	case err != nil:
@@ -290,7 +308,72 @@ func (p *Portal) sentinelIncidentPage(w http.ResponseWriter, r *http.Request, s 
 	case !found:
 		p.notFound(w, r, s)
 	default:
-		p.render(w, r, s, http.StatusOK, "sentinel_incident", pageData{Title: deref(d.Incident.Properties.Title), Nav: "incidents", Data: d})
+		p.render(w, r, s, status, "sentinel_incident", pageData{Title: deref(d.Incident.Properties.Title), Nav: "incidents", Flash: problem, Bad: problem != "", Data: d})
+	}
+}
+
+// updateSentinelIncident changes a Sentinel incident's owner, status and classification as
+// Sentinel's incident PUT does (the current properties with the changes, ValidateIncidentUpdate,
+// ApplyIncidentUpdate), stored by sentinel.UpdateIncidentAs as the signed-in user, so the
+// activity log, automation's update events and the SecurityIncident row follow.
+func (p *Portal) updateSentinelIncident(w http.ResponseWriter, r *http.Request, s *session) {
+	f := r.PostForm
+	opt := func(key string) *string {
+		if v := strings.TrimSpace(f.Get(key)); v != "" {
+			return &v
+		}
+		return nil
+	}
+	found := false
+	var refused *sentinel.Error
+	err := p.cfg.World.Update(s.TenantID, func(tx *simulator.TenantTx) error {
+		refused = nil
+		inc, ok, err := sentinelIncidentByName(tx, mux.Vars(r)["name"])
+		if found = ok; err != nil || !ok {
+			return err
+		}
+		upd := inc.Properties
+		if v := opt("status"); v != nil {
+			upd.Status = v
+		}
+		switch {
+		case f.Has("assignToMe"):
+			upd.Owner = &sentinel.Owner{ObjectID: &s.ObjectID, UserPrincipalName: &s.UPN, Email: &s.UPN, AssignedTo: &s.DisplayName}
+		case f.Has("assignedTo"):
+			cur := ""
+			if o := inc.Properties.Owner; o != nil {
+				cur = firstOf(deref(o.UserPrincipalName), deref(o.Email), deref(o.AssignedTo))
+			}
+			if v := opt("assignedTo"); v == nil {
+				upd.Owner = &sentinel.Owner{}
+			} else if *v != cur {
+				upd.Owner = &sentinel.Owner{AssignedTo: v}
+				if strings.Contains(*v, "@") {
+					upd.Owner.UserPrincipalName = v
+				}
+			}
+		}
+		upd.Classification, upd.ClassificationReason, upd.ClassificationComment = opt("classification"), opt("classificationReason"), opt("classificationComment")
+		if e := sentinel.ValidateIncidentUpdate(&upd); e != nil {
+			refused = e
+			return e
+		}
+		_, err = sentinel.UpdateIncidentAs(tx, inc.ID, sentinel.Actor{Source: sentinel.SourceUser, Name: s.UPN}, func(i *sentinel.Incident) error {
+			sentinel.ApplyIncidentUpdate(&i.Properties, upd)
+			return nil
+		})
+		return err
+	})
+	switch {
+	case refused != nil:
+		p.showSentinelIncident(w, r, s, http.StatusBadRequest, refused.Message)
+	case err != nil:
+		p.fail(w, r, s, err)
+	case !found:
+		p.notFound(w, r, s)
+	default:
+		p.enqueue(s.TenantID)
+		done(w, r, r.URL.Path, "Incident updated.")
 	}
 }
 

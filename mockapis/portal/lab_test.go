@@ -294,4 +294,39 @@ func TestUnifiedQueue(t *testing.T) {
 	if code, _, _ := get(t, l.c, l.srv.URL+"/sentinel/incidents/0b4b5c1e-0000-0000-0000-000000000000"); code != http.StatusNotFound {
 		t.Errorf("unknown Sentinel incident: %d", code)
 	}
+
+	// Managing it goes through Sentinel's own validation and store API, as the signed-in user.
+	path := "/sentinel/incidents/" + name
+	for _, b := range []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"status": {"Closed"}}, "Closing an incident requires a classification"},
+		{url.Values{"status": {"Done"}}, "Done"},
+		{url.Values{"status": {"Closed"}, "classification": {"TruePositive"}, "classificationReason": {"Because"}}, "Because"},
+	} {
+		code, body, _ := l.post(t, path, b.form)
+		if code != http.StatusBadRequest || !strings.Contains(body, b.want) {
+			t.Errorf("POST %v: %d, want 400 naming %q", b.form, code, b.want)
+		}
+	}
+	if code, _, _ := l.post(t, "/sentinel/incidents/0b4b5c1e-0000-0000-0000-000000000000", url.Values{"status": {"Active"}}); code != http.StatusNotFound {
+		t.Errorf("POST to an unknown Sentinel incident: %d", code)
+	}
+	code, _, loc := l.post(t, path, url.Values{"assignToMe": {"1"}, "status": {"Closed"}, "classification": {"TruePositive"}, "classificationReason": {"SuspiciousActivity"}, "classificationComment": {"Confirmed"}})
+	if code != http.StatusSeeOther || loc != path+"?done=Incident+updated." {
+		t.Fatalf("close: %d to %q", code, loc)
+	}
+	l.page(t, path, "Status Closed", "Owner analyst@contoso.com", "Classification TruePositive – SuspiciousActivity", "analyst@contoso.com changed status from New to Closed")
+	l.World.View(l.Tenant.ID, func(tx *simulator.TenantTx) error {
+		inc, ok, err := sentinelIncidentByName(tx, name)
+		if err != nil || !ok {
+			t.Fatalf("incident: %v %v", ok, err)
+		}
+		o := inc.Properties.Owner
+		if o == nil || deref(o.ObjectID) != l.Tenant.Users[0].ObjectID || deref(o.OwnerType) != "User" || deref(inc.Properties.ClassificationComment) != "Confirmed" {
+			t.Errorf("stored owner %+v, comment %q", o, deref(inc.Properties.ClassificationComment))
+		}
+		return nil
+	})
 }

@@ -104,6 +104,7 @@ func (p *Portal) routes() {
 	r.HandleFunc("/incidents/{id:[0-9]+}/comments", p.authed(p.commentIncident)).Methods(http.MethodPost)
 	r.HandleFunc("/incidents/byalert", p.authed(p.alertPage)).Methods(http.MethodGet)
 	r.HandleFunc("/sentinel/incidents/{name}", p.authed(p.sentinelIncidentPage)).Methods(http.MethodGet)
+	r.HandleFunc("/sentinel/incidents/{name}", p.authed(p.updateSentinelIncident)).Methods(http.MethodPost)
 	r.HandleFunc("/v2/advanced-hunting", p.authed(p.huntingPage)).Methods(http.MethodGet)
 	r.HandleFunc("/v2/advanced-hunting", p.authed(p.huntingRun)).Methods(http.MethodPost)
 	r.HandleFunc("/sentinel/logs", p.authed(p.logsPage)).Methods(http.MethodGet)

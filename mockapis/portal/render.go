@@ -48,6 +48,7 @@ var funcs = template.FuncMap{
 	"add":   func(a, b int) int { return a + b },
 	"eq2":   func(a, b string) bool { return strings.EqualFold(a, b) },
 	"words": splitWords,
+	"deref": deref,
 }
 
 // splitWords turns "truePositive" into "True positive" (the portal's labels for Graph enums).

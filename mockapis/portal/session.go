@@ -30,6 +30,7 @@ type session struct {
 	TenantID    string
 	TenantName  string
 	UPN         string
+	ObjectID    string
 	DisplayName string
 	CSRF        string
 	last        time.Time
@@ -52,7 +53,7 @@ func randomToken() string {
 
 // newSession signs a user in and sets the cookie.
 func (p *Portal) newSession(w http.ResponseWriter, r *http.Request, t simulator.Tenant, u simulator.User) {
-	s := &session{id: randomToken(), TenantID: t.ID, TenantName: t.Name, UPN: u.UserPrincipalName, DisplayName: u.DisplayName,
+	s := &session{id: randomToken(), TenantID: t.ID, TenantName: t.Name, UPN: u.UserPrincipalName, ObjectID: u.ObjectID, DisplayName: u.DisplayName,
 		CSRF: randomToken(), last: p.cfg.Now()}
 	p.mu.Lock()
 	p.expireLocked()
