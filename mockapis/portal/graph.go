@@ -25,12 +25,15 @@ var graphColumns = []struct{ kind, heading string }{
 
 // evidenceGraph draws the story's entities and their relations as inline SVG, server-side, so
 // the page needs no script to show it. Each node says how many alerts involve it.
-func evidenceGraph(st xdr.Story) template.HTML {
+func evidenceGraph(st xdr.Story, names map[string]string) template.HTML {
 	type pos struct{ x, y int }
 	at := map[string]pos{}
 	label := map[string]string{}
-	for _, n := range st.Nodes {
-		label[n.ID] = n.Label
+	for i, n := range st.Nodes {
+		if name, ok := names[n.ID]; ok {
+			st.Nodes[i].Label = name
+		}
+		label[n.ID] = st.Nodes[i].Label
 	}
 	alertsOf := map[string]int{}
 	for _, e := range st.Edges {

@@ -50,7 +50,7 @@ func loadIncident(tx *simulator.TenantTx, id int) (incidentData, bool, error) {
 		return d, false, err
 	}
 	d.Users, d.IPs, d.Cloud = assets(d.Alerts)
-	d.Graph = evidenceGraph(d.Story)
+	d.Graph = evidenceGraph(d.Story, labelsOf(d.Alerts, d.Users, d.IPs, d.Cloud))
 	if inc.Sync.SentinelID != "" {
 		if d.Activity, err = sentinel.IncidentActivity(tx, inc.Sync.SentinelID); err != nil {
 			return d, false, err
@@ -81,16 +81,20 @@ func assets(alerts []xdr.Alert) (users, ips, cloud []asset) {
 				if e.Role == "impacted" {
 					x.Role = "impacted"
 				}
+				if l := entityName(e); shouted(x.Label) && !shouted(l) {
+					x.Label = l // a rule's mapping may upper-case a name Azure spells in lower case
+				}
 				continue
 			}
 			x := &asset{Kind: e.Kind, Role: orRelated(e.Role), Alerts: 1}
+			x.Label = entityName(e)
 			switch e.Kind {
 			case xdr.EntityUser:
-				x.Label, x.Detail = e.UPN, e.DisplayName
+				x.Detail = e.DisplayName
 			case xdr.EntityIP:
-				x.Label, x.Detail = e.Address, strings.Trim(strings.Join([]string{e.City, e.Country}, ", "), ", ")
+				x.Detail = strings.Trim(strings.Join([]string{e.City, e.Country}, ", "), ", ")
 			case xdr.EntityResource:
-				x.Label, x.Detail = firstOf(e.Name, e.ResourceID), e.Type
+				x.Detail = e.Type
 			}
 			seen[k] = x
 			order = append(order, k)
@@ -108,6 +112,39 @@ func assets(alerts []xdr.Alert) (users, ips, cloud []asset) {
 		}
 	}
 	return users, ips, cloud
+}
+
+// entityName is how the portal names an entity.
+func entityName(e xdr.Entity) string {
+	switch e.Kind {
+	case xdr.EntityUser:
+		return e.UPN
+	case xdr.EntityIP:
+		return e.Address
+	}
+	return firstOf(e.Name, e.ResourceID)
+}
+
+// shouted reports a name written all in upper case.
+func shouted(s string) bool { return s != "" && s == strings.ToUpper(s) && s != strings.ToLower(s) }
+
+// labelsOf is each asset's name by entity key, for the evidence graph.
+func labelsOf(alerts []xdr.Alert, groups ...[]asset) map[string]string {
+	out := map[string]string{}
+	byLabel := map[string]string{}
+	for _, g := range groups {
+		for _, a := range g {
+			byLabel[strings.ToLower(a.Label)] = a.Label
+		}
+	}
+	for _, a := range alerts {
+		for _, e := range a.Entities {
+			if l, ok := byLabel[strings.ToLower(entityName(e))]; ok {
+				out[e.Key()] = l
+			}
+		}
+	}
+	return out
 }
 
 func orRelated(r string) string {

@@ -147,10 +147,10 @@ func TestCharts(t *testing.T) {
 // TestEvidenceGraph: entities in their columns, relations as edges, labels escaped.
 func TestEvidenceGraph(t *testing.T) {
 	st := xdr.Story{Nodes: []xdr.StoryNode{{ID: "alert:1", Kind: "alert", Label: "A"}, {ID: "user:a", Kind: "user", Label: "alex<script>"},
-		{ID: "ip:1.2.3.4", Kind: "ip", Label: "1.2.3.4"}, {ID: "resource:/kv", Kind: "azureResource", Label: "kv-contoso-prod"}},
+		{ID: "ip:1.2.3.4", Kind: "ip", Label: "1.2.3.4"}, {ID: "resource:/kv", Kind: "azureResource", Label: "KV-CONTOSO-PROD"}},
 		Edges: []xdr.StoryEdge{{From: "alert:1", To: "user:a", Relation: "impacted", Alerts: []string{"1"}}, {From: "alert:1", To: "ip:1.2.3.4", Relation: "related", Alerts: []string{"1"}},
 			{From: "user:a", To: "ip:1.2.3.4", Relation: "signedInFrom", Alerts: []string{"1"}}, {From: "user:a", To: "resource:/kv", Relation: "accessed", Alerts: []string{"1", "2"}}}}
-	svg := string(evidenceGraph(st))
+	svg := string(evidenceGraph(st, map[string]string{"resource:/kv": "kv-contoso-prod"}))
 	for _, w := range []string{`<desc id="graph-desc">3 entities and 4 relations between them</desc>`, "alex&lt;script&gt; signed in from 1.2.3.4 (1 alerts)",
 		"alex&lt;script&gt; accessed kv-contoso-prod (2 alerts)", `<rect x="10" y="48"`, `<rect x="340" y="48"`, `<rect x="670" y="48"`, "1 alerts</text>"} {
 		if !strings.Contains(svg, w) {
@@ -160,7 +160,7 @@ func TestEvidenceGraph(t *testing.T) {
 	if strings.Contains(svg, "<script>") {
 		t.Error("a label reached the SVG unescaped")
 	}
-	if got := string(evidenceGraph(xdr.Story{})); got != "<p>No entities yet.</p>" {
+	if got := string(evidenceGraph(xdr.Story{}, nil)); got != "<p>No entities yet.</p>" {
 		t.Errorf("empty story: %q", got)
 	}
 }
