@@ -118,7 +118,7 @@ func (l *portalLab) post(t *testing.T, path string, form url.Values) (int, strin
 // automation rules, and the Logs blade over the workspace (results, errors, unknown workspaces).
 func TestSentinelPages(t *testing.T) {
 	l := newPortalLab(t)
-	body := l.page(t, "/sentinel/analytics", "Workspace "+armtest.WorkspaceID(l.Tenant), "Scheduled", "Enabled", "Success")
+	body := l.page(t, "/sentinel/analytics", "Workspace law-contoso-unified "+armtest.WorkspaceID(l.Tenant), "Scheduled", "Near real time", "Enabled", "Success")
 	rows := regexp.MustCompile(`(?s)<tr><td>([^<]+)</td><td>(Scheduled|NRT)</td>.*?<td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>`).FindAllStringSubmatch(body, -1)
 	if len(rows) != 3 {
 		t.Fatalf("%d rule rows, want 3:\n%s", len(rows), body)

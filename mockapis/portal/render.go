@@ -43,12 +43,13 @@ var funcs = template.FuncMap{
 		}
 		return strings.ToUpper(s[:1]) + s[1:]
 	},
-	"join":  strings.Join,
-	"query": func(v url.Values) template.URL { return template.URL("?" + v.Encode()) },
-	"add":   func(a, b int) int { return a + b },
-	"eq2":   func(a, b string) bool { return strings.EqualFold(a, b) },
-	"words": splitWords,
-	"deref": deref,
+	"join":   strings.Join,
+	"query":  func(v url.Values) template.URL { return template.URL("?" + v.Encode()) },
+	"add":    func(a, b int) int { return a + b },
+	"eq2":    func(a, b string) bool { return strings.EqualFold(a, b) },
+	"words":  splitWords,
+	"deref":  deref,
+	"wsname": workspaceName,
 }
 
 // splitWords turns "truePositive" into "True positive" (the portal's labels for Graph enums).

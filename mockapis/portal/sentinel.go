@@ -70,7 +70,11 @@ func (p *Portal) analyticsPage(w http.ResponseWriter, r *http.Request, s *sessio
 				pr := ru.Properties
 				wr.Rules = append(wr.Rules, ruleRow{Workspace: workspaceName(ws), Name: deref(pr.DisplayName), Kind: ru.Kind, Severity: deref(pr.Severity),
 					Frequency: deref(pr.QueryFrequency), Enabled: pr.Enabled != nil && *pr.Enabled, Alerts: count[strings.ToLower(ru.ID)]})
-				wr.Rules[len(wr.Rules)-1].Name = firstOf(wr.Rules[len(wr.Rules)-1].Name, ru.Name)
+				row := &wr.Rules[len(wr.Rules)-1]
+				row.Name = firstOf(row.Name, ru.Name)
+				if ru.Kind == "NRT" {
+					row.Frequency = "Near real time"
+				}
 			}
 			out = append(out, wr)
 		}
