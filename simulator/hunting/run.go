@@ -39,6 +39,7 @@ type QueryError struct {
 	Engine *kql.Error
 }
 
+// Error implements error.
 func (e *QueryError) Error() string { return e.Msg }
 
 // Result is a finished hunting query.

@@ -11,7 +11,9 @@ import (
 // TimespanError is a timespan the Log Analytics API cannot read.
 type TimespanError struct{ Err error }
 
+// Error implements error.
 func (e *TimespanError) Error() string { return fmt.Sprintf("The timespan %s", e.Err) }
+// Unwrap returns the parse error.
 func (e *TimespanError) Unwrap() error { return e.Err }
 
 // WorkspaceLimits are a workspace query's limits (the Log Analytics API's).
