@@ -13,6 +13,7 @@ type TimespanError struct{ Err error }
 
 // Error implements error.
 func (e *TimespanError) Error() string { return fmt.Sprintf("The timespan %s", e.Err) }
+
 // Unwrap returns the parse error.
 func (e *TimespanError) Unwrap() error { return e.Err }
 
