@@ -317,3 +317,25 @@ func TestPlainHTTPOnlyFromThisMachine(t *testing.T) {
 		}
 	}
 }
+
+// TestResultsExpire: a session keeps its last results for resultLifetime only.
+func TestResultsExpire(t *testing.T) {
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	cfg := testConfig(t)
+	cfg.Now = func() time.Time { return now }
+	p, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &session{}
+	a := p.keep(s, &queryResult{Mode: "hunting"})
+	b := p.keep(s, &queryResult{Mode: "hunting"})
+	c := p.keep(s, &queryResult{Mode: "logs"})
+	if p.result(s, a) != nil || p.result(s, b) == nil || p.result(s, c) == nil {
+		t.Fatalf("after three results: want the last two kept")
+	}
+	now = now.Add(resultLifetime + time.Second)
+	if p.result(s, b) != nil || p.result(s, c) != nil || len(s.results) != 0 {
+		t.Fatalf("results outlived %s", resultLifetime)
+	}
+}

@@ -22,8 +22,10 @@ import (
 // 100 000-row result costs the browser one page of rows.
 const (
 	resultPageSize = 50
-	// keptResults is how many results a session keeps for paging and CSV export.
-	keptResults = 2
+	// keptResults is how many results a session keeps for paging and CSV export, for at most
+	// resultLifetime (a class's idle results do not hold memory).
+	keptResults    = 2
+	resultLifetime = 30 * time.Minute
 )
 
 // queryResult is a finished query kept in the session.
@@ -36,6 +38,7 @@ type queryResult struct {
 	Chart   string // the query's render kind ("" none)
 	// Workspace is the Logs blade's workspace name ("" for hunting).
 	Workspace string
+	kept      time.Time
 }
 
 type schemaTable struct {
@@ -103,7 +106,8 @@ func (p *Portal) showResult(w http.ResponseWriter, r *http.Request, s *session, 
 	if rid := q.Get("result"); rid != "" {
 		res := p.result(s, rid)
 		if res == nil || res.Mode != d.Mode {
-			p.notFound(w, r, s)
+			d.Query, d.Error = defaultQuery(d.Mode), "This result is not kept any more (a session keeps its last two results for 30 minutes): run the query again."
+			p.render(w, r, s, http.StatusNotFound, "query", pageData{Title: title, Nav: nav, Data: d})
 			return
 		}
 		page, _ := strconv.Atoi(q.Get("page"))
@@ -191,10 +195,10 @@ func (d *queryData) setError(query, msg string, ke *kql.Error) {
 
 // keep stores a result in the session (the oldest beyond keptResults is dropped).
 func (p *Portal) keep(s *session, res *queryResult) string {
-	res.ID = randomToken()[:16]
+	res.ID, res.kept = randomToken()[:16], p.cfg.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s.results = append(s.results, res)
+	s.results = append(s.dropOld(p.cfg.Now()), res)
 	if len(s.results) > keptResults {
 		s.results = s.results[len(s.results)-keptResults:]
 	}
@@ -204,6 +208,7 @@ func (p *Portal) keep(s *session, res *queryResult) string {
 func (p *Portal) result(s *session, id string) *queryResult {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	s.results = s.dropOld(p.cfg.Now())
 	for _, r := range s.results {
 		if r.ID == id {
 			return r
@@ -227,3 +232,14 @@ func (p *Portal) resultCSV(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// dropOld forgets results kept longer than resultLifetime (the caller holds p.mu).
+func (s *session) dropOld(now time.Time) []*queryResult {
+	kept := s.results[:0]
+	for _, r := range s.results {
+		if now.Sub(r.kept) <= resultLifetime {
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}

@@ -15,8 +15,9 @@ import (
 	"github.com/soclab/soclab/simulator/sentinel"
 )
 
-// Limits of the Logs blade's queries (the Log Analytics API's).
-var logsLimits = hunting.WorkspaceLimits{Memory: 512 << 20, MaxRows: 500000, MaxBytes: 64 << 20}
+// Limits of the Logs blade's queries: the Log Analytics API's memory and size, and the Azure
+// portal's 30,000 rows a result shows (a larger result is cut, with the partial-result notice).
+var logsLimits = hunting.WorkspaceLimits{Memory: 512 << 20, MaxRows: 30000, MaxBytes: 64 << 20}
 
 // ruleRow is one analytics rule with its health.
 type ruleRow struct {
