@@ -107,7 +107,7 @@ func (p *Portal) showCopilot(w http.ResponseWriter, r *http.Request, s *session,
 	p.render(w, r, s, status, "copilot", pageData{Title: "Security Copilot", Nav: "copilot", Data: d})
 }
 
-// copilotAsk asks through copilot.Service.Ask, as `soclab copilot ask` does.
+// copilotAsk asks through copilot.Service.AskAs, as `soclab copilot ask` does, as the signed-in user.
 func (p *Portal) copilotAsk(w http.ResponseWriter, r *http.Request, s *session) {
 	prompt, sid := strings.TrimSpace(r.PostForm.Get("prompt")), r.PostForm.Get("session")
 	if prompt == "" {
@@ -118,7 +118,8 @@ func (p *Portal) copilotAsk(w http.ResponseWriter, r *http.Request, s *session) 
 		p.showCopilot(w, r, s, http.StatusBadRequest, sid, prompt, "A prompt is at most 4000 characters long.")
 		return
 	}
-	asked, err := p.cfg.Copilot.Ask(r.Context(), s.TenantID, sid, prompt, s.UPN)
+	// Copilot answers on behalf of the signed-in analyst (their Defender role decides what it reads).
+	asked, err := p.cfg.Copilot.AskAs(r.Context(), s.TenantID, sid, prompt, s.UPN, copilot.Caller{UPN: s.UPN, ObjectID: s.ObjectID})
 	if errors.Is(err, copilot.ErrNotFound) {
 		p.notFound(w, r, s)
 		return
