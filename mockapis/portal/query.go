@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -68,30 +67,28 @@ type queryData struct {
 	ErrStart, ErrEnd int // byte offsets into Query, for the editor's mark
 }
 
-// schemaOf lists a catalog's tables and columns (hidden columns left out), sorted.
-func schemaOf(cat kql.Catalog) ([]schemaTable, string) {
+// schemaOf lists a catalog's tables and columns (hidden columns left out), sorted; the
+// editor's completion reads the same tree from the page.
+func schemaOf(cat kql.Catalog) []schemaTable {
 	names := append([]string{}, cat.Names()...)
 	sort.Strings(names)
 	tables := make([]schemaTable, 0, len(names))
-	js := map[string][]string{}
 	for _, n := range names {
 		cols, _ := cat.Table(n)
 		t := schemaTable{Name: n}
 		for _, c := range cols {
 			if !c.Hidden {
 				t.Columns = append(t.Columns, c)
-				js[n] = append(js[n], c.Name)
 			}
 		}
 		tables = append(tables, t)
 	}
-	b, _ := json.Marshal(js)
-	return tables, string(b)
+	return tables
 }
 
 func (p *Portal) huntingData() queryData {
 	d := queryData{Mode: "hunting", Action: "/v2/advanced-hunting", Heading: "Advanced hunting"}
-	d.Schema, d.SchemaJSON = schemaOf(p.cfg.Logs.HuntingCatalog())
+	d.Schema = schemaOf(p.cfg.Logs.HuntingCatalog())
 	return d
 }
 

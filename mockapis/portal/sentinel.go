@@ -192,7 +192,7 @@ func (p *Portal) automationPage(w http.ResponseWriter, r *http.Request, s *sessi
 // logsData is the Logs blade: the hunting editor over a workspace's tables.
 func (p *Portal) logsData(s *session, workspace string) (queryData, []logs.WorkspaceInfo, error) {
 	d := queryData{Mode: "logs", Action: "/sentinel/logs", Heading: "Logs"}
-	d.Schema, d.SchemaJSON = schemaOf(p.cfg.Logs.WorkspaceCatalog())
+	d.Schema = schemaOf(p.cfg.Logs.WorkspaceCatalog())
 	list, err := p.cfg.Logs.Workspaces(s.TenantID)
 	if err != nil {
 		return d, nil, err

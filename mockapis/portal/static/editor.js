@@ -8,8 +8,13 @@
   if (!box) return;
   var ta = document.getElementById("query"), code = document.getElementById("highlight");
   var list = document.getElementById("completions");
+  // The schema comes from the page's own schema tree (table names and their columns), so the
+  // page does not carry it twice.
   var schema = {};
-  try { schema = JSON.parse(box.dataset.schema || "{}"); } catch (e) { schema = {}; }
+  document.querySelectorAll("#schema-tree > li").forEach(function (li) {
+    var name = li.querySelector("summary").textContent.trim();
+    schema[name] = Array.prototype.map.call(li.querySelectorAll("code"), function (c) { return c.textContent; });
+  });
   var tables = Object.keys(schema);
   var keywords = ["where", "project", "extend", "summarize", "by", "order", "sort", "asc", "desc", "take", "limit", "top",
     "join", "kind", "on", "union", "let", "render", "timechart", "barchart", "columnchart", "piechart", "count", "distinct",
