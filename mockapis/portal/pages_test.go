@@ -214,3 +214,14 @@ func FuzzRenderKind(f *testing.F) {
 		}
 	})
 }
+
+// TestSchemaOf: the schema tree lists tables sorted and leaves hidden columns out (the editor
+// completes from it).
+func TestSchemaOf(t *testing.T) {
+	long, _ := kql.ParseType("long")
+	cat := kql.MapCatalog{"Zeta": {{Name: "a", Type: long}}, "Alpha": {{Name: "_ItemId", Type: long, Hidden: true}, {Name: "b", Type: long}}}
+	got := schemaOf(cat)
+	if len(got) != 2 || got[0].Name != "Alpha" || got[1].Name != "Zeta" || len(got[0].Columns) != 1 || got[0].Columns[0].Name != "b" {
+		t.Errorf("schemaOf: %+v", got)
+	}
+}
