@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine: the real az CLI (Debian's azure-cli
 # package, driven by the end-to-end tests), python3 (the KQL conformance runners), jq
-# (challenge.md's KQL helpers, run by `soclab verify` in e2e/challenge_test.go) and chromium (the
-# class report's HTML rendered in classreport's tests), then the Go modules. Without root or apt-get it only warns: the az tests then skip, loudly.
+# (challenge.md's KQL helpers, run by `soclab verify` in e2e/challenge_test.go), chromium (the
+# class report's HTML rendered in classreport's tests, the portal's browser tests in
+# e2e/portal_browser_test.go) and chromium-driver, then the Go modules. Without root or apt-get it only warns: the az tests then skip, loudly.
 set -euo pipefail
 need=()
 command -v az >/dev/null 2>&1 || need+=(azure-cli)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v jq >/dev/null 2>&1 || need+=(jq)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${need[*]} with apt-get" >&2

@@ -18,6 +18,7 @@ func commands() []*cli.Command {
 		faultCommand(),
 		xdrCommand(),
 		copilotCommand(),
+		portalCommand(),
 		gradeCommand(),
 		answerCommand(),
 		engineCommand(),

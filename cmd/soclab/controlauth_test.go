@@ -121,6 +121,7 @@ var controlEndpoints = []struct{ method, path, body string }{
 	{"POST", "copilot/plugins", `{"tenant":"%[1]s","plugin":"defender","connected":false}`},
 	{"GET", "answers?tenant=%[1]s", ""},
 	{"POST", "answers", `{"tenant":"%[1]s","answers":{"3":"NRT"}}`},
+	{"POST", "portal/link", `{"tenant":"%[1]s"}`},
 }
 
 // fill puts ref where a template of controlEndpoints names the tenant.
@@ -225,6 +226,9 @@ func TestTokensOwnTheirTenant(t *testing.T) {
 		{"a POST naming its tenant only in the query", l.l1, "POST", "engine/wait?tenant=learner01", "", 403, `, the default of a request that names no tenant; name yours (learner01) in the tenant query parameter, and for a POST in the JSON body's \"tenant\"`},
 		{"own engine wait", l.l1, "POST", "engine/wait", `{"tenant":"learner01","timeout":"2m"}`, 200, `"tenantName":"learner01"`},
 		{"own xdr settings", l.l1, "GET", "xdr/settings?tenant=learner01", "", 200, `"tenant":"learner01"`},
+		{"own portal link", l.l1, "POST", "portal/link", `{"tenant":"learner01"}`, 200, `"tenant":"learner01","user":"analyst@learner01.onmicrosoft.com","url":"http://` + strings.TrimSuffix(strings.TrimPrefix(l.base, "http://"), "/_soclab/") + `/signin/link?token=`},
+		{"portal link by GET", l.l1, "GET", "portal/link?tenant=learner01", "", 405, `"code":"MethodNotAllowed"`},
+		{"portal link of an unknown tenant", l.instructor, "POST", "portal/link", `{"tenant":"nosuch"}`, 404, `"code":"TenantNotFound"`},
 		{"a body over the limit", l.l1, "POST", "kql", `{"tenant":"learner01","query":"` + strings.Repeat("a", controlauth.MaxBody) + `"}`, 413, `"code":"RequestEntityTooLarge"`},
 		{"an endpoint not known to act on one tenant", l.l1, "GET", "nosuch?tenant=learner01", "", 403, `/_soclab/nosuch is not open to a tenant's control token and needs the instructor's token`},
 		{"instructor: tenant list", l.instructor, "GET", "tenants", "", 200, `"name":"learner01"`},

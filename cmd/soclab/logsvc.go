@@ -107,5 +107,5 @@ func withLogServices(s server.Services, mem memoryOptions) server.Services {
 		}
 		return withDetection(e, logcontrol.NewHandler(e, withGrader(e, next, cpu), logcontrol.Options{Background: guardedBackground, Gate: gate}), true, cpu)
 	}
-	return s
+	return withPortal(s, eng, gate)
 }

@@ -5,31 +5,26 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"strings"
-	"time"
 
-	"github.com/soclab/soclab/mockapis/loganalytics"
+	"github.com/soclab/soclab/simulator/hunting"
 	"github.com/soclab/soclab/simulator/kql"
-	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
-// Retention is how far back advanced hunting sees.
-const Retention = 30 * 24 * time.Hour
-
-// MaxRows is the service's result limit (larger results are cut to it).
-const MaxRows = 100000
-
-// MaxResultBytes is the service's result size limit (124 MB): a larger result is refused.
-const MaxResultBytes = 124 << 20
-
-// Timeout is the service's per-query limit (compile and run).
-const Timeout = 3 * time.Minute
-
-// QueryMemory is the memory budget of one query (see loganalytics.QueryMemory).
-const QueryMemory = 512 << 20
+// The service's limits (simulator/hunting runs every face's query within them).
+const (
+	// Retention is how far back advanced hunting sees.
+	Retention = hunting.Retention
+	// MaxRows is the service's result limit (larger results are cut to it).
+	MaxRows = hunting.MaxRows
+	// MaxResultBytes is the service's result size limit (124 MB): a larger result is refused.
+	MaxResultBytes = hunting.MaxResultBytes
+	// Timeout is the service's per-query limit (compile and run).
+	Timeout = hunting.Timeout
+	// QueryMemory is the memory budget of one query (see loganalytics.QueryMemory).
+	QueryMemory = hunting.QueryMemory
+)
 
 // Option configures the hunting routes.
 type Option func(*config)
@@ -51,7 +46,7 @@ func newConfig(opts []Option) *config {
 }
 
 // errThrottled is a query refused by the tenant's concurrency bound.
-var errThrottled = errors.New("Too many requests: the tenant has reached its limit of concurrent queries. Please retry later.")
+var errThrottled = hunting.ErrThrottled
 
 // dotnetTypes maps Kusto types to the .NET type names the hunting APIs report.
 var dotnetTypes = map[string]string{
@@ -61,9 +56,8 @@ var dotnetTypes = map[string]string{
 
 // result is a finished hunting query.
 type result struct {
-	res     *kql.Result
-	elapsed time.Duration
-	rows    int
+	res *kql.Result
+	*hunting.Result
 }
 
 // errQuery is a query the engine refused, with the message the services show.
@@ -71,69 +65,18 @@ type errQuery struct{ msg string }
 
 func (e *errQuery) Error() string { return e.msg }
 
-// run runs a hunting query for a tenant at its clock, over [now-30d, now] cut by timespan.
+// run runs a hunting query for a tenant at its clock through simulator/hunting (the portal's
+// page runs the same) and words its refusals as the routes expect.
 func run(ctx context.Context, c *config, e *logs.Engine, tenantID, query, timespan string) (*result, error) {
-	if strings.TrimSpace(query) == "" {
-		return nil, &errQuery{msg: "The 'Query' parameter is required and must not be empty."}
+	res, err := hunting.Run(ctx, c.gate, e, tenantID, query, timespan)
+	var qe *hunting.QueryError
+	if errors.As(err, &qe) {
+		return nil, &errQuery{msg: qe.Msg}
 	}
-	now, err := e.World().Now(tenantID)
 	if err != nil {
 		return nil, err
 	}
-	start, end := now.Add(-Retention), now
-	if timespan != "" {
-		s, en, err := parseTimespan(timespan, now)
-		if err != nil {
-			return nil, &errQuery{msg: "Invalid Timespan: " + err.Error()}
-		}
-		start, end = maxTime(s, start), minTime(en, end)
-	}
-	began := time.Now()
-	ctx, cancel := kql.WithTimeBudget(ctx, Timeout)
-	defer cancel()
-	ctx, release, err := c.gate.Admit(ctx, tenantID)
-	if err != nil {
-		return nil, errThrottled
-	}
-	defer release()
-	q, err := kql.CompileContext(ctx, query, e.HuntingCatalog(), kql.CompileOptions{})
-	if err != nil {
-		return nil, queryError(query, err)
-	}
-	db, err := e.Hunting(tenantID, now)
-	if err != nil {
-		return nil, err
-	}
-	res, err := q.Run(ctx, logs.Restrict(db, start, end), kql.RunOptions{Now: now, Seed: now.UnixNano(), MaxMemory: QueryMemory,
-		MaxResultRows: MaxRows, MaxResultBytes: MaxResultBytes})
-	if err != nil {
-		return nil, queryError(query, err)
-	}
-	if res.Partial != nil && res.Partial.Msg == sizeLimitMsg {
-		return nil, &errQuery{msg: "Query execution has exceeded the allowed result size. Optimize your query by limiting the number of results and try again."}
-	}
-	return &result{res: res, elapsed: time.Since(began), rows: res.Len()}, nil
-}
-
-// parseTimespan takes the Graph forms: a duration, an interval, or one datetime (from then on).
-func parseTimespan(s string, now time.Time) (time.Time, time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s)); err == nil {
-		return t, now, nil
-	}
-	return logs.ParseTimespan(s, now)
-}
-
-// queryError words an engine error as the hunting services do.
-func queryError(src string, err error) error {
-	var ke *kql.Error
-	if !errors.As(err, &ke) {
-		return err
-	}
-	if ke.IsSyntax() {
-		line, pos, tok := loganalytics.SyntaxPlace(src, ke)
-		return &errQuery{msg: fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]", tok, line, pos)}
-	}
-	return &errQuery{msg: ke.Msg}
+	return &result{res: res.Result, Result: res}, nil
 }
 
 // schema returns the result's columns with .NET type names under the given key spelling.
@@ -174,20 +117,3 @@ func objects(res *kql.Result) []json.RawMessage {
 	}
 	return out
 }
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-// sizeLimitMsg is the engine's message of a result over MaxResultBytes.
-var sizeLimitMsg = govern.ResultSize(MaxResultBytes).Msg

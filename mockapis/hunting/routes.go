@@ -82,9 +82,9 @@ func DefenderRoutes(e *logs.Engine, opts ...Option) []defender.Route {
 			return 0, nil, err
 		}
 		stats := map[string]any{
-			"ExecutionTime":      res.elapsed.Seconds(),
+			"ExecutionTime":      res.Elapsed.Seconds(),
 			"resource_usage":     map[string]any{"cache": map[string]any{"memory": map[string]any{"hits": 0, "misses": 0, "total": 0}}, "cpu": map[string]any{"user": "00:00:00", "kernel": "00:00:00", "total cpu": "00:00:00"}, "memory": map[string]any{"peak_per_node": 0}},
-			"dataset_statistics": []any{map[string]any{"table_row_count": res.rows, "table_size": 0}},
+			"dataset_statistics": []any{map[string]any{"table_row_count": res.Rows, "table_size": 0}},
 		}
 		return http.StatusOK, struct {
 			Stats   map[string]any      `json:"Stats"`

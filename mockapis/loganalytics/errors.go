@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/hunting"
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/kql/diag"
 )
@@ -92,39 +93,10 @@ func writeError(w http.ResponseWriter, e *apiError) {
 }
 
 // SyntaxPlace is where the service says a syntax error is: the 1-based line, the 0-based
-// position in the line and the offending token ("" at the end of the query).
+// position in the line and the offending token ("" at the end of the query). The query faces
+// share simulator/hunting's placement.
 func SyntaxPlace(src string, e *kql.Error) (line, pos int, token string) {
-	at := tokenStart(src, e)
-	line, col := diag.LineCol(src, at.Pos)
-	return line, col - 1, at.Token(src)
-}
-
-// tokenStart moves a syntax error that points at whitespace (the end of the previous token) to
-// the next token, which is what the service names.
-func tokenStart(src string, e *kql.Error) *kql.Error {
-	p := int(e.Pos)
-	for p >= 0 && p < len(src) && strings.ContainsRune(" \t\r\n", rune(src[p])) {
-		p++
-	}
-	if p == int(e.Pos) {
-		return e
-	}
-	end := p
-	isWord := func(c byte) bool {
-		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-	}
-	for end < len(src) && isWord(src[end]) {
-		end++
-	}
-	if end == p && p < len(src) {
-		end = p + 1
-		for end < len(src) && strings.IndexByte("=<>!~", src[end]) >= 0 {
-			end++
-		}
-	}
-	moved := *e
-	moved.Pos, moved.End = diag.Pos(p), diag.Pos(end)
-	return &moved
+	return hunting.SyntaxPlace(src, e)
 }
 
 // throttled is the answer to a query that could not start within the service's concurrency

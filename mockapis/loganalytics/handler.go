@@ -15,6 +15,7 @@ import (
 	"github.com/soclab/soclab/mockapis/aad"
 	"github.com/soclab/soclab/mockapis/auth"
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/hunting"
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
@@ -192,33 +193,22 @@ func (h *handler) workspace(tenantID string, r *http.Request) (*logs.Workspace, 
 	return ws, nil
 }
 
-// run compiles and runs the query at the tenant's clock, within the timespan.
+// run compiles and runs the query at the tenant's clock, within the timespan
+// (simulator/hunting.RunWorkspace, which the portal's Logs blade runs too).
 func (h *handler) run(ctx context.Context, ws *logs.Workspace, req queryRequest) (*kql.Query, *kql.Result, *apiError) {
-	now, err := ws.Now()
-	if err != nil {
-		return nil, nil, internal(err)
-	}
-	q, err := kql.CompileContext(ctx, req.Query, h.engine.WorkspaceCatalog(), kql.CompileOptions{})
-	if err != nil {
-		return nil, nil, queryError(req.Query, err)
-	}
-	db, err := ws.Database(now)
-	if err != nil {
-		return nil, nil, internal(err)
-	}
-	if req.Timespan != "" {
-		start, end, err := logs.ParseTimespan(req.Timespan, now)
-		if err != nil {
-			return nil, nil, badArgument("The request had some invalid properties", &inner{Code: "InvalidTimespan", Message: fmt.Sprintf("The timespan %s", err)})
-		}
-		db = logs.Restrict(db, start, end)
-	}
-	res, err := q.Run(ctx, db, kql.RunOptions{Now: now, Seed: now.UnixNano(), MaxMemory: h.memory,
-		MaxResultRows: MaxRows, MaxResultBytes: MaxResultBytes})
-	if err != nil {
+	q, res, err := hunting.RunWorkspace(ctx, h.engine, ws, req.Query, req.Timespan,
+		hunting.WorkspaceLimits{Memory: h.memory, MaxRows: MaxRows, MaxBytes: MaxResultBytes})
+	var te *hunting.TimespanError
+	var ke *kql.Error
+	switch {
+	case err == nil:
+		return q, res, nil
+	case errors.As(err, &te):
+		return nil, nil, badArgument("The request had some invalid properties", &inner{Code: "InvalidTimespan", Message: te.Error()})
+	case errors.As(err, &ke):
 		return q, nil, queryError(req.Query, err)
 	}
-	return q, res, nil
+	return nil, nil, internal(err)
 }
 
 // authError maps a verification failure to the service's 401 answers.

@@ -28,6 +28,9 @@ type Config struct {
 	Hosts map[string]http.Handler
 	// Control serves plain-HTTP requests under ControlPrefix.
 	Control http.Handler
+	// Portal, when set, serves every other plain-HTTP request on the port (the web portal at
+	// http://127.0.0.1:PORT/); without it those get a hint to use the port as a proxy.
+	Portal http.Handler
 	// CA mints the leaf certificates for the served host names.
 	CA *tlsca.CA
 	// DirectHost is the host a direct HTTPS connection without SNI (or with an IP) is routed to
@@ -48,6 +51,7 @@ type Config struct {
 type Proxy struct {
 	hosts      map[string]http.Handler
 	control    http.Handler
+	portal     http.Handler
 	ca         *tlsca.CA
 	directHost string
 	errorLog   *log.Logger
@@ -68,7 +72,7 @@ func New(cfg Config) *Proxy {
 	if errorLog == nil {
 		errorLog = log.New(io.Discard, "", 0)
 	}
-	p := &Proxy{hosts: map[string]http.Handler{}, control: cfg.Control, ca: cfg.CA, directHost: cfg.DirectHost, errorLog: errorLog,
+	p := &Proxy{hosts: map[string]http.Handler{}, control: cfg.Control, portal: cfg.Portal, ca: cfg.CA, directHost: cfg.DirectHost, errorLog: errorLog,
 		tlsOnPort: cfg.TLSOnPort, publicName: strings.ToLower(cfg.PublicName)}
 	for h, handler := range cfg.Hosts {
 		p.hosts[strings.ToLower(h)] = handler
@@ -172,6 +176,8 @@ func (p *Proxy) serveProxyPort(w http.ResponseWriter, r *http.Request) {
 		refuse(w, fmt.Sprintf("soclab: refusing to forward %s %s: the lab answers HTTPS (CONNECT) for its own host names only and is not an open proxy\n", r.Method, r.URL.Redacted()))
 	case strings.HasPrefix(r.URL.Path, ControlPrefix):
 		p.control.ServeHTTP(w, r)
+	case p.portal != nil:
+		p.portal.ServeHTTP(w, r)
 	default:
 		http.Error(w, "soclab: this is the lab's proxy port. Point HTTPS_PROXY here (see `soclab env`); control requests live under "+ControlPrefix, http.StatusNotFound)
 	}

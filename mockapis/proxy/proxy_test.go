@@ -190,3 +190,43 @@ func TestDirectTLSNeverMintsForUnservedNames(t *testing.T) {
 	}
 	conn.Close()
 }
+
+// TestPortalOnPlainPaths: with a portal, every plain path outside /_soclab/ goes to it; control
+// requests and forward-proxy refusals are unchanged.
+func TestPortalOnPlainPaths(t *testing.T) {
+	ca, err := tlsca.LoadOrCreate(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	echo := func(name string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "%s %s %s", name, r.Method, r.URL.Path) })
+	}
+	p := New(Config{Hosts: map[string]http.Handler{"security.microsoft.com": echo("portal-host")}, Control: echo("control"), Portal: echo("portal"), CA: ca})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go p.Serve(l)
+	t.Cleanup(func() { p.Shutdown(context.Background()) })
+	for raw, want := range map[string]string{
+		"GET / HTTP/1.1\r\nHost: x\r\n\r\n":                                  "200 portal GET /",
+		"POST /incidents/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n": "200 portal POST /incidents/1",
+		"GET /_soclab/health HTTP/1.1\r\nHost: x\r\n\r\n":                    "200 control GET /_soclab/health",
+		"GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n":      "403 soclab: refusing to forward GET http://example.com/: the lab answers HTTPS (CONNECT) for its own host names only and is not an open proxy\n",
+	} {
+		conn, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(conn, raw)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		conn.Close()
+		if got := fmt.Sprintf("%d %s", resp.StatusCode, body); got != want {
+			t.Errorf("%q: %q, want %q", raw, got, want)
+		}
+	}
+}

@@ -40,32 +40,7 @@ func (s *service) putIncident(c *arm.Call) (arm.Response, error) {
 			return nil, fmt.Errorf("decode incident %s: %w", res.ID, err)
 		}
 		q := &inc.Properties
-		q.Title, q.Description, q.Severity, q.Status = p.Title, p.Description, p.Severity, p.Status
-		q.Classification, q.ClassificationReason, q.ClassificationComment = p.Classification, p.ClassificationReason, p.ClassificationComment
-		if *p.Status != "Closed" {
-			q.Classification, q.ClassificationReason, q.ClassificationComment = nil, nil, nil
-		}
-		q.Owner = p.Owner
-		if q.Owner == nil {
-			q.Owner = &model.Owner{}
-		}
-		if q.Owner.OwnerType == nil {
-			t := "Unknown"
-			if q.Owner.ObjectID != nil {
-				t = "User"
-			}
-			q.Owner.OwnerType = &t
-		}
-		q.Labels = p.Labels
-		if q.Labels == nil {
-			q.Labels = []model.IncidentLabel{}
-		}
-		if p.FirstActivityTimeUtc != nil {
-			q.FirstActivityTimeUtc = p.FirstActivityTimeUtc
-		}
-		if p.LastActivityTimeUtc != nil {
-			q.LastActivityTimeUtc = p.LastActivityTimeUtc
-		}
+		model.ApplyIncidentUpdate(q, p)
 		q.LastModifiedTimeUtc = model.Timestamp(tx.Now())
 		inc.Etag = model.NewEtag()
 		inc.SystemData = systemData(c, tx, res.Existing)

@@ -23,6 +23,8 @@ const (
 	HostAzureWebsite    = "azure.microsoft.com"
 	HostGitHubRaw       = "raw.githubusercontent.com"
 	HostAladdin         = "app.aladdin.microsoft.com"
+	// HostPortal is the web portal (Microsoft Defender and Sentinel in the real cloud).
+	HostPortal = "security.microsoft.com"
 )
 
 // buildHosts maps every served host name to its handler.
@@ -51,6 +53,9 @@ func buildHosts(world *simulator.World, login *aad.Handler, v auth.Verifier, svc
 	}
 	if svc.Defender != nil {
 		hosts[HostDefender] = svc.Defender(world, v)
+	}
+	if svc.Portal != nil {
+		hosts[HostPortal] = svc.Portal(world)
 	}
 	return hosts
 }

@@ -18,6 +18,12 @@ var hostErrors = map[string]errorWriter{
 	HostLogAnalyticsNew: logAnalyticsError,
 	HostDefender:        defenderError,
 	aad.LoginHost:       aadError,
+	HostPortal:          pageError,
+}
+
+// pageError is a plain-text error for the web portal's browser.
+func pageError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	http.Error(w, code+": "+message, status)
 }
 
 // guardAll puts a panic guard and the body limit on every host's handler, answering in that

@@ -68,6 +68,9 @@ type Services struct {
 	Graph func(w *simulator.World, v auth.Verifier) http.Handler
 	// Defender serves api.security.microsoft.com.
 	Defender func(w *simulator.World, v auth.Verifier) http.Handler
+	// Portal serves the web portal: security.microsoft.com through the proxy and every
+	// plain-HTTP path of the port outside /_soclab/ (one handler for both).
+	Portal func(w *simulator.World) http.Handler
 }
 
 // Run serves until ctx is cancelled, then shuts down gracefully and removes server.json.
@@ -156,9 +159,15 @@ func Run(ctx context.Context, cfg Config) error {
 		extra = cfg.Services.Control(world)
 	}
 	errorLog := log.New(logw, "soclab: ", log.LstdFlags)
+	hosts := guardAll(buildHosts(world, login, verifier, cfg.Services), errorLog)
+	var portal http.Handler // nil without a portal: the port then answers with its hint
+	if h, ok := hosts[HostPortal]; ok {
+		portal = alog.wrap(h)
+	}
 	p := proxy.New(proxy.Config{
-		Hosts:     alog.wrapAll(guardAll(buildHosts(world, login, verifier, cfg.Services), errorLog)),
+		Hosts:     alog.wrapAll(hosts),
 		Control:   alog.wrap(guard(limitBody(newControl(world, login, info, cfg.Version, extra, tokens, ca.CertPEM()), serviceBodyLimit, controlErrorWriter), controlErrorWriter, errorLog)),
+		Portal:    portal,
 		CA:        ca,
 		ErrorLog:  errorLog,
 		TLSOnPort: cfg.AllowRemote,
