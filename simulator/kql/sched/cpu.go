@@ -66,6 +66,11 @@ type CPUOptions struct {
 	MaxPause time.Duration
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// ProcessCPU reads the CPU time the process has used (nil: the process's own when Now is
+	// nil; none with a test's clock). Slot time is wall time scaled by the process's recent
+	// CPU per slot, so on a machine busy with other processes a query is demoted by what it
+	// computed, not by how long it waited for the processor.
+	ProcessCPU func() (time.Duration, bool)
 }
 
 // Defaults of CPUOptions.
@@ -88,11 +93,38 @@ type CPU struct {
 	opts    CPUOptions
 	waiters atomic.Int32 // len(queue), read without the lock on the checkpoint fast path
 
-	mu    sync.Mutex
-	free  int
-	low   int // slots held by work acquired as Batch, at most lowCap
-	seq   uint64
-	queue []*cpuWaiter
+	mu sync.Mutex
+	// share is the CPU a busy slot got per second of wall time lately (1 on an idle
+	// machine), sampled at most every shareEvery from ProcessCPU.
+	share      float64
+	sampledAt  time.Time
+	sampledCPU time.Duration
+	free       int
+	low        int // slots held by work acquired as Batch, at most lowCap
+	seq        uint64
+	queue      []*cpuWaiter
+}
+
+// shareEvery is how often the CPU share is sampled.
+const shareEvery = 200 * time.Millisecond
+
+// shareLocked returns the recent CPU per slot per second of wall time, in [0.05, 1].
+// Called with c.mu held.
+func (c *CPU) shareLocked(now time.Time) float64 {
+	if c.opts.ProcessCPU == nil || now.Sub(c.sampledAt) < shareEvery {
+		return c.share
+	}
+	cpu, ok := c.opts.ProcessCPU()
+	if !ok {
+		return c.share
+	}
+	if !c.sampledAt.IsZero() {
+		busy := max(c.opts.Slots-c.free, 1)
+		rate := float64(cpu-c.sampledCPU) / float64(now.Sub(c.sampledAt)) / float64(busy)
+		c.share = min(max(rate, 0.05), 1)
+	}
+	c.sampledAt, c.sampledCPU = now, cpu
+	return c.share
 }
 
 // lowCap is how many slots work acquired as Batch may hold.
@@ -146,8 +178,11 @@ func NewCPU(opts CPUOptions) *CPU {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+		if opts.ProcessCPU == nil {
+			opts.ProcessCPU = processCPU
+		}
 	}
-	return &CPU{opts: opts, free: opts.Slots}
+	return &CPU{opts: opts, free: opts.Slots, share: 1}
 }
 
 type ticketKey struct{}
@@ -356,7 +391,7 @@ func (t *ticket) checkpoint(parent context.Context) {
 		c.mu.Unlock()
 		return
 	}
-	t.used += now.Sub(t.since)
+	t.used += time.Duration(float64(now.Sub(t.since)) * c.shareLocked(now))
 	t.since = now
 	switch {
 	case t.interactive && t.used >= 10*c.opts.Demote:

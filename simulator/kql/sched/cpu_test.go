@@ -338,3 +338,40 @@ func TestCPURank(t *testing.T) {
 		}
 	}
 }
+
+// TestCPUShare: slot time is credited by the CPU the process got per busy slot lately, so
+// work on a machine busy with other processes is not demoted for waiting on the processor.
+func TestCPUShare(t *testing.T) {
+	cases := []struct {
+		name    string
+		cpuUsed time.Duration // process CPU over the 1 s sampled, both slots busy
+		want    float64
+	}{
+		{"a machine to itself", 2 * time.Second, 1},
+		{"a fifth of the machine", 400 * time.Millisecond, 0.2},
+		{"starved", 0, 0.05},
+		{"more than the slots (the collector)", 3 * time.Second, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			clock := &fakeClock{now: time.Unix(0, 0)}
+			var used time.Duration
+			cpu := NewCPU(CPUOptions{Slots: 2, Now: clock.Now, ProcessCPU: func() (time.Duration, bool) { return used, true }})
+			for i := 0; i < 2; i++ {
+				if _, _, err := cpu.Acquire(context.Background(), Interactive); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cpu.mu.Lock()
+			defer cpu.mu.Unlock()
+			if got := cpu.shareLocked(clock.Now()); got != 1 {
+				t.Fatalf("first sample: %v, want 1 (nothing to compare with)", got)
+			}
+			clock.Add(time.Second)
+			used += c.cpuUsed
+			if got := cpu.shareLocked(clock.Now()); got < c.want-1e-9 || got > c.want+1e-9 {
+				t.Errorf("share %v, want %v", got, c.want)
+			}
+		})
+	}
+}
