@@ -157,7 +157,12 @@ func runOne(ctx context.Context, c Case, src Source, opts Options) Outcome {
 	}
 	res, err := q.Run(ctx, src.Database, kql.RunOptions{Now: opts.Now, Timeout: opts.Timeout, MaxMemory: opts.MaxMemory})
 	if err != nil {
+		// A semantic error while running is an operator analyzed on the data's columns
+		// (after bag_unpack or pivot): classified as a compile error is.
 		o.Status, o.Error, o.Kind = Error, errorText(err), "runtime"
+		if ke := (*kql.Error)(nil); errors.As(err, &ke) && strings.HasPrefix(ke.Code, "SEM") {
+			o.Kind = errorKind(err)
+		}
 		o.errPos = len(c.Query) + 1 // it compiled: further than any compile error
 		return o
 	}
