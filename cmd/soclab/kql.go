@@ -167,7 +167,7 @@ func runKQL(ctx context.Context, opts kqlOptions, querySet bool, stdout, stderr 
 	best := -1.0
 	for i := 0; i < opts.Repeat; i++ {
 		start = time.Now()
-		res, err = q.Run(ctx, db, kql.RunOptions{Now: now})
+		res, err = q.Run(ctx, db, kql.RunOptions{Now: now, External: readLabBlob})
 		if err != nil {
 			printQueryError(stderr, src, err)
 			return exitQueryError

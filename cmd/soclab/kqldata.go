@@ -2,16 +2,34 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/soclab/soclab/scenarios/scenario"
+	"github.com/soclab/soclab/simulator/blobs"
 	"github.com/soclab/soclab/simulator/kql"
 	"github.com/soclab/soclab/simulator/logs"
 )
+
+// readLabBlob serves externaldata in the local modes as the lab does: the scenario's storage
+// blobs by URL, nothing else (the lab is offline).
+func readLabBlob(_ context.Context, uri string) ([]byte, error) {
+	s, err := scenario.LoadBuiltin(labScenario)
+	if err != nil {
+		return nil, err
+	}
+	b, err := blobs.Read(s, uri)
+	if errors.Is(err, blobs.ErrOffline) {
+		return nil, fmt.Errorf("%w: %v", kql.ErrUnreachable, err)
+	}
+	return b, err
+}
 
 // dataCatalog gives the schema each table file of dir is loaded with: the workspace's columns
 // or advanced hunting's (schema "workspace" or "hunting"), or, with schema "", per table: the

@@ -52,6 +52,8 @@ func TestKQLSources(t *testing.T) {
 		{"--schema needs --data", kqlOptions{Query: "AlertInfo", Schema: "hunting", Source: "workspace"}, 2, "", "--schema applies to --data"},
 		{"--source hunting with --data", kqlOptions{Query: "AlertInfo", DataDir: ws, Source: "hunting"}, 2, "", "give one of them"},
 		{"--source must be a place", kqlOptions{Query: "AlertInfo", Source: "sentinel"}, 2, "", "--source must be workspace or hunting"},
+		{"externaldata reads a lab blob locally too", kqlOptions{Query: "externaldata(flag:string)[@'https://stcontosoprod.blob.core.windows.net/app-config/feature-flags.json'] with (format='multijson') | count"}, 0,
+			`{"columns":[{"name":"Count","type":"long"}],"rows":[[3]]}` + "\n", ""},
 		{"--now with a lab query", kqlOptions{Query: "AlertInfo", Source: "workspace", Now: "2025-01-15T10:00:00Z", State: dir}, 2, "", "--now applies to --data"},
 	}
 	for _, c := range cases {
