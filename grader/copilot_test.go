@@ -104,4 +104,13 @@ func TestGradeCopilot(t *testing.T) {
 		"bf3-diagnostics": bf3Off,
 		"bf3-replay":      bf3Rule,
 	})
+	// With both faults off the case has not started (nothing was broken to fix).
+	c.setFault("copilot-defender-plugin-disconnected", false)
+	c.setFault("copilot-analyst-role-missing", false)
+	wantFailures(t, c.grade(6), map[string]string{
+		"bf2-plugin":      "neither fault of break and fix 2 (copilot-defender-plugin-disconnected, copilot-analyst-role-missing) is on, so the case has not started (missing true; found [false,false])",
+		"bf1-sync":        bf1,
+		"bf3-diagnostics": bf3Off,
+		"bf3-replay":      bf3Rule,
+	})
 }
