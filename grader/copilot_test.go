@@ -26,6 +26,16 @@ func (c *socTenant) askCopilot(prompts ...string) {
 	}
 }
 
+// runWorkspaceQuery runs a query on the lab workspace through the Log Analytics query API, as
+// the learner does with az rest (the query log notes it).
+func (c *socTenant) runWorkspaceQuery(q string) {
+	c.t.Helper()
+	la := httptest.NewServer(loganalytics.NewHandler(c.engine, tenantTokens{c.world}))
+	defer la.Close()
+	body, _ := json.Marshal(map[string]string{"query": q})
+	c.call(la.URL, "POST", "/v1/workspaces/law-contoso-unified/query", string(body))
+}
+
 // TestGradeCopilot: Task 4 passes once the six prompts are answered in one session (five do
 // not); break and fix 2 fails with the Defender plugin disconnected and passes once it is
 // connected and the incidents are listed.
@@ -52,12 +62,7 @@ func TestGradeCopilot(t *testing.T) {
 	wantFailures(t, c.grade(4), map[string]string{"copilot-prompts": notRun})
 	// Another query, and Copilot's query against another range, do not count; the answer's
 	// query reflowed onto one line with a take added does (through the query API).
-	la := httptest.NewServer(loganalytics.NewHandler(s.engine, tenantTokens{s.world}))
-	defer la.Close()
-	runKQL := func(q string) {
-		body, _ := json.Marshal(map[string]string{"query": q})
-		c.call(la.URL, "POST", "/v1/workspaces/law-contoso-unified/query", string(body))
-	}
+	runKQL := c.runWorkspaceQuery
 	runKQL("SigninLogs | take 1")
 	runKQL(copilot.SigninsFromRangeKQL(copilot.KQLParams{CIDR: "185.220.102.0/24", Days: 30}))
 	wantFailures(t, c.grade(4), map[string]string{"copilot-prompts": notRun})
@@ -100,6 +105,15 @@ func TestGradeCopilot(t *testing.T) {
 	c.call(c.graph.URL, "POST", "/v1.0/roleManagement/directory/roleAssignments",
 		fmt.Sprintf(`{"principalId":%q,"roleDefinitionId":%q,"directoryScopeId":"/"}`, analyst.ObjectID, copilot.SecurityReaderRole))
 	wantFailures(t, c.grade(6), map[string]string{
+		"bf1-sync":        bf1,
+		"bf3-diagnostics": bf3Off,
+		"bf3-replay":      bf3Rule,
+	})
+	// With both faults off the case has not started (nothing was broken to fix).
+	c.setFault("copilot-defender-plugin-disconnected", false)
+	c.setFault("copilot-analyst-role-missing", false)
+	wantFailures(t, c.grade(6), map[string]string{
+		"bf2-plugin":      "neither fault of break and fix 2 (copilot-defender-plugin-disconnected, copilot-analyst-role-missing) is on, so the case has not started (missing true; found [false,false])",
 		"bf1-sync":        bf1,
 		"bf3-diagnostics": bf3Off,
 		"bf3-replay":      bf3Rule,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/identity"
@@ -156,68 +155,4 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// TIFact is a threat intelligence fact of the lab's built-in feed (lab data, not real intel).
-type TIFact struct {
-	CIDR, Verdict, Description string
-	Reputation                 int
-	FirstSeen, LastSeen        time.Time
-}
-
-// threatIntel is the lab's built-in feed.
-var threatIntel = []TIFact{{
-	CIDR: "185.220.101.0/24", Verdict: "malicious", Reputation: 95,
-	Description: "Known Tor exit node range: anonymized traffic, password spraying and account takeover seen from it.",
-	FirstSeen:   time.Date(2019, 6, 1, 0, 0, 0, 0, time.UTC), LastSeen: time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC),
-}}
-
-// LookupTI returns the feed's fact about an address or range.
-func LookupTI(ipOrCIDR string) (TIFact, bool) {
-	for _, f := range threatIntel {
-		if inRange(ipOrCIDR, f.CIDR) || strings.EqualFold(ipOrCIDR, f.CIDR) {
-			return f, true
-		}
-	}
-	return TIFact{}, false
-}
-
-func (s *Service) enrich(ctx context.Context, b *answer, tenantID string, e Entities) error {
-	target := e.IP
-	if target == "" {
-		target = e.CIDR
-	}
-	if target == "" {
-		b.clarify = true
-		b.line("Which IP address? Give the address (for example 185.220.101.45).")
-		return nil
-	}
-	b.line("## Threat intelligence for %s", target)
-	if f, ok := LookupTI(target); ok {
-		b.line("**Verdict:** %s (reputation score %d/100) · range %s", f.Verdict, f.Reputation, f.CIDR)
-		b.line("%s First seen %s, last seen %s.", f.Description, f.FirstSeen.Format("2006-01-02"), f.LastSeen.Format("2006-01-02"))
-		b.source("soclab built-in threat intelligence feed (lab data, not real intelligence): %s", f.CIDR)
-	} else {
-		b.line("**Verdict:** unknown: no threat intelligence about this address in the lab's feed.")
-		b.source("soclab built-in threat intelligence feed (lab data): no match")
-	}
-	filter := `IPAddress == ` + kqlString(target)
-	if e.IP == "" {
-		filter = `ipv4_is_in_range(IPAddress, ` + kqlString(target) + `)`
-	}
-	rows, _, err := s.id.Logs(ctx, tenantID, `SigninLogs | where `+filter+`
-| summarize SignIns = count(), Failures = countif(ResultType != "0"), Users = make_set(UserPrincipalName, 20), First = min(TimeGenerated), Last = max(TimeGenerated)`)
-	if err != nil {
-		return err
-	}
-	b.line("")
-	b.line("### What this tenant's telemetry shows")
-	if len(rows) == 0 || fmt.Sprint(rows[0]["SignIns"]) == "0" {
-		b.line("No sign-ins from %s in this tenant's SigninLogs.", target)
-	} else {
-		r := rows[0]
-		b.line("%v sign-ins (%v failed) from %v to %v by: %v", r["SignIns"], r["Failures"], r["First"], r["Last"], r["Users"])
-	}
-	b.source("SigninLogs of the tenant where %s", filter)
-	return nil
 }

@@ -31,6 +31,8 @@ type Entities struct {
 	UPN          string
 	IP           string
 	CIDR         string
+	// Domain is a DNS name (not a UPN's), lower-case.
+	Domain string
 	// Days is a lookback the prompt names ("last 7 days", "past week"; 0: none).
 	Days int
 }
@@ -88,7 +90,9 @@ var (
 	incidentRE = regexp.MustCompile(`(?i)(?:\bincident|#|\bid|\bnumber|\bno\.?)\s*(?:#|number|no\.?|id)?\s*:?\s*(\d{1,10})\b`)
 	bareNumRE  = regexp.MustCompile(`\b(\d{5,10})\b`)
 	wordRE     = regexp.MustCompile(`[a-z0-9]+`)
-	daysRE     = regexp.MustCompile(`(?i)\b(?:last|past|previous|over)\s+(?:the\s+)?(\d{1,3})\s*(day|d|week|month)s?\b|\b(?:last|past|previous)\s+(day|week|month)\b`)
+	// domainRE is a DNS name with a common top-level domain (a bare "alex.johnson" is not one).
+	domainRE = regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|io|info|biz|xyz|top|ru|cn|co|uk|de|fr|nl|me|app|dev|online|site|club|live|onion|su|tk|ml|ga|cf|gq|cc|ws|pw|us|eu|in|br|ir|kp|click|link|shop|store|space|website|icu|buzz|fun|life|today|cloud|host|pro|tech)\b`)
+	daysRE   = regexp.MustCompile(`(?i)\b(?:last|past|previous|over)\s+(?:the\s+)?(\d{1,3})\s*(day|d|week|month)s?\b|\b(?:last|past|previous)\s+(day|week|month)\b`)
 )
 
 // Understand classifies a prompt and extracts its entities.
@@ -112,7 +116,7 @@ func Understand(prompt string) Understanding {
 	if ents.UPN != "" {
 		u.Scores[IntentUserRisk] += 2
 	}
-	if ents.IP != "" {
+	if ents.IP != "" || ents.Domain != "" {
 		u.Scores[IntentIPEnrichment] += 2
 	}
 	if ents.CIDR != "" {
@@ -140,6 +144,10 @@ func extract(prompt string) (Entities, string) {
 	}
 	if m := upnRE.FindString(rest); m != "" {
 		e.UPN = strings.ToLower(m)
+		rest = strings.ReplaceAll(rest, m, " ")
+	}
+	if m := domainRE.FindString(rest); m != "" { // after the UPN, so not its domain
+		e.Domain = strings.ToLower(m)
 		rest = strings.ReplaceAll(rest, m, " ")
 	}
 	for _, m := range cidrRE.FindAllString(rest, -1) {

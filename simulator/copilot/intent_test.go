@@ -148,6 +148,9 @@ func TestEntities(t *testing.T) {
 		{"enrich 999.1.1.1", Entities{}},
 		{"kql for 10.0.0.0/33", Entities{}},
 		{"incident 2972395 user a@b.io ip 1.2.3.4 range 5.6.7.0/24", Entities{Incident: 2972395, UPN: "a@b.io", IP: "1.2.3.4", CIDR: "5.6.7.0/24"}},
+		{"enrich the domain Login-Microsoft0nline.com", Entities{Domain: "login-microsoft0nline.com"}},
+		{"is alex.johnson@contoso.com talking to evil.example.ru?", Entities{UPN: "alex.johnson@contoso.com", Domain: "evil.example.ru"}},
+		{"what did alex.johnson do with customers-2025.csv", Entities{}},
 	}
 	for _, c := range cases {
 		if got := Understand(c.prompt).Entities; got != c.want {

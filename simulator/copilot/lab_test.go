@@ -142,11 +142,41 @@ func TestLabAnswers(t *testing.T) {
 		r = l.ask(t, "risk profile of nobody@contoso.com")
 		wantInOrder(t, r.Content, "couldn't find the user nobody@contoso.com")
 	})
-	t.Run("IP enrichment: the TI verdict (lab data) and the telemetry", func(t *testing.T) {
+	t.Run("threat intelligence from the workspace's indicators and the telemetry", func(t *testing.T) {
 		r := l.ask(t, "Enrich the IP address 185.220.101.45 with threat intelligence.")
-		wantInOrder(t, r.Content, "**Verdict:** malicious", "185.220.101.0/24", "Tor exit", "sign-ins", "alex.johnson@contoso.com", "lab data")
+		wantInOrder(t, r.Content, "**Verdict:** malicious", "Tor exit node 185.220.101.45", "Tags: Tor", "| Indicator |", "### What this tenant's telemetry shows", "2 sign-ins (1 failed)", "alex.johnson@contoso.com",
+			"**Sources**", "ThreatIntelligenceIndicator on workspace law-contoso-unified: 2 indicators about 185.220.101.45")
+		for _, row := range []string{"| 185.220.101.45 | Proxy |", "| 185.220.101.0/24 | Proxy |"} {
+			if !strings.Contains(r.Content, row) {
+				t.Errorf("TI answer lacks the indicator row %q", row)
+			}
+		}
+		r = l.ask(t, "is 185.220.101.0/24 a known tor range?")
+		wantInOrder(t, r.Content, "**Verdict:** malicious", "| 185.220.101.0/24 | Proxy |", "by: alex.johnson@contoso.com", "maria.garcia@contoso.com")
 		r = l.ask(t, "enrich 8.8.8.8")
-		wantInOrder(t, r.Content, "**Verdict:** unknown", "No sign-ins from 8.8.8.8")
+		wantInOrder(t, r.Content, "**Verdict:** unknown", "No sign-ins from 8.8.8.8", "0 indicators about 8.8.8.8")
+		// The feed's false positive: a commercial VPN the tenant's travellers use, low confidence.
+		vpn, err := l.svc.runWorkspace(context.Background(), l.Tenant.ID, `ThreatIntelligenceIndicator | where Description startswith "Commercial VPN" | summarize by NetworkIP | sort by NetworkIP asc | take 1`)
+		if err != nil || len(vpn) != 1 {
+			t.Fatalf("the feed's VPN indicator: %v %v", vpn, err)
+		}
+		r = l.ask(t, fmt.Sprintf("threat intel on %v", vpn[0]["NetworkIP"]))
+		wantInOrder(t, r.Content, "**Verdict:** suspicious", "Commercial VPN service egress")
+		// A phishing domain of the feed, with its invented actor marked fictional.
+		dom, err := l.svc.runWorkspace(context.Background(), l.Tenant.ID, `ThreatIntelligenceIndicator | where isnotempty(DomainName) and ActivityGroupNames != "" and ConfidenceScore >= 70 | summarize arg_max(TimeGenerated, *) by IndicatorId | where Active | sort by DomainName asc | take 1 | project DomainName, ActivityGroupNames`)
+		if err != nil || len(dom) != 1 {
+			t.Fatalf("a phishing domain of the feed: %v %v", dom, err)
+		}
+		r = l.ask(t, fmt.Sprintf("Look up the domain %v", dom[0]["DomainName"]))
+		if r.Intent != IntentIPEnrichment {
+			t.Fatalf("domain lookup: intent %s", r.Intent)
+		}
+		if !strings.HasSuffix(fmt.Sprint(dom[0]["ActivityGroupNames"]), "(fictional)") {
+			t.Errorf("the feed's actor %v is not marked fictional", dom[0]["ActivityGroupNames"])
+		}
+		wantInOrder(t, r.Content, "**Verdict:** malicious", "Related activity groups: "+fmt.Sprint(dom[0]["ActivityGroupNames"]), "No table of this workspace records DNS")
+		r = l.ask(t, "reputation of unlisted-example.com")
+		wantInOrder(t, r.Content, "**Verdict:** unknown")
 	})
 	t.Run("NL to KQL runs on the workspace and returns the sprayed accounts", func(t *testing.T) {
 		r := l.ask(t, "Write a KQL query for Sentinel that finds sign-ins from 185.220.101.0/24 for all accounts over the last 30 days.")

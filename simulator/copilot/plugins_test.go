@@ -41,7 +41,7 @@ func TestBreakAndFix2(t *testing.T) {
 		t.Fatalf("plugins with the fault: %s", got)
 	}
 	// Other intents still answer.
-	wantInOrder(t, l.ask(t, "enrich 185.220.101.45").Content, "**Verdict:** malicious")
+	wantInOrder(t, l.ask(t, "enrich 185.220.101.45").Content, "**Verdict:** malicious", "Tor exit node")
 	// The fix: connect the plugin (the fault stays on).
 	if _, err := l.svc.SetPlugin(l.Tenant.ID, "Microsoft Defender XDR", true); err != nil {
 		t.Fatal(err)
