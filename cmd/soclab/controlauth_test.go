@@ -119,6 +119,7 @@ var controlEndpoints = []struct{ method, path, body string }{
 	{"POST", "copilot/ask", `{"tenant":"%[1]s","prompt":"list my incidents"}`},
 	{"GET", "copilot/plugins?tenant=%[1]s", ""},
 	{"POST", "copilot/plugins", `{"tenant":"%[1]s","plugin":"defender","connected":false}`},
+	{"POST", "copilot/promptbook", `{"tenant":"%[1]s"}`},
 	{"GET", "answers?tenant=%[1]s", ""},
 	{"POST", "answers", `{"tenant":"%[1]s","answers":{"3":"NRT"}}`},
 	{"POST", "portal/link", `{"tenant":"%[1]s"}`},

@@ -81,7 +81,7 @@ func newControl(world *simulator.World, login *aad.Handler, info Info, version s
 func instructorOnly(path string) bool {
 	switch path {
 	case "credentials", "login/approve", "clock", "reset", "attack", "faults", "kql", "grade", "snapshot",
-		"engine", "engine/wait", "xdr/settings", "copilot/ask", "copilot/sessions", "copilot/plugins", "answers", "portal/link":
+		"engine", "engine/wait", "xdr/settings", "copilot/ask", "copilot/sessions", "copilot/plugins", "copilot/promptbook", "answers", "portal/link":
 		return false
 	}
 	for _, prefix := range []string{"clock/", "attack/", "faults/"} {
