@@ -9,6 +9,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/soclab/soclab/internal/privatefile"
 )
 
 // StateFileName is the name of the bbolt database inside the state folder.
@@ -47,9 +49,9 @@ func OpenBoltStore(stateDir string) (*BoltStore, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	// A file created by an older build or another umask is tightened here.
-	if err := os.Chmod(path, 0o600); err != nil {
+	if err := privatefile.Restrict(path); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("restrict %s to 0600: %w", path, err)
+		return nil, err
 	}
 	// A lone write waits at most this long for company before it commits.
 	db.MaxBatchDelay = batchDelay
