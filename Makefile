@@ -30,11 +30,12 @@ test: deps
 
 # The platforms CI cannot run: every package and its tests type-checked for Windows (go vet
 # compiles them), the packages with Windows-only code linked as test binaries, then the six
-# release builds with their checksums verified (scripts/release.sh).
-WINDOWS_TEST_PKGS ?= ./internal/privatefile ./cmd/soclab
+# release builds with their checksums verified (scripts/release.sh). -trimpath as in the
+# release, so the Windows packages compile once for both.
+WINDOWS_TEST_PKGS ?= ./internal/privatefile ./internal/cputime
 cross:
-	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) vet $(PKGS)
-	for p in $(WINDOWS_TEST_PKGS); do GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) test -c -o /dev/null $$p || exit 1; done
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) vet -trimpath $(PKGS)
+	for p in $(WINDOWS_TEST_PKGS); do GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) test -trimpath -c -o /dev/null $$p || exit 1; done
 	./scripts/release.sh
 
 # Versioned archives for linux, darwin and windows on amd64 and arm64 in dist/, with
