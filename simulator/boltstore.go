@@ -37,8 +37,8 @@ func OpenBoltStore(stateDir string) (*BoltStore, error) {
 		return nil, fmt.Errorf("create state folder %s: %w", stateDir, err)
 	}
 	// The folder holds secrets: keep it private even when it existed before.
-	if err := os.Chmod(stateDir, 0o700); err != nil {
-		return nil, fmt.Errorf("restrict state folder %s to 0700: %w", stateDir, err)
+	if err := privatefile.Restrict(stateDir); err != nil {
+		return nil, fmt.Errorf("state folder: %w", err)
 	}
 	path := filepath.Join(stateDir, StateFileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
