@@ -151,3 +151,15 @@ func TestWithin(t *testing.T) {
 		}
 	}
 }
+
+// FuzzIniValue: any az config text is read without panicking, and a value never spans lines.
+func FuzzIniValue(f *testing.F) {
+	f.Add("[extension]\ndir = ~/azext\n")
+	f.Add("[core]\noutput=json\n[extension]\ndir: /x\n; c\n# c\n")
+	f.Add("[\n=\n:")
+	f.Fuzz(func(t *testing.T, text string) {
+		if v := iniValue([]byte(text), "extension", "dir"); strings.ContainsAny(v, "\r\n") {
+			t.Errorf("value %q spans lines", v)
+		}
+	})
+}

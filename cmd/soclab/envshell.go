@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // shellKind is a shell `soclab env` writes for.
@@ -148,12 +149,14 @@ func fishQuote(s string) string {
 func psQuote(s string) string {
 	var b strings.Builder
 	b.WriteByte('\'')
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		switch r {
 		case '\'', '\u2018', '\u2019', '\u201a', '\u201b':
-			b.WriteRune(r)
+			b.WriteString(s[i : i+n])
 		}
-		b.WriteRune(r)
+		b.WriteString(s[i : i+n]) // the bytes as they are, even when not UTF-8
+		i += n
 	}
 	b.WriteByte('\'')
 	return b.String()

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/soclab/soclab/mockapis/server"
 )
@@ -311,4 +312,82 @@ func TestQuotingFunctions(t *testing.T) {
 			t.Errorf("psQuote(%q) = %s, want %s", tc.in, got, tc.ps)
 		}
 	}
+}
+
+// unquote reads back one single-quoted word of each dialect; ok is false for text the
+// dialect would not read as exactly one quoted word.
+func unquote(sh shellKind, q string) (string, bool) {
+	var b strings.Builder
+	switch sh {
+	case shellFish:
+		if len(q) < 2 || q[0] != '\'' || q[len(q)-1] != '\'' {
+			return "", false
+		}
+		in := q[1 : len(q)-1]
+		for i := 0; i < len(in); i++ {
+			switch {
+			case in[i] == '\\' && i+1 < len(in) && (in[i+1] == '\\' || in[i+1] == '\''):
+				b.WriteByte(in[i+1])
+				i++
+			case in[i] == '\'':
+				return "", false // an unescaped quote ends the word early
+			default:
+				b.WriteByte(in[i])
+			}
+		}
+	case shellPowerShell:
+		isQ := func(r rune) bool {
+			return r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b'
+		}
+		if len(q) < 2 || q[0] != '\'' || q[len(q)-1] != '\'' {
+			return "", false
+		}
+		in := q[1 : len(q)-1]
+		for i := 0; i < len(in); {
+			r, n := utf8.DecodeRuneInString(in[i:])
+			if isQ(r) {
+				r2, n2 := utf8.DecodeRuneInString(in[i+n:])
+				if i+n >= len(in) || !isQ(r2) {
+					return "", false
+				}
+				b.WriteString(in[i : i+n])
+				i += n + n2
+				continue
+			}
+			b.WriteString(in[i : i+n])
+			i += n
+		}
+	default: // sh: '...' segments joined by \'
+		for len(q) > 0 {
+			switch {
+			case strings.HasPrefix(q, `\'`):
+				b.WriteByte('\'')
+				q = q[2:]
+			case q[0] == '\'':
+				end := strings.IndexByte(q[1:], '\'')
+				if end < 0 {
+					return "", false
+				}
+				b.WriteString(q[1 : 1+end])
+				q = q[end+2:]
+			default:
+				return "", false
+			}
+		}
+	}
+	return b.String(), true
+}
+
+// FuzzQuote: every value reads back unchanged in sh, fish and PowerShell syntax.
+func FuzzQuote(f *testing.F) {
+	for _, s := range []string{"", "plain", trickySecret, `'`, `\`, `\'`, "''", "\u2019\u2019", `C:\Users\x\`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for sh, q := range map[shellKind]string{shellSh: shellQuote(s), shellFish: fishQuote(s), shellPowerShell: psQuote(s)} {
+			if got, ok := unquote(sh, q); !ok || got != s {
+				t.Errorf("%s: %q quoted as %s reads back as %q (%v)", sh, s, q, got, ok)
+			}
+		}
+	})
 }
