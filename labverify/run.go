@@ -171,7 +171,7 @@ func (s *session) start(ctx context.Context) error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	setup := "eval \"$(soclab env)\"\n"
+	setup := "eval \"$(soclab env --shell bash)\"\n" // the blocks run in bash, whatever the login shell
 	if s.o.ExtensionDir != "" {
 		setup += "export AZURE_EXTENSION_DIR=" + shellQuote(s.o.ExtensionDir) + "\n"
 	}
