@@ -68,7 +68,11 @@ func runEnv(o envOptions, stdout, stderr io.Writer) error {
 	if o.Host.getenv == nil {
 		o.Host = realAzHost(runtime.GOOS)
 	}
-	sh := detectShell(o.Host.goos, o.Host.getenv)
+	parent := ""
+	if o.Host.parent != nil {
+		parent = o.Host.parent()
+	}
+	sh := detectShell(o.Host.goos, o.Host.getenv, parent)
 	if o.Shell != "" {
 		var err error
 		if sh, err = parseShell(o.Shell); err != nil {

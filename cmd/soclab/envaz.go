@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -18,6 +19,8 @@ type azHost struct {
 	lookPath func(string) (string, error)
 	readFile func(string) ([]byte, error)
 	isDir    func(string) bool
+	// parent is the name of the process that started soclab ("" where unknown).
+	parent func() string
 }
 
 // debianExtensionSysDir is where Debian's azure-cli looks for extensions installed system-wide.
@@ -141,5 +144,19 @@ func realAzHost(goos string) azHost {
 			fi, err := os.Stat(p)
 			return err == nil && fi.IsDir()
 		},
+		parent: func() string { return parentName(goos, os.Getppid(), os.ReadFile) },
 	}
+}
+
+// parentName is a process's parent's command name from /proc on Linux; "" elsewhere (macOS
+// and Windows rely on the environment).
+func parentName(goos string, ppid int, readFile func(string) ([]byte, error)) string {
+	if goos != "linux" || ppid <= 1 {
+		return ""
+	}
+	b, err := readFile("/proc/" + strconv.Itoa(ppid) + "/comm")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }

@@ -163,3 +163,22 @@ func FuzzIniValue(f *testing.F) {
 		}
 	})
 }
+
+func TestParentName(t *testing.T) {
+	proc := map[string]string{"/proc/42/comm": "bash\n"}
+	read := func(p string) ([]byte, error) {
+		if s, ok := proc[p]; ok {
+			return []byte(s), nil
+		}
+		return nil, fs.ErrNotExist
+	}
+	for _, tc := range []struct {
+		goos string
+		ppid int
+		want string
+	}{{"linux", 42, "bash"}, {"linux", 43, ""}, {"linux", 1, ""}, {"darwin", 42, ""}, {"windows", 42, ""}} {
+		if got := parentName(tc.goos, tc.ppid, read); got != tc.want {
+			t.Errorf("parentName(%s, %d) = %q, want %q", tc.goos, tc.ppid, got, tc.want)
+		}
+	}
+}

@@ -35,10 +35,23 @@ func parseShell(s string) (shellKind, error) {
 	return "", fmt.Errorf("unknown shell %q: use one of sh, bash, zsh, fish, powershell, cmd", s)
 }
 
-// detectShell guesses the shell that will read the output from the environment: on
-// Windows PowerShell puts the user's own module folder first in PSModulePath (cmd.exe
-// inherits only the machine's), elsewhere $SHELL names the login shell.
-func detectShell(goos string, getenv func(string) string) shellKind {
+// detectShell guesses the shell that will read the output: the parent process when it is a
+// shell (parent is its name, "" where unknown: `eval "$(soclab env)"` in bash runs soclab
+// from bash even when the login shell is fish), else the environment: on Windows PowerShell
+// puts the user's own module folder first in PSModulePath (cmd.exe inherits only the
+// machine's), elsewhere $SHELL names the login shell.
+func detectShell(goos string, getenv func(string) string, parent string) shellKind {
+	switch p := strings.TrimSuffix(strings.ToLower(parent), ".exe"); strings.TrimPrefix(p, "-") { // "-bash": a login shell
+	case "bash", "zsh", "fish", "sh", "dash", "ash", "ksh", "mksh":
+		if k, err := parseShell(strings.TrimPrefix(p, "-")); err == nil {
+			return k
+		}
+		return shellSh
+	case "pwsh", "powershell":
+		return shellPowerShell
+	case "cmd":
+		return shellCmd
+	}
 	if goos == "windows" {
 		profile := strings.ToLower(getenv("USERPROFILE"))
 		for _, p := range strings.Split(getenv("PSModulePath"), ";") {

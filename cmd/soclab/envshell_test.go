@@ -268,26 +268,34 @@ func TestParseShell(t *testing.T) {
 func TestDetectShell(t *testing.T) {
 	const machinePS = `C:\Program Files\WindowsPowerShell\Modules;C:\Windows\system32\WindowsPowerShell\v1.0\Modules`
 	for _, tc := range []struct {
-		name string
-		goos string
-		env  map[string]string
-		want shellKind
+		name   string
+		goos   string
+		env    map[string]string
+		want   shellKind
+		parent string
 	}{
-		{"bash", "linux", map[string]string{"SHELL": "/bin/bash"}, shellBash},
-		{"zsh on macOS", "darwin", map[string]string{"SHELL": "/bin/zsh"}, shellZsh},
-		{"fish from Homebrew", "darwin", map[string]string{"SHELL": "/opt/homebrew/bin/fish"}, shellFish},
-		{"dash", "linux", map[string]string{"SHELL": "/bin/dash"}, shellSh},
-		{"tcsh falls back to sh", "linux", map[string]string{"SHELL": "/bin/tcsh"}, shellSh},
-		{"pwsh as login shell", "linux", map[string]string{"SHELL": "/usr/bin/pwsh"}, shellPowerShell},
-		{"pwsh without SHELL", "linux", map[string]string{"PSModulePath": "/opt/microsoft/powershell/7/Modules"}, shellPowerShell},
-		{"nothing", "linux", map[string]string{}, shellSh},
+		{"bash run from a fish login shell", "linux", map[string]string{"SHELL": "/usr/bin/fish"}, shellBash, "bash"},
+		{"a login bash", "linux", map[string]string{"SHELL": "/usr/bin/fish"}, shellBash, "-bash"},
+		{"fish parent", "linux", map[string]string{"SHELL": "/bin/bash"}, shellFish, "fish"},
+		{"dash parent", "linux", map[string]string{"SHELL": "/bin/zsh"}, shellSh, "dash"},
+		{"pwsh parent", "linux", map[string]string{"SHELL": "/bin/bash"}, shellPowerShell, "pwsh"},
+		{"go run is no shell: SHELL decides", "linux", map[string]string{"SHELL": "/usr/bin/zsh"}, shellZsh, "go"},
+		{"cmd.exe parent", "windows", map[string]string{"PSModulePath": `C:\Users\Ann\Documents\WindowsPowerShell\Modules`, "USERPROFILE": `C:\Users\Ann`}, shellCmd, "cmd.exe"},
+		{"bash", "linux", map[string]string{"SHELL": "/bin/bash"}, shellBash, ""},
+		{"zsh on macOS", "darwin", map[string]string{"SHELL": "/bin/zsh"}, shellZsh, ""},
+		{"fish from Homebrew", "darwin", map[string]string{"SHELL": "/opt/homebrew/bin/fish"}, shellFish, ""},
+		{"dash", "linux", map[string]string{"SHELL": "/bin/dash"}, shellSh, ""},
+		{"tcsh falls back to sh", "linux", map[string]string{"SHELL": "/bin/tcsh"}, shellSh, ""},
+		{"pwsh as login shell", "linux", map[string]string{"SHELL": "/usr/bin/pwsh"}, shellPowerShell, ""},
+		{"pwsh without SHELL", "linux", map[string]string{"PSModulePath": "/opt/microsoft/powershell/7/Modules"}, shellPowerShell, ""},
+		{"nothing", "linux", map[string]string{}, shellSh, ""},
 		{"Windows PowerShell", "windows", map[string]string{"USERPROFILE": `C:\Users\Ann`, "ComSpec": `C:\Windows\system32\cmd.exe`,
-			"PSModulePath": `C:\Users\Ann\Documents\WindowsPowerShell\Modules;` + machinePS}, shellPowerShell},
-		{"cmd.exe", "windows", map[string]string{"USERPROFILE": `C:\Users\Ann`, "ComSpec": `C:\Windows\system32\cmd.exe`, "PSModulePath": machinePS}, shellCmd},
-		{"Git Bash's SHELL is ignored on Windows", "windows", map[string]string{"USERPROFILE": `C:\Users\Ann`, "SHELL": "/usr/bin/bash", "ComSpec": `C:\Windows\system32\cmd.exe`}, shellCmd},
-		{"Windows without ComSpec", "windows", map[string]string{}, shellPowerShell},
+			"PSModulePath": `C:\Users\Ann\Documents\WindowsPowerShell\Modules;` + machinePS}, shellPowerShell, ""},
+		{"cmd.exe", "windows", map[string]string{"USERPROFILE": `C:\Users\Ann`, "ComSpec": `C:\Windows\system32\cmd.exe`, "PSModulePath": machinePS}, shellCmd, ""},
+		{"Git Bash's SHELL is ignored on Windows", "windows", map[string]string{"USERPROFILE": `C:\Users\Ann`, "SHELL": "/usr/bin/bash", "ComSpec": `C:\Windows\system32\cmd.exe`}, shellCmd, ""},
+		{"Windows without ComSpec", "windows", map[string]string{}, shellPowerShell, ""},
 	} {
-		got := detectShell(tc.goos, func(k string) string { return tc.env[k] })
+		got := detectShell(tc.goos, func(k string) string { return tc.env[k] }, tc.parent)
 		if got != tc.want {
 			t.Errorf("%s: detectShell = %q, want %q", tc.name, got, tc.want)
 		}
