@@ -26,7 +26,7 @@ func TestClassReport(t *testing.T) {
 		}
 	}
 	// learner01's shell: the exports of `soclab env --tenant learner01`, as loadEnv reads them.
-	env := exec.Command(l.bin, "env", "--state", l.state, "--tenant", "learner01")
+	env := exec.Command(l.bin, "env", "--state", l.state, "--tenant", "learner01", "--shell", "bash")
 	env.Env = append(os.Environ(), "SOCLAB_TOKEN=")
 	exports, err := env.Output()
 	if err != nil {

@@ -38,12 +38,14 @@ func requireAz(t *testing.T) string {
 	return az
 }
 
-// buildSoclab compiles the binary under test once per test.
+// buildSoclab compiles the binary under test once per test, as released: pure Go
+// (CGO_ENABLED=0), so the end-to-end tests run the static binary learners download.
 func buildSoclab(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "soclab")
 	cmd := exec.Command("go", "build", "-o", bin, "./cmd/soclab")
 	cmd.Dir = ".."
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/soclab: %v\n%s", err, out)
 	}
@@ -101,7 +103,7 @@ func (l *lab) stop() {
 // loadEnv evaluates `soclab env` the way sh would: export K='v' and unset lines.
 func (l *lab) loadEnv() {
 	l.t.Helper()
-	cmd := exec.Command(l.bin, "env", "--state", l.state)
+	cmd := exec.Command(l.bin, "env", "--state", l.state, "--shell", "sh")
 	cmd.Env = append(os.Environ(), "SOCLAB_TOKEN=", "SOCLAB_TENANT=") // the instructor, on the default tenant
 	out, err := cmd.Output()
 	if err != nil {

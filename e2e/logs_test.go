@@ -391,7 +391,7 @@ func TestLabKQLThroughQueryAPIs(t *testing.T) {
 			if out, err := l.soclab("tenant", "add", "learner02"); err != nil {
 				t.Fatalf("tenant add: %v %s", err, out)
 			}
-			out, err := l.soclab("env", "--tenant", "learner02")
+			out, err := l.soclab("env", "--tenant", "learner02", "--shell", "sh")
 			if err != nil {
 				t.Fatalf("env --tenant learner02: %v %s", err, out)
 			}

@@ -171,7 +171,7 @@ func (s *session) start(ctx context.Context) error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	setup := "eval \"$(soclab env)\"\n"
+	setup := "eval \"$(soclab env --shell bash)\"\n" // the blocks run in bash, whatever the login shell
 	if s.o.ExtensionDir != "" {
 		setup += "export AZURE_EXTENSION_DIR=" + shellQuote(s.o.ExtensionDir) + "\n"
 	}
@@ -249,8 +249,7 @@ func (s *session) shellRun(ctx context.Context, script string, timeout time.Dura
 	cmd := exec.CommandContext(ctx, "bash", "--noprofile", "--norc", "-c", shellPrelude+script)
 	cmd.Dir = s.work
 	cmd.Env = append(append([]string(nil), s.env...), "__SOCLAB_SHELL="+s.shell)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	killGroupOnCancel(cmd)
 	cmd.WaitDelay = 5 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout = &out

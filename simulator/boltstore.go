@@ -9,6 +9,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/soclab/soclab/internal/privatefile"
 )
 
 // StateFileName is the name of the bbolt database inside the state folder.
@@ -35,8 +37,8 @@ func OpenBoltStore(stateDir string) (*BoltStore, error) {
 		return nil, fmt.Errorf("create state folder %s: %w", stateDir, err)
 	}
 	// The folder holds secrets: keep it private even when it existed before.
-	if err := os.Chmod(stateDir, 0o700); err != nil {
-		return nil, fmt.Errorf("restrict state folder %s to 0700: %w", stateDir, err)
+	if err := privatefile.Restrict(stateDir); err != nil {
+		return nil, fmt.Errorf("state folder: %w", err)
 	}
 	path := filepath.Join(stateDir, StateFileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
@@ -47,9 +49,9 @@ func OpenBoltStore(stateDir string) (*BoltStore, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	// A file created by an older build or another umask is tightened here.
-	if err := os.Chmod(path, 0o600); err != nil {
+	if err := privatefile.Restrict(path); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("restrict %s to 0600: %w", path, err)
+		return nil, err
 	}
 	// A lone write waits at most this long for company before it commits.
 	db.MaxBatchDelay = batchDelay

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -81,13 +82,13 @@ func TestRemoteLearner(t *testing.T) {
 	for _, tc := range refused {
 		t.Setenv(tokenEnvVar, tc.token)
 		var b bytes.Buffer
-		if err := runEnv(tc.o, &b); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if err := runEnv(tc.o, &b, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
 		}
 	}
 	t.Setenv(tokenEnvVar, token)
 	var script bytes.Buffer
-	if err := runEnv(envOptions{State: mine, Server: base, CA: caFile, Tenant: "learner01"}, &script); err != nil {
+	if err := runEnv(envOptions{State: mine, Server: base, CA: caFile, Tenant: "learner01", Shell: "sh"}, &script, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/soclab/soclab/internal/privatefile"
 	"github.com/soclab/soclab/mockapis/internal/atomicfile"
 )
 
@@ -61,8 +62,8 @@ func LoadOrCreateKeys(dir string) (*Keys, error) {
 		return nil, fmt.Errorf("read token signing key: %w", err)
 	}
 	// A key copied or restored with a looser mode is made private again.
-	if err := os.Chmod(path, 0o600); err != nil {
-		return nil, fmt.Errorf("restrict token signing key to 0600: %w", err)
+	if err := privatefile.Restrict(path); err != nil {
+		return nil, fmt.Errorf("restrict token signing key: %w", err)
 	}
 	block, _ := pem.Decode(data)
 	if block == nil {

@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/soclab/soclab/internal/privatefile"
 )
 
 // Files of the state folder that hold control tokens.
@@ -95,6 +97,9 @@ func LoadOrCreate(path string) (string, error) {
 	}
 	defer os.Remove(tmp.Name())
 	err = tmp.Chmod(0o600)
+	if err == nil {
+		err = privatefile.Restrict(tmp.Name())
+	}
 	if err == nil {
 		_, err = tmp.WriteString(tok + "\n")
 	}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/soclab/soclab/internal/privatefile"
 )
 
 // accessLog appends one line per request: time, host, method, path, status, bytes, duration.
@@ -22,9 +24,9 @@ func openAccessLog(path string) (*accessLog, error) {
 		return nil, fmt.Errorf("open access log: %w", err)
 	}
 	// A log created by an older build or copied with a looser mode is made private again.
-	if err := f.Chmod(0o600); err != nil {
+	if err := privatefile.Restrict(path); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("restrict access log to 0600: %w", err)
+		return nil, fmt.Errorf("restrict access log: %w", err)
 	}
 	return &accessLog{f: f}, nil
 }

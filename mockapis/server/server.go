@@ -7,10 +7,10 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/soclab/soclab/internal/privatefile"
 	"github.com/soclab/soclab/mockapis/aad"
 	"github.com/soclab/soclab/mockapis/auth"
 	"github.com/soclab/soclab/mockapis/controlauth"
@@ -263,8 +263,8 @@ except Exception:
 // (it may be one the user shares on purpose); every secret in it is a 0600 file.
 func PrepareStateDir(stateDir string) error {
 	for _, d := range []string{stateDir, filepath.Join(stateDir, AzureConfigDir), filepath.Join(stateDir, PyPreloadDir)} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			return fmt.Errorf("create %s: %w", d, err)
+		if err := privatefile.MkdirAll(d); err != nil {
+			return err
 		}
 	}
 	return atomicfile.Write(filepath.Join(stateDir, PyPreloadDir, "sitecustomize.py"), []byte(sitecustomize), 0o644)

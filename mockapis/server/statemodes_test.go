@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/internal/privatefile"
 	"github.com/soclab/soclab/mockapis/aad"
 	"github.com/soclab/soclab/mockapis/tlsca"
 	"github.com/soclab/soclab/simulator"
@@ -51,7 +53,8 @@ func runForModes(t *testing.T, state string) func() {
 	}
 }
 
-// checkModes walks state: folders 0700, public files 0644 at most, everything else 0600.
+// checkModes walks state: folders 0700, public files 0644 at most, everything else 0600;
+// on every platform the folders and secrets are private to the current user (privatefile).
 // It returns the files seen.
 func checkModes(t *testing.T, state string) map[string]bool {
 	t.Helper()
@@ -66,19 +69,23 @@ func checkModes(t *testing.T, state string) map[string]bool {
 		}
 		rel, _ := filepath.Rel(state, path)
 		mode := st.Mode().Perm()
+		unix := runtime.GOOS != "windows" // Windows has access lists, not modes
+		if private, err := privatefile.IsPrivate(path); (st.IsDir() || !publicFiles[rel]) && (err != nil || !private) {
+			t.Errorf("%s is not private to the current user (%v)", rel, err)
+		}
 		switch {
 		case st.IsDir():
-			if mode != 0o700 {
+			if unix && mode != 0o700 {
 				t.Errorf("folder %s has mode %v, want 0700", rel, mode)
 			}
 		case !st.Mode().IsRegular():
 			t.Errorf("%s is not a regular file: %v", rel, st.Mode())
 		case publicFiles[rel]:
-			if mode&0o022 != 0 {
+			if unix && mode&0o022 != 0 {
 				t.Errorf("%s has mode %v: writable by others", rel, mode)
 			}
 		default:
-			if mode != 0o600 {
+			if unix && mode != 0o600 {
 				t.Errorf("%s has mode %v, want 0600", rel, mode)
 			}
 		}

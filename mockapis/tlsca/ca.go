@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/soclab/soclab/internal/privatefile"
 	"github.com/soclab/soclab/mockapis/internal/atomicfile"
 )
 
@@ -62,8 +63,8 @@ func LoadOrCreate(dir string) (*CA, error) {
 	switch {
 	case errCert == nil && errKey == nil:
 		// A key copied or restored with a looser mode is made private again.
-		if err := os.Chmod(keyPath, 0o600); err != nil {
-			return nil, fmt.Errorf("restrict lab CA key to 0600: %w", err)
+		if err := privatefile.Restrict(keyPath); err != nil {
+			return nil, fmt.Errorf("restrict lab CA key: %w", err)
 		}
 		return parse(certPEM, keyPEM)
 	case errors.Is(errCert, fs.ErrNotExist) && errors.Is(errKey, fs.ErrNotExist):

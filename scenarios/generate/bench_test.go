@@ -3,9 +3,9 @@ package generate_test
 import (
 	"fmt"
 	"runtime"
-	"syscall"
 	"testing"
 
+	"github.com/soclab/soclab/internal/cputime"
 	"github.com/soclab/soclab/scenarios/generate"
 )
 
@@ -47,10 +47,4 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 }
 
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
-}
+func cpuSeconds() float64 { return cputime.Process().Seconds() }

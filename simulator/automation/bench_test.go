@@ -3,10 +3,10 @@ package automation
 import (
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/internal/cputime"
 	"github.com/soclab/soclab/simulator/logs"
 )
 
@@ -60,11 +60,7 @@ func BenchmarkLabDay(b *testing.B) {
 }
 
 // cpuTime is the process's user+system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return cputime.Process() }
 
 // BenchmarkIdle: Advance with nothing pending (the 5 s ticker's usual call).
 func BenchmarkIdle(b *testing.B) {

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/internal/cputime"
 	"github.com/soclab/soclab/simulator"
 )
 
@@ -25,11 +25,7 @@ func BenchmarkClassLaunch(b *testing.B) {
 }
 
 // cpuSeconds is the CPU time the process used so far.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
+func cpuSeconds() float64 { return cputime.Process().Seconds() }
 
 func classLaunch(b *testing.B, tenants int) {
 	for b.Loop() {

@@ -2,10 +2,10 @@ package xdr
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/internal/cputime"
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/logs"
 )
@@ -91,8 +91,4 @@ func BenchmarkDay(b *testing.B) {
 
 // cpuTime is the process's user + system CPU time (the machine is shared: wall time alone says
 // little about the engine's own cost).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return cputime.Process() }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/soclab/soclab/internal/privatefile"
 )
 
 // Write writes data to a temporary file in path's folder with mode perm, syncs it and renames
@@ -16,6 +18,10 @@ func Write(path string, data []byte, perm os.FileMode) error {
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
 	err = tmp.Chmod(perm)
+	if err == nil && perm&0o077 == 0 {
+		// A secret: on Windows the mode alone would leave the parent folder's access list.
+		err = privatefile.Restrict(tmp.Name())
+	}
 	if err == nil {
 		_, err = tmp.Write(data)
 	}

@@ -45,8 +45,8 @@
 // geo_*.go compute on a sphere of 6371.01 km with geodesic edges (S2,
 // github.com/golang/geo), as Kusto does: GeoJSON in and out, invalid
 // coordinates or shapes give null. Cells: geohash (geo_geohash.go), S2
-// tokens (geo_s2.go), H3 indexes through cgo (geo_h3.go,
-// github.com/uber/h3-go). series*.go work on dynamic numeric arrays
+// tokens (geo_s2.go), H3 indexes through the pure-Go
+// port in simulator/h3 (geo_h3.go). series*.go work on dynamic numeric arrays
 // (null elements stay null); units.go has the convert_* tables with
 // UnitsNet's names and factors.
 package funcs

@@ -1,8 +1,8 @@
 package funcs
 
 import (
+	"github.com/soclab/soclab/simulator/h3"
 	"github.com/soclab/soclab/simulator/kql/types"
-	h3 "github.com/uber/h3-go/v4"
 )
 
 // H3 cells (Uber's hexagonal grid, which Kusto's geo_*h3cell* functions use).
@@ -14,14 +14,18 @@ func registerH3(add func(*Func)) {
 		if !ok || !ok2 || res < 0 || res > 15 {
 			return emptyStr
 		}
-		return types.NewString(h3.LatLngToCell(h3.LatLng{Lat: lat, Lng: lng}, int(res)).String())
+		c, ok := h3.FromLatLng(h3.LatLng{Lat: lat, Lng: lng}, int(res))
+		if !ok {
+			return emptyStr
+		}
+		return types.NewString(c.String())
 	}))
 	add(fixed("geo_h3cell_to_central_point", types.Dynamic, []kind{kString}, 1, 1, func(_ *Context, a []types.Value) types.Value {
 		c, ok := h3Cell(a[0])
 		if !ok {
 			return nullDyn
 		}
-		ll := c.LatLng()
+		ll := c.Center()
 		return types.NewDynamic(pointJSON(ll.Lng, ll.Lat))
 	}))
 	add(fixed("geo_h3cell_to_polygon", types.Dynamic, []kind{kString}, 1, 1, func(_ *Context, a []types.Value) types.Value {
@@ -47,7 +51,11 @@ func registerH3(add func(*Func)) {
 		if !ok || res < 0 || res > int64(c.Resolution()) {
 			return emptyStr
 		}
-		return types.NewString(c.Parent(int(res)).String())
+		p, ok := c.Parent(int(res))
+		if !ok {
+			return emptyStr
+		}
+		return types.NewString(p.String())
 	}))
 	add(fixed("geo_h3cell_children", types.Dynamic, []kind{kString, kNum}, 1, 2, func(_ *Context, a []types.Value) types.Value {
 		c, ok := h3Cell(a[0])
@@ -66,8 +74,8 @@ func registerH3(add func(*Func)) {
 		if !ok {
 			return nullDyn
 		}
-		rings := c.GridDiskDistances(1)
-		if len(rings) < 2 {
+		rings, ok := c.DiskDistances(1)
+		if !ok || len(rings) < 2 {
 			return nullDyn
 		}
 		return types.NewDynamic(h3Strings(rings[1]))
@@ -78,8 +86,12 @@ func registerH3(add func(*Func)) {
 		if !ok || !ok2 || k < 0 || k > 142 {
 			return nullDyn
 		}
+		disk, ok := c.DiskDistances(int(k))
+		if !ok {
+			return nullDyn
+		}
 		var out []any
-		for _, ring := range c.GridDiskDistances(int(k)) {
+		for _, ring := range disk {
 			out = append(out, h3Strings(ring))
 		}
 		return types.NewDynamic(out)
@@ -89,17 +101,8 @@ func registerH3(add func(*Func)) {
 // h3Cell parses an H3 cell index in hex; ok is false for anything that is
 // not a valid cell.
 func h3Cell(v types.Value) (h3.Cell, bool) {
-	t := str(v)
-	if t == "" || len(t) > 16 {
-		return 0, false
-	}
-	for i := 0; i < len(t); i++ {
-		if !isHex(t[i]) {
-			return 0, false
-		}
-	}
-	c := h3.Cell(h3.IndexFromString(t))
-	return c, c.IsValid()
+	c, err := h3.ParseCell(str(v))
+	return c, err == nil
 }
 
 // h3Ring is the closed ring of a cell's boundary.

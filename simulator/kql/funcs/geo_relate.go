@@ -2,8 +2,8 @@ package funcs
 
 import (
 	s2geo "github.com/golang/geo/s2"
+	"github.com/soclab/soclab/simulator/h3"
 	"github.com/soclab/soclab/simulator/kql/types"
-	h3 "github.com/uber/h3-go/v4"
 )
 
 // Intersection tests between lines and polygons, and covering polygons
@@ -116,20 +116,20 @@ func registerGeoRelate(add func(*Func)) {
 		}
 		var out []any
 		for _, p := range polys {
-			var gp h3.GeoPolygon
+			var gp h3.Polygon
 			for i, r := range p.([]any) {
-				var loop h3.GeoLoop
+				var loop []h3.LatLng
 				for _, pos := range r.([]any) {
 					_, ll, _ := coordPoint(pos)
 					loop = append(loop, h3.LatLng{Lat: ll[1], Lng: ll[0]})
 				}
 				if i == 0 {
-					gp.GeoLoop = loop
+					gp.Outer = loop
 				} else {
 					gp.Holes = append(gp.Holes, loop)
 				}
 			}
-			out = append(out, h3Strings(h3.PolygonToCells(gp, int(res)))...)
+			out = append(out, h3Strings(h3.PolygonCells(gp, int(res)))...)
 			if len(out) > maxCoveringCells {
 				return nullDyn
 			}
