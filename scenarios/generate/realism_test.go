@@ -76,6 +76,53 @@ var nullAllowed = map[string]map[string]bool{
 	"DeviceEvents":      set("FileSize", "ProcessId", "ProcessCreationTime", "RemotePort", "LocalPort", "CreatedProcessSessionId", "IsProcessRemoteSession"),
 }
 
+// azureDiagnosticsOtherResources are the AzureDiagnostics columns of resource types other than
+// Key Vault (Azure Firewall, WAF, SQL auditing, Logic Apps, NSG...): in the schema, empty in the
+// lab's Key Vault rows.
+var azureDiagnosticsOtherResources = []string{
+	"Tenant_g", "JobId_g", "RunbookName_s", "StreamType_s", "Caller_s", "status_s", "LogicalServerName_s", "Message",
+	"userAgent_s", "ruleName_s", "systemId_g", "EventName_s", "httpMethod_s", "subnetId_s", "type_s", "instanceId_s",
+	"macAddress_s", "vnetResourceGuid_g", "direction_s", "subnetPrefix_s", "primaryIPv4Address_s",
+	"conditions_sourcePortRange_s", "priority_d", "conditions_destinationPortRange_s", "conditions_destinationIP_s",
+	"conditions_None_s", "conditions_sourceIP_s", "httpVersion_s", "matchedConnections_d", "startTime_t", "endTime_t",
+	"DatabaseName_s", "clientIP_s", "host_s", "requestQuery_s", "sslEnabled_s", "clientPort_d", "httpStatus_d",
+	"receivedBytes_d", "sentBytes_d", "timeTaken_d", "resultDescription_ErrorJobs_s", "resultDescription_ChildJobs_s",
+	"identity_claim_http_schemas_microsoft_com_identity_claims_scope_s", "workflowId_s", "resource_location_s",
+	"resource_workflowId_g", "resource_resourceGroupName_s", "resource_subscriptionId_g", "resource_runId_s",
+	"resource_workflowName_s", "_schema_s", "correlation_clientTrackingId_s", "code_s",
+	"resultDescription_Summary_MachineId_s", "resultDescription_Summary_ScheduleName_s",
+	"resultDescription_Summary_Status_s", "resultDescription_Summary_StatusDescription_s",
+	"resultDescription_Summary_MachineName_s", "resultDescription_Summary_TotalUpdatesInstalled_d",
+	"resultDescription_Summary_RebootRequired_b", "resultDescription_Summary_TotalUpdatesFailed_d",
+	"resultDescription_Summary_InstallPercentage_d", "resultDescription_Summary_StartDateTimeUtc_t",
+	"resource_triggerName_s", "resultDescription_Summary_InitialRequiredUpdatesCount_d",
+	"resultDescription_Summary_EndDateTimeUtc_s", "resultDescription_Summary_DurationInMinutes_s",
+	"resource_originRunId_s", "resource_actionName_s", "correlation_actionTrackingId_g",
+	"resultDescription_Summary_EndDateTimeUtc_t", "resultDescription_Summary_DurationInMinutes_d",
+	"conditions_protocols_s", "ElasticPoolName_s", "RunOn_s", "query_hash_s", "MG", "ManagementGroupName", "Computer",
+	"requestBytes_s", "responseBytes_s", "socketIp_s", "timeTaken_s", "securityProtocol_s", "endpoint_s",
+	"rulesEngineMatchNames_s", "backendHostname_s", "isReceivedFromClient_b", "httpStatusCode_s", "httpStatusDetails_s",
+	"pop_s", "cacheStatus_s", "socketIP_s", "policy_s", "trackingReference_s", "policyMode_s", "details_matches_s",
+	"resource_sourceTriggerHistoryName_s", "addedAccessPolicy_TenantId_g", "addedAccessPolicy_Permissions_keys_s",
+	"addedAccessPolicy_Permissions_certificates_s", "retryHistory_s", "ruleGroup_s", "transactionId_s", "transactionId_g",
+	"originalHost_s", "error_code_s", "error_message_s", "clientIp_s", "clientPort_s", "ruleSetType_s",
+	"ruleSetVersion_s", "ruleId_s", "action_s", "site_s", "details_message_s", "details_msg_s", "details_data_s",
+	"details_file_s", "details_line_s", "hostname_s", "correlation_clientTrackingId_g", "tags__type_s", "msg_s",
+	"tags_LogicAppsCategory_s", "action_id_s", "server_principal_name_s", "client_ip_s", "host_name_s",
+	"application_name_s", "action_name_s", "database_name_s", "affected_rows_d", "response_rows_d", "statement_s",
+	"additional_information_s", "succeeded_s", "timeSlice", "destPublicIpAddress_s", "sourcePublicIpAddress_s", "log_s",
+	"removedAccessPolicy_ObjectId_g", "removedAccessPolicy_Permissions_keys_s",
+	"removedAccessPolicy_Permissions_secrets_s", "removedAccessPolicy_Permissions_certificates_s",
+	"duration_milliseconds_d", "session_server_principal_name_s",
+}
+
+func init() {
+	for _, c := range azureDiagnosticsOtherResources {
+		emptyAllowed["AzureDiagnostics"][c] = true
+		nullAllowed["AzureDiagnostics"][c] = true
+	}
+}
+
 func set(names ...string) map[string]bool {
 	m := map[string]bool{}
 	for _, n := range names {
