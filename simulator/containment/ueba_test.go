@@ -19,11 +19,11 @@ func TestReturnInUEBA(t *testing.T) {
 		  by UserPrincipalName, SourceIPLocation | order by UserPrincipalName asc`)
 	want := []string{
 		"alex.johnson@contoso.com\tRomania\t1\t0\t2",
-		"david.chen@contoso.com\tRomania\t2\t2\t8",
-		"lisa.wong@contoso.com\tRomania\t2\t2\t8",
-		"maria.garcia@contoso.com\tRomania\t2\t2\t6",
-		"olivia.bennett@contoso.com\tRomania\t2\t2\t8",
-		"sarah.miller@contoso.com\tRomania\t2\t2\t8",
+		"david.chen@contoso.com\tRomania\t2\t2\t4",
+		"lisa.wong@contoso.com\tRomania\t2\t2\t4",
+		"maria.garcia@contoso.com\tRomania\t2\t2\t2",
+		"olivia.bennett@contoso.com\tRomania\t2\t2\t4",
+		"sarah.miller@contoso.com\tRomania\t2\t2\t4",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("BehaviorAnalytics:\ngot  %q\nwant %q", got, want)
