@@ -81,7 +81,10 @@ func (a *analyzer) binary(c *exprCtx, x *ast.BinaryExpr) exec.Expr {
 	if !ok {
 		fail(x, diag.CodeInvalid, "%sThe operator '%s' is not supported", opPrefix(c.op), x.Op)
 	}
-	e := binaryExpr(l, r, types.Bool, func(a, b types.Value) types.Value { return boolVal(sop.Match(a, b)) })
+	e, ok := stringOpConst(sop, l, r)
+	if !ok {
+		e = binaryExpr(l, r, types.Bool, func(a, b types.Value) types.Value { return boolVal(sop.Match(a, b)) })
+	}
 	e.Vec = fastStringOp(sop, l, r)
 	return e
 }
@@ -126,6 +129,9 @@ func logical(and bool, l, r exec.Expr) exec.Expr {
 			}
 			return rv(env, t, first)
 		}
+	}
+	if !and && l.Vec != nil && r.Vec != nil {
+		e.Vec = orVec(l.Vec, r.Vec)
 	}
 	return e
 }
