@@ -52,6 +52,7 @@ func (a *analyzer) binary(c *exprCtx, x *ast.BinaryExpr) exec.Expr {
 			return boolVal(funcs.CompareValues(op, a, b))
 		})
 		e.Vec = fastCompare(op, l, r)
+		e.VecPure = e.Vec != nil && r.Const != nil // a per-run constant is read from env
 		return e
 	}
 	if x.Op == "matches regex" {
@@ -86,6 +87,7 @@ func (a *analyzer) binary(c *exprCtx, x *ast.BinaryExpr) exec.Expr {
 		e = binaryExpr(l, r, types.Bool, func(a, b types.Value) types.Value { return boolVal(sop.Match(a, b)) })
 	}
 	e.Vec = fastStringOp(sop, l, r)
+	e.VecPure = e.Vec != nil
 	return e
 }
 
@@ -133,6 +135,7 @@ func logical(and bool, l, r exec.Expr) exec.Expr {
 	if !and && l.Vec != nil && r.Vec != nil {
 		e.Vec = orVec(l.Vec, r.Vec)
 	}
+	e.VecPure = e.Vec != nil && l.VecPure && r.VecPure
 	return e
 }
 
@@ -178,6 +181,7 @@ func (a *analyzer) in(c *exprCtx, x *ast.InExpr) exec.Expr {
 		}
 		e := unary(v, func(val types.Value) types.Value { return boolVal(pred(val, items) != neg) }, types.Bool)
 		e.Vec = fastIn(op, v, items)
+		e.VecPure = e.Vec != nil
 		return e
 	}
 	ve := v.Eval
