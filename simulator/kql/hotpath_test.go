@@ -87,7 +87,7 @@ func TestStringHotPathsMatchGeneralPath(t *testing.T) {
 		"s in~ ('VAULT', 'storage', 'a-b')", "s !in~ ('VAULT', 'storage')", "s in~ ('été', 'key')",
 		"s in~ (dynamic(['KEY', 'x.y']), 'Azure portal')", "s in~ ('')", "s !in~ ('')",
 		"n > 2 or s contains 'vault'", "(s has 'vault' or s has 'storage') and n < 3",
-		"s contains 'vault' or s contains 'storage' or n == 1", "n == 4 or n == 0",
+		"s contains 'vault' or s contains 'storage' or n == 1", "n == 4 or n == 0", "s has_any ('vault', 'Microsoft.KeyVault', 'été', 'a-b')", "s has_any ('KEY') or s has_any ('x')",
 	} {
 		fast := "T | where " + pred + " | project i"
 		general := "T | where (" + pred + ") == true | project i"

@@ -133,15 +133,16 @@ func fastIn(op string, v exec.Expr, items []types.Value) func(*exec.Env, *exec.T
 	case "in~", "!in~":
 		return fastInFold(op == "!in~", col, items)
 	case "has_any":
-		terms := make([]string, 0, len(items))
+		has, _ := funcs.LookupStringOperator("has")
+		terms := make([]*funcs.StringMatcher, 0, len(items))
 		for _, it := range items {
-			terms = append(terms, types.FormatText(it))
+			terms = append(terms, funcs.NewStringMatcher(has, types.FormatText(it)))
 		}
 		return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
 			s := t.Vecs[col].S
 			return scanRows(t.N, in, func(i int32) bool {
 				for _, term := range terms {
-					if funcs.Has(s[i], term) {
+					if term.MatchString(s[i]) {
 						return true
 					}
 				}
