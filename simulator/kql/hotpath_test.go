@@ -88,9 +88,11 @@ func TestStringHotPathsMatchGeneralPath(t *testing.T) {
 		"s in~ (dynamic(['KEY', 'x.y']), 'Azure portal')", "s in~ ('')", "s !in~ ('')",
 		"n > 2 or s contains 'vault'", "(s has 'vault' or s has 'storage') and n < 3",
 		"s contains 'vault' or s contains 'storage' or n == 1", "n == 4 or n == 0", "s has_any ('vault', 'Microsoft.KeyVault', 'été', 'a-b')", "s has_any ('KEY') or s has_any ('x')",
+		"n between (1 .. 3)", "n !between (1 .. 3)", "i between (10 .. 20) or n == 0", "i !between (10 .. 2900)",
+		"row_number() between (5 .. 9)", "row_number(0) !between (5 .. 2990) and n > 1",
 	} {
-		fast := "T | where " + pred + " | project i"
-		general := "T | where (" + pred + ") == true | project i"
+		fast := "T | serialize | where " + pred + " | project i"
+		general := "T | serialize | where (" + pred + ") == true | project i"
 		if got, want := runJSON(t, db, fast), runJSON(t, db, general); got != want {
 			t.Errorf("%s\n fast:    %.300s\n general: %.300s", fast, got, want)
 		}
@@ -109,6 +111,11 @@ func TestStringHotPathsExact(t *testing.T) {
 		{T + "T | where s !in~ ('azure PORTAL', 'storage ACCT', '') | project i", `[[1],[4]]`},
 		{T + "T | where s has_cs 'KeyVault' | project i", `[[1]]`},
 		{T + "T | where (s contains 'vault' or s contains 'storage') and n > 1 | count", `[[1]]`},
+		{T + "T | where n between (1 .. 2) | project i", `[[1],[5]]`},
+		{T + "T | where n !between (1 .. 2) | project i", `[[3],[4]]`},
+		{T + "T | serialize | where row_number() between (2 .. 3) | project i", `[[2],[3]]`},
+		{"datatable(t:datetime)[datetime(2025-01-15T08:00:00Z), datetime(2025-01-15T09:00:00Z), datetime(null)] | where t between (datetime(2025-01-15T08:30:00Z) .. datetime(2025-01-15T09:00:00Z))",
+			`[["2025-01-15T09:00:00Z"]]`},
 	}
 	for _, c := range cases {
 		got := runJSON(t, NewDatabase(), c.query)

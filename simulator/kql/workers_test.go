@@ -73,8 +73,9 @@ func TestOneWorkerEqualsMany(t *testing.T) {
 	for _, pred := range []string{
 		"s contains 'vault' or s contains 'storage'", "s has 'key' and n > 1", "s !has 'key' and s in~ ('VAULT', 'été', 'key')",
 		"s in ('vault', 'STORAGE') or n == 3", "(s hasprefix 'micro' or s endswith 'b') and n != 2", "n > 2 or s contains 'vault'",
+		"row_number() between (100 .. 4000) and n between (1 .. 3)",
 	} {
-		query := "T | where " + pred + " | project i, s"
+		query := "T | serialize | where " + pred + " | project i, s"
 		if one, many := runWith(query, db.Catalog(), db, 1), runWith(query, db.Catalog(), db, 4); one != many {
 			t.Errorf("%s:\n 1 worker:  %.400s\n 4 workers: %.400s", query, one, many)
 		}

@@ -230,13 +230,16 @@ func (a *analyzer) between(c *exprCtx, x *ast.BetweenExpr) exec.Expr {
 	hi := a.scalarCtx(c, x.Hi)
 	ve, le, he := v.Eval, lo.Eval, hi.Eval
 	not := x.Not
-	return exec.Expr{T: types.Bool, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+	e := exec.Expr{T: types.Bool, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
 		val := ve(env, tb, i)
 		if val.IsNull() {
 			return types.NullOf(types.Bool)
 		}
 		return boolVal(funcs.Between(val, le(env, tb, i), he(env, tb, i)) != not)
 	}}
+	e.Vec = fastBetween(v, lo, hi, not)
+	e.VecPure = e.Vec != nil
+	return e
 }
 
 // likeMatch implements SQL-like patterns (% any run, _ one character).

@@ -169,6 +169,9 @@ type Expr struct {
 	// VecPure marks a Vec that reads only t's columns and constants (not env), so it may run
 	// concurrently over disjoint candidate rows.
 	VecPure bool
+	// RowNumber marks row_number() without a restart: its value at row i is RowStart + i.
+	RowNumber bool
+	RowStart  int64
 	// RunConst marks an expression without row dependence whose value may change per run
 	// (now(), ago(1h), a let-bound toscalar): evaluate it once with Eval(env, nil, 0).
 	RunConst bool
