@@ -7,7 +7,9 @@
 #
 # Environment: BENCH_DIR (work folder, default /tmp/soclab-bench), BENCHTIME (go test
 # -benchtime, default 3x), COUNT (go test -count, default 3), RUNS (DuckDB timed runs,
-# default 5), THREADS (DuckDB threads, space-separated list, default "2 1").
+# default 5), THREADS (DuckDB threads, space-separated list; "default" is DuckDB's own setting,
+# every core, as users run it; default "default 1"), KQL_PROCS (the engine's GOMAXPROCS, default
+# every core).
 # Not part of `make test`: it needs node and npm.
 set -euo pipefail
 
@@ -16,7 +18,7 @@ dir=${BENCH_DIR:-/tmp/soclab-bench}
 benchtime=${BENCHTIME:-3x}
 count=${COUNT:-3}
 runs=${RUNS:-5}
-threads=${THREADS:-"2 1"}
+threads=${THREADS:-"default 1"}
 fresh=0
 verify=0
 for arg in "$@"; do
@@ -27,6 +29,7 @@ for arg in "$@"; do
   esac
 done
 
+if [ -n "${KQL_PROCS:-}" ]; then export GOMAXPROCS=$KQL_PROCS; fi
 command -v node >/dev/null || { echo "compare.sh: node is not installed" >&2; exit 2; }
 mkdir -p "$dir/data"
 cd "$root"

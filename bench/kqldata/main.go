@@ -36,6 +36,20 @@ var benchQueries = []benchQuery{
 	{"HasAnyScan", `AzureActivity
 | where OperationNameValue has_any ('Microsoft.KeyVault', 'Microsoft.Storage', 'Microsoft.Sql')
 | count`, []string{"AzureActivity"}},
+	// Issue 14's four shapes, all on the 1 M-row SigninLogs table (no Go benchmark: their KQL
+	// time is `kqldata time`'s best wall time).
+	{"I14FilterCountByUser", `SigninLogs
+| where ResultType == 0 and RiskLevelDuringSignIn in ('high', 'medium')
+| summarize count() by UserPrincipalName`, []string{"SigninLogs"}},
+	{"I14BinDcountMakeSet", `SigninLogs
+| summarize dcount(IPAddress), make_set(AppDisplayName, 10), count() by bin(TimeGenerated, 5m), UserPrincipalName`, []string{"SigninLogs"}},
+	{"I14ContainsOr", `SigninLogs
+| where AppDisplayName contains 'vault' or AppDisplayName contains 'storage'
+| count`, []string{"SigninLogs"}},
+	{"I14TakeJoinRowNumber", `SigninLogs
+| take 100000
+| join (SigninLogs | serialize | where row_number() between (100001 .. 200000)) on UserPrincipalName
+| count`, []string{"SigninLogs"}},
 }
 
 // tableSize describes one generated table: rows, the benchmark's raw-size estimate and the

@@ -3,6 +3,7 @@ package kql
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"time"
@@ -154,6 +155,12 @@ type RunOptions struct {
 	// when it is an ExternalReader, else nothing is reachable and externaldata fails with
 	// Kusto's "remote name could not be resolved").
 	External func(ctx context.Context, uri string) ([]byte, error)
+	// Workers is how many goroutines a filter over a large table splits its rows across
+	// (0: GOMAXPROCS; 1: sequential); the result does not depend on it.
+	Workers int
+	// ParallelMinRows is the table size from which work is split (0: 65 536); tests set 1 to
+	// split every table.
+	ParallelMinRows int
 }
 
 // ExternalReader is a Database that serves externaldata URIs (the lab's storage blobs).
@@ -199,6 +206,10 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 	env.External = opts.External
 	if er, ok := db.(ExternalReader); ok && env.External == nil {
 		env.External = er.ReadExternal
+	}
+	env.Workers, env.ParallelMinRows = opts.Workers, opts.ParallelMinRows
+	if env.Workers == 0 {
+		env.Workers = runtime.GOMAXPROCS(0)
 	}
 	env.TimeBudget = opts.Timeout
 	if env.TimeBudget == 0 {

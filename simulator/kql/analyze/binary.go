@@ -52,6 +52,7 @@ func (a *analyzer) binary(c *exprCtx, x *ast.BinaryExpr) exec.Expr {
 			return boolVal(funcs.CompareValues(op, a, b))
 		})
 		e.Vec = fastCompare(op, l, r)
+		e.VecPure = e.Vec != nil && r.Const != nil // a per-run constant is read from env
 		return e
 	}
 	if x.Op == "matches regex" {
@@ -81,8 +82,12 @@ func (a *analyzer) binary(c *exprCtx, x *ast.BinaryExpr) exec.Expr {
 	if !ok {
 		fail(x, diag.CodeInvalid, "%sThe operator '%s' is not supported", opPrefix(c.op), x.Op)
 	}
-	e := binaryExpr(l, r, types.Bool, func(a, b types.Value) types.Value { return boolVal(sop.Match(a, b)) })
+	e, ok := stringOpConst(sop, l, r)
+	if !ok {
+		e = binaryExpr(l, r, types.Bool, func(a, b types.Value) types.Value { return boolVal(sop.Match(a, b)) })
+	}
 	e.Vec = fastStringOp(sop, l, r)
+	e.VecPure = e.Vec != nil
 	return e
 }
 
@@ -127,6 +132,10 @@ func logical(and bool, l, r exec.Expr) exec.Expr {
 			return rv(env, t, first)
 		}
 	}
+	if !and && l.Vec != nil && r.Vec != nil {
+		e.Vec = orVec(l.Vec, r.Vec)
+	}
+	e.VecPure = e.Vec != nil && l.VecPure && r.VecPure
 	return e
 }
 
@@ -172,6 +181,7 @@ func (a *analyzer) in(c *exprCtx, x *ast.InExpr) exec.Expr {
 		}
 		e := unary(v, func(val types.Value) types.Value { return boolVal(pred(val, items) != neg) }, types.Bool)
 		e.Vec = fastIn(op, v, items)
+		e.VecPure = e.Vec != nil
 		return e
 	}
 	ve := v.Eval
@@ -220,13 +230,16 @@ func (a *analyzer) between(c *exprCtx, x *ast.BetweenExpr) exec.Expr {
 	hi := a.scalarCtx(c, x.Hi)
 	ve, le, he := v.Eval, lo.Eval, hi.Eval
 	not := x.Not
-	return exec.Expr{T: types.Bool, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+	e := exec.Expr{T: types.Bool, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
 		val := ve(env, tb, i)
 		if val.IsNull() {
 			return types.NullOf(types.Bool)
 		}
 		return boolVal(funcs.Between(val, le(env, tb, i), he(env, tb, i)) != not)
 	}}
+	e.Vec = fastBetween(v, lo, hi, not)
+	e.VecPure = e.Vec != nil
+	return e
 }
 
 // likeMatch implements SQL-like patterns (% any run, _ one character).

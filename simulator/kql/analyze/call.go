@@ -248,7 +248,7 @@ func (a *analyzer) rowNumber(c *exprCtx, x *ast.CallExpr) exec.Expr {
 			return types.NewLong(v.([]int64)[i])
 		}}
 	}
-	return exec.Expr{T: types.Long, Eval: func(_ *exec.Env, _ *exec.Table, i int) types.Value {
+	return exec.Expr{T: types.Long, RowNumber: true, RowStart: start, Eval: func(_ *exec.Env, _ *exec.Table, i int) types.Value {
 		return types.NewLong(start + int64(i))
 	}}
 }

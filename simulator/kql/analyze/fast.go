@@ -102,10 +102,11 @@ func fastStringOp(op funcs.StringOperator, l, r exec.Expr) func(*exec.Env, *exec
 	if !l.IsCol || l.T != types.String || r.Const == nil || r.Const.T != types.String {
 		return nil
 	}
-	col, pat := l.Col, r.Const.S
+	col := l.Col
+	m := funcs.NewStringMatcher(op, r.Const.S)
 	return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
 		s := t.Vecs[col].S
-		return scanRows(t.N, in, func(i int32) bool { return funcs.MatchString(op.Op, s[i], pat) != op.Negated })
+		return scanRows(t.N, in, func(i int32) bool { return m.MatchString(s[i]) })
 	}
 }
 
@@ -129,16 +130,19 @@ func fastIn(op string, v exec.Expr, items []types.Value) func(*exec.Env, *exec.T
 			s := t.Vecs[col].S
 			return scanRows(t.N, in, func(i int32) bool { return set[s[i]] != neg })
 		}
+	case "in~", "!in~":
+		return fastInFold(op == "!in~", col, items)
 	case "has_any":
-		terms := make([]string, 0, len(items))
+		has, _ := funcs.LookupStringOperator("has")
+		terms := make([]*funcs.StringMatcher, 0, len(items))
 		for _, it := range items {
-			terms = append(terms, types.FormatText(it))
+			terms = append(terms, funcs.NewStringMatcher(has, types.FormatText(it)))
 		}
 		return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
 			s := t.Vecs[col].S
 			return scanRows(t.N, in, func(i int32) bool {
 				for _, term := range terms {
-					if funcs.Has(s[i], term) {
+					if term.MatchString(s[i]) {
 						return true
 					}
 				}

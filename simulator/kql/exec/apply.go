@@ -249,7 +249,7 @@ func (x *Extract) Run(env *Env) (*Table, error) {
 // subquery see that row's data).
 func (e *Env) Fork() *Env {
 	return &Env{Ctx: e.Ctx, DB: e.DB, Tables: e.Tables, External: e.External, NowTick: e.NowTick, Rand: e.Rand, MaxRows: e.MaxRows,
-		Funcs: e.Funcs, Mem: e.Mem, TimeBudget: e.TimeBudget, cache: map[any]any{}}
+		Funcs: e.Funcs, Mem: e.Mem, TimeBudget: e.TimeBudget, Workers: e.Workers, ParallelMinRows: e.ParallelMinRows, cache: map[any]any{}}
 }
 
 // PartitionValue is a scalar placeholder bound to the current partition's key (the

@@ -184,6 +184,9 @@ func (f *Filter) selection(env *Env) (*Table, []int32, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if sel, ok := parallelSelection(env, t, f.Preds); ok {
+		return t, sel, env.Check()
+	}
 	var sel []int32 // nil: all rows
 	for _, p := range f.Preds {
 		if err := env.Check(); err != nil {

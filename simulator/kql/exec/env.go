@@ -37,6 +37,11 @@ type Env struct {
 	// builders and operators charge it as they allocate (see package govern).
 	Mem *govern.Budget
 
+	// Workers is how many goroutines a filter may split a large table across (0 or 1:
+	// sequential); ParallelMinRows is the table size from which it does (0: DefaultParallelMinRows).
+	Workers         int
+	ParallelMinRows int
+
 	mu    sync.Mutex
 	cache map[any]any
 }
@@ -161,6 +166,12 @@ type Expr struct {
 	// returns the rows of t where the expression is true, among the candidate rows in (all
 	// rows when in is nil). It may reuse in's storage.
 	Vec func(env *Env, t *Table, in []int32) []int32
+	// VecPure marks a Vec that reads only t's columns and constants (not env), so it may run
+	// concurrently over disjoint candidate rows.
+	VecPure bool
+	// RowNumber marks row_number() without a restart: its value at row i is RowStart + i.
+	RowNumber bool
+	RowStart  int64
 	// RunConst marks an expression without row dependence whose value may change per run
 	// (now(), ago(1h), a let-bound toscalar): evaluate it once with Eval(env, nil, 0).
 	RunConst bool

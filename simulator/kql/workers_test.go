@@ -1,0 +1,87 @@
+package kql
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// runWith runs query over db with the given worker count, every table split
+// (ParallelMinRows 1), and returns the JSON result or the error's first line.
+func runWith(query string, cat Catalog, db Database, workers int) (out string) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = "panic: " + toString(r)
+		}
+	}()
+	q, err := Compile(query, cat, CompileOptions{})
+	if err != nil {
+		return "compile: " + firstLine(err.Error())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := q.Run(ctx, db, RunOptions{Now: time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC), Seed: 7,
+		Workers: workers, ParallelMinRows: 1})
+	if err != nil {
+		return "run: " + firstLine(err.Error())
+	}
+	var buf bytes.Buffer
+	if err := res.WriteJSON(&buf); err != nil {
+		return "write: " + err.Error()
+	}
+	return buf.String()
+}
+
+// TestOneWorkerEqualsMany runs every deterministic case of the docs conformance corpus, the
+// lab's queries and the string hot-path predicates with 1 worker and with 4, and wants
+// byte-identical results (rows in the same order).
+func TestOneWorkerEqualsMany(t *testing.T) {
+	compared := 0
+	for _, c := range loadDocCases(t) {
+		if c.Nondeterministic {
+			continue
+		}
+		one, many := runWith(c.Query, MapCatalog{}, MapDatabase{}, 1), runWith(c.Query, MapCatalog{}, MapDatabase{}, 4)
+		if one != many {
+			t.Errorf("doc case %s:\n 1 worker:  %.400s\n 4 workers: %.400s", c.ID, one, many)
+		}
+		compared++
+	}
+	lab, err := LabCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	labDB, err := LoadDir("testdata/lab", lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/lab/queries/*.kql")
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if one, many := runWith(string(src), lab, labDB, 1), runWith(string(src), lab, labDB, 4); one != many {
+			t.Errorf("lab query %s:\n 1 worker:  %.400s\n 4 workers: %.400s", f, one, many)
+		}
+		compared++
+	}
+	db := hotpathTable(t, 5000)
+	for _, pred := range []string{
+		"s contains 'vault' or s contains 'storage'", "s has 'key' and n > 1", "s !has 'key' and s in~ ('VAULT', 'été', 'key')",
+		"s in ('vault', 'STORAGE') or n == 3", "(s hasprefix 'micro' or s endswith 'b') and n != 2", "n > 2 or s contains 'vault'",
+		"row_number() between (100 .. 4000) and n between (1 .. 3)",
+	} {
+		query := "T | serialize | where " + pred + " | project i, s"
+		if one, many := runWith(query, db.Catalog(), db, 1), runWith(query, db.Catalog(), db, 4); one != many {
+			t.Errorf("%s:\n 1 worker:  %.400s\n 4 workers: %.400s", query, one, many)
+		}
+		compared++
+	}
+	if compared < 500 {
+		t.Fatalf("compared only %d cases", compared)
+	}
+}
