@@ -8,6 +8,7 @@ import (
 
 	"github.com/soclab/soclab/scenarios/scenario"
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/kql/types"
 	"github.com/soclab/soclab/simulator/sentinel"
 )
@@ -60,7 +61,8 @@ func judgeRuleQuery(ctx context.Context, jd *judgeData, cat kql.Catalog, s *scen
 		return queryVerdict{detail: "the rule has no valid queryFrequency/queryPeriod"}
 	}
 	run := func(x *timeIndex, at time.Time) (*kql.Table, error) {
-		res, err := q.Run(ctx, x.window(at.Add(-runs.window), at), kql.RunOptions{Now: at, Seed: 1, Timeout: 10 * time.Second, MaxMemory: ruleQueryMemory})
+		// Rewrap: the grade's CPU slot keeps its checkpoints, so interactive queries go first.
+		res, err := q.Run(sched.Rewrap(ctx), x.window(at.Add(-runs.window), at), kql.RunOptions{Now: at, Seed: 1, Timeout: 10 * time.Second, MaxMemory: ruleQueryMemory})
 		if err != nil {
 			return nil, err
 		}
