@@ -91,8 +91,9 @@ func promptFor(prompt string, inc sentinel.Incident) (string, error) {
 		bad = m
 		return m
 	})
-	if bad == "" && strings.Contains(out, "@{") {
-		bad = out[strings.Index(out, "@{"):]
+	// Other expressions are looked for in the prompt, not in the substituted values.
+	if rest := triggerProperty.ReplaceAllString(prompt, ""); bad == "" && strings.Contains(rest, "@{") {
+		bad = rest[strings.Index(rest, "@{"):]
 		if i := strings.Index(bad, "}"); i >= 0 {
 			bad = bad[:i+1]
 		}
