@@ -41,6 +41,9 @@ type Options struct {
 	Directory Directory
 	// QueryTimeout bounds a playbook's query (0: 30 seconds).
 	QueryTimeout time.Duration
+	// Copilot answers playbooks' "Submit a Security Copilot prompt" actions (nil: those
+	// actions fail the run).
+	Copilot Copilot
 }
 
 // Engine runs the automation rules of a world's tenants. Safe for concurrent use; the events

@@ -36,10 +36,14 @@ func (p playbookRun) key() string {
 	return strings.ToLower(p.workflowID) + "|" + strings.ToLower(p.incidentID) + "|" + p.at.Format(time.RFC3339Nano)
 }
 
-// queryResult is what a playbook's query gave: the comment to post, or the failure.
+// queryResult is what a playbook's query and Security Copilot prompts gave: the comments to
+// post, or the failure and the action that failed.
 type queryResult struct {
 	comment string
 	noQuery bool
+	// copilot are the comments of the workflow's Security Copilot prompts, in order.
+	copilot []string
+	action  string // the failed action ("" = the query action)
 	err     error
 }
 
@@ -103,22 +107,36 @@ func (e *Engine) runPlaybook(tx *simulator.TenantTx, ev sentinel.IncidentEvent, 
 	pb := sentinel.Actor{Source: sentinel.SourcePlaybook, Name: "Playbook '" + wf.Name + "'", Cause: by.Cause, AutomationTrigger: by.AutomationTrigger}
 	if res.err != nil {
 		return true, sentinel.AddIncidentActivity(tx, ev.IncidentID, sentinel.ActivityEntry{By: pb.Name, Source: pb.Source,
-			Message: fmt.Sprintf("failed in action '%s': %v", simulator.PlaybookQueryAction, res.err)})
+			Message: fmt.Sprintf("failed in action '%s': %v", failedAction(res), res.err)})
 	}
-	if res.noQuery {
-		return true, nil
+	comments := res.copilot
+	if !res.noQuery {
+		comments = append([]string{res.comment}, comments...)
 	}
-	_, err = sentinel.AddComment(tx, ev.IncidentID, res.comment, sentinel.ClientInfo{Name: wf.Name, ObjectID: wf.Identity.PrincipalID}, pb)
-	return true, err
+	for _, c := range comments {
+		if _, err := sentinel.AddComment(tx, ev.IncidentID, c, sentinel.ClientInfo{Name: wf.Name, ObjectID: wf.Identity.PrincipalID}, pb); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}
+
+func failedAction(res queryResult) string {
+	if res.action != "" {
+		return res.action
+	}
+	return simulator.PlaybookQueryAction
 }
 
 // runQuery runs a playbook's context query outside any transaction: the query of the
 // workflow's Run_query_and_list_results action with the incident's accounts, on the
-// incident's workspace as it was at the run's time.
+// incident's workspace as it was at the run's time; then its Security Copilot prompts.
 func (e *Engine) runQuery(tenantID string, run playbookRun) queryResult {
-	var text, wsName, wfName string
+	var text, wfName string
 	var accounts []string
 	var number int
+	var prompts []copilotAction
+	var inc sentinel.Incident
 	err := e.world.View(tenantID, func(tx *simulator.TenantTx) error {
 		r, ok, err := tx.Resource(run.workflowID)
 		if err != nil || !ok {
@@ -126,8 +144,8 @@ func (e *Engine) runQuery(tenantID string, run playbookRun) queryResult {
 		}
 		text = gjson.GetBytes(r.Body, "properties.definition.actions."+simulator.PlaybookQueryAction+".inputs.body").String()
 		wfName = gjson.GetBytes(r.Body, "name").String()
-		inc, _, err := sentinel.IncidentByID(tx, run.incidentID)
-		if err != nil {
+		prompts = copilotActions(r.Body)
+		if inc, _, err = sentinel.IncidentByID(tx, run.incidentID); err != nil {
 			return err
 		}
 		number = inc.Properties.IncidentNumber
@@ -141,9 +159,19 @@ func (e *Engine) runQuery(tenantID string, run playbookRun) queryResult {
 	if err != nil {
 		return queryResult{err: err}
 	}
+	res := e.runContextQuery(tenantID, run, text, wfName, accounts, number)
+	if res.err != nil {
+		return res
+	}
+	return e.askCopilot(tenantID, prompts, inc, res)
+}
+
+// runContextQuery runs the query text (if any) on the incident's workspace at the run's time.
+func (e *Engine) runContextQuery(tenantID string, run playbookRun, text, wfName string, accounts []string, number int) queryResult {
 	if text == "" {
 		return queryResult{noQuery: true}
 	}
+	var wsName string
 	list, _ := json.Marshal(accounts)
 	text = strings.ReplaceAll(text, simulator.PlaybookAccountsPlaceholder, string(list))
 	ws, err := e.logs.Workspace(tenantID, run.workspace)
@@ -161,12 +189,12 @@ func (e *Engine) runQuery(tenantID string, run playbookRun) queryResult {
 	}
 	// The connector's time range ("Last 4 hours" in the definition) bounds what the query sees.
 	db = logs.Restrict(db, run.at.Add(-PlaybookTimeRange), run.at)
-	res, err := q.Run(context.Background(), db, kql.RunOptions{Now: run.at, Timeout: e.opts.QueryTimeout, Seed: run.at.UnixNano(),
+	out, err := q.Run(context.Background(), db, kql.RunOptions{Now: run.at, Timeout: e.opts.QueryTimeout, Seed: run.at.UnixNano(),
 		MaxMemory: 512 << 20}) // a learner's query: the rule engine's budget, not the 4 GB default
 	if err != nil {
 		return queryResult{err: err}
 	}
-	return queryResult{comment: summary(res.Table, wfName, accounts, number, wsName, run.at)}
+	return queryResult{comment: summary(out.Table, wfName, accounts, number, wsName, run.at)}
 }
 
 // accountsOf returns the UPNs (name@suffix, else the name) of an incident's accounts.

@@ -11,6 +11,7 @@ import (
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/automation"
 	"github.com/soclab/soclab/simulator/containment"
+	"github.com/soclab/soclab/simulator/copilot"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/identity"
 	"github.com/soclab/soclab/simulator/logs"
@@ -106,9 +107,11 @@ func (d DirectoryVerdicts) unapplied(tx *simulator.TenantTx, a containment.Attem
 }
 
 // Automation builds the automation stage (CONTRACTS §1: last, after the rules and the XDR
-// sync) with owners resolved in the tenant's directory.
+// sync) with owners resolved in the tenant's directory and playbooks' Security Copilot prompts
+// answered by the same Copilot service as the server's (its state is the world's).
 func Automation(le *logs.Engine) *automation.Engine {
-	return automation.New(le, automation.Options{Directory: DirectoryOwners{Identity: identity.NewService(le)}})
+	return automation.New(le, automation.Options{Directory: DirectoryOwners{Identity: identity.NewService(le)},
+		Copilot: CopilotConnector{Service: copilot.New(le)}})
 }
 
 // DirectoryOwners resolves an automation rule's owner by object id in the identity plane: a
