@@ -57,11 +57,7 @@ func serveAnswers(g *Grader, w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := ResolveTenant(g.engine.World(), tenant)
 	if err != nil {
-		status, code := http.StatusInternalServerError, "InternalError"
-		if errors.Is(err, simulator.ErrTenantNotFound) {
-			status, code = http.StatusNotFound, "TenantNotFound"
-		}
-		writeError(w, status, code, err.Error())
+		writeTenantError(w, err)
 		return
 	}
 	var answers Answers

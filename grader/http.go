@@ -37,11 +37,7 @@ func NewHandler(g *Grader, next http.Handler) http.Handler {
 		q := r.URL.Query()
 		t, err := ResolveTenant(g.engine.World(), q.Get("tenant"))
 		if err != nil {
-			status, code := http.StatusInternalServerError, "InternalError"
-			if errors.Is(err, simulator.ErrTenantNotFound) {
-				status, code = http.StatusNotFound, "TenantNotFound"
-			}
-			writeError(w, status, code, err.Error())
+			writeTenantError(w, err)
 			return
 		}
 		var out any
@@ -99,4 +95,14 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(append(data, '\n'))
+}
+
+// writeTenantError answers a tenant that could not be resolved: 404 TenantNotFound for an
+// unknown one, else 500.
+func writeTenantError(w http.ResponseWriter, err error) {
+	status, code := http.StatusInternalServerError, "InternalError"
+	if errors.Is(err, simulator.ErrTenantNotFound) {
+		status, code = http.StatusNotFound, "TenantNotFound"
+	}
+	writeError(w, status, code, err.Error())
 }

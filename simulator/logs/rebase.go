@@ -119,17 +119,7 @@ func (r *rebase) str(s string) string {
 	if r.identity || !r.ts.contains(s) {
 		return s // most values hold no token: scanning is cheaper than remembering them
 	}
-	r.mu.Lock()
-	out, ok := r.strs[s]
-	r.mu.Unlock()
-	if ok {
-		return out
-	}
-	out = r.replace(s)
-	r.mu.Lock()
-	r.strs[s] = out
-	r.mu.Unlock()
-	return out
+	return r.known(s)
 }
 
 func (r *rebase) replace(s string) string {
