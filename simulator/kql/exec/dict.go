@@ -66,9 +66,10 @@ func (v *Vector) cachedDict() *StringDict {
 // the queries before it. It holds the widest dictionary built so far; a view takes the codes
 // of its own rows when its strings lie inside the dictionary's base (see cut).
 type dictCell struct {
-	mu   sync.Mutex
-	d    *StringDict
-	miss []string // a base whose dictionary would not pay (too many distinct values)
+	mu    sync.Mutex
+	d     *StringDict
+	miss  []string // a base whose dictionary would not pay (too many distinct values)
+	asker uintptr  // the run (its Env's address) that first asked a filter's question (FilterDict)
 }
 
 func newDictCell(t types.Type) *dictCell {
