@@ -23,3 +23,8 @@ func BenchmarkI14TakeJoinRowNumber(b *testing.B) {
 | join (SigninLogs | serialize | where row_number() between (100001 .. 200000)) on UserPrincipalName
 | count`, signinOnce())
 }
+
+func BenchmarkI14BinDcountMakeSet(b *testing.B) {
+	runBench(b, `SigninLogs
+| summarize dcount(IPAddress), make_set(AppDisplayName, 10), count() by bin(TimeGenerated, 5m), UserPrincipalName`, signinOnce())
+}

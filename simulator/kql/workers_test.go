@@ -58,30 +58,73 @@ func TestOneWorkerEqualsMany(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The many-worker runs read dictionary-encoded string columns (codes built up front),
+	// the one-worker runs plain texts.
+	labCoded, err := LoadDir("testdata/lab", lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encodeStrings(labCoded)
 	files, _ := filepath.Glob("testdata/lab/queries/*.kql")
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if one, many := runWith(string(src), lab, labDB, 1), runWith(string(src), lab, labDB, 4); one != many {
+		if one, many := runWith(string(src), lab, labDB, 1), runWith(string(src), lab, labCoded, 4); one != many {
 			t.Errorf("lab query %s:\n 1 worker:  %.400s\n 4 workers: %.400s", f, one, many)
 		}
 		compared++
 	}
-	db := hotpathTable(t, 5000)
-	for _, pred := range []string{
-		"s contains 'vault' or s contains 'storage'", "s has 'key' and n > 1", "s !has 'key' and s in~ ('VAULT', 'été', 'key')",
-		"s in ('vault', 'STORAGE') or n == 3", "(s hasprefix 'micro' or s endswith 'b') and n != 2", "n > 2 or s contains 'vault'",
-		"row_number() between (100 .. 4000) and n between (1 .. 3)",
+	for _, db := range []func() MapDatabase{
+		func() MapDatabase { return hotpathTable(t, 5000) },
+		func() MapDatabase { return wordTable(t, 5000) }, // few distinct texts: encoded
 	} {
-		query := "T | serialize | where " + pred + " | project i, s"
-		if one, many := runWith(query, db.Catalog(), db, 1), runWith(query, db.Catalog(), db, 4); one != many {
-			t.Errorf("%s:\n 1 worker:  %.400s\n 4 workers: %.400s", query, one, many)
+		plain, coded := db(), db()
+		encodeStrings(coded)
+		for _, pred := range []string{
+			"s contains 'vault' or s contains 'storage'", "s has 'key' and n > 1", "s !has 'key' and s in~ ('VAULT', 'été', 'key')",
+			"s in ('vault', 'STORAGE') or n == 3", "(s hasprefix 'micro' or s endswith 'b') and n != 2", "n > 2 or s contains 'vault'",
+			"row_number() between (100 .. 4000) and n between (1 .. 3)", "s == 'vault'", "s != 'Vault' and s !in ('', 'key')",
+			"s == 'absent'", "s != 'absent' and n == 1", "s !in~ ('vault', 'Été')", "s has_any ('key', 'portal')",
+			"s in~ ('KEY', 'ÉTÉ', 'a-b')",
+		} {
+			query := "T | serialize | where " + pred + " | project i, s"
+			if one, many := runWith(query, plain.Catalog(), plain, 1), runWith(query, coded.Catalog(), coded, 4); one != many {
+				t.Errorf("%s:\n 1 worker:  %.400s\n 4 workers: %.400s", query, one, many)
+			}
+			compared++
 		}
-		compared++
 	}
 	if compared < 500 {
 		t.Fatalf("compared only %d cases", compared)
 	}
+}
+
+// encodeStrings builds the dictionary of every string column of db (those that pay).
+func encodeStrings(db MapDatabase) {
+	for _, t := range db {
+		for _, v := range t.Vecs {
+			v.Dict()
+		}
+	}
+}
+
+// wordTable is hotpathTable's shape with one word per row: few distinct texts.
+func wordTable(t testing.TB, n int) MapDatabase {
+	t.Helper()
+	words := []string{"Vault", "vault", "KEYVAULT", "Microsoft.KeyVault/vaults", "storage", "Storage-Account", "STORAGE",
+		"été", "Été", "\u212aey", "key", "", "a-b", "x.y", "Azure Portal", "Microsoft Teams"}
+	b := NewBuilder("T", []Column{{Name: "i", Type: mustTestType(t, "long")}, {Name: "s", Type: mustTestType(t, "string")},
+		{Name: "n", Type: mustTestType(t, "long")}})
+	for i := 0; i < n; i++ {
+		var num any = int64(i * 7 % 5)
+		if i%9 == 0 {
+			num = nil
+		}
+		if err := b.Append([]any{int64(i), words[i*i%len(words)], num}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return NewDatabase(b.Table())
 }

@@ -59,7 +59,15 @@ func fastCompare(op funcs.CompareOp, l, r exec.Expr) func(*exec.Env, *exec.Table
 				return scanRows(t.N, in, func(int32) bool { return ne })
 			}
 			want := types.FormatText(k)
-			s := t.Vecs[col].S
+			vec := t.Vecs[col]
+			if d := env.FilterDict(vec); d != nil {
+				// One integer compare per row; a text no row holds matches nothing.
+				if c, ok := d.Code(want); ok {
+					return exec.SelectCode(d, in, c, ne)
+				}
+				return scanRows(t.N, in, func(int32) bool { return ne })
+			}
+			s := vec.S
 			return scanRows(t.N, in, func(i int32) bool { return (s[i] == want) != ne })
 		}
 	case (l.T == types.Long || l.T == types.Int) && kt.IsInteger(),
@@ -104,9 +112,22 @@ func fastStringOp(op funcs.StringOperator, l, r exec.Expr) func(*exec.Env, *exec
 	}
 	col := l.Col
 	m := funcs.NewStringMatcher(op, r.Const.S)
-	return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
-		s := t.Vecs[col].S
-		return scanRows(t.N, in, func(i int32) bool { return m.MatchString(s[i]) })
+	return byCodes(col, m.MatchString)
+}
+
+// byCodes is the filter of a string column by a test of each row's text alone: on a
+// dictionary-encoded column the test runs once per distinct value (kept per dictionary in
+// a CodeSetCache) and rows are kept by their codes; else per row.
+func byCodes(col int, match func(string) bool) func(*exec.Env, *exec.Table, []int32) []int32 {
+	var cache exec.CodeSetCache
+	build := func(d *exec.StringDict) exec.CodeSet { return exec.NewCodeSet(d, match) }
+	return func(env *exec.Env, t *exec.Table, in []int32) []int32 {
+		vec := t.Vecs[col]
+		if d := env.FilterDict(vec); d != nil {
+			return exec.SelectCodes(d, in, cache.Get(d, build), false)
+		}
+		s := vec.S
+		return scanRows(t.N, in, func(i int32) bool { return match(s[i]) })
 	}
 }
 
@@ -126,10 +147,7 @@ func fastIn(op string, v exec.Expr, items []types.Value) func(*exec.Env, *exec.T
 			set[types.FormatText(it)] = true
 		}
 		neg := op == "!in"
-		return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
-			s := t.Vecs[col].S
-			return scanRows(t.N, in, func(i int32) bool { return set[s[i]] != neg })
-		}
+		return byCodes(col, func(s string) bool { return set[s] != neg })
 	case "in~", "!in~":
 		return fastInFold(op == "!in~", col, items)
 	case "has_any":
@@ -138,17 +156,14 @@ func fastIn(op string, v exec.Expr, items []types.Value) func(*exec.Env, *exec.T
 		for _, it := range items {
 			terms = append(terms, funcs.NewStringMatcher(has, types.FormatText(it)))
 		}
-		return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
-			s := t.Vecs[col].S
-			return scanRows(t.N, in, func(i int32) bool {
-				for _, term := range terms {
-					if term.MatchString(s[i]) {
-						return true
-					}
+		return byCodes(col, func(s string) bool {
+			for _, term := range terms {
+				if term.MatchString(s) {
+					return true
 				}
-				return false
-			})
-		}
+			}
+			return false
+		})
 	}
 	return nil
 }

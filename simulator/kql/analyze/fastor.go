@@ -88,8 +88,22 @@ func fastInFold(neg bool, col int, items []types.Value) func(*exec.Env, *exec.Ta
 		}
 		set[lowerASCII(nil, s)] = true
 	}
-	return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
+	var cache exec.CodeSetCache
+	build := func(d *exec.StringDict) exec.CodeSet {
+		var buf []byte
+		return exec.NewCodeSet(d, func(x string) bool {
+			if !isASCIIText(x) {
+				return funcs.InFold(types.NewString(x), items)
+			}
+			buf = lowerASCIIBytes(buf[:0], x)
+			return set[string(buf)]
+		})
+	}
+	return func(env *exec.Env, t *exec.Table, in []int32) []int32 {
 		vec := t.Vecs[col]
+		if d := env.FilterDict(vec); d != nil {
+			return exec.SelectCodes(d, in, cache.Get(d, build), neg)
+		}
 		s := vec.S
 		var buf []byte
 		return scanRows(t.N, in, func(i int32) bool {

@@ -166,8 +166,9 @@ type Expr struct {
 	// returns the rows of t where the expression is true, among the candidate rows in (all
 	// rows when in is nil). It may reuse in's storage.
 	Vec func(env *Env, t *Table, in []int32) []int32
-	// VecPure marks a Vec that reads only t's columns and constants (not env), so it may run
-	// concurrently over disjoint candidate rows.
+	// VecPure marks a Vec that reads only t's columns and constants (and env only through
+	// methods safe for concurrent use: FilterDict), so it may run concurrently over disjoint
+	// candidate rows.
 	VecPure bool
 	// RowNumber marks row_number() without a restart: its value at row i is RowStart + i.
 	RowNumber bool

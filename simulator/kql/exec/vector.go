@@ -21,11 +21,14 @@ type Vector struct {
 	D     []any
 	nulls []uint64
 	n     int
+	// cell caches the dictionary encoding of a string vector (see Dict); views cut from the
+	// vector (Prefix) share it. A pointer, so that copying a Vector stays cheap and safe.
+	cell *dictCell
 }
 
 // NewVector returns an empty vector of type t with room for capacity values.
 func NewVector(t types.Type, capacity int) *Vector {
-	v := &Vector{T: t}
+	v := &Vector{T: t, cell: newDictCell(t)}
 	switch storageOf(t) {
 	case storeInt:
 		v.I = make([]int64, 0, capacity)
@@ -149,7 +152,7 @@ func (v *Vector) AppendNull() { v.Append(types.NullOf(v.T)) }
 // Gather returns a new vector holding the values at the given row indexes; an index of -1
 // gives a null (used by outer joins).
 func (v *Vector) Gather(idx []int32) *Vector {
-	out := &Vector{T: v.T, n: len(idx)}
+	out := &Vector{T: v.T, n: len(idx), cell: newDictCell(v.T)}
 	hasNull := v.nulls != nil
 	switch storageOf(v.T) {
 	case storeInt:
@@ -190,6 +193,7 @@ func (v *Vector) Gather(idx []int32) *Vector {
 				out.setNull(j)
 			}
 		}
+		v.gatherDict(out, idx)
 	default:
 		out.D = make([]any, len(idx))
 		for j, i := range idx {

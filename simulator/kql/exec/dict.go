@@ -1,0 +1,259 @@
+package exec
+
+import (
+	"hash/maphash"
+	"sync"
+	"unsafe"
+
+	"github.com/soclab/soclab/simulator/kql/govern"
+	"github.com/soclab/soclab/simulator/kql/types"
+)
+
+// StringDict is the dictionary encoding of a string (or GUID) vector: Codes[i] is row i's
+// index into Values, and Values are distinct. A dictionary shared by views of one column (a
+// prefix, a window, a gather) may hold values that none of the view's rows use. A null GUID
+// has the code of "".
+type StringDict struct {
+	Codes  []uint32
+	Values []string
+	index  *dictIndex // value → code, shared by the dictionaries cut from one build
+	base   []string   // the strings the codes were built over (kept alive: see dictCell)
+}
+
+// Code returns the code of s, or false when no row of the dictionary's column holds s.
+func (d *StringDict) Code(s string) (uint32, bool) {
+	if d == nil || d.index == nil {
+		return 0, false
+	}
+	return d.index.lookup(s, d.Values)
+}
+
+// Dict returns the vector's dictionary encoding, built once on first use and cached (safe
+// for concurrent readers); nil when the vector is not a string vector or has too many
+// distinct values for a dictionary to pay. A vector's S must not change in place once it is
+// shared: the cache is checked against the slice's storage, so re-pointing S (a window, a
+// clone) is safe, writing into it is not.
+func (v *Vector) Dict() *StringDict { return v.dict(nil) }
+
+// dict is Dict charging a build to budget b (nil: uncharged).
+func (v *Vector) dict(b *govern.Budget) *StringDict {
+	if storageOf(v.T) != storeString {
+		return nil
+	}
+	if len(v.S) == 0 {
+		return &StringDict{}
+	}
+	if v.cell == nil {
+		d, _ := buildDict(v.S) // a vector made outside this package: nothing to cache in
+		return d
+	}
+	return v.cell.get(v.S, b)
+}
+
+// cachedDict returns the vector's dictionary only when it is already built (no work).
+func (v *Vector) cachedDict() *StringDict {
+	if storageOf(v.T) != storeString || v.cell == nil || len(v.S) == 0 {
+		return nil
+	}
+	v.cell.mu.Lock()
+	d := v.cell.d
+	v.cell.mu.Unlock()
+	return d.cut(v.S)
+}
+
+// dictCell caches the dictionary of one column, shared by the vector and the views cut from
+// it (Prefix), so that each query's view of a growing table finds the dictionary built by
+// the queries before it. It holds the widest dictionary built so far; a view takes the codes
+// of its own rows when its strings lie inside the dictionary's base (see cut).
+type dictCell struct {
+	mu    sync.Mutex
+	d     *StringDict
+	miss  []string // a base whose dictionary would not pay (too many distinct values)
+	asker uintptr  // the run (its Env's address) that first asked a filter's question (FilterDict)
+}
+
+func newDictCell(t types.Type) *dictCell {
+	if storageOf(t) != storeString {
+		return nil
+	}
+	return &dictCell{}
+}
+
+// get returns the dictionary of s, building and caching it when the cell has none covering s.
+func (c *dictCell) get(s []string, b *govern.Budget) *StringDict {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d := c.d.cut(s); d != nil {
+		return d
+	}
+	if sameStorage(c.miss, s) {
+		return nil
+	}
+	d, ok := buildDict(s)
+	if !ok {
+		c.miss = s
+		return nil
+	}
+	if b.Charge(dictBytes(len(d.Codes), len(d.Values)), "") != nil {
+		return nil // over the run's budget: the caller takes the path without codes
+	}
+	if c.d == nil || len(d.base) >= len(c.d.base) {
+		c.d = d
+	}
+	return d
+}
+
+// put caches d (built over d.base) unless the cell already holds a wider dictionary.
+func (c *dictCell) put(d *StringDict) {
+	c.mu.Lock()
+	if c.d == nil || len(d.base) > len(c.d.base) {
+		c.d = d
+	}
+	c.mu.Unlock()
+}
+
+// sameStorage reports whether a and b are the same slice (same first element and length).
+func sameStorage(a, b []string) bool {
+	return len(a) == len(b) && len(a) > 0 && unsafe.SliceData(a) == unsafe.SliceData(b)
+}
+
+// cut returns the dictionary of s when s is a run of d's base strings (the same storage),
+// else nil.
+func (d *StringDict) cut(s []string) *StringDict {
+	if d == nil || len(s) == 0 || len(d.base) == 0 {
+		return nil
+	}
+	const size = unsafe.Sizeof("")
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
+	b := uintptr(unsafe.Pointer(unsafe.SliceData(d.base)))
+	if p < b || (p-b)%size != 0 {
+		return nil
+	}
+	off := int((p - b) / size)
+	if off+len(s) > len(d.base) {
+		return nil
+	}
+	if off == 0 && len(s) == len(d.base) {
+		return d
+	}
+	return &StringDict{Codes: d.Codes[off : off+len(s) : off+len(s)], Values: d.Values, index: d.index, base: d.base[off : off+len(s)]}
+}
+
+// dictMaxDistinct is how many distinct values a column of n rows may have for a dictionary
+// to pay: its codes replace string compares and hashes only when values repeat.
+func dictMaxDistinct(n int) int { return max(n/3, 1024) }
+
+// dictBytes is the memory of a dictionary of n rows and k values (codes and index; the
+// values are the column's own strings).
+func dictBytes(n, k int) int64 { return 4*int64(n) + 16*int64(k) + 32*int64(k) }
+
+// buildDict encodes s; ok is false when s has too many distinct values.
+func buildDict(s []string) (d *StringDict, ok bool) {
+	limit := dictMaxDistinct(len(s))
+	idx := newDictIndex(min(limit, 1024))
+	codes := make([]uint32, len(s))
+	var values []string
+	prev, prevCode := "", uint32(0)
+	for i, x := range s {
+		if i > 0 && len(x) == len(prev) && unsafe.StringData(x) == unsafe.StringData(prev) {
+			codes[i] = prevCode // the same text (built tables share repeated texts)
+			continue
+		}
+		c, found := idx.lookupOrAdd(x, &values)
+		if !found && len(values) > limit {
+			return nil, false
+		}
+		codes[i], prev, prevCode = c, x, c
+	}
+	return &StringDict{Codes: codes, Values: values, index: idx, base: s}, true
+}
+
+// gatherDict returns the dictionary of v's rows at idx (all >= 0) when v's is built: the
+// codes are gathered, the values shared.
+func (v *Vector) gatherDict(out *Vector, idx []int32) {
+	if out.cell == nil || len(idx) == 0 {
+		return
+	}
+	d := v.cachedDict()
+	if d == nil {
+		return
+	}
+	codes := make([]uint32, len(idx))
+	for j, i := range idx {
+		if i < 0 {
+			return
+		}
+		codes[j] = d.Codes[i]
+	}
+	out.cell.d = &StringDict{Codes: codes, Values: d.Values, index: d.index, base: out.S}
+}
+
+// dictIndex maps a dictionary's values to their codes: open addressing over (hash, code)
+// slots; the strings are the dictionary's Values, compared only on equal hashes.
+type dictIndex struct {
+	slots []dictSlot
+	mask  uint64
+	seed  maphash.Seed
+}
+
+type dictSlot struct {
+	h uint64 // hash | 1; 0 marks an empty slot
+	c uint32
+}
+
+func newDictIndex(hint int) *dictIndex {
+	size := 16
+	for size < 2*hint {
+		size <<= 1
+	}
+	return &dictIndex{slots: make([]dictSlot, size), mask: uint64(size - 1), seed: maphash.MakeSeed()}
+}
+
+func (x *dictIndex) lookup(s string, values []string) (uint32, bool) {
+	h := maphash.String(x.seed, s) | 1
+	for i := h & x.mask; ; i = (i + 1) & x.mask {
+		e := &x.slots[i]
+		if e.h == 0 {
+			return 0, false
+		}
+		if e.h == h && values[e.c] == s {
+			return e.c, true
+		}
+	}
+}
+
+// lookupOrAdd returns the code of s, appending s to values as a new code when absent.
+func (x *dictIndex) lookupOrAdd(s string, values *[]string) (uint32, bool) {
+	h := maphash.String(x.seed, s) | 1
+	for i := h & x.mask; ; i = (i + 1) & x.mask {
+		e := &x.slots[i]
+		if e.h == 0 {
+			c := uint32(len(*values))
+			*values = append(*values, s)
+			e.h, e.c = h, c
+			if 2*len(*values) > len(x.slots) {
+				x.grow()
+			}
+			return c, false
+		}
+		if e.h == h && (*values)[e.c] == s {
+			return e.c, true
+		}
+	}
+}
+
+func (x *dictIndex) grow() {
+	old := x.slots
+	x.slots = make([]dictSlot, 2*len(old))
+	x.mask = uint64(len(x.slots) - 1)
+	for _, e := range old {
+		if e.h == 0 {
+			continue
+		}
+		i := e.h & x.mask
+		for x.slots[i].h != 0 {
+			i = (i + 1) & x.mask
+		}
+		x.slots[i] = e
+	}
+}
