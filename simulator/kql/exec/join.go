@@ -30,6 +30,9 @@ type Join struct {
 	// Lookup drops nothing on the left and keeps one right row per key (the lookup operator
 	// keeps all matches, like leftouter; see Kusto docs), true for lookup.
 	Lookup bool
+	// Need marks the output columns later operators read (nil: all; see Prune): the others
+	// are not gathered.
+	Need []bool
 }
 
 // Columns is the joined schema.
@@ -211,15 +214,23 @@ func (j *Join) Run(env *Env) (*Table, error) {
 			}
 		}
 	}
-	if err := env.Mem.Charge(int64(len(li)+len(ri))*16*int64(len(j.Cols)), "HashJoin"); err != nil {
+	if err := env.Mem.Charge(int64(max(len(li), len(ri)))*RowCells(neededCols(j.Cols, j.Need)), "HashJoin"); err != nil {
 		return nil, err
 	}
 	out := &Table{Cols: j.Cols, Vecs: make([]*Vector, 0, len(j.Cols))}
-	for _, c := range j.LeftOut {
-		out.Vecs = append(out.Vecs, lt.Vecs[c].Gather(li))
+	for o, c := range j.LeftOut {
+		if wanted(j.Need, o) {
+			out.Vecs = append(out.Vecs, lt.Vecs[c].Gather(li))
+		} else {
+			out.Vecs = append(out.Vecs, placeholder(lt.Vecs[c]))
+		}
 	}
-	for _, c := range j.RightOut {
-		out.Vecs = append(out.Vecs, rt.Vecs[c].Gather(ri))
+	for o, c := range j.RightOut {
+		if wanted(j.Need, len(j.LeftOut)+o) {
+			out.Vecs = append(out.Vecs, rt.Vecs[c].Gather(ri))
+		} else {
+			out.Vecs = append(out.Vecs, placeholder(rt.Vecs[c]))
+		}
 	}
 	if len(j.LeftOut) > 0 {
 		out.N = len(li)

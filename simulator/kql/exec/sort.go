@@ -20,6 +20,9 @@ type Sort struct {
 	Limit *Expr
 	// Cols caches In.Columns() (nil: ask In).
 	Cols []Column
+	// Need marks the output columns later operators read (nil: all; see Prune): the others
+	// are not gathered.
+	Need []bool
 }
 
 // Columns is the input schema.
@@ -37,7 +40,7 @@ func (s *Sort) Run(env *Env) (*Table, error) {
 		return nil, err
 	}
 	// Key vectors, the index and the gathered output: charged before they are made.
-	if err := env.Mem.Charge(int64(t.N)*(4+16*int64(len(s.Keys))+RowCells(t.Cols)), "Sort"); err != nil {
+	if err := env.Mem.Charge(int64(t.N)*(4+16*int64(len(s.Keys))+RowCells(neededCols(t.Cols, s.Need))), "Sort"); err != nil {
 		return nil, err
 	}
 	keys := make([]*Vector, len(s.Keys))
@@ -76,7 +79,7 @@ func (s *Sort) Run(env *Env) (*Table, error) {
 			idx = idx[:n]
 		}
 	}
-	return t.Gather(idx), nil
+	return t.GatherNeeded(idx, s.Need), nil
 }
 
 // compareRows orders rows a and b of one key vector: nulls (and, for strings, empty strings

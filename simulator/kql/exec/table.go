@@ -62,7 +62,7 @@ func (t *Table) Gather(idx []int32) *Table {
 	return out
 }
 
-// Head returns the first n rows (or all of them).
+// Head returns the first n rows (or all of them) as a view: the vectors share t's storage.
 func (t *Table) Head(n int) *Table {
 	if n >= t.N {
 		return t
@@ -70,7 +70,11 @@ func (t *Table) Head(n int) *Table {
 	if n < 0 {
 		n = 0
 	}
-	return t.Gather(seq(n))
+	out := &Table{Name: t.Name, Cols: t.Cols, Vecs: make([]*Vector, len(t.Vecs)), N: n}
+	for i, v := range t.Vecs {
+		out.Vecs[i] = headView(v, n)
+	}
+	return out
 }
 
 func seq(n int) []int32 {
