@@ -123,6 +123,7 @@ func runBench(b *testing.B, src string, tables ...*Table) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := processCPU()
 	rows := 0
 	for i := 0; i < b.N; i++ {
 		res, err := q.Run(context.Background(), db, RunOptions{Now: benchNow})
@@ -131,6 +132,7 @@ func runBench(b *testing.B, src string, tables ...*Table) {
 		}
 		rows = res.Len()
 	}
+	b.ReportMetric(float64(processCPU()-cpu0)/1e6/float64(b.N), "cpu_ms/op")
 	b.ReportMetric(raw/1e6, "data_MB")
 	b.ReportMetric(float64(rows), "rows_out")
 }

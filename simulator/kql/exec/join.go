@@ -123,11 +123,11 @@ func (j *Join) typedPairs(env *Env, lt, rt *Table, countOnly bool) (*joinPairs, 
 	if t != types.String && storageOf(t) != storeInt {
 		return nil, nil
 	}
-	lv, err := keyVector(env, j.LeftKeys[0], lt)
+	lv, err := keyVector(env, j.LeftKeys[0], lt, "HashJoin")
 	if err != nil {
 		return nil, err
 	}
-	rv, err := keyVector(env, j.RightKeys[0], rt)
+	rv, err := keyVector(env, j.RightKeys[0], rt, "HashJoin")
 	if err != nil {
 		return nil, err
 	}
@@ -146,13 +146,15 @@ func (j *Join) typedPairs(env *Env, lt, rt *Table, countOnly bool) (*joinPairs, 
 }
 
 // keyVector is key k of every row of t: the column itself for a column key, else the
-// expression evaluated row by row (charged as it is built).
-func keyVector(env *Env, k Expr, t *Table) (*Vector, error) {
+// expression evaluated row by row (charged to op first, unless op is "": the caller did).
+func keyVector(env *Env, k Expr, t *Table, op string) (*Vector, error) {
 	if k.IsCol && t.Vecs[k.Col].T == k.T && t.Vecs[k.Col].Len() == t.N {
 		return t.Vecs[k.Col], nil
 	}
-	if err := env.ChargeCells(t.N, []Column{{Type: k.T}}, "HashJoin"); err != nil {
-		return nil, err
+	if op != "" {
+		if err := env.ChargeCells(t.N, []Column{{Type: k.T}}, op); err != nil {
+			return nil, err
+		}
 	}
 	v := NewVector(k.T, t.N)
 	for i := 0; i < t.N; i++ {
