@@ -49,6 +49,10 @@ func hashJoin[K joinKeys[K]](env *Env, kind string, left, right K, ln, rn int, c
 			return nil, err
 		}
 		pr.marked = true
+		if countOnly {
+			// The pairs are the marked keys' chains: count them without probing again.
+			return pr.countMarked(env)
+		}
 	}
 	err = runChunks(ln, probeWorkers, func(w, lo, hi int) error {
 		return pr.probe(lo, hi, &chunks[w])
@@ -207,6 +211,31 @@ func (pr *joinProbe[K]) probe(lo, hi int, out *joinPairs) error {
 		meter.ReleaseAll()
 	}
 	return nil
+}
+
+// countMarked counts innerunique's pairs once firstRows has marked every key a left row
+// has: each marked key pairs one left row with each row of its chain. The counted pairs are
+// charged and given back as probe's are.
+func (pr *joinProbe[K]) countMarked(env *Env) (*joinPairs, error) {
+	out := &joinPairs{}
+	for p, part := range pr.tab.parts {
+		for s, e := range part.slots {
+			if e == 0 || pr.marks[p][s] == math.MaxInt32 {
+				continue
+			}
+			for r := int32(uint32(e)) - 1; r >= 0; r = pr.tab.next[r] {
+				out.n++
+			}
+		}
+	}
+	if err := env.CheckRows(out.n); err != nil {
+		return nil, err
+	}
+	if err := env.Mem.Charge(8*int64(out.n), "HashJoin"); err != nil {
+		return nil, err
+	}
+	env.Mem.Release(8 * int64(out.n))
+	return out, nil
 }
 
 // add appends one output row (or only counts it).
