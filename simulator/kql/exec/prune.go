@@ -187,26 +187,3 @@ func neededCols(cols []Column, need []bool) []Column {
 	return out
 }
 
-// headView returns the first n values of v without copying them: the slices are shared and
-// capped (an append to the view reallocates), the null bitmap is shared (bits past n are
-// never asked). A placeholder stays a placeholder.
-func headView(v *Vector, n int) *Vector {
-	if v.n < n {
-		return v // a placeholder (no rows) or a vector already short enough
-	}
-	out := &Vector{T: v.T, n: n}
-	switch storageOf(v.T) {
-	case storeInt:
-		out.I = v.I[:n:n]
-	case storeFloat:
-		out.F = v.F[:n:n]
-	case storeString:
-		out.S = v.S[:n:n]
-	default:
-		out.D = v.D[:n:n]
-	}
-	if w := (n + 63) >> 6; len(v.nulls) > 0 {
-		out.nulls = v.nulls[:min(w, len(v.nulls)):min(w, len(v.nulls))]
-	}
-	return out
-}

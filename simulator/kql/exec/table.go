@@ -62,20 +62,8 @@ func (t *Table) Gather(idx []int32) *Table {
 	return out
 }
 
-// Head returns the first n rows (or all of them) as a view: the vectors share t's storage.
-func (t *Table) Head(n int) *Table {
-	if n >= t.N {
-		return t
-	}
-	if n < 0 {
-		n = 0
-	}
-	out := &Table{Name: t.Name, Cols: t.Cols, Vecs: make([]*Vector, len(t.Vecs)), N: n}
-	for i, v := range t.Vecs {
-		out.Vecs[i] = headView(v, n)
-	}
-	return out
-}
+// Head returns the first n rows (or all of them) as a view sharing t's storage (Prefix).
+func (t *Table) Head(n int) *Table { return t.Prefix(n) }
 
 func seq(n int) []int32 {
 	idx := make([]int32, n)
