@@ -42,9 +42,14 @@ func sortTable(t *testing.T, n int) *Table {
 
 // TestParallelSortIsStable sorts by one and several keys, both directions and null
 // placements, whole and top-n, with 1 to 5 workers (every input split), and wants exactly the
-// sequential stable sort's order.
+// sequential stable sort's order (compareKeys over the values).
 func TestParallelSortIsStable(t *testing.T) {
-	tbl := sortTable(t, 5000)
+	for _, n := range []int{5000, 1000} { // string keys by dictionary ranks, and by text
+		testSortIsStable(t, sortTable(t, n))
+	}
+}
+
+func testSortIsStable(t *testing.T, tbl *Table) {
 	keySets := [][]SortKey{
 		{{X: ColumnExpr(1, types.Long)}},
 		{{X: ColumnExpr(1, types.Long), Desc: true}},

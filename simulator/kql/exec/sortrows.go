@@ -14,7 +14,7 @@ import (
 // input sort on env.Workers goroutines (top keeps each chunk's best limit rows in a heap), and
 // the sorted chunks merge in order of that same comparison.
 func sortRows(env *Env, keys []*Vector, sks []SortKey, n, limit int) ([]int32, error) {
-	cmp, total := rowComparator(keys, sks)
+	cmp, total := rowComparator(env, keys, sks, n)
 	if !total {
 		// dynamic keys: Compare orders values of different kinds, not always transitively;
 		// keep the one sequential stable sort so the order never depends on the split.
@@ -58,14 +58,14 @@ func cutRows(idx []int32, limit int) []int32 {
 
 // rowComparator orders two rows by the keys, then by row index. total is false when a key
 // is dynamic (see sortRows).
-func rowComparator(keys []*Vector, sks []SortKey) (cmp func(a, b int32) int, total bool) {
+func rowComparator(env *Env, keys []*Vector, sks []SortKey, n int) (cmp func(a, b int32) int, total bool) {
 	for _, v := range keys {
 		if storageOf(v.T) == storeDynamic {
 			return func(a, b int32) int { return compareKeys(keys, sks, a, b) }, false
 		}
 	}
 	if len(keys) == 1 {
-		one := keyComparator(keys[0], sks[0])
+		one := keyComparator(env, keys[0], sks[0], n)
 		return func(a, b int32) int {
 			if c := one(a, b); c != 0 {
 				return c
@@ -75,7 +75,7 @@ func rowComparator(keys []*Vector, sks []SortKey) (cmp func(a, b int32) int, tot
 	}
 	each := make([]func(a, b int32) int, len(keys))
 	for k := range keys {
-		each[k] = keyComparator(keys[k], sks[k])
+		each[k] = keyComparator(env, keys[k], sks[k], n)
 	}
 	return func(a, b int32) int {
 		for _, c := range each {
@@ -88,8 +88,17 @@ func rowComparator(keys []*Vector, sks []SortKey) (cmp func(a, b int32) int, tot
 }
 
 // keyComparator orders two rows by one key: typed slices read directly for a long-like key
-// without nulls and for strings (never null), compareRows otherwise.
-func keyComparator(v *Vector, sk SortKey) func(a, b int32) int {
+// without nulls and for strings (never null), compareRows otherwise. A string key of a
+// large sort compares the ranks of its dictionary codes (see stringRanks).
+func keyComparator(env *Env, v *Vector, sk SortKey, n int) func(a, b int32) int {
+	if v.T == types.String && n >= sortDictMinRows {
+		if codes, rank := stringRanks(env, v); codes != nil {
+			if sk.Desc {
+				return func(a, b int32) int { return types.CompareInt(int64(rank[codes[b]]), int64(rank[codes[a]])) }
+			}
+			return func(a, b int32) int { return types.CompareInt(int64(rank[codes[a]]), int64(rank[codes[b]])) }
+		}
+	}
 	switch {
 	case storageOf(v.T) == storeInt && v.nulls == nil:
 		x := v.I
@@ -194,4 +203,27 @@ func merge2(a, b []int32, cmp func(a, b int32) int) []int32 {
 	}
 	out = append(out, a[i:]...)
 	return append(out, b[j:]...)
+}
+
+// sortDictMinRows is the sort size from which a string key is compared by dictionary ranks:
+// encoding hashes each row once, where the sort compares each row log2(n) times.
+const sortDictMinRows = 1 << 12
+
+// stringRanks returns v's dictionary codes and each code's rank in the values' ordinal
+// order (nil when v has no dictionary: too many distinct values).
+func stringRanks(env *Env, v *Vector) (codes []uint32, rank []uint32) {
+	d := env.GroupDict(v)
+	if d == nil || len(d.Codes) != v.Len() {
+		return nil, nil
+	}
+	order := make([]uint32, len(d.Values))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(d.Values[a], d.Values[b]) })
+	rank = make([]uint32, len(d.Values))
+	for r, c := range order {
+		rank[c] = uint32(r)
+	}
+	return d.Codes, rank
 }
