@@ -186,4 +186,3 @@ func neededCols(cols []Column, need []bool) []Column {
 	}
 	return out
 }
-
