@@ -177,3 +177,24 @@ func TestPeakMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestPruneKeepsColumnsItCannotPlace checks plans where a projection's item reads unknown
+// columns before a passthrough (the post-aggregation projection of summarize), and that
+// a narrowed operator whose input turns out wider at run time gathers every column.
+func TestPruneKeepsColumnsItCannotPlace(t *testing.T) {
+	db := NewDatabase(genKeyed("L", 200, 50, 5))
+	for _, c := range []struct{ query, want string }{
+		{"L | where V > 5 | summarize n = count(), ks = array_sort_asc(make_set(Key)), m = min(V)", `"rows":[[194,["key-000000",`},
+		{"L | where V > 5 | summarize n = count() > 0, t = min(V)", `"rows":[[true,6]]`},
+	} {
+		got := runWith(c.query, db.Catalog(), db, 1)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s: %.300s, want %s", c.query, got, c.want)
+		}
+	}
+	tbl := genKeyed("L", 100, 10, 5)
+	narrow := tbl.GatherNeeded([]int32{3, 1}, []bool{true}) // a Need of one column over two
+	if narrow.Vecs[0].Len() != 2 || narrow.Vecs[1].Len() != 2 {
+		t.Errorf("a Need that does not match the table's columns must gather all: %d, %d", narrow.Vecs[0].Len(), narrow.Vecs[1].Len())
+	}
+}

@@ -19,6 +19,9 @@ func Prune(root Node) Node { return prune(root, nil) }
 
 // prune rewrites n for a parent reading the columns need marks (nil: every column).
 func prune(n Node, need []bool) Node {
+	if need != nil && len(need) != len(n.Columns()) {
+		need = nil // a parent that sees another schema: keep every column
+	}
 	switch x := n.(type) {
 	case *Filter:
 		c := *x
@@ -80,7 +83,7 @@ func pruneProject(p *Project, need []bool) Node {
 			continue
 		}
 		if c.Pass[o] >= 0 {
-			in[c.Pass[o]] = true
+			in = mark(in, c.Pass[o])
 			continue
 		}
 		in = addReads(in, c.Exprs[o])
@@ -97,12 +100,12 @@ func pruneJoin(j *Join, need []bool) Node {
 	right := make([]bool, len(c.Right.Columns()))
 	for o, col := range c.LeftOut {
 		if need == nil || need[o] {
-			left[col] = true
+			left = mark(left, col)
 		}
 	}
 	for o, col := range c.RightOut {
 		if need == nil || need[len(c.LeftOut)+o] {
-			right[col] = true
+			right = mark(right, col)
 		}
 	}
 	for _, k := range c.LeftKeys {
@@ -133,6 +136,16 @@ func addReads(need []bool, e Expr) []bool {
 	return need
 }
 
+// mark marks column c in need (nil stays nil: every column is read anyway); a column beyond
+// the schema the plan knows makes it nil.
+func mark(need []bool, c int) []bool {
+	if need == nil || c < 0 || c >= len(need) {
+		return nil
+	}
+	need[c] = true
+	return need
+}
+
 // widen returns a fresh copy of need for n columns (nil stays nil: every column).
 func widen(need []bool, n int) []bool {
 	if need == nil || len(need) != n {
@@ -159,7 +172,7 @@ func placeholder(v *Vector) *Vector { return &Vector{T: v.T} }
 
 // GatherNeeded is Gather for the columns need marks (nil: all); the others are placeholders.
 func (t *Table) GatherNeeded(idx []int32, need []bool) *Table {
-	if need == nil {
+	if need == nil || len(need) != len(t.Vecs) { // a schema known only at run time: all
 		return t.Gather(idx)
 	}
 	out := &Table{Name: t.Name, Cols: t.Cols, Vecs: make([]*Vector, len(t.Vecs)), N: len(idx)}
@@ -175,7 +188,7 @@ func (t *Table) GatherNeeded(idx []int32, need []bool) *Table {
 
 // neededCols is the columns of cols that need marks (for charging gathered cells).
 func neededCols(cols []Column, need []bool) []Column {
-	if need == nil {
+	if need == nil || len(need) != len(cols) {
 		return cols
 	}
 	out := make([]Column, 0, len(cols))
