@@ -22,7 +22,8 @@ const tablesOf = {
   Rule3DcountMakeSet: ['AzureActivity'], HasAnyScan: ['AzureActivity'],
 };
 // Issue 14's shapes have no Go benchmark: their KQL ms is `kqldata time`'s best wall time.
-const wallOnly = ['I14FilterCountByUser', 'I14BinDcountMakeSet', 'I14ContainsOr', 'I14TakeJoinRowNumber'];
+const wallOnly = ['I14FilterCountByUser', 'I14BinDcountMakeSet', 'I14ContainsOr', 'I14TakeJoinRowNumber',
+  'I14TopByTime', 'I14SortTake'];
 
 // Go: BenchmarkX-2   3   123456 ns/op   45.6 data_MB   1.0 rows_out   789 B/op   12 allocs/op
 const kql = {};

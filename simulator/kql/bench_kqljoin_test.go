@@ -12,9 +12,18 @@ func BenchmarkI14SortTwoKeys(b *testing.B) {
 | count`, signinOnce())
 }
 
-// top-n: each chunk keeps its best rows in a heap.
+// top-n: each chunk keeps its best rows in a heap (bench/kqldata's I14TopByTime).
 func BenchmarkI14Top(b *testing.B) {
-	runBench(b, `SigninLogs | top 20 by TimeGenerated desc`, signinOnce())
+	runBench(b, `SigninLogs | top 20 by TimeGenerated desc | project UserPrincipalName, TimeGenerated`, signinOnce())
+}
+
+// sort | take after a filter: run as top (bench/kqldata's I14SortTake).
+func BenchmarkI14SortTake(b *testing.B) {
+	runBench(b, `SigninLogs
+| where RiskLevelDuringSignIn == 'high'
+| sort by UserPrincipalName asc, TimeGenerated desc
+| take 1000
+| project UserPrincipalName, TimeGenerated`, signinOnce())
 }
 
 // A filter whose survivors are projected to one column.

@@ -198,3 +198,28 @@ func TestPruneKeepsColumnsItCannotPlace(t *testing.T) {
 		t.Errorf("a Need that does not match the table's columns must gather all: %d, %d", narrow.Vecs[0].Len(), narrow.Vecs[1].Len())
 	}
 }
+
+// TestSortTakeIsTop checks that `sort | take n` (run as top n) keeps the rows of a full sort
+// followed by take (forced by a projection between them), ties in row order, with 1 and 4
+// workers.
+func TestSortTakeIsTop(t *testing.T) {
+	db := hotpathTable(t, 3000)
+	for _, sort := range []string{"sort by n asc", "sort by n desc nulls first", "order by s asc, n desc", "sort by strlen(s) asc"} {
+		for _, n := range []string{"0", "1", "7", "500", "2999", "5000", "-3"} {
+			top := "T | " + sort + " | take " + n + " | project i"
+			full := "T | " + sort + " | extend z = 0 | take " + n + " | project i"
+			q, err := Compile(top, db.Catalog(), CompileOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s, ok := q.plan.Root.(*exec.Project).In.(*exec.Sort); !ok || s.Limit == nil {
+				t.Fatalf("%s: not run as top", top)
+			}
+			for _, workers := range []int{1, 4} {
+				if a, b := runWith(top, db.Catalog(), db, workers), runWith(full, db.Catalog(), db, workers); a != b {
+					t.Errorf("%s (%d workers):\n top  %.300s\n full %.300s", top, workers, a, b)
+				}
+			}
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package exec
 
+import "github.com/soclab/soclab/simulator/kql/types"
+
 // Late materialisation. A plan's operators gather whole rows: a filter keeps its survivors'
 // every column, a join builds both sides' columns, a sort reorders every column. Prune tells
 // each Filter, Join, Sort and Project which of its output columns the operators above it
@@ -37,6 +39,13 @@ func prune(n Node, need []bool) Node {
 		c.In = prune(c.In, make([]bool, len(c.In.Columns())))
 		return &c
 	case *Take:
+		if s, ok := x.In.(*Sort); ok && s.Limit == nil && x.N.Const != nil && !x.N.Const.IsNull() && (x.N.Const.T == types.Long || x.N.Const.T == types.Int) {
+			// sort | take n is top n: the same rows (the sort is stable), without ordering
+			// the rest.
+			top := *s
+			top.Limit = &x.N
+			return prune(&top, need)
+		}
 		c := *x
 		c.In = prune(c.In, need)
 		return &c
