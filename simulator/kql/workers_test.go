@@ -99,7 +99,7 @@ func TestOneWorkerEqualsMany(t *testing.T) {
 	}
 	// Joins (every kind, string and long keys, expression keys, count only), sorts (one and
 	// several keys, nulls, top) and narrowed pipelines over tables split across the workers.
-	jdb := NewDatabase(genKeyed("L", 3000, 700, 5), genKeyed("R", 2500, 700, 6), hotpathTable(t, 4000)["T"])
+	jdb := NewDatabase(genKeyed("L", 5000, 700, 5), genKeyed("R", 4500, 700, 6), hotpathTable(t, 4000)["T"]) // the second run of a join on Key uses the columns' dictionaries
 	for _, query := range []string{
 		"L | join (R) on Key | order by V asc, V1 asc | take 300",
 		"L | join kind=inner (R) on Key | project V, V1 | take 500",

@@ -132,6 +132,12 @@ func (j *Join) typedPairs(env *Env, lt, rt *Table, countOnly bool) (*joinPairs, 
 		return nil, err
 	}
 	if t == types.String {
+		if lc, rc, ok, err := dictCodes(env, lv, rv); err != nil || ok {
+			if err != nil {
+				return nil, err
+			}
+			return hashJoin(env, j.Kind, lc, rc, lt.N, rt.N, countOnly)
+		}
 		seed := maphash.MakeSeed()
 		return hashJoin(env, j.Kind, strKeys{lv.S, seed}, strKeys{rv.S, seed}, lt.N, rt.N, countOnly)
 	}

@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -54,27 +55,76 @@ func TestTypedJoinEqualsGeneric(t *testing.T) {
 					for _, countOnly := range []bool{false, true} {
 						env := NewEnv(context.Background(), nil, nil, 0, 1, 0)
 						env.Workers, env.ParallelMinRows = workers, 1
-						got, err := j.typedPairs(env, lt, rt, countOnly)
-						if err != nil || got == nil {
-							t.Fatalf("%v %s: %v, %v", sh, kind, got, err)
+						path := []string{"as planned"}
+						if typ == types.String {
+							path = append(path, "texts", "left dictionary", "right dictionary", "shared dictionary")
 						}
-						name := fmt.Sprintf("%v %s key %s, %d workers, count only %v", sh, kind, typ, workers, countOnly)
-						if got.n != want.n {
-							t.Errorf("%s: %d rows, want %d", name, got.n, want.n)
-						}
-						if countOnly {
-							if got.li != nil || got.ri != nil {
-								t.Errorf("%s: pairs kept", name)
+						for _, p := range path {
+							got, err := joinBy(env, j, p, lt, rt, countOnly)
+							if err != nil || got == nil {
+								t.Fatalf("%v %s %s: %v, %v", sh, kind, p, got, err)
 							}
-							continue
-						}
-						if !slices.Equal(got.li, want.li) || !slices.Equal(got.ri, want.ri) {
-							t.Errorf("%s:\n got  %v %v\n want %v %v", name, head(got.li), head(got.ri), head(want.li), head(want.ri))
+							name := fmt.Sprintf("%v %s key %s by %s, %d workers, count only %v", sh, kind, typ, p, workers, countOnly)
+							checkPairs(t, name, got, want, countOnly)
 						}
 					}
 				}
 			}
 		}
+	}
+}
+
+// joinBy runs j's typed join by the given key path: as planned (typedPairs), or on string
+// keys by texts, by codes of the left's or the right's dictionary (the other side
+// translated), or by codes of one dictionary both sides share (views of one column).
+func joinBy(env *Env, j *Join, path string, lt, rt *Table, countOnly bool) (*joinPairs, error) {
+	lv, rv := lt.Vecs[0], rt.Vecs[0]
+	switch path {
+	case "texts":
+		seed := maphash.MakeSeed()
+		return hashJoin(env, j.Kind, strKeys{lv.S, seed}, strKeys{rv.S, seed}, lt.N, rt.N, countOnly)
+	case "left dictionary", "right dictionary":
+		ld, _ := buildDict(lv.S)
+		rd, _ := buildDict(rv.S)
+		if ld == nil || rd == nil {
+			return j.typedPairs(env, lt, rt, countOnly) // too many values for a dictionary
+		}
+		if path == "left dictionary" {
+			rc, err := translate(env, ld, rv.S)
+			if err != nil {
+				return nil, err
+			}
+			return hashJoin(env, j.Kind, codeKeys{ld.Codes}, codeKeys{rc}, lt.N, rt.N, countOnly)
+		}
+		lc, err := translate(env, rd, lv.S)
+		if err != nil {
+			return nil, err
+		}
+		return hashJoin(env, j.Kind, codeKeys{lc}, codeKeys{rd.Codes}, lt.N, rt.N, countOnly)
+	case "shared dictionary":
+		both := append(append([]string(nil), lv.S...), rv.S...)
+		d, _ := buildDict(both)
+		if d == nil {
+			return j.typedPairs(env, lt, rt, countOnly)
+		}
+		return hashJoin(env, j.Kind, codeKeys{d.Codes[:lt.N]}, codeKeys{d.Codes[lt.N:]}, lt.N, rt.N, countOnly)
+	}
+	return j.typedPairs(env, lt, rt, countOnly)
+}
+
+func checkPairs(t *testing.T, name string, got, want *joinPairs, countOnly bool) {
+	t.Helper()
+	if got.n != want.n {
+		t.Errorf("%s: %d rows, want %d", name, got.n, want.n)
+	}
+	if countOnly {
+		if got.li != nil || got.ri != nil {
+			t.Errorf("%s: pairs kept", name)
+		}
+		return
+	}
+	if !slices.Equal(got.li, want.li) || !slices.Equal(got.ri, want.ri) {
+		t.Errorf("%s:\n got  %v %v\n want %v %v", name, head(got.li), head(got.ri), head(want.li), head(want.ri))
 	}
 }
 
