@@ -40,15 +40,30 @@ func (s *Sort) Run(env *Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Evaluated key vectors, the index (and its merge buffer) and the gathered output:
-	// charged before they are made.
+	limit := -1
+	if s.Limit != nil {
+		n, ok := s.Limit.Eval(env, nil, 0).AsInt()
+		if !ok {
+			return nil, runtimeErr("top: the row count is not a number")
+		}
+		limit = int(min(max(n, 0), int64(t.N)))
+	}
+	// Evaluated key vectors, the index (and its merge buffer; top's heaps of limit rows per
+	// chunk) and the gathered output: charged before they are made.
 	var keyBytes int64
 	for _, sk := range s.Keys {
 		if !sk.X.IsCol {
 			keyBytes += 16
 		}
 	}
-	if err := env.Mem.Charge(int64(t.N)*(8+keyBytes+RowCells(neededCols(t.Cols, s.Need))), "Sort"); err != nil {
+	idxRows, outRows := t.N, t.N
+	if limit >= 0 {
+		outRows = limit
+		if w := parallelism(env, t.N); limit < t.N/w/4 { // sortRows' heap path
+			idxRows = 2 * limit * w
+		}
+	}
+	if err := env.Mem.Charge(int64(t.N)*keyBytes+8*int64(idxRows)+int64(outRows)*RowCells(neededCols(t.Cols, s.Need)), "Sort"); err != nil {
 		return nil, err
 	}
 	keys := make([]*Vector, len(s.Keys))
@@ -56,14 +71,6 @@ func (s *Sort) Run(env *Env) (*Table, error) {
 		if keys[k], err = keyVector(env, sk.X, t, ""); err != nil {
 			return nil, err
 		}
-	}
-	limit := -1
-	if s.Limit != nil {
-		n, ok := s.Limit.Eval(env, nil, 0).AsInt()
-		if !ok {
-			return nil, runtimeErr("top: the row count is not a number")
-		}
-		limit = int(max(n, 0))
 	}
 	idx, err := sortRows(env, keys, s.Keys, t.N, limit)
 	if err != nil {
