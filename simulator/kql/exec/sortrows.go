@@ -23,13 +23,14 @@ func sortRows(env *Env, keys []*Vector, sks []SortKey, n, limit int) ([]int32, e
 		return cutRows(idx, limit), nil
 	}
 	workers := parallelism(env, n)
+	beats := rootKey(keys, sks)
 	runs := make([][]int32, workers)
 	err := runChunks(n, workers, func(w, lo, hi int) error {
 		if err := env.Check(); err != nil {
 			return err
 		}
 		if limit >= 0 && limit < (hi-lo)/4 {
-			runs[w] = topRows(lo, hi, limit, cmp)
+			runs[w] = topRows(lo, hi, limit, cmp, beats)
 			return nil
 		}
 		run := make([]int32, hi-lo)
@@ -128,7 +129,7 @@ func compareKeys(keys []*Vector, sks []SortKey, a, b int32) int {
 
 // topRows returns the first limit rows of [lo, hi) in cmp's order, keeping the best so far in
 // a heap whose root is the worst of them.
-func topRows(lo, hi, limit int, cmp func(a, b int32) int) []int32 {
+func topRows(lo, hi, limit int, cmp func(a, b int32) int, beats *topKey) []int32 {
 	h := make([]int32, 0, limit)
 	down := func(i int) {
 		for {
@@ -148,6 +149,20 @@ func topRows(lo, hi, limit int, cmp func(a, b int32) int) []int32 {
 	}
 	for r := lo; r < hi && limit > 0; r++ {
 		row := int32(r)
+		if beats != nil && len(h) == limit {
+			// The root is the worst row kept; this row comes after it, so an equal key loses
+			// the tie: only a strictly better key can take its place.
+			x, root := beats.x, beats.x[h[0]]
+			for ; r < hi; r++ {
+				if v := x[r]; (v > root) == beats.desc && v != root {
+					break
+				}
+			}
+			if r == hi {
+				break
+			}
+			row = int32(r)
+		}
 		if len(h) < limit {
 			h = append(h, row)
 			for i := len(h) - 1; i > 0; { // up
@@ -226,4 +241,20 @@ func stringRanks(env *Env, v *Vector) (codes []uint32, rank []uint32) {
 		rank[c] = uint32(r)
 	}
 	return d.Codes, rank
+}
+
+// topKey is top's one long-like key without nulls, read directly while skipping rows that
+// cannot enter the heap.
+type topKey struct {
+	x    []int64
+	desc bool
+}
+
+// rootKey returns the key for topRows' skip loop (nil: the key is not one long-like column
+// without nulls).
+func rootKey(keys []*Vector, sks []SortKey) *topKey {
+	if len(keys) != 1 || storageOf(keys[0].T) != storeInt || keys[0].nulls != nil {
+		return nil
+	}
+	return &topKey{x: keys[0].I, desc: sks[0].Desc}
 }
