@@ -19,14 +19,23 @@ type joinPairs struct {
 func hashJoin[K joinKeys[K]](env *Env, kind string, left, right K, ln, rn int, countOnly bool) (*joinPairs, error) {
 	buildWorkers := parallelism(env, rn)
 	probeWorkers := parallelism(env, ln)
-	// The build side is charged before it is built (slots, chains), the marks with it, the
-	// pairs as they grow.
-	if err := env.Mem.Charge(slotBytes(rn)+int64(rn/8), "HashJoin"); err != nil {
+	// The build side is charged before it is built (slots, chains; what growing adds after),
+	// the marks with it, the pairs as they grow. The table and the marks are given back when
+	// the join ends; the pairs stay with the output.
+	charged := slotBytes(rn) + int64(rn/8)
+	if err := env.Mem.Charge(charged, "HashJoin"); err != nil {
 		return nil, err
 	}
+	defer func() { env.Mem.Release(charged) }()
 	tab, err := buildJoinTable(env, right, rn, buildWorkers)
 	if err != nil {
 		return nil, err
+	}
+	if grown := 8*int64(tab.slotCount()) + 4*int64(rn) - slotBytes(rn); grown > 0 {
+		if err := env.Mem.Charge(grown, "HashJoin"); err != nil {
+			return nil, err
+		}
+		charged += grown
 	}
 	pr := &joinProbe[K]{env: env, kind: kind, tab: tab, left: left, countOnly: countOnly}
 	// marks, per partition and slot: the first left row of the key (innerunique), or whether a
@@ -41,6 +50,7 @@ func hashJoin[K joinKeys[K]](env *Env, kind string, left, right K, ln, rn int, c
 		if err := env.Mem.Charge(4*int64(tab.slotCount()), "HashJoin"); err != nil {
 			return nil, err
 		}
+		charged += 4 * int64(tab.slotCount())
 	}
 	chunks := make([]joinPairs, probeWorkers)
 	if kind == JoinInnerUnique && probeWorkers > 1 {
