@@ -88,6 +88,11 @@ const queries = [
           FROM (SELECT DISTINCT UserPrincipalName FROM SigninLogs WHERE rowid < 100000) l
           JOIN (SELECT UserPrincipalName FROM SigninLogs WHERE rowid BETWEEN 100000 AND 199999) r
           USING (UserPrincipalName)` },
+  { query: 'I14TopByTime', variant: 'sql',
+    sql: `SELECT UserPrincipalName, TimeGenerated FROM SigninLogs ORDER BY TimeGenerated DESC LIMIT 20` },
+  { query: 'I14SortTake', variant: 'sql',
+    sql: `SELECT UserPrincipalName, TimeGenerated FROM SigninLogs WHERE RiskLevelDuringSignIn = 'high'
+          ORDER BY UserPrincipalName ASC, TimeGenerated DESC LIMIT 1000` },
 ];
 
 // threads "default" leaves DuckDB's own setting (every core), as users run it.

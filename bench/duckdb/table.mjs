@@ -22,7 +22,8 @@ const tablesOf = {
   Rule3DcountMakeSet: ['AzureActivity'], HasAnyScan: ['AzureActivity'],
 };
 // Issue 14's shapes have no Go benchmark: their KQL ms is `kqldata time`'s best wall time.
-const wallOnly = ['I14FilterCountByUser', 'I14BinDcountMakeSet', 'I14ContainsOr', 'I14TakeJoinRowNumber'];
+const wallOnly = ['I14FilterCountByUser', 'I14BinDcountMakeSet', 'I14ContainsOr', 'I14TakeJoinRowNumber',
+  'I14TopByTime', 'I14SortTake'];
 
 // Go: BenchmarkX-2   3   123456 ns/op   45.6 data_MB   1.0 rows_out   789 B/op   12 allocs/op
 const kql = {};
@@ -85,6 +86,11 @@ for (const [q, tables] of Object.entries(tablesOf)) {
   }
   const mem = heap + k['B/op'];
   console.log(`${pad(q, 22)}${lpad(mb(heap).toFixed(1), 10)}${lpad(mb(k['B/op']).toFixed(1), 13)}${lpad(mb(csv).toFixed(1), 9)}${lpad(k.data_MB.toFixed(1), 9)}${lpad((mem / csv).toFixed(2), 9)}${lpad((mb(mem) / k.data_MB).toFixed(2), 12)}`);
+}
+console.log('');
+console.log(`${pad('query', 22)}${lpad('KQL peak MB', 12)}  (the run's peak budgeted memory: kql.Result.PeakMemory)`);
+for (const [q, t] of Object.entries(kqlCPU)) {
+  if (t.peak_mem_mb !== undefined) console.log(`${pad(q, 22)}${lpad(t.peak_mem_mb.toFixed(1), 12)}`);
 }
 if (duckMem) {
   console.log(`DuckDB buffer memory for all four tables: ${mb(duckMem.duckdb_tables_bytes).toFixed(1)} MB ` +

@@ -50,6 +50,15 @@ var benchQueries = []benchQuery{
 | take 100000
 | join (SigninLogs | serialize | where row_number() between (100001 .. 200000)) on UserPrincipalName
 | count`, []string{"SigninLogs"}},
+	// Sorts (issue 14, the join/sort half): top by time, and sort | take after a filter.
+	{"I14TopByTime", `SigninLogs
+| top 20 by TimeGenerated desc
+| project UserPrincipalName, TimeGenerated`, []string{"SigninLogs"}},
+	{"I14SortTake", `SigninLogs
+| where RiskLevelDuringSignIn == 'high'
+| sort by UserPrincipalName asc, TimeGenerated desc
+| take 1000
+| project UserPrincipalName, TimeGenerated`, []string{"SigninLogs"}},
 }
 
 // tableSize describes one generated table: rows, the benchmark's raw-size estimate and the

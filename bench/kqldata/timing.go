@@ -12,11 +12,13 @@ import (
 )
 
 // timing is one query's best wall time and best CPU time (user+system of the whole process,
-// so the garbage collector's threads count) over the timed runs.
+// so the garbage collector's threads count) over the timed runs, and the run's peak
+// budgeted memory (kql.Result.PeakMemory: what the run held at once as its budget counted).
 type timing struct {
 	Query  string  `json:"query"`
 	WallMS float64 `json:"wall_ms"`
 	CPUMS  float64 `json:"cpu_ms"`
+	PeakMB float64 `json:"peak_mem_mb"`
 	Runs   int     `json:"runs"`
 }
 
@@ -46,10 +48,12 @@ func timeQueries(runsArg, path string) error {
 		best := timing{Query: bq.Name, Runs: runs}
 		for i := 0; i <= runs; i++ {
 			wall0, cpu0 := time.Now(), cpuTime()
-			if _, err := q.Run(context.Background(), db, kql.RunOptions{Now: benchNow}); err != nil {
+			res, err := q.Run(context.Background(), db, kql.RunOptions{Now: benchNow})
+			if err != nil {
 				return fmt.Errorf("run %s: %w", bq.Name, err)
 			}
 			wall, cpu := ms(time.Since(wall0)), ms(cpuTime()-cpu0)
+			best.PeakMB = max(best.PeakMB, float64(res.PeakMemory)/1e6)
 			if i == 0 {
 				continue // warm-up
 			}

@@ -56,7 +56,7 @@ func kqlCommand() *cli.Command {
 			&cli.StringFlag{Name: "source", Value: "workspace", Usage: "without --data: run on the tenant's `PLACE`: workspace (Log Analytics) or hunting (Defender advanced hunting)"},
 			&cli.StringFlag{Name: "output", Value: "json", Usage: "result format: json, table or csv"},
 			&cli.BoolFlag{Name: "parse-only", Usage: "check syntax only"},
-			&cli.BoolFlag{Name: "stats", Usage: "print timings and row counts as one JSON line on stderr"},
+			&cli.BoolFlag{Name: "stats", Usage: "print timings, row counts and the run's peak budgeted memory (peak_mem_mb) as one JSON line on stderr"},
 			&cli.IntFlag{Name: "repeat", Value: 1, Usage: "run the compiled query `N` times; --stats reports the fastest"},
 			&cli.StringFlag{Name: "now", Usage: "the clock now() and ago() read (ISO-8601 `TIME`; default: the real clock)"},
 			stateFlag(), &cli.StringFlag{Name: "tenant", Usage: tenantFlagUsage, EnvVars: []string{"SOCLAB_TENANT"}},
@@ -165,6 +165,7 @@ func runKQL(ctx context.Context, opts kqlOptions, querySet bool, stdout, stderr 
 
 	var res *kql.Result
 	best := -1.0
+	var peak int64
 	for i := 0; i < opts.Repeat; i++ {
 		start = time.Now()
 		res, err = q.Run(ctx, db, kql.RunOptions{Now: now, External: readLabBlob})
@@ -175,6 +176,7 @@ func runKQL(ctx context.Context, opts kqlOptions, querySet bool, stdout, stderr 
 		if ms := msSince(start); best < 0 || ms < best {
 			best = ms
 		}
+		peak = max(peak, res.PeakMemory)
 	}
 	switch opts.Output {
 	case "json":
@@ -196,7 +198,7 @@ func runKQL(ctx context.Context, opts kqlOptions, querySet bool, stdout, stderr 
 			}
 		}
 		line, _ := json.Marshal(map[string]any{"load_ms": loadMS, "compile_ms": compileMS, "exec_ms": best,
-			"rows_in": rowsIn, "rows_out": res.Len()})
+			"rows_in": rowsIn, "rows_out": res.Len(), "peak_mem_mb": float64(peak) / (1 << 20)})
 		fmt.Fprintln(stderr, string(line))
 	}
 	return exitOK

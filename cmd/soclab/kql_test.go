@@ -69,12 +69,15 @@ func TestRunKQLStats(t *testing.T) {
 	if err := json.Unmarshal(errb.Bytes(), &stats); err != nil {
 		t.Fatalf("stats line %q: %v", errb.String(), err)
 	}
-	for _, k := range []string{"load_ms", "compile_ms", "exec_ms", "rows_in", "rows_out"} {
+	for _, k := range []string{"load_ms", "compile_ms", "exec_ms", "rows_in", "rows_out", "peak_mem_mb"} {
 		if _, ok := stats[k]; !ok {
 			t.Errorf("stats lack %s: %v", k, stats)
 		}
 	}
 	if stats["rows_out"] != 1 {
 		t.Errorf("rows_out %v", stats["rows_out"])
+	}
+	if stats["peak_mem_mb"] <= 0 {
+		t.Errorf("peak_mem_mb %v: the range's rows were charged", stats["peak_mem_mb"])
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/soclab/soclab/internal/cputime"
 )
 
 // Benchmarks at the sizes the issue names (run with: go test -run XXX -bench . -benchtime 3x).
@@ -123,6 +125,7 @@ func runBench(b *testing.B, src string, tables ...*Table) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cputime.Process()
 	rows := 0
 	for i := 0; i < b.N; i++ {
 		res, err := q.Run(context.Background(), db, RunOptions{Now: benchNow})
@@ -131,6 +134,7 @@ func runBench(b *testing.B, src string, tables ...*Table) {
 		}
 		rows = res.Len()
 	}
+	b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1e3/float64(b.N), "cpu_ms/op")
 	b.ReportMetric(raw/1e6, "data_MB")
 	b.ReportMetric(float64(rows), "rows_out")
 }

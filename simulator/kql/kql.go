@@ -241,7 +241,7 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 		for i := range ts {
 			ts[i] = exec.WithoutHidden(ts[i], exec.HiddenColumns(m.Branches[i].Columns(), ts[i].Cols))
 		}
-		return truncate(&Result{Table: ts[0], More: ts[1:]}, opts), nil
+		return truncate(&Result{Table: ts[0], More: ts[1:], PeakMemory: env.Mem.Peak()}, opts), nil
 	}
 	t, err := q.plan.Root.Run(env)
 	if err != nil {
@@ -250,7 +250,7 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 	// Hidden columns (Log Analytics' _ItemId, _TimeReceived...) flow through the operators but
 	// are not part of the result unless the query named them.
 	t = exec.WithoutHidden(t, exec.HiddenColumns(q.plan.Root.Columns(), t.Cols))
-	return truncate(&Result{Table: t}, opts), nil
+	return truncate(&Result{Table: t, PeakMemory: env.Mem.Peak()}, opts), nil
 }
 
 // MapCatalog is a Catalog backed by a map of schemas.

@@ -20,6 +20,9 @@ type Result struct {
 	// Partial, when set, says the result was truncated (Kusto's result truncation: the
 	// E_QUERY_RESULT_SET_TOO_LARGE limit error); the rows kept are the first ones.
 	Partial *Error
+	// PeakMemory is the most memory the run held at once as its budget counted it (bytes
+	// charged to govern.Budget: new columns, gathered cells, hash tables, groups).
+	PeakMemory int64
 }
 
 // ResultColumn is a column of a result as the JSON outputs name it.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,8 +37,8 @@ func runWith(query string, cat Catalog, db Database, workers int) (out string) {
 }
 
 // TestOneWorkerEqualsMany runs every deterministic case of the docs conformance corpus, the
-// lab's queries and the string hot-path predicates with 1 worker and with 4, and wants
-// byte-identical results (rows in the same order).
+// lab's queries, the string hot-path predicates, and joins, sorts and narrowed pipelines
+// with 1 worker and with 4, and wants byte-identical results (rows in the same order).
 func TestOneWorkerEqualsMany(t *testing.T) {
 	compared := 0
 	for _, c := range loadDocCases(t) {
@@ -95,6 +96,41 @@ func TestOneWorkerEqualsMany(t *testing.T) {
 			}
 			compared++
 		}
+	}
+	// Joins (every kind, string and long keys, expression keys, count only), sorts (one and
+	// several keys, nulls, top) and narrowed pipelines over tables split across the workers.
+	jdb := NewDatabase(genKeyed("L", 5000, 700, 5), genKeyed("R", 4500, 700, 6), hotpathTable(t, 4000)["T"]) // the second run of a join on Key uses the columns' dictionaries
+	for _, query := range []string{
+		"L | join (R) on Key | order by V asc, V1 asc | take 300",
+		"L | join kind=inner (R) on Key | project V, V1 | take 500",
+		"L | join kind=leftouter (R | where V % 3 == 0) on Key | take 400",
+		"L | join kind=rightouter (R | where V % 3 == 0) on Key | take 400",
+		"L | join kind=fullouter (R | where V % 2 == 0) on Key | summarize count(), sum(V), sum(V1)",
+		"L | join kind=leftsemi (R | where V < 100) on Key | project V",
+		"L | join kind=leftanti (R | where V < 100) on Key | count",
+		"L | join kind=rightsemi (R | where V < 100) on Key",
+		"L | join kind=rightanti (R | where V < 100) on Key | count",
+		"L | join kind=inner hint.strategy=broadcast (R) on $left.V == $right.V",
+		"L | extend M = V % 50 | join kind=innerunique (R | extend M = V % 50) on M | project V, V1 | take 200",
+		"L | join kind=inner (R) on $left.Key == $right.Key, $left.V == $right.V",
+		"L | join kind=inner (R | extend K = toupper(Key)) on $left.Key == $right.K | count",
+		"L | lookup (R | summarize S = sum(V) by Key) on Key | take 300",
+		"L | join (R) on Key | count",
+		"T | sort by n asc nulls first, s desc | project i, n, s",
+		"T | sort by n desc, i asc",
+		"T | order by s asc | take 100",
+		"T | top 25 by n desc nulls last | project i",
+		"T | top 25 by strcat(s, tostring(n)) asc",
+		"T | where n > 1 | sort by i desc | project s",
+		"T | serialize | where row_number() between (10 .. 3000) | take 1000 | join kind=leftouter (T | where n == 2) on s | count",
+		"T | take 2000 | join kind=inner (T | serialize | where row_number() > 2000) on n | summarize count() by n",
+	} {
+		if one, many := runWith(query, jdb.Catalog(), jdb, 1), runWith(query, jdb.Catalog(), jdb, 4); one != many {
+			t.Errorf("%s:\n 1 worker:  %.400s\n 4 workers: %.400s", query, one, many)
+		} else if strings.HasPrefix(one, "compile") || strings.HasPrefix(one, "run") || strings.HasPrefix(one, "panic") {
+			t.Errorf("%s: %s", query, one)
+		}
+		compared++
 	}
 	if compared < 500 {
 		t.Fatalf("compared only %d cases", compared)

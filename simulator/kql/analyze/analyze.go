@@ -69,6 +69,7 @@ func AnalyzeContext(ctx context.Context, script *ast.Script, cat Catalog) (plan 
 	if a.multi != nil && node != exec.Node(a.multi) {
 		return nil, diag.Errorf(diag.CodeInvalid, a.multiOp.Pos(), a.multiOp.End(), "'%s' operator: it must be the last operator of the query", a.multiOp.OpName())
 	}
+	node = exec.Prune(node)
 	tables := make([]string, 0, len(a.used))
 	for t := range a.used {
 		tables = append(tables, t)
@@ -97,6 +98,9 @@ type analyzer struct {
 	spreading *ast.CallExpr
 	// ops counts analyzed operators, to check ctx every few of them.
 	ops int
+	// reads is the stack of row-column sets of the scalar expressions being compiled (see
+	// tracked): late materialisation needs what each operator reads.
+	reads []*readSet
 }
 
 // fail aborts analysis with a semantic error at node n.

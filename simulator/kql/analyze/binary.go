@@ -238,7 +238,9 @@ func (a *analyzer) between(c *exprCtx, x *ast.BetweenExpr) exec.Expr {
 		return boolVal(funcs.Between(val, le(env, tb, i), he(env, tb, i)) != not)
 	}}
 	e.Vec = fastBetween(v, lo, hi, not)
-	e.VecPure = e.Vec != nil
+	// row_number() between (...) is made as one range of rows, cheapest on the query's own
+	// goroutine (a parallel filter would list every row as a candidate first).
+	e.VecPure = e.Vec != nil && !(v.RowNumber && !not)
 	return e
 }
 

@@ -56,7 +56,7 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 			fail(x.Args[0], diag.CodeBadArgument, "The expression must be a constant string.")
 		}
 		if i := colIndex(c.cols, n.Const.S); i >= 0 {
-			return exec.ColumnExpr(i, c.cols[i].Type)
+			return a.colExpr(i, c.cols[i].Type)
 		}
 		return a.scalarCtx(c, x.Args[1])
 	case "ingestion_time":
@@ -64,7 +64,7 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 		// without it fall back to the event time column (TimeGenerated, else Timestamp).
 		for _, n := range []string{"_TimeReceived", "TimeGenerated", "Timestamp"} {
 			if i := colIndex(c.cols, n); i >= 0 && c.cols[i].Type == types.DateTime {
-				return exec.ColumnExpr(i, types.DateTime)
+				return a.colExpr(i, types.DateTime)
 			}
 		}
 		return exec.ConstExpr(types.NullOf(types.DateTime))
@@ -84,6 +84,7 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 			if k := colIndex(c.cols, bc.Name); k >= 0 {
 				cols = append(cols, bc)
 				idx = append(idx, k)
+				a.noteRead(k)
 			}
 		}
 		skipEmpty := false
@@ -111,7 +112,7 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 	if isAggregate(name) {
 		if c.aggCols != nil {
 			if i, ok := c.aggCols[x]; ok {
-				return exec.ColumnExpr(i, c.cols[i].Type)
+				return a.colExpr(i, c.cols[i].Type)
 			}
 		}
 		fail(x.Func, diag.CodeInvalid, "%sThe function '%s' is an aggregate function and can only be used in the context of summarize, make-series or top-nested", opPrefix(c.op), name)

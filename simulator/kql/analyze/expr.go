@@ -28,13 +28,13 @@ type exprCtx struct {
 
 // scalar compiles a scalar expression with the given row columns.
 func (a *analyzer) scalar(sc *scope, cols []exec.Column, e ast.Expr) exec.Expr {
-	return a.scalarCtx(&exprCtx{sc: sc, cols: cols}, e)
+	return a.tracked(func() exec.Expr { return a.scalarCtx(&exprCtx{sc: sc, cols: cols}, e) })
 }
 
 func (a *analyzer) scalarCtx(c *exprCtx, e ast.Expr) exec.Expr {
 	if c.aggCols != nil {
 		if i, ok := c.aggCols[e]; ok {
-			return exec.ColumnExpr(i, c.cols[i].Type)
+			return a.colExpr(i, c.cols[i].Type)
 		}
 	}
 	switch x := e.(type) {
@@ -86,7 +86,7 @@ func (a *analyzer) scalarCtx(c *exprCtx, e ast.Expr) exec.Expr {
 // ident resolves a name: a column of the row, then a let-bound scalar.
 func (a *analyzer) ident(c *exprCtx, id *ast.Ident) exec.Expr {
 	if i := colIndex(c.cols, id.Name); i >= 0 {
-		return exec.ColumnExpr(i, c.cols[i].Type)
+		return a.colExpr(i, c.cols[i].Type)
 	}
 	if b, ok := c.sc.lookup(id.Name); ok {
 		switch b.kind {
@@ -149,14 +149,14 @@ func (a *analyzer) member(c *exprCtx, x *ast.MemberExpr) exec.Expr {
 		if i < 0 {
 			fail(x.Name, diag.CodeUnknownName, "%sFailed to resolve column or scalar expression named '%s'", opPrefix(c.op), x.Name.Name)
 		}
-		return exec.ColumnExpr(i, side[i].Type)
+		return a.colExpr(i, side[i].Type)
 	}
 	if id, ok := x.X.(*ast.Ident); ok && c.stepName != "" && id.Name == c.stepName {
 		i := colIndex(c.cols, x.Name.Name)
 		if i < 0 {
 			fail(x.Name, diag.CodeUnknownName, "%sFailed to resolve column or scalar expression named '%s'", opPrefix(c.op), x.Name.Name)
 		}
-		return exec.ColumnExpr(i, c.cols[i].Type)
+		return a.colExpr(i, c.cols[i].Type)
 	}
 	base := a.scalarCtx(c, x.X)
 	if base.T != types.Dynamic && base.T != types.Null {

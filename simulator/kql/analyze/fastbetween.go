@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"sort"
+
 	"github.com/soclab/soclab/simulator/kql/exec"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
@@ -23,6 +25,11 @@ func fastBetween(v, lo, hi exec.Expr, not bool) func(*exec.Env, *exec.Table, []i
 	a, b := lo.Const.I, hi.Const.I
 	if v.RowNumber {
 		start := v.RowStart
+		if !not {
+			return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
+				return rowNumberRange(start, a, b, t.N, in)
+			}
+		}
 		return func(_ *exec.Env, t *exec.Table, in []int32) []int32 {
 			return scanRows(t.N, in, func(i int32) bool {
 				x := start + int64(i)
@@ -45,4 +52,35 @@ func fastBetween(v, lo, hi exec.Expr, not bool) func(*exec.Env, *exec.Table, []i
 			return (x >= a && x <= b) != not
 		})
 	}
+}
+
+// rowNumberRange is `row_number() between (a .. b)` over a table of n rows whose first row is
+// numbered start: the rows form one contiguous range, made directly (no row is read) or cut
+// out of the ascending candidates in by binary search.
+func rowNumberRange(start, a, b int64, n int, in []int32) []int32 {
+	first, last := int64(0), int64(n)-1
+	if a > start {
+		first = a - start
+	}
+	if b < start {
+		last = -1
+	} else if b-start < last {
+		last = b - start
+	}
+	if in == nil {
+		if first > last {
+			return []int32{}
+		}
+		out := make([]int32, last-first+1)
+		for k := range out {
+			out[k] = int32(first + int64(k))
+		}
+		return out
+	}
+	lo := sort.Search(len(in), func(k int) bool { return int64(in[k]) >= first })
+	hi := sort.Search(len(in), func(k int) bool { return int64(in[k]) > last })
+	if lo >= hi {
+		return in[:0]
+	}
+	return in[lo:hi]
 }

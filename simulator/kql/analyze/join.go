@@ -44,8 +44,8 @@ func (a *analyzer) joinKeys(sc *scope, on []ast.Expr, lcols, rcols []exec.Column
 			if li < 0 || ri < 0 {
 				fail(x, diag.CodeUnknownName, "'%s' operator: Failed to resolve column or scalar expression named '%s'", opName, x.Name)
 			}
-			lk = append(lk, exec.ColumnExpr(li, lcols[li].Type))
-			rk = append(rk, exec.ColumnExpr(ri, rcols[ri].Type))
+			lk = append(lk, a.colExpr(li, lcols[li].Type))
+			rk = append(rk, a.colExpr(ri, rcols[ri].Type))
 		case *ast.BinaryExpr:
 			if x.Op == "and" {
 				add(x.L)

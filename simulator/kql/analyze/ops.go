@@ -144,7 +144,7 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 // scalarOp compiles a scalar expression in an operator's row context; resolution errors name
 // the operator.
 func (a *analyzer) scalarOp(sc *scope, cols []exec.Column, e ast.Expr, opName string) exec.Expr {
-	return a.scalarCtx(&exprCtx{sc: sc, cols: cols, op: opName}, e)
+	return a.tracked(func() exec.Expr { return a.scalarCtx(&exprCtx{sc: sc, cols: cols, op: opName}, e) })
 }
 
 func (a *analyzer) sortKeys(sc *scope, cols []exec.Column, keys []*ast.SortKey, opName string) []exec.SortKey {

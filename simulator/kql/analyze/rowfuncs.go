@@ -16,7 +16,7 @@ func (a *analyzer) rowArgs(c *exprCtx, args []ast.Expr) (exprs []exec.Expr, name
 				if col.Hidden {
 					continue
 				}
-				exprs = append(exprs, exec.ColumnExpr(i, col.Type))
+				exprs = append(exprs, a.colExpr(i, col.Type))
 				names = append(names, col.Name)
 			}
 			continue
@@ -24,7 +24,7 @@ func (a *analyzer) rowArgs(c *exprCtx, args []ast.Expr) (exprs []exec.Expr, name
 		if id, ok := unparen(arg).(*ast.Ident); ok && id.Wildcard {
 			for i, col := range c.cols {
 				if wildcardMatch(id.Name, col.Name) {
-					exprs = append(exprs, exec.ColumnExpr(i, col.Type))
+					exprs = append(exprs, a.colExpr(i, col.Type))
 					names = append(names, col.Name)
 				}
 			}

@@ -129,6 +129,10 @@ type Filter struct {
 	// would otherwise walk the whole chain for every operator analyzed.
 	Cols []Column
 
+	// Need marks the output columns later operators read (nil: all; see Prune): the others
+	// are not gathered.
+	Need []bool
+
 	// claimed is shared by the filters whose Preds share one backing array: the length
 	// of the longest of them, so And can extend in place only the longest one.
 	claimed *atomic.Int64
@@ -166,10 +170,10 @@ func (f *Filter) Run(env *Env) (*Table, error) {
 	if len(sel) == t.N {
 		return t, nil
 	}
-	if err := env.ChargeCells(len(sel), t.Cols, ""); err != nil {
+	if err := env.ChargeCells(len(sel), neededCols(t.Cols, f.Need), ""); err != nil {
 		return nil, err
 	}
-	return t.Gather(sel), nil
+	return t.GatherNeeded(sel, f.Need), nil
 }
 
 // Count is the number of rows Run would return, without gathering them (`where ... | count`).
@@ -252,6 +256,9 @@ type Project struct {
 	Cols  []Column
 	Pass  []int
 	Exprs []Expr
+	// Need marks the output columns later operators read (nil: all; see Prune): the others
+	// are not computed.
+	Need []bool
 }
 
 // Columns is the projected schema.
@@ -272,6 +279,10 @@ func (p *Project) apply(env *Env, t *Table) (*Table, error) {
 	for c := range p.Cols {
 		if p.Pass[c] >= 0 {
 			out.Vecs[c] = t.Vecs[p.Pass[c]]
+			continue
+		}
+		if !wanted(p.Need, c) {
+			out.Vecs[c] = &Vector{T: p.Cols[c].Type}
 			continue
 		}
 		e := p.Exprs[c]

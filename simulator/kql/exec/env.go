@@ -179,6 +179,11 @@ type Expr struct {
 	// IsCol is set for a plain column reference; Col is then its index in the row's table.
 	IsCol bool
 	Col   int
+	// ReadsKnown marks an expression whose row columns are exactly Reads (indexes into the
+	// row's table): late materialisation (Prune) leaves the other columns ungathered. An
+	// expression without it may read any column.
+	ReadsKnown bool
+	Reads      []int
 }
 
 // ConstExpr returns an expression that always yields v.
@@ -189,7 +194,7 @@ func ConstExpr(v types.Value) Expr {
 
 // ColumnExpr reads column idx of the row's table.
 func ColumnExpr(idx int, t types.Type) Expr {
-	return Expr{T: t, IsCol: true, Col: idx, Eval: func(_ *Env, tb *Table, i int) types.Value { return tb.Vecs[idx].Get(i) }}
+	return Expr{T: t, IsCol: true, Col: idx, ReadsKnown: true, Reads: []int{idx}, Eval: func(_ *Env, tb *Table, i int) types.Value { return tb.Vecs[idx].Get(i) }}
 }
 
 // Node is an operator of a compiled plan: it produces a table from its inputs.

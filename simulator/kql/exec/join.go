@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"hash/maphash"
+
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -30,6 +32,9 @@ type Join struct {
 	// Lookup drops nothing on the left and keeps one right row per key (the lookup operator
 	// keeps all matches, like leftouter; see Kusto docs), true for lookup.
 	Lookup bool
+	// Need marks the output columns later operators read (nil: all; see Prune): the others
+	// are not gathered.
+	Need []bool
 }
 
 // Columns is the joined schema.
@@ -47,19 +52,8 @@ func keyVals(env *Env, keys []Expr, t *Table, i int, buf []types.Value) ([]types
 	return buf, true
 }
 
-// stringKeys returns the string key of every row of t: the column itself for a column key.
-func stringKeys(env *Env, k Expr, t *Table) []string {
-	if k.IsCol && t.Vecs[k.Col].T == types.String && len(t.Vecs[k.Col].S) == t.N {
-		return t.Vecs[k.Col].S
-	}
-	out := make([]string, t.N)
-	for i := range out {
-		out[i] = k.Eval(env, t, i).S
-	}
-	return out
-}
-
-// Run builds a hash table over the right side and probes it with the left rows.
+// Run builds a hash table over the right side and probes it with the left rows, then gathers
+// the output columns later operators read (none for `join ... | count`).
 func (j *Join) Run(env *Env) (*Table, error) {
 	lt, err := j.Left.Run(env)
 	if err != nil {
@@ -69,18 +63,121 @@ func (j *Join) Run(env *Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Build: right key -> chain of rows (head per key, next per row; no per-key slices). A
-	// single string key is hashed as the string itself.
-	strKey := len(j.RightKeys) == 1 && j.RightKeys[0].T == types.String && j.LeftKeys[0].T == types.String
-	g := NewGrouper()
-	var rkeys, lkeys []string
-	var strHead *strTable
-	if strKey {
-		rkeys, lkeys = stringKeys(env, j.RightKeys[0], rt), stringKeys(env, j.LeftKeys[0], lt)
-		strHead = newStrTable(rt.N)
+	countOnly := j.Need != nil
+	for _, w := range j.Need {
+		countOnly = countOnly && !w
 	}
-	// The build side is charged before it is built (chains, hash slots, key headers), the
-	// matched pairs as they grow, the output cells before they are gathered.
+	pairs, err := j.typedPairs(env, lt, rt, countOnly)
+	if err != nil {
+		return nil, err
+	}
+	if pairs == nil {
+		if pairs, err = j.genericPairs(env, lt, rt); err != nil {
+			return nil, err
+		}
+	}
+	if countOnly {
+		out := &Table{Cols: j.Cols, Vecs: make([]*Vector, 0, len(j.Cols)), N: pairs.n}
+		for _, c := range j.LeftOut {
+			out.Vecs = append(out.Vecs, placeholder(lt.Vecs[c]))
+		}
+		for _, c := range j.RightOut {
+			out.Vecs = append(out.Vecs, placeholder(rt.Vecs[c]))
+		}
+		return out, nil
+	}
+	li, ri := pairs.li, pairs.ri
+	if err := env.Mem.Charge(int64(max(len(li), len(ri)))*RowCells(neededCols(j.Cols, j.Need)), "HashJoin"); err != nil {
+		return nil, err
+	}
+	out := &Table{Cols: j.Cols, Vecs: make([]*Vector, 0, len(j.Cols))}
+	for o, c := range j.LeftOut {
+		if wanted(j.Need, o) {
+			out.Vecs = append(out.Vecs, lt.Vecs[c].Gather(li))
+		} else {
+			out.Vecs = append(out.Vecs, placeholder(lt.Vecs[c]))
+		}
+	}
+	for o, c := range j.RightOut {
+		if wanted(j.Need, len(j.LeftOut)+o) {
+			out.Vecs = append(out.Vecs, rt.Vecs[c].Gather(ri))
+		} else {
+			out.Vecs = append(out.Vecs, placeholder(rt.Vecs[c]))
+		}
+	}
+	if len(j.LeftOut) > 0 {
+		out.N = len(li)
+	} else {
+		out.N = len(ri)
+	}
+	return out, nil
+}
+
+// typedPairs joins on one key column per side of the same string or int64-backed type with
+// the typed hash join; nil when the keys are not of that shape.
+func (j *Join) typedPairs(env *Env, lt, rt *Table, countOnly bool) (*joinPairs, error) {
+	if len(j.LeftKeys) != 1 || len(j.RightKeys) != 1 || j.LeftKeys[0].T != j.RightKeys[0].T {
+		return nil, nil
+	}
+	t := j.LeftKeys[0].T
+	if t != types.String && storageOf(t) != storeInt {
+		return nil, nil
+	}
+	lv, err := keyVector(env, j.LeftKeys[0], lt, "HashJoin")
+	if err != nil {
+		return nil, err
+	}
+	rv, err := keyVector(env, j.RightKeys[0], rt, "HashJoin")
+	if err != nil {
+		return nil, err
+	}
+	if t == types.String {
+		if lc, rc, ok, err := dictCodes(env, lv, rv); err != nil || ok {
+			if err != nil {
+				return nil, err
+			}
+			return hashJoin(env, j.Kind, lc, rc, lt.N, rt.N, countOnly)
+		}
+		seed := maphash.MakeSeed()
+		return hashJoin(env, j.Kind, strKeys{lv.S, seed}, strKeys{rv.S, seed}, lt.N, rt.N, countOnly)
+	}
+	lk, rk := intKeys{v: lv.I}, intKeys{v: rv.I}
+	if lv.nulls != nil {
+		lk.nulls = lv
+	}
+	if rv.nulls != nil {
+		rk.nulls = rv
+	}
+	return hashJoin(env, j.Kind, lk, rk, lt.N, rt.N, countOnly)
+}
+
+// keyVector is key k of every row of t: the column itself for a column key, else the
+// expression evaluated row by row (charged to op first, unless op is "": the caller did).
+func keyVector(env *Env, k Expr, t *Table, op string) (*Vector, error) {
+	if k.IsCol && t.Vecs[k.Col].T == k.T && t.Vecs[k.Col].Len() == t.N {
+		return t.Vecs[k.Col], nil
+	}
+	if op != "" {
+		if err := env.ChargeCells(t.N, []Column{{Type: k.T}}, op); err != nil {
+			return nil, err
+		}
+	}
+	v := NewVector(k.T, t.N)
+	for i := 0; i < t.N; i++ {
+		if i%checkEvery == 0 {
+			if err := env.Check(); err != nil {
+				return nil, err
+			}
+		}
+		v.Append(k.Eval(env, t, i))
+	}
+	return v, nil
+}
+
+// genericPairs joins on any keys (several, mixed types, dynamic, real): the keys' values are
+// grouped by a Grouper into dense ids with chains of right rows per id.
+func (j *Join) genericPairs(env *Env, lt, rt *Table) (*joinPairs, error) {
+	g := NewGrouper()
 	meter := env.Meter("HashJoin")
 	if err := env.Mem.Charge(int64(rt.N)*48+int64(lt.N)*16, "HashJoin"); err != nil {
 		return nil, err
@@ -95,15 +192,6 @@ func (j *Join) Run(env *Env) (*Table, error) {
 			}
 		}
 		next[i] = -1
-		if strKey {
-			h := strHead.hash(rkeys[i])
-			slot, found := strHead.find(rkeys[i], h, rkeys)
-			if found {
-				next[i] = strHead.slots[slot].v
-			}
-			strHead.put(slot, h, int32(i))
-			continue
-		}
 		vals, ok := keyVals(env, j.RightKeys, rt, i, buf)
 		if !ok {
 			continue
@@ -118,12 +206,8 @@ func (j *Join) Run(env *Env) (*Table, error) {
 	var li, ri []int32
 	rightMatched := make([]bool, rt.N)
 	var leftSeen *Grouper
-	var leftSeenStr *strTable
 	if j.Kind == JoinInnerUnique {
 		leftSeen = NewGrouper()
-		if strKey {
-			leftSeenStr = newStrTable(lt.N)
-		}
 	}
 	for i := 0; i < lt.N; i++ {
 		if i%checkEvery == 0 {
@@ -135,33 +219,18 @@ func (j *Join) Run(env *Env) (*Table, error) {
 			}
 		}
 		first := int32(-1)
-		if strKey {
-			k := lkeys[i]
-			h := strHead.hash(k)
-			if slot, found := strHead.find(k, h, rkeys); found {
-				first = strHead.slots[slot].v
+		vals, ok := keyVals(env, j.LeftKeys, lt, i, buf)
+		if ok {
+			if id, found := g.Lookup(vals); found {
+				first = head[id]
 			}
-			if leftSeenStr != nil {
-				slot, dup := leftSeenStr.find(k, h, lkeys)
-				if dup {
+			if leftSeen != nil {
+				if _, isNew := leftSeen.ID(vals); !isNew {
 					continue
 				}
-				leftSeenStr.put(slot, h, int32(i))
 			}
-		} else {
-			vals, ok := keyVals(env, j.LeftKeys, lt, i, buf)
-			if ok {
-				if id, found := g.Lookup(vals); found {
-					first = head[id]
-				}
-				if leftSeen != nil {
-					if _, isNew := leftSeen.ID(vals); !isNew {
-						continue
-					}
-				}
-			} else if leftSeen != nil {
-				continue
-			}
+		} else if leftSeen != nil {
+			continue
 		}
 		switch j.Kind {
 		case JoinLeftSemi:
@@ -211,22 +280,7 @@ func (j *Join) Run(env *Env) (*Table, error) {
 			}
 		}
 	}
-	if err := env.Mem.Charge(int64(len(li)+len(ri))*16*int64(len(j.Cols)), "HashJoin"); err != nil {
-		return nil, err
-	}
-	out := &Table{Cols: j.Cols, Vecs: make([]*Vector, 0, len(j.Cols))}
-	for _, c := range j.LeftOut {
-		out.Vecs = append(out.Vecs, lt.Vecs[c].Gather(li))
-	}
-	for _, c := range j.RightOut {
-		out.Vecs = append(out.Vecs, rt.Vecs[c].Gather(ri))
-	}
-	if len(j.LeftOut) > 0 {
-		out.N = len(li)
-	} else {
-		out.N = len(ri)
-	}
-	return out, nil
+	return &joinPairs{li: li, ri: ri, n: max(len(li), len(ri))}, nil
 }
 
 // Union concatenates inputs; Maps[k][c] is the input column feeding output column c (or -1

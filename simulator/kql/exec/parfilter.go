@@ -37,17 +37,7 @@ func parallelSelection(env *Env, t *Table, preds []Expr) (sel []int32, ok bool) 
 		go func() {
 			defer wg.Done()
 			defer func() { panics[w] = recover() }() // re-raised below, where Run recovers it
-			rows := make([]int32, hi-lo)
-			for i := range rows {
-				rows[i] = int32(lo + i)
-			}
-			for _, p := range preds {
-				rows = p.Vec(env, t, rows)
-				if len(rows) == 0 {
-					break
-				}
-			}
-			chunks[w] = rows
+			chunks[w] = selectRange(env, t, preds, lo, hi)
 		}()
 	}
 	wg.Wait()
@@ -65,4 +55,33 @@ func parallelSelection(env *Env, t *Table, preds []Expr) (sel []int32, ok bool) 
 		sel = append(sel, c...)
 	}
 	return sel, true
+}
+
+// filterBlock is how many candidate rows a filter worker hands its predicates at once: the
+// candidates' buffer is reused, so a worker holds 4 bytes per block row, not per chunk row.
+const filterBlock = 1 << 14
+
+// selectRange returns the rows of [lo, hi) that pass every predicate, in order, a block of
+// rows at a time.
+func selectRange(env *Env, t *Table, preds []Expr, lo, hi int) []int32 {
+	var out []int32
+	buf := make([]int32, min(filterBlock, hi-lo))
+	for start := lo; start < hi; start += filterBlock {
+		end := min(start+filterBlock, hi)
+		rows := buf[:end-start]
+		for i := range rows {
+			rows[i] = int32(start + i)
+		}
+		for _, p := range preds {
+			rows = p.Vec(env, t, rows)
+			if len(rows) == 0 {
+				break
+			}
+		}
+		if out == nil {
+			out = make([]int32, 0, len(rows)*((hi-lo+filterBlock-1)/filterBlock)+16) // the first block's share
+		}
+		out = append(out, rows...)
+	}
+	return out
 }

@@ -1,8 +1,6 @@
 package exec
 
 import (
-	"sort"
-
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -20,6 +18,9 @@ type Sort struct {
 	Limit *Expr
 	// Cols caches In.Columns() (nil: ask In).
 	Cols []Column
+	// Need marks the output columns later operators read (nil: all; see Prune): the others
+	// are not gathered.
+	Need []bool
 }
 
 // Columns is the input schema.
@@ -30,53 +31,52 @@ func (s *Sort) Columns() []Column {
 	return s.In.Columns()
 }
 
-// Run evaluates the keys once into vectors, then sorts row indexes stably.
+// Run reads the keys (a column key as it is, an expression evaluated once into a vector),
+// orders the row indexes by the keys with ties in row order (Kusto's sort is stable), and
+// gathers the columns later operators read. Large inputs sort in chunks on env.Workers
+// goroutines, then merge (sortRows): the order is the sequential one.
 func (s *Sort) Run(env *Env) (*Table, error) {
 	t, err := s.In.Run(env)
 	if err != nil {
 		return nil, err
 	}
-	// Key vectors, the index and the gathered output: charged before they are made.
-	if err := env.Mem.Charge(int64(t.N)*(4+16*int64(len(s.Keys))+RowCells(t.Cols)), "Sort"); err != nil {
-		return nil, err
-	}
-	keys := make([]*Vector, len(s.Keys))
-	for k, sk := range s.Keys {
-		v := NewVector(sk.X.T, t.N)
-		for i := 0; i < t.N; i++ {
-			if i%checkEvery == 0 {
-				if err := env.Check(); err != nil {
-					return nil, err
-				}
-			}
-			v.Append(sk.X.Eval(env, t, i))
-		}
-		keys[k] = v
-	}
-	idx := seq(t.N)
-	less := func(a, b int32) int {
-		for k, sk := range s.Keys {
-			c := compareRows(keys[k], int(a), int(b), sk)
-			if c != 0 {
-				return c
-			}
-		}
-		return 0
-	}
-	sort.SliceStable(idx, func(x, y int) bool { return less(idx[x], idx[y]) < 0 })
+	limit := -1
 	if s.Limit != nil {
 		n, ok := s.Limit.Eval(env, nil, 0).AsInt()
 		if !ok {
 			return nil, runtimeErr("top: the row count is not a number")
 		}
-		if n < 0 {
-			n = 0
-		}
-		if int(n) < len(idx) {
-			idx = idx[:n]
+		limit = int(min(max(n, 0), int64(t.N)))
+	}
+	// Evaluated key vectors, the index (and its merge buffer; top's heaps of limit rows per
+	// chunk) and the gathered output: charged before they are made.
+	var keyBytes int64
+	for _, sk := range s.Keys {
+		if !sk.X.IsCol {
+			keyBytes += 16
 		}
 	}
-	return t.Gather(idx), nil
+	idxRows, outRows := t.N, t.N
+	if limit >= 0 {
+		outRows = limit
+		if w := parallelism(env, t.N); limit < t.N/w/4 { // sortRows' heap path
+			idxRows = 2 * limit * w
+		}
+	}
+	if err := env.Mem.Charge(int64(t.N)*keyBytes+8*int64(idxRows)+int64(outRows)*RowCells(neededCols(t.Cols, s.Need)), "Sort"); err != nil {
+		return nil, err
+	}
+	keys := make([]*Vector, len(s.Keys))
+	for k, sk := range s.Keys {
+		if keys[k], err = keyVector(env, sk.X, t, ""); err != nil {
+			return nil, err
+		}
+	}
+	idx, err := sortRows(env, keys, s.Keys, t.N, limit)
+	if err != nil {
+		return nil, err
+	}
+	return t.GatherNeeded(idx, s.Need), nil
 }
 
 // compareRows orders rows a and b of one key vector: nulls (and, for strings, empty strings
@@ -118,5 +118,3 @@ func cmpString(a, b string) int {
 	}
 	return 0
 }
-
-var _ = types.Null

@@ -62,16 +62,8 @@ func (t *Table) Gather(idx []int32) *Table {
 	return out
 }
 
-// Head returns the first n rows (or all of them).
-func (t *Table) Head(n int) *Table {
-	if n >= t.N {
-		return t
-	}
-	if n < 0 {
-		n = 0
-	}
-	return t.Gather(seq(n))
-}
+// Head returns the first n rows (or all of them) as a view sharing t's storage (Prefix).
+func (t *Table) Head(n int) *Table { return t.Prefix(n) }
 
 func seq(n int) []int32 {
 	idx := make([]int32, n)
