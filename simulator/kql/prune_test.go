@@ -193,7 +193,7 @@ func TestPruneKeepsColumnsItCannotPlace(t *testing.T) {
 		}
 	}
 	tbl := genKeyed("L", 100, 10, 5)
-	narrow := tbl.GatherNeeded([]int32{3, 1}, []bool{true}) // a Need of one column over two
+	narrow := tbl.GatherNeeded(nil, []int32{3, 1}, []bool{true}) // a Need of one column over two
 	if narrow.Vecs[0].Len() != 2 || narrow.Vecs[1].Len() != 2 {
 		t.Errorf("a Need that does not match the table's columns must gather all: %d, %d", narrow.Vecs[0].Len(), narrow.Vecs[1].Len())
 	}

@@ -180,18 +180,45 @@ func wanted(need []bool, c int) bool { return need == nil || need[c] }
 func placeholder(v *Vector) *Vector { return &Vector{T: v.T} }
 
 // GatherNeeded is Gather for the columns need marks (nil: all); the others are placeholders.
-func (t *Table) GatherNeeded(idx []int32, need []bool) *Table {
-	if need == nil || len(need) != len(t.Vecs) { // a schema known only at run time: all
-		return t.Gather(idx)
+// A large gather of several columns gathers them on env's workers, one column each at a time.
+func (t *Table) GatherNeeded(env *Env, idx []int32, need []bool) *Table {
+	if need != nil && len(need) != len(t.Vecs) { // a schema known only at run time: all
+		need = nil
 	}
 	out := &Table{Name: t.Name, Cols: t.Cols, Vecs: make([]*Vector, len(t.Vecs)), N: len(idx)}
+	var cols []int
 	for i, v := range t.Vecs {
-		if need[i] {
-			out.Vecs[i] = v.Gather(idx)
+		if wanted(need, i) {
+			cols = append(cols, i)
 		} else {
 			out.Vecs[i] = placeholder(v)
 		}
 	}
+	srcs := make([]*Vector, len(cols))
+	for k, c := range cols {
+		srcs[k] = t.Vecs[c]
+	}
+	for k, v := range gatherColumns(env, len(idx), srcs, func(int) []int32 { return idx }) {
+		out.Vecs[cols[k]] = v
+	}
+	return out
+}
+
+// gatherColumns gathers srcs[k] at rows idxOf(k) for every k; a large gather of several
+// columns runs on env's workers (nil env: sequentially), whole columns each: Vector.Gather
+// reads its source and fills a new vector, so the columns share nothing they write.
+func gatherColumns(env *Env, rows int, srcs []*Vector, idxOf func(k int) []int32) []*Vector {
+	out := make([]*Vector, len(srcs))
+	workers := 1
+	if env != nil && len(srcs) > 1 {
+		workers = min(parallelism(env, rows), len(srcs))
+	}
+	_ = runChunks(len(srcs), workers, func(_, lo, hi int) error {
+		for k := lo; k < hi; k++ {
+			out[k] = srcs[k].Gather(idxOf(k))
+		}
+		return nil
+	})
 	return out
 }
 
