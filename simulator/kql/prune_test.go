@@ -33,6 +33,12 @@ func needs(n exec.Node) []string {
 		return append([]string{"Project[" + names(x.Columns(), x.Need) + "]"}, needs(x.In)...)
 	case *exec.Join:
 		return append(append([]string{"Join[" + names(x.Columns(), x.Need) + "]"}, needs(x.Left)...), needs(x.Right)...)
+	case *exec.Union:
+		out := []string{"Union[" + names(x.Columns(), x.Need) + "]"}
+		for _, in := range x.Inputs {
+			out = append(out, needs(in)...)
+		}
+		return out
 	case *exec.Take:
 		return needs(x.In)
 	case *exec.CountRows:
@@ -62,6 +68,13 @@ func unpruned(n exec.Node) exec.Node {
 	case *exec.Join:
 		c := *x
 		c.Need, c.Left, c.Right = nil, unpruned(x.Left), unpruned(x.Right)
+		return &c
+	case *exec.Union:
+		c := *x
+		c.Need, c.Inputs = nil, make([]exec.Node, len(x.Inputs))
+		for k, in := range x.Inputs {
+			c.Inputs[k] = unpruned(in)
+		}
 		return &c
 	case *exec.Take:
 		c := *x
@@ -118,6 +131,11 @@ func TestLateMaterialisation(t *testing.T) {
 		{"L | where V > 5 | summarize make_set(Key) by bin(V, 100) | count", "Filter[*]"},
 		{"L | where V > 5 | summarize count() by bin(V, 100) | count", "Filter[V]"},
 		{"L | where V > 5 | getschema", ""},
+		{"union SigninLogs, (SigninLogs | where ResultType == 0) | where AppDisplayName contains 'Teams' | count",
+			"Filter[] Union[AppDisplayName] Filter[AppDisplayName]"},
+		{"union withsource=T L, (R | where V > 1) | summarize count() by T", "Union[T] Filter[]"},
+		{"union L, (R | extend W = V * 2) | where W > 10 | project Key", "Project[*] Filter[Key] Union[Key,W] Project[Key,W]"},
+		{"union kind=inner L, (R | project Key) | sort by Key asc", "Sort[*] Union[*] Project[*]"},
 	}
 	for _, c := range cases {
 		q, err := Compile(c.query, db.Catalog(), CompileOptions{})

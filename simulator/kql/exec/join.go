@@ -303,6 +303,9 @@ type Union struct {
 	Cols      []Column
 	SourceCol int
 	Names     []string
+	// Need marks the output columns later operators read (nil: all; see Prune): the others
+	// are not concatenated.
+	Need []bool
 }
 
 // Columns is the union schema.
@@ -321,11 +324,15 @@ func (u *Union) Run(env *Env) (*Table, error) {
 		total += t.N
 	}
 	// The concatenated cells are new memory (texts and trees are shared): charged first.
-	if err := env.ChargeCells(total, u.Cols, ""); err != nil {
+	if err := env.ChargeCells(total, neededCols(u.Cols, u.Need), ""); err != nil {
 		return nil, err
 	}
 	out := &Table{Cols: u.Cols, Vecs: make([]*Vector, len(u.Cols)), N: total}
 	for c, col := range u.Cols {
+		if !wanted(u.Need, c) {
+			out.Vecs[c] = &Vector{T: col.Type}
+			continue
+		}
 		v := NewVector(col.Type, total)
 		for k, t := range tabs {
 			switch {

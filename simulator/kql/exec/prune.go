@@ -62,6 +62,20 @@ func prune(n Node, need []bool) Node {
 		return pruneProject(x, need)
 	case *Join:
 		return pruneJoin(x, need)
+	case *Union:
+		c := *x
+		c.Need = narrowed(need)
+		c.Inputs = make([]Node, len(x.Inputs))
+		for k, in := range x.Inputs {
+			inNeed := make([]bool, len(in.Columns()))
+			for o := range c.Cols {
+				if o != c.SourceCol && wanted(need, o) && c.Maps[k][o] >= 0 {
+					inNeed = mark(inNeed, c.Maps[k][o])
+				}
+			}
+			c.Inputs[k] = prune(in, inNeed)
+		}
+		return &c
 	case *Summarize:
 		c := *x
 		in := make([]bool, len(c.In.Columns()))
