@@ -4,15 +4,16 @@ import "github.com/soclab/soclab/simulator/kql/types"
 
 // Late materialisation. A plan's operators gather whole rows: a filter keeps its survivors'
 // every column, a join builds both sides' columns, a sort reorders every column. Prune tells
-// each Filter, Join, Sort and Project which of its output columns the operators above it
-// read; the others are left as empty placeholder vectors (same name and type, no rows) that
-// nothing reads. Schemas never change, and the plan's root keeps every column.
+// each Filter, Join, Sort, Project and Union which of its output columns the operators above
+// it read; the others are left as empty placeholder vectors (same name and type, no rows)
+// that nothing reads. Schemas never change, and the plan's root keeps every column.
 //
 // What an operator reads comes from its expressions' Reads (recorded by the analyzer while it
 // compiles them; an expression without ReadsKnown may read anything, so its input keeps every
 // column), and from the operator itself (a join's output columns map to its inputs' columns,
-// a project's passthroughs to theirs). Operators Prune does not know (union, materialize,
-// plugins, ...) keep every column of their inputs, and nodes below them are not visited.
+// a project's passthroughs and a union's maps to theirs). Operators Prune does not know
+// (materialize, plugins, ...) keep every column of their inputs, and nodes below them are not
+// visited.
 // Prune copies the nodes it changes: a plan node shared by two parents is never narrowed for
 // one of them.
 
