@@ -3,6 +3,7 @@ package kql
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -33,6 +34,12 @@ func needs(n exec.Node) []string {
 		return append([]string{"Project[" + names(x.Columns(), x.Need) + "]"}, needs(x.In)...)
 	case *exec.Join:
 		return append(append([]string{"Join[" + names(x.Columns(), x.Need) + "]"}, needs(x.Left)...), needs(x.Right)...)
+	case *exec.Union:
+		out := []string{"Union[" + names(x.Columns(), x.Need) + "]"}
+		for _, in := range x.Inputs {
+			out = append(out, needs(in)...)
+		}
+		return out
 	case *exec.Take:
 		return needs(x.In)
 	case *exec.CountRows:
@@ -62,6 +69,13 @@ func unpruned(n exec.Node) exec.Node {
 	case *exec.Join:
 		c := *x
 		c.Need, c.Left, c.Right = nil, unpruned(x.Left), unpruned(x.Right)
+		return &c
+	case *exec.Union:
+		c := *x
+		c.Need, c.Inputs = nil, make([]exec.Node, len(x.Inputs))
+		for k, in := range x.Inputs {
+			c.Inputs[k] = unpruned(in)
+		}
 		return &c
 	case *exec.Take:
 		c := *x
@@ -118,6 +132,11 @@ func TestLateMaterialisation(t *testing.T) {
 		{"L | where V > 5 | summarize make_set(Key) by bin(V, 100) | count", "Filter[*]"},
 		{"L | where V > 5 | summarize count() by bin(V, 100) | count", "Filter[V]"},
 		{"L | where V > 5 | getschema", ""},
+		{"union SigninLogs, (SigninLogs | where ResultType == 0) | where AppDisplayName contains 'Teams' | count",
+			"Filter[] Union[AppDisplayName] Filter[AppDisplayName]"},
+		{"union withsource=T L, (R | where V > 1) | summarize count() by T", "Union[T] Filter[]"},
+		{"union L, (R | extend W = V * 2) | where W > 10 | project Key", "Project[*] Filter[Key] Union[Key,W] Project[Key,W]"},
+		{"union kind=inner L, (R | project Key) | sort by Key asc", "Sort[*] Union[*] Project[*]"},
 	}
 	for _, c := range cases {
 		q, err := Compile(c.query, db.Catalog(), CompileOptions{})
@@ -193,7 +212,7 @@ func TestPruneKeepsColumnsItCannotPlace(t *testing.T) {
 		}
 	}
 	tbl := genKeyed("L", 100, 10, 5)
-	narrow := tbl.GatherNeeded([]int32{3, 1}, []bool{true}) // a Need of one column over two
+	narrow := tbl.GatherNeeded(nil, []int32{3, 1}, []bool{true}) // a Need of one column over two
 	if narrow.Vecs[0].Len() != 2 || narrow.Vecs[1].Len() != 2 {
 		t.Errorf("a Need that does not match the table's columns must gather all: %d, %d", narrow.Vecs[0].Len(), narrow.Vecs[1].Len())
 	}
@@ -221,5 +240,51 @@ func TestSortTakeIsTop(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestPruneRandomPipelines runs 300 random pipelines of filters, extends, sorts, takes, tops,
+// joins, unions and row_number windows, ended by a reader of few columns (count, summarize,
+// project) or by none, narrowed and full, with 1 and 4 workers, and wants the same result.
+func TestPruneRandomPipelines(t *testing.T) {
+	db := hotpathTable(t, 3000)
+	mids := []string{
+		"where n > 1", "where s contains 'a'", "where i % 3 == 0", "extend x = i * 2", "extend y = strlen(s)",
+		"sort by n asc", "sort by s desc, i asc", "take 500", "top 50 by i desc", "serialize | where row_number() between (10 .. 900)",
+		"join kind=inner (T | where n == 2 | project s, m = n) on s", "join kind=leftouter (T | where i < 50 | project s, m = i) on s",
+		"join kind=leftsemi (T | where n == 3) on s", "join kind=rightanti (T | where n == 1) on s",
+		"union (T | where i < 100)", "where isnotempty(s) and n != 4", "extend z = strcat(s, '-', tostring(n))",
+	}
+	ends := []string{"| count", "| summarize count() by n", "| project s", "| project i, s", "", "| summarize max(i), dcount(s)",
+		"| take 5 | project n", "| summarize make_set(s, 5) by bin(i, 1000)", "| project-away s"}
+	r := rand.New(rand.NewPCG(14, 1))
+	ran, failed := 0, 0
+	for k := 0; k < 300; k++ {
+		query := "T"
+		for m := r.IntN(5); m >= 0; m-- {
+			query += " | " + mids[r.IntN(len(mids))]
+		}
+		query += " " + ends[r.IntN(len(ends))]
+		q, err := Compile(query, db.Catalog(), CompileOptions{})
+		if err != nil {
+			continue // e.g. a join's right-side columns named again
+		}
+		full := *q
+		plan := *q.plan
+		plan.Root = unpruned(q.plan.Root)
+		full.plan = &plan
+		for _, workers := range []int{1, 4} {
+			got, want := runPlanJSON(t, q, db, workers), runPlanJSON(t, &full, db, workers)
+			if got != want {
+				t.Errorf("%s (%d workers):\n narrowed %.300s\n full     %.300s", query, workers, got, want)
+			}
+			if strings.HasPrefix(got, "error") {
+				failed++
+			}
+		}
+		ran++
+	}
+	if ran < 220 || failed > ran/10 {
+		t.Fatalf("%d of 300 pipelines compiled, %d runs failed", ran, failed)
 	}
 }

@@ -124,6 +124,7 @@ func TestOneWorkerEqualsMany(t *testing.T) {
 		"T | where n > 1 | sort by i desc | project s",
 		"T | serialize | where row_number() between (10 .. 3000) | take 1000 | join kind=leftouter (T | where n == 2) on s | count",
 		"T | take 2000 | join kind=inner (T | serialize | where row_number() > 2000) on n | summarize count() by n",
+		"union withsource=Src L, (R | where V % 2 == 0), (T | project Key = s, V = i) | where V > 100 | summarize count(), max(Key) by Src",
 	} {
 		if one, many := runWith(query, jdb.Catalog(), jdb, 1), runWith(query, jdb.Catalog(), jdb, 4); one != many {
 			t.Errorf("%s:\n 1 worker:  %.400s\n 4 workers: %.400s", query, one, many)

@@ -173,7 +173,7 @@ func (f *Filter) Run(env *Env) (*Table, error) {
 	if err := env.ChargeCells(len(sel), neededCols(t.Cols, f.Need), ""); err != nil {
 		return nil, err
 	}
-	return t.GatherNeeded(sel, f.Need), nil
+	return t.GatherNeeded(env, sel, f.Need), nil
 }
 
 // Count is the number of rows Run would return, without gathering them (`where ... | count`).

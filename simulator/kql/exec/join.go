@@ -90,20 +90,32 @@ func (j *Join) Run(env *Env) (*Table, error) {
 	if err := env.Mem.Charge(int64(max(len(li), len(ri)))*RowCells(neededCols(j.Cols, j.Need)), "HashJoin"); err != nil {
 		return nil, err
 	}
-	out := &Table{Cols: j.Cols, Vecs: make([]*Vector, 0, len(j.Cols))}
-	for o, c := range j.LeftOut {
-		if wanted(j.Need, o) {
-			out.Vecs = append(out.Vecs, lt.Vecs[c].Gather(li))
+	out := &Table{Cols: j.Cols, Vecs: make([]*Vector, len(j.Cols))}
+	var srcs []*Vector
+	var outCol []int
+	var left []bool
+	for o := range j.Cols {
+		src, side := rt.Vecs, false
+		c := 0
+		if o < len(j.LeftOut) {
+			src, side, c = lt.Vecs, true, j.LeftOut[o]
 		} else {
-			out.Vecs = append(out.Vecs, placeholder(lt.Vecs[c]))
+			c = j.RightOut[o-len(j.LeftOut)]
 		}
+		if !wanted(j.Need, o) {
+			out.Vecs[o] = placeholder(src[c])
+			continue
+		}
+		srcs, outCol, left = append(srcs, src[c]), append(outCol, o), append(left, side)
 	}
-	for o, c := range j.RightOut {
-		if wanted(j.Need, len(j.LeftOut)+o) {
-			out.Vecs = append(out.Vecs, rt.Vecs[c].Gather(ri))
-		} else {
-			out.Vecs = append(out.Vecs, placeholder(rt.Vecs[c]))
+	vecs := gatherColumns(env, max(len(li), len(ri)), srcs, func(k int) []int32 {
+		if left[k] {
+			return li
 		}
+		return ri
+	})
+	for k, v := range vecs {
+		out.Vecs[outCol[k]] = v
 	}
 	if len(j.LeftOut) > 0 {
 		out.N = len(li)
@@ -291,6 +303,9 @@ type Union struct {
 	Cols      []Column
 	SourceCol int
 	Names     []string
+	// Need marks the output columns later operators read (nil: all; see Prune): the others
+	// are not concatenated.
+	Need []bool
 }
 
 // Columns is the union schema.
@@ -309,11 +324,15 @@ func (u *Union) Run(env *Env) (*Table, error) {
 		total += t.N
 	}
 	// The concatenated cells are new memory (texts and trees are shared): charged first.
-	if err := env.ChargeCells(total, u.Cols, ""); err != nil {
+	if err := env.ChargeCells(total, neededCols(u.Cols, u.Need), ""); err != nil {
 		return nil, err
 	}
 	out := &Table{Cols: u.Cols, Vecs: make([]*Vector, len(u.Cols)), N: total}
 	for c, col := range u.Cols {
+		if !wanted(u.Need, c) {
+			out.Vecs[c] = &Vector{T: col.Type}
+			continue
+		}
 		v := NewVector(col.Type, total)
 		for k, t := range tabs {
 			switch {

@@ -62,11 +62,14 @@ func parallelSelection(env *Env, t *Table, preds []Expr) (sel []int32, ok bool) 
 const filterBlock = 1 << 14
 
 // selectRange returns the rows of [lo, hi) that pass every predicate, in order, a block of
-// rows at a time.
+// rows at a time. A cancelled run stops between blocks (the caller's Env.Check reports it).
 func selectRange(env *Env, t *Table, preds []Expr, lo, hi int) []int32 {
 	var out []int32
 	buf := make([]int32, min(filterBlock, hi-lo))
 	for start := lo; start < hi; start += filterBlock {
+		if env.Check() != nil {
+			return out
+		}
 		end := min(start+filterBlock, hi)
 		rows := buf[:end-start]
 		for i := range rows {

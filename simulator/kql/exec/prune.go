@@ -4,15 +4,16 @@ import "github.com/soclab/soclab/simulator/kql/types"
 
 // Late materialisation. A plan's operators gather whole rows: a filter keeps its survivors'
 // every column, a join builds both sides' columns, a sort reorders every column. Prune tells
-// each Filter, Join, Sort and Project which of its output columns the operators above it
-// read; the others are left as empty placeholder vectors (same name and type, no rows) that
-// nothing reads. Schemas never change, and the plan's root keeps every column.
+// each Filter, Join, Sort, Project and Union which of its output columns the operators above
+// it read; the others are left as empty placeholder vectors (same name and type, no rows)
+// that nothing reads. Schemas never change, and the plan's root keeps every column.
 //
 // What an operator reads comes from its expressions' Reads (recorded by the analyzer while it
 // compiles them; an expression without ReadsKnown may read anything, so its input keeps every
 // column), and from the operator itself (a join's output columns map to its inputs' columns,
-// a project's passthroughs to theirs). Operators Prune does not know (union, materialize,
-// plugins, ...) keep every column of their inputs, and nodes below them are not visited.
+// a project's passthroughs and a union's maps to theirs). Operators Prune does not know
+// (materialize, plugins, ...) keep every column of their inputs, and nodes below them are not
+// visited.
 // Prune copies the nodes it changes: a plan node shared by two parents is never narrowed for
 // one of them.
 
@@ -62,6 +63,20 @@ func prune(n Node, need []bool) Node {
 		return pruneProject(x, need)
 	case *Join:
 		return pruneJoin(x, need)
+	case *Union:
+		c := *x
+		c.Need = narrowed(need)
+		c.Inputs = make([]Node, len(x.Inputs))
+		for k, in := range x.Inputs {
+			inNeed := make([]bool, len(in.Columns()))
+			for o := range c.Cols {
+				if o != c.SourceCol && wanted(need, o) && c.Maps[k][o] >= 0 {
+					inNeed = mark(inNeed, c.Maps[k][o])
+				}
+			}
+			c.Inputs[k] = prune(in, inNeed)
+		}
+		return &c
 	case *Summarize:
 		c := *x
 		in := make([]bool, len(c.In.Columns()))
@@ -180,18 +195,45 @@ func wanted(need []bool, c int) bool { return need == nil || need[c] }
 func placeholder(v *Vector) *Vector { return &Vector{T: v.T} }
 
 // GatherNeeded is Gather for the columns need marks (nil: all); the others are placeholders.
-func (t *Table) GatherNeeded(idx []int32, need []bool) *Table {
-	if need == nil || len(need) != len(t.Vecs) { // a schema known only at run time: all
-		return t.Gather(idx)
+// A large gather of several columns gathers them on env's workers, one column each at a time.
+func (t *Table) GatherNeeded(env *Env, idx []int32, need []bool) *Table {
+	if need != nil && len(need) != len(t.Vecs) { // a schema known only at run time: all
+		need = nil
 	}
 	out := &Table{Name: t.Name, Cols: t.Cols, Vecs: make([]*Vector, len(t.Vecs)), N: len(idx)}
+	var cols []int
 	for i, v := range t.Vecs {
-		if need[i] {
-			out.Vecs[i] = v.Gather(idx)
+		if wanted(need, i) {
+			cols = append(cols, i)
 		} else {
 			out.Vecs[i] = placeholder(v)
 		}
 	}
+	srcs := make([]*Vector, len(cols))
+	for k, c := range cols {
+		srcs[k] = t.Vecs[c]
+	}
+	for k, v := range gatherColumns(env, len(idx), srcs, func(int) []int32 { return idx }) {
+		out.Vecs[cols[k]] = v
+	}
+	return out
+}
+
+// gatherColumns gathers srcs[k] at rows idxOf(k) for every k; a large gather of several
+// columns runs on env's workers (nil env: sequentially), whole columns each: Vector.Gather
+// reads its source and fills a new vector, so the columns share nothing they write.
+func gatherColumns(env *Env, rows int, srcs []*Vector, idxOf func(k int) []int32) []*Vector {
+	out := make([]*Vector, len(srcs))
+	workers := 1
+	if env != nil && len(srcs) > 1 {
+		workers = min(parallelism(env, rows), len(srcs))
+	}
+	_ = runChunks(len(srcs), workers, func(_, lo, hi int) error {
+		for k := lo; k < hi; k++ {
+			out[k] = srcs[k].Gather(idxOf(k))
+		}
+		return nil
+	})
 	return out
 }
 

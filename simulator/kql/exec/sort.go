@@ -76,7 +76,7 @@ func (s *Sort) Run(env *Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.GatherNeeded(idx, s.Need), nil
+	return t.GatherNeeded(env, idx, s.Need), nil
 }
 
 // compareRows orders rows a and b of one key vector: nulls (and, for strings, empty strings
