@@ -29,6 +29,22 @@ func (a *countAgg) Add(env *Env, g int32, t *Table, i int) {
 	}
 }
 
+// AddRows counts a batch without growing the state per row.
+func (a *countAgg) AddRows(env *Env, gids []int32, rows []int32, t *Table) {
+	a.n = grow(a.n, maxGroup(gids))
+	if a.spec.Func == "countif" {
+		for k, g := range gids {
+			if predOK(env, a.spec.Args, 0, t, int(rows[k])) {
+				a.n[g]++
+			}
+		}
+		return
+	}
+	for _, g := range gids {
+		a.n[g]++
+	}
+}
+
 func (a *countAgg) Result(g int32, out []types.Value) {
 	a.n = grow(a.n, g)
 	out[0] = types.NewLong(a.n[g])
@@ -158,14 +174,17 @@ var aggSeed = maphash.MakeSeed()
 
 // dcountAgg counts distinct values per group.
 // StateBytes is the size of the seen-set (for the run's memory budget).
-func (a *dcountAgg) StateBytes() int64 { return a.seen.bytes() + 8*int64(cap(a.count)) }
+func (a *dcountAgg) StateBytes() int64 {
+	return a.seen.bytes() + a.codes.seen.bytes() + 8*int64(cap(a.count))
+}
 
 type dcountAgg struct {
 	spec   *AggSpec
 	seen   groupSet
+	codes  codedArg // a dictionary-encoded argument column: exact (group, code) pairs
 	count  []int64
 	buf    []byte
-	hashes []uint64 // AddBatch scratch: value hashes and their rows in the batch
+	hashes []uint64 // AddRows scratch: value hashes and their rows in the batch
 	rows   []int32
 }
 
@@ -183,14 +202,27 @@ func (a *dcountAgg) Add(env *Env, g int32, t *Table, i int) {
 	}
 }
 
-// AddBatch hashes the batch's values, then inserts them in one tight loop.
-func (a *dcountAgg) AddBatch(env *Env, gids []int32, t *Table, start int) {
+// AddRows hashes the batch's values, then inserts them in one tight loop. A
+// dictionary-encoded argument column inserts its codes instead (no text is read).
+func (a *dcountAgg) AddRows(env *Env, gids []int32, rows []int32, t *Table) {
 	a.count = grow(a.count, maxGroup(gids))
 	cond := strings.HasSuffix(a.spec.Func, "if")
+	if d, v := a.codes.dict(env, a.spec, t); d != nil && !cond {
+		for k, g := range gids {
+			i := rows[k]
+			if v.nulls != nil && v.IsNull(int(i)) {
+				continue
+			}
+			if a.codes.seen.add(g, d.Codes[i]) {
+				a.count[g]++
+			}
+		}
+		return
+	}
 	a.hashes = a.hashes[:0]
 	a.rows = a.rows[:0]
 	for k := range gids {
-		i := start + k
+		i := int(rows[k])
 		if cond && !predOK(env, a.spec.Args, 1, t, i) {
 			continue
 		}
@@ -219,7 +251,9 @@ type listAgg struct {
 	set, nulls bool
 	lim        int
 	items      [][]any
-	seen       groupSet // make_set: the values already added, per group
+	seen       groupSet  // make_set: the values already added, per group
+	codes      codedArg  // make_set of a dictionary-encoded column: the codes added, per group
+	flat       codeLists // and the sets themselves, as codes
 	buf        []byte
 	hashes     []uint64 // AddBatch scratch: string hashes, their texts and rows in the batch
 	texts      []string
@@ -241,7 +275,9 @@ func (a *listAgg) push(g int32, elem any) {
 }
 
 // StateBytes is the size of the lists built so far and of make_set's seen-set.
-func (a *listAgg) StateBytes() int64 { return a.bytes + a.seen.bytes() }
+func (a *listAgg) StateBytes() int64 {
+	return a.bytes + a.seen.bytes() + a.codes.seen.bytes() + a.flat.bytes()
+}
 
 // listLimit is the size bound of make_list/make_set: the constant argument, else Kusto's
 // default of 1048576.
@@ -288,27 +324,33 @@ func (a *listAgg) Add(env *Env, g int32, t *Table, i int) {
 	a.push(g, types.ToDynamicElem(v))
 }
 
-// AddBatch takes make_set of a string column's fast way: hash the batch's texts, then insert
-// them in one tight loop, boxing only the texts new to their group. Other lists add row by row.
-func (a *listAgg) AddBatch(env *Env, gids []int32, t *Table, start int) {
+// AddRows takes make_set of a string column's fast way: hash the batch's texts (or read a
+// dictionary-encoded column's codes), then insert them in one tight loop, boxing only the
+// texts new to their group. Other lists add row by row.
+func (a *listAgg) AddRows(env *Env, gids []int32, rows []int32, t *Table) {
 	if !a.set || a.nulls || strings.HasSuffix(a.spec.Func, "_if") ||
 		(a.spec.Args[0].T != types.String && a.spec.Args[0].T != types.GUID) {
 		for k, g := range gids {
-			a.Add(env, g, t, start+k)
+			a.Add(env, g, t, int(rows[k]))
 		}
+		return
+	}
+	if d, v := a.codes.dict(env, a.spec, t); d != nil {
+		a.flat.add(&a.codes, d, v, gids, rows, a.lim)
 		return
 	}
 	a.items = grow(a.items, maxGroup(gids))
 	a.hashes, a.texts, a.rows = a.hashes[:0], a.texts[:0], a.rows[:0]
 	for k := range gids {
-		v := a.spec.Args[0].Eval(env, t, start+k)
+		i := int(rows[k])
+		v := a.spec.Args[0].Eval(env, t, i)
 		if v.IsNull() {
 			continue
 		}
 		if v.T != types.String && v.T != types.GUID {
 			// not a plain text: insert the pending texts, then this row the general way
 			a.insertTexts(gids)
-			a.Add(env, gids[k], t, start+k)
+			a.Add(env, gids[k], t, i)
 			continue
 		}
 		a.hashes = append(a.hashes, maphash.String(aggSeed, v.S))
@@ -340,6 +382,10 @@ func (a *listAgg) addElem(g int32, elem any) {
 }
 
 func (a *listAgg) Result(g int32, out []types.Value) {
+	if a.codes.d != nil {
+		out[0] = types.NewDynamic(a.flat.result(a.codes.d, g))
+		return
+	}
 	a.items = grow(a.items, g)
 	items := a.items[g]
 	if items == nil {

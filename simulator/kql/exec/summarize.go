@@ -17,12 +17,30 @@ type Summarize struct {
 func (s *Summarize) Columns() []Column { return s.Cols }
 
 // Run is a hash aggregation: one pass assigns each row a dense group id, aggregators keep
-// per-group state in slices indexed by group.
+// per-group state in slices indexed by group. Keys that are plain columns or bins group by
+// integers (typedGroups) and fold on several workers when the table is large (fold).
 func (s *Summarize) Run(env *Env) (*Table, error) {
 	t, err := s.In.Run(env)
 	if err != nil {
 		return nil, err
 	}
+	if len(s.Keys) > 0 && len(s.Keys) <= 2 && t.N > 0 {
+		// The typed grouping's scratch: ids per key, combined keys, group per row, the flat
+		// array from keys to groups. Released when the aggregates are folded.
+		scratch := 4*int64(t.N)*int64(len(s.Keys)+2) + 4*int64(maxDenseKeys(t.N))
+		if err := env.Mem.Charge(scratch, "Summarize"); err != nil {
+			return nil, err
+		}
+		defer env.Mem.Release(scratch)
+		if gids, first, ok := typedGroups(env, s.Keys, t); ok {
+			return s.fold(env, t, gids, first)
+		}
+	}
+	return s.runGeneral(env, t)
+}
+
+// runGeneral groups row by row through PairGrouper or Grouper.
+func (s *Summarize) runGeneral(env *Env, t *Table) (*Table, error) {
 	aggs := make([]Aggregator, len(s.Aggs))
 	for k, a := range s.Aggs {
 		aggs[k] = a.New()
@@ -116,8 +134,9 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 					gids[i-start] = id
 				}
 			}
+			rows := seqRows(start, end)
 			for _, a := range aggs {
-				addBatch(env, a, gids[:end-start], t, start)
+				addRows(env, a, gids[:end-start], rows, t)
 			}
 			if err := charge(g.Len()); err != nil {
 				return nil, err
@@ -125,6 +144,17 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 		}
 		groups = g.Len()
 	}
+	out := s.output(keyVecs, groups, func(k int, g int32, res []types.Value) { aggs[k].Result(g, res) })
+	// The output cells are what the per-group estimate charged; the lists are shared.
+	if err := charge(groups); err != nil {
+		return nil, err
+	}
+	return out, meter.Flush()
+}
+
+// output builds the result table: the key vectors, then each aggregate's outputs for groups
+// 0..groups-1 from result(aggregate, group, outputs).
+func (s *Summarize) output(keyVecs []*Vector, groups int, result func(k int, g int32, res []types.Value)) *Table {
 	out := &Table{Cols: s.Cols, Vecs: make([]*Vector, len(s.Cols)), N: groups}
 	copy(out.Vecs, keyVecs)
 	col := len(s.Keys)
@@ -136,7 +166,7 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 		}
 		res := make([]types.Value, n)
 		for gid := 0; gid < groups; gid++ {
-			aggs[k].Result(int32(gid), res)
+			result(k, int32(gid), res)
 			for j := 0; j < n; j++ {
 				vecs[j].Append(res[j])
 			}
@@ -144,31 +174,36 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 		copy(out.Vecs[col:], vecs)
 		col += n
 	}
-	// The output cells are what the per-group estimate charged; the lists are shared.
-	if err := charge(groups); err != nil {
-		return nil, err
-	}
-	return out, meter.Flush()
+	return out
 }
 
 // summarizeBatch is the number of rows grouped before the aggregates fold them.
 const summarizeBatch = 1024
 
-// batchAdder is an Aggregator that folds a batch of rows at once: rows start.. start+len(gids)-1
-// of t, row start+k into group gids[k], in order.
-type batchAdder interface {
-	AddBatch(env *Env, gids []int32, t *Table, start int)
+// rowsAdder is an Aggregator that folds a batch of rows at once: row rows[k] of t into group
+// gids[k], in order (rows ascending).
+type rowsAdder interface {
+	AddRows(env *Env, gids []int32, rows []int32, t *Table)
 }
 
-// addBatch folds a batch of rows into a, in row order.
-func addBatch(env *Env, a Aggregator, gids []int32, t *Table, start int) {
-	if b, ok := a.(batchAdder); ok {
-		b.AddBatch(env, gids, t, start)
+// addRows folds a batch of rows into a, in row order.
+func addRows(env *Env, a Aggregator, gids []int32, rows []int32, t *Table) {
+	if b, ok := a.(rowsAdder); ok {
+		b.AddRows(env, gids, rows, t)
 		return
 	}
 	for k, g := range gids {
-		a.Add(env, g, t, start+k)
+		a.Add(env, g, t, int(rows[k]))
 	}
+}
+
+// seqRows returns the rows start..end-1.
+func seqRows(start, end int) []int32 {
+	rows := make([]int32, end-start)
+	for k := range rows {
+		rows[k] = int32(start + k)
+	}
+	return rows
 }
 
 // maxGroup is the largest group id of a batch (for growing per-group state once).
