@@ -109,7 +109,7 @@ func TestOneWorkerEqualsMany(t *testing.T) {
 			"b = make_bag(bag_pack(s, n)), bo = binary_all_or(n), bs = buildschema(bag_pack('k', n))",
 		} {
 			for _, by := range []string{"", " by s", " by n", " by s, n", " by bin(i, 100)", " by bin(i, 7), s",
-				" by tostring(n)", " by s, n, bin(i, 1000)"} {
+				" by tostring(n)", " by s, n, bin(i, 1000)", " by i", " by bin(i, 2), s"} {
 				for _, query := range []string{"T | summarize " + aggs + by, "T | where n != 2 | summarize " + aggs + by} {
 					if one, many := runWith(query, plain.Catalog(), plain, 1), runWith(query, coded.Catalog(), coded, 4); one != many {
 						t.Errorf("%s:\n 1 worker:  %.400s\n 4 workers: %.400s", query, one, many)

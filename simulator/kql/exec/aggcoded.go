@@ -1,5 +1,7 @@
 package exec
 
+import "strings"
+
 // codeLists are make_set's per-group sets over a dictionary-encoded column, kept flat: the
 // (group, code) of each value added, in the order added, and a count per group for the size
 // limit. Result lays every group's set out in one slab of boxed values, each distinct value
@@ -72,3 +74,80 @@ func (l *codeLists) layout(d *StringDict) {
 func (a *dcountAgg) presize(rows int) { a.codes.seen.hint = rows }
 
 func (a *listAgg) presize(rows int) { a.codes.seen.hint = rows }
+
+// nextGroup starts deduplicating a new group's codes: it returns the scratch of stamps (one
+// per dictionary value) and the group's stamp. A code is new to the group while its stamp
+// differs, so no scratch is cleared between groups.
+func (c *codedArg) nextGroup() ([]uint32, uint32) {
+	if len(c.stamps) < len(c.d.Values) {
+		c.stamps = make([]uint32, len(c.d.Values))
+		c.gen = 0
+	}
+	c.gen++
+	if c.gen == 0 { // wrapped: clear, so that no old stamp matches
+		clear(c.stamps)
+		c.gen = 1
+	}
+	return c.stamps, c.gen
+}
+
+// AddGroups counts whole groups of an encoded column by stamping codes (see groupsAdder).
+func (a *dcountAgg) AddGroups(env *Env, gids []int32, rows []int32, t *Table) {
+	d, v := a.codes.dict(env, a.spec, t)
+	if d == nil || strings.HasSuffix(a.spec.Func, "if") || len(gids) == 0 {
+		a.AddRows(env, gids, rows, t)
+		return
+	}
+	a.count = grow(a.count, gids[len(gids)-1])
+	for k := 0; k < len(gids); {
+		g := gids[k]
+		stamps, gen := a.codes.nextGroup()
+		n := int64(0)
+		for ; k < len(gids) && gids[k] == g; k++ {
+			i := rows[k]
+			if v.nulls != nil && v.IsNull(int(i)) {
+				continue
+			}
+			if c := d.Codes[i]; stamps[c] != gen {
+				stamps[c] = gen
+				n++
+			}
+		}
+		a.count[g] += n
+	}
+}
+
+// AddGroups collects whole groups' sets of an encoded column by stamping codes (see
+// groupsAdder): a group's values are added in row order up to the limit.
+func (a *listAgg) AddGroups(env *Env, gids []int32, rows []int32, t *Table) {
+	if !a.set || a.nulls || strings.HasSuffix(a.spec.Func, "_if") || len(gids) == 0 {
+		a.AddRows(env, gids, rows, t)
+		return
+	}
+	d, v := a.codes.dict(env, a.spec, t)
+	if d == nil {
+		a.AddRows(env, gids, rows, t)
+		return
+	}
+	l := &a.flat
+	l.count = grow(l.count, gids[len(gids)-1])
+	for k := 0; k < len(gids); {
+		g := gids[k]
+		stamps, gen := a.codes.nextGroup()
+		for ; k < len(gids) && gids[k] == g; k++ {
+			i := rows[k]
+			if int(l.count[g]) >= a.lim {
+				continue
+			}
+			if v.nulls != nil && v.IsNull(int(i)) {
+				continue
+			}
+			if c := d.Codes[i]; stamps[c] != gen {
+				stamps[c] = gen
+				l.groups = append(l.groups, g)
+				l.codes = append(l.codes, c)
+				l.count[g]++
+			}
+		}
+	}
+}

@@ -175,7 +175,7 @@ var aggSeed = maphash.MakeSeed()
 // dcountAgg counts distinct values per group.
 // StateBytes is the size of the seen-set (for the run's memory budget).
 func (a *dcountAgg) StateBytes() int64 {
-	return a.seen.bytes() + a.codes.seen.bytes() + 8*int64(cap(a.count))
+	return a.seen.bytes() + a.codes.bytes() + 8*int64(cap(a.count))
 }
 
 type dcountAgg struct {
@@ -276,7 +276,7 @@ func (a *listAgg) push(g int32, elem any) {
 
 // StateBytes is the size of the lists built so far and of make_set's seen-set.
 func (a *listAgg) StateBytes() int64 {
-	return a.bytes + a.seen.bytes() + a.codes.seen.bytes() + a.flat.bytes()
+	return a.bytes + a.seen.bytes() + a.codes.bytes() + a.flat.bytes()
 }
 
 // listLimit is the size bound of make_list/make_set: the constant argument, else Kusto's

@@ -66,10 +66,20 @@ func (v *Vector) cachedDict() *StringDict {
 // the queries before it. It holds the widest dictionary built so far; a view takes the codes
 // of its own rows when its strings lie inside the dictionary's base (see cut).
 type dictCell struct {
-	mu    sync.Mutex
-	d     *StringDict
-	miss  []string // a base whose dictionary would not pay (too many distinct values)
-	asker uintptr  // the run (its Env's address) that first asked a filter's question (FilterDict)
+	mu      sync.Mutex
+	d       *StringDict
+	miss    []string // a base whose dictionary would not pay (too many distinct values)
+	asker   uintptr  // the run (its Env's address) that first asked a filter's question (FilterDict)
+	gathers int      // large gathers from the column so far
+}
+
+// gatheredBefore counts a large gather from the cell's column and reports whether there was
+// one before.
+func (c *dictCell) gatheredBefore() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gathers++
+	return c.gathers > 1
 }
 
 func newDictCell(t types.Type) *dictCell {
@@ -86,7 +96,7 @@ func (c *dictCell) get(s []string, b *govern.Budget) *StringDict {
 	if d := c.d.cut(s); d != nil {
 		return d
 	}
-	if sameStorage(c.miss, s) {
+	if c.missed(s) {
 		return nil
 	}
 	d, ok := buildDict(s)
@@ -112,31 +122,48 @@ func (c *dictCell) put(d *StringDict) {
 	c.mu.Unlock()
 }
 
-// sameStorage reports whether a and b are the same slice (same first element and length).
-func sameStorage(a, b []string) bool {
-	return len(a) == len(b) && len(a) > 0 && unsafe.SliceData(a) == unsafe.SliceData(b)
+// missed reports whether s is a column whose dictionary would not pay: s lies inside the
+// strings that had too many distinct values, or extends them by less than their length (a
+// growing table's next view: its values are as distinct).
+func (c *dictCell) missed(s []string) bool {
+	if len(c.miss) == 0 {
+		return false
+	}
+	if _, ok := within(c.miss, s); ok {
+		return true
+	}
+	return unsafe.SliceData(s) == unsafe.SliceData(c.miss) && len(s) < 2*len(c.miss)
 }
 
 // cut returns the dictionary of s when s is a run of d's base strings (the same storage),
 // else nil.
 func (d *StringDict) cut(s []string) *StringDict {
-	if d == nil || len(s) == 0 || len(d.base) == 0 {
+	if d == nil {
 		return nil
 	}
-	const size = unsafe.Sizeof("")
-	p := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
-	b := uintptr(unsafe.Pointer(unsafe.SliceData(d.base)))
-	if p < b || (p-b)%size != 0 {
-		return nil
-	}
-	off := int((p - b) / size)
-	if off+len(s) > len(d.base) {
+	off, ok := within(d.base, s)
+	if !ok {
 		return nil
 	}
 	if off == 0 && len(s) == len(d.base) {
 		return d
 	}
 	return &StringDict{Codes: d.Codes[off : off+len(s) : off+len(s)], Values: d.Values, index: d.index, base: d.base[off : off+len(s)]}
+}
+
+// within reports whether s is a run of base's strings (the same storage) and where it starts.
+func within(base, s []string) (off int, ok bool) {
+	if len(s) == 0 || len(base) == 0 {
+		return 0, false
+	}
+	const size = unsafe.Sizeof("")
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
+	b := uintptr(unsafe.Pointer(unsafe.SliceData(base)))
+	if p < b || (p-b)%size != 0 {
+		return 0, false
+	}
+	off = int((p - b) / size)
+	return off, off+len(s) <= len(base)
 }
 
 // dictMaxDistinct is how many distinct values a column of n rows may have for a dictionary
@@ -175,6 +202,11 @@ func (v *Vector) gatherDict(out *Vector, idx []int32) {
 		return
 	}
 	d := v.cachedDict()
+	if d == nil && len(idx) >= dictMinRows && len(v.S) >= dictMinRows && v.cell != nil && v.cell.gatheredBefore() {
+		// A stored column that queries keep filtering: encode it once, and every gather
+		// after carries codes (a summarize or join over the survivors reads no text).
+		d = v.dict(nil)
+	}
 	if d == nil {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
@@ -187,5 +188,57 @@ func TestDictConcurrentReaders(t *testing.T) {
 	wg.Wait()
 	for w, d := range dicts {
 		checkDict(t, d, in[:len(in)-w])
+	}
+}
+
+func TestDictBuiltOnRepeatedLargeGathers(t *testing.T) {
+	in := make([]string, 5000)
+	for i := range in {
+		in[i] = fmt.Sprintf("app%d", i%10)
+	}
+	v := stringVector(types.String, in...)
+	all := make([]int32, len(in))
+	for i := range all {
+		all[i] = int32(len(in) - 1 - i)
+	}
+	if v.Gather(all[:100]).cachedDict() != nil || v.Gather(all[:100]).cachedDict() != nil {
+		t.Fatal("small gathers encoded the column")
+	}
+	if v.Gather(all).cachedDict() != nil || v.cachedDict() != nil {
+		t.Fatal("the first large gather encoded the column")
+	}
+	g := v.Gather(all)
+	if v.cachedDict() == nil {
+		t.Fatal("the second large gather did not encode the column")
+	}
+	want := slices.Clone(in)
+	slices.Reverse(want)
+	checkDict(t, g.cachedDict(), want)
+}
+
+func TestDictMissIsRemembered(t *testing.T) {
+	in := make([]string, 5000)
+	for i := range in {
+		in[i] = fmt.Sprintf("id%d", i)
+	}
+	v := NewVector(types.String, 6000) // room to grow in place, as a table being ingested
+	for _, s := range in {
+		v.Append(types.NewString(s))
+	}
+	if v.Dict() != nil || v.Prefix(4000).Dict() != nil {
+		t.Fatal("a dictionary of distinct values")
+	}
+	if len(v.cell.miss) != 5000 {
+		t.Fatalf("the miss covers %d rows", len(v.cell.miss))
+	}
+	for i := 0; i < 100; i++ {
+		v.Append(types.NewString(fmt.Sprintf("more%d", i)))
+	}
+	if v.Dict() != nil {
+		t.Fatal("a dictionary of distinct values")
+	}
+	// The column a little longer is as distinct: not tried again.
+	if n := len(v.cell.miss); n != 5000 || unsafe.SliceData(v.cell.miss) != unsafe.SliceData(v.S) {
+		t.Fatalf("the longer column was encoded again (miss of %d rows)", n)
 	}
 }

@@ -92,7 +92,12 @@ type codedArg struct {
 	d       *StringDict
 	v       *Vector
 	seen    pairSet
+	stamps  []uint32 // a sorted fold's scratch (nextGroup)
+	gen     uint32
 }
+
+// bytes is the memory of the seen-set and the scratch.
+func (c *codedArg) bytes() int64 { return c.seen.bytes() + 4*int64(cap(c.stamps)) }
 
 // dict returns the argument column's dictionary and vector when the aggregate reads codes.
 func (c *codedArg) dict(env *Env, spec *AggSpec, t *Table) (*StringDict, *Vector) {

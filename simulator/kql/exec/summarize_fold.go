@@ -11,10 +11,15 @@ import (
 
 // fold computes the aggregates over the groups typedGroups assigned (gids[i]: row i's group,
 // first[g]: group g's first row). On a large table with RowPure aggregate arguments the groups
-// are split among Env.Workers goroutines by group id: each worker folds the rows of its own
-// groups, in row order, into its own aggregators. Every group is folded by one worker exactly
-// as the sequential fold would (make_list's order, arg_max's ties, take_any's first row,
-// limits), so nothing needs merging and the result equals the sequential one.
+// are split among Env.Workers goroutines: each worker folds the rows of its own groups, in row
+// order, into its own aggregators. Every group is folded by one worker exactly as the
+// sequential fold would (make_list's order, arg_max's ties, take_any's first row, limits), so
+// nothing needs merging and the result equals the sequential one.
+//
+// With many groups and a distinct-counting aggregate the rows are first sorted by group
+// (a stable counting sort): each group's rows are then folded together, so per-group state is
+// touched once per group instead of at random, and dcount/make_set dedupe a group's values
+// in a small scratch instead of a table of every (group, value) pair.
 func (s *Summarize) fold(env *Env, t *Table, gids, first []int32) (*Table, error) {
 	groups := len(first)
 	keyVecs := make([]*Vector, len(s.Keys))
@@ -31,46 +36,57 @@ func (s *Summarize) fold(env *Env, t *Table, gids, first []int32) (*Table, error
 	workers := s.foldWorkers(env, t.N, groups)
 	s.prepareDicts(env, t)
 	parts := make([]*foldPart, workers)
-	if workers == 1 {
-		parts[0] = s.newPart(env, t, gids, 0, 1)
-		if err := parts[0].run(nil); err != nil {
+	var partOf []int32 // sorted fold: the part of each group
+	if s.sortedFold(groups) {
+		scratch := 4 * int64(t.N+2*groups)
+		if err := env.Mem.Charge(scratch, "Summarize"); err != nil {
 			return nil, err
 		}
-	} else {
-		panics := make([]any, workers)
-		errs := make([]error, workers)
-		var stop atomic.Bool
-		var wg sync.WaitGroup
+		defer env.Mem.Release(scratch)
+		order, starts := sortByGroup(gids, groups)
+		partOf = make([]int32, groups)
+		g0 := 0
 		for w := range parts {
-			parts[w] = s.newPart(env.Fork(), t, gids, w, workers)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() {
-					if r := recover(); r != nil {
-						panics[w] = r // re-raised below, where Run recovers it
-						stop.Store(true)
-					}
-				}()
-				if errs[w] = parts[w].run(&stop); errs[w] != nil {
-					stop.Store(true)
-				}
-			}()
-		}
-		wg.Wait()
-		for _, p := range panics {
-			if p != nil {
-				panic(p)
+			// contiguous ranges of groups with about equal rows
+			g1 := g0
+			for g1 < groups && (w == workers-1 || int(starts[g1]) < t.N*(w+1)/workers) {
+				g1++
 			}
-		}
-		for _, err := range errs {
-			if err != nil {
-				return nil, err
+			penv := env
+			if workers > 1 {
+				penv = env.Fork()
 			}
+			parts[w] = s.newPart(penv, t, gids)
+			parts[w].order, parts[w].starts, parts[w].g0, parts[w].g1 = order, starts, int32(g0), int32(g1)
+			for g := g0; g < g1; g++ {
+				partOf[g] = int32(w)
+			}
+			g0 = g1
+		}
+	} else {
+		for w := range parts {
+			penv := env
+			if workers > 1 {
+				penv = env.Fork()
+			}
+			parts[w] = s.newPart(penv, t, gids)
+			parts[w].w, parts[w].of = int32(w), int32(workers)
 		}
 	}
-	w := int32(workers)
-	out := s.output(keyVecs, groups, func(k int, g int32, res []types.Value) { parts[g%w].aggs[k].Result(g/w, res) })
+	if err := runParts(parts); err != nil {
+		return nil, err
+	}
+	result := func(k int, g int32, res []types.Value) {
+		w := int32(workers)
+		parts[g%w].aggs[k].Result(g/w, res)
+	}
+	if partOf != nil {
+		result = func(k int, g int32, res []types.Value) {
+			p := parts[partOf[g]]
+			p.aggs[k].Result(g-p.g0, res)
+		}
+	}
+	out := s.output(keyVecs, groups, result)
 	for _, p := range parts {
 		if err := p.charge(); err != nil {
 			return nil, err
@@ -80,6 +96,82 @@ func (s *Summarize) fold(env *Env, t *Table, gids, first []int32) (*Table, error
 		}
 	}
 	return out, nil
+}
+
+// runParts folds every part, on its own goroutine when there are several. A worker's panic is
+// re-raised here, on the query's goroutine, where Run turns it into the query's error.
+func runParts(parts []*foldPart) error {
+	if len(parts) == 1 {
+		return parts[0].run(nil)
+	}
+	panics := make([]any, len(parts))
+	errs := make([]error, len(parts))
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for w := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					panics[w] = r
+					stop.Store(true)
+				}
+			}()
+			if errs[w] = parts[w].run(&stop); errs[w] != nil {
+				stop.Store(true)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sortedFoldGroups is the group count from which a distinct-counting summarize sorts its rows
+// by group: below it the per-group state stays in cache anyway.
+const sortedFoldGroups = 4096
+
+// sortedFold reports whether the fold sorts rows by group first.
+func (s *Summarize) sortedFold(groups int) bool {
+	if groups < sortedFoldGroups {
+		return false
+	}
+	for _, a := range s.Aggs {
+		if codedAgg(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// sortByGroup returns the rows ordered by group, each group's rows ascending (a counting
+// sort), and where each group starts in that order (starts[groups] = len(gids)).
+func sortByGroup(gids []int32, groups int) (order, starts []int32) {
+	starts = make([]int32, groups+1)
+	for _, g := range gids {
+		starts[g+1]++
+	}
+	for g := 1; g <= groups; g++ {
+		starts[g] += starts[g-1]
+	}
+	next := make([]int32, groups)
+	copy(next, starts[:groups])
+	order = make([]int32, len(gids))
+	for i, g := range gids {
+		order[next[g]] = int32(i)
+		next[g]++
+	}
+	return order, starts
 }
 
 // foldWorkers is how many goroutines fold the aggregates: one for small tables, few groups or
@@ -117,12 +209,17 @@ func (s *Summarize) prepareDicts(env *Env, t *Table) {
 	}
 }
 
-// foldPart is one worker's share of a fold: the groups g with g % of == w, numbered g / of.
+// foldPart is one worker's share of a fold: the groups g with g % of == w, numbered g / of;
+// or, in a sorted fold, the groups g0..g1-1, numbered g - g0, whose rows are
+// order[starts[g0]:starts[g1]].
 type foldPart struct {
 	env      *Env
 	t        *Table
 	gids     []int32
 	w, of    int32
+	order    []int32
+	starts   []int32
+	g0, g1   int32
 	aggs     []Aggregator
 	meter    *govern.Meter
 	perGroup int64
@@ -130,8 +227,8 @@ type foldPart struct {
 	charged  int64
 }
 
-func (s *Summarize) newPart(env *Env, t *Table, gids []int32, w, of int) *foldPart {
-	p := &foldPart{env: env, t: t, gids: gids, w: int32(w), of: int32(of), aggs: make([]Aggregator, len(s.Aggs)),
+func (s *Summarize) newPart(env *Env, t *Table, gids []int32) *foldPart {
+	p := &foldPart{env: env, t: t, gids: gids, of: 1, aggs: make([]Aggregator, len(s.Aggs)),
 		meter: env.Meter("Summarize"), perGroup: int64(16 * len(s.Aggs))}
 	for k, a := range s.Aggs {
 		p.aggs[k] = a.New()
@@ -139,9 +236,18 @@ func (s *Summarize) newPart(env *Env, t *Table, gids []int32, w, of int) *foldPa
 	return p
 }
 
+// groupsAdder is an Aggregator that folds whole groups at once: rows[k] into gids[k], every
+// row of each group in the call, consecutive and ascending.
+type groupsAdder interface {
+	AddGroups(env *Env, gids []int32, rows []int32, t *Table)
+}
+
 // run folds the part's rows in batches, checking the run's context (and stop, set when
 // another worker failed) between batches.
 func (p *foldPart) run(stop *atomic.Bool) error {
+	if p.order != nil {
+		return p.runSorted(stop)
+	}
 	n := len(p.gids)
 	for _, a := range p.aggs {
 		if h, ok := a.(interface{ presize(rows int) }); ok {
@@ -162,7 +268,6 @@ func (p *foldPart) run(stop *atomic.Bool) error {
 		end := min(start+summarizeBatch, n)
 		if p.of == 1 {
 			lg, rows = p.gids[start:end], seqRows(start, end)
-			p.groups = max(p.groups, maxGroup(lg)+1)
 		} else {
 			lg, rows = lg[:0], rows[:0]
 			for i := start; i < end; i++ {
@@ -174,14 +279,49 @@ func (p *foldPart) run(stop *atomic.Bool) error {
 			if len(lg) == 0 {
 				continue
 			}
-			p.groups = max(p.groups, maxGroup(lg)+1)
 		}
+		p.groups = max(p.groups, maxGroup(lg)+1)
 		for _, a := range p.aggs {
 			addRows(p.env, a, lg, rows, p.t)
 		}
 		if err := p.charge(); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// runSorted folds the part's groups in order, whole groups per batch.
+func (p *foldPart) runSorted(stop *atomic.Bool) error {
+	var lg []int32
+	for g := p.g0; g < p.g1; {
+		if err := p.env.Check(); err != nil {
+			return err
+		}
+		if stop != nil && stop.Load() {
+			return nil
+		}
+		end := g + 1
+		for end < p.g1 && p.starts[end]-p.starts[g] < summarizeBatch {
+			end++
+		}
+		rows := p.order[p.starts[g]:p.starts[end]]
+		lg = lg[:0]
+		for _, r := range rows {
+			lg = append(lg, p.gids[r]-p.g0)
+		}
+		p.groups = end - p.g0
+		for _, a := range p.aggs {
+			if b, ok := a.(groupsAdder); ok {
+				b.AddGroups(p.env, lg, rows, p.t)
+			} else {
+				addRows(p.env, a, lg, rows, p.t)
+			}
+		}
+		if err := p.charge(); err != nil {
+			return err
+		}
+		g = end
 	}
 	return nil
 }

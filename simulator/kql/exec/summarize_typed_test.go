@@ -11,11 +11,12 @@ import (
 )
 
 // typedTable has every kind of key the typed grouper reads: a string column of few texts, a
-// GUID column with nulls, a long with nulls, a datetime, a long of wide range.
+// GUID column with nulls, a long with nulls, a datetime, a long of wide range, a string of
+// 4500 texts (groups enough for the sorted fold, several rows each).
 func typedTable(t *testing.T, n int) *Table {
 	t.Helper()
 	b := NewBuilder("T", []Column{{Name: "S", Type: types.String}, {Name: "G", Type: types.GUID},
-		{Name: "N", Type: types.Long}, {Name: "T", Type: types.DateTime}, {Name: "W", Type: types.Long}})
+		{Name: "N", Type: types.Long}, {Name: "T", Type: types.DateTime}, {Name: "W", Type: types.Long}, {Name: "U", Type: types.String}})
 	base := int64(638_000_000_000_000_000)
 	for i := 0; i < n; i++ {
 		var g, num any
@@ -26,7 +27,7 @@ func typedTable(t *testing.T, n int) *Table {
 			num = int64(i*7%9 - 3)
 		}
 		row := []any{[]string{"a", "B", "", "a b", "été"}[(i*3+i/7)%5], g, num,
-			types.NewDateTimeTicks(base + int64(i)*37*types.TicksPerMinute/10), int64(i%11) * 1_000_000_000_000}
+			types.NewDateTimeTicks(base + int64(i)*37*types.TicksPerMinute/10), int64(i%11) * 1_000_000_000_000, fmt.Sprintf("u%d", i%4500)}
 		if err := b.Append(row); err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +51,7 @@ func binExpr(col int, typ types.Type, step int64) Expr {
 // distinct count, first three distinct texts and first four texts against a row-by-row
 // reference over the values as the general grouper keys them.
 func TestTypedGroupingEqualsReference(t *testing.T) {
-	const n = 3000
+	const n = 20000
 	tbl := typedTable(t, n)
 	s := ColumnExpr(0, types.String)
 	keySets := map[string][]Expr{
@@ -58,6 +59,8 @@ func TestTypedGroupingEqualsReference(t *testing.T) {
 		"bin(T, 1h)": {binExpr(3, types.DateTime, 36_000_000_000)}, "W": {ColumnExpr(4, types.Long)},
 		"S, N": {s, ColumnExpr(2, types.Long)}, "bin(T, 5m), S": {binExpr(3, types.DateTime, 3_000_000_000), s},
 		"W, G": {ColumnExpr(4, types.Long), ColumnExpr(1, types.GUID)}, "bin(N, 2)": {binExpr(2, types.Long, 2)},
+		"U": {ColumnExpr(5, types.String)}, "U, bin(T, 1h)": {ColumnExpr(5, types.String), binExpr(3, types.DateTime, 36_000_000_000)},
+		"bin(T, 1m)": {binExpr(3, types.DateTime, 600_000_000)}, "bin(T, 10m), S": {binExpr(3, types.DateTime, 6_000_000_000), s},
 	}
 	for name, keys := range keySets {
 		for _, workers := range []int{1, 4} {
