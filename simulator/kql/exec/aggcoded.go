@@ -10,12 +10,15 @@ type codeLists struct {
 	groups []int32
 	codes  []uint32
 	count  []int32 // per group: values added
-	slab   [][]any // per group, built by the first result
+	slab   []any   // every group's values, group after group, built by the first result
+	off    []int32 // where each group's values start in slab (off[g+1] ends them)
+	hint   int     // values expected at most (presize)
 }
 
 // add adds the batch's values new to their groups (seen holds the pairs) up to lim per group.
 func (l *codeLists) add(seen *codedArg, d *StringDict, v *Vector, gids, rows []int32, lim int) {
 	l.count = grow(l.count, maxGroup(gids))
+	l.reserve()
 	for k, g := range gids {
 		i := rows[k]
 		if int(l.count[g]) >= lim || (v.nulls != nil && v.IsNull(int(i))) {
@@ -29,51 +32,58 @@ func (l *codeLists) add(seen *codedArg, d *StringDict, v *Vector, gids, rows []i
 	}
 }
 
+// reserve sizes the pair lists for the expected values once.
+func (l *codeLists) reserve() {
+	if l.groups == nil && l.hint > 0 {
+		l.groups, l.codes = make([]int32, 0, l.hint), make([]uint32, 0, l.hint)
+	}
+}
+
 // bytes is the lists' memory (for the run's budget).
-func (l *codeLists) bytes() int64 { return 8*int64(cap(l.groups)) + 4*int64(cap(l.count)) }
+func (l *codeLists) bytes() int64 {
+	return 8*int64(cap(l.groups)) + 4*int64(cap(l.count)) + 16*int64(len(l.slab)) + 4*int64(len(l.off))
+}
 
 // result returns group g's set, in the order its values were added.
 func (l *codeLists) result(d *StringDict, g int32) []any {
-	if l.slab == nil {
+	if l.off == nil {
 		l.layout(d)
 	}
-	if int(g) >= len(l.slab) || l.slab[g] == nil {
+	if int(g) >= len(l.count) || l.count[g] == 0 {
 		return []any{}
 	}
-	return l.slab[g]
+	from, to := l.off[g], l.off[g+1]
+	return l.slab[from:to:to]
 }
 
 // layout places every group's values in one slab (a counting sort by group, stable).
 func (l *codeLists) layout(d *StringDict) {
-	slab := make([]any, len(l.codes))
-	next := make([]int, len(l.count))
-	off := 0
+	l.slab = make([]any, len(l.codes))
+	l.off = make([]int32, len(l.count)+1)
 	for g, n := range l.count {
-		next[g] = off
-		off += int(n)
+		l.off[g+1] = l.off[g] + n
 	}
+	next := make([]int32, len(l.count))
+	copy(next, l.off)
 	boxes := make([]any, len(d.Values))
 	for k, c := range l.codes {
 		if boxes[c] == nil {
 			boxes[c] = d.Values[c]
 		}
-		slab[next[l.groups[k]]] = boxes[c]
-		next[l.groups[k]]++
-	}
-	l.slab = make([][]any, len(l.count))
-	off = 0
-	for g, n := range l.count {
-		if n > 0 {
-			l.slab[g] = slab[off : off+int(n) : off+int(n)]
-		}
-		off += int(n)
+		g := l.groups[k]
+		l.slab[next[g]] = boxes[c]
+		next[g]++
 	}
 	l.groups, l.codes = nil, nil
 }
 
-func (a *dcountAgg) presize(rows int) { a.codes.seen.hint = rows }
+// presize tells the aggregate how many rows and groups it will fold at most (for sizing).
+func (a *dcountAgg) presize(rows, groups int) { a.codes.seen.hint = rows }
 
-func (a *listAgg) presize(rows int) { a.codes.seen.hint = rows }
+func (a *listAgg) presize(rows, groups int) {
+	a.codes.seen.hint = rows
+	a.flat.hint = min(rows, groups*min(a.lim, 16), 1<<22) // past it the lists grow by appending
+}
 
 // nextGroup starts deduplicating a new group's codes: it returns the scratch of stamps (one
 // per dictionary value) and the group's stamp. A code is new to the group while its stamp
@@ -131,6 +141,7 @@ func (a *listAgg) AddGroups(env *Env, gids []int32, rows []int32, t *Table) {
 	}
 	l := &a.flat
 	l.count = grow(l.count, gids[len(gids)-1])
+	l.reserve()
 	for k := 0; k < len(gids); {
 		g := gids[k]
 		stamps, gen := a.codes.nextGroup()

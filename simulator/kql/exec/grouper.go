@@ -116,16 +116,9 @@ func readKey(env *Env, e Expr, t *Table) (denseKey, bool) {
 // intKey gives the dense ids of floor(x / step) over the integers xs (nulls of v apart).
 func intKey(xs []int64, v *Vector, n int, step int64) denseKey {
 	xs = xs[:n]
-	vals := xs
-	if step != 1 {
-		vals = make([]int64, n)
-		for i, x := range xs {
-			vals[i] = floorDiv(x, step)
-		}
-	}
 	nulls := v.nulls != nil
 	lo, hi, any := int64(0), int64(0), false
-	for i, x := range vals {
+	for i, x := range xs {
 		if nulls && v.IsNull(i) {
 			continue
 		}
@@ -134,23 +127,27 @@ func intKey(xs []int64, v *Vector, n int, step int64) denseKey {
 		}
 		lo, hi = min(lo, x), max(hi, x)
 	}
+	lo, hi = floorDiv(lo, step), floorDiv(hi, step) // floor is monotonic
 	ids := make([]uint32, n)
 	span := uint64(hi - lo) // wraps for ranges past int64: caught by the check below
 	if any && hi-lo >= 0 && span < maxDenseKeys(n) {
 		nullID := uint32(span + 1)
-		for i, x := range vals {
-			if nulls && v.IsNull(i) {
+		for i, x := range xs {
+			switch {
+			case nulls && v.IsNull(i):
 				ids[i] = nullID
-				continue
+			case step == 1:
+				ids[i] = uint32(x - lo)
+			default:
+				ids[i] = uint32(floorDiv(x, step) - lo)
 			}
-			ids[i] = uint32(x - lo)
 		}
 		return denseKey{ids: ids, card: span + 2}
 	}
 	// A wide range: ids by first appearance through an integer table.
 	tab := newU64Table(min(n, 1<<16))
 	nullID := int32(-1)
-	for i, x := range vals {
+	for i, x := range xs {
 		if nulls && v.IsNull(i) {
 			if nullID < 0 {
 				nullID = tab.reserve()
@@ -158,7 +155,7 @@ func intKey(xs []int64, v *Vector, n int, step int64) denseKey {
 			ids[i] = uint32(nullID)
 			continue
 		}
-		g, _ := tab.id(uint64(x))
+		g, _ := tab.id(uint64(floorDiv(x, step)))
 		ids[i] = uint32(g)
 	}
 	return denseKey{ids: ids, card: uint64(tab.n)}

@@ -236,6 +236,15 @@ func (s *Summarize) newPart(env *Env, t *Table, gids []int32) *foldPart {
 	return p
 }
 
+// presize gives the aggregates that size their state the part's rows and groups (bounds).
+func (p *foldPart) presize(rows, groups int) {
+	for _, a := range p.aggs {
+		if h, ok := a.(interface{ presize(rows, groups int) }); ok {
+			h.presize(rows, groups)
+		}
+	}
+}
+
 // groupsAdder is an Aggregator that folds whole groups at once: rows[k] into gids[k], every
 // row of each group in the call, consecutive and ascending.
 type groupsAdder interface {
@@ -249,11 +258,7 @@ func (p *foldPart) run(stop *atomic.Bool) error {
 		return p.runSorted(stop)
 	}
 	n := len(p.gids)
-	for _, a := range p.aggs {
-		if h, ok := a.(interface{ presize(rows int) }); ok {
-			h.presize(n / int(p.of))
-		}
-	}
+	p.presize(n/int(p.of), n/int(p.of))
 	var lg, rows []int32
 	if p.of > 1 {
 		lg, rows = make([]int32, 0, summarizeBatch), make([]int32, 0, summarizeBatch)
@@ -293,6 +298,7 @@ func (p *foldPart) run(stop *atomic.Bool) error {
 
 // runSorted folds the part's groups in order, whole groups per batch.
 func (p *foldPart) runSorted(stop *atomic.Bool) error {
+	p.presize(int(p.starts[p.g1]-p.starts[p.g0]), int(p.g1-p.g0))
 	var lg []int32
 	for g := p.g0; g < p.g1; {
 		if err := p.env.Check(); err != nil {
