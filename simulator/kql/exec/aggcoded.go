@@ -1,6 +1,10 @@
 package exec
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/soclab/soclab/simulator/kql/types"
+)
 
 // codeLists are make_set's per-group sets over a dictionary-encoded column, kept flat: the
 // (group, code) of each value added, in the order added, and a count per group for the size
@@ -161,4 +165,24 @@ func (a *listAgg) AddGroups(env *Env, gids []int32, rows []int32, t *Table) {
 			}
 		}
 	}
+}
+
+func (a *countAgg) longAt(g int32) int64 {
+	if int(g) < len(a.n) {
+		return a.n[g]
+	}
+	return 0
+}
+
+func (a *dcountAgg) longAt(g int32) int64 {
+	if int(g) < len(a.count) {
+		return a.count[g]
+	}
+	return 0
+}
+
+func (a *listAgg) dynAt(g int32) any {
+	var out [1]types.Value
+	a.Result(g, out[:])
+	return out[0].D
 }

@@ -144,7 +144,7 @@ func (s *Summarize) runGeneral(env *Env, t *Table) (*Table, error) {
 		}
 		groups = g.Len()
 	}
-	out := s.output(keyVecs, groups, func(k int, g int32, res []types.Value) { aggs[k].Result(g, res) })
+	out := s.output(keyVecs, groups, func(k int, g int32) (Aggregator, int32) { return aggs[k], g })
 	// The output cells are what the per-group estimate charged; the lists are shared.
 	if err := charge(groups); err != nil {
 		return nil, err
@@ -153,20 +153,26 @@ func (s *Summarize) runGeneral(env *Env, t *Table) (*Table, error) {
 }
 
 // output builds the result table: the key vectors, then each aggregate's outputs for groups
-// 0..groups-1 from result(aggregate, group, outputs).
-func (s *Summarize) output(keyVecs []*Vector, groups int, result func(k int, g int32, res []types.Value)) *Table {
+// 0..groups-1; locate gives the aggregator holding aggregate k of group g and its id there.
+// Counts and lists fill their vectors directly, other aggregates through Result.
+func (s *Summarize) output(keyVecs []*Vector, groups int, locate func(k int, g int32) (Aggregator, int32)) *Table {
 	out := &Table{Cols: s.Cols, Vecs: make([]*Vector, len(s.Cols)), N: groups}
 	copy(out.Vecs, keyVecs)
 	col := len(s.Keys)
 	for k, a := range s.Aggs {
 		n := len(a.Out)
+		if n == 1 && groups > 0 && fillDirect(out, col, groups, k, locate) {
+			col++
+			continue
+		}
 		vecs := make([]*Vector, n)
 		for j := 0; j < n; j++ {
 			vecs[j] = NewVector(s.Cols[col+j].Type, groups)
 		}
 		res := make([]types.Value, n)
 		for gid := 0; gid < groups; gid++ {
-			result(k, int32(gid), res)
+			agg, g := locate(k, int32(gid))
+			agg.Result(g, res)
 			for j := 0; j < n; j++ {
 				vecs[j].Append(res[j])
 			}
@@ -175,6 +181,44 @@ func (s *Summarize) output(keyVecs []*Vector, groups int, result func(k int, g i
 		col += n
 	}
 	return out
+}
+
+// longResult is an aggregate whose only output is a non-null long per group (counts).
+type longResult interface{ longAt(g int32) int64 }
+
+// dynResult is an aggregate whose only output is a non-null dynamic per group (lists, sets).
+type dynResult interface{ dynAt(g int32) any }
+
+// fillDirect builds output column col of aggregate k without Values when its aggregator
+// gives the cells directly; false when it does not.
+func fillDirect(out *Table, col, groups, k int, locate func(k int, g int32) (Aggregator, int32)) bool {
+	agg, _ := locate(k, 0)
+	typ := out.Cols[col].Type
+	switch agg.(type) {
+	case longResult:
+		if typ != types.Long {
+			return false
+		}
+		v := &Vector{T: typ, n: groups, I: make([]int64, groups)}
+		for gid := range v.I {
+			a, g := locate(k, int32(gid))
+			v.I[gid] = a.(longResult).longAt(g)
+		}
+		out.Vecs[col] = v
+		return true
+	case dynResult:
+		if typ != types.Dynamic {
+			return false
+		}
+		v := &Vector{T: typ, n: groups, D: make([]any, groups)}
+		for gid := range v.D {
+			a, g := locate(k, int32(gid))
+			v.D[gid] = a.(dynResult).dynAt(g)
+		}
+		out.Vecs[col] = v
+		return true
+	}
+	return false
 }
 
 // summarizeBatch is the number of rows grouped before the aggregates fold them.

@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 
 	"github.com/soclab/soclab/simulator/kql/govern"
-	"github.com/soclab/soclab/simulator/kql/types"
 )
 
 // fold computes the aggregates over the groups typedGroups assigned (gids[i]: row i's group,
@@ -24,11 +23,7 @@ func (s *Summarize) fold(env *Env, t *Table, gids, first []int32) (*Table, error
 	groups := len(first)
 	keyVecs := make([]*Vector, len(s.Keys))
 	for k, e := range s.Keys {
-		v := NewVector(e.T, groups)
-		for _, r := range first {
-			v.Append(e.Eval(env, t, int(r)))
-		}
-		keyVecs[k] = v
+		keyVecs[k] = groupKeyVector(env, e, t, first)
 	}
 	if err := env.Mem.Charge(int64(groups)*int64(16*len(s.Keys)+8), "Summarize"); err != nil {
 		return nil, err
@@ -76,17 +71,17 @@ func (s *Summarize) fold(env *Env, t *Table, gids, first []int32) (*Table, error
 	if err := runParts(parts); err != nil {
 		return nil, err
 	}
-	result := func(k int, g int32, res []types.Value) {
+	locate := func(k int, g int32) (Aggregator, int32) {
 		w := int32(workers)
-		parts[g%w].aggs[k].Result(g/w, res)
+		return parts[g%w].aggs[k], g / w
 	}
 	if partOf != nil {
-		result = func(k int, g int32, res []types.Value) {
+		locate = func(k int, g int32) (Aggregator, int32) {
 			p := parts[partOf[g]]
-			p.aggs[k].Result(g-p.g0, res)
+			return p.aggs[k], g - p.g0
 		}
 	}
-	out := s.output(keyVecs, groups, result)
+	out := s.output(keyVecs, groups, locate)
 	for _, p := range parts {
 		if err := p.charge(); err != nil {
 			return nil, err
@@ -96,6 +91,31 @@ func (s *Summarize) fold(env *Env, t *Table, gids, first []int32) (*Table, error
 		}
 	}
 	return out, nil
+}
+
+// groupKeyVector is key e's value at each group's first row: a gather of a plain column (which
+// keeps its dictionary), bins computed from the column's integers, else e evaluated.
+func groupKeyVector(env *Env, e Expr, t *Table, first []int32) *Vector {
+	switch {
+	case e.IsCol && t.Vecs[e.Col].T == e.T:
+		return t.Vecs[e.Col].Gather(first)
+	case e.BinStep > 0 && storageOf(e.T) == storeInt && storageOf(t.Vecs[e.BinCol].T) == storeInt:
+		src := t.Vecs[e.BinCol]
+		out := &Vector{T: e.T, n: len(first), I: make([]int64, len(first))}
+		for g, r := range first {
+			if src.nulls != nil && src.IsNull(int(r)) {
+				out.setNull(g)
+				continue
+			}
+			out.I[g] = floorDiv(src.I[r], e.BinStep) * e.BinStep
+		}
+		return out
+	}
+	v := NewVector(e.T, len(first))
+	for _, r := range first {
+		v.Append(e.Eval(env, t, int(r)))
+	}
+	return v
 }
 
 // runParts folds every part, on its own goroutine when there are several. A worker's panic is
