@@ -22,32 +22,59 @@ type denseKey struct {
 // typedGroups assigns each row of t its group (in order of first appearance, as the general
 // grouper does) when every key is a plain column or a bin of one: gids[i] is row i's group,
 // first[g] the first row of group g. ok is false for other keys (and for a string key
-// without a dictionary).
-func typedGroups(env *Env, keys []Expr, t *Table) (gids, first []int32, ok bool) {
+// without a dictionary). Its arrays are charged to sc as they are made.
+func typedGroups(env *Env, keys []Expr, t *Table, sc *scratch) (gids, first []int32, ok bool, err error) {
 	if len(keys) == 0 || len(keys) > 2 || t.N == 0 || t.N >= 1<<31 {
-		return nil, nil, false
+		return nil, nil, false, nil
+	}
+	for _, e := range keys {
+		if !typedKey(e, t) {
+			return nil, nil, false, nil
+		}
+	}
+	// ids per key, combined keys and the group of each row
+	if err := sc.take(4 * int64(t.N) * int64(len(keys)+2)); err != nil {
+		return nil, nil, false, err
 	}
 	dk := make([]denseKey, len(keys))
 	for k, e := range keys {
 		if dk[k], ok = readKey(env, e, t); !ok {
-			return nil, nil, false
+			return nil, nil, false, nil
 		}
 	}
-	if len(dk) == 1 {
-		gids, first = groupDense(dk[0].ids, dk[0].card)
-		return gids, first, true
-	}
-	a, b := dk[0], dk[1]
-	if a.card*b.card <= maxDenseKeys(t.N) {
-		comb := make([]uint32, t.N)
-		for i := range comb {
-			comb[i] = a.ids[i]*uint32(b.card) + b.ids[i]
+	keyIDs, card := dk[0].ids, dk[0].card
+	if len(dk) == 2 {
+		a, b := dk[0], dk[1]
+		if a.card*b.card > maxDenseKeys(t.N) {
+			gids, first = groupWide(a.ids, b.ids)
+			// the integer table: at most 4 slots of 16 bytes per group
+			if err := sc.take(64 * int64(len(first))); err != nil {
+				return nil, nil, false, err
+			}
+			return gids, first, true, nil
 		}
-		gids, first = groupDense(comb, a.card*b.card)
-		return gids, first, true
+		keyIDs, card = make([]uint32, t.N), a.card*b.card
+		for i := range keyIDs {
+			keyIDs[i] = a.ids[i]*uint32(b.card) + b.ids[i]
+		}
 	}
-	gids, first = groupWide(a.ids, b.ids)
-	return gids, first, true
+	if err := sc.take(4 * int64(card)); err != nil { // the flat array
+		return nil, nil, false, err
+	}
+	gids, first = groupDense(keyIDs, card)
+	return gids, first, true, nil
+}
+
+// typedKey reports whether e is a key typedGroups reads (before any work is done).
+func typedKey(e Expr, t *Table) bool {
+	switch {
+	case e.IsCol:
+		st := storageOf(e.T)
+		return t.Vecs[e.Col].T == e.T && (st == storeString || st == storeInt)
+	case e.BinStep > 0:
+		return storageOf(t.Vecs[e.BinCol].T) == storeInt
+	}
+	return false
 }
 
 // groupDense assigns groups to keys below card through a flat array.

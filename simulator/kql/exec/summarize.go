@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -25,14 +26,16 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 		return nil, err
 	}
 	if len(s.Keys) > 0 && len(s.Keys) <= 2 && t.N > 0 {
-		// The typed grouping's scratch: ids per key, combined keys, group per row, the flat
-		// array from keys to groups. Released when the aggregates are folded.
-		scratch := 4*int64(t.N)*int64(len(s.Keys)+2) + 4*int64(maxDenseKeys(t.N))
-		if err := env.Mem.Charge(scratch, "Summarize"); err != nil {
+		// The typed grouping's scratch (ids per key, combined keys, group per row, the flat
+		// array from keys to groups) is charged as it is made and released when the
+		// aggregates are folded.
+		sc := &scratch{b: env.Mem}
+		defer sc.release()
+		gids, first, ok, err := typedGroups(env, s.Keys, t, sc)
+		if err != nil {
 			return nil, err
 		}
-		defer env.Mem.Release(scratch)
-		if gids, first, ok := typedGroups(env, s.Keys, t); ok {
+		if ok {
 			return s.fold(env, t, gids, first)
 		}
 	}
@@ -219,6 +222,27 @@ func fillDirect(out *Table, col, groups, k int, locate func(k int, g int32) (Agg
 		return true
 	}
 	return false
+}
+
+// scratch is memory an operator holds while it runs, charged to the run's budget as it is
+// made and released at the end.
+type scratch struct {
+	b *govern.Budget
+	n int64
+}
+
+// take charges n more bytes (the Summarize operator's budget error when they do not fit).
+func (s *scratch) take(n int64) error {
+	if err := s.b.Charge(n, "Summarize"); err != nil {
+		return err
+	}
+	s.n += n
+	return nil
+}
+
+func (s *scratch) release() {
+	s.b.Release(s.n)
+	s.n = 0
 }
 
 // summarizeBatch is the number of rows grouped before the aggregates fold them.

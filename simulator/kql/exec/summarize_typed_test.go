@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -165,5 +166,45 @@ func TestTypedGroupingFallsBack(t *testing.T) {
 		if c := out.Vecs[len(keys)].I[0]; c != int64(3000/wantGroups) {
 			t.Fatalf("%s: first group counts %d", name, c)
 		}
+	}
+}
+
+// TestParallelFoldStopsAndReraises: the fold's workers stop at the run's checkpoints (a
+// cancelled run ends with the cancellation error), and a worker's panic is raised again on
+// the caller's goroutine (where the query facade turns it into the run's error).
+func TestParallelFoldStopsAndReraises(t *testing.T) {
+	tbl := typedTable(t, 20000)
+	boom := Expr{T: types.Long, RowPure: true, Eval: func(_ *Env, tb *Table, i int) types.Value {
+		if i == 15000 {
+			panic("boom at row 15000")
+		}
+		return tb.Vecs[2].Get(i)
+	}}
+	for _, sorted := range []bool{false, true} {
+		aggs := []*AggSpec{{Func: "sum", Args: []Expr{boom}, Out: []types.Type{types.Long}}}
+		cols := []Column{{Name: "U", Type: types.String}, {Name: "sum", Type: types.Long}}
+		if sorted { // a dcount makes the fold sort rows by group (4500 groups)
+			aggs = append(aggs, &AggSpec{Func: "dcount", Args: []Expr{ColumnExpr(0, types.String)}, Out: []types.Type{types.Long}})
+			cols = append(cols, Column{Name: "d", Type: types.Long})
+		}
+		sum := &Summarize{In: fixedNode{tbl}, Keys: []Expr{ColumnExpr(5, types.String)}, Aggs: aggs, Cols: cols}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		env := NewEnv(ctx, nil, nil, 0, 1, 0)
+		env.Workers, env.ParallelMinRows = 4, 1
+		if _, err := sum.Run(env); err == nil || err.Error() != govern.Cancelled().Error() {
+			t.Fatalf("sorted %v: cancelled run: %v", sorted, err)
+		}
+		env = NewEnv(context.Background(), nil, nil, 0, 1, 0)
+		env.Workers, env.ParallelMinRows = 4, 1
+		func() {
+			defer func() {
+				if r := recover(); r != "boom at row 15000" {
+					t.Fatalf("sorted %v: recovered %v", sorted, r)
+				}
+			}()
+			_, _ = sum.Run(env)
+			t.Fatalf("sorted %v: the worker's panic was lost", sorted)
+		}()
 	}
 }
