@@ -66,20 +66,30 @@ func (v *Vector) cachedDict() *StringDict {
 // the queries before it. It holds the widest dictionary built so far; a view takes the codes
 // of its own rows when its strings lie inside the dictionary's base (see cut).
 type dictCell struct {
-	mu      sync.Mutex
-	d       *StringDict
-	miss    []string // a base whose dictionary would not pay (too many distinct values)
-	asker   uintptr  // the run (its Env's address) that first asked a filter's question (FilterDict)
-	gathers int      // large gathers from the column so far
+	mu    sync.Mutex
+	d     *StringDict
+	miss  []string // a base whose dictionary would not pay (too many distinct values)
+	asker uintptr  // the run (its Env's address) that first asked a filter's question (FilterDict)
+	// parent is the cell of the column this vector was gathered from; wanted marks a column
+	// whose gathered rows later needed a dictionary (they were grouped or filtered by code).
+	parent *dictCell
+	wanted bool
 }
 
-// gatheredBefore counts a large gather from the cell's column and reports whether there was
-// one before.
-func (c *dictCell) gatheredBefore() bool {
+// want marks the column that c's vector was gathered from as one whose gathers need codes.
+func (c *dictCell) want() {
+	if p := c.parent; p != nil {
+		p.mu.Lock()
+		p.wanted = true
+		p.mu.Unlock()
+	}
+}
+
+// isWanted reports whether the cell's column's gathers needed codes before.
+func (c *dictCell) isWanted() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.gathers++
-	return c.gathers > 1
+	return c.wanted
 }
 
 func newDictCell(t types.Type) *dictCell {
@@ -99,6 +109,7 @@ func (c *dictCell) get(s []string, b *govern.Budget) *StringDict {
 	if c.missed(s) {
 		return nil
 	}
+	c.want() // lock order: a cell, then the cell it was gathered from
 	d, ok := buildDict(s)
 	if !ok {
 		c.miss = s
@@ -111,15 +122,6 @@ func (c *dictCell) get(s []string, b *govern.Budget) *StringDict {
 		c.d = d
 	}
 	return d
-}
-
-// put caches d (built over d.base) unless the cell already holds a wider dictionary.
-func (c *dictCell) put(d *StringDict) {
-	c.mu.Lock()
-	if c.d == nil || len(d.base) > len(c.d.base) {
-		c.d = d
-	}
-	c.mu.Unlock()
 }
 
 // missed reports whether s is a column whose dictionary would not pay: s lies inside the
@@ -202,12 +204,13 @@ func (v *Vector) gatherDict(out *Vector, idx []int32) {
 		return
 	}
 	d := v.cachedDict()
-	if d == nil && len(idx) >= dictMinRows && len(v.S) >= dictMinRows && v.cell != nil && v.cell.gatheredBefore() {
-		// A stored column that queries keep filtering: encode it once, and every gather
-		// after carries codes (a summarize or join over the survivors reads no text).
+	if d == nil && len(idx) >= dictMinRows && len(v.S) >= dictMinRows && v.cell != nil && v.cell.isWanted() {
+		// A stored column whose filtered rows queries keep grouping: encode it once, and
+		// every gather after carries codes (the summarize over the survivors reads no text).
 		d = v.dict(nil)
 	}
 	if d == nil {
+		out.cell.parent = v.cell // if out's rows need codes, the next gather brings them
 		return
 	}
 	codes := make([]uint32, len(idx))
