@@ -24,7 +24,7 @@ type denseKey struct {
 // first[g] the first row of group g. ok is false for other keys (and for a string key
 // without a dictionary). Its arrays are charged to sc as they are made.
 func typedGroups(env *Env, keys []Expr, t *Table, sc *scratch) (gids, first []int32, ok bool, err error) {
-	if len(keys) == 0 || len(keys) > 2 || t.N == 0 || t.N >= 1<<31 {
+	if len(keys) == 0 || len(keys) > maxTypedKeys || t.N == 0 || t.N >= 1<<31 {
 		return nil, nil, false, nil
 	}
 	for _, e := range keys {
@@ -42,27 +42,55 @@ func typedGroups(env *Env, keys []Expr, t *Table, sc *scratch) (gids, first []in
 			return nil, nil, false, nil
 		}
 	}
-	keyIDs, card := dk[0].ids, dk[0].card
-	if len(dk) == 2 {
-		a, b := dk[0], dk[1]
-		if a.card*b.card > maxDenseKeys(t.N) {
-			gids, first = groupWide(a.ids, b.ids)
-			// the integer table: at most 4 slots of 16 bytes per group
-			if err := sc.take(64 * int64(len(first))); err != nil {
+	// Combine the keys left to right: id*card(next)+next while the product stays small, else
+	// renumber the combinations so far densely (or pair them through an integer table).
+	ids, card := dk[0].ids, dk[0].card
+	for _, b := range dk[1:] {
+		if card*b.card > maxDenseKeys(t.N) {
+			if err := sc.take(4 * int64(card)); err != nil {
 				return nil, nil, false, err
 			}
-			return gids, first, true, nil
+			ids, card = renumber(ids, card)
 		}
-		keyIDs, card = make([]uint32, t.N), a.card*b.card
-		for i := range keyIDs {
-			keyIDs[i] = a.ids[i]*uint32(b.card) + b.ids[i]
+		if card*b.card > maxDenseKeys(t.N) {
+			var g, f []int32
+			g, f = groupWide(ids, b.ids)
+			// the integer table: at most 4 slots of 16 bytes per combination
+			if err := sc.take(64 * int64(len(f))); err != nil {
+				return nil, nil, false, err
+			}
+			ids, card = asIDs(g), uint64(len(f))
+			continue
 		}
+		comb := make([]uint32, t.N)
+		for i := range comb {
+			comb[i] = ids[i]*uint32(b.card) + b.ids[i]
+		}
+		ids, card = comb, card*b.card
 	}
 	if err := sc.take(4 * int64(card)); err != nil { // the flat array
 		return nil, nil, false, err
 	}
-	gids, first = groupDense(keyIDs, card)
+	gids, first = groupDense(ids, card)
 	return gids, first, true, nil
+}
+
+// maxTypedKeys is the most keys typedGroups combines.
+const maxTypedKeys = 8
+
+// renumber gives the distinct ids (below card) dense numbers 0..n-1.
+func renumber(ids []uint32, card uint64) ([]uint32, uint64) {
+	g, f := groupDense(ids, card)
+	return asIDs(g), uint64(len(f))
+}
+
+// asIDs reuses group ids (never negative) as key ids.
+func asIDs(g []int32) []uint32 {
+	out := make([]uint32, len(g))
+	for i, x := range g {
+		out[i] = uint32(x)
+	}
+	return out
 }
 
 // typedKey reports whether e is a key typedGroups reads (before any work is done).

@@ -25,7 +25,7 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(s.Keys) > 0 && len(s.Keys) <= 2 && t.N > 0 {
+	if len(s.Keys) > 0 && t.N > 0 {
 		// The typed grouping's scratch (ids per key, combined keys, group per row, the flat
 		// array from keys to groups) is charged as it is made and released when the
 		// aggregates are folded.

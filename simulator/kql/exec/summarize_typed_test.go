@@ -60,7 +60,11 @@ func TestTypedGroupingEqualsReference(t *testing.T) {
 		"bin(T, 1h)": {binExpr(3, types.DateTime, 36_000_000_000)}, "W": {ColumnExpr(4, types.Long)},
 		"S, N": {s, ColumnExpr(2, types.Long)}, "bin(T, 5m), S": {binExpr(3, types.DateTime, 3_000_000_000), s},
 		"W, G": {ColumnExpr(4, types.Long), ColumnExpr(1, types.GUID)}, "bin(N, 2)": {binExpr(2, types.Long, 2)},
-		"U": {ColumnExpr(5, types.String)}, "U, bin(T, 1h)": {ColumnExpr(5, types.String), binExpr(3, types.DateTime, 36_000_000_000)},
+		"S, N, G":          {s, ColumnExpr(2, types.Long), ColumnExpr(1, types.GUID)},
+		"S, G, N, W":       {s, ColumnExpr(1, types.GUID), ColumnExpr(2, types.Long), ColumnExpr(4, types.Long)},
+		"U, W, bin(T, 1m)": {ColumnExpr(5, types.String), ColumnExpr(4, types.Long), binExpr(3, types.DateTime, 600_000_000)},
+		"bin(T, 1m), U, S": {binExpr(3, types.DateTime, 600_000_000), ColumnExpr(5, types.String), s},
+		"U":                {ColumnExpr(5, types.String)}, "U, bin(T, 1h)": {ColumnExpr(5, types.String), binExpr(3, types.DateTime, 36_000_000_000)},
 		"bin(T, 1m)": {binExpr(3, types.DateTime, 600_000_000)}, "bin(T, 10m), S": {binExpr(3, types.DateTime, 6_000_000_000), s},
 	}
 	for name, keys := range keySets {
