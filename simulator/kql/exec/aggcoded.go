@@ -89,23 +89,27 @@ func (a *listAgg) presize(rows, groups int) {
 	a.flat.hint = min(rows, groups*min(a.lim, 16), 1<<22) // past it the lists grow by appending
 }
 
-// nextGroup starts deduplicating a new group's codes: it returns the scratch of stamps (one
-// per dictionary value) and the group's stamp. A code is new to the group while its stamp
-// differs, so no scratch is cleared between groups.
-func (c *codedArg) nextGroup() ([]uint32, uint32) {
+// nextGroup starts deduplicating group g's codes: it returns the scratch of stamps (one per
+// dictionary value) and the group's stamp. A code is new to the group while its stamp
+// differs, so no scratch is cleared between groups. A group that continues from the previous
+// batch (the same g) keeps its stamp.
+func (c *codedArg) nextGroup(g int32) ([]uint32, uint32) {
 	if len(c.stamps) < len(c.d.Values) {
 		c.stamps = make([]uint32, len(c.d.Values))
 		c.gen = 0
+	} else if c.gen != 0 && g == c.last {
+		return c.stamps, c.gen
 	}
 	c.gen++
 	if c.gen == 0 { // wrapped: clear, so that no old stamp matches
 		clear(c.stamps)
 		c.gen = 1
 	}
+	c.last = g
 	return c.stamps, c.gen
 }
 
-// AddGroups counts whole groups of an encoded column by stamping codes (see groupsAdder).
+// AddGroups counts groups of an encoded column by stamping codes (see groupsAdder).
 func (a *dcountAgg) AddGroups(env *Env, gids []int32, rows []int32, t *Table) {
 	d, v := a.codes.dict(env, a.spec, t)
 	if d == nil || strings.HasSuffix(a.spec.Func, "if") || len(gids) == 0 {
@@ -115,7 +119,7 @@ func (a *dcountAgg) AddGroups(env *Env, gids []int32, rows []int32, t *Table) {
 	a.count = grow(a.count, gids[len(gids)-1])
 	for k := 0; k < len(gids); {
 		g := gids[k]
-		stamps, gen := a.codes.nextGroup()
+		stamps, gen := a.codes.nextGroup(g)
 		n := int64(0)
 		for ; k < len(gids) && gids[k] == g; k++ {
 			i := rows[k]
@@ -131,8 +135,8 @@ func (a *dcountAgg) AddGroups(env *Env, gids []int32, rows []int32, t *Table) {
 	}
 }
 
-// AddGroups collects whole groups' sets of an encoded column by stamping codes (see
-// groupsAdder): a group's values are added in row order up to the limit.
+// AddGroups collects groups' sets of an encoded column by stamping codes (see groupsAdder):
+// a group's values are added in row order up to the limit.
 func (a *listAgg) AddGroups(env *Env, gids []int32, rows []int32, t *Table) {
 	if !a.set || a.nulls || strings.HasSuffix(a.spec.Func, "_if") || len(gids) == 0 {
 		a.AddRows(env, gids, rows, t)
@@ -148,7 +152,7 @@ func (a *listAgg) AddGroups(env *Env, gids []int32, rows []int32, t *Table) {
 	l.reserve()
 	for k := 0; k < len(gids); {
 		g := gids[k]
-		stamps, gen := a.codes.nextGroup()
+		stamps, gen := a.codes.nextGroup(g)
 		for ; k < len(gids) && gids[k] == g; k++ {
 			i := rows[k]
 			if int(l.count[g]) >= a.lim {

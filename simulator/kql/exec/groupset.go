@@ -94,6 +94,7 @@ type codedArg struct {
 	seen    pairSet
 	stamps  []uint32 // a sorted fold's scratch (nextGroup)
 	gen     uint32
+	last    int32 // the group stamped last
 }
 
 // bytes is the memory of the seen-set and the scratch.

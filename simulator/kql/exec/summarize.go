@@ -25,6 +25,14 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(s.Keys) == 0 && t.N > 0 {
+		// One group: the fold's batches and dictionary codes, on one worker.
+		if err := env.Mem.Charge(4*int64(t.N), "Summarize"); err != nil {
+			return nil, err
+		}
+		defer env.Mem.Release(4 * int64(t.N))
+		return s.fold(env, t, make([]int32, t.N), []int32{0})
+	}
 	if len(s.Keys) > 0 && t.N > 0 {
 		// The typed grouping's scratch (ids per key, combined keys, group per row, the flat
 		// array from keys to groups) is charged as it is made and released when the

@@ -15,10 +15,10 @@ import (
 // sequential fold would (make_list's order, arg_max's ties, take_any's first row, limits), so
 // nothing needs merging and the result equals the sequential one.
 //
-// With many groups and a distinct-counting aggregate the rows are first sorted by group
-// (a stable counting sort): each group's rows are then folded together, so per-group state is
-// touched once per group instead of at random, and dcount/make_set dedupe a group's values
-// in a small scratch instead of a table of every (group, value) pair.
+// With a distinct-counting aggregate the rows are first sorted by group (a stable counting
+// sort): each group's rows are then folded together, so per-group state is touched once per
+// group instead of at random, and dcount/make_set dedupe a group's values with stamps over
+// the dictionary's codes instead of a table of every (group, value) pair.
 func (s *Summarize) fold(env *Env, t *Table, gids, first []int32) (*Table, error) {
 	groups := len(first)
 	keyVecs := make([]*Vector, len(s.Keys))
@@ -157,15 +157,9 @@ func runParts(parts []*foldPart) error {
 	return nil
 }
 
-// sortedFoldGroups is the group count from which a distinct-counting summarize sorts its rows
-// by group: below it the per-group state stays in cache anyway.
-const sortedFoldGroups = 4096
-
-// sortedFold reports whether the fold sorts rows by group first.
+// sortedFold reports whether the fold sorts rows by group first: when an aggregate counts or
+// collects distinct values, which it then dedupes per group with stamps over dictionary codes.
 func (s *Summarize) sortedFold(groups int) bool {
-	if groups < sortedFoldGroups {
-		return false
-	}
 	for _, a := range s.Aggs {
 		if codedAgg(a) {
 			return true
@@ -177,6 +171,9 @@ func (s *Summarize) sortedFold(groups int) bool {
 // sortByGroup returns the rows ordered by group, each group's rows ascending (a counting
 // sort), and where each group starts in that order (starts[groups] = len(gids)).
 func sortByGroup(gids []int32, groups int) (order, starts []int32) {
+	if groups == 1 {
+		return seqRows(0, len(gids)), []int32{0, int32(len(gids))}
+	}
 	starts = make([]int32, groups+1)
 	for _, g := range gids {
 		starts[g+1]++
@@ -240,6 +237,7 @@ type foldPart struct {
 	order    []int32
 	starts   []int32
 	g0, g1   int32
+	cut      int32 // a sorted fold's position inside a group larger than a batch
 	aggs     []Aggregator
 	meter    *govern.Meter
 	perGroup int64
@@ -265,8 +263,9 @@ func (p *foldPart) presize(rows, groups int) {
 	}
 }
 
-// groupsAdder is an Aggregator that folds whole groups at once: rows[k] into gids[k], every
-// row of each group in the call, consecutive and ascending.
+// groupsAdder is an Aggregator that folds rows sorted by group: rows[k] into gids[k], each
+// group's rows consecutive and ascending; a group may continue from the previous call (the
+// call's first group is then the previous call's last) but does not come back after.
 type groupsAdder interface {
 	AddGroups(env *Env, gids []int32, rows []int32, t *Table)
 }
@@ -327,16 +326,29 @@ func (p *foldPart) runSorted(stop *atomic.Bool) error {
 		if stop != nil && stop.Load() {
 			return nil
 		}
+		// whole groups up to a batch of rows; a larger group in batches of its own
 		end := g + 1
-		for end < p.g1 && p.starts[end]-p.starts[g] < summarizeBatch {
+		for end < p.g1 && p.starts[end+1]-p.starts[g] <= summarizeBatch {
 			end++
 		}
-		rows := p.order[p.starts[g]:p.starts[end]]
+		from, to := p.starts[g], p.starts[end]
+		if end == g+1 && to-from > summarizeBatch {
+			to = min(from+summarizeBatch, p.starts[end])
+			if p.cut > from {
+				from = p.cut
+				to = min(from+summarizeBatch, p.starts[end])
+			}
+			if to < p.starts[end] {
+				end = g // the group goes on in the next batch
+			}
+			p.cut = to
+		}
+		rows := p.order[from:to]
 		lg = lg[:0]
 		for _, r := range rows {
 			lg = append(lg, p.gids[r]-p.g0)
 		}
-		p.groups = end - p.g0
+		p.groups = max(p.groups, lg[len(lg)-1]+1)
 		for _, a := range p.aggs {
 			if b, ok := a.(groupsAdder); ok {
 				b.AddGroups(p.env, lg, rows, p.t)
@@ -347,7 +359,10 @@ func (p *foldPart) runSorted(stop *atomic.Bool) error {
 		if err := p.charge(); err != nil {
 			return err
 		}
-		g = end
+		if end == g {
+			continue
+		}
+		g, p.cut = end, 0
 	}
 	return nil
 }
