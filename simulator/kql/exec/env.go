@@ -37,8 +37,9 @@ type Env struct {
 	// builders and operators charge it as they allocate (see package govern).
 	Mem *govern.Budget
 
-	// Workers is how many goroutines a filter may split a large table across (0 or 1:
-	// sequential); ParallelMinRows is the table size from which it does (0: DefaultParallelMinRows).
+	// Workers is how many goroutines a filter may split a large table across, and a summarize
+	// its groups (0 or 1: sequential); ParallelMinRows is the table size from which they do
+	// (0: DefaultParallelMinRows).
 	Workers         int
 	ParallelMinRows int
 
