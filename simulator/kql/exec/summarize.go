@@ -1,6 +1,9 @@
 package exec
 
 import (
+	"sync"
+	"sync/atomic"
+
 	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
@@ -155,7 +158,7 @@ func (s *Summarize) runGeneral(env *Env, t *Table) (*Table, error) {
 		}
 		groups = g.Len()
 	}
-	out := s.output(keyVecs, groups, func(k int, g int32) (Aggregator, int32) { return aggs[k], g })
+	out := s.output(keyVecs, groups, 1, func(k int, g int32) (Aggregator, int32) { return aggs[k], g })
 	// The output cells are what the per-group estimate charged; the lists are shared.
 	if err := charge(groups); err != nil {
 		return nil, err
@@ -165,16 +168,22 @@ func (s *Summarize) runGeneral(env *Env, t *Table) (*Table, error) {
 
 // output builds the result table: the key vectors, then each aggregate's outputs for groups
 // 0..groups-1; locate gives the aggregator holding aggregate k of group g and its id there.
-// Counts and lists fill their vectors directly, other aggregates through Result.
-func (s *Summarize) output(keyVecs []*Vector, groups int, locate func(k int, g int32) (Aggregator, int32)) *Table {
+// Counts and lists fill their vectors directly, other aggregates through Result. With
+// workers > 1 the aggregates' columns are built concurrently (each aggregate's aggregators
+// are touched by one goroutine).
+func (s *Summarize) output(keyVecs []*Vector, groups, workers int, locate func(k int, g int32) (Aggregator, int32)) *Table {
 	out := &Table{Cols: s.Cols, Vecs: make([]*Vector, len(s.Cols)), N: groups}
 	copy(out.Vecs, keyVecs)
+	cols := make([]int, len(s.Aggs))
 	col := len(s.Keys)
 	for k, a := range s.Aggs {
-		n := len(a.Out)
+		cols[k] = col
+		col += len(a.Out)
+	}
+	build := func(k int) {
+		col, n := cols[k], len(s.Aggs[k].Out)
 		if n == 1 && groups > 0 && fillDirect(out, col, groups, k, locate) {
-			col++
-			continue
+			return
 		}
 		vecs := make([]*Vector, n)
 		for j := 0; j < n; j++ {
@@ -189,7 +198,31 @@ func (s *Summarize) output(keyVecs []*Vector, groups int, locate func(k int, g i
 			}
 		}
 		copy(out.Vecs[col:], vecs)
-		col += n
+	}
+	if workers <= 1 || len(s.Aggs) < 2 {
+		for k := range s.Aggs {
+			build(k)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int32
+	panics := make([]any, min(workers, len(s.Aggs)))
+	for w := range panics {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { panics[w] = recover() }()
+			for k := int(next.Add(1)) - 1; k < len(s.Aggs); k = int(next.Add(1)) - 1 {
+				build(k)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p) // re-raised on the query's goroutine, where Run recovers it
+		}
 	}
 	return out
 }

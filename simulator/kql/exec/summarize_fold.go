@@ -81,7 +81,7 @@ func (s *Summarize) fold(env *Env, t *Table, gids, first []int32) (*Table, error
 			return p.aggs[k], g - p.g0
 		}
 	}
-	out := s.output(keyVecs, groups, locate)
+	out := s.output(keyVecs, groups, workers, locate)
 	for _, p := range parts {
 		if err := p.charge(); err != nil {
 			return nil, err
