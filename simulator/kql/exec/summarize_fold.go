@@ -198,8 +198,8 @@ func (s *Summarize) foldWorkers(env *Env, rows, groups int) int {
 	if minRows <= 0 {
 		minRows = DefaultParallelMinRows
 	}
-	if env.Workers <= 1 || rows < minRows || groups < 2 {
-		return 1
+	if env.Workers <= 1 || rows < minRows || groups < 2 || len(s.Aggs) == 0 {
+		return 1 // (distinct has no aggregates: nothing to fold)
 	}
 	for _, a := range s.Aggs {
 		for _, e := range a.Args {
