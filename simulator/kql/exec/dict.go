@@ -36,7 +36,10 @@ func (d *StringDict) Code(s string) (uint32, bool) {
 func (v *Vector) Dict() *StringDict { return v.dict(nil) }
 
 // dict is Dict charging a build to budget b (nil: uncharged).
-func (v *Vector) dict(b *govern.Budget) *StringDict {
+func (v *Vector) dict(b *govern.Budget) *StringDict { return v.dictIf(b, false) }
+
+// dictIf is dict; with cachedOnly it builds only a dictionary its cell keeps (see get).
+func (v *Vector) dictIf(b *govern.Budget, cachedOnly bool) *StringDict {
 	if storageOf(v.T) != storeString {
 		return nil
 	}
@@ -47,7 +50,7 @@ func (v *Vector) dict(b *govern.Budget) *StringDict {
 		d, _ := buildDict(v.S) // a vector made outside this package: nothing to cache in
 		return d
 	}
-	return v.cell.get(v.S, b)
+	return v.cell.get(v.S, b, cachedOnly)
 }
 
 // cachedDict returns the vector's dictionary only when it is already built (no work).
@@ -99,8 +102,13 @@ func newDictCell(t types.Type) *dictCell {
 	return &dictCell{}
 }
 
-// get returns the dictionary of s, building and caching it when the cell has none covering s.
-func (c *dictCell) get(s []string, b *govern.Budget) *StringDict {
+// get returns the dictionary of s, building it when the cell has none covering s. The cell
+// keeps a new dictionary when it has none or s is longer than the one it has (the column
+// grew); strings of the same length elsewhere are a re-pointed copy sharing the cell (a
+// tenant's rewritten column): their dictionary is built for the caller only, or not at all
+// with cachedOnly (a filter does not pay a build per query), so that copies and their column
+// never take turns evicting each other's codes.
+func (c *dictCell) get(s []string, b *govern.Budget, cachedOnly bool) *StringDict {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if d := c.d.cut(s); d != nil {
@@ -109,16 +117,22 @@ func (c *dictCell) get(s []string, b *govern.Budget) *StringDict {
 	if c.missed(s) {
 		return nil
 	}
+	keep := c.d == nil || len(s) > len(c.d.base)
+	if !keep && cachedOnly {
+		return nil
+	}
 	c.want() // lock order: a cell, then the cell it was gathered from
 	d, ok := buildDict(s)
 	if !ok {
-		c.miss = s
+		if keep {
+			c.miss = s
+		}
 		return nil
 	}
 	if b.Charge(dictBytes(len(d.Codes), len(d.Values)), "") != nil {
 		return nil // over the run's budget: the caller takes the path without codes
 	}
-	if c.d == nil || len(d.base) >= len(c.d.base) {
+	if keep {
 		c.d = d
 	}
 	return d
@@ -207,7 +221,7 @@ func (v *Vector) gatherDict(out *Vector, idx []int32) {
 	if d == nil && len(idx) >= dictMinRows && len(v.S) >= dictMinRows && v.cell != nil && v.cell.isWanted() {
 		// A stored column whose filtered rows queries keep grouping: encode it once, and
 		// every gather after carries codes (the summarize over the survivors reads no text).
-		d = v.dict(nil)
+		d = v.dictIf(nil, true)
 	}
 	if d == nil {
 		out.cell.parent = v.cell // if out's rows need codes, the next gather brings them

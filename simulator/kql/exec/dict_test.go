@@ -122,6 +122,12 @@ func TestDictIsCachedAndSharedByViews(t *testing.T) {
 	c.S[0] = "z"
 	checkDict(t, c.Dict(), c.S)
 	checkDict(t, v.Dict(), in)
+	if v.Dict() != d || c.cachedDict() != nil {
+		t.Fatal("a clone's dictionary took its column's place in the shared cell")
+	}
+	if c.dictIf(nil, true) != nil {
+		t.Fatal("a filter built a dictionary for a clone (one per query)")
+	}
 	// Rows appended after the dictionary was built are encoded too.
 	v.Append(types.NewString("e"))
 	checkDict(t, v.Dict(), append(slices.Clone(in), "e"))
