@@ -42,6 +42,10 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 		// aggregates are folded.
 		sc := &scratch{b: env.Mem}
 		defer sc.release()
+		s, t, err := s.materializeKeys(env, t, sc)
+		if err != nil {
+			return nil, err
+		}
 		gids, first, ok, err := typedGroups(env, s.Keys, t, sc)
 		if err != nil {
 			return nil, err
@@ -49,8 +53,62 @@ func (s *Summarize) Run(env *Env) (*Table, error) {
 		if ok {
 			return s.fold(env, t, gids, first)
 		}
+		return s.runGeneral(env, t)
 	}
 	return s.runGeneral(env, t)
+}
+
+// materializeKeys evaluates computed string and integer keys (tostring(x.city), strcat(...),
+// x % 7) into vectors, once per row, when every other key is one typedGroups reads: it
+// returns s with those keys as reads of the new vectors, appended after t's columns (the
+// aggregates' column indexes are unchanged), so that they group by codes and integers too.
+// Otherwise s and t are returned as they are.
+func (s *Summarize) materializeKeys(env *Env, t *Table, sc *scratch) (*Summarize, *Table, error) {
+	if len(s.Keys) > maxTypedKeys {
+		return s, t, nil
+	}
+	var todo []int
+	for k, e := range s.Keys {
+		if typedKey(e, t) {
+			continue
+		}
+		st := storageOf(e.T)
+		if st != storeString && st != storeInt {
+			return s, t, nil // a dynamic or real key: the general grouper
+		}
+		todo = append(todo, k)
+	}
+	if len(todo) == 0 {
+		return s, t, nil
+	}
+	if err := sc.take(16 * int64(t.N) * int64(len(todo))); err != nil {
+		return nil, nil, err
+	}
+	out := *s
+	out.Keys = append([]Expr(nil), s.Keys...)
+	wide := &Table{Name: t.Name, Cols: append([]Column(nil), t.Cols...), Vecs: append([]*Vector(nil), t.Vecs...), N: t.N}
+	for _, k := range todo {
+		e := s.Keys[k]
+		v := NewVector(e.T, t.N)
+		var text int64
+		for i := 0; i < t.N; i++ {
+			if i%checkEvery == 0 {
+				if err := env.Check(); err != nil {
+					return nil, nil, err
+				}
+			}
+			x := e.Eval(env, t, i)
+			v.Append(x)
+			text += int64(len(x.S))
+		}
+		if err := sc.take(text); err != nil { // texts made by the key (tostring, strcat)
+			return nil, nil, err
+		}
+		out.Keys[k] = ColumnExpr(len(wide.Vecs), e.T)
+		wide.Cols = append(wide.Cols, Column{Name: "key", Type: e.T})
+		wide.Vecs = append(wide.Vecs, v)
+	}
+	return &out, wide, nil
 }
 
 // runGeneral groups row by row through PairGrouper or Grouper.

@@ -67,6 +67,20 @@ func TestTypedGroupingEqualsReference(t *testing.T) {
 		"U":                {ColumnExpr(5, types.String)}, "U, bin(T, 1h)": {ColumnExpr(5, types.String), binExpr(3, types.DateTime, 36_000_000_000)},
 		"bin(T, 1m)": {binExpr(3, types.DateTime, 600_000_000)}, "bin(T, 10m), S": {binExpr(3, types.DateTime, 6_000_000_000), s},
 	}
+	// computed keys, evaluated into vectors first
+	upper := Expr{T: types.String, Eval: func(_ *Env, tb *Table, i int) types.Value {
+		return types.NewString(strings.ToUpper(tb.Vecs[0].S[i]) + "!")
+	}}
+	double := Expr{T: types.Long, Eval: func(_ *Env, tb *Table, i int) types.Value {
+		v := tb.Vecs[2].Get(i)
+		if v.IsNull() {
+			return v
+		}
+		return types.NewLong(v.I * 2)
+	}}
+	keySets["upper(S)"] = []Expr{upper}
+	keySets["N*2, U"] = []Expr{double, ColumnExpr(5, types.String)}
+	keySets["upper(S), bin(T, 1m), N*2"] = []Expr{upper, binExpr(3, types.DateTime, 600_000_000), double}
 	for name, keys := range keySets {
 		for _, workers := range []int{1, 4} {
 			t.Run(fmt.Sprintf("%s/%d workers", name, workers), func(t *testing.T) {
