@@ -60,6 +60,7 @@ func TestTypedGroupingEqualsReference(t *testing.T) {
 		"bin(T, 1h)": {binExpr(3, types.DateTime, 36_000_000_000)}, "W": {ColumnExpr(4, types.Long)},
 		"S, N": {s, ColumnExpr(2, types.Long)}, "bin(T, 5m), S": {binExpr(3, types.DateTime, 3_000_000_000), s},
 		"W, G": {ColumnExpr(4, types.Long), ColumnExpr(1, types.GUID)}, "bin(N, 2)": {binExpr(2, types.Long, 2)},
+		"(no keys)":        {},
 		"S, N, G":          {s, ColumnExpr(2, types.Long), ColumnExpr(1, types.GUID)},
 		"S, G, N, W":       {s, ColumnExpr(1, types.GUID), ColumnExpr(2, types.Long), ColumnExpr(4, types.Long)},
 		"U, W, bin(T, 1m)": {ColumnExpr(5, types.String), ColumnExpr(4, types.Long), binExpr(3, types.DateTime, 600_000_000)},
