@@ -13,6 +13,17 @@ import (
 type countAgg struct {
 	spec *AggSpec
 	n    []int64
+	sel  []int32 // countif's batch scratch
+}
+
+// ascending reports whether rows are in increasing order (a filter's candidate rows must be).
+func ascending(rows []int32) bool {
+	for k := 1; k < len(rows); k++ {
+		if rows[k] <= rows[k-1] {
+			return false
+		}
+	}
+	return true
 }
 
 func (a *countAgg) Add(env *Env, g int32, t *Table, i int) {
@@ -33,6 +44,19 @@ func (a *countAgg) Add(env *Env, g int32, t *Table, i int) {
 func (a *countAgg) AddRows(env *Env, gids []int32, rows []int32, t *Table) {
 	a.n = grow(a.n, maxGroup(gids))
 	if a.spec.Func == "countif" {
+		if p := a.spec.Args[0]; p.Vec != nil && ascending(rows) {
+			// the predicate's vectorised filter over the batch (codes, typed compares)
+			a.sel = append(a.sel[:0], rows...)
+			sel := p.Vec(env, t, a.sel)
+			j := 0
+			for k, r := range rows {
+				if j < len(sel) && sel[j] == r {
+					a.n[gids[k]]++
+					j++
+				}
+			}
+			return
+		}
 		for k, g := range gids {
 			if predOK(env, a.spec.Args, 0, t, int(rows[k])) {
 				a.n[g]++

@@ -68,6 +68,18 @@ func TestTypedGroupingEqualsReference(t *testing.T) {
 		"U":                {ColumnExpr(5, types.String)}, "U, bin(T, 1h)": {ColumnExpr(5, types.String), binExpr(3, types.DateTime, 36_000_000_000)},
 		"bin(T, 1m)": {binExpr(3, types.DateTime, 600_000_000)}, "bin(T, 10m), S": {binExpr(3, types.DateTime, 6_000_000_000), s},
 	}
+	// countif's predicate S == "a", with a vectorised form as the analyzer gives it
+	isA := Expr{T: types.Bool, RowPure: true, VecPure: true, Eval: func(_ *Env, tb *Table, i int) types.Value {
+		return types.NewBool(tb.Vecs[0].S[i] == "a")
+	}, Vec: func(_ *Env, tb *Table, in []int32) []int32 {
+		out := in[:0]
+		for _, i := range in {
+			if tb.Vecs[0].S[i] == "a" {
+				out = append(out, i)
+			}
+		}
+		return out
+	}}
 	// computed keys, evaluated into vectors first
 	upper := Expr{T: types.String, Eval: func(_ *Env, tb *Table, i int) types.Value {
 		return types.NewString(strings.ToUpper(tb.Vecs[0].S[i]) + "!")
@@ -87,6 +99,7 @@ func TestTypedGroupingEqualsReference(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%d workers", name, workers), func(t *testing.T) {
 				sum := &Summarize{In: fixedNode{tbl}, Keys: keys, Aggs: []*AggSpec{
 					{Func: "count", Out: []types.Type{types.Long}},
+					{Func: "countif", Args: []Expr{isA}, Out: []types.Type{types.Long}},
 					{Func: "dcount", Args: []Expr{s}, Out: []types.Type{types.Long}},
 					{Func: "make_set", Args: []Expr{s}, Consts: []types.Value{types.NewLong(3)}, Out: []types.Type{types.Dynamic}},
 					{Func: "make_list", Args: []Expr{s}, Consts: []types.Value{types.NewLong(4)}, Out: []types.Type{types.Dynamic}},
@@ -94,7 +107,7 @@ func TestTypedGroupingEqualsReference(t *testing.T) {
 				for _, k := range keys {
 					sum.Cols = append(sum.Cols, Column{Name: "k", Type: k.T})
 				}
-				sum.Cols = append(sum.Cols, Column{Name: "c", Type: types.Long}, Column{Name: "d", Type: types.Long},
+				sum.Cols = append(sum.Cols, Column{Name: "c", Type: types.Long}, Column{Name: "ca", Type: types.Long}, Column{Name: "d", Type: types.Long},
 					Column{Name: "s", Type: types.Dynamic}, Column{Name: "l", Type: types.Dynamic})
 				env := NewEnv(context.Background(), nil, nil, 0, 1, 0)
 				env.Workers, env.ParallelMinRows = workers, 1
@@ -105,6 +118,7 @@ func TestTypedGroupingEqualsReference(t *testing.T) {
 				type group struct {
 					key   []types.Value
 					count int64
+					isA   int64
 					seen  map[string]bool
 					set   []any
 					list  []any
@@ -126,6 +140,9 @@ func TestTypedGroupingEqualsReference(t *testing.T) {
 					}
 					g.count++
 					x := tbl.Vecs[0].S[i]
+					if x == "a" {
+						g.isA++
+					}
 					if !g.seen[x] && len(g.set) < 3 {
 						g.set = append(g.set, x)
 					}
@@ -139,7 +156,7 @@ func TestTypedGroupingEqualsReference(t *testing.T) {
 				}
 				for gi, g := range order {
 					row := out.Row(gi)
-					want := append(append([]types.Value{}, g.key...), types.NewLong(g.count), types.NewLong(int64(len(g.seen))),
+					want := append(append([]types.Value{}, g.key...), types.NewLong(g.count), types.NewLong(g.isA), types.NewLong(int64(len(g.seen))),
 						types.NewDynamic(g.set), types.NewDynamic(g.list))
 					if !reflect.DeepEqual(row, want) {
 						t.Fatalf("group %d:\n got  %v\n want %v", gi, row, want)
