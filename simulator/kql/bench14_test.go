@@ -28,3 +28,10 @@ func BenchmarkI14BinDcountMakeSet(b *testing.B) {
 	runBench(b, `SigninLogs
 | summarize dcount(IPAddress), make_set(AppDisplayName, 10), count() by bin(TimeGenerated, 5m), UserPrincipalName`, signinOnce())
 }
+
+// Countifs by user: the lab rules' failure/success counts (countif folds through the
+// predicates' vectorised filters).
+func BenchmarkI14CountifByUser(b *testing.B) {
+	runBench(b, `SigninLogs
+| summarize Failures = countif(ResultType != '0'), Risky = countif(RiskLevelDuringSignIn in ('high', 'medium')) by UserPrincipalName`, signinOnce())
+}

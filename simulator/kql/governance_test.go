@@ -278,13 +278,18 @@ func TestAggregateStateIsCharged(t *testing.T) {
 		{`range x from 1 to 1000000 step 1 | summarize hll(x)`, summarizeBudget},
 		{`range x from 1 to 1000000 step 1 | summarize make_set(x, 1000000)`, summarizeBudget},
 		{`range x from 1 to 1000000 step 1 | summarize dcount(x % 10), hll(x % 10), make_set(x % 10)`, ""},
+		// typed keys: the groups fold on every worker, each charging the shared budget
+		{`range x from 1 to 1000000 step 1 | extend k = x % 4 | summarize dcount(x) by k`, summarizeBudget},
+		{`range x from 1 to 1000000 step 1 | extend k = x % 4 | summarize make_list(x) by k`, summarizeBudget},
+		{`range x from 1 to 200000 step 1 | extend k = x % 7, v = x % 10 | summarize dcount(v), make_set(v), count() by k`, ""},
+		{`range x from 1 to 100000 step 1 | extend k = tostring(x % 20000), v = tostring(x % 3) | summarize dcount(v), make_set(v) by k`, ""},
 	}
 	for _, c := range cases {
 		q, err := kql.Compile(c.query, nil, kql.CompileOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = q.Run(context.Background(), nil, kql.RunOptions{MaxMemory: 16 << 20})
+		_, err = q.Run(context.Background(), nil, kql.RunOptions{MaxMemory: 16 << 20, Workers: 2, ParallelMinRows: 1})
 		got := ""
 		if err != nil {
 			var ke *kql.Error

@@ -155,8 +155,8 @@ type RunOptions struct {
 	// when it is an ExternalReader, else nothing is reachable and externaldata fails with
 	// Kusto's "remote name could not be resolved").
 	External func(ctx context.Context, uri string) ([]byte, error)
-	// Workers is how many goroutines a filter over a large table splits its rows across
-	// (0: GOMAXPROCS; 1: sequential); the result does not depend on it.
+	// Workers is how many goroutines a filter over a large table splits its rows across, and
+	// a summarize its groups (0: GOMAXPROCS; 1: sequential); the result does not depend on it.
 	Workers int
 	// ParallelMinRows is the table size from which work is split (0: 65 536); tests set 1 to
 	// split every table.

@@ -96,6 +96,28 @@ func TestOneWorkerEqualsMany(t *testing.T) {
 			}
 			compared++
 		}
+		// Every aggregate, by every kind of key (typed keys fold on the workers; computed and
+		// three keys take the general grouper), and after a filter.
+		for _, aggs := range []string{
+			"c = count(), ci = countif(n > 1), su = sum(n), si = sumif(n, s == 'key'), av = avg(n), mi = min(s), ma = max(n)",
+			"d = dcount(s), di = dcountif(s, n > 1), cd = count_distinct(s), h = dcount_hll(hll(s)), st = stdev(n), va = variance(i)",
+			"s1 = make_set(s), s3 = make_set(s, 3), sif = make_set_if(s, n > 2, 2), ns = make_set(n)",
+			"l5 = make_list(s, 5), ln = make_list(n), lnn = make_list_with_nulls(n), lif = make_list_if(i, n == 1, 3)",
+			"am = arg_max(n, s), an = any(s), ta = take_any(s, n), tai = take_anyif(s, n > 3)",
+			"arg_min(i, *)",
+			"p = percentile(n, 50), ps = percentiles(i, 10, 90), td = percentile_tdigest(tdigest(i), 50)",
+			"b = make_bag(bag_pack(s, n)), bo = binary_all_or(n), bs = buildschema(bag_pack('k', n))",
+		} {
+			for _, by := range []string{"", " by s", " by n", " by s, n", " by bin(i, 100)", " by bin(i, 7), s",
+				" by tostring(n)", " by s, n, bin(i, 1000)", " by i", " by bin(i, 2), s"} {
+				for _, query := range []string{"T | summarize " + aggs + by, "T | where n != 2 | summarize " + aggs + by} {
+					if one, many := runWith(query, plain.Catalog(), plain, 1), runWith(query, coded.Catalog(), coded, 4); one != many {
+						t.Errorf("%s:\n 1 worker:  %.400s\n 4 workers: %.400s", query, one, many)
+					}
+					compared++
+				}
+			}
+		}
 	}
 	// Joins (every kind, string and long keys, expression keys, count only), sorts (one and
 	// several keys, nulls, top) and narrowed pipelines over tables split across the workers.

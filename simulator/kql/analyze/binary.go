@@ -31,7 +31,9 @@ func (a *analyzer) binary(c *exprCtx, x *ast.BinaryExpr) exec.Expr {
 		if msg != "" {
 			fail(x, diag.CodeBadOperand, "%s%s", opPrefix(c.op), msg)
 		}
-		return binaryExpr(l, r, t, func(a, b types.Value) types.Value { return types.Arith(op, a, b) })
+		e := binaryExpr(l, r, t, func(a, b types.Value) types.Value { return types.Arith(op, a, b) })
+		e.RowPure = l.RowPure && r.RowPure
+		return e
 	}
 	if op, ok := cmpOps[x.Op]; ok {
 		if op != funcs.CmpEq && op != funcs.CmpNe {
@@ -53,6 +55,7 @@ func (a *analyzer) binary(c *exprCtx, x *ast.BinaryExpr) exec.Expr {
 		})
 		e.Vec = fastCompare(op, l, r)
 		e.VecPure = e.Vec != nil && r.Const != nil // a per-run constant is read from env
+		e.RowPure = l.RowPure && r.RowPure         // the comparison itself reads nothing else
 		return e
 	}
 	if x.Op == "matches regex" {
@@ -88,6 +91,7 @@ func (a *analyzer) binary(c *exprCtx, x *ast.BinaryExpr) exec.Expr {
 	}
 	e.Vec = fastStringOp(sop, l, r)
 	e.VecPure = e.Vec != nil
+	e.RowPure = l.RowPure && r.RowPure // prepared matchers are safe for concurrent use (the parallel filter's)
 	return e
 }
 
@@ -136,6 +140,7 @@ func logical(and bool, l, r exec.Expr) exec.Expr {
 		e.Vec = orVec(l.Vec, r.Vec)
 	}
 	e.VecPure = e.Vec != nil && l.VecPure && r.VecPure
+	e.RowPure = l.RowPure && r.RowPure
 	return e
 }
 
@@ -182,6 +187,7 @@ func (a *analyzer) in(c *exprCtx, x *ast.InExpr) exec.Expr {
 		e := unary(v, func(val types.Value) types.Value { return boolVal(pred(val, items) != neg) }, types.Bool)
 		e.Vec = fastIn(op, v, items)
 		e.VecPure = e.Vec != nil
+		e.RowPure = v.RowPure // pred reads the value and the constant items only
 		return e
 	}
 	ve := v.Eval

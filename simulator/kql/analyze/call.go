@@ -187,7 +187,7 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 	for i, e := range args {
 		evals[i] = e.Eval
 	}
-	return exec.Expr{T: rt, RunConst: allRunConst && !f.Volatile() && name != "new_guid" && name != "rand", Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+	e := exec.Expr{T: rt, RunConst: allRunConst && !f.Volatile() && name != "new_guid" && name != "rand", Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
 		base := len(env.Stack)
 		for _, ev := range evals {
 			v := ev(env, tb, i)
@@ -200,6 +200,23 @@ func (a *analyzer) call(c *exprCtx, x *ast.CallExpr) exec.Expr {
 		}
 		return v
 	}}
+	if (name == "bin" || name == "floor") && n == 2 {
+		markBin(&e, args[0], args[1])
+	}
+	return e
+}
+
+// markBin marks bin(column, positive constant) of a long, datetime or timespan column, whose
+// value summarize computes from the column's integers (the same floor as funcs' bin).
+func markBin(e *exec.Expr, col, step exec.Expr) {
+	if !col.IsCol || step.Const == nil || step.Const.IsNull() || step.Const.I <= 0 {
+		return
+	}
+	switch {
+	case (col.T == types.DateTime || col.T == types.TimeSpan) && step.Const.T == types.TimeSpan && e.T == col.T,
+		(col.T == types.Long || col.T == types.Int) && (step.Const.T == types.Long || step.Const.T == types.Int) && e.T == types.Long:
+		e.BinStep, e.BinCol, e.RowPure = step.Const.I, col.Col, true
+	}
 }
 
 // callUserScalar expands a scalar user function at the call site.

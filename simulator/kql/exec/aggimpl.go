@@ -13,6 +13,17 @@ import (
 type countAgg struct {
 	spec *AggSpec
 	n    []int64
+	sel  []int32 // countif's batch scratch
+}
+
+// ascending reports whether rows are in increasing order (a filter's candidate rows must be).
+func ascending(rows []int32) bool {
+	for k := 1; k < len(rows); k++ {
+		if rows[k] <= rows[k-1] {
+			return false
+		}
+	}
+	return true
 }
 
 func (a *countAgg) Add(env *Env, g int32, t *Table, i int) {
@@ -25,6 +36,35 @@ func (a *countAgg) Add(env *Env, g int32, t *Table, i int) {
 	default:
 		// count(x) counts every row of the group, as count() does (the argument is
 		// accepted for compatibility).
+		a.n[g]++
+	}
+}
+
+// AddRows counts a batch without growing the state per row.
+func (a *countAgg) AddRows(env *Env, gids []int32, rows []int32, t *Table) {
+	a.n = grow(a.n, maxGroup(gids))
+	if a.spec.Func == "countif" {
+		if p := a.spec.Args[0]; p.Vec != nil && ascending(rows) {
+			// the predicate's vectorised filter over the batch (codes, typed compares)
+			a.sel = append(a.sel[:0], rows...)
+			sel := p.Vec(env, t, a.sel)
+			j := 0
+			for k, r := range rows {
+				if j < len(sel) && sel[j] == r {
+					a.n[gids[k]]++
+					j++
+				}
+			}
+			return
+		}
+		for k, g := range gids {
+			if predOK(env, a.spec.Args, 0, t, int(rows[k])) {
+				a.n[g]++
+			}
+		}
+		return
+	}
+	for _, g := range gids {
 		a.n[g]++
 	}
 }
@@ -158,14 +198,17 @@ var aggSeed = maphash.MakeSeed()
 
 // dcountAgg counts distinct values per group.
 // StateBytes is the size of the seen-set (for the run's memory budget).
-func (a *dcountAgg) StateBytes() int64 { return a.seen.bytes() + 8*int64(cap(a.count)) }
+func (a *dcountAgg) StateBytes() int64 {
+	return a.seen.bytes() + a.codes.bytes() + 8*int64(cap(a.count))
+}
 
 type dcountAgg struct {
 	spec   *AggSpec
 	seen   groupSet
+	codes  codedArg // a dictionary-encoded argument column: exact (group, code) pairs
 	count  []int64
 	buf    []byte
-	hashes []uint64 // AddBatch scratch: value hashes and their rows in the batch
+	hashes []uint64 // AddRows scratch: value hashes and their rows in the batch
 	rows   []int32
 }
 
@@ -183,14 +226,27 @@ func (a *dcountAgg) Add(env *Env, g int32, t *Table, i int) {
 	}
 }
 
-// AddBatch hashes the batch's values, then inserts them in one tight loop.
-func (a *dcountAgg) AddBatch(env *Env, gids []int32, t *Table, start int) {
+// AddRows hashes the batch's values, then inserts them in one tight loop. A
+// dictionary-encoded argument column inserts its codes instead (no text is read).
+func (a *dcountAgg) AddRows(env *Env, gids []int32, rows []int32, t *Table) {
 	a.count = grow(a.count, maxGroup(gids))
 	cond := strings.HasSuffix(a.spec.Func, "if")
+	if d, v := a.codes.dict(env, a.spec, t); d != nil && !cond {
+		for k, g := range gids {
+			i := rows[k]
+			if v.nulls != nil && v.IsNull(int(i)) {
+				continue
+			}
+			if a.codes.seen.add(g, d.Codes[i]) {
+				a.count[g]++
+			}
+		}
+		return
+	}
 	a.hashes = a.hashes[:0]
 	a.rows = a.rows[:0]
 	for k := range gids {
-		i := start + k
+		i := int(rows[k])
 		if cond && !predOK(env, a.spec.Args, 1, t, i) {
 			continue
 		}
@@ -212,140 +268,6 @@ func (a *dcountAgg) AddBatch(env *Env, gids []int32, t *Table, start int) {
 func (a *dcountAgg) Result(g int32, out []types.Value) {
 	a.count = grow(a.count, g)
 	out[0] = types.NewLong(a.count[g])
-}
-
-type listAgg struct {
-	spec       *AggSpec
-	set, nulls bool
-	lim        int
-	items      [][]any
-	seen       groupSet // make_set: the values already added, per group
-	buf        []byte
-	hashes     []uint64 // AddBatch scratch: string hashes, their texts and rows in the batch
-	texts      []string
-	rows       []int32
-	bytes      int64 // the lists' estimated size, for the run's memory budget
-}
-
-// push appends elem to group g's list and counts its memory: the element's interface and
-// box, and the tree of a dynamic element (often built per row, so held only by the list).
-func (a *listAgg) push(g int32, elem any) {
-	a.items[g] = append(a.items[g], elem)
-	a.bytes += 32
-	switch e := elem.(type) {
-	case string:
-		a.bytes += int64(len(e)) // often built per row (strcat): counted, shared or not
-	case []any, map[string]any:
-		a.bytes += govern.DynamicBytes(e)
-	}
-}
-
-// StateBytes is the size of the lists built so far and of make_set's seen-set.
-func (a *listAgg) StateBytes() int64 { return a.bytes + a.seen.bytes() }
-
-// listLimit is the size bound of make_list/make_set: the constant argument, else Kusto's
-// default of 1048576.
-func listLimit(s *AggSpec) int {
-	if len(s.Consts) > 0 {
-		if n, ok := s.Consts[0].AsInt(); ok && n > 0 {
-			return int(n)
-		}
-	}
-	return 1048576
-}
-
-func (a *listAgg) Add(env *Env, g int32, t *Table, i int) {
-	a.items = grow(a.items, g)
-	if strings.HasSuffix(a.spec.Func, "_if") && !predOK(env, a.spec.Args, 1, t, i) {
-		return
-	}
-	if len(a.items[g]) >= a.lim {
-		return
-	}
-	v := a.spec.Args[0].Eval(env, t, i)
-	if v.IsNull() && !a.nulls {
-		return
-	}
-	if a.set {
-		// make_set of arrays adds their elements (Kusto flattens one level).
-		if arr, ok := v.D.([]any); ok && v.T == types.Dynamic {
-			for _, e := range arr {
-				a.addElem(g, e)
-			}
-			return
-		}
-		if v.T == types.String || v.T == types.GUID {
-			// Hash the text first: box it only when it is new to the group.
-			if len(a.items[g]) < a.lim && a.seen.add(g, maphash.String(aggSeed, v.S)) {
-				a.push(g, types.ToDynamicElem(v))
-			}
-			return
-		}
-		a.addElem(g, types.ToDynamicElem(v))
-		return
-	}
-	// make_list keeps an array value as one element (only make_set flattens arrays).
-	a.push(g, types.ToDynamicElem(v))
-}
-
-// AddBatch takes make_set of a string column's fast way: hash the batch's texts, then insert
-// them in one tight loop, boxing only the texts new to their group. Other lists add row by row.
-func (a *listAgg) AddBatch(env *Env, gids []int32, t *Table, start int) {
-	if !a.set || a.nulls || strings.HasSuffix(a.spec.Func, "_if") ||
-		(a.spec.Args[0].T != types.String && a.spec.Args[0].T != types.GUID) {
-		for k, g := range gids {
-			a.Add(env, g, t, start+k)
-		}
-		return
-	}
-	a.items = grow(a.items, maxGroup(gids))
-	a.hashes, a.texts, a.rows = a.hashes[:0], a.texts[:0], a.rows[:0]
-	for k := range gids {
-		v := a.spec.Args[0].Eval(env, t, start+k)
-		if v.IsNull() {
-			continue
-		}
-		if v.T != types.String && v.T != types.GUID {
-			// not a plain text: insert the pending texts, then this row the general way
-			a.insertTexts(gids)
-			a.Add(env, gids[k], t, start+k)
-			continue
-		}
-		a.hashes = append(a.hashes, maphash.String(aggSeed, v.S))
-		a.texts = append(a.texts, v.S)
-		a.rows = append(a.rows, int32(k))
-	}
-	a.insertTexts(gids)
-}
-
-// insertTexts adds the pending texts of a batch to their groups' sets, in row order.
-func (a *listAgg) insertTexts(gids []int32) {
-	for j, h := range a.hashes {
-		g := gids[a.rows[j]]
-		if len(a.items[g]) < a.lim && a.seen.add(g, h) {
-			a.push(g, a.texts[j])
-		}
-	}
-	a.hashes, a.texts, a.rows = a.hashes[:0], a.texts[:0], a.rows[:0]
-}
-
-func (a *listAgg) addElem(g int32, elem any) {
-	if elem == nil || len(a.items[g]) >= a.lim {
-		return
-	}
-	if !a.seen.add(g, elemHash(elem, &a.buf)) {
-		return
-	}
-	a.push(g, elem)
-}
-
-func (a *listAgg) Result(g int32, out []types.Value) {
-	a.items = grow(a.items, g)
-	items := a.items[g]
-	if items == nil {
-		items = []any{}
-	}
-	out[0] = types.NewDynamic(items)
 }
 
 type bagAgg struct {

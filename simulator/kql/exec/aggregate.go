@@ -74,12 +74,22 @@ func predOK(env *Env, e []Expr, k int, t *Table, i int) bool {
 	return !v.IsNull() && v.T == types.Bool && v.I != 0
 }
 
+// grow extends s to hold index g (new cells zero), doubling its capacity when it must move
+// so that state growing group by group is copied O(1) times per group.
 func grow[T any](s []T, g int32) []T {
-	for int(g) >= len(s) {
-		var zero T
-		s = append(s, zero)
+	n := int(g) + 1
+	if n <= len(s) {
+		return s
 	}
-	return s
+	if n <= cap(s) {
+		old := len(s)
+		s = s[:n]
+		clear(s[old:])
+		return s
+	}
+	out := make([]T, n, max(2*cap(s), n, 16))
+	copy(out, s)
+	return out
 }
 
 // AggOutputs returns the output types and the default column names of an aggregate call.

@@ -36,7 +36,10 @@ func (d *StringDict) Code(s string) (uint32, bool) {
 func (v *Vector) Dict() *StringDict { return v.dict(nil) }
 
 // dict is Dict charging a build to budget b (nil: uncharged).
-func (v *Vector) dict(b *govern.Budget) *StringDict {
+func (v *Vector) dict(b *govern.Budget) *StringDict { return v.dictIf(b, false) }
+
+// dictIf is dict; with cachedOnly it builds only a dictionary its cell keeps (see get).
+func (v *Vector) dictIf(b *govern.Budget, cachedOnly bool) *StringDict {
 	if storageOf(v.T) != storeString {
 		return nil
 	}
@@ -47,7 +50,7 @@ func (v *Vector) dict(b *govern.Budget) *StringDict {
 		d, _ := buildDict(v.S) // a vector made outside this package: nothing to cache in
 		return d
 	}
-	return v.cell.get(v.S, b)
+	return v.cell.get(v.S, b, cachedOnly)
 }
 
 // cachedDict returns the vector's dictionary only when it is already built (no work).
@@ -70,6 +73,26 @@ type dictCell struct {
 	d     *StringDict
 	miss  []string // a base whose dictionary would not pay (too many distinct values)
 	asker uintptr  // the run (its Env's address) that first asked a filter's question (FilterDict)
+	// parent is the cell of the column this vector was gathered from; wanted marks a column
+	// whose gathered rows later needed a dictionary (they were grouped or filtered by code).
+	parent *dictCell
+	wanted bool
+}
+
+// want marks the column that c's vector was gathered from as one whose gathers need codes.
+func (c *dictCell) want() {
+	if p := c.parent; p != nil {
+		p.mu.Lock()
+		p.wanted = true
+		p.mu.Unlock()
+	}
+}
+
+// isWanted reports whether the cell's column's gathers needed codes before.
+func (c *dictCell) isWanted() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.wanted
 }
 
 func newDictCell(t types.Type) *dictCell {
@@ -79,64 +102,84 @@ func newDictCell(t types.Type) *dictCell {
 	return &dictCell{}
 }
 
-// get returns the dictionary of s, building and caching it when the cell has none covering s.
-func (c *dictCell) get(s []string, b *govern.Budget) *StringDict {
+// get returns the dictionary of s, building it when the cell has none covering s. The cell
+// keeps a new dictionary when it has none or s is longer than the one it has (the column
+// grew); strings of the same length elsewhere are a re-pointed copy sharing the cell (a
+// tenant's rewritten column): their dictionary is built for the caller only, or not at all
+// with cachedOnly (a filter does not pay a build per query), so that copies and their column
+// never take turns evicting each other's codes.
+func (c *dictCell) get(s []string, b *govern.Budget, cachedOnly bool) *StringDict {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if d := c.d.cut(s); d != nil {
 		return d
 	}
-	if sameStorage(c.miss, s) {
+	if c.missed(s) {
 		return nil
 	}
+	keep := c.d == nil || len(s) > len(c.d.base)
+	if !keep && cachedOnly {
+		return nil
+	}
+	c.want() // lock order: a cell, then the cell it was gathered from
 	d, ok := buildDict(s)
 	if !ok {
-		c.miss = s
+		if keep {
+			c.miss = s
+		}
 		return nil
 	}
 	if b.Charge(dictBytes(len(d.Codes), len(d.Values)), "") != nil {
 		return nil // over the run's budget: the caller takes the path without codes
 	}
-	if c.d == nil || len(d.base) >= len(c.d.base) {
+	if keep {
 		c.d = d
 	}
 	return d
 }
 
-// put caches d (built over d.base) unless the cell already holds a wider dictionary.
-func (c *dictCell) put(d *StringDict) {
-	c.mu.Lock()
-	if c.d == nil || len(d.base) > len(c.d.base) {
-		c.d = d
+// missed reports whether s is a column whose dictionary would not pay: s lies inside the
+// strings that had too many distinct values, or extends them by less than their length (a
+// growing table's next view: its values are as distinct).
+func (c *dictCell) missed(s []string) bool {
+	if len(c.miss) == 0 {
+		return false
 	}
-	c.mu.Unlock()
-}
-
-// sameStorage reports whether a and b are the same slice (same first element and length).
-func sameStorage(a, b []string) bool {
-	return len(a) == len(b) && len(a) > 0 && unsafe.SliceData(a) == unsafe.SliceData(b)
+	if _, ok := within(c.miss, s); ok {
+		return true
+	}
+	return unsafe.SliceData(s) == unsafe.SliceData(c.miss) && len(s) < 2*len(c.miss)
 }
 
 // cut returns the dictionary of s when s is a run of d's base strings (the same storage),
 // else nil.
 func (d *StringDict) cut(s []string) *StringDict {
-	if d == nil || len(s) == 0 || len(d.base) == 0 {
+	if d == nil {
 		return nil
 	}
-	const size = unsafe.Sizeof("")
-	p := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
-	b := uintptr(unsafe.Pointer(unsafe.SliceData(d.base)))
-	if p < b || (p-b)%size != 0 {
-		return nil
-	}
-	off := int((p - b) / size)
-	if off+len(s) > len(d.base) {
+	off, ok := within(d.base, s)
+	if !ok {
 		return nil
 	}
 	if off == 0 && len(s) == len(d.base) {
 		return d
 	}
 	return &StringDict{Codes: d.Codes[off : off+len(s) : off+len(s)], Values: d.Values, index: d.index, base: d.base[off : off+len(s)]}
+}
+
+// within reports whether s is a run of base's strings (the same storage) and where it starts.
+func within(base, s []string) (off int, ok bool) {
+	if len(s) == 0 || len(base) == 0 {
+		return 0, false
+	}
+	const size = unsafe.Sizeof("")
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
+	b := uintptr(unsafe.Pointer(unsafe.SliceData(base)))
+	if p < b || (p-b)%size != 0 {
+		return 0, false
+	}
+	off = int((p - b) / size)
+	return off, off+len(s) <= len(base)
 }
 
 // dictMaxDistinct is how many distinct values a column of n rows may have for a dictionary
@@ -175,7 +218,13 @@ func (v *Vector) gatherDict(out *Vector, idx []int32) {
 		return
 	}
 	d := v.cachedDict()
+	if d == nil && len(idx) >= dictMinRows && len(v.S) >= dictMinRows && v.cell != nil && v.cell.isWanted() {
+		// A stored column whose filtered rows queries keep grouping: encode it once, and
+		// every gather after carries codes (the summarize over the survivors reads no text).
+		d = v.dictIf(nil, true)
+	}
 	if d == nil {
+		out.cell.parent = v.cell // if out's rows need codes, the next gather brings them
 		return
 	}
 	codes := make([]uint32, len(idx))

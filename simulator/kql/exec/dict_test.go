@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/types"
@@ -121,6 +122,12 @@ func TestDictIsCachedAndSharedByViews(t *testing.T) {
 	c.S[0] = "z"
 	checkDict(t, c.Dict(), c.S)
 	checkDict(t, v.Dict(), in)
+	if v.Dict() != d || c.cachedDict() != nil {
+		t.Fatal("a clone's dictionary took its column's place in the shared cell")
+	}
+	if c.dictIf(nil, true) != nil {
+		t.Fatal("a filter built a dictionary for a clone (one per query)")
+	}
 	// Rows appended after the dictionary was built are encoded too.
 	v.Append(types.NewString("e"))
 	checkDict(t, v.Dict(), append(slices.Clone(in), "e"))
@@ -187,5 +194,62 @@ func TestDictConcurrentReaders(t *testing.T) {
 	wg.Wait()
 	for w, d := range dicts {
 		checkDict(t, d, in[:len(in)-w])
+	}
+}
+
+func TestDictBuiltForGathersThatNeedIt(t *testing.T) {
+	in := make([]string, 5000)
+	for i := range in {
+		in[i] = fmt.Sprintf("app%d", i%10)
+	}
+	v := stringVector(types.String, in...)
+	all := make([]int32, len(in))
+	for i := range all {
+		all[i] = int32(len(in) - 1 - i)
+	}
+	for range 3 {
+		if v.Gather(all).cachedDict() != nil || v.cachedDict() != nil {
+			t.Fatal("gathers nobody encodes encoded the column")
+		}
+	}
+	// The gathered rows are encoded (grouped): from the next gather on, the column is.
+	v.Gather(all).Dict()
+	if v.Gather(all[:100]).cachedDict() != nil || v.cachedDict() != nil {
+		t.Fatal("a small gather encoded the column")
+	}
+	g := v.Gather(all)
+	if v.cachedDict() == nil {
+		t.Fatal("the gather after an encoded one did not encode the column")
+	}
+	want := slices.Clone(in)
+	slices.Reverse(want)
+	checkDict(t, g.cachedDict(), want)
+	checkDict(t, v.Gather(all[:100]).cachedDict(), want[:100])
+}
+
+func TestDictMissIsRemembered(t *testing.T) {
+	in := make([]string, 5000)
+	for i := range in {
+		in[i] = fmt.Sprintf("id%d", i)
+	}
+	v := NewVector(types.String, 6000) // room to grow in place, as a table being ingested
+	for _, s := range in {
+		v.Append(types.NewString(s))
+	}
+	if v.Dict() != nil || v.Prefix(4000).Dict() != nil {
+		t.Fatal("a dictionary of distinct values")
+	}
+	if len(v.cell.miss) != 5000 {
+		t.Fatalf("the miss covers %d rows", len(v.cell.miss))
+	}
+	for i := 0; i < 100; i++ {
+		v.Append(types.NewString(fmt.Sprintf("more%d", i)))
+	}
+	if v.Dict() != nil {
+		t.Fatal("a dictionary of distinct values")
+	}
+	// The column a little longer is as distinct: not tried again.
+	if n := len(v.cell.miss); n != 5000 || unsafe.SliceData(v.cell.miss) != unsafe.SliceData(v.S) {
+		t.Fatalf("the longer column was encoded again (miss of %d rows)", n)
 	}
 }

@@ -22,7 +22,7 @@ func (e *Env) FilterDict(v *Vector) *StringDict {
 	if v.cell == nil || len(v.S) < dictMinRows || !v.cell.askedBefore(uintptr(unsafe.Pointer(e))) {
 		return nil
 	}
-	return v.dict(e.Mem)
+	return v.dictIf(e.Mem, true)
 }
 
 // GroupDict returns v's dictionary for grouping or distinct counting over it, building it when

@@ -14,12 +14,17 @@
 //   - Builder: while a table is built, repeated dynamic bags/arrays and repeated texts of a
 //     string column are shared, other texts are copied into arena chunks (far fewer heap
 //     objects: less memory and GC work, scans stay in cache).
-//   - Summarize: rows go in batches of 1024: first every row's group, then each aggregate over
-//     the batch (short loops whose cache misses overlap). One or two keys are grouped by
-//     PairGrouper (the keys as an integer pair, strings as dictionary codes, in a flat
-//     open-addressing table); more keys by Grouper (hash of a byte encoding of the values).
-//     Aggregates keep per-group state in slices indexed by the dense group ids; dcount and
-//     make_set share one open-addressing table of (group, value hash) pairs per aggregate.
+//   - Dictionaries (dict.go, dictscan.go): a string or GUID vector's codes (Vector.Dict,
+//     StringDict), built once per column and cached in a cell its views (Prefix) share,
+//     carried through gathers. Filters on an encoded column test each distinct value once
+//     (CodeSet) and keep rows by code; the grouper and dcount/make_set read codes.
+//   - Summarize: one or two keys that are plain columns or bin(column, constant) group by
+//     integers (grouper.go: dictionary codes, offsets from the smallest value, a flat array or
+//     an integer table); the aggregates then fold on Env.Workers goroutines, each owning whole
+//     groups (summarize_fold.go), and with many groups and dcount/make_set over rows sorted by
+//     group. Other keys go in batches of 1024 rows through PairGrouper (the keys as an integer
+//     pair, strings as codes of a per-run dictionary) or Grouper (a byte encoding of the
+//     values). Aggregates keep per-group state in slices indexed by the dense group ids.
 //   - Join on one string key: a flat open-addressing table of (hash, row) over the key column;
 //     other keys go through a Grouper.
 //

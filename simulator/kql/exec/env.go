@@ -37,8 +37,9 @@ type Env struct {
 	// builders and operators charge it as they allocate (see package govern).
 	Mem *govern.Budget
 
-	// Workers is how many goroutines a filter may split a large table across (0 or 1:
-	// sequential); ParallelMinRows is the table size from which it does (0: DefaultParallelMinRows).
+	// Workers is how many goroutines a filter may split a large table across, and a summarize
+	// its groups (0 or 1: sequential); ParallelMinRows is the table size from which they do
+	// (0: DefaultParallelMinRows).
 	Workers         int
 	ParallelMinRows int
 
@@ -184,17 +185,25 @@ type Expr struct {
 	// expression without it may read any column.
 	ReadsKnown bool
 	Reads      []int
+	// BinStep > 0 marks bin(column BinCol, BinStep) of a long, datetime or timespan column by a
+	// positive constant: floor(x / BinStep) * BinStep, null for a null x (summarize reads the
+	// column instead of calling Eval per row).
+	BinStep int64
+	BinCol  int
+	// RowPure marks an expression whose Eval reads only the row's table and constants (no
+	// caches, clock or random source of env), so a worker may call it with its own Env.
+	RowPure bool
 }
 
 // ConstExpr returns an expression that always yields v.
 func ConstExpr(v types.Value) Expr {
 	c := v
-	return Expr{T: v.T, Const: &c, Eval: func(*Env, *Table, int) types.Value { return c }}
+	return Expr{T: v.T, Const: &c, RowPure: true, Eval: func(*Env, *Table, int) types.Value { return c }}
 }
 
 // ColumnExpr reads column idx of the row's table.
 func ColumnExpr(idx int, t types.Type) Expr {
-	return Expr{T: t, IsCol: true, Col: idx, ReadsKnown: true, Reads: []int{idx}, Eval: func(_ *Env, tb *Table, i int) types.Value { return tb.Vecs[idx].Get(i) }}
+	return Expr{T: t, IsCol: true, Col: idx, ReadsKnown: true, Reads: []int{idx}, RowPure: true, Eval: func(_ *Env, tb *Table, i int) types.Value { return tb.Vecs[idx].Get(i) }}
 }
 
 // Node is an operator of a compiled plan: it produces a table from its inputs.

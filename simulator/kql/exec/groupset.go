@@ -82,3 +82,94 @@ func elemHash(e any, buf *[]byte) uint64 {
 	*buf = appendDynKey((*buf)[:0], e)
 	return maphash.Bytes(aggSeed, *buf)
 }
+
+// codedArg is an aggregate's view of its argument as dictionary codes: when the argument is a
+// plain string column with a dictionary, values are its codes and the per-group seen-set
+// holds exact (group, code) pairs. The choice is made on the first batch and kept, so that
+// one aggregator never mixes codes with value hashes.
+type codedArg struct {
+	decided bool
+	d       *StringDict
+	v       *Vector
+	seen    pairSet
+	stamps  []uint32 // a sorted fold's scratch (nextGroup)
+	gen     uint32
+	last    int32 // the group stamped last
+}
+
+// bytes is the memory of the seen-set and the scratch.
+func (c *codedArg) bytes() int64 { return c.seen.bytes() + 4*int64(cap(c.stamps)) }
+
+// dict returns the argument column's dictionary and vector when the aggregate reads codes.
+func (c *codedArg) dict(env *Env, spec *AggSpec, t *Table) (*StringDict, *Vector) {
+	if !c.decided {
+		c.decided = true
+		if len(spec.Args) > 0 && spec.Args[0].IsCol && codedAgg(spec) {
+			v := t.Vecs[spec.Args[0].Col]
+			if v.T == spec.Args[0].T && storageOf(v.T) == storeString {
+				c.d, c.v = env.GroupDict(v), v
+			}
+		}
+	}
+	return c.d, c.v
+}
+
+// codedAgg reports whether an aggregate counts or collects the distinct values of its
+// argument, which it may then do by dictionary codes.
+func codedAgg(s *AggSpec) bool {
+	switch s.Func {
+	case "dcount", "count_distinct", "make_set":
+		return true
+	}
+	return false
+}
+
+// pairSet is a set of exact (group, code) pairs in one open-addressing table.
+type pairSet struct {
+	slots []uint64 // pair+1; 0 is empty
+	n     int
+	hint  int // expected pairs at most (the rows to fold): the first table's size
+}
+
+func (s *pairSet) bytes() int64 { return 8 * int64(len(s.slots)) }
+
+// add inserts (g, c) and reports whether it was new.
+func (s *pairSet) add(g int32, c uint32) bool {
+	if 2*(s.n+1) > len(s.slots) {
+		s.grow()
+	}
+	k := (uint64(g)<<32 | uint64(c)) + 1
+	mask := uint64(len(s.slots) - 1)
+	for i := mix64(k) & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case k:
+			return false
+		case 0:
+			s.slots[i] = k
+			s.n++
+			return true
+		}
+	}
+}
+
+func (s *pairSet) grow() {
+	old := s.slots
+	size := max(2*len(old), 1024)
+	if old == nil {
+		for size < 2*min(s.hint, 1<<20) {
+			size <<= 1
+		}
+	}
+	s.slots = make([]uint64, size)
+	mask := uint64(size - 1)
+	for _, k := range old {
+		if k == 0 {
+			continue
+		}
+		i := mix64(k) & mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = k
+	}
+}
