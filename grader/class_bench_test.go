@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -28,7 +27,7 @@ func classTenants() int {
 // `soclab grade` at the same moment: N tenants with the workspace, the connector and the three
 // rules, the attack launched and the engines caught up, over the server's telemetry (200 users,
 // 30 days); every grade of every task starts at the same instant and computes as the server's
-// grades do (batch work of one sched.CPU of GOMAXPROCS slots). Reported per grade: CPU
+// grades do (Options.CPU: one sched.CPU of GOMAXPROCS slots, the default judging permits). Reported per grade: CPU
 // (the process's user+system time over the class / N) and wall time from the common start to
 // the report (p50, p99).
 //
@@ -94,8 +93,7 @@ func evenOnes(class []*socTenant) []*socTenant {
 // gradeClass grades every tenant at once as the server does and returns each grade's wall time
 // from the common start and the CPU the class took.
 func gradeClass(b *testing.B, s *socWorld, class []*socTenant) ([]time.Duration, time.Duration) {
-	cpu := sched.NewCPU(sched.CPUOptions{})
-	slots := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))
+	s.grader.opts.CPU = sched.NewCPU(sched.CPUOptions{})
 	cpu0, _ := processCPU()
 	start := time.Now()
 	walls := make([]time.Duration, len(class))
@@ -104,15 +102,7 @@ func gradeClass(b *testing.B, s *socWorld, class []*socTenant) ([]time.Duration,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			ctx, done, err := cpu.Acquire(context.Background(), sched.Batch)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			defer done()
-			if _, err := c.grader.Grade(ctx, c.tenant.ID, nil); err != nil {
+			if _, err := c.grader.Grade(context.Background(), c.tenant.ID, nil); err != nil {
 				b.Error(err)
 			}
 			walls[i] = time.Since(start)

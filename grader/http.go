@@ -54,6 +54,9 @@ func NewHandler(g *Grader, next http.Handler) http.Handler {
 				rep.Notes = notesFrom(r.Context())
 			}
 			out = rep
+			if err != nil && r.Context().Err() != nil {
+				return // the client left while the grade waited: nothing to answer
+			}
 		}
 		if errors.Is(err, ErrUnknownTask) {
 			writeError(w, http.StatusBadRequest, "InvalidArgument", err.Error())
