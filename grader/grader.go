@@ -289,7 +289,7 @@ func (ev *evaluation) ruleQuery(c *RuleQueryCheck) (bool, string, error) {
 }
 
 // verdictOf is the verdict on the rule's query for check c: remembered, or judged on the
-// slot's behalf (moved to a judging permit and a batch slot), or awaited from the judging
+// slot's behalf (moved to a judging permit and a new slot), or awaited from the judging
 // under way of the same query (holding nothing meanwhile).
 func (g *Grader) verdictOf(sl *slot, tenantID string, rule sentinel.AlertRule, c *RuleQueryCheck) (queryVerdict, error) {
 	query, err := g.canonicalText(tenantID, rule.QueryText())
@@ -335,7 +335,7 @@ func (g *Grader) verdictOf(sl *slot, tenantID string, rule sentinel.AlertRule, c
 	}
 }
 
-// judgeOn judges the query on the slot, moved to a judging permit and a batch slot first.
+// judgeOn judges the query on the slot, moved to a judging permit and a new slot first.
 func (g *Grader) judgeOn(sl *slot, rule sentinel.AlertRule, query string, c *RuleQueryCheck) (queryVerdict, error) {
 	jd, err := g.judgeData()
 	if err != nil {

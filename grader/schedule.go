@@ -10,9 +10,12 @@ import (
 // Options tune how a Grader shares the processor.
 type Options struct {
 	// CPU is the server's processor share (nil: grades compute at once). A grade computes as
-	// interactive work (a learner waits for it, and with its rule queries' verdicts known it is
-	// a few tens of milliseconds); judging a rule query it has not seen computes as batch work,
-	// after the learners' queries, and yields to them at the executor's checkpoints.
+	// interactive work: a learner waits for it, and with its rule queries' verdicts known it
+	// is a few tens of milliseconds. Judging a rule query it has not seen takes a judging
+	// permit first and a fresh interactive slot, which the CPU demotes to batch work, like any
+	// query, once it has computed half a second (it then yields to the learners' queries at
+	// the executor's checkpoints); the other grades of the class waiting for that verdict
+	// hold nothing meanwhile.
 	CPU *sched.CPU
 	// Judges is how many grades judge rule queries at once (0: GOMAXPROCS-1, at least 1): a
 	// judging builds a working set over a month of telemetry, so a class grading new queries at
@@ -22,7 +25,7 @@ type Options struct {
 }
 
 // slot is the processor share one grade (or one background judging) computes on: it starts
-// as its class, moves to a batch slot and a judging permit for judging (escalate), and holds
+// as its class, moves to a judging permit and a new slot for judging (escalate), and holds
 // nothing while it waits for another grade's judging of the same query (pause/resume), so no
 // holder of a slot ever waits for a holder of a permit.
 type slot struct {
@@ -36,7 +39,7 @@ type slot struct {
 	external bool
 	release  func()
 	permit   bool // holds one of permits
-	judging  bool // escalated: batch slot and permit
+	judging  bool // escalated: a permit and the slot taken after it
 }
 
 // newSlot acquires a slot of class for work run with ctx.
@@ -75,8 +78,7 @@ func (s *slot) pause() {
 	}
 }
 
-// resume takes back what pause gave up: a permit and a batch slot when judging, else a slot
-// of the work's class.
+// resume takes back what pause gave up: a permit and a slot when judging, else a slot.
 func (s *slot) resume() error {
 	if s.external || s.cpu == nil {
 		return nil
@@ -88,8 +90,10 @@ func (s *slot) resume() error {
 	return s.acquire(s.class)
 }
 
-// escalate moves the work to a judging permit and a batch slot (background work stays in
-// its class): it gives its slot up first, waits for a permit, then for the slot.
+// escalate moves the work to a judging permit and a new slot of its class: it gives its slot
+// up first, waits for a permit, then for the slot. A judging is a long piece of interactive
+// work, like a heavy query: the CPU demotes it to batch once it has computed
+// sched.DefaultDemote, and the permits (GOMAXPROCS-1) leave a slot to the queries.
 func (s *slot) escalate() error {
 	if s.judging || s.external {
 		return nil
@@ -105,7 +109,7 @@ func (s *slot) escalate() error {
 	if s.cpu == nil {
 		return nil
 	}
-	return s.acquire(max(s.class, sched.Batch))
+	return s.acquire(s.class)
 }
 
 // done gives everything back.

@@ -211,6 +211,9 @@ func (e *Engine) advance(tenantID string, to time.Time, budget time.Duration) (s
 	if release, ok := e.urgentSlot(tenantID); ok {
 		defer release()
 		began = time.Now() // the budget counts from the slot on
+		if budget > urgentBudget {
+			budget = urgentBudget // queries queued meanwhile go next; the waiter's next slice after them
+		}
 	}
 	for _, w := range wss {
 		if w.logs, err = e.logs.Workspace(tenantID, w.id); err != nil {

@@ -180,10 +180,14 @@ func (st *ruleState) novel(t *kql.Table) []int {
 	return rows
 }
 
+// urgentBudget bounds an urgent Advance's hold of its interactive slot (it does not yield to
+// queries, which do not yield to each other either): about a lab query's length.
+const urgentBudget = 50 * time.Millisecond
+
 // urgentSlot acquires, for an Advance of a tenant someone waits on, one interactive CPU slot
 // for all its runs (until release): run by run, each run would queue behind every learner's
 // query again, and a catch-up of a few hundred short runs would wait for hundreds of queues.
-// Held for at most the Advance's budget, like a query of that length. ok false when the
+// Held for at most urgentBudget, like a lab query. ok false when the
 // tenant is not urgent or there is no CPU. Runs of a tenant are serialised (tenantLock).
 func (e *Engine) urgentSlot(tenantID string) (release func(), ok bool) {
 	if e.opts.CPU == nil || e.opts.Urgent == nil || !e.opts.Urgent(tenantID) {

@@ -106,7 +106,11 @@ type tenant struct {
 	logged   string
 	// waiting counts the Wait calls in progress: someone (a grade, `soclab engine wait`)
 	// waits on this tenant, so its slices go before the background catch-up of the others.
+	// waitSeq orders the tenants waited on by when their waits began (the seq of the first
+	// Wait in progress): the earliest is caught up first, not every waited tenant a slice in
+	// turn, which would end all their catch-ups together at the end.
 	waiting int
+	waitSeq uint64
 }
 
 // New builds a pipeline over stages, run in the order given. Call Start to run it in the
@@ -237,6 +241,9 @@ var ErrFailed = errors.New("the engines failed to catch up")
 func (p *Pipeline) Wait(ctx context.Context, tenantID string) (Status, error) {
 	seq := p.Enqueue(tenantID)
 	p.mu.Lock()
+	if t := p.tenant(tenantID); t.waiting == 0 {
+		t.waitSeq = seq
+	}
 	p.tenant(tenantID).waiting++
 	p.promoteLocked(tenantID)
 	p.mu.Unlock()
@@ -310,9 +317,11 @@ func (p *Pipeline) Waited(tenantID string) bool {
 }
 
 // promoteLocked moves a queued tenant that someone waits on ahead of the tenants nobody
-// waits on (behind those others wait on, in their order). Caller holds p.mu.
+// waits on and of those waited on since later (behind those waited on since earlier).
+// Caller holds p.mu.
 func (p *Pipeline) promoteLocked(id string) {
-	if t := p.tenants[id]; t == nil || t.waiting == 0 {
+	t := p.tenants[id]
+	if t == nil || t.waiting == 0 {
 		return
 	}
 	at := -1
@@ -326,7 +335,10 @@ func (p *Pipeline) promoteLocked(id string) {
 		return
 	}
 	front := 0
-	for front < at && p.tenants[p.queue[front]].waiting > 0 {
+	for front < at {
+		if q := p.tenants[p.queue[front]]; q.waiting == 0 || q.waitSeq > t.waitSeq {
+			break
+		}
 		front++
 	}
 	copy(p.queue[front+1:at+1], p.queue[front:at])

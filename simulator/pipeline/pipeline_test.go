@@ -539,3 +539,47 @@ func TestWaitAssists(t *testing.T) {
 		p.Stop()
 	}
 }
+
+// TestEarliestWaitFirst: of two tenants waited on, the one waited on first is caught up
+// before the other's slices start (not a slice of each in turn, which ends both late).
+func TestEarliestWaitFirst(t *testing.T) {
+	l := newLab(map[string]time.Duration{"a": time.Hour, "b": 3 * time.Hour, "c": 3 * time.Hour})
+	gate := make(chan struct{})
+	s := newStage("detect", l)
+	s.before = func(tenant string, to time.Time) {
+		if tenant == "a" {
+			<-gate
+		}
+	}
+	o := fixed(l)
+	o.Workers = 1
+	p := New(o, Named{"detect", s})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); p.Stop() }()
+	p.Start(ctx)
+	p.Enqueue("a")
+	for !func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.tenants["a"].running }() {
+		time.Sleep(time.Millisecond)
+	}
+	done := make(chan error, 2)
+	for _, id := range []string{"c", "b"} {
+		go func() {
+			_, err := p.Wait(context.Background(), id)
+			done <- err
+		}()
+		for !p.Waited(id) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	close(gate)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"detect a +1h0m0s", "detect c +1h0m0s", "detect c +2h0m0s", "detect c +3h0m0s",
+		"detect b +1h0m0s", "detect b +2h0m0s", "detect b +3h0m0s"}
+	if got := l.callLog(); !slices.Equal(got, want) {
+		t.Errorf("calls\n got %q\nwant %q", got, want)
+	}
+}
