@@ -317,7 +317,7 @@ func (g *Grader) verdictOf(sl *slot, tenantID string, rule sentinel.AlertRule, c
 			}
 			continue // its verdict, or (cut short, or textual of another text) judge it here
 		}
-		v, err := g.judgeOn(sl, rule, query, c)
+		v, err := g.judgeOn(sl, rule, query, c, key, exact)
 		switch {
 		case err != nil:
 		case sl.ctx.Err() != nil: // a verdict cut short by the caller's deadline is not the query's
@@ -329,20 +329,24 @@ func (g *Grader) verdictOf(sl *slot, tenantID string, rule sentinel.AlertRule, c
 			g.verdicts.put(key, v)
 		}
 		if mine {
-			g.verdicts.end(key) // after the put: those waiting find the verdict
+			g.verdicts.end(key, background) // after the put: those waiting find the verdict
 		}
 		return v, err
 	}
 }
 
-// judgeOn judges the query on the slot, moved to a judging permit and a new slot first.
-func (g *Grader) judgeOn(sl *slot, rule sentinel.AlertRule, query string, c *RuleQueryCheck) (queryVerdict, error) {
+// judgeOn judges the query on the slot, moved to a judging permit and a new slot first (the
+// verdict found meanwhile, judged by a background judging, is taken as it is).
+func (g *Grader) judgeOn(sl *slot, rule sentinel.AlertRule, query string, c *RuleQueryCheck, key, exact verdictKey) (queryVerdict, error) {
 	jd, err := g.judgeData()
 	if err != nil {
 		return queryVerdict{}, err
 	}
 	if err := sl.escalate(); err != nil {
 		return queryVerdict{}, err
+	}
+	if v, ok := g.verdicts.lookup(key, exact); ok {
+		return v, nil
 	}
 	g.judged.Add(1)
 	return judgeRuleQuery(sl.ctx, jd, g.engine.WorkspaceCatalog(), g.engine.Scenario(), rule, query, c), nil

@@ -3,6 +3,7 @@ package grader
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -114,5 +115,47 @@ func TestPrejudge(t *testing.T) {
 	}
 	if n := l.grader.judged.Load(); n != 3 {
 		t.Errorf("%d judgings, want the background's 3", n)
+	}
+}
+
+// TestGradesDoNotWaitForTheBackground: a background judging under way (here: registered and
+// never ending) does not hold a grade back; the grade judges the query itself, and a second
+// grade waits for that verdict instead of judging it again.
+func TestGradesDoNotWaitForTheBackground(t *testing.T) {
+	l := newLab(t)
+	l.replay(nil)
+	l.grader.opts.CPU = sched.NewCPU(sched.CPUOptions{Slots: 2})
+	rules, err := l.grader.labRules(l.tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range l.grader.checks.Checks {
+		for _, r := range rules {
+			if c.RuleQuery != nil && r.Name == c.RuleQuery.Rule {
+				query, _ := l.grader.canonicalText(l.tenant.ID, r.QueryText())
+				key := verdictKey{query: queryKey(query), runs: runsOf(r), mentions: strings.Join(c.RuleQuery.Mentions, "\x00")}
+				if _, _, _, mine := l.grader.verdicts.begin(key, key, true); !mine {
+					t.Fatalf("%s: a background flight could not be registered", r.Name)
+				}
+			}
+		}
+	}
+	other := l.addTenant("fabrikam")
+	other.replay(nil)
+	var wg sync.WaitGroup
+	for _, c := range []*lab{l, other} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			if rep, err := c.grader.Grade(ctx, c.tenant.ID, []int{1, 2}); err != nil || rep.Passed != 9 {
+				t.Errorf("grade beside a background judging: %v, %+v", err, rep)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := l.grader.judged.Load(); n != 3 {
+		t.Errorf("%d judgings, want 3 (the grades share theirs)", n)
 	}
 }

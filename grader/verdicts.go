@@ -22,9 +22,11 @@ type verdictCache struct {
 	mu  sync.Mutex
 	max int
 	m   map[verdictKey]queryVerdict
-	// flights are the judgings under way: a class grading the same new query at once judges
-	// it once, the others wait for that verdict.
-	flights map[verdictKey]*flight
+	// flights are the judgings under way for grades, backgroundFlights those of the
+	// background: a class grading the same new query at once judges it once, the others wait
+	// for that verdict; a grade never waits for a background judging (it computes after
+	// everything else) but judges the query itself, and later grades wait for that.
+	flights, backgroundFlights map[verdictKey]*flight
 	// givenUp are the queries whose background judging ran out of time: the background
 	// leaves them to the grades.
 	givenUp map[verdictKey]bool
@@ -32,22 +34,17 @@ type verdictCache struct {
 
 // flight is one judging under way; done closes when it ends (its verdict is then cached,
 // unless the judging was cut short).
-type flight struct {
-	done chan struct{}
-	// background: a judging nobody waits for (a rule just saved), computing after everything
-	// else; a grade does not wait for it but judges the query itself.
-	background bool
-}
+type flight struct{ done chan struct{} }
 
 func newVerdictCache(max int) *verdictCache {
-	return &verdictCache{max: max, m: map[verdictKey]queryVerdict{}, flights: map[verdictKey]*flight{}, givenUp: map[verdictKey]bool{}}
+	return &verdictCache{max: max, m: map[verdictKey]queryVerdict{}, flights: map[verdictKey]*flight{},
+		backgroundFlights: map[verdictKey]*flight{}, givenUp: map[verdictKey]bool{}}
 }
 
-// begin looks the verdict up (lookup: found is set) or else registers a judging of key:
-// mine reports that the caller judges it and must call end; otherwise wait is the flight
-// under way to wait for (nil: judge without registering, the flight under way being a
-// background one and the caller not). One lock: a verdict put between a miss and begin is
-// found, not judged again.
+// begin looks the verdict up (found is set) or else registers a judging of key: mine
+// reports that the caller judges it and must call end; otherwise wait is the flight under way
+// to wait for: a grade's, or for a background caller another background one. One lock: a
+// verdict put between a miss and begin is found, not judged again.
 func (c *verdictCache) begin(key, exact verdictKey, background bool) (v queryVerdict, found bool, wait *flight, mine bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -55,21 +52,29 @@ func (c *verdictCache) begin(key, exact verdictKey, background bool) (v queryVer
 		return v, true, nil, false
 	}
 	if f, ok := c.flights[key]; ok {
-		if f.background && !background {
-			return queryVerdict{}, false, nil, false
-		}
 		return queryVerdict{}, false, f, false
 	}
-	c.flights[key] = &flight{done: make(chan struct{}), background: background}
+	own := c.flights
+	if background {
+		if f, ok := c.backgroundFlights[key]; ok {
+			return queryVerdict{}, false, f, false
+		}
+		own = c.backgroundFlights
+	}
+	own[key] = &flight{done: make(chan struct{})}
 	return queryVerdict{}, false, nil, true
 }
 
-// end closes the caller's flight of k.
-func (c *verdictCache) end(k verdictKey) {
+// end closes the caller's flight of key.
+func (c *verdictCache) end(key verdictKey, background bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if f, ok := c.flights[k]; ok {
-		delete(c.flights, k)
+	own := c.flights
+	if background {
+		own = c.backgroundFlights
+	}
+	if f, ok := own[key]; ok {
+		delete(own, key)
 		close(f.done)
 	}
 }
