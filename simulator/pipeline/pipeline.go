@@ -53,9 +53,9 @@ type Options struct {
 	// Now is the real clock of the retry back-off (nil: time.Now).
 	Now func() time.Time
 	// Assist is how many Wait callers may at once run their own tenant's slices in their
-	// goroutine while the tenant waits in the queue for a worker (0: none, the workers
-	// alone). A class grading at once waits on many tenants: with one worker they would
-	// catch up one after another while the waiters idle.
+	// goroutine when it is next in the queue and no worker has taken it (0: none, the workers
+	// alone): a worker held by a long slice of another tenant (a hostile rule's run) does not
+	// hold back the tenants someone waits on.
 	Assist int
 }
 
@@ -292,19 +292,16 @@ func (p *Pipeline) Wait(ctx context.Context, tenantID string) (Status, error) {
 	}
 }
 
-// claimLocked takes the tenant out of the queue for a slice run by its waiter; false when it
-// is not queued (a worker runs it, or took it and is about to). Caller holds p.mu.
+// claimLocked takes the tenant out of the queue for a slice run by its waiter when it is next
+// in the queue (the tenants waited on are caught up in the order their waits began, by the
+// workers and the waiters alike); false otherwise, or when a worker runs it or took it and
+// is about to. Caller holds p.mu.
 func (p *Pipeline) claimLocked(id string) bool {
-	if t := p.tenants[id]; t == nil || t.running {
+	if t := p.tenants[id]; t == nil || t.running || len(p.queue) == 0 || p.queue[0] != id {
 		return false
 	}
-	for i, q := range p.queue {
-		if q == id {
-			p.queue = append(p.queue[:i], p.queue[i+1:]...)
-			return true
-		}
-	}
-	return false
+	p.queue = p.queue[1:]
+	return true
 }
 
 // Waited reports whether someone waits on the tenant's catch-up (a Wait in progress): its
