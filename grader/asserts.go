@@ -130,7 +130,7 @@ func (ev *evaluation) kql(c *KQLCheck) (bool, string, error) {
 	if err != nil {
 		return false, "", fmt.Errorf("the check's query: %w", err)
 	}
-	res, err := q.Run(sched.Rewrap(ev.ctx), logs.Restrict(db, ev.snap.Clock.AddDate(0, 0, -90), ev.snap.Clock), kql.RunOptions{Now: ev.snap.Clock, Seed: 1, Timeout: 30 * time.Second})
+	res, err := q.Run(sched.Rewrap(ev.slot.ctx), logs.Restrict(db, ev.snap.Clock.AddDate(0, 0, -90), ev.snap.Clock), kql.RunOptions{Now: ev.snap.Clock, Seed: 1, Timeout: 30 * time.Second})
 	if err != nil {
 		return false, "", fmt.Errorf("the check's query: %w", err)
 	}

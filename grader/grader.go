@@ -7,8 +7,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/sentinel"
 )
@@ -29,6 +31,16 @@ type Grader struct {
 	judgeOnce sync.Once
 	judge     *judgeData
 	judgeErr  error
+
+	opts Options
+	// permits bound the grades judging at once (Options.Judges); background judgings (a rule
+	// just saved) take turns on one permit of their own, so a grade never waits for one.
+	permits, backgroundPermits chan struct{}
+	// canon remembers tenants' query texts in the canonical ids (the rewrite looks for every
+	// id of the tenant in the text).
+	canon *canonCache
+	// judged counts the rule-query judgings run (verdicts computed, not remembered).
+	judged atomic.Int64
 }
 
 // judgeData is the canonical scenario data (all rows, the background alone) and the attack's
@@ -57,7 +69,10 @@ func (g *Grader) judgeData() (*judgeData, error) {
 }
 
 // New returns the grader of the engine's scenario (its checks.yaml).
-func New(engine *logs.Engine) (*Grader, error) {
+func New(engine *logs.Engine) (*Grader, error) { return NewWith(engine, Options{}) }
+
+// NewWith is New with the processor share of opts.
+func NewWith(engine *logs.Engine, opts Options) (*Grader, error) {
 	c, err := LoadBuiltinChecks(engine.Scenario().Name)
 	if err != nil {
 		return nil, err
@@ -72,12 +87,20 @@ func New(engine *logs.Engine) (*Grader, error) {
 			}
 		}
 	}
-	return NewWithChecks(engine, c), nil
+	return NewWithOptions(engine, c, opts), nil
 }
 
 // NewWithChecks returns a grader with the given checks.
 func NewWithChecks(engine *logs.Engine, c *Checks) *Grader {
-	return &Grader{engine: engine, checks: c, verdicts: newVerdictCache(maxCachedVerdicts)}
+	return NewWithOptions(engine, c, Options{})
+}
+
+// NewWithOptions returns a grader with the given checks that shares the processor as opts
+// say.
+func NewWithOptions(engine *logs.Engine, c *Checks, opts Options) *Grader {
+	return &Grader{engine: engine, checks: c, verdicts: newVerdictCache(maxCachedVerdicts), opts: opts,
+		permits: make(chan struct{}, judges(opts.Judges)), backgroundPermits: make(chan struct{}, 1),
+		canon: newCanonCache(maxCachedVerdicts)}
 }
 
 // Checks returns the grader's checks.
@@ -91,12 +114,19 @@ func ResolveTenant(w *simulator.World, name string) (simulator.Tenant, error) {
 	return w.LookupTenant(name)
 }
 
-// Grade runs the checks of the selected tasks (none: all) over a tenant. It reads only.
+// Grade runs the checks of the selected tasks (none: all) over a tenant. It reads only. With
+// Options.CPU it computes on a slot of it (see Options); ctx's error when the caller left
+// while it waited for one.
 func (g *Grader) Grade(ctx context.Context, tenantID string, tasks []int) (*Report, error) {
 	selected, err := g.selectChecks(tasks)
 	if err != nil {
 		return nil, err
 	}
+	sl, err := newSlot(ctx, g.opts.CPU, sched.Interactive, g.permits)
+	if err != nil {
+		return nil, err
+	}
+	defer sl.done()
 	snap, err := TakeSnapshot(g.engine, tenantID)
 	if err != nil {
 		return nil, err
@@ -105,7 +135,7 @@ func (g *Grader) Grade(ctx context.Context, tenantID string, tasks []int) (*Repo
 	if err != nil {
 		return nil, fmt.Errorf("grader: encode snapshot: %w", err)
 	}
-	ev := &evaluation{g: g, ctx: ctx, tenantID: tenantID, snap: snap, doc: string(doc)}
+	ev := &evaluation{g: g, slot: sl, tenantID: tenantID, snap: snap, doc: string(doc)}
 	rep := &Report{Scenario: g.engine.Scenario().Name, Tenant: snap.Tenant.Name, Clock: snap.Clock, Tasks: taskTitles(g.checks, selected),
 		NotGraded: notGraded(g.checks, selected)}
 	for _, c := range selected {
@@ -183,7 +213,7 @@ func taskTitles(c *Checks, checks []Check) []Task {
 // evaluation is one Grade call's shared inputs.
 type evaluation struct {
 	g        *Grader
-	ctx      context.Context
+	slot     *slot // the processor share it computes on: slot.ctx is the context to run with
 	tenantID string
 	snap     *Snapshot
 	doc      string
@@ -251,31 +281,75 @@ func (ev *evaluation) ruleQuery(c *RuleQueryCheck) (bool, string, error) {
 	if rule == nil {
 		return false, why, nil
 	}
-	query, err := ev.g.engine.CanonicalText(ev.tenantID, rule.QueryText())
+	v, err := ev.g.verdictOf(ev.slot, ev.tenantID, *rule, c)
 	if err != nil {
 		return false, "", err
-	}
-	key := verdictKey{query: queryKey(query), runs: runsOf(*rule), mentions: strings.Join(c.Mentions, "\x00")}
-	exact := key
-	exact.query = query
-	if v, ok := ev.g.verdicts.get(key); ok && !v.textual {
-		return v.ok, v.detail, nil
-	}
-	if v, ok := ev.g.verdicts.get(exact); ok {
-		return v.ok, v.detail, nil
-	}
-	jd, err := ev.g.judgeData()
-	if err != nil {
-		return false, "", err
-	}
-	v := judgeRuleQuery(ev.ctx, jd, ev.g.engine.WorkspaceCatalog(), ev.g.engine.Scenario(), *rule, query, c)
-	if ev.ctx.Err() == nil { // a verdict cut short by the caller's deadline is not the query's
-		if v.textual {
-			key = exact // its detail quotes positions in this very text
-		}
-		ev.g.verdicts.put(key, v)
 	}
 	return v.ok, v.detail, nil
+}
+
+// verdictOf is the verdict on the rule's query for check c: remembered, or judged on the
+// slot's behalf (moved to a judging permit and a new slot), or awaited from the judging
+// under way of the same query (holding nothing meanwhile).
+func (g *Grader) verdictOf(sl *slot, tenantID string, rule sentinel.AlertRule, c *RuleQueryCheck) (queryVerdict, error) {
+	query, err := g.canonicalText(tenantID, rule.QueryText())
+	if err != nil {
+		return queryVerdict{}, err
+	}
+	key := verdictKey{query: queryKey(query), runs: runsOf(rule), mentions: strings.Join(c.Mentions, "\x00")}
+	exact := key
+	exact.query = query
+	background := sl.class == sched.Background
+	for {
+		v, found, wait, mine := g.verdicts.begin(key, exact, background)
+		if found {
+			return v, nil
+		}
+		if wait != nil {
+			sl.pause()
+			select {
+			case <-wait.done:
+			case <-sl.base.Done():
+				return queryVerdict{}, sl.base.Err()
+			}
+			if err := sl.resume(); err != nil {
+				return queryVerdict{}, err
+			}
+			continue // its verdict, or (cut short, or textual of another text) judge it here
+		}
+		v, err := g.judgeOn(sl, rule, query, c, key, exact)
+		switch {
+		case err != nil:
+		case sl.ctx.Err() != nil: // a verdict cut short by the caller's deadline is not the query's
+		case v.timedOut && background:
+			g.verdicts.giveUp(key) // a grade judges it in the foreground
+		case v.textual:
+			g.verdicts.put(exact, v) // its detail quotes positions in this very text
+		default:
+			g.verdicts.put(key, v)
+		}
+		if mine {
+			g.verdicts.end(key, background) // after the put: those waiting find the verdict
+		}
+		return v, err
+	}
+}
+
+// judgeOn judges the query on the slot, moved to a judging permit and a new slot first (the
+// verdict found meanwhile, judged by a background judging, is taken as it is).
+func (g *Grader) judgeOn(sl *slot, rule sentinel.AlertRule, query string, c *RuleQueryCheck, key, exact verdictKey) (queryVerdict, error) {
+	jd, err := g.judgeData()
+	if err != nil {
+		return queryVerdict{}, err
+	}
+	if err := sl.escalate(); err != nil {
+		return queryVerdict{}, err
+	}
+	if v, ok := g.verdicts.lookup(key, exact); ok {
+		return v, nil
+	}
+	g.judged.Add(1)
+	return judgeRuleQuery(sl.ctx, jd, g.engine.WorkspaceCatalog(), g.engine.Scenario(), rule, query, c), nil
 }
 
 func (ev *evaluation) activity(c *ActivityCheck) (bool, string, error) {

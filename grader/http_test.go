@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidwall/gjson"
 )
@@ -113,4 +114,22 @@ func TestAnswersHandler(t *testing.T) {
 		"knowledge-1": {true, `"Microsoft Defender XDR": right (Defender XDR)`},
 		"knowledge-3": {false, `no answer yet (soclab answer 3 "...")`},
 	})
+}
+
+// TestServerTiming: the header values a grade's answer carries.
+func TestServerTiming(t *testing.T) {
+	for _, c := range []struct {
+		name, desc string
+		d          time.Duration
+		want       string
+	}{
+		{"grade", "", 56789 * time.Microsecond, "grade;dur=56.8"},
+		{"engine", "rule engine catch-up", 3 * time.Second, `engine;desc="rule engine catch-up";dur=3000.0`},
+		{"grade", "", 0, "grade;dur=0.0"},
+		{"x", `a "quoted" word`, time.Millisecond, `x;desc="a \"quoted\" word";dur=1.0`},
+	} {
+		if got := ServerTiming(c.name, c.desc, c.d); got != c.want {
+			t.Errorf("ServerTiming(%q, %q, %v) = %q, want %q", c.name, c.desc, c.d, got, c.want)
+		}
+	}
 }

@@ -67,7 +67,12 @@ func (v tenantTokens) Verify(r *http.Request, _ ...string) (auth.Principal, erro
 
 // newSOCWorld builds the shared world (Days: 3 keeps the generation short; the attack day is
 // in it).
-func newSOCWorld(t *testing.T) *socWorld {
+func newSOCWorld(t testing.TB) *socWorld {
+	return newSOCWorldWith(t, logs.Options{Seed: 1, Users: testUsers, Days: 3})
+}
+
+// newSOCWorldWith builds the shared world over telemetry generated with opts.
+func newSOCWorldWith(t testing.TB, opts logs.Options) *socWorld {
 	t.Helper()
 	scenOnce.Do(func() { scen, scenErr = scenario.LoadBuiltin("alex-johnson") })
 	if scenErr != nil {
@@ -78,7 +83,7 @@ func newSOCWorld(t *testing.T) *socWorld {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	le, err := logs.New(w, scen, logs.Options{Seed: 1, Users: testUsers, Days: 3})
+	le, err := logs.New(w, scen, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,14 +112,14 @@ func newSOCWorld(t *testing.T) *socWorld {
 // socTenant is one case's tenant in the shared world.
 type socTenant struct {
 	*socWorld
-	t      *testing.T
+	t      testing.TB
 	tenant simulator.Tenant
 	wsID   string
 	// xdrIncident is the Defender incident found through Graph (findIncident).
 	xdrIncident string
 }
 
-func (s *socWorld) tenant(t *testing.T, name string) *socTenant {
+func (s *socWorld) tenant(t testing.TB, name string) *socTenant {
 	t.Helper()
 	ten, err := s.world.AddTenant(name)
 	if err != nil {
@@ -190,6 +195,17 @@ func (c *socTenant) at(hhmm string) {
 // setup is Tasks 1-2 at 07:30: workspace, Sentinel, the connector (unless off) and the rules.
 func (c *socTenant) setup(connector bool, rules ...string) {
 	c.t.Helper()
+	c.setupWith(connector, nil, rules...)
+}
+
+// setupEdited is setup with the connector, each rule's query passed through edit first.
+func (c *socTenant) setupEdited(edit func(query string) string, rules ...string) {
+	c.t.Helper()
+	c.setupWith(true, edit, rules...)
+}
+
+func (c *socTenant) setupWith(connector bool, edit func(query string) string, rules ...string) {
+	c.t.Helper()
 	c.at("07:30")
 	c.call(c.arm.URL, "PUT", c.wsID+"?api-version=2021-12-01-preview", `{"location":"eastus","properties":{"sku":{"name":"PerGB2018"}}}`)
 	c.armPut("onboardingStates/default", "{}")
@@ -200,6 +216,17 @@ func (c *socTenant) setup(connector bool, rules ...string) {
 		body, err := os.ReadFile("../simulator/detect/testdata/" + r + ".json")
 		if err != nil {
 			c.t.Fatal(err)
+		}
+		if edit != nil {
+			var rule map[string]any
+			if err := json.Unmarshal(body, &rule); err != nil {
+				c.t.Fatal(err)
+			}
+			props := rule["properties"].(map[string]any)
+			props["query"] = edit(props["query"].(string))
+			if body, err = json.Marshal(rule); err != nil {
+				c.t.Fatal(err)
+			}
 		}
 		c.armPut("alertRules/"+r, string(body))
 	}

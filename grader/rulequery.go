@@ -32,6 +32,9 @@ type queryVerdict struct {
 	// textual marks a verdict whose detail quotes an error of the text (positions), which a
 	// query written with other whitespace would not share.
 	textual bool
+	// timedOut marks a verdict given because judging took longer than judgeTimeout: wall
+	// time, so a background judging starved of the processor is not the query's fault.
+	timedOut bool
 }
 
 // ruleRuns says when a rule query runs and over what window.
@@ -150,7 +153,7 @@ func judgeVariant(v *variantData, runs ruleRuns, run func(*timeIndex, time.Time)
 // failedRun is the verdict on a run that failed or ran out of the judge's time.
 func failedRun(ctx context.Context, at time.Time, err error) queryVerdict {
 	if ctx.Err() != nil {
-		return queryVerdict{detail: fmt.Sprintf("judging the query took longer than %s (it was at the run of %s): make it cheaper", judgeTimeout, stamp(at))}
+		return queryVerdict{detail: fmt.Sprintf("judging the query took longer than %s (it was at the run of %s): make it cheaper", judgeTimeout, stamp(at)), timedOut: true}
 	}
 	return queryVerdict{detail: fmt.Sprintf("the query fails when run at %s: %s", stamp(at), firstLine(err.Error())), textual: true}
 }

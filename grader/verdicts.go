@@ -22,10 +22,61 @@ type verdictCache struct {
 	mu  sync.Mutex
 	max int
 	m   map[verdictKey]queryVerdict
+	// flights are the judgings under way for grades, backgroundFlights those of the
+	// background: a class grading the same new query at once judges it once, the others wait
+	// for that verdict; a grade never waits for a background judging (it computes after
+	// everything else) but judges the query itself, and later grades wait for that.
+	flights, backgroundFlights map[verdictKey]*flight
+	// givenUp are the queries whose background judging ran out of time: the background
+	// leaves them to the grades.
+	givenUp map[verdictKey]bool
 }
 
+// flight is one judging under way; done closes when it ends (its verdict is then cached,
+// unless the judging was cut short).
+type flight struct{ done chan struct{} }
+
 func newVerdictCache(max int) *verdictCache {
-	return &verdictCache{max: max, m: map[verdictKey]queryVerdict{}}
+	return &verdictCache{max: max, m: map[verdictKey]queryVerdict{}, flights: map[verdictKey]*flight{},
+		backgroundFlights: map[verdictKey]*flight{}, givenUp: map[verdictKey]bool{}}
+}
+
+// begin looks the verdict up (found is set) or else registers a judging of key: mine
+// reports that the caller judges it and must call end; otherwise wait is the flight under way
+// to wait for: a grade's, or for a background caller another background one. One lock: a
+// verdict put between a miss and begin is found, not judged again.
+func (c *verdictCache) begin(key, exact verdictKey, background bool) (v queryVerdict, found bool, wait *flight, mine bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.lookupLocked(key, exact); ok {
+		return v, true, nil, false
+	}
+	if f, ok := c.flights[key]; ok {
+		return queryVerdict{}, false, f, false
+	}
+	own := c.flights
+	if background {
+		if f, ok := c.backgroundFlights[key]; ok {
+			return queryVerdict{}, false, f, false
+		}
+		own = c.backgroundFlights
+	}
+	own[key] = &flight{done: make(chan struct{})}
+	return queryVerdict{}, false, nil, true
+}
+
+// end closes the caller's flight of key.
+func (c *verdictCache) end(key verdictKey, background bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	own := c.flights
+	if background {
+		own = c.backgroundFlights
+	}
+	if f, ok := own[key]; ok {
+		delete(own, key)
+		close(f.done)
+	}
 }
 
 func (c *verdictCache) get(k verdictKey) (queryVerdict, bool) {
@@ -97,4 +148,37 @@ func queryKey(text string) string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// lookup returns the verdict remembered for a query: by its normalised text unless that
+// verdict quotes its own text, else by the exact text.
+func (c *verdictCache) lookup(key, exact verdictKey) (queryVerdict, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lookupLocked(key, exact)
+}
+
+func (c *verdictCache) lookupLocked(key, exact verdictKey) (queryVerdict, bool) {
+	if v, ok := c.m[key]; ok && !v.textual {
+		return v, true
+	}
+	v, ok := c.m[exact]
+	return v, ok
+}
+
+// giveUp records that the background could not judge key in time.
+func (c *verdictCache) giveUp(key verdictKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.givenUp) >= c.max {
+		c.givenUp = map[verdictKey]bool{}
+	}
+	c.givenUp[key] = true
+}
+
+// gaveUp reports whether the background could not judge key in time.
+func (c *verdictCache) gaveUp(key verdictKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.givenUp[key]
 }

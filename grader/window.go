@@ -2,6 +2,7 @@ package grader
 
 import (
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/soclab/soclab/simulator/kql"
@@ -10,15 +11,31 @@ import (
 )
 
 // timeIndex cuts time windows out of generated tables cheaply: the tables are in event-time
-// order, so a window is a binary search and a copy of its rows only (a rule query runs
+// order, so a window is a binary search and a view of its run of rows (a rule query runs
 // thousands of times per grade over one-hour windows of a month of data).
 type timeIndex struct {
 	db    kql.MapDatabase
 	ticks map[string][]int64 // TimeGenerated per row; absent when a table is not time-ordered
+
+	// views remembers the windows cut (a view is column headers over shared storage): every
+	// rule with the same period runs on the same grid of windows over the background, so the
+	// lab's three rules, and every learner's version of them, share one set of views.
+	mu    sync.Mutex
+	views map[viewKey]*kql.Table
 }
 
+// viewKey is a window of a table: rows [a, b).
+type viewKey struct {
+	table string
+	a, b  int
+}
+
+// maxViews bounds the remembered windows of one index (~3 tables × 1500 grid windows × a few
+// periods); when full the memo starts over.
+const maxViews = 16384
+
 func indexTimes(db kql.MapDatabase) *timeIndex {
-	x := &timeIndex{db: db, ticks: map[string][]int64{}}
+	x := &timeIndex{db: db, ticks: map[string][]int64{}, views: map[viewKey]*kql.Table{}}
 	for name, t := range db {
 		c := t.ColumnIndex("TimeGenerated")
 		if c < 0 || t.Cols[c].Type != types.DateTime {
@@ -62,9 +79,24 @@ func (w *windowed) Table(name string) (*kql.Table, bool) {
 	t := w.x.db[name]
 	a := sort.Search(len(ticks), func(i int) bool { return ticks[i] >= w.lo })
 	b := sort.Search(len(ticks), func(i int) bool { return ticks[i] > w.hi })
-	idx := make([]int32, 0, max(b-a, 0))
-	for i := a; i < b; i++ {
-		idx = append(idx, int32(i))
+	return w.x.view(name, t, a, max(a, b)), true
+}
+
+// view returns rows [a, b) of the table, remembered.
+func (x *timeIndex) view(name string, t *kql.Table, a, b int) *kql.Table {
+	k := viewKey{name, a, b}
+	x.mu.Lock()
+	v, ok := x.views[k]
+	x.mu.Unlock()
+	if ok {
+		return v
 	}
-	return t.Gather(idx), true
+	v = rowView(t, a, b)
+	x.mu.Lock()
+	if len(x.views) >= maxViews {
+		x.views = map[viewKey]*kql.Table{}
+	}
+	x.views[k] = v
+	x.mu.Unlock()
+	return v
 }

@@ -65,7 +65,7 @@ func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, backgr
 	}
 	world := le.World()
 	next = copilotapi.NewControl(copilot.New(le), xdrapi.NewControl(world, withXDRFaults(world, defender, next)))
-	p = pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers()}, named...)
+	p = pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers(), Assist: engineWorkers()}, named...)
 	if background {
 		p.Start(ctx)
 		go func() {

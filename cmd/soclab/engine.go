@@ -152,7 +152,8 @@ func engineNote(call labCall, background, engines bool, stderr io.Writer, tenant
 }
 
 // withGradeWait waits, before a grade, until the tenant's engines have run up to its clock
-// (at most limit); when they have not, the report says so in a note.
+// (at most limit); when they have not, the report says so in a note. The wait is reported in
+// a Server-Timing header (engine), next to the grader's own (grade).
 func withGradeWait(world *simulator.World, p *pipeline.Pipeline, next http.Handler, limit time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.Trim(strings.TrimPrefix(r.URL.Path, "/_soclab"), "/") != "grade" || r.Method != http.MethodGet {
@@ -169,8 +170,10 @@ func withGradeWait(world *simulator.World, p *pipeline.Pipeline, next http.Handl
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), limit)
+		began := time.Now()
 		st, werr := p.Wait(ctx, t.ID)
 		cancel()
+		w.Header().Add("Server-Timing", grader.ServerTiming("engine", "rule engine catch-up", time.Since(began)))
 		if werr != nil {
 			why := st.Error
 			if !errors.Is(werr, pipeline.ErrFailed) {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -284,6 +285,11 @@ func TestGradeNotesLaggingEngines(t *testing.T) {
 			}
 			if got := strings.Join(rep.Notes, "\n"); got != tc.want {
 				t.Errorf("notes\n got %q\nwant %q", got, tc.want)
+			}
+			timing := rec.Header().Values("Server-Timing")
+			if len(timing) != 2 || !regexp.MustCompile(`^engine;desc="rule engine catch-up";dur=\d+\.\d$`).MatchString(timing[0]) ||
+				!regexp.MustCompile(`^grade;dur=\d+\.\d$`).MatchString(timing[1]) {
+				t.Errorf("Server-Timing %q, want the engine's wait and the grade's time", timing)
 			}
 		})
 	}

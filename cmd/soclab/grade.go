@@ -1,12 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -115,9 +115,12 @@ func runGrade(o gradeOptions, stdout, stderr io.Writer) error {
 }
 
 // withGrader serves the grader's control endpoints (/_soclab/grade, /_soclab/snapshot) over
-// the engine's world in front of next.
+// the engine's world in front of next. Grades compute on cpu (grader.Options): as
+// interactive work while their rule queries' verdicts are known, judging new ones as batch
+// work, at most GOMAXPROCS-1 judgings at once. With cpu (the server) the judging data is
+// built and every tenant's saved rules are judged in the background (grader.RunBackground).
 func withGrader(e *logs.Engine, next http.Handler, cpu *sched.CPU) http.Handler {
-	g, err := grader.New(e)
+	g, err := grader.NewWith(e, grader.Options{CPU: cpu})
 	if err != nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_soclab"), "/")
@@ -128,5 +131,13 @@ func withGrader(e *logs.Engine, next http.Handler, cpu *sched.CPU) http.Handler 
 			next.ServeHTTP(w, r)
 		})
 	}
-	return limitGrading(grader.NewHandler(g, next), max(runtime.GOMAXPROCS(0)-1, 1), cpu)
+	if cpu != nil { // the server: prepare grades in the background while it runs
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			<-e.World().Closed()
+			cancel()
+		}()
+		go g.RunBackground(ctx, tenantIDs(e.World()))
+	}
+	return grader.NewHandler(g, next)
 }

@@ -49,7 +49,8 @@ type Options struct {
 	// work, after the learners' queries. nil: they run at once.
 	CPU *sched.CPU
 	// Urgent, when set, reports that someone waits on the tenant's catch-up (a grade): its
-	// rule queries then run as batch work, before the other tenants' background catch-up.
+	// rule queries then run as interactive work (a learner waits for them: they take turns
+	// with the queries, each run a short piece of work), before the background catch-up.
 	Urgent func(tenantID string) bool
 }
 
@@ -64,6 +65,9 @@ type Engine struct {
 	mu      sync.Mutex
 	tenants map[string]*sync.Mutex
 	queries map[ruleVersion]compiled
+	// urgent holds, per tenant in an Advance someone waits on, the context of the one CPU
+	// slot its runs compute on (urgentSlot).
+	urgent sync.Map
 }
 
 type compiled struct {
@@ -203,6 +207,13 @@ func (e *Engine) advance(tenantID string, to time.Time, budget time.Duration) (s
 	runs := schedule(wss, states, to)
 	if len(runs) == 0 {
 		return Summary{}, false, nil
+	}
+	if release, ok := e.urgentSlot(tenantID); ok {
+		defer release()
+		began = time.Now() // the budget counts from the slot on
+		if budget > urgentBudget {
+			budget = urgentBudget // queries queued meanwhile go next; the waiter's next slice after them
+		}
 	}
 	for _, w := range wss {
 		if w.logs, err = e.logs.Workspace(tenantID, w.id); err != nil {

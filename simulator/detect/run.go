@@ -132,12 +132,17 @@ func (e *Engine) evaluate(tenantID string, r ruleRun, q *kql.Query, qerr error, 
 		dbs[key] = db
 	}
 	// Rule runs are background work: they compute on a CPU slot after the learners' queries
-	// (Options.CPU); the time budget starts once the slot is held.
+	// (Options.CPU); the time budget starts once the slot is held. A learner waits on an
+	// urgent tenant's runs (its grade): they take turns with the queries.
 	class := sched.Background
 	if e.opts.Urgent != nil && e.opts.Urgent(tenantID) {
-		class = sched.Batch
+		class = sched.Interactive
 	}
-	ctx, release, err := e.opts.CPU.Acquire(context.Background(), class)
+	base := context.Background()
+	if c, ok := e.urgent.Load(tenantID); ok {
+		base = c.(context.Context) // the slot of the whole Advance: Acquire keeps it
+	}
+	ctx, release, err := e.opts.CPU.Acquire(base, class)
 	if err != nil {
 		return nil, err
 	}
@@ -173,4 +178,28 @@ func (st *ruleState) novel(t *kql.Table) []int {
 	}
 	st.Seen = hashes
 	return rows
+}
+
+// urgentBudget bounds an urgent Advance's hold of its interactive slot (it does not yield to
+// queries, which do not yield to each other either): about a lab query's length.
+const urgentBudget = 50 * time.Millisecond
+
+// urgentSlot acquires, for an Advance of a tenant someone waits on, one interactive CPU slot
+// for all its runs (until release): run by run, each run would queue behind every learner's
+// query again, and a catch-up of a few hundred short runs would wait for hundreds of queues.
+// Held for at most urgentBudget, like a lab query. ok false when the
+// tenant is not urgent or there is no CPU. Runs of a tenant are serialised (tenantLock).
+func (e *Engine) urgentSlot(tenantID string) (release func(), ok bool) {
+	if e.opts.CPU == nil || e.opts.Urgent == nil || !e.opts.Urgent(tenantID) {
+		return nil, false
+	}
+	ctx, done, err := e.opts.CPU.Acquire(context.Background(), sched.Interactive)
+	if err != nil {
+		return nil, false
+	}
+	e.urgent.Store(tenantID, ctx)
+	return func() {
+		e.urgent.Delete(tenantID)
+		done()
+	}, true
 }

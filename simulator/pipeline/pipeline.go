@@ -52,6 +52,11 @@ type Options struct {
 	Log func(line string)
 	// Now is the real clock of the retry back-off (nil: time.Now).
 	Now func() time.Time
+	// Assist is how many Wait callers may at once run their own tenant's slices in their
+	// goroutine when it is next in the queue and no worker has taken it (0: none, the workers
+	// alone): a worker held by a long slice of another tenant (a hostile rule's run) does not
+	// hold back the tenants someone waits on.
+	Assist int
 }
 
 // Back-off of a failing tenant: EnqueueAll (the ticker) skips it until RetryAfter·2^(n-1)
@@ -77,6 +82,8 @@ type Pipeline struct {
 	started bool
 	stopped bool
 	wg      sync.WaitGroup
+	// assisting counts the Wait callers running their tenant's slice (at most Options.Assist).
+	assisting int
 }
 
 // tenant is the pipeline's record of one tenant. Sequence numbers order enqueues: enq is the
@@ -99,7 +106,11 @@ type tenant struct {
 	logged   string
 	// waiting counts the Wait calls in progress: someone (a grade, `soclab engine wait`)
 	// waits on this tenant, so its slices go before the background catch-up of the others.
+	// waitSeq orders the tenants waited on by when their waits began (the seq of the first
+	// Wait in progress): the earliest is caught up first, not every waited tenant a slice in
+	// turn, which would end all their catch-ups together at the end.
 	waiting int
+	waitSeq uint64
 }
 
 // New builds a pipeline over stages, run in the order given. Call Start to run it in the
@@ -224,10 +235,15 @@ var ErrFailed = errors.New("the engines failed to catch up")
 
 // Wait enqueues the tenant and returns when a pass that started after this call has caught
 // it up to its clock, when such a pass fails (ErrFailed), or when ctx ends (ctx's error, with
-// the progress so far). Without Start, the slices run in the caller's goroutine.
+// the progress so far). Without Start, the slices run in the caller's goroutine; with it, a
+// tenant still queued runs in the caller's goroutine too when fewer than Options.Assist
+// callers do so (a slice under way is not cut short by ctx).
 func (p *Pipeline) Wait(ctx context.Context, tenantID string) (Status, error) {
 	seq := p.Enqueue(tenantID)
 	p.mu.Lock()
+	if t := p.tenant(tenantID); t.waiting == 0 {
+		t.waitSeq = seq
+	}
 	p.tenant(tenantID).waiting++
 	p.promoteLocked(tenantID)
 	p.mu.Unlock()
@@ -249,8 +265,19 @@ func (p *Pipeline) Wait(ctx context.Context, tenantID string) (Status, error) {
 			return st, fmt.Errorf("%w: %s", ErrFailed, st.Error)
 		}
 		inline := !p.started
+		assist := p.started && !p.stopped && p.assisting < p.opts.Assist && p.claimLocked(tenantID)
+		if assist {
+			p.assisting++
+		}
 		ch := p.notify
 		p.mu.Unlock()
+		if assist {
+			p.run(tenantID) // claimed: out of the queue, no worker can take it meanwhile
+			p.mu.Lock()
+			p.assisting--
+			p.mu.Unlock()
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
@@ -265,6 +292,18 @@ func (p *Pipeline) Wait(ctx context.Context, tenantID string) (Status, error) {
 	}
 }
 
+// claimLocked takes the tenant out of the queue for a slice run by its waiter when it is next
+// in the queue (the tenants waited on are caught up in the order their waits began, by the
+// workers and the waiters alike); false otherwise, or when a worker runs it or took it and
+// is about to. Caller holds p.mu.
+func (p *Pipeline) claimLocked(id string) bool {
+	if t := p.tenants[id]; t == nil || t.running || len(p.queue) == 0 || p.queue[0] != id {
+		return false
+	}
+	p.queue = p.queue[1:]
+	return true
+}
+
 // Waited reports whether someone waits on the tenant's catch-up (a Wait in progress): its
 // stages may then treat its work as urgent.
 func (p *Pipeline) Waited(tenantID string) bool {
@@ -275,9 +314,11 @@ func (p *Pipeline) Waited(tenantID string) bool {
 }
 
 // promoteLocked moves a queued tenant that someone waits on ahead of the tenants nobody
-// waits on (behind those others wait on, in their order). Caller holds p.mu.
+// waits on and of those waited on since later (behind those waited on since earlier).
+// Caller holds p.mu.
 func (p *Pipeline) promoteLocked(id string) {
-	if t := p.tenants[id]; t == nil || t.waiting == 0 {
+	t := p.tenants[id]
+	if t == nil || t.waiting == 0 {
 		return
 	}
 	at := -1
@@ -291,7 +332,10 @@ func (p *Pipeline) promoteLocked(id string) {
 		return
 	}
 	front := 0
-	for front < at && p.tenants[p.queue[front]].waiting > 0 {
+	for front < at {
+		if q := p.tenants[p.queue[front]]; q.waiting == 0 || q.waitSeq > t.waitSeq {
+			break
+		}
 		front++
 	}
 	copy(p.queue[front+1:at+1], p.queue[front:at])

@@ -497,3 +497,89 @@ func TestWaitedTenantGoesFirst(t *testing.T) {
 		t.Errorf("c still counted as waited on after its Wait returned")
 	}
 }
+
+// TestWaitAssists: with the only worker stuck on one tenant, a tenant someone waits on is
+// caught up by its waiter (Options.Assist); without Assist it waits for the worker.
+func TestWaitAssists(t *testing.T) {
+	for _, assist := range []int{0, 1} {
+		l := newLab(map[string]time.Duration{"a": time.Hour, "b": 2 * time.Hour})
+		gate := make(chan struct{})
+		s := newStage("detect", l)
+		s.before = func(tenant string, to time.Time) {
+			if tenant == "a" {
+				<-gate
+			}
+		}
+		o := fixed(l)
+		o.Workers, o.Assist = 1, assist
+		p := New(o, Named{"detect", s})
+		ctx, cancel := context.WithCancel(context.Background())
+		p.Start(ctx)
+		p.Enqueue("a")
+		for !func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.tenants["a"].running }() {
+			time.Sleep(time.Millisecond)
+		}
+		wctx, wcancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		_, err := p.Wait(wctx, "b")
+		wcancel()
+		switch {
+		case assist > 0 && err != nil:
+			t.Errorf("assist %d: the waiter did not catch b up while the worker was stuck: %v", assist, err)
+		case assist == 0 && err == nil:
+			t.Errorf("assist 0: b caught up while the only worker was stuck on a")
+		}
+		close(gate)
+		waitCaughtUp(t, p, "a")
+		waitCaughtUp(t, p, "b")
+		// (a's call is logged once its stage returns, after the gate opens)
+		if want := []string{"detect b +1h0m0s", "detect b +2h0m0s", "detect a +1h0m0s"}; assist > 0 && !slices.Equal(l.callLog(), want) {
+			t.Errorf("assist %d: calls %q, want %q", assist, l.callLog(), want)
+		}
+		cancel()
+		p.Stop()
+	}
+}
+
+// TestEarliestWaitFirst: of two tenants waited on, the one waited on first is caught up
+// before the other's slices start (not a slice of each in turn, which ends both late).
+func TestEarliestWaitFirst(t *testing.T) {
+	l := newLab(map[string]time.Duration{"a": time.Hour, "b": 3 * time.Hour, "c": 3 * time.Hour})
+	gate := make(chan struct{})
+	s := newStage("detect", l)
+	s.before = func(tenant string, to time.Time) {
+		if tenant == "a" {
+			<-gate
+		}
+	}
+	o := fixed(l)
+	o.Workers = 1
+	p := New(o, Named{"detect", s})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); p.Stop() }()
+	p.Start(ctx)
+	p.Enqueue("a")
+	for !func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.tenants["a"].running }() {
+		time.Sleep(time.Millisecond)
+	}
+	done := make(chan error, 2)
+	for _, id := range []string{"c", "b"} {
+		go func() {
+			_, err := p.Wait(context.Background(), id)
+			done <- err
+		}()
+		for !p.Waited(id) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	close(gate)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"detect a +1h0m0s", "detect c +1h0m0s", "detect c +2h0m0s", "detect c +3h0m0s",
+		"detect b +1h0m0s", "detect b +2h0m0s", "detect b +3h0m0s"}
+	if got := l.callLog(); !slices.Equal(got, want) {
+		t.Errorf("calls\n got %q\nwant %q", got, want)
+	}
+}

@@ -140,7 +140,12 @@ type ticket struct {
 	interactive bool
 	since       time.Time     // when it last got its slot
 	used        time.Duration // slot time before since
-	holding     bool
+	// waited is the time it waited for a slot before its current wait (granted waits): work
+	// that gives its slot up at a checkpoint keeps its age, so under a steady stream of
+	// queries a grade or a catch-up, once aged, takes its turns with them instead of
+	// starting its Age over after every quantum (20 ms of work per Age waited).
+	waited  time.Duration
+	holding bool
 	// sticky is set for work acquired as Batch (it is assumed to have no checkpoints); low
 	// while it holds a slot, which counts against lowCap.
 	sticky, low bool
@@ -281,14 +286,14 @@ func (c *CPU) enqueueLocked(t *ticket) *cpuWaiter {
 	return w
 }
 
-// rank is a waiter's urgency at now: its class, one more urgent per Age waited for work
-// that started below interactive (grades, the rule engine: slowed by a busy class, never
-// stopped); a demoted query does not climb back over them.
+// rank is a waiter's urgency at now: its class, one more urgent per Age waited (in all, over
+// its pauses) for work that started below interactive (grades, the rule engine: slowed by a
+// busy class, never stopped); a demoted query does not climb back over them.
 func (c *CPU) rank(w *cpuWaiter, now time.Time) Class {
 	if w.t.interactive {
 		return w.t.class
 	}
-	r := w.t.class - Class(now.Sub(w.since)/c.opts.Age)
+	r := w.t.class - Class((w.t.waited+now.Sub(w.since))/c.opts.Age)
 	return max(r, Interactive)
 }
 
@@ -314,6 +319,7 @@ func (c *CPU) grantLocked(i int, now time.Time) {
 	c.waiters.Store(int32(len(c.queue)))
 	w.granted = true
 	w.t.mu.Lock()
+	w.t.waited += now.Sub(w.since) // read by rank with c.mu held, as here
 	w.t.holding, w.t.since = true, now
 	if w.t.sticky {
 		w.t.low = true

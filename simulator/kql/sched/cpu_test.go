@@ -321,18 +321,23 @@ func TestCPURank(t *testing.T) {
 		class       Class
 		interactive bool
 		waited      time.Duration
+		before      time.Duration // waited before a pause at a checkpoint
 		want        Class
 	}{
-		{"fresh background", Background, false, 0, Background},
-		{"background after 1.5 s", Background, false, 1500 * time.Millisecond, Batch},
-		{"background after 3 s", Background, false, 3 * time.Second, Interactive},
-		{"batch after 1 s", Batch, false, time.Second, Interactive},
-		{"interactive", Interactive, true, 10 * time.Second, Interactive},
-		{"a query demoted to background, after 3 s", Background, true, 3 * time.Second, Background},
-		{"a query demoted to batch, after 3 s", Batch, true, 3 * time.Second, Batch},
+		{"fresh background", Background, false, 0, 0, Background},
+		{"background after 1.5 s", Background, false, 1500 * time.Millisecond, 0, Batch},
+		{"background after 3 s", Background, false, 3 * time.Second, 0, Interactive},
+		{"batch after 1 s", Batch, false, time.Second, 0, Interactive},
+		{"interactive", Interactive, true, 10 * time.Second, 0, Interactive},
+		{"a query demoted to background, after 3 s", Background, true, 3 * time.Second, 0, Background},
+		{"a query demoted to batch, after 3 s", Batch, true, 3 * time.Second, 0, Batch},
+		{"batch paused after waiting 1 s, just now", Batch, false, 0, time.Second, Interactive},
+		{"background paused after waiting 1 s, 1 s ago", Background, false, time.Second, time.Second, Interactive},
+		{"background paused after waiting 1 s, just now", Background, false, 0, time.Second, Batch},
+		{"a demoted query paused after waiting 5 s", Batch, true, 0, 5 * time.Second, Batch},
 	}
 	for _, c := range cases {
-		w := &cpuWaiter{t: &ticket{class: c.class, interactive: c.interactive}, since: t0}
+		w := &cpuWaiter{t: &ticket{class: c.class, interactive: c.interactive, waited: c.before}, since: t0}
 		if got := cpu.rank(w, t0.Add(c.waited)); got != c.want {
 			t.Errorf("%s: rank %v, want %v", c.name, got, c.want)
 		}
