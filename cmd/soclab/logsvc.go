@@ -41,6 +41,7 @@ func newLogEngine(w *simulator.World, maxResident int) (*logs.Engine, error) {
 // control endpoints; it warms the default tenant's telemetry in the background.
 type engineOnce struct {
 	mem  memoryOptions
+	cpu  *sched.CPU // the server's processor share (tenants' views are prebuilt on it)
 	once sync.Once
 	e    *logs.Engine
 	err  error
@@ -54,6 +55,7 @@ func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 			if t, err := w.TenantByName(simulator.DefaultTenantName); err == nil {
 				go o.e.Warm(t.ID)
 			}
+			startViewPrebuild(o.e, o.cpu)
 		}
 	})
 	return o.e, o.err
@@ -62,10 +64,10 @@ func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 // withLogServices adds the query APIs (Log Analytics, Graph, Defender) and the attack, fault
 // and kql control endpoints to s.
 func withLogServices(s server.Services, mem memoryOptions) server.Services {
-	eng := &engineOnce{mem: mem}
 	// One processor share for the server: queries first, then grades, then the rule engine;
 	// one fair admission for every query API (docs/kql-limits.md).
 	cpu := sched.NewCPU(sched.CPUOptions{})
+	eng := &engineOnce{mem: mem, cpu: cpu}
 	gate := sched.New(sched.Options{CPU: cpu})
 	failing := func(err error) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

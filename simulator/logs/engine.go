@@ -43,6 +43,7 @@ type Engine struct {
 	uses    uint64 // counts cache lookups; a tenant's last lookup orders evictions
 	sources sourceSet
 	shared  sharedBase
+	pre     *prebuilder // set by StartPrebuild
 }
 
 // New returns the routing engine of w for scenario s.
@@ -123,9 +124,23 @@ func (w *Workspace) Database(at time.Time) (kql.Database, error) {
 	if !found {
 		return nil, fmt.Errorf("%w: %q", ErrWorkspaceNotFound, w.Info.Name)
 	}
-	routes := routesFor(w.e.scen, st, info)
+	return w.e.workspaceDB(tc, st, info, at), nil
+}
+
+// workspaceDB is the database of a workspace of the tenant whose state is st.
+func (e *Engine) workspaceDB(tc *tenantCache, st *tenantState, info WorkspaceInfo, at time.Time) *database {
+	routes := routesFor(e.scen, st, info)
 	routes.add(ownSource, span{})
-	return &database{tc: tc, st: st, at: at, cat: w.e.cats.workspace, ws: &info, routes: routes}, nil
+	return &database{tc: tc, st: st, at: at, cat: e.cats.workspace, ws: &info, routes: routes}
+}
+
+// huntingDB is the advanced hunting database of the tenant whose state is st.
+func (e *Engine) huntingDB(tc *tenantCache, st *tenantState, at time.Time) *database {
+	routes := routeSet{}
+	for _, s := range standingStreams {
+		routes.add(s, span{})
+	}
+	return &database{tc: tc, st: st, at: at, cat: e.cats.hunting, routes: routes}
 }
 
 // Hunting returns the tenant's advanced hunting tables (Defender XDR) at virtual time at. The
@@ -136,11 +151,7 @@ func (e *Engine) Hunting(tenantID string, at time.Time) (kql.Database, error) {
 	if err != nil {
 		return nil, err
 	}
-	routes := routeSet{}
-	for _, s := range standingStreams {
-		routes.add(s, span{})
-	}
-	return &database{tc: tc, st: st, at: at, cat: e.cats.hunting, routes: routes}, nil
+	return e.huntingDB(tc, st, at), nil
 }
 
 // prepare returns the tenant's cache (generating its telemetry on first use) and its routing

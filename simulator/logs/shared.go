@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/soclab/soclab/scenarios/generate"
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/sched"
 )
 
 // maxSharedViews bounds the views kept for all tenants: one per table and routing in use
@@ -144,7 +146,15 @@ func (sb *sharedBase) view(tc *tenantCache, d *database, table string) (*sharedV
 		sv.v, sv.plan, sv.err = tc.buildShared(d, table)
 		close(sv.ready)
 	}
-	<-sv.ready
+	// Another piece of work builds it: wait without holding a processor slot, which the
+	// builder may need (the background prebuild, the rule engine).
+	ctx := d.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := sched.Await(ctx, sv.ready); err != nil {
+		return nil, err
+	}
 	if sv.err != nil {
 		sb.vmu.Lock()
 		if sb.views[key] == sv {
@@ -154,6 +164,23 @@ func (sb *sharedBase) view(tc *tenantCache, d *database, table string) (*sharedV
 		return nil, sv.err
 	}
 	return sv, nil
+}
+
+// built reports whether the shared view of table for d's routing and launch is built.
+func (sb *sharedBase) built(d *database, table string) bool {
+	key := sb.viewKey(d, table)
+	sb.vmu.Lock()
+	sv, ok := sb.views[key]
+	sb.vmu.Unlock()
+	if !ok {
+		return false
+	}
+	select {
+	case <-sv.ready:
+		return sv.err == nil
+	default:
+		return false
+	}
 }
 
 // viewKey says everything a shared view depends on: the table, the catalog variant, the

@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"math"
 	"sort"
 	"time"
@@ -58,6 +59,12 @@ type window struct {
 }
 
 func (x *window) Names() []string { return x.d.Names() }
+
+// WithContext binds the window's views to the work of ctx (kql.ContextDatabase); the copy
+// shares the window's cut tables.
+func (x *window) WithContext(ctx context.Context) kql.Database {
+	return &window{d: x.d.WithContext(ctx).(*database), c: x.c, tables: x.tables}
+}
 
 func (x *window) Table(name string) (*kql.Table, bool) {
 	if t, ok := x.tables[name]; ok {

@@ -1,0 +1,278 @@
+package logs
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/kql/sched"
+)
+
+// PrebuildOptions tune the background building of tenants' views (StartPrebuild).
+type PrebuildOptions struct {
+	// CPU is the processor share the builds compute on, one table at a time as
+	// sched.Background work (nil: they compute at once).
+	CPU *sched.CPU
+	// Poll is how often every tenant is looked at for a change that makes its views stale
+	// (a new tenant, a workspace created, a diagnostic setting changed; 0: DefaultPrebuildPoll).
+	Poll time.Duration
+	// Log, when set, reports a tenant whose views could not be built.
+	Log func(string)
+}
+
+// DefaultPrebuildPoll is how often the prebuild looks at every tenant.
+const DefaultPrebuildPoll = time.Second
+
+// prebuildFirst are the tables the lab's queries, rules and grader read: built first.
+var prebuildFirst = []string{"SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs", "AzureActivity",
+	"AzureDiagnostics", "SecurityAlert", "SecurityIncident", "IdentityInfo", "CloudAppEvents", "IdentityLogonEvents",
+	"StorageBlobLogs", "AlertInfo", "AlertEvidence"}
+
+// prebuilder builds tenants' views in the background so that a learner's query finds them
+// ready: a tenant asked for (Prebuild: after a launch) first, then every tenant whose routing
+// state changed since its views were last built (every tenant after a restart).
+type prebuilder struct {
+	e    *Engine
+	opts PrebuildOptions
+	wake chan struct{}
+
+	mu    sync.Mutex
+	asked []string          // tenants asked for, oldest first
+	done  map[string]string // tenant → the state its views were last built for
+}
+
+// StartPrebuild builds tenants' views in the background until ctx ends: a tenant's views of
+// every workspace table and advanced hunting table, one table per slice of sched.Background
+// work (checkpoints inside: more urgent work takes the slot), so a learner's first queries
+// find them built instead of building them in the request; before a tenant's launch, also
+// the shared views every tenant launching the lab's attack uses. A server calls it once.
+func (e *Engine) StartPrebuild(ctx context.Context, opts PrebuildOptions) {
+	if opts.Poll <= 0 {
+		opts.Poll = DefaultPrebuildPoll
+	}
+	p := &prebuilder{e: e, opts: opts, wake: make(chan struct{}, 1), done: map[string]string{}}
+	e.mu.Lock()
+	if e.pre != nil {
+		e.mu.Unlock()
+		return
+	}
+	e.pre = p
+	e.mu.Unlock()
+	go p.run(ctx)
+}
+
+// Prebuild asks for a tenant's views to be built now, before the periodic look (a launch
+// calls it). Without StartPrebuild it does nothing.
+func (e *Engine) Prebuild(tenantID string) {
+	e.mu.Lock()
+	p := e.pre
+	e.mu.Unlock()
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	if !slices.Contains(p.asked, tenantID) {
+		p.asked = append(p.asked, tenantID)
+	}
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (p *prebuilder) run(ctx context.Context) {
+	tick := time.NewTicker(p.opts.Poll)
+	defer tick.Stop()
+	for {
+		p.pass(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// pass builds the tenants asked for, then looks at every tenant (asked ones go first
+// whenever they come).
+func (p *prebuilder) pass(ctx context.Context) {
+	p.drainAsked(ctx)
+	ts, err := p.e.world.Tenants()
+	if err != nil {
+		p.log("soclab: view prebuild: %v", err)
+		return
+	}
+	if max := p.e.opts.MaxResidentTenants; max > 0 && len(ts) > max {
+		return // the class does not fit: prebuilding all would evict what queries use
+	}
+	for _, t := range ts {
+		if ctx.Err() != nil {
+			return
+		}
+		p.drainAsked(ctx)
+		p.tenant(ctx, t.ID)
+	}
+}
+
+func (p *prebuilder) drainAsked(ctx context.Context) {
+	for ctx.Err() == nil {
+		p.mu.Lock()
+		if len(p.asked) == 0 {
+			p.mu.Unlock()
+			return
+		}
+		id := p.asked[0]
+		p.asked = p.asked[1:]
+		p.mu.Unlock()
+		p.tenant(ctx, id)
+	}
+}
+
+func (p *prebuilder) log(format string, args ...any) {
+	if p.opts.Log != nil {
+		p.opts.Log(fmt.Sprintf(format, args...))
+	}
+}
+
+// tenant builds the stale views of one tenant, unless its routing state is the one its views
+// were last built for; then the shared views the tenant will read next (those of the lab's
+// workspace before the tenant creates it, those of the launched attack before it launches),
+// which every tenant of the class routing the same way reads.
+func (p *prebuilder) tenant(ctx context.Context, id string) {
+	tc, st, err := p.e.prepare(id)
+	if err != nil {
+		return // a tenant removed meanwhile, or its state unreadable: its queries say why
+	}
+	key := prebuildKey(st)
+	p.mu.Lock()
+	same := p.done[id] == key
+	p.mu.Unlock()
+	if same {
+		return
+	}
+	for _, d := range p.e.prebuildDatabases(tc, st) {
+		for _, name := range prebuildOrder(d.cat.Names()) {
+			err := p.build(ctx, func() bool { return tc.fresh(d, name) }, func(sctx context.Context) error {
+				dd := *d
+				dd.ctx = sctx
+				_, err := tc.view(&dd, name)
+				return err
+			})
+			if err != nil {
+				if ctx.Err() == nil {
+					p.log("soclab: view prebuild: tenant %s, table %s: %v", st.tenant.Name, name, err)
+				}
+				return
+			}
+		}
+	}
+	next := p.e.labWorkspaceDatabases(tc, st)
+	if !st.attack.Launched {
+		launched := *st
+		launched.attack.Launched, launched.attack.LaunchedAt = true, time.Time{} // an early launch, as the lab's
+		next = append(append(next, p.e.prebuildDatabases(tc, &launched)...), p.e.labWorkspaceDatabases(tc, &launched)...)
+	}
+	for _, d := range next {
+		for _, name := range prebuildOrder(d.cat.Names()) {
+			err := p.build(ctx, func() bool { return tc.shared.built(d, name) }, func(context.Context) error {
+				_, err := tc.shared.view(tc, d, name)
+				return err
+			})
+			if err != nil {
+				return
+			}
+		}
+	}
+	p.mu.Lock()
+	p.done[id] = key
+	p.mu.Unlock()
+}
+
+// build runs one slice of background work on the CPU, unless done says it is not needed.
+func (p *prebuilder) build(ctx context.Context, done func() bool, work func(context.Context) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if done() {
+		return nil
+	}
+	sctx, release, err := p.opts.CPU.Acquire(ctx, sched.Background)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return work(sctx)
+}
+
+// prebuildDatabases are the databases whose views a tenant's queries read: each workspace
+// and advanced hunting, at the tenant's clock.
+func (e *Engine) prebuildDatabases(tc *tenantCache, st *tenantState) []*database {
+	var out []*database
+	for _, info := range st.workspaces {
+		out = append(out, e.workspaceDB(tc, st, info, st.now))
+	}
+	return append(out, e.huntingDB(tc, st, st.now))
+}
+
+// labWorkspaceDatabases are the databases of the workspaces the scenario's diagnostic
+// settings send to that the tenant has not created yet (the lab's law-contoso-unified), as
+// they will be once it does: only their shared views are built from them.
+func (e *Engine) labWorkspaceDatabases(tc *tenantCache, st *tenantState) []*database {
+	var out []*database
+	seen := map[string]bool{}
+	for _, s := range e.scen.Cast.DiagnosticSettings {
+		group, name, ok := strings.Cut(s.Workspace, "/")
+		key := strings.ToLower(s.Workspace)
+		if !ok || seen[key] {
+			continue
+		}
+		seen[key] = true
+		if slices.ContainsFunc(st.workspaces, func(w workspaceInfo) bool {
+			return strings.EqualFold(w.Group, group) && strings.EqualFold(w.Name, name)
+		}) {
+			continue
+		}
+		info := workspaceInfo{ID: simulator.ResourceID(st.tenant.Subscription.ID, group, simulator.WorkspaceType, name), Group: group, Name: name}
+		out = append(out, e.workspaceDB(tc, st, info, st.now))
+	}
+	return out
+}
+
+// prebuildOrder puts the lab's tables first.
+func prebuildOrder(names []string) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range prebuildFirst {
+		if slices.Contains(names, n) {
+			out = append(out, n)
+		}
+	}
+	for _, n := range names {
+		if !slices.Contains(prebuildFirst, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// prebuildKey says what of a tenant's state its views depend on (besides rows of registered
+// sources, which change with every rule run: those tables are built by the query that reads
+// them).
+func prebuildKey(st *tenantState) string {
+	var b strings.Builder
+	for _, w := range st.workspaces {
+		fmt.Fprintf(&b, "ws %s %s;", w.ID, w.CustomerID)
+	}
+	for _, s := range st.settings {
+		fmt.Fprintf(&b, "set %s %s %v %v %v;", s.id, s.workspaceID, s.categories, s.from.UnixNano(), s.to.UnixNano())
+	}
+	a := st.attack
+	fmt.Fprintf(&b, "attack %v %d %d; activities %d; rows %s %d; faults %v", a.Launched, a.LaunchedAt.UnixNano(), len(a.Replays),
+		len(st.activities), st.rows.Epoch, st.rows.N, st.faults)
+	return b.String()
+}

@@ -1,0 +1,157 @@
+package logs
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soclab/soclab/simulator"
+	"github.com/soclab/soclab/simulator/kql/sched"
+)
+
+// eventually polls cond until it holds (at most 60 s).
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// allFresh reports whether every table of the tenant's workspace and hunting databases has
+// its view built for the current state.
+func allFresh(t *testing.T, e *Engine, tenantID string) bool {
+	tc, st, err := e.prepare(tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range e.prebuildDatabases(tc, st) {
+		for _, name := range d.cat.Names() {
+			if !tc.fresh(d, name) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestPrebuildBuildsTenantsViews: with the background prebuild running, a tenant added later
+// gets the shared views of the lab workspace it has not created yet and of the launched
+// attack; once it creates the workspace every table's view is built without a query, and
+// again after the launch; each prebuilt view equals, cell for cell, the view another engine
+// builds on demand for the same tenant (its own ids, nobody else's).
+func TestPrebuildBuildsTenantsViews(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.engine.StartPrebuild(ctx, PrebuildOptions{CPU: sched.NewCPU(sched.CPUOptions{}), Poll: 20 * time.Millisecond,
+		Log: func(line string) { t.Error(line) }})
+	ten, err := f.world.AddTenant("learner-pre")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tenant = ten
+	sb, err := f.engine.base()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sharedFor := func(launch string) bool {
+		sb.vmu.Lock()
+		defer sb.vmu.Unlock()
+		for k, sv := range sb.views {
+			if strings.HasPrefix(k, "SigninLogs|true|"+launch+"|") {
+				select {
+				case <-sv.ready:
+					return true
+				default:
+				}
+			}
+		}
+		return false
+	}
+	eventually(t, "the lab workspace's shared views before it exists", func() bool { return sharedFor("-") && sharedFor("early") })
+
+	cust := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	eventually(t, "every view of the new workspace", func() bool { return allFresh(t, f.engine, ten.ID) })
+	if _, err := f.engine.Launch(ten.ID, Speed{}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "every view after the launch", func() bool { return allFresh(t, f.engine, ten.ID) })
+
+	other, err := New(f.world, loadScenario(t), smallOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []*Engine{f.engine, other} {
+		if _, err := e.Workspace(ten.ID, cust); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tc, st, err := f.engine.prepare(ten.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otc, ost, err := other.prepare(ten.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prebuilt, fresh := f.engine.prebuildDatabases(tc, st), other.prebuildDatabases(otc, ost)
+	for i, d := range prebuilt {
+		for _, name := range d.cat.Names() {
+			tc.mu.Lock()
+			v := tc.views[tc.viewKey(d, name)]
+			tc.mu.Unlock()
+			want, err := otc.view(fresh[i], name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := sameTable(v.t, want.t); diff != "" {
+				t.Errorf("%s (workspace %v): prebuilt view differs from one built on demand: %s", name, d.ws != nil, diff)
+			}
+		}
+	}
+}
+
+// TestViewBuildStopsWithItsWork: a view built for work whose context is cancelled stops at a
+// checkpoint, is not kept, and the table is built by the next reader.
+func TestViewBuildStopsWithItsWork(t *testing.T) {
+	f := newFixture(t)
+	ten, err := f.world.AddTenant("learner-stop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tenant = ten
+	cust := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	f.createKVSetting(simulator.ResourceID(ten.Subscription.ID, "rg-contoso-unified-soc", simulator.WorkspaceType, "law-contoso-unified"))
+	ws, err := f.engine.Workspace(ten.ID, cust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, _ := ws.Now()
+	db, err := ws.Database(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	d := db.(*database).WithContext(cancelled).(*database)
+	for _, name := range []string{"SigninLogs", "AzureActivity"} { // an overlay, a private view
+		if _, err := d.tc.view(d, name); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: building for cancelled work: %v, want context.Canceled", name, err)
+		}
+		if d.tc.fresh(d, name) {
+			t.Errorf("%s: a stopped build was kept", name)
+		}
+		if tb, ok := db.Table(name); !ok || tb.N == 0 {
+			t.Errorf("%s: the next reader got no rows", name)
+		}
+		if !d.tc.fresh(d, name) {
+			t.Errorf("%s: the next reader's build was not kept", name)
+		}
+	}
+}
