@@ -44,6 +44,7 @@ type Engine struct {
 	sources sourceSet
 	shared  sharedBase
 	pre     *prebuilder // set by StartPrebuild
+	read    readTables  // the tables queries read (the prebuild's working set)
 }
 
 // New returns the routing engine of w for scenario s.

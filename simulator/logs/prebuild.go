@@ -27,10 +27,54 @@ type PrebuildOptions struct {
 // DefaultPrebuildPoll is how often the prebuild looks at every tenant.
 const DefaultPrebuildPoll = time.Second
 
-// prebuildFirst are the tables the lab's queries, rules and grader read: built first.
+// prebuildFirst are the tables the lab's queries, rules and grader read: prebuilt from the
+// start, before any query read them, and first.
 var prebuildFirst = []string{"SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs", "AzureActivity",
-	"AzureDiagnostics", "SecurityAlert", "SecurityIncident", "IdentityInfo", "CloudAppEvents", "IdentityLogonEvents",
-	"StorageBlobLogs", "AlertInfo", "AlertEvidence"}
+	"AzureDiagnostics", "SecurityAlert", "SecurityIncident", "IdentityInfo", "CloudAppEvents", "IdentityLogonEvents"}
+
+// readTables is the class's working set: the tables some query has read, per catalog
+// (workspace or hunting). The prebuild builds these (and prebuildFirst) for every tenant,
+// not the whole catalog: a table nobody reads costs neither time nor memory.
+type readTables struct {
+	mu sync.Mutex
+	m  map[readKey]bool
+}
+
+type readKey struct {
+	workspace bool
+	table     string
+}
+
+// note records that a query read table from a workspace (or hunting) database.
+func (r *readTables) note(workspace bool, table string) {
+	k := readKey{workspace, table}
+	r.mu.Lock()
+	if !r.m[k] {
+		if r.m == nil {
+			r.m = map[readKey]bool{}
+		}
+		r.m[k] = true
+	}
+	r.mu.Unlock()
+}
+
+// of lists the tables of names read from such databases, the lab's first.
+func (r *readTables) of(workspace bool, names []string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, n := range prebuildFirst {
+		if slices.Contains(names, n) {
+			out = append(out, n)
+		}
+	}
+	for _, n := range names {
+		if r.m[readKey{workspace, n}] && !slices.Contains(prebuildFirst, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
 
 // prebuilder builds tenants' views in the background so that a learner's query finds them
 // ready: a tenant asked for (Prebuild: after a launch) first, then every tenant whose routing
@@ -46,7 +90,8 @@ type prebuilder struct {
 }
 
 // StartPrebuild builds tenants' views in the background until ctx ends: a tenant's views of
-// every workspace table and advanced hunting table, one table per slice of sched.Background
+// the lab's tables and of every table a query of the class has read (workspace and advanced
+// hunting), one table per slice of sched.Background
 // work (checkpoints inside: more urgent work takes the slot), so a learner's first queries
 // find them built instead of building them in the request; before a tenant's launch, also
 // the shared views every tenant launching the lab's attack uses. A server calls it once.
@@ -157,7 +202,7 @@ func (p *prebuilder) tenant(ctx context.Context, id string) {
 		return
 	}
 	for _, d := range p.e.prebuildDatabases(tc, st) {
-		for _, name := range prebuildOrder(d.cat.Names()) {
+		for _, name := range p.e.read.of(d.ws != nil, d.cat.Names()) {
 			err := p.build(ctx, func() bool { return tc.fresh(d, name) }, func(sctx context.Context) error {
 				dd := *d
 				dd.ctx = sctx
@@ -179,7 +224,7 @@ func (p *prebuilder) tenant(ctx context.Context, id string) {
 		next = append(append(next, p.e.prebuildDatabases(tc, &launched)...), p.e.labWorkspaceDatabases(tc, &launched)...)
 	}
 	for _, d := range next {
-		for _, name := range prebuildOrder(d.cat.Names()) {
+		for _, name := range p.e.read.of(d.ws != nil, d.cat.Names()) {
 			err := p.build(ctx, func() bool { return tc.shared.built(d, name) }, func(context.Context) error {
 				_, err := tc.shared.view(tc, d, name)
 				return err
@@ -240,22 +285,6 @@ func (e *Engine) labWorkspaceDatabases(tc *tenantCache, st *tenantState) []*data
 		}
 		info := workspaceInfo{ID: simulator.ResourceID(st.tenant.Subscription.ID, group, simulator.WorkspaceType, name), Group: group, Name: name}
 		out = append(out, e.workspaceDB(tc, st, info, st.now))
-	}
-	return out
-}
-
-// prebuildOrder puts the lab's tables first.
-func prebuildOrder(names []string) []string {
-	out := make([]string, 0, len(names))
-	for _, n := range prebuildFirst {
-		if slices.Contains(names, n) {
-			out = append(out, n)
-		}
-	}
-	for _, n := range names {
-		if !slices.Contains(prebuildFirst, n) {
-			out = append(out, n)
-		}
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,15 +24,16 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// allFresh reports whether every table of the tenant's workspace and hunting databases has
-// its view built for the current state.
+// allFresh reports whether every table the prebuild builds (the lab's and those queries
+// read) of the tenant's workspace and hunting databases has its view built for the current
+// state.
 func allFresh(t *testing.T, e *Engine, tenantID string) bool {
 	tc, st, err := e.prepare(tenantID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range e.prebuildDatabases(tc, st) {
-		for _, name := range d.cat.Names() {
+		for _, name := range e.read.of(d.ws != nil, d.cat.Names()) {
 			if !tc.fresh(d, name) {
 				return false
 			}
@@ -78,6 +80,20 @@ func TestPrebuildBuildsTenantsViews(t *testing.T) {
 
 	cust := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
 	eventually(t, "every view of the new workspace", func() bool { return allFresh(t, f.engine, ten.ID) })
+	// A table outside the lab's, once a query read it, is prebuilt too.
+	if got := f.engine.read.of(false, f.engine.cats.hunting.Names()); slices.Contains(got, "DeviceProcessEvents") {
+		t.Fatalf("DeviceProcessEvents prebuilt before any query read it: %v", got)
+	}
+	hdb, err := f.engine.Hunting(ten.ID, scenStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := hdb.Table("DeviceProcessEvents"); !ok {
+		t.Fatal("no DeviceProcessEvents")
+	}
+	if got := f.engine.read.of(false, f.engine.cats.hunting.Names()); !slices.Contains(got, "DeviceProcessEvents") {
+		t.Fatalf("a table a query read is not in the working set: %v", got)
+	}
 	if _, err := f.engine.Launch(ten.ID, Speed{}); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +118,7 @@ func TestPrebuildBuildsTenantsViews(t *testing.T) {
 	}
 	prebuilt, fresh := f.engine.prebuildDatabases(tc, st), other.prebuildDatabases(otc, ost)
 	for i, d := range prebuilt {
-		for _, name := range d.cat.Names() {
+		for _, name := range f.engine.read.of(d.ws != nil, d.cat.Names()) {
 			tc.mu.Lock()
 			v := tc.views[tc.viewKey(d, name)]
 			tc.mu.Unlock()

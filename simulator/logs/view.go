@@ -52,6 +52,7 @@ func (d *database) Table(name string) (*kql.Table, bool) {
 	if _, ok := d.cat.Table(name); !ok {
 		return nil, false
 	}
+	d.tc.e.read.note(d.ws != nil, name)
 	v, err := d.tc.view(d, name)
 	if err != nil {
 		return nil, false

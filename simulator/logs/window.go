@@ -81,6 +81,7 @@ func (x *window) cut(name string) (*kql.Table, bool) {
 	if _, ok := x.d.cat.Table(name); !ok {
 		return nil, false
 	}
+	x.d.tc.e.read.note(x.d.ws != nil, name)
 	v, err := x.d.tc.view(x.d, name)
 	if err != nil {
 		return nil, false
