@@ -70,6 +70,9 @@ type tenantCache struct {
 	epoch   string                // the row log's epoch they belong to
 	extra   map[string]*extraRows // appended rows per table, converted once
 	views   map[viewKey]*view
+	// ahead are views the prebuild made for the state the tenant goes to next (its launch),
+	// taken by the first read in that state.
+	ahead map[viewKey]*view
 }
 
 // viewKey names one view: a workspace (customerId; "" for advanced hunting) and a table.

@@ -186,9 +186,10 @@ func (p *prebuilder) log(format string, args ...any) {
 }
 
 // tenant builds the stale views of one tenant, unless its routing state is the one its views
-// were last built for; then the shared views the tenant will read next (those of the lab's
-// workspace before the tenant creates it, those of the launched attack before it launches),
-// which every tenant of the class routing the same way reads.
+// were last built for; then the views it will read next: before its launch, its views of the
+// launched lab (kept aside until it launches: its first queries after the launch find them),
+// and the shared views of the lab's workspace before the tenant creates it, which every
+// tenant of the class routing the same way reads.
 func (p *prebuilder) tenant(ctx context.Context, id string) {
 	tc, st, err := p.e.prepare(id)
 	if err != nil {
@@ -201,35 +202,50 @@ func (p *prebuilder) tenant(ctx context.Context, id string) {
 	if same {
 		return
 	}
+	fail := func(name string, err error) {
+		if ctx.Err() == nil {
+			p.log("soclab: view prebuild: tenant %s, table %s: %v", st.tenant.Name, name, err)
+		}
+	}
 	for _, d := range p.e.prebuildDatabases(tc, st) {
 		for _, name := range p.e.read.of(d.ws != nil, d.cat.Names()) {
 			err := p.build(ctx, func() bool { return tc.fresh(d, name) }, func(sctx context.Context) error {
-				dd := *d
-				dd.ctx = sctx
-				_, err := tc.view(&dd, name)
+				_, err := tc.view(d.with(sctx), name)
 				return err
 			})
 			if err != nil {
-				if ctx.Err() == nil {
-					p.log("soclab: view prebuild: tenant %s, table %s: %v", st.tenant.Name, name, err)
-				}
+				fail(name, err)
 				return
 			}
 		}
 	}
-	next := p.e.labWorkspaceDatabases(tc, st)
-	if !st.attack.Launched {
+	shared := p.e.labWorkspaceDatabases(tc, st)
+	if st.attack.Launched {
+		tc.dropAhead()
+	} else {
 		launched := *st
 		launched.attack.Launched, launched.attack.LaunchedAt = true, time.Time{} // an early launch, as the lab's
-		next = append(append(next, p.e.prebuildDatabases(tc, &launched)...), p.e.labWorkspaceDatabases(tc, &launched)...)
+		for _, d := range p.e.prebuildDatabases(tc, &launched) {
+			for _, name := range p.e.read.of(d.ws != nil, d.cat.Names()) {
+				err := p.build(ctx, func() bool { return tc.aheadFresh(d, name) }, func(sctx context.Context) error {
+					return tc.buildAhead(d.with(sctx), name)
+				})
+				if err != nil {
+					fail(name, err)
+					return
+				}
+			}
+		}
+		shared = append(shared, p.e.labWorkspaceDatabases(tc, &launched)...)
 	}
-	for _, d := range next {
+	for _, d := range shared {
 		for _, name := range p.e.read.of(d.ws != nil, d.cat.Names()) {
 			err := p.build(ctx, func() bool { return tc.shared.built(d, name) }, func(context.Context) error {
 				_, err := tc.shared.view(tc, d, name)
 				return err
 			})
 			if err != nil {
+				fail(name, err)
 				return
 			}
 		}

@@ -171,3 +171,96 @@ func TestViewBuildStopsWithItsWork(t *testing.T) {
 		}
 	}
 }
+
+// TestLaunchFindsViewsBuiltAhead: before a tenant launches the attack, the prebuild builds
+// its views of the launched lab and keeps them aside; the first reads after the launch take
+// them as they are (nothing is built in the query), and they equal the views another engine
+// builds on demand after the launch.
+func TestLaunchFindsViewsBuiltAhead(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	f.engine.StartPrebuild(ctx, PrebuildOptions{Poll: 20 * time.Millisecond, Log: func(line string) { t.Error(line) }})
+	ten, err := f.world.AddTenant("learner-ahead")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tenant = ten
+	cust := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
+	aheadReady := func() bool {
+		tc, st, err := f.engine.prepare(ten.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		launched := *st
+		launched.attack.Launched = true
+		for _, d := range f.engine.prebuildDatabases(tc, &launched) {
+			for _, name := range f.engine.read.of(d.ws != nil, d.cat.Names()) {
+				if !tc.aheadFresh(d, name) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	eventually(t, "the launched views built ahead", aheadReady)
+	cancel()
+	time.Sleep(50 * time.Millisecond) // the prebuild stops at its next slice
+
+	tc, _, err := f.engine.prepare(ten.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.mu.Lock()
+	ahead := map[viewKey]*view{}
+	for k, v := range tc.ahead {
+		ahead[k] = v
+	}
+	tc.mu.Unlock()
+	if len(ahead) < len(prebuildFirst) {
+		t.Fatalf("%d views built ahead, want the lab's %d tables and more", len(ahead), len(prebuildFirst))
+	}
+	if _, err := f.engine.Launch(ten.ID, Speed{}); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := f.engine.Workspace(ten.ID, cust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, _ := ws.Now()
+	db, err := ws.Database(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := New(f.world, loadScenario(t), smallOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ows, err := other.Workspace(ten.ID, cust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	odb, err := ows.Database(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"SigninLogs", "AADNonInteractiveUserSignInLogs", "AzureActivity", "AuditLogs"} {
+		key := viewKey{workspace: ws.Info.ID, table: name}
+		if ahead[key] == nil {
+			t.Fatalf("%s: no view built ahead", name)
+		}
+		got, ok := db.Table(name)
+		if !ok {
+			t.Fatalf("%s: missing", name)
+		}
+		tc.mu.Lock()
+		taken := tc.views[key] == ahead[key]
+		tc.mu.Unlock()
+		if !taken {
+			t.Errorf("%s: the first read after the launch built the view instead of taking the one built ahead", name)
+		}
+		want, _ := odb.Table(name)
+		if diff := sameTable(got, want); diff != "" {
+			t.Errorf("%s: the view built ahead differs from one built after the launch: %s", name, diff)
+		}
+	}
+}

@@ -212,14 +212,20 @@ func (sb *sharedBase) built(d *database, table string) bool {
 // viewKey says everything a shared view depends on: the table, the catalog variant, the
 // routing and the launch (a launch before the first attack row gates nothing).
 func (sb *sharedBase) viewKey(d *database, table string) string {
-	launch := "-"
-	if d.st.attack.Launched {
-		launch = "early"
-		if d.st.attack.LaunchedAt.After(sb.firstAttack) {
-			launch = d.st.attack.LaunchedAt.Format(time.RFC3339Nano)
-		}
+	return fmt.Sprintf("%s|%v|%s|%s", table, d.ws != nil, sb.launchKey(d.st.attack), d.routeSignature())
+}
+
+// launchKey is what views depend on of a launch: none ("-"), one before the first attack
+// row ("early": it gates nothing, so the lab's instant and realtime launches are alike), or
+// its time.
+func (sb *sharedBase) launchKey(a AttackState) string {
+	switch {
+	case !a.Launched:
+		return "-"
+	case a.LaunchedAt.After(sb.firstAttack):
+		return a.LaunchedAt.Format(time.RFC3339Nano)
 	}
-	return fmt.Sprintf("%s|%v|%s|%s", table, d.ws != nil, launch, d.routeSignature())
+	return "early"
 }
 
 // evictLocked drops the least recently used shared views beyond maxSharedViews, never keep.

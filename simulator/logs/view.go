@@ -30,7 +30,10 @@ type database struct {
 }
 
 // WithContext returns the database reading its tables for the work of ctx (kql.ContextDatabase).
-func (d *database) WithContext(ctx context.Context) kql.Database {
+func (d *database) WithContext(ctx context.Context) kql.Database { return d.with(ctx) }
+
+// with is d reading its tables for the work of ctx.
+func (d *database) with(ctx context.Context) *database {
 	c := *d
 	c.ctx = ctx
 	return &c
@@ -86,7 +89,7 @@ func (d *database) routeSignature() string {
 func (d *database) signature(table string) string {
 	var b strings.Builder
 	b.WriteString(d.routeSignature())
-	fmt.Fprintf(&b, "|%v@%s|%d|%d", d.st.attack.Launched, d.st.attack.LaunchedAt.Format(time.RFC3339Nano), len(d.st.attack.Replays), d.tc.rowsOf(table))
+	fmt.Fprintf(&b, "|%s|%d|%d", d.tc.shared.launchKey(d.st.attack), len(d.st.attack.Replays), d.tc.rowsOf(table))
 	if table == "AzureActivity" {
 		fmt.Fprintf(&b, "|%d", len(d.st.activities))
 	}
@@ -103,6 +106,8 @@ func (d *database) signature(table string) string {
 // built outside the tenant's lock, with checkpoints (d.check): a query of the tenant never
 // waits for another's build (the background prebuild's, paused for more urgent work), it
 // builds the table itself; the last build stored wins (builds of one signature are equal).
+// A view the prebuild made ahead for this signature (the launched lab, before the launch)
+// is taken as it is.
 func (tc *tenantCache) view(d *database, table string) (*view, error) {
 	key := tc.viewKey(d, table)
 	sig := d.signature(table)
@@ -111,6 +116,26 @@ func (tc *tenantCache) view(d *database, table string) (*view, error) {
 		tc.mu.Unlock()
 		return v, nil
 	}
+	if v, ok := tc.ahead[key]; ok && v.sig == sig {
+		tc.views[key] = v
+		delete(tc.ahead, key)
+		tc.mu.Unlock()
+		return v, nil
+	}
+	tc.mu.Unlock()
+	v, err := tc.build(d, table, sig)
+	if err != nil {
+		return nil, err
+	}
+	tc.mu.Lock()
+	tc.views[key] = v
+	tc.mu.Unlock()
+	return v, nil
+}
+
+// build builds the view of table in d, for signature sig.
+func (tc *tenantCache) build(d *database, table, sig string) (*view, error) {
+	tc.mu.Lock()
 	own, err := tc.ownCandidates(d, table)
 	tc.mu.Unlock()
 	if err != nil {
@@ -129,10 +154,45 @@ func (tc *tenantCache) view(d *database, table string) (*view, error) {
 		return nil, err
 	}
 	v.sig = sig
-	tc.mu.Lock()
-	tc.views[key] = v
-	tc.mu.Unlock()
 	return v, nil
+}
+
+// buildAhead builds the view of table in d (a state the tenant will be in: its launch) and
+// keeps it aside until the tenant reads the table in that state; false when it was there.
+func (tc *tenantCache) buildAhead(d *database, table string) error {
+	key, sig := tc.viewKey(d, table), d.signature(table)
+	tc.mu.Lock()
+	v, ok := tc.ahead[key]
+	tc.mu.Unlock()
+	if ok && v.sig == sig {
+		return nil
+	}
+	v, err := tc.build(d, table, sig)
+	if err != nil {
+		return err
+	}
+	tc.mu.Lock()
+	tc.ahead[key] = v
+	tc.mu.Unlock()
+	return nil
+}
+
+// aheadFresh reports whether the view kept aside for table in d is built for d's signature.
+func (tc *tenantCache) aheadFresh(d *database, table string) bool {
+	key, sig := tc.viewKey(d, table), d.signature(table)
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	v, ok := tc.ahead[key]
+	return ok && v.sig == sig
+}
+
+// dropAhead forgets the views kept aside (the tenant launched: those not taken are stale).
+func (tc *tenantCache) dropAhead() {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if len(tc.ahead) > 0 {
+		tc.ahead = map[viewKey]*view{}
+	}
 }
 
 // viewKey names the view of table in d.
