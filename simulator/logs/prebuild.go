@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -38,6 +39,9 @@ var prebuildFirst = []string{"SigninLogs", "AADNonInteractiveUserSignInLogs", "A
 type readTables struct {
 	mu sync.Mutex
 	m  map[readKey]bool
+	// version counts the tables added: tenants prebuilt before a table joined are looked at
+	// again.
+	version int
 }
 
 type readKey struct {
@@ -54,8 +58,16 @@ func (r *readTables) note(workspace bool, table string) {
 			r.m = map[readKey]bool{}
 		}
 		r.m[k] = true
+		r.version++
 	}
 	r.mu.Unlock()
+}
+
+// size is the working set's version (how many tables it has had added).
+func (r *readTables) size() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.version
 }
 
 // of lists the tables of names read from such databases, the lab's first.
@@ -87,6 +99,7 @@ type prebuilder struct {
 	mu    sync.Mutex
 	asked []string          // tenants asked for, oldest first
 	done  map[string]string // tenant → the state its views were last built for
+	busy  map[string]bool   // tenants a worker builds now → asked again meanwhile
 }
 
 // StartPrebuild builds tenants' views in the background until ctx ends: a tenant's views of
@@ -99,7 +112,7 @@ func (e *Engine) StartPrebuild(ctx context.Context, opts PrebuildOptions) {
 	if opts.Poll <= 0 {
 		opts.Poll = DefaultPrebuildPoll
 	}
-	p := &prebuilder{e: e, opts: opts, wake: make(chan struct{}, 1), done: map[string]string{}}
+	p := &prebuilder{e: e, opts: opts, wake: make(chan struct{}, 1), done: map[string]string{}, busy: map[string]bool{}}
 	e.mu.Lock()
 	if e.pre != nil {
 		e.mu.Unlock()
@@ -145,37 +158,78 @@ func (p *prebuilder) run(ctx context.Context) {
 }
 
 // pass builds the tenants asked for, then looks at every tenant (asked ones go first
-// whenever they come).
+// whenever they come), on as many workers as there are cores: the builds are background
+// work, so more workers only use slots more urgent work leaves free.
 func (p *prebuilder) pass(ctx context.Context) {
-	p.drainAsked(ctx)
+	var list []string
 	ts, err := p.e.world.Tenants()
 	if err != nil {
 		p.log("soclab: view prebuild: %v", err)
-		return
 	}
-	if max := p.e.opts.MaxResidentTenants; max > 0 && len(ts) > max {
-		return // the class does not fit: prebuilding all would evict what queries use
-	}
-	for _, t := range ts {
-		if ctx.Err() != nil {
-			return
+	if max := p.e.opts.MaxResidentTenants; err == nil && (max <= 0 || len(ts) <= max) {
+		for _, t := range ts { // a class over the cap: prebuilding all would evict what queries use
+			list = append(list, t.ID)
 		}
-		p.drainAsked(ctx)
-		p.tenant(ctx, t.ID)
 	}
+	var mu sync.Mutex
+	next := func() (string, bool) {
+		p.mu.Lock()
+		if len(p.asked) > 0 {
+			id := p.asked[0]
+			p.asked = p.asked[1:]
+			p.mu.Unlock()
+			return id, true
+		}
+		p.mu.Unlock()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(list) == 0 {
+			return "", false
+		}
+		id := list[0]
+		list = list[1:]
+		return id, true
+	}
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				id, ok := next()
+				if !ok {
+					return
+				}
+				if p.claim(id) {
+					p.tenant(ctx, id)
+					p.unclaim(id)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
-func (p *prebuilder) drainAsked(ctx context.Context) {
-	for ctx.Err() == nil {
-		p.mu.Lock()
-		if len(p.asked) == 0 {
-			p.mu.Unlock()
-			return
-		}
-		id := p.asked[0]
-		p.asked = p.asked[1:]
-		p.mu.Unlock()
-		p.tenant(ctx, id)
+// claim marks a tenant as being built by one worker (false: another worker builds it, and
+// looks at it again when done, in case its state changed meanwhile).
+func (p *prebuilder) claim(id string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.busy[id]; ok {
+		p.busy[id] = true
+		return false
+	}
+	p.busy[id] = false
+	return true
+}
+
+func (p *prebuilder) unclaim(id string) {
+	p.mu.Lock()
+	again := p.busy[id]
+	delete(p.busy, id)
+	p.mu.Unlock()
+	if again {
+		p.e.Prebuild(id)
 	}
 }
 
@@ -195,7 +249,7 @@ func (p *prebuilder) tenant(ctx context.Context, id string) {
 	if err != nil {
 		return // a tenant removed meanwhile, or its state unreadable: its queries say why
 	}
-	key := prebuildKey(st)
+	key := fmt.Sprintf("%s; working set %d", prebuildKey(st), p.e.read.size())
 	p.mu.Lock()
 	same := p.done[id] == key
 	p.mu.Unlock()
