@@ -72,7 +72,7 @@ type tenantCache struct {
 	views   map[viewKey]*view
 	// ahead are views the prebuild made for the state the tenant goes to next (its launch),
 	// taken by the first read in that state.
-	ahead map[viewKey]*view
+	ahead map[aheadKey]*view
 }
 
 // viewKey names one view: a workspace (customerId; "" for advanced hunting) and a table.

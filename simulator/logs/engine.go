@@ -182,7 +182,7 @@ func (e *Engine) cache(t simulator.Tenant) (*tenantCache, error) {
 	e.mu.Lock()
 	tc, ok := e.tenants[t.ID]
 	if !ok {
-		tc = &tenantCache{e: e, tenant: t, views: map[viewKey]*view{}, ahead: map[viewKey]*view{}, replays: map[string]*generated{}, extra: map[string]*extraRows{}}
+		tc = &tenantCache{e: e, tenant: t, views: map[viewKey]*view{}, ahead: map[aheadKey]*view{}, replays: map[string]*generated{}, extra: map[string]*extraRows{}}
 		e.tenants[t.ID] = tc
 		e.evictLocked(t.ID)
 	}

@@ -31,7 +31,8 @@ const DefaultPrebuildPoll = time.Second
 // prebuildFirst are the tables the lab's queries, rules and grader read: prebuilt from the
 // start, before any query read them, and first.
 var prebuildFirst = []string{"SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs", "AzureActivity",
-	"AzureDiagnostics", "SecurityAlert", "SecurityIncident", "IdentityInfo", "CloudAppEvents", "IdentityLogonEvents"}
+	"AzureDiagnostics", "SecurityAlert", "SecurityIncident", "IdentityInfo", "CloudAppEvents", "IdentityLogonEvents",
+	"AADSignInEventsBeta"}
 
 // readTables is the class's working set: the tables some query has read, per catalog
 // (workspace or hunting). The prebuild builds these (and prebuildFirst) for every tenant,
@@ -240,10 +241,9 @@ func (p *prebuilder) log(format string, args ...any) {
 }
 
 // tenant builds the stale views of one tenant, unless its routing state is the one its views
-// were last built for; then the views it will read next: before its launch, its views of the
-// launched lab (kept aside until it launches: its first queries after the launch find them),
-// and the shared views of the lab's workspace before the tenant creates it, which every
-// tenant of the class routing the same way reads.
+// were last built for; then, kept aside (ahead.go), the views it will read next: those of
+// the lab's workspace before the tenant creates it, and before its launch those of the
+// launched lab.
 func (p *prebuilder) tenant(ctx context.Context, id string) {
 	tc, st, err := p.e.prepare(id)
 	if err != nil {
@@ -273,30 +273,18 @@ func (p *prebuilder) tenant(ctx context.Context, id string) {
 			}
 		}
 	}
-	shared := p.e.labWorkspaceDatabases(tc, st)
+	ahead := p.e.labWorkspaceDatabases(tc, st)
 	if st.attack.Launched {
 		tc.dropAhead()
 	} else {
 		launched := *st
 		launched.attack.Launched, launched.attack.LaunchedAt = true, time.Time{} // an early launch, as the lab's
-		for _, d := range p.e.prebuildDatabases(tc, &launched) {
-			for _, name := range p.e.read.of(d.ws != nil, d.cat.Names()) {
-				err := p.build(ctx, func() bool { return tc.aheadFresh(d, name) }, func(sctx context.Context) error {
-					return tc.buildAhead(d.with(sctx), name)
-				})
-				if err != nil {
-					fail(name, err)
-					return
-				}
-			}
-		}
-		shared = append(shared, p.e.labWorkspaceDatabases(tc, &launched)...)
+		ahead = append(append(ahead, p.e.prebuildDatabases(tc, &launched)...), p.e.labWorkspaceDatabases(tc, &launched)...)
 	}
-	for _, d := range shared {
+	for _, d := range ahead {
 		for _, name := range p.e.read.of(d.ws != nil, d.cat.Names()) {
-			err := p.build(ctx, func() bool { return tc.shared.built(d, name) }, func(context.Context) error {
-				_, err := tc.shared.view(tc, d, name)
-				return err
+			err := p.build(ctx, func() bool { return tc.aheadFresh(d, name, d.aheadSignature(name)) }, func(sctx context.Context) error {
+				return tc.buildAhead(d.with(sctx), name)
 			})
 			if err != nil {
 				fail(name, err)

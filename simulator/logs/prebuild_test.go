@@ -172,11 +172,13 @@ func TestViewBuildStopsWithItsWork(t *testing.T) {
 	}
 }
 
-// TestLaunchFindsViewsBuiltAhead: before a tenant launches the attack, the prebuild builds
-// its views of the launched lab and keeps them aside; the first reads after the launch take
-// them as they are (nothing is built in the query), and they equal the views another engine
-// builds on demand after the launch.
-func TestLaunchFindsViewsBuiltAhead(t *testing.T) {
+// TestViewsBuiltAhead: before a tenant creates the lab's workspace, the prebuild builds its
+// views of that workspace, as it is now and as it will be once the attack is launched, and
+// keeps them aside; after the tenant creates the workspace (its resource group spelled in
+// another case) and after it launches, the first reads take them as they are (nothing is
+// built in the query; TenantId is the new workspace's customerId), and they equal the views
+// another engine builds on demand.
+func TestViewsBuiltAhead(t *testing.T) {
 	f := newFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	f.engine.StartPrebuild(ctx, PrebuildOptions{Poll: 20 * time.Millisecond, Log: func(line string) { t.Error(line) }})
@@ -185,7 +187,6 @@ func TestLaunchFindsViewsBuiltAhead(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.tenant = ten
-	cust := f.createWorkspace("rg-contoso-unified-soc", "law-contoso-unified")
 	aheadReady := func() bool {
 		tc, st, err := f.engine.prepare(ten.ID)
 		if err != nil {
@@ -193,16 +194,16 @@ func TestLaunchFindsViewsBuiltAhead(t *testing.T) {
 		}
 		launched := *st
 		launched.attack.Launched = true
-		for _, d := range f.engine.prebuildDatabases(tc, &launched) {
+		for _, d := range append(f.engine.labWorkspaceDatabases(tc, st), f.engine.labWorkspaceDatabases(tc, &launched)...) {
 			for _, name := range f.engine.read.of(d.ws != nil, d.cat.Names()) {
-				if !tc.aheadFresh(d, name) {
+				if !tc.aheadFresh(d, name, d.aheadSignature(name)) {
 					return false
 				}
 			}
 		}
 		return true
 	}
-	eventually(t, "the launched views built ahead", aheadReady)
+	eventually(t, "the lab workspace's views built ahead", aheadReady)
 	cancel()
 	time.Sleep(50 * time.Millisecond) // the prebuild stops at its next slice
 
@@ -210,24 +211,21 @@ func TestLaunchFindsViewsBuiltAhead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc.mu.Lock()
-	ahead := map[viewKey]*view{}
-	for k, v := range tc.ahead {
-		ahead[k] = v
+	aheadNow := func() map[aheadKey]*view {
+		tc.mu.Lock()
+		defer tc.mu.Unlock()
+		out := map[aheadKey]*view{}
+		for k, v := range tc.ahead {
+			out[k] = v
+		}
+		return out
 	}
-	tc.mu.Unlock()
-	if len(ahead) < len(prebuildFirst) {
-		t.Fatalf("%d views built ahead, want the lab's %d tables and more", len(ahead), len(prebuildFirst))
+	ahead := aheadNow()
+	if len(ahead) < 2*len(prebuildFirst) {
+		t.Fatalf("%d views built ahead, want the lab's workspace tables twice", len(ahead))
 	}
-	if _, err := f.engine.Launch(ten.ID, Speed{}); err != nil {
-		t.Fatal(err)
-	}
+	cust := f.createWorkspace("RG-Contoso-Unified-SOC", "law-contoso-unified")
 	ws, err := f.engine.Workspace(ten.ID, cust)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now, _ := ws.Now()
-	db, err := ws.Database(now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,28 +237,50 @@ func TestLaunchFindsViewsBuiltAhead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	odb, err := ows.Database(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"SigninLogs", "AADNonInteractiveUserSignInLogs", "AzureActivity", "AuditLogs"} {
-		key := viewKey{workspace: ws.Info.ID, table: name}
-		if ahead[key] == nil {
-			t.Fatalf("%s: no view built ahead", name)
+	for _, phase := range []string{"-", "early"} { // the workspace created, then the attack launched
+		if phase == "early" {
+			ahead = aheadNow()
+			if _, err := f.engine.Launch(ten.ID, Speed{}); err != nil {
+				t.Fatal(err)
+			}
 		}
-		got, ok := db.Table(name)
-		if !ok {
-			t.Fatalf("%s: missing", name)
+		now, _ := ws.Now()
+		db, err := ws.Database(now)
+		if err != nil {
+			t.Fatal(err)
 		}
-		tc.mu.Lock()
-		taken := tc.views[key] == ahead[key]
-		tc.mu.Unlock()
-		if !taken {
-			t.Errorf("%s: the first read after the launch built the view instead of taking the one built ahead", name)
+		odb, err := ows.Database(now)
+		if err != nil {
+			t.Fatal(err)
 		}
-		want, _ := odb.Table(name)
-		if diff := sameTable(got, want); diff != "" {
-			t.Errorf("%s: the view built ahead differs from one built after the launch: %s", name, diff)
+		for _, name := range []string{"SigninLogs", "AADNonInteractiveUserSignInLogs", "AzureActivity", "AuditLogs"} {
+			a := ahead[aheadKey{workspace: strings.ToLower(ws.Info.ID), table: name, launch: phase}]
+			if a == nil {
+				t.Fatalf("%s, %s: no view built ahead", phase, name)
+			}
+			got, ok := db.Table(name)
+			if !ok {
+				t.Fatalf("%s: missing", name)
+			}
+			tc.mu.Lock()
+			stored := tc.views[viewKey{workspace: ws.Info.ID, table: name}]
+			tc.mu.Unlock()
+			shared := 0
+			for i, v := range stored.t.Vecs {
+				if stored.t.Cols[i].Name != "TenantId" && v == a.t.Vecs[i] {
+					shared++
+				}
+			}
+			if shared != len(stored.t.Vecs)-1 {
+				t.Errorf("%s, %s: the first read built the view instead of taking the one built ahead (%d of %d columns shared)", phase, name, shared, len(stored.t.Vecs)-1)
+			}
+			if c := got.ColumnIndex("TenantId"); got.N > 0 && got.Vecs[c].Get(0).S != cust {
+				t.Errorf("%s, %s: TenantId %q, want the workspace's customerId %s", phase, name, got.Vecs[c].Get(0).S, cust)
+			}
+			want, _ := odb.Table(name)
+			if diff := sameTable(got, want); diff != "" {
+				t.Errorf("%s, %s: the view built ahead differs from one built on demand: %s", phase, name, diff)
+			}
 		}
 	}
 }

@@ -192,23 +192,6 @@ func (sb *sharedBase) view(tc *tenantCache, d *database, table string) (*sharedV
 	return sv, nil
 }
 
-// built reports whether the shared view of table for d's routing and launch is built.
-func (sb *sharedBase) built(d *database, table string) bool {
-	key := sb.viewKey(d, table)
-	sb.vmu.Lock()
-	sv, ok := sb.views[key]
-	sb.vmu.Unlock()
-	if !ok {
-		return false
-	}
-	select {
-	case <-sv.ready:
-		return sv.err == nil
-	default:
-		return false
-	}
-}
-
 // viewKey says everything a shared view depends on: the table, the catalog variant, the
 // routing and the launch (a launch before the first attack row gates nothing).
 func (sb *sharedBase) viewKey(d *database, table string) string {

@@ -87,6 +87,15 @@ func (d *database) routeSignature() string {
 
 // signature says everything a view of table depends on; the view is rebuilt when it changes.
 func (d *database) signature(table string) string {
+	customer := ""
+	if d.ws != nil {
+		customer = d.ws.CustomerID
+	}
+	return d.signatureFor(table, customer)
+}
+
+// signatureFor is signature with the workspace's customerId given.
+func (d *database) signatureFor(table, customer string) string {
 	var b strings.Builder
 	b.WriteString(d.routeSignature())
 	fmt.Fprintf(&b, "|%s|%d|%d", d.tc.shared.launchKey(d.st.attack), len(d.st.attack.Replays), d.tc.rowsOf(table))
@@ -94,7 +103,7 @@ func (d *database) signature(table string) string {
 		fmt.Fprintf(&b, "|%d", len(d.st.activities))
 	}
 	if d.ws != nil {
-		b.WriteString("|" + d.ws.CustomerID)
+		b.WriteString("|" + customer)
 	}
 	b.WriteString(d.sourceVersions(table))
 	return b.String()
@@ -106,8 +115,8 @@ func (d *database) signature(table string) string {
 // built outside the tenant's lock, with checkpoints (d.check): a query of the tenant never
 // waits for another's build (the background prebuild's, paused for more urgent work), it
 // builds the table itself; the last build stored wins (builds of one signature are equal).
-// A view the prebuild made ahead for this signature (the launched lab, before the launch)
-// is taken as it is.
+// A view the prebuild made ahead for this state (the launched lab before the launch, the lab
+// workspace before it is created) is taken as it is.
 func (tc *tenantCache) view(d *database, table string) (*view, error) {
 	key := tc.viewKey(d, table)
 	sig := d.signature(table)
@@ -116,13 +125,10 @@ func (tc *tenantCache) view(d *database, table string) (*view, error) {
 		tc.mu.Unlock()
 		return v, nil
 	}
-	if v, ok := tc.ahead[key]; ok && v.sig == sig {
-		tc.views[key] = v
-		delete(tc.ahead, key)
-		tc.mu.Unlock()
+	tc.mu.Unlock()
+	if v, ok := tc.takeAhead(d, table, sig); ok {
 		return v, nil
 	}
-	tc.mu.Unlock()
 	v, err := tc.build(d, table, sig)
 	if err != nil {
 		return nil, err
@@ -155,44 +161,6 @@ func (tc *tenantCache) build(d *database, table, sig string) (*view, error) {
 	}
 	v.sig = sig
 	return v, nil
-}
-
-// buildAhead builds the view of table in d (a state the tenant will be in: its launch) and
-// keeps it aside until the tenant reads the table in that state; false when it was there.
-func (tc *tenantCache) buildAhead(d *database, table string) error {
-	key, sig := tc.viewKey(d, table), d.signature(table)
-	tc.mu.Lock()
-	v, ok := tc.ahead[key]
-	tc.mu.Unlock()
-	if ok && v.sig == sig {
-		return nil
-	}
-	v, err := tc.build(d, table, sig)
-	if err != nil {
-		return err
-	}
-	tc.mu.Lock()
-	tc.ahead[key] = v
-	tc.mu.Unlock()
-	return nil
-}
-
-// aheadFresh reports whether the view kept aside for table in d is built for d's signature.
-func (tc *tenantCache) aheadFresh(d *database, table string) bool {
-	key, sig := tc.viewKey(d, table), d.signature(table)
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	v, ok := tc.ahead[key]
-	return ok && v.sig == sig
-}
-
-// dropAhead forgets the views kept aside (the tenant launched: those not taken are stale).
-func (tc *tenantCache) dropAhead() {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	if len(tc.ahead) > 0 {
-		tc.ahead = map[viewKey]*view{}
-	}
 }
 
 // viewKey names the view of table in d.
