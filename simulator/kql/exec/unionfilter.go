@@ -9,11 +9,16 @@ import (
 // union's schema without a copy (its own vectors, one shared null vector per type for the
 // columns it lacks, the source column as a constant), and only the rows that pass are
 // concatenated — instead of concatenating every input in full and filtering the copy. The
-// rows, their order and their values are the union's followed by the filter's. The result is
-// the filtered union with every row selected.
+// rows, their order and their values are the union's followed by the filter's; only the
+// columns later operators read are gathered (Filter.Need). The result is the filtered union
+// with every row selected.
 func (f *Filter) unionSelection(env *Env, u *Union) (*Table, []int32, error) {
 	parts := make([]*Table, 0, len(u.Inputs))
 	total := 0
+	need := f.Need
+	if len(need) != len(u.Cols) {
+		need = nil // a schema known only at run time: every column
+	}
 	for k, in := range u.Inputs {
 		t, err := in.Run(env)
 		if err != nil {
@@ -24,14 +29,18 @@ func (f *Filter) unionSelection(env *Env, u *Union) (*Table, []int32, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := env.ChargeCells(len(sel), u.Cols, ""); err != nil {
+		if err := env.ChargeCells(len(sel), neededCols(u.Cols, need), ""); err != nil {
 			return nil, nil, err
 		}
-		parts = append(parts, leg.Gather(sel))
+		parts = append(parts, leg.GatherNeeded(env, sel, need))
 		total += len(sel)
 	}
 	out := &Table{Cols: u.Cols, Vecs: make([]*Vector, len(u.Cols)), N: total}
 	for c, col := range u.Cols {
+		if !wanted(need, c) {
+			out.Vecs[c] = &Vector{T: col.Type} // nobody reads it (late materialisation)
+			continue
+		}
 		v := NewVector(col.Type, total)
 		for _, p := range parts {
 			appendVector(v, p.Vecs[c])
