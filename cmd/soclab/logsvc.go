@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -30,11 +31,17 @@ const labScenario = "alex-johnson"
 // newLogEngine builds the log routing engine of a world for the lab's scenario; at most
 // maxResident tenants keep their log views in memory (0: no cap).
 func newLogEngine(w *simulator.World, maxResident int) (*logs.Engine, error) {
+	return newLogEngineCached(w, maxResident, "")
+}
+
+// newLogEngineCached is newLogEngine with the shared telemetry cached in cacheDir ("": none).
+func newLogEngineCached(w *simulator.World, maxResident int, cacheDir string) (*logs.Engine, error) {
 	s, err := scenario.LoadBuiltin(labScenario)
 	if err != nil {
 		return nil, fmt.Errorf("load scenario %s: %w", labScenario, err)
 	}
-	return logs.New(w, s, logs.Options{MaxResidentTenants: maxResident})
+	return logs.New(w, s, logs.Options{MaxResidentTenants: maxResident, CacheDir: cacheDir,
+		CacheLog: func(err error) { fmt.Fprintln(os.Stderr, "soclab: shared telemetry cache:", err) }})
 }
 
 // engineOnce builds one engine per server and shares it between the query APIs and the
@@ -49,7 +56,7 @@ type engineOnce struct {
 
 func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 	o.once.Do(func() {
-		o.e, o.err = newLogEngine(w, o.mem.MaxResidentTenants)
+		o.e, o.err = newLogEngineCached(w, o.mem.MaxResidentTenants, o.mem.TelemetryCache)
 		followClass(w, o.mem, 5*time.Second)
 		if o.err == nil {
 			if t, err := w.TenantByName(simulator.DefaultTenantName); err == nil {

@@ -28,6 +28,11 @@ type Options struct {
 	// rebuilt (identically: appended rows and replays are read back from the state) on its
 	// next query. 0 means no cap.
 	MaxResidentTenants int
+	// CacheDir, when set, is where the shared telemetry is cached (telcache.go): a server
+	// restarted on the same state with the same executable loads it instead of generating it.
+	CacheDir string
+	// CacheLog, when set, hears why the cache could not be written.
+	CacheLog func(error)
 }
 
 // Engine routes a world's telemetry into its tenants' workspaces. It is safe for concurrent use;

@@ -33,6 +33,8 @@ type sharedBase struct {
 	deps map[string][]bool
 	// firstAttack is the earliest attack row's time (launches before it gate nothing).
 	firstAttack time.Time
+	// cached is set when the telemetry was read from the cache instead of generated.
+	cached bool
 
 	// mu guards the generated row sets' t and pos, which adoptView re-points.
 	mu sync.RWMutex
@@ -75,11 +77,7 @@ func (sb *sharedBase) generate(e *Engine) error {
 	if err != nil {
 		return fmt.Errorf("logs: shared telemetry: %w", err)
 	}
-	tel, err := generate.GenerateCast(e.scen, cast)
-	if err != nil {
-		return fmt.Errorf("logs: shared telemetry: %w", err)
-	}
-	g, err := columnar(tel)
+	g, err := sb.load(e, cast)
 	if err != nil {
 		return fmt.Errorf("logs: shared telemetry: %w", err)
 	}
@@ -98,6 +96,45 @@ func (sb *sharedBase) generate(e *Engine) error {
 	}
 	sb.views = map[string]*sharedView{}
 	return nil
+}
+
+// load reads the shared telemetry from the cache (Options.CacheDir), or generates it and
+// writes the cache in the background.
+func (sb *sharedBase) load(e *Engine, cast *generate.Cast) (*generated, error) {
+	key := ""
+	if e.opts.CacheDir != "" {
+		var err error
+		if key, err = e.telCacheKey(); err == nil {
+			if g, err := readTelCache(e.opts.CacheDir, key); err == nil {
+				sb.cached = true
+				return g, nil
+			}
+		} else {
+			key = ""
+		}
+	}
+	tel, err := generate.GenerateCast(e.scen, cast)
+	if err != nil {
+		return nil, err
+	}
+	g, err := columnar(tel)
+	if err != nil {
+		return nil, err
+	}
+	if key != "" {
+		go func() {
+			sb.mu.RLock() // the row sets are re-pointed into views under sb.mu
+			body, err := encodeGenerated(g)
+			sb.mu.RUnlock()
+			if err == nil {
+				err = writeTelCacheBody(e.opts.CacheDir, key, body)
+			}
+			if err != nil && e.opts.CacheLog != nil {
+				e.opts.CacheLog(err)
+			}
+		}()
+	}
+	return g, nil
 }
 
 // findDependentColumns scans every generated table for the columns holding tenant tokens,
