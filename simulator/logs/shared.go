@@ -122,19 +122,40 @@ func (sb *sharedBase) load(e *Engine, cast *generate.Cast) (*generated, error) {
 		return nil, err
 	}
 	if key != "" {
-		go func() {
-			sb.mu.RLock() // the row sets are re-pointed into views under sb.mu
-			body, err := encodeGenerated(g)
-			sb.mu.RUnlock()
-			if err == nil {
-				err = writeTelCacheBody(e.opts.CacheDir, key, body)
-			}
-			if err != nil && e.opts.CacheLog != nil {
-				e.opts.CacheLog(err)
-			}
-		}()
+		go sb.writeCache(e, key, g)
 	}
 	return g, nil
+}
+
+// writeCache writes the cache of g as background work on the prebuild's CPU (the server's:
+// more urgent work takes the slot between tables), from a snapshot of the row sets (views
+// re-point them under sb.mu, which the encoding does not hold).
+func (sb *sharedBase) writeCache(e *Engine, key string, g *generated) {
+	var cpu *sched.CPU
+	e.mu.Lock()
+	if e.pre != nil {
+		cpu = e.pre.opts.CPU
+	}
+	e.mu.Unlock()
+	ctx, release, err := cpu.Acquire(context.Background(), sched.Background)
+	if err != nil {
+		return
+	}
+	defer release()
+	snap := &generated{tables: map[string]*rowSet{}}
+	sb.mu.RLock()
+	for name, rs := range g.tables {
+		c := *rs
+		snap.tables[name] = &c
+	}
+	sb.mu.RUnlock()
+	body, err := encodeGenerated(snap, ctx.Err)
+	if err == nil {
+		err = writeTelCacheBody(e.opts.CacheDir, key, body)
+	}
+	if err != nil && e.opts.CacheLog != nil {
+		e.opts.CacheLog(err)
+	}
 }
 
 // findDependentColumns scans every generated table for the columns holding tenant tokens,

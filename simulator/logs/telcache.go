@@ -62,16 +62,8 @@ func (e *Engine) telCacheKey() (string, error) {
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
-// writeTelCache writes g under key into dir (0600; a temporary file renamed into place).
-func writeTelCache(dir, key string, g *generated) error {
-	body, err := encodeGenerated(g)
-	if err != nil {
-		return err
-	}
-	return writeTelCacheBody(dir, key, body)
-}
-
-// writeTelCacheBody writes an encoded body under key into dir, removing the caches of other
+// writeTelCacheBody writes an encoded body under key into dir (0600; a temporary file renamed
+// into place), removing the caches of other
 // keys (an earlier executable) and temporary files a stopped server left.
 func writeTelCacheBody(dir, key string, body []byte) error {
 	for _, pattern := range []string{"shared-telemetry-*.bin", ".shared-telemetry-*"} {
@@ -216,8 +208,9 @@ func (c *encoder) dyn(b []byte, x any) []byte {
 
 func appendBytes(b, s []byte) []byte { return append(binary.AppendUvarint(b, uint64(len(s))), s...) }
 
-// encodeGenerated is the body: the string table, the trees, then the tables by name.
-func encodeGenerated(g *generated) ([]byte, error) {
+// encodeGenerated is the body: the string table, the trees, then the tables by name. check,
+// when set, is called between tables (a checkpoint); its error stops the encoding.
+func encodeGenerated(g *generated, check func() error) ([]byte, error) {
 	c := &encoder{strs: map[string]int{}, trees: map[dynKey]int{}}
 	names := make([]string, 0, len(g.tables))
 	for n := range g.tables {
@@ -227,6 +220,11 @@ func encodeGenerated(g *generated) ([]byte, error) {
 	var tables []byte
 	tables = binary.AppendUvarint(tables, uint64(len(names)))
 	for _, name := range names {
+		if check != nil {
+			if err := check(); err != nil {
+				return nil, err
+			}
+		}
 		rs := g.tables[name]
 		t := rs.t
 		n := len(rs.times)

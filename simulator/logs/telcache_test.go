@@ -157,7 +157,7 @@ func FuzzTelCacheDecode(f *testing.F) {
 		f.Fatal(err)
 	}
 	one := &generated{tables: map[string]*rowSet{"AuditLogs": sb.g.tables["AuditLogs"]}}
-	body, err := encodeGenerated(one)
+	body, err := encodeGenerated(one, nil)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func FuzzTelCacheDecode(f *testing.F) {
 		if err != nil {
 			return
 		}
-		again, err := encodeGenerated(g)
+		again, err := encodeGenerated(g, nil)
 		if err != nil {
 			t.Fatalf("a decoded body does not encode: %v", err)
 		}
