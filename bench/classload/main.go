@@ -22,6 +22,7 @@ type config struct {
 	serveArgs                string
 	restart                  bool
 	slowest                  int
+	settle                   time.Duration
 }
 
 func main() {
@@ -38,6 +39,7 @@ func main() {
 	flag.StringVar(&cfg.serveArgs, "serve-args", "", "extra flags for soclab serve (space-separated)")
 	flag.BoolVar(&cfg.restart, "restart", true, "restart the server at the end and time its first answer")
 	flag.IntVar(&cfg.slowest, "slowest", 8, "list this many of the slowest learner requests")
+	flag.DurationVar(&cfg.settle, "settle", 0, "after the warm-up, wait at most this long for the server to be idle before the learners start (the instructor added the tenants before class; 0: start at once)")
 	flag.Parse()
 	if err := run(cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "classload:", err)
@@ -113,6 +115,7 @@ func run(cfg config, out io.Writer) error {
 		return fmt.Errorf("warm-up: %w", err)
 	}
 	fmt.Fprintf(out, "warm-up (first answer of a fresh server, the shared telemetry generated): %.2f s\n", time.Since(warm).Seconds())
+	settle(srv, cfg.settle, out)
 	rss0 := srv.rss()
 	srv.resetPeak()
 	cpu0, load0 := srv.cpuSeconds(), loadAverage()

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -30,17 +31,24 @@ const labScenario = "alex-johnson"
 // newLogEngine builds the log routing engine of a world for the lab's scenario; at most
 // maxResident tenants keep their log views in memory (0: no cap).
 func newLogEngine(w *simulator.World, maxResident int) (*logs.Engine, error) {
+	return newLogEngineCached(w, maxResident, "")
+}
+
+// newLogEngineCached is newLogEngine with the shared telemetry cached in cacheDir ("": none).
+func newLogEngineCached(w *simulator.World, maxResident int, cacheDir string) (*logs.Engine, error) {
 	s, err := scenario.LoadBuiltin(labScenario)
 	if err != nil {
 		return nil, fmt.Errorf("load scenario %s: %w", labScenario, err)
 	}
-	return logs.New(w, s, logs.Options{MaxResidentTenants: maxResident})
+	return logs.New(w, s, logs.Options{MaxResidentTenants: maxResident, CacheDir: cacheDir,
+		CacheLog: func(err error) { fmt.Fprintln(os.Stderr, "soclab: shared telemetry cache:", err) }})
 }
 
 // engineOnce builds one engine per server and shares it between the query APIs and the
 // control endpoints; it warms the default tenant's telemetry in the background.
 type engineOnce struct {
 	mem  memoryOptions
+	cpu  *sched.CPU // the server's processor share (tenants' views are prebuilt on it)
 	once sync.Once
 	e    *logs.Engine
 	err  error
@@ -48,12 +56,13 @@ type engineOnce struct {
 
 func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 	o.once.Do(func() {
-		o.e, o.err = newLogEngine(w, o.mem.MaxResidentTenants)
+		o.e, o.err = newLogEngineCached(w, o.mem.MaxResidentTenants, o.mem.TelemetryCache)
 		followClass(w, o.mem, 5*time.Second)
 		if o.err == nil {
 			if t, err := w.TenantByName(simulator.DefaultTenantName); err == nil {
 				go o.e.Warm(t.ID)
 			}
+			startViewPrebuild(o.e, o.cpu)
 		}
 	})
 	return o.e, o.err
@@ -62,10 +71,10 @@ func (o *engineOnce) get(w *simulator.World) (*logs.Engine, error) {
 // withLogServices adds the query APIs (Log Analytics, Graph, Defender) and the attack, fault
 // and kql control endpoints to s.
 func withLogServices(s server.Services, mem memoryOptions) server.Services {
-	eng := &engineOnce{mem: mem}
 	// One processor share for the server: queries first, then grades, then the rule engine;
 	// one fair admission for every query API (docs/kql-limits.md).
 	cpu := sched.NewCPU(sched.CPUOptions{})
+	eng := &engineOnce{mem: mem, cpu: cpu}
 	gate := sched.New(sched.Options{CPU: cpu})
 	failing := func(err error) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

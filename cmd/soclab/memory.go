@@ -22,6 +22,9 @@ type memoryOptions struct {
 	Limit int64
 	// MaxResidentTenants caps the tenants whose log views stay in memory (logs.Options).
 	MaxResidentTenants int
+	// TelemetryCache is where the shared telemetry is cached (logs.Options.CacheDir; serve
+	// sets it to the state folder's "cache"): a restart reads it instead of generating it.
+	TelemetryCache string
 	// FitClass is set by --memory-limit auto: Limit is then a ceiling, and the limit in
 	// force follows the class's size (classLimit), so the collector keeps a class's heap
 	// near what it needs instead of letting it double.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"syscall"
 
@@ -68,6 +69,9 @@ func serveCommand() *cli.Command {
 
 // runServe serves until ctx is cancelled.
 func runServe(ctx context.Context, o serveOptions, stderr io.Writer) error {
+	if o.Memory.TelemetryCache == "" && o.State != "" {
+		o.Memory.TelemetryCache = filepath.Join(o.State, "cache")
+	}
 	return server.Run(ctx, server.Config{
 		StateDir:    o.State,
 		Addr:        o.Addr,

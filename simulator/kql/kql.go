@@ -58,6 +58,14 @@ type Database interface {
 	Names() []string
 }
 
+// ContextDatabase is a Database that builds tables on demand: Run gives it the run's context
+// first, so building a table stops with the run and checks its context as the executor does
+// (a processor slot's checkpoints, simulator/kql/sched).
+type ContextDatabase interface {
+	Database
+	WithContext(ctx context.Context) Database
+}
+
 // CompileOptions tune compilation.
 type CompileOptions struct {
 	// ParseOnly checks syntax only: unknown tables, columns and functions are not errors, and
@@ -185,6 +193,9 @@ func (q *Query) Run(ctx context.Context, db Database, opts RunOptions) (res *Res
 	}
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if cd, ok := db.(ContextDatabase); ok {
+		db = cd.WithContext(ctx)
 	}
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc

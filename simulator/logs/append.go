@@ -2,6 +2,7 @@ package logs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,6 +72,19 @@ func (e *Engine) AppendTx(tx *simulator.TenantTx, table string, rows ...Row) err
 type extraRows struct {
 	rs *rowSet
 	ws []string
+}
+
+// snapshot is the rows added so far, in storage of their own: later rows are appended to
+// x.rs in place (under tc.mu) while a view built from the snapshot reads it unlocked.
+// Appended rows are few (alerts, incidents, health rows), so this is a small copy.
+func (x *extraRows) snapshot() *rowSet {
+	n := len(x.ws)
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	return &rowSet{t: x.rs.t.Gather(idx), times: slices.Clone(x.rs.times[:n]),
+		source: slices.Clone(x.rs.source[:n]), attack: slices.Clone(x.rs.attack[:n])}
 }
 
 // addExtra converts one stored row and adds it to its table's extra rows (caller holds tc.mu).

@@ -107,6 +107,7 @@ func (e *Engine) Launch(tenantID string, speed Speed) (AttackStatus, error) {
 			return AttackStatus{}, fmt.Errorf("launch attack: set clock: %w", err)
 		}
 	}
+	e.Prebuild(tenantID) // the learner's next queries read the launched views
 	return e.Status(tenantID)
 }
 
@@ -129,6 +130,7 @@ func (e *Engine) Replay(tenantID, step string) (Replay, error) {
 	if err != nil {
 		return Replay{}, fmt.Errorf("replay %s: %w", step, err)
 	}
+	e.Prebuild(tenantID)
 	return r, nil
 }
 

@@ -2,7 +2,9 @@ package logs
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/soclab/soclab/scenarios/generate"
@@ -68,6 +70,9 @@ type tenantCache struct {
 	epoch   string                // the row log's epoch they belong to
 	extra   map[string]*extraRows // appended rows per table, converted once
 	views   map[viewKey]*view
+	// ahead are views the prebuild made for the state the tenant goes to next (its launch),
+	// taken by the first read in that state.
+	ahead map[aheadKey]*view
 }
 
 // viewKey names one view: a workspace (customerId; "" for advanced hunting) and a table.
@@ -102,19 +107,56 @@ func (tc *tenantCache) generate() error {
 	return nil
 }
 
-// columnar converts generated telemetry into engine tables.
+// columnar converts generated telemetry into engine tables. The row-to-column conversion of
+// each table is independent and runs on every core (tables taken in order, at most
+// GOMAXPROCS ahead of the one being compacted); the interning is sequential, in the
+// telemetry's table order, so its result does not depend on the scheduling.
 func columnar(tel *generate.Telemetry) (*generated, error) {
 	g := &generated{tables: map[string]*rowSet{}}
 	pool, dyns := stringPool{}, dynPool{}
-	for _, tb := range tel.All() {
-		cols, err := engineColumns(tb.Columns)
-		if err != nil {
-			return nil, err
+	tbs := tel.All()
+	type built struct {
+		t   *kql.Table
+		err error
+	}
+	results := make([]chan built, len(tbs))
+	for i := range results {
+		results[i] = make(chan built, 1)
+	}
+	var next atomic.Int64
+	workers := min(runtime.GOMAXPROCS(0), len(tbs))
+	ahead := make(chan struct{}, workers) // bounds the tables converted but not yet compacted
+	for range workers {
+		go func() {
+			for {
+				ahead <- struct{}{}
+				i := int(next.Add(1)) - 1
+				if i >= len(tbs) {
+					<-ahead
+					return
+				}
+				tb := tbs[i]
+				cols, err := engineColumns(tb.Columns)
+				var t *kql.Table
+				if err == nil {
+					t, err = kql.NewTable(tb.Name, cols, tb.Rows)
+				}
+				results[i] <- built{t, err}
+			}
+		}()
+	}
+	var firstErr error
+	for i, tb := range tbs {
+		r := <-results[i]
+		<-ahead
+		if firstErr != nil {
+			continue // drain: the workers stop at the end of the list
 		}
-		t, err := kql.NewTable(tb.Name, cols, tb.Rows)
-		if err != nil {
-			return nil, err
+		if r.err != nil {
+			firstErr = r.err
+			continue
 		}
+		t := r.t
 		compactTable(t, pool, dyns)
 		tb.Rows = nil // the row form is not needed once the columns are built
 		rs := &rowSet{t: t, times: make([]time.Time, len(tb.Meta)), source: make([]generate.Source, len(tb.Meta)), attack: make([]bool, len(tb.Meta))}
@@ -122,6 +164,9 @@ func columnar(tel *generate.Telemetry) (*generated, error) {
 			rs.times[i], rs.source[i], rs.attack[i] = m.Time, m.Source, m.Step != ""
 		}
 		g.tables[tb.Name] = rs
+	}
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	return g, nil
 }

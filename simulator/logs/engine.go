@@ -28,6 +28,11 @@ type Options struct {
 	// rebuilt (identically: appended rows and replays are read back from the state) on its
 	// next query. 0 means no cap.
 	MaxResidentTenants int
+	// CacheDir, when set, is where the shared telemetry is cached (telcache.go): a server
+	// restarted on the same state with the same executable loads it instead of generating it.
+	CacheDir string
+	// CacheLog, when set, hears why the cache could not be written.
+	CacheLog func(error)
 }
 
 // Engine routes a world's telemetry into its tenants' workspaces. It is safe for concurrent use;
@@ -43,6 +48,8 @@ type Engine struct {
 	uses    uint64 // counts cache lookups; a tenant's last lookup orders evictions
 	sources sourceSet
 	shared  sharedBase
+	pre     *prebuilder // set by StartPrebuild
+	read    readTables  // the tables queries read (the prebuild's working set)
 }
 
 // New returns the routing engine of w for scenario s.
@@ -123,9 +130,23 @@ func (w *Workspace) Database(at time.Time) (kql.Database, error) {
 	if !found {
 		return nil, fmt.Errorf("%w: %q", ErrWorkspaceNotFound, w.Info.Name)
 	}
-	routes := routesFor(w.e.scen, st, info)
+	return w.e.workspaceDB(tc, st, info, at), nil
+}
+
+// workspaceDB is the database of a workspace of the tenant whose state is st.
+func (e *Engine) workspaceDB(tc *tenantCache, st *tenantState, info WorkspaceInfo, at time.Time) *database {
+	routes := routesFor(e.scen, st, info)
 	routes.add(ownSource, span{})
-	return &database{tc: tc, st: st, at: at, cat: w.e.cats.workspace, ws: &info, routes: routes}, nil
+	return &database{tc: tc, st: st, at: at, cat: e.cats.workspace, ws: &info, routes: routes}
+}
+
+// huntingDB is the advanced hunting database of the tenant whose state is st.
+func (e *Engine) huntingDB(tc *tenantCache, st *tenantState, at time.Time) *database {
+	routes := routeSet{}
+	for _, s := range standingStreams {
+		routes.add(s, span{})
+	}
+	return &database{tc: tc, st: st, at: at, cat: e.cats.hunting, routes: routes}
 }
 
 // Hunting returns the tenant's advanced hunting tables (Defender XDR) at virtual time at. The
@@ -136,11 +157,7 @@ func (e *Engine) Hunting(tenantID string, at time.Time) (kql.Database, error) {
 	if err != nil {
 		return nil, err
 	}
-	routes := routeSet{}
-	for _, s := range standingStreams {
-		routes.add(s, span{})
-	}
-	return &database{tc: tc, st: st, at: at, cat: e.cats.hunting, routes: routes}, nil
+	return e.huntingDB(tc, st, at), nil
 }
 
 // prepare returns the tenant's cache (generating its telemetry on first use) and its routing
@@ -170,7 +187,7 @@ func (e *Engine) cache(t simulator.Tenant) (*tenantCache, error) {
 	e.mu.Lock()
 	tc, ok := e.tenants[t.ID]
 	if !ok {
-		tc = &tenantCache{e: e, tenant: t, views: map[viewKey]*view{}, replays: map[string]*generated{}, extra: map[string]*extraRows{}}
+		tc = &tenantCache{e: e, tenant: t, views: map[viewKey]*view{}, ahead: map[aheadKey]*view{}, replays: map[string]*generated{}, extra: map[string]*extraRows{}}
 		e.tenants[t.ID] = tc
 		e.evictLocked(t.ID)
 	}

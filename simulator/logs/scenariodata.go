@@ -29,8 +29,8 @@ func (e *Engine) ScenarioData(tenantID string) (*ScenarioData, error) {
 	}
 	d := &ScenarioData{All: kql.MapDatabase{}, Background: kql.MapDatabase{}}
 	for name, x := range canon {
-		d.All[name] = tc.rebase.apply(x.all, x.allPlan)
-		d.Background[name] = tc.rebase.apply(x.background, x.backgroundPlan)
+		d.All[name], _ = tc.rebase.apply(x.all, x.allPlan, nil)
+		d.Background[name], _ = tc.rebase.apply(x.background, x.backgroundPlan, nil)
 	}
 	return d, nil
 }

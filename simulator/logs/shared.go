@@ -1,13 +1,16 @@
 package logs
 
 import (
+	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/soclab/soclab/scenarios/generate"
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/sched"
 )
 
 // maxSharedViews bounds the views kept for all tenants: one per table and routing in use
@@ -30,6 +33,8 @@ type sharedBase struct {
 	deps map[string][]bool
 	// firstAttack is the earliest attack row's time (launches before it gate nothing).
 	firstAttack time.Time
+	// cached is set when the telemetry was read from the cache instead of generated.
+	cached bool
 
 	// mu guards the generated row sets' t and pos, which adoptView re-points.
 	mu sync.RWMutex
@@ -72,11 +77,7 @@ func (sb *sharedBase) generate(e *Engine) error {
 	if err != nil {
 		return fmt.Errorf("logs: shared telemetry: %w", err)
 	}
-	tel, err := generate.GenerateCast(e.scen, cast)
-	if err != nil {
-		return fmt.Errorf("logs: shared telemetry: %w", err)
-	}
-	g, err := columnar(tel)
+	g, err := sb.load(e, cast)
 	if err != nil {
 		return fmt.Errorf("logs: shared telemetry: %w", err)
 	}
@@ -84,9 +85,9 @@ func (sb *sharedBase) generate(e *Engine) error {
 	sb.ts = newTokenSet(sb.tokens)
 	sb.g = g
 	sb.deps, sb.cols = map[string][]bool{}, map[string][]kql.Column{}
+	sb.findDependentColumns()
 	for name, rs := range g.tables {
 		sb.cols[name] = rs.t.Cols
-		sb.deps[name] = sb.ts.dependentColumns(rs.t)
 		for i, a := range rs.attack {
 			if a && (sb.firstAttack.IsZero() || rs.times[i].Before(sb.firstAttack)) {
 				sb.firstAttack = rs.times[i]
@@ -95,6 +96,91 @@ func (sb *sharedBase) generate(e *Engine) error {
 	}
 	sb.views = map[string]*sharedView{}
 	return nil
+}
+
+// load reads the shared telemetry from the cache (Options.CacheDir), or generates it and
+// writes the cache in the background.
+func (sb *sharedBase) load(e *Engine, cast *generate.Cast) (*generated, error) {
+	key := ""
+	if e.opts.CacheDir != "" {
+		var err error
+		if key, err = e.telCacheKey(); err == nil {
+			if g, err := readTelCache(e.opts.CacheDir, key); err == nil {
+				sb.cached = true
+				return g, nil
+			}
+		} else {
+			key = ""
+		}
+	}
+	tel, err := generate.GenerateCast(e.scen, cast)
+	if err != nil {
+		return nil, err
+	}
+	g, err := columnar(tel)
+	if err != nil {
+		return nil, err
+	}
+	if key != "" {
+		go sb.writeCache(e, key, g)
+	}
+	return g, nil
+}
+
+// writeCache writes the cache of g as background work on the prebuild's CPU (the server's:
+// more urgent work takes the slot between tables), from a snapshot of the row sets (views
+// re-point them under sb.mu, which the encoding does not hold).
+func (sb *sharedBase) writeCache(e *Engine, key string, g *generated) {
+	var cpu *sched.CPU
+	e.mu.Lock()
+	if e.pre != nil {
+		cpu = e.pre.opts.CPU
+	}
+	e.mu.Unlock()
+	ctx, release, err := cpu.Acquire(context.Background(), sched.Background)
+	if err != nil {
+		return
+	}
+	defer release()
+	snap := &generated{tables: map[string]*rowSet{}}
+	sb.mu.RLock()
+	for name, rs := range g.tables {
+		c := *rs
+		snap.tables[name] = &c
+	}
+	sb.mu.RUnlock()
+	body, err := encodeGenerated(snap, ctx.Err)
+	if err == nil {
+		err = writeTelCacheBody(e.opts.CacheDir, key, body)
+	}
+	if err != nil && e.opts.CacheLog != nil {
+		e.opts.CacheLog(err)
+	}
+}
+
+// findDependentColumns scans every generated table for the columns holding tenant tokens,
+// tables in parallel (the scan is a sizeable part of the one-time start).
+func (sb *sharedBase) findDependentColumns() {
+	names := make(chan string, len(sb.g.tables))
+	for name := range sb.g.tables {
+		names <- name
+	}
+	close(names)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for name := range names {
+				deps := sb.ts.dependentColumns(sb.g.tables[name].t)
+				mu.Lock()
+				sb.deps[name] = deps
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // baseDeps returns the dependent columns of a generated table (none for tables the
@@ -144,7 +230,15 @@ func (sb *sharedBase) view(tc *tenantCache, d *database, table string) (*sharedV
 		sv.v, sv.plan, sv.err = tc.buildShared(d, table)
 		close(sv.ready)
 	}
-	<-sv.ready
+	// Another piece of work builds it: wait without holding a processor slot, which the
+	// builder may need (the background prebuild, the rule engine).
+	ctx := d.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := sched.Await(ctx, sv.ready); err != nil {
+		return nil, err
+	}
 	if sv.err != nil {
 		sb.vmu.Lock()
 		if sb.views[key] == sv {
@@ -159,14 +253,20 @@ func (sb *sharedBase) view(tc *tenantCache, d *database, table string) (*sharedV
 // viewKey says everything a shared view depends on: the table, the catalog variant, the
 // routing and the launch (a launch before the first attack row gates nothing).
 func (sb *sharedBase) viewKey(d *database, table string) string {
-	launch := "-"
-	if d.st.attack.Launched {
-		launch = "early"
-		if d.st.attack.LaunchedAt.After(sb.firstAttack) {
-			launch = d.st.attack.LaunchedAt.Format(time.RFC3339Nano)
-		}
+	return fmt.Sprintf("%s|%v|%s|%s", table, d.ws != nil, sb.launchKey(d.st.attack), d.routeSignature())
+}
+
+// launchKey is what views depend on of a launch: none ("-"), one before the first attack
+// row ("early": it gates nothing, so the lab's instant and realtime launches are alike), or
+// its time.
+func (sb *sharedBase) launchKey(a AttackState) string {
+	switch {
+	case !a.Launched:
+		return "-"
+	case a.LaunchedAt.After(sb.firstAttack):
+		return a.LaunchedAt.Format(time.RFC3339Nano)
 	}
-	return fmt.Sprintf("%s|%v|%s|%s", table, d.ws != nil, launch, d.routeSignature())
+	return "early"
 }
 
 // evictLocked drops the least recently used shared views beyond maxSharedViews, never keep.

@@ -127,7 +127,7 @@ func checkSharedTelemetry(t *testing.T, f *fixture) {
 		for name, want := range direct.tables {
 			rs := tc.base.tables[name]
 			canon := rs.eventOrdered()
-			got := tc.rebase.apply(canon, tc.shared.ts.plan(canon, tc.shared.baseDeps(name, len(rs.t.Cols))))
+			got, _ := tc.rebase.apply(canon, tc.shared.ts.plan(canon, tc.shared.baseDeps(name, len(rs.t.Cols))), nil)
 			if diff := sameTable(got, want.t); diff != "" {
 				t.Errorf("%s: %s: %s", ten.Name, name, diff)
 			}
@@ -139,7 +139,7 @@ func checkSharedTelemetry(t *testing.T, f *fixture) {
 	foreign := newTokenSet(ta.rebase.to)
 	for name, rs := range tb.base.tables {
 		canon := rs.eventOrdered()
-		got := tb.rebase.apply(canon, tb.shared.ts.plan(canon, tb.shared.baseDeps(name, len(rs.t.Cols))))
+		got, _ := tb.rebase.apply(canon, tb.shared.ts.plan(canon, tb.shared.baseDeps(name, len(rs.t.Cols))), nil)
 		for c, dep := range foreign.dependentColumns(got) {
 			if dep {
 				t.Errorf("%s.%s of %s holds an id of %s", name, got.Cols[c].Name, b.Name, a.Name)

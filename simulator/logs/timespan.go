@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"regexp"
@@ -119,6 +120,17 @@ type restricted struct {
 }
 
 func (r *restricted) Names() []string { return r.db.Names() }
+
+// WithContext binds the restricted database's views to the work of ctx (kql.ContextDatabase).
+func (r *restricted) WithContext(ctx context.Context) kql.Database {
+	cd, ok := r.db.(kql.ContextDatabase)
+	if !ok {
+		return r
+	}
+	c := *r
+	c.db = cd.WithContext(ctx)
+	return &c
+}
 
 func (r *restricted) Table(name string) (*kql.Table, bool) {
 	t, ok := r.db.Table(name)

@@ -105,23 +105,38 @@ func (p *tokenPlan) empty() bool {
 	return p == nil || !slices.ContainsFunc(p.cols, func(c *columnPlan) bool { return c != nil })
 }
 
+// applyCheckEvery is how many values apply converts between checkpoints.
+const applyCheckEvery = 2048
+
 // apply returns t with the tenant's tokens in the planned rows: a changed column is a copy of
 // the shared one's storage (a memory copy, no per-row work) with only those rows replaced;
-// the other columns are shared. p must be t's plan.
-func (r *rebase) apply(t *kql.Table, p *tokenPlan) *kql.Table {
+// the other columns are shared. p must be t's plan. check, when set, is a checkpoint called
+// before each column and every applyCheckEvery conversions; its error stops the work.
+func (r *rebase) apply(t *kql.Table, p *tokenPlan, check func() error) (*kql.Table, error) {
 	if r.identity || p.empty() {
-		return t
+		return t, nil
+	}
+	if check == nil {
+		check = func() error { return nil }
 	}
 	out := &kql.Table{Name: t.Name, Cols: t.Cols, Vecs: slices.Clone(t.Vecs), N: t.N}
 	for c, cp := range p.cols {
 		if cp == nil {
 			continue
 		}
+		if err := check(); err != nil {
+			return nil, err
+		}
 		v := t.Vecs[c].Prefix(t.Vecs[c].Len()) // same values and nulls, own header
 		switch v.T {
 		case types.String, types.GUID:
 			conv := make([]string, len(cp.values))
 			for k, s := range cp.values {
+				if k%applyCheckEvery == applyCheckEvery-1 {
+					if err := check(); err != nil {
+						return nil, err
+					}
+				}
 				conv[k] = r.known(s)
 			}
 			v.S = slices.Clone(v.S)
@@ -130,13 +145,18 @@ func (r *rebase) apply(t *kql.Table, p *tokenPlan) *kql.Table {
 			}
 		case types.Dynamic:
 			v.D = slices.Clone(v.D)
-			for _, row := range cp.rows {
+			for j, row := range cp.rows {
+				if j%applyCheckEvery == applyCheckEvery-1 {
+					if err := check(); err != nil {
+						return nil, err
+					}
+				}
 				v.D[row] = r.dyn(v.D[row])
 			}
 		}
 		out.Vecs[c] = v
 	}
-	return out
+	return out, nil
 }
 
 // known is str for a value known to hold a token (no scan to find out).

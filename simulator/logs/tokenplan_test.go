@@ -42,7 +42,10 @@ func TestTokenPlan(t *testing.T) {
 	if n := len(p.cols[0].values); n != 2 {
 		t.Errorf("column Id: %d distinct token values, want 2 (each converted once per tenant)", n)
 	}
-	out := r.apply(tbl, p)
+	out, err := r.apply(tbl, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := [][]any{
 		{otherTenant, map[string]any{"tid": otherTenant}, int64(1), otherUser},
 		{"plain", plain, int64(2), nil},
@@ -59,10 +62,10 @@ func TestTokenPlan(t *testing.T) {
 	if out.Vecs[2] != tbl.Vecs[2] {
 		t.Errorf("a column without tokens was copied")
 	}
-	if id := newRebase(r.ts, r.to, r.to); id.apply(tbl, p) != tbl {
+	if same, _ := newRebase(r.ts, r.to, r.to).apply(tbl, p, nil); same != tbl {
 		t.Errorf("the canonical tenant's apply must return the shared table")
 	}
-	if empty := r.ts.plan(tbl, make([]bool, 4)); r.apply(tbl, empty) != tbl {
+	if same, _ := r.apply(tbl, r.ts.plan(tbl, make([]bool, 4)), nil); same != tbl {
 		t.Errorf("a plan without dependent columns must return the shared table")
 	}
 }

@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -22,6 +23,28 @@ type database struct {
 	cat    engineCatalog
 	ws     *WorkspaceInfo
 	routes routeSet
+	// ctx is the context of the work reading the tables (kql.Query.Run binds it): building
+	// a view checks it between bounded slices, which is where work holding a processor slot
+	// gives it to more urgent work (sched.CPU), and stops when the work is cancelled.
+	ctx context.Context
+}
+
+// WithContext returns the database reading its tables for the work of ctx (kql.ContextDatabase).
+func (d *database) WithContext(ctx context.Context) kql.Database { return d.with(ctx) }
+
+// with is d reading its tables for the work of ctx.
+func (d *database) with(ctx context.Context) *database {
+	c := *d
+	c.ctx = ctx
+	return &c
+}
+
+// check is a checkpoint of view building: the work's context's error (nil without one).
+func (d *database) check() error {
+	if d.ctx == nil {
+		return nil
+	}
+	return d.ctx.Err()
 }
 
 // Names lists the tables of the catalog.
@@ -32,6 +55,7 @@ func (d *database) Table(name string) (*kql.Table, bool) {
 	if _, ok := d.cat.Table(name); !ok {
 		return nil, false
 	}
+	d.tc.e.read.note(d.ws != nil, name)
 	v, err := d.tc.view(d, name)
 	if err != nil {
 		return nil, false
@@ -63,14 +87,23 @@ func (d *database) routeSignature() string {
 
 // signature says everything a view of table depends on; the view is rebuilt when it changes.
 func (d *database) signature(table string) string {
+	customer := ""
+	if d.ws != nil {
+		customer = d.ws.CustomerID
+	}
+	return d.signatureFor(table, customer)
+}
+
+// signatureFor is signature with the workspace's customerId given.
+func (d *database) signatureFor(table, customer string) string {
 	var b strings.Builder
 	b.WriteString(d.routeSignature())
-	fmt.Fprintf(&b, "|%v@%s|%d|%d", d.st.attack.Launched, d.st.attack.LaunchedAt.Format(time.RFC3339Nano), len(d.st.attack.Replays), d.tc.rowsOf(table))
+	fmt.Fprintf(&b, "|%s|%d|%d", d.tc.shared.launchKey(d.st.attack), len(d.st.attack.Replays), d.tc.rowsOf(table))
 	if table == "AzureActivity" {
 		fmt.Fprintf(&b, "|%d", len(d.st.activities))
 	}
 	if d.ws != nil {
-		b.WriteString("|" + d.ws.CustomerID)
+		b.WriteString("|" + customer)
 	}
 	b.WriteString(d.sourceVersions(table))
 	return b.String()
@@ -78,19 +111,39 @@ func (d *database) signature(table string) string {
 
 // view returns the table's view for the database's routing, rebuilding it when stale. A
 // table without rows of the tenant's own (the action log, appended rows, replays) is the
-// shared view of every tenant routing it the same way, with this tenant's ids.
+// shared view of every tenant routing it the same way, with this tenant's ids. The view is
+// built outside the tenant's lock, with checkpoints (d.check): a query of the tenant never
+// waits for another's build (the background prebuild's, paused for more urgent work), it
+// builds the table itself; the last build stored wins (builds of one signature are equal).
+// A view the prebuild made ahead for this state (the launched lab before the launch, the lab
+// workspace before it is created) is taken as it is.
 func (tc *tenantCache) view(d *database, table string) (*view, error) {
-	key := viewKey{table: table}
-	if d.ws != nil {
-		key.workspace = d.ws.ID
-	}
+	key := tc.viewKey(d, table)
 	sig := d.signature(table)
 	tc.mu.Lock()
-	defer tc.mu.Unlock()
 	if v, ok := tc.views[key]; ok && v.sig == sig {
+		tc.mu.Unlock()
 		return v, nil
 	}
+	tc.mu.Unlock()
+	if v, ok := tc.takeAhead(d, table, sig); ok {
+		return v, nil
+	}
+	v, err := tc.build(d, table, sig)
+	if err != nil {
+		return nil, err
+	}
+	tc.mu.Lock()
+	tc.views[key] = v
+	tc.mu.Unlock()
+	return v, nil
+}
+
+// build builds the view of table in d, for signature sig.
+func (tc *tenantCache) build(d *database, table, sig string) (*view, error) {
+	tc.mu.Lock()
 	own, err := tc.ownCandidates(d, table)
+	tc.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -100,18 +153,40 @@ func (tc *tenantCache) view(d *database, table string) (*view, error) {
 		if err != nil {
 			return nil, err
 		}
-		v = tc.overlay(sv, d)
+		if v, err = tc.overlay(sv, d); err != nil {
+			return nil, err
+		}
 	} else if v, err = tc.buildPrivate(d, table, own); err != nil {
 		return nil, err
 	}
 	v.sig = sig
-	tc.views[key] = v
 	return v, nil
 }
 
+// viewKey names the view of table in d.
+func (tc *tenantCache) viewKey(d *database, table string) viewKey {
+	key := viewKey{table: table}
+	if d.ws != nil {
+		key.workspace = d.ws.ID
+	}
+	return key
+}
+
+// fresh reports whether the tenant's view of table in d is built for d's current signature.
+func (tc *tenantCache) fresh(d *database, table string) bool {
+	key, sig := tc.viewKey(d, table), d.signature(table)
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	v, ok := tc.views[key]
+	return ok && v.sig == sig
+}
+
 // overlay is a shared view with the tenant's ids and workspace.
-func (tc *tenantCache) overlay(sv *sharedView, d *database) *view {
-	t := tc.rebase.apply(sv.v.t, sv.plan)
+func (tc *tenantCache) overlay(sv *sharedView, d *database) (*view, error) {
+	t, err := tc.rebase.apply(sv.v.t, sv.plan, d.check)
+	if err != nil {
+		return nil, err
+	}
 	if d.ws != nil {
 		if i := t.ColumnIndex("TenantId"); i >= 0 {
 			if t == sv.v.t {
@@ -120,7 +195,7 @@ func (tc *tenantCache) overlay(sv *sharedView, d *database) *view {
 			t.Vecs[i] = exec.ConstVector(t.Cols[i].Type, types.NewString(d.ws.CustomerID), t.N)
 		}
 	}
-	return &view{t: t, ingest: sv.v.ingest}
+	return &view{t: t, ingest: sv.v.ingest}, nil
 }
 
 // baseCandidates are the generated rows of a table the routing lets through, attack rows
@@ -159,7 +234,7 @@ func (d *database) addCandidates(cands *[]candidate, rs *rowSet, table string, g
 }
 
 // ownCandidates are the tenant's own rows of a table: replays, the action log (AzureActivity),
-// appended rows and rows of registered sources (caller holds tc.mu).
+// appended rows (a snapshot) and rows of registered sources (caller holds tc.mu).
 func (tc *tenantCache) ownCandidates(d *database, table string) ([]candidate, error) {
 	base, err := tc.baseColumns(table)
 	if err != nil {
@@ -181,6 +256,7 @@ func (tc *tenantCache) ownCandidates(d *database, table string) ([]candidate, er
 	if x := tc.extra[table]; x != nil {
 		delay := delayOf(table)
 		seed := tableKey(table)
+		rs := x.snapshot() // the view is built after tc.mu is released, while rows may be added
 		for i, ws := range x.ws {
 			if ws != "" && (d.ws == nil || ws != d.ws.CustomerID) {
 				continue
@@ -189,7 +265,7 @@ func (tc *tenantCache) ownCandidates(d *database, table string) ([]candidate, er
 				continue
 			}
 			key := seed ^ 0xa99 ^ uint64(x.rs.times[i].UnixNano()) ^ uint64(i)<<40
-			cands = append(cands, candidate{rs: x.rs, i: i, ingest: x.rs.times[i].Add(delay.At(key)), key: key})
+			cands = append(cands, candidate{rs: rs, i: i, ingest: x.rs.times[i].Add(delay.At(key)), key: key})
 		}
 	}
 	sourced, err := tc.sourced(d, table, base)
@@ -214,7 +290,8 @@ func (tc *tenantCache) buildShared(d *database, table string) (*view, *tokenPlan
 	rs := sb.g.tables[table]
 	cands := d.baseCandidates(rs, table)
 	slices.SortStableFunc(cands, func(a, b candidate) int { return a.ingest.Compare(b.ingest) })
-	t := gatherView(table, cols, cands, nil)
+	// no checkpoints: every tenant routing the table so waits for this build (sched.Await)
+	t, _ := gatherView(table, cols, cands, nil, nil)
 	sb.mu.RUnlock()
 	sb.mu.Lock()
 	adoptView(rs, t, cands)
@@ -224,44 +301,17 @@ func (tc *tenantCache) buildShared(d *database, table string) (*view, *tokenPlan
 	return v, sb.ts.plan(v.t, deps), nil
 }
 
-// buildPrivate gathers the routed rows of a table, the generated ones (with the tenant's ids)
-// and the tenant's own, sorts them by ingestion time and shapes them as the catalog's variant
-// of the table (caller holds tc.mu).
-func (tc *tenantCache) buildPrivate(d *database, table string, own []candidate) (*view, error) {
-	sb := tc.shared
-	cols, err := tc.baseColumns(table)
-	if err != nil {
-		return nil, err
-	}
-	sb.mu.RLock()
-	defer sb.mu.RUnlock()
-	rs := sb.g.tables[table]
-	cands := append(d.baseCandidates(rs, table), own...)
-	slices.SortStableFunc(cands, func(a, b candidate) int { return a.ingest.Compare(b.ingest) })
-	var fix func(int, candidate, types.Value) types.Value
-	if !tc.rebase.identity {
-		deps := sb.baseDeps(table, len(cols))
-		fix = func(c int, k candidate, x types.Value) types.Value {
-			if !deps[c] || k.rs != rs || x.IsNull() {
-				return x
-			}
-			if x.T == types.Dynamic {
-				x.D = tc.rebase.dyn(x.D)
-			} else {
-				x.S = tc.rebase.str(x.S)
-			}
-			return x
-		}
-	}
-	t := gatherView(table, cols, cands, fix)
-	return finishView(t, table, cands, d.cat, d.ws), nil
-}
-
 // gatherView copies the candidates' values into new vectors in the candidates' order; fix,
-// when set, converts each value (column, row) on the way.
-func gatherView(table string, cols []kql.Column, cands []candidate, fix func(int, candidate, types.Value) types.Value) *kql.Table {
+// when set, converts each value (column, row) on the way. check, when set, is called before
+// each column (a checkpoint); its error stops the build.
+func gatherView(table string, cols []kql.Column, cands []candidate, fix func(int, candidate, types.Value) types.Value, check func() error) (*kql.Table, error) {
 	vecs := make([]*exec.Vector, len(cols))
 	for c, col := range cols {
+		if check != nil {
+			if err := check(); err != nil {
+				return nil, err
+			}
+		}
 		v := exec.NewVector(col.Type, len(cands))
 		for _, k := range cands {
 			x := k.rs.t.Vecs[c].Get(k.rs.row(k.i))
@@ -272,7 +322,7 @@ func gatherView(table string, cols []kql.Column, cands []candidate, fix func(int
 		}
 		vecs[c] = v
 	}
-	return &kql.Table{Name: table, Cols: cols, Vecs: vecs, N: len(cands)}
+	return &kql.Table{Name: table, Cols: cols, Vecs: vecs, N: len(cands)}, nil
 }
 
 // finishView shapes a gathered table as the catalog's variant and fills the standard columns.

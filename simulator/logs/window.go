@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"math"
 	"sort"
 	"time"
@@ -59,6 +60,12 @@ type window struct {
 
 func (x *window) Names() []string { return x.d.Names() }
 
+// WithContext binds the window's views to the work of ctx (kql.ContextDatabase); the copy
+// shares the window's cut tables.
+func (x *window) WithContext(ctx context.Context) kql.Database {
+	return &window{d: x.d.WithContext(ctx).(*database), c: x.c, tables: x.tables}
+}
+
 func (x *window) Table(name string) (*kql.Table, bool) {
 	if t, ok := x.tables[name]; ok {
 		return t, true
@@ -74,6 +81,7 @@ func (x *window) cut(name string) (*kql.Table, bool) {
 	if _, ok := x.d.cat.Table(name); !ok {
 		return nil, false
 	}
+	x.d.tc.e.read.note(x.d.ws != nil, name)
 	v, err := x.d.tc.view(x.d, name)
 	if err != nil {
 		return nil, false

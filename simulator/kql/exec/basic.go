@@ -184,6 +184,9 @@ func (f *Filter) Count(env *Env) (int, error) {
 
 // selection returns the input and the rows of it that pass every predicate.
 func (f *Filter) selection(env *Env) (*Table, []int32, error) {
+	if u, ok := f.In.(*Union); ok {
+		return f.unionSelection(env, u) // each input filtered in place (unionfilter.go)
+	}
 	t, err := f.In.Run(env)
 	if err != nil {
 		return nil, nil, err
