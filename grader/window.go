@@ -91,7 +91,7 @@ func (x *timeIndex) view(name string, t *kql.Table, a, b int) *kql.Table {
 	if ok {
 		return v
 	}
-	v = rowView(t, a, b)
+	v = logs.RowWindow(t, a, b) // a view: copying each window was half of judging's CPU
 	x.mu.Lock()
 	if len(x.views) >= maxViews {
 		x.views = map[viewKey]*kql.Table{}

@@ -161,7 +161,7 @@ func (r *restricted) Table(name string) (*kql.Table, bool) {
 	case n == 0:
 		return t.Prefix(0), true
 	case n == last-first+1: // one run of rows: a view of them, nothing copied
-		return rowWindow(t, first, last+1), true
+		return RowWindow(t, first, last+1), true
 	}
 	idx := make([]int32, 0, n)
 	for i := first; i <= last; i++ {
