@@ -89,6 +89,8 @@ func TestOneWorkerEqualsMany(t *testing.T) {
 			"row_number() between (100 .. 4000) and n between (1 .. 3)", "s == 'vault'", "s != 'Vault' and s !in ('', 'key')",
 			"s == 'absent'", "s != 'absent' and n == 1", "s !in~ ('vault', 'Été')", "s has_any ('key', 'portal')",
 			"s in~ ('KEY', 'ÉTÉ', 'a-b')",
+			// row-pure predicates without a vectorised form, evaluated row by row on the workers
+			"-n < -1", "-n < -1 and s != 'vault'", "s matches regex '^[a-k]' or -i > -300",
 		} {
 			query := "T | serialize | where " + pred + " | project i, s"
 			if one, many := runWith(query, plain.Catalog(), plain, 1), runWith(query, coded.Catalog(), coded, 4); one != many {
@@ -147,6 +149,9 @@ func TestOneWorkerEqualsMany(t *testing.T) {
 		"T | serialize | where row_number() between (10 .. 3000) | take 1000 | join kind=leftouter (T | where n == 2) on s | count",
 		"T | take 2000 | join kind=inner (T | serialize | where row_number() > 2000) on n | summarize count() by n",
 		"union withsource=Src L, (R | where V % 2 == 0), (T | project Key = s, V = i) | where V > 100 | summarize count(), max(Key) by Src",
+		// a dynamic member in the filter (row-pure: evaluated on the workers) and in the key
+		"T | extend d = bag_pack('k', n, 'w', s) | where d.k > 1 and d.w != '' | summarize count() by s, w = tostring(d.w)",
+		"T | extend d = pack_array(n, s) | where d[0] == 2 or d[1] == 'key' | project i, s",
 	} {
 		if one, many := runWith(query, jdb.Catalog(), jdb, 1), runWith(query, jdb.Catalog(), jdb, 4); one != many {
 			t.Errorf("%s:\n 1 worker:  %.400s\n 4 workers: %.400s", query, one, many)

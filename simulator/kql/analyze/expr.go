@@ -281,7 +281,9 @@ func unary(x exec.Expr, f func(types.Value) types.Value, t types.Type) exec.Expr
 		return exec.ConstExpr(retag(f(*x.Const), t))
 	}
 	ev := x.Eval
-	return exec.Expr{T: t, RunConst: x.RunConst, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
+	// f is a function of the value alone (member, index, negation, a compiled regex), so the
+	// result is as row-pure as x: the parallel filter and fold may call it from their workers.
+	return exec.Expr{T: t, RunConst: x.RunConst, RowPure: x.RowPure, Eval: func(env *exec.Env, tb *exec.Table, i int) types.Value {
 		return f(ev(env, tb, i))
 	}}
 }
