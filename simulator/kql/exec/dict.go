@@ -292,17 +292,5 @@ func (x *dictIndex) lookupOrAdd(s string, values *[]string) (uint32, bool) {
 }
 
 func (x *dictIndex) grow() {
-	old := x.slots
-	x.slots = make([]dictSlot, 2*len(old))
-	x.mask = uint64(len(x.slots) - 1)
-	for _, e := range old {
-		if e.h == 0 {
-			continue
-		}
-		i := e.h & x.mask
-		for x.slots[i].h != 0 {
-			i = (i + 1) & x.mask
-		}
-		x.slots[i] = e
-	}
+	x.slots, x.mask = rehash(x.slots, 2*len(x.slots), func(e *dictSlot) bool { return e.h != 0 }, func(e *dictSlot) uint64 { return e.h })
 }

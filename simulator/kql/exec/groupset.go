@@ -45,19 +45,11 @@ func (s *groupSet) add(g int32, h uint64) bool {
 func (s *groupSet) grow() {
 	old := s.slots
 	size := max(2*len(old), 1024)
-	s.slots = make([]uint64, size)
-	mask := uint64(size - 1)
-	for _, k := range old {
-		if k == 0 {
-			continue
-		}
-		i := (k ^ k>>29) & mask
-		for s.slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		s.slots[i] = k
-	}
+	s.slots, _ = rehash(old, size, usedKey, func(k *uint64) uint64 { return *k ^ *k>>29 })
 }
+
+// usedKey reports whether a slot of a set of nonzero keys holds one.
+func usedKey(k *uint64) bool { return *k != 0 }
 
 // valueHash hashes a value for distinct counting: equal values (as appendKey groups them)
 // hash equally. Strings, including dynamic strings, hash their text without encoding it.
@@ -160,16 +152,5 @@ func (s *pairSet) grow() {
 			size <<= 1
 		}
 	}
-	s.slots = make([]uint64, size)
-	mask := uint64(size - 1)
-	for _, k := range old {
-		if k == 0 {
-			continue
-		}
-		i := mix64(k) & mask
-		for s.slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		s.slots[i] = k
-	}
+	s.slots, _ = rehash(old, size, usedKey, func(k *uint64) uint64 { return mix64(*k) })
 }

@@ -47,17 +47,5 @@ func (t *pairTable) id(k pairKey) (int32, bool) {
 }
 
 func (t *pairTable) grow() {
-	old := t.slots
-	t.slots = make([]pairSlot, 2*len(old))
-	t.mask = uint64(len(t.slots) - 1)
-	for _, e := range old {
-		if e.id == 0 {
-			continue
-		}
-		i := hashPair(&e.k) & t.mask
-		for t.slots[i].id != 0 {
-			i = (i + 1) & t.mask
-		}
-		t.slots[i] = e
-	}
+	t.slots, t.mask = rehash(t.slots, 2*len(t.slots), func(e *pairSlot) bool { return e.id != 0 }, func(e *pairSlot) uint64 { return hashPair(&e.k) })
 }

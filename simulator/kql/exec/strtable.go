@@ -56,17 +56,5 @@ func (t *strTable) put(slot int, h uint64, v int32) {
 
 // grow doubles the table (entries keep their hashes).
 func (t *strTable) grow() {
-	old := t.slots
-	t.slots = make([]strSlot, 2*len(old))
-	t.mask = uint64(len(t.slots) - 1)
-	for _, e := range old {
-		if e.h == 0 {
-			continue
-		}
-		i := e.h & t.mask
-		for t.slots[i].h != 0 {
-			i = (i + 1) & t.mask
-		}
-		t.slots[i] = e
-	}
+	t.slots, t.mask = rehash(t.slots, 2*len(t.slots), func(e *strSlot) bool { return e.h != 0 }, func(e *strSlot) uint64 { return e.h })
 }

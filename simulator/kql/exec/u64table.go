@@ -46,17 +46,5 @@ func (t *u64Table) reserve() int32 {
 }
 
 func (t *u64Table) grow() {
-	old := t.slots
-	t.slots = make([]u64Slot, 2*len(old))
-	t.mask = uint64(len(t.slots) - 1)
-	for _, e := range old {
-		if e.id == 0 {
-			continue
-		}
-		i := mix64(e.k) & t.mask
-		for t.slots[i].id != 0 {
-			i = (i + 1) & t.mask
-		}
-		t.slots[i] = e
-	}
+	t.slots, t.mask = rehash(t.slots, 2*len(t.slots), func(e *u64Slot) bool { return e.id != 0 }, func(e *u64Slot) uint64 { return mix64(e.k) })
 }
