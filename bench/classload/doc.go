@@ -4,7 +4,7 @@
 // resident memory and the time to the first answer after a restart.
 //
 //	go build -o /tmp/soclab ./cmd/soclab
-//	go run ./bench/classload -soclab /tmp/soclab -learners 30 [-rounds 3] [-hostile] [-timeout 15m]
+//	go run ./bench/classload -soclab /tmp/soclab -learners 30 [-rounds 3] [-hostile] [-think 2s] [-timeout 15m]
 //
 // It starts its own server on a fresh state folder (loopback, port 0), adds the tenants
 // through the control endpoints, and then each learner, all starting together:
@@ -17,6 +17,11 @@
 //   - runs the lab's queries: the three rule queries, rule 3 over 30 days and the workspace
 //     KQL blocks of challenge.md through the Log Analytics API, its hunting blocks through
 //     Graph runHuntingQuery; then grades; -rounds times.
+//
+// Learners pace their commands as people with the az CLI do (-think: the mean pause before
+// each command, drawn per learner from a fixed seed; az alone takes ~0.4 s to start a
+// command). -think 0 is the stress model: every learner sends its next request the moment
+// the last one answered, so the whole class's session is squeezed into seconds.
 //
 // The hostile tenant (-hostile) loops over the queries (nested strrep, a range
 // explosion, a very long query) until the learners finish. Every request has a client

@@ -34,6 +34,8 @@ type learner struct {
 	// tokens by audience (arm, la, graph); customerID is the workspace's query id.
 	tokens     map[string]string
 	customerID string
+	// pace spaces the learner's commands (nil: none; the hostile tenant never pauses).
+	pace *pacing
 }
 
 // scopes are the audiences a learner signs in to, as az asks for them.
@@ -172,9 +174,11 @@ func (l *learner) workspaceURL() string {
 func (l *learner) setUp(ctx context.Context, c *http.Client, rec *recorder, lt *labText) error {
 	ws := l.workspaceURL()
 	body := []byte(`{"location":"eastus","properties":{"sku":{"name":"PerGB2018"},"retentionInDays":30}}`)
+	l.pace.pause(ctx)
 	if _, err := call(ctx, c, rec, "arm-put", "PUT", ws+"?api-version="+workspaceAPI, l.bearer("arm"), body); err != nil {
 		return fmt.Errorf("%s: create workspace: %w", l.name, err)
 	}
+	l.pace.pause(ctx)
 	data, err := call(ctx, c, rec, "arm-get", "GET", ws+"?api-version="+workspaceAPI, l.bearer("arm"), nil)
 	if err != nil {
 		return fmt.Errorf("%s: show workspace: %w", l.name, err)
@@ -183,11 +187,13 @@ func (l *learner) setUp(ctx context.Context, c *http.Client, rec *recorder, lt *
 		return fmt.Errorf("%s: the workspace has no customerId: %.200s", l.name, data)
 	}
 	sentinel := ws + "/providers/Microsoft.SecurityInsights/"
+	l.pace.pause(ctx)
 	if _, err := call(ctx, c, rec, "arm-put", "PUT", sentinel+"onboardingStates/default?api-version="+sentinelAPI, l.bearer("arm"), []byte(`{"properties":{}}`)); err != nil {
 		return fmt.Errorf("%s: onboard Sentinel: %w", l.name, err)
 	}
 	for _, r := range lt.Rules {
 		b, _ := json.Marshal(r.armBody())
+		l.pace.pause(ctx)
 		if _, err := call(ctx, c, rec, "arm-put", "PUT", sentinel+"alertRules/"+r.Name+"?api-version="+sentinelAPI, l.bearer("arm"), b); err != nil {
 			return fmt.Errorf("%s: create rule %s: %w", l.name, r.Name, err)
 		}
@@ -198,12 +204,14 @@ func (l *learner) setUp(ctx context.Context, c *http.Client, rec *recorder, lt *
 // query runs KQL through the Log Analytics API (kind la-query).
 func (l *learner) query(ctx context.Context, c *http.Client, rec *recorder, kind, kql string) ([]byte, error) {
 	b, _ := json.Marshal(map[string]string{"query": kql})
+	l.pace.pause(ctx)
 	return call(ctx, c, rec, kind, "POST", "https://api.loganalytics.io/v1/workspaces/"+l.customerID+"/query", l.bearer("la"), b)
 }
 
 // hunt runs KQL through Graph advanced hunting.
 func (l *learner) hunt(ctx context.Context, c *http.Client, rec *recorder, kql string) error {
 	b, _ := json.Marshal(map[string]string{"Query": kql})
+	l.pace.pause(ctx)
 	_, err := call(ctx, c, rec, "hunt", "POST", "https://graph.microsoft.com/v1.0/security/runHuntingQuery", l.bearer("graph"), b)
 	return err
 }

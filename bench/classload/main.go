@@ -23,6 +23,7 @@ type config struct {
 	restart                  bool
 	slowest                  int
 	settle                   time.Duration
+	think                    time.Duration
 }
 
 func main() {
@@ -40,6 +41,7 @@ func main() {
 	flag.BoolVar(&cfg.restart, "restart", true, "restart the server at the end and time its first answer")
 	flag.IntVar(&cfg.slowest, "slowest", 8, "list this many of the slowest learner requests")
 	flag.DurationVar(&cfg.settle, "settle", 0, "after the warm-up, wait at most this long for the server to be idle before the learners start (the instructor added the tenants before class; 0: start at once)")
+	flag.DurationVar(&cfg.think, "think", 2*time.Second, "a learner's mean pause before each command (az's own start-up is ~0.4 s; a person also reads the answer); 0: the stress model, every request sent the moment the last one answered")
 	flag.Parse()
 	if err := run(cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "classload:", err)
@@ -50,6 +52,9 @@ func main() {
 func run(cfg config, out io.Writer) error {
 	if cfg.soclab == "" {
 		return fmt.Errorf("-soclab is required")
+	}
+	if cfg.think < 0 || cfg.think > time.Minute {
+		return fmt.Errorf("-think must be in [0, 1m]")
 	}
 	if cfg.learners < 1 || cfg.learners > 500 || cfg.rounds < 1 || cfg.rounds > 100 {
 		return fmt.Errorf("-learners must be in [1, 500] and -rounds in [1, 100]")
@@ -73,8 +78,8 @@ func run(cfg config, out io.Writer) error {
 		return err
 	}
 	defer srv.stop()
-	fmt.Fprintf(out, "classload: %d learners × %d rounds, hostile %v, server pid %d on %s (%s)\n",
-		cfg.learners, cfg.rounds, cfg.hostile, srv.info.PID, srv.info.Addr, firstLine(srv.log.String(), "soclab: memory"))
+	fmt.Fprintf(out, "classload: %d learners × %d rounds, think %s, hostile %v, server pid %d on %s (%s)\n",
+		cfg.learners, cfg.rounds, cfg.think, cfg.hostile, srv.info.PID, srv.info.Addr, firstLine(srv.log.String(), "soclab: memory"))
 	ctl := &http.Client{Timeout: cfg.reqTimeout}
 	cloud, err := srv.cloudClient(cfg.reqTimeout, 64)
 	if err != nil {
@@ -138,7 +143,8 @@ func run(cfg config, out io.Writer) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, len(people))
 	start := make(chan struct{})
-	for _, l := range people {
+	for i, l := range people {
+		l.pace = newPacing(cfg.think, i)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -161,7 +167,7 @@ func run(cfg config, out io.Writer) error {
 		cpu = 0 // the process is gone with its counters
 	}
 
-	fmt.Fprintf(out, "\nlearner requests (all learners start together; wall %.1f s)\n", wall.Seconds())
+	fmt.Fprintf(out, "\nlearner requests (all learners start together, mean think %s; wall %.1f s)\n", cfg.think, wall.Seconds())
 	stats := rec.summary()
 	printStats(out, stats)
 	total := 0
@@ -207,6 +213,7 @@ func (l *learner) work(ctx context.Context, cloud, ctl *http.Client, srv *labSer
 	if err := l.setUp(ctx, cloud, rec, lt); err != nil {
 		return err
 	}
+	l.pace.pause(ctx)
 	if err := timedControl(srv, ctl, l.cred.ControlToken, rec, "launch", "POST", "attack/launch", map[string]string{"tenant": l.name, "speed": "instant"}); err != nil {
 		return fmt.Errorf("%s: launch: %w", l.name, err)
 	}
@@ -221,6 +228,7 @@ func (l *learner) work(ctx context.Context, cloud, ctl *http.Client, srv *labSer
 				return fmt.Errorf("%s: hunt: %w", l.name, err)
 			}
 		}
+		l.pace.pause(ctx)
 		if err := timedControl(srv, ctl, l.cred.ControlToken, rec, "grade", "GET", "grade?tenant="+l.name, nil); err != nil {
 			return fmt.Errorf("%s: grade: %w", l.name, err)
 		}
@@ -262,6 +270,7 @@ func timeRestart(ctx context.Context, srv *labServer, cloud *http.Client, l *lea
 		return err
 	}
 	rec := &recorder{}
+	l.pace = nil // the restart's first answer is timed without a learner's pause
 	for ctx.Err() == nil {
 		if _, err := l.query(ctx, c, rec, "first", lt.labQueries()[0]); err == nil {
 			break
