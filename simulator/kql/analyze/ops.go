@@ -50,6 +50,11 @@ func (a *analyzer) op(sc *scope, in exec.Node, op ast.Op) exec.Node {
 		if pred.T != types.Bool && pred.T != types.Null && pred.T != types.Dynamic {
 			fail(o.Pred, diag.CodeBadOperand, "'where' operator: The expression must have the type bool.")
 		}
+		if c := pred.Const; c != nil && c.T == types.Bool && !c.Null && c.I != 0 {
+			// `where true` keeps every row: the input is the answer (Kusto's optimizer drops
+			// it too), so a pipeline of them costs nothing per row
+			return in
+		}
 		if f, ok := in.(*exec.Filter); ok {
 			// fuse consecutive where operators: one selection vector, one gather
 			return f.And(pred)
