@@ -20,6 +20,10 @@ type tokenSet struct {
 	lens  []int          // the tokens' lengths, longest first
 	// minLen is the shortest token's length: a shorter string holds none (most values).
 	minLen int
+
+	// trees are the plans of the dynamic trees looked at, by identity (treePlan).
+	tmu   sync.Mutex
+	trees map[dynKey]*treePlan
 }
 
 func newTokenSet(tokens []string) *tokenSet {
@@ -144,19 +148,20 @@ func (r *rebase) replace(s string) string {
 // (the shared tables' trees are interned and never freed, so views and scenario data of a
 // tenant share one converted copy of each).
 func (r *rebase) dyn(x any) any {
-	var key dynKey
-	switch g := x.(type) {
-	case string:
-		return r.str(g)
-	case []any:
-		if len(g) == 0 {
-			return g
-		}
-		key = dynKey{reflect.ValueOf(g).UnsafePointer(), len(g)}
-	case map[string]any:
-		key = dynKey{reflect.ValueOf(g).UnsafePointer(), -1}
-	default:
+	if r.identity {
 		return x
+	}
+	return r.planned(x, r.ts.treePlan(x))
+}
+
+// planned is dyn for a value whose plan p is known (nil: the value holds no token).
+func (r *rebase) planned(x any, p *treePlan) any {
+	if p == nil || r.identity {
+		return x
+	}
+	key, shared := treeKey(x)
+	if !shared {
+		return r.convert(x, p)
 	}
 	r.mu.Lock()
 	out, ok := r.dyns[key]
@@ -164,60 +169,11 @@ func (r *rebase) dyn(x any) any {
 	if ok {
 		return out
 	}
-	out = r.tree(x)
+	out = r.convert(x, p)
 	r.mu.Lock()
 	r.dyns[key] = out
 	r.mu.Unlock()
 	return out
-}
-
-// tree converts a dynamic tree: subtrees without tokens are shared, changed maps and slices
-// are copied.
-func (r *rebase) tree(x any) any {
-	switch g := x.(type) {
-	case string:
-		if ns := r.str(g); ns != g {
-			return ns
-		}
-		return x // unchanged: no new interface value
-	case []any:
-		var out []any
-		for i, e := range g {
-			ne := r.tree(e)
-			if out == nil && !sameDyn(ne, e) {
-				out = append(make([]any, 0, len(g)), g[:i]...)
-			}
-			if out != nil {
-				out = append(out, ne)
-			}
-		}
-		if out == nil {
-			return g
-		}
-		return out
-	case map[string]any:
-		var out map[string]any
-		for k, e := range g {
-			nk, ne := r.str(k), r.tree(e)
-			if out == nil && (nk != k || !sameDyn(ne, e)) {
-				out = make(map[string]any, len(g))
-				for k2, e2 := range g {
-					out[k2] = e2
-				}
-			}
-			if out != nil {
-				if nk != k {
-					delete(out, k)
-				}
-				out[nk] = ne
-			}
-		}
-		if out == nil {
-			return g
-		}
-		return out
-	}
-	return x
 }
 
 // dynKey is a dynamic container's identity (its storage, and length for slices).

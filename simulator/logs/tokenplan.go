@@ -18,11 +18,13 @@ type tokenPlan struct {
 
 // columnPlan is one column's rows holding tokens (ascending). A string column also lists
 // its distinct token-bearing values once (values) and each row's value as an index into it
-// (codes, aligned with rows), so a tenant converts each distinct value once.
+// (codes, aligned with rows), so a tenant converts each distinct value once. A dynamic
+// column lists each row's tree plan (trees, aligned with rows; rows sharing a tree share it).
 type columnPlan struct {
 	rows   []int32
 	codes  []int32
 	values []string
+	trees  []*treePlan
 }
 
 // plan finds the rows of t's dependent columns (deps) whose values hold a token.
@@ -57,22 +59,12 @@ func (ts *tokenSet) plan(t *kql.Table, deps []bool) *tokenPlan {
 				}
 			}
 		case types.Dynamic:
-			seen := map[dynKey]bool{} // trees are interned: most rows share a few
 			for i := 0; i < v.Len(); i++ {
-				x := v.D[i]
-				if x == nil {
-					continue
-				}
-				key, shared := treeKey(x)
-				has, ok := seen[key]
-				if !shared || !ok {
-					has = ts.containsDyn(x)
-					if shared {
-						seen[key] = has
+				if x := v.D[i]; x != nil {
+					if tp := ts.treePlan(x); tp != nil {
+						cp.rows = append(cp.rows, int32(i))
+						cp.trees = append(cp.trees, tp)
 					}
-				}
-				if has {
-					cp.rows = append(cp.rows, int32(i))
 				}
 			}
 		default:
@@ -151,7 +143,7 @@ func (r *rebase) apply(t *kql.Table, p *tokenPlan, check func() error) (*kql.Tab
 						return nil, err
 					}
 				}
-				v.D[row] = r.dyn(v.D[row])
+				v.D[row] = r.planned(v.D[row], cp.trees[j])
 			}
 		}
 		out.Vecs[c] = v
