@@ -3,7 +3,6 @@ package logs
 import (
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 	"unsafe"
 
@@ -21,9 +20,12 @@ type tokenSet struct {
 	// minLen is the shortest token's length: a shorter string holds none (most values).
 	minLen int
 
-	// trees are the plans of the dynamic trees looked at, by identity (treePlan).
-	tmu   sync.Mutex
-	trees map[dynKey]*treePlan
+	// The class's plans (treeplan.go): of the token-bearing strings by value, of the
+	// dynamic trees looked at by identity; nTrees numbers the trees holding tokens.
+	tmu    sync.Mutex
+	strs   map[string]*treePlan
+	trees  map[dynKey]*treePlan
+	nTrees int32
 }
 
 func newTokenSet(tokens []string) *tokenSet {
@@ -101,47 +103,35 @@ func (ts *tokenSet) containsDyn(x any) bool {
 
 // rebase turns values of the shared (canonical) telemetry into one tenant's: each canonical
 // token is replaced by the tenant's token at the same position. It is safe for concurrent
-// use; results are memoized (strings by value, dynamic trees by identity: the shared tables'
-// trees live as long as the engine), for as long as the tenant is resident.
+// use; results are memoized by the class's plans' numbers (strings by value, dynamic trees
+// by identity: the shared tables' trees live as long as the engine), for as long as the
+// tenant is resident.
 type rebase struct {
 	ts *tokenSet
 	to []string // the tenant's tokens, aligned with the canonical list
 	// identity is set when the tenant's tokens are the canonical ones (the default tenant).
 	identity bool
 
-	mu   sync.Mutex
-	strs map[string]string
-	dyns map[dynKey]any
+	mu sync.Mutex
+	// strs[i] is string plan i converted (when done[i]); trees[i] root tree plan i's.
+	strs  []string
+	done  []bool
+	trees []any
 }
 
 func newRebase(ts *tokenSet, canonical, tenant []string) *rebase {
-	return &rebase{ts: ts, to: tenant, identity: slices.Equal(canonical, tenant), strs: map[string]string{}, dyns: map[dynKey]any{}}
+	return &rebase{ts: ts, to: tenant, identity: slices.Equal(canonical, tenant)}
 }
 
 // str returns s with the tenant's tokens.
 func (r *rebase) str(s string) string {
-	if r.identity || !r.ts.contains(s) {
-		return s // most values hold no token: scanning is cheaper than remembering them
-	}
-	return r.known(s)
-}
-
-func (r *rebase) replace(s string) string {
-	start, n, k := r.ts.next(s, 0)
-	if start < 0 {
+	if r.identity {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	last := 0
-	for start >= 0 {
-		b.WriteString(s[last:start])
-		b.WriteString(r.to[k])
-		last = start + n
-		start, n, k = r.ts.next(s, last)
+	if p := r.ts.stringPlan(s); p != nil {
+		return r.leaf(p)
 	}
-	b.WriteString(s[last:])
-	return b.String()
+	return s // most values hold no token: scanning is cheaper than remembering them
 }
 
 // dyn returns a dynamic value with the tenant's tokens, memoized by the identity of its tree
@@ -152,28 +142,6 @@ func (r *rebase) dyn(x any) any {
 		return x
 	}
 	return r.planned(x, r.ts.treePlan(x))
-}
-
-// planned is dyn for a value whose plan p is known (nil: the value holds no token).
-func (r *rebase) planned(x any, p *treePlan) any {
-	if p == nil || r.identity {
-		return x
-	}
-	key, shared := treeKey(x)
-	if !shared {
-		return r.convert(x, p)
-	}
-	r.mu.Lock()
-	out, ok := r.dyns[key]
-	r.mu.Unlock()
-	if ok {
-		return out
-	}
-	out = r.convert(x, p)
-	r.mu.Lock()
-	r.dyns[key] = out
-	r.mu.Unlock()
-	return out
 }
 
 // dynKey is a dynamic container's identity (its storage, and length for slices).

@@ -24,6 +24,7 @@ type columnPlan struct {
 	rows   []int32
 	codes  []int32
 	values []string
+	leaves []*treePlan // the values' plans, aligned with values
 	trees  []*treePlan
 }
 
@@ -47,9 +48,10 @@ func (ts *tokenSet) plan(t *kql.Table, deps []bool) *tokenPlan {
 				k, seen := code[s]
 				if !seen {
 					k = -1
-					if ts.contains(s) {
+					if sp := ts.stringPlan(s); sp != nil {
 						k = int32(len(cp.values))
 						cp.values = append(cp.values, s)
+						cp.leaves = append(cp.leaves, sp)
 					}
 					code[s] = k
 				}
@@ -123,13 +125,13 @@ func (r *rebase) apply(t *kql.Table, p *tokenPlan, check func() error) (*kql.Tab
 		switch v.T {
 		case types.String, types.GUID:
 			conv := make([]string, len(cp.values))
-			for k, s := range cp.values {
+			for k, sp := range cp.leaves {
 				if k%applyCheckEvery == applyCheckEvery-1 {
 					if err := check(); err != nil {
 						return nil, err
 					}
 				}
-				conv[k] = r.known(s)
+				conv[k] = r.leaf(sp)
 			}
 			v.S = slices.Clone(v.S)
 			for j, row := range cp.rows {
@@ -149,19 +151,4 @@ func (r *rebase) apply(t *kql.Table, p *tokenPlan, check func() error) (*kql.Tab
 		out.Vecs[c] = v
 	}
 	return out, nil
-}
-
-// known is str for a value known to hold a token (no scan to find out).
-func (r *rebase) known(s string) string {
-	r.mu.Lock()
-	out, ok := r.strs[s]
-	r.mu.Unlock()
-	if ok {
-		return out
-	}
-	out = r.replace(s)
-	r.mu.Lock()
-	r.strs[s] = out
-	r.mu.Unlock()
-	return out
 }

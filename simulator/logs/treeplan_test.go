@@ -13,7 +13,7 @@ func describePlan(p *treePlan) string {
 	switch {
 	case p == nil:
 		return "_"
-	case p == stringToken:
+	case p.isString():
 		return "$"
 	}
 	var parts []string
@@ -22,7 +22,7 @@ func describePlan(p *treePlan) string {
 		if st.index >= 0 {
 			name = fmt.Sprintf("[%d]", st.index)
 		}
-		if st.keyToken {
+		if st.keyPlan != nil {
 			name = "*" + name[:8]
 		}
 		parts = append(parts, name+":"+describePlan(st.sub))
@@ -137,7 +137,7 @@ func FuzzTreePlan(f *testing.F) {
 		tree := fuzzTree(s)
 		want := fmt.Sprint(scanConvert(r, tree))
 		before := fmt.Sprint(tree)
-		if got := fmt.Sprint(r.convert(tree, r.ts.planTree(tree))); got != want {
+		if got := fmt.Sprint(r.planned(tree, r.ts.planTree(tree))); got != want {
 			t.Errorf("%q: converted %s, want %s", s, got, want)
 		}
 		if fmt.Sprint(tree) != before {
