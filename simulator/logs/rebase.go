@@ -5,8 +5,10 @@ import (
 	"slices"
 	"sync"
 	"unsafe"
+	"weak"
 
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/exec"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -117,6 +119,10 @@ type rebase struct {
 	strs  []string
 	done  []bool
 	trees []any
+	// cols are the tenant's converted columns by the shared column, weakly (sharedgather.go);
+	// past colsLimit entries the freed ones are forgotten.
+	cols      map[weak.Pointer[exec.Vector]]weak.Pointer[exec.Vector]
+	colsLimit int
 }
 
 func newRebase(ts *tokenSet, canonical, tenant []string) *rebase {

@@ -121,6 +121,10 @@ func (r *rebase) apply(t *kql.Table, p *tokenPlan, check func() error) (*kql.Tab
 		if err := check(); err != nil {
 			return nil, err
 		}
+		if v := r.convertedColumn(t.Vecs[c]); v != nil {
+			out.Vecs[c] = v // another view holding this shared column converted it
+			continue
+		}
 		v := t.Vecs[c].Prefix(t.Vecs[c].Len()) // same values and nulls, own header
 		switch v.T {
 		case types.String, types.GUID:
@@ -148,6 +152,7 @@ func (r *rebase) apply(t *kql.Table, p *tokenPlan, check func() error) (*kql.Tab
 				v.D[row] = r.planned(v.D[row], cp.trees[j])
 			}
 		}
+		r.rememberColumn(t.Vecs[c], v)
 		out.Vecs[c] = v
 	}
 	return out, nil

@@ -293,7 +293,7 @@ func (tc *tenantCache) buildShared(d *database, table string) (*view, *tokenPlan
 	// no checkpoints: every tenant routing the table so waits for this build (sched.Await)
 	var t *kql.Table
 	if rs != nil {
-		t = gatherRows(table, cols, rs, cands)
+		t = sb.gatherShared(table, cols, rs, cands)
 	} else {
 		t, _ = gatherView(table, cols, cands, nil, nil)
 	}
