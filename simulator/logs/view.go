@@ -23,6 +23,8 @@ type database struct {
 	cat    engineCatalog
 	ws     *WorkspaceInfo
 	routes routeSet
+	// routeSig is routes' signature, found once (newDatabase): every table read asks for it.
+	routeSig string
 	// ctx is the context of the work reading the tables (kql.Query.Run binds it): building
 	// a view checks it between bounded slices, which is where work holding a processor slot
 	// gives it to more urgent work (sched.CPU), and stops when the work is cancelled.
@@ -73,8 +75,22 @@ type candidate struct {
 	key uint64
 }
 
+// newDatabase is a database with its route signature.
+func newDatabase(d *database) *database {
+	d.routeSig = d.signRoutes()
+	return d
+}
+
 // routeSignature says which sources the database routes, over which event times.
 func (d *database) routeSignature() string {
+	if d.routeSig != "" {
+		return d.routeSig
+	}
+	return d.signRoutes()
+}
+
+// signRoutes writes routeSignature.
+func (d *database) signRoutes() string {
 	srcs := make([]string, 0, len(d.routes))
 	for s, spans := range d.routes {
 		for _, sp := range spans {
