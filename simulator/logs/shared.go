@@ -45,9 +45,10 @@ type sharedBase struct {
 	uses  uint64
 
 	// gathers are the shared views' gathered columns, by the rows they hold (sharedgather.go).
-	gmu     sync.Mutex
-	gathers map[gatherKey]*sharedGather
-	seed    maphash.Seed
+	gmu       sync.Mutex
+	gathers   map[gatherKey]*sharedGather
+	gatherSeq uint64
+	seed      maphash.Seed
 
 	scenOnce sync.Once
 	scen     map[string]*scenarioTable

@@ -24,11 +24,17 @@ type gatherKey struct {
 	sum   uint64
 }
 
-// sharedGather is one gathered table and the rows it holds, compared in full on a hit.
+// sharedGather is one gathered table and the rows it holds, compared in full on a hit; seq
+// orders the gathers by when they were made.
 type sharedGather struct {
 	rows []int32
 	t    *kql.Table
+	seq  uint64
 }
+
+// maxSharedGathers bounds the gathers remembered: the workspace and hunting views of one
+// state are built close together, and a gather whose views were dropped costs its columns.
+const maxSharedGathers = 64
 
 // gatherShared returns the candidates' rows of rs gathered (gatherRows), the table an
 // earlier shared view gathered when it held the same rows in the same order.
@@ -49,11 +55,22 @@ func (sb *sharedBase) gatherShared(table string, cols []kql.Column, rs *rowSet, 
 	}
 	t := gatherRows(table, cols, rs, cands)
 	sb.gmu.Lock()
-	if sb.gathers == nil || len(sb.gathers) >= maxSharedViews {
-		sb.gathers = map[gatherKey]*sharedGather{} // as many as the shared views; older ones are rebuilt if asked again
+	defer sb.gmu.Unlock()
+	if sb.gathers == nil {
+		sb.gathers = map[gatherKey]*sharedGather{}
 	}
-	sb.gathers[key] = &sharedGather{rows: rows, t: t}
-	sb.gmu.Unlock()
+	for len(sb.gathers) >= maxSharedGathers { // the oldest goes (a later view gathers it again)
+		var oldest gatherKey
+		first := true
+		for k, g := range sb.gathers {
+			if first || g.seq < sb.gathers[oldest].seq {
+				oldest, first = k, false
+			}
+		}
+		delete(sb.gathers, oldest)
+	}
+	sb.gatherSeq++
+	sb.gathers[key] = &sharedGather{rows: rows, t: t, seq: sb.gatherSeq}
 	return t
 }
 

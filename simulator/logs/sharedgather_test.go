@@ -156,3 +156,29 @@ func TestConvertedColumnsAreWeak(t *testing.T) {
 		t.Errorf("the column converted again: %v", fresh.Vecs[0].Get(0))
 	}
 }
+
+// TestSharedGathersAreBounded: at most maxSharedGathers gathers are remembered, the oldest
+// forgotten first.
+func TestSharedGathersAreBounded(t *testing.T) {
+	f := newFixture(t)
+	sb, err := f.engine.base()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := sb.g.tables["SigninLogs"]
+	cols := sb.cols["SigninLogs"]
+	first := sb.gatherShared("SigninLogs", cols, rs, []candidate{{rs: rs, i: 0}})
+	var newest *kql.Table
+	for i := 1; i <= maxSharedGathers; i++ {
+		newest = sb.gatherShared("SigninLogs", cols, rs, []candidate{{rs: rs, i: i}})
+	}
+	if n := len(sb.gathers); n != maxSharedGathers {
+		t.Errorf("%d gathers remembered, want %d", n, maxSharedGathers)
+	}
+	if again := sb.gatherShared("SigninLogs", cols, rs, []candidate{{rs: rs, i: 0}}); again == first {
+		t.Errorf("the oldest gather was kept past the bound")
+	}
+	if again := sb.gatherShared("SigninLogs", cols, rs, []candidate{{rs: rs, i: maxSharedGathers}}); again != newest {
+		t.Errorf("the newest gather was not kept")
+	}
+}
