@@ -137,7 +137,7 @@ func (w *Workspace) Database(at time.Time) (kql.Database, error) {
 func (e *Engine) workspaceDB(tc *tenantCache, st *tenantState, info WorkspaceInfo, at time.Time) *database {
 	routes := routesFor(e.scen, st, info)
 	routes.add(ownSource, span{})
-	return &database{tc: tc, st: st, at: at, cat: e.cats.workspace, ws: &info, routes: routes}
+	return newDatabase(&database{tc: tc, st: st, at: at, cat: e.cats.workspace, ws: &info, routes: routes})
 }
 
 // huntingDB is the advanced hunting database of the tenant whose state is st.
@@ -146,7 +146,7 @@ func (e *Engine) huntingDB(tc *tenantCache, st *tenantState, at time.Time) *data
 	for _, s := range standingStreams {
 		routes.add(s, span{})
 	}
-	return &database{tc: tc, st: st, at: at, cat: e.cats.hunting, routes: routes}
+	return newDatabase(&database{tc: tc, st: st, at: at, cat: e.cats.hunting, routes: routes})
 }
 
 // Hunting returns the tenant's advanced hunting tables (Defender XDR) at virtual time at. The

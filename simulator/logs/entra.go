@@ -32,7 +32,7 @@ func (e *Engine) Entra(tenantID string, at time.Time) (kql.Database, error) {
 	}
 	// ws is nil, as for advanced hunting: no hunting table has these names, so the views'
 	// cache keys never meet.
-	return &database{tc: tc, st: st, at: at, cat: cat, routes: routes}, nil
+	return newDatabase(&database{tc: tc, st: st, at: at, cat: cat, routes: routes}), nil
 }
 
 // Cast returns the tenant's directory as the telemetry resolves it (users with their object ids,

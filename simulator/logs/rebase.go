@@ -3,11 +3,12 @@ package logs
 import (
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 	"unsafe"
+	"weak"
 
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/exec"
 	"github.com/soclab/soclab/simulator/kql/types"
 )
 
@@ -20,6 +21,13 @@ type tokenSet struct {
 	lens  []int          // the tokens' lengths, longest first
 	// minLen is the shortest token's length: a shorter string holds none (most values).
 	minLen int
+
+	// The class's plans (treeplan.go): of the token-bearing strings by value, of the
+	// dynamic trees looked at by identity; nTrees numbers the trees holding tokens.
+	tmu    sync.Mutex
+	strs   map[string]*treePlan
+	trees  map[dynKey]*treePlan
+	nTrees int32
 }
 
 func newTokenSet(tokens []string) *tokenSet {
@@ -97,127 +105,49 @@ func (ts *tokenSet) containsDyn(x any) bool {
 
 // rebase turns values of the shared (canonical) telemetry into one tenant's: each canonical
 // token is replaced by the tenant's token at the same position. It is safe for concurrent
-// use; results are memoized (strings by value, dynamic trees by identity: the shared tables'
-// trees live as long as the engine), for as long as the tenant is resident.
+// use; results are memoized by the class's plans' numbers (strings by value, dynamic trees
+// by identity: the shared tables' trees live as long as the engine), for as long as the
+// tenant is resident.
 type rebase struct {
 	ts *tokenSet
 	to []string // the tenant's tokens, aligned with the canonical list
 	// identity is set when the tenant's tokens are the canonical ones (the default tenant).
 	identity bool
 
-	mu   sync.Mutex
-	strs map[string]string
-	dyns map[dynKey]any
+	mu sync.Mutex
+	// strs[i] is string plan i converted (when done[i]); trees[i] root tree plan i's.
+	strs  []string
+	done  []bool
+	trees []any
+	// cols are the tenant's converted columns by the shared column, weakly (sharedgather.go);
+	// past colsLimit entries the freed ones are forgotten.
+	cols      map[weak.Pointer[exec.Vector]]weak.Pointer[exec.Vector]
+	colsLimit int
 }
 
 func newRebase(ts *tokenSet, canonical, tenant []string) *rebase {
-	return &rebase{ts: ts, to: tenant, identity: slices.Equal(canonical, tenant), strs: map[string]string{}, dyns: map[dynKey]any{}}
+	return &rebase{ts: ts, to: tenant, identity: slices.Equal(canonical, tenant)}
 }
 
 // str returns s with the tenant's tokens.
 func (r *rebase) str(s string) string {
-	if r.identity || !r.ts.contains(s) {
-		return s // most values hold no token: scanning is cheaper than remembering them
-	}
-	return r.known(s)
-}
-
-func (r *rebase) replace(s string) string {
-	start, n, k := r.ts.next(s, 0)
-	if start < 0 {
+	if r.identity {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	last := 0
-	for start >= 0 {
-		b.WriteString(s[last:start])
-		b.WriteString(r.to[k])
-		last = start + n
-		start, n, k = r.ts.next(s, last)
+	if p := r.ts.stringPlan(s); p != nil {
+		return r.leaf(p)
 	}
-	b.WriteString(s[last:])
-	return b.String()
+	return s // most values hold no token: scanning is cheaper than remembering them
 }
 
 // dyn returns a dynamic value with the tenant's tokens, memoized by the identity of its tree
 // (the shared tables' trees are interned and never freed, so views and scenario data of a
 // tenant share one converted copy of each).
 func (r *rebase) dyn(x any) any {
-	var key dynKey
-	switch g := x.(type) {
-	case string:
-		return r.str(g)
-	case []any:
-		if len(g) == 0 {
-			return g
-		}
-		key = dynKey{reflect.ValueOf(g).UnsafePointer(), len(g)}
-	case map[string]any:
-		key = dynKey{reflect.ValueOf(g).UnsafePointer(), -1}
-	default:
+	if r.identity {
 		return x
 	}
-	r.mu.Lock()
-	out, ok := r.dyns[key]
-	r.mu.Unlock()
-	if ok {
-		return out
-	}
-	out = r.tree(x)
-	r.mu.Lock()
-	r.dyns[key] = out
-	r.mu.Unlock()
-	return out
-}
-
-// tree converts a dynamic tree: subtrees without tokens are shared, changed maps and slices
-// are copied.
-func (r *rebase) tree(x any) any {
-	switch g := x.(type) {
-	case string:
-		if ns := r.str(g); ns != g {
-			return ns
-		}
-		return x // unchanged: no new interface value
-	case []any:
-		var out []any
-		for i, e := range g {
-			ne := r.tree(e)
-			if out == nil && !sameDyn(ne, e) {
-				out = append(make([]any, 0, len(g)), g[:i]...)
-			}
-			if out != nil {
-				out = append(out, ne)
-			}
-		}
-		if out == nil {
-			return g
-		}
-		return out
-	case map[string]any:
-		var out map[string]any
-		for k, e := range g {
-			nk, ne := r.str(k), r.tree(e)
-			if out == nil && (nk != k || !sameDyn(ne, e)) {
-				out = make(map[string]any, len(g))
-				for k2, e2 := range g {
-					out[k2] = e2
-				}
-			}
-			if out != nil {
-				if nk != k {
-					delete(out, k)
-				}
-				out[nk] = ne
-			}
-		}
-		if out == nil {
-			return g
-		}
-		return out
-	}
-	return x
+	return r.planned(x, r.ts.treePlan(x))
 }
 
 // dynKey is a dynamic container's identity (its storage, and length for slices).

@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"runtime"
 	"strings"
 	"sync"
@@ -42,6 +43,12 @@ type sharedBase struct {
 	vmu   sync.Mutex
 	views map[string]*sharedView
 	uses  uint64
+
+	// gathers are the shared views' gathered columns, by the rows they hold (sharedgather.go).
+	gmu       sync.Mutex
+	gathers   map[gatherKey]*sharedGather
+	gatherSeq uint64
+	seed      maphash.Seed
 
 	scenOnce sync.Once
 	scen     map[string]*scenarioTable
@@ -95,6 +102,7 @@ func (sb *sharedBase) generate(e *Engine) error {
 		}
 	}
 	sb.views = map[string]*sharedView{}
+	sb.seed = maphash.MakeSeed()
 	return nil
 }
 

@@ -18,11 +18,14 @@ type tokenPlan struct {
 
 // columnPlan is one column's rows holding tokens (ascending). A string column also lists
 // its distinct token-bearing values once (values) and each row's value as an index into it
-// (codes, aligned with rows), so a tenant converts each distinct value once.
+// (codes, aligned with rows), so a tenant converts each distinct value once. A dynamic
+// column lists each row's tree plan (trees, aligned with rows; rows sharing a tree share it).
 type columnPlan struct {
 	rows   []int32
 	codes  []int32
 	values []string
+	leaves []*treePlan // the values' plans, aligned with values
+	trees  []*treePlan
 }
 
 // plan finds the rows of t's dependent columns (deps) whose values hold a token.
@@ -45,9 +48,10 @@ func (ts *tokenSet) plan(t *kql.Table, deps []bool) *tokenPlan {
 				k, seen := code[s]
 				if !seen {
 					k = -1
-					if ts.contains(s) {
+					if sp := ts.stringPlan(s); sp != nil {
 						k = int32(len(cp.values))
 						cp.values = append(cp.values, s)
+						cp.leaves = append(cp.leaves, sp)
 					}
 					code[s] = k
 				}
@@ -57,22 +61,12 @@ func (ts *tokenSet) plan(t *kql.Table, deps []bool) *tokenPlan {
 				}
 			}
 		case types.Dynamic:
-			seen := map[dynKey]bool{} // trees are interned: most rows share a few
 			for i := 0; i < v.Len(); i++ {
-				x := v.D[i]
-				if x == nil {
-					continue
-				}
-				key, shared := treeKey(x)
-				has, ok := seen[key]
-				if !shared || !ok {
-					has = ts.containsDyn(x)
-					if shared {
-						seen[key] = has
+				if x := v.D[i]; x != nil {
+					if tp := ts.treePlan(x); tp != nil {
+						cp.rows = append(cp.rows, int32(i))
+						cp.trees = append(cp.trees, tp)
 					}
-				}
-				if has {
-					cp.rows = append(cp.rows, int32(i))
 				}
 			}
 		default:
@@ -127,17 +121,21 @@ func (r *rebase) apply(t *kql.Table, p *tokenPlan, check func() error) (*kql.Tab
 		if err := check(); err != nil {
 			return nil, err
 		}
+		if v := r.convertedColumn(t.Vecs[c]); v != nil {
+			out.Vecs[c] = v // another view holding this shared column converted it
+			continue
+		}
 		v := t.Vecs[c].Prefix(t.Vecs[c].Len()) // same values and nulls, own header
 		switch v.T {
 		case types.String, types.GUID:
 			conv := make([]string, len(cp.values))
-			for k, s := range cp.values {
+			for k, sp := range cp.leaves {
 				if k%applyCheckEvery == applyCheckEvery-1 {
 					if err := check(); err != nil {
 						return nil, err
 					}
 				}
-				conv[k] = r.known(s)
+				conv[k] = r.leaf(sp)
 			}
 			v.S = slices.Clone(v.S)
 			for j, row := range cp.rows {
@@ -151,25 +149,11 @@ func (r *rebase) apply(t *kql.Table, p *tokenPlan, check func() error) (*kql.Tab
 						return nil, err
 					}
 				}
-				v.D[row] = r.dyn(v.D[row])
+				v.D[row] = r.planned(v.D[row], cp.trees[j])
 			}
 		}
+		r.rememberColumn(t.Vecs[c], v)
 		out.Vecs[c] = v
 	}
 	return out, nil
-}
-
-// known is str for a value known to hold a token (no scan to find out).
-func (r *rebase) known(s string) string {
-	r.mu.Lock()
-	out, ok := r.strs[s]
-	r.mu.Unlock()
-	if ok {
-		return out
-	}
-	out = r.replace(s)
-	r.mu.Lock()
-	r.strs[s] = out
-	r.mu.Unlock()
-	return out
 }

@@ -23,6 +23,8 @@ type database struct {
 	cat    engineCatalog
 	ws     *WorkspaceInfo
 	routes routeSet
+	// routeSig is routes' signature, found once (newDatabase): every table read asks for it.
+	routeSig string
 	// ctx is the context of the work reading the tables (kql.Query.Run binds it): building
 	// a view checks it between bounded slices, which is where work holding a processor slot
 	// gives it to more urgent work (sched.CPU), and stops when the work is cancelled.
@@ -73,8 +75,22 @@ type candidate struct {
 	key uint64
 }
 
+// newDatabase is a database with its route signature.
+func newDatabase(d *database) *database {
+	d.routeSig = d.signRoutes()
+	return d
+}
+
 // routeSignature says which sources the database routes, over which event times.
 func (d *database) routeSignature() string {
+	if d.routeSig != "" {
+		return d.routeSig
+	}
+	return d.signRoutes()
+}
+
+// signRoutes writes routeSignature.
+func (d *database) signRoutes() string {
 	srcs := make([]string, 0, len(d.routes))
 	for s, spans := range d.routes {
 		for _, sp := range spans {
@@ -291,7 +307,12 @@ func (tc *tenantCache) buildShared(d *database, table string) (*view, *tokenPlan
 	cands := d.baseCandidates(rs, table)
 	slices.SortStableFunc(cands, func(a, b candidate) int { return a.ingest.Compare(b.ingest) })
 	// no checkpoints: every tenant routing the table so waits for this build (sched.Await)
-	t, _ := gatherView(table, cols, cands, nil, nil)
+	var t *kql.Table
+	if rs != nil {
+		t = sb.gatherShared(table, cols, rs, cands)
+	} else {
+		t, _ = gatherView(table, cols, cands, nil, nil)
+	}
 	sb.mu.RUnlock()
 	sb.mu.Lock()
 	adoptView(rs, t, cands)
@@ -323,6 +344,20 @@ func gatherView(table string, cols []kql.Column, cands []candidate, fix func(int
 		vecs[c] = v
 	}
 	return &kql.Table{Name: table, Cols: cols, Vecs: vecs, N: len(cands)}, nil
+}
+
+// gatherRows is gatherView for candidates that are all rows of rs (a shared view's): each
+// column is one typed gather of rs's column (no value-by-value copy).
+func gatherRows(table string, cols []kql.Column, rs *rowSet, cands []candidate) *kql.Table {
+	idx := make([]int32, len(cands))
+	for j, k := range cands {
+		idx[j] = int32(rs.row(k.i))
+	}
+	vecs := make([]*exec.Vector, len(cols))
+	for c := range cols {
+		vecs[c] = rs.t.Vecs[c].Gather(idx)
+	}
+	return &kql.Table{Name: table, Cols: cols, Vecs: vecs, N: len(cands)}
 }
 
 // finishView shapes a gathered table as the catalog's variant and fills the standard columns.
@@ -381,7 +416,26 @@ func fillReceived(t *kql.Table, table string, cands []candidate) {
 func appendItemID(buf []byte, salt uint64, k candidate) []byte {
 	a := mix64(salt ^ k.key)
 	b := mix64(a ^ uint64(k.rs.times[k.i].UnixNano()))
-	return fmt.Appendf(buf, "%08x-%04x-4%03x-%04x-%012x", uint32(a>>32), uint16(a>>16), uint16(a)&0xfff, uint16(b>>48)&0x3fff|0x8000, b&0xffffffffffff)
+	// "%08x-%04x-4%03x-%04x-%012x" of these, written directly (a view of 30 000 rows made
+	// them through fmt at ~10 ms)
+	buf = appendHex(buf, uint64(uint32(a>>32)), 8)
+	buf = append(buf, '-')
+	buf = appendHex(buf, uint64(uint16(a>>16)), 4)
+	buf = append(buf, '-', '4')
+	buf = appendHex(buf, uint64(uint16(a)&0xfff), 3)
+	buf = append(buf, '-')
+	buf = appendHex(buf, uint64(uint16(b>>48)&0x3fff|0x8000), 4)
+	buf = append(buf, '-')
+	return appendHex(buf, b&0xffffffffffff, 12)
+}
+
+// appendHex appends the n lowest hex digits of x in lower case, zero-padded.
+func appendHex(buf []byte, x uint64, n int) []byte {
+	const digits = "0123456789abcdef"
+	for i := n - 1; i >= 0; i-- {
+		buf = append(buf, digits[(x>>(4*uint(i)))&0xf])
+	}
+	return buf
 }
 
 // mix64 is splitmix64's finalizer: a cheap, well-spread 64-bit hash.
