@@ -167,7 +167,7 @@ func run(cfg config, out io.Writer) error {
 		cpu = 0 // the process is gone with its counters
 	}
 
-	fmt.Fprintf(out, "\nlearner requests (all learners start together, mean think %s; wall %.1f s)\n", cfg.think, wall.Seconds())
+	fmt.Fprintf(out, "\nlearner requests (all learners start together at %s, mean think %s; wall %.1f s)\n", began.UTC().Format("15:04:05.000"), cfg.think, wall.Seconds())
 	stats := rec.summary()
 	printStats(out, stats)
 	total := 0
