@@ -50,3 +50,23 @@ func BenchmarkSmallDict(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRunGathers gathers runs of 1-40 neighbouring rows of a 600-row table, every
+// column: a rule run's window and the few rows its filter keeps.
+func BenchmarkRunGathers(b *testing.B) {
+	t := benchWindowTable(600)
+	var runs [][]int32
+	for a := 0; a+40 <= t.N; a += 37 {
+		idx := seq(1 + a%40)
+		for j := range idx {
+			idx[j] += int32(a)
+		}
+		runs = append(runs, idx)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, idx := range runs {
+			t.Gather(idx)
+		}
+	}
+}

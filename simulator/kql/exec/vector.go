@@ -151,8 +151,12 @@ func (v *Vector) Append(val types.Value) {
 func (v *Vector) AppendNull() { v.Append(types.NullOf(v.T)) }
 
 // Gather returns a new vector holding the values at the given row indexes; an index of -1
-// gives a null (used by outer joins).
+// gives a null (used by outer joins). A run of consecutive rows is a view of v's storage
+// (window): neither vector may be written in place afterwards (appending is safe).
 func (v *Vector) Gather(idx []int32) *Vector {
+	if a, ok := runOf(idx); ok {
+		return v.window(a, a+len(idx)) // one run of rows: a view (gatherview.go)
+	}
 	out := &Vector{T: v.T, n: len(idx)}
 	hasNull := v.nulls != nil
 	switch storageOf(v.T) {
