@@ -24,7 +24,28 @@ func runOf(idx []int32) (start int, ok bool) {
 
 // window returns rows [a, b) of v as a view sharing its values (0 <= a <= b <= v.Len()).
 func (v *Vector) window(a, b int) *Vector {
-	out := &Vector{T: v.T, n: b - a}
+	out := &Vector{}
+	v.viewInto(out, a, b)
+	return out
+}
+
+// viewInto makes out the view of rows [a, b) of v; no rows: an empty vector of v's type that
+// keeps nothing of v alive.
+func (v *Vector) viewInto(out *Vector, a, b int) {
+	*out = Vector{T: v.T, n: b - a}
+	if a == b {
+		switch storageOf(v.T) {
+		case storeInt:
+			out.I = make([]int64, 0) // no allocation: empty, not nil, as a copy was
+		case storeFloat:
+			out.F = make([]float64, 0)
+		case storeString:
+			out.S = make([]string, 0)
+		default:
+			out.D = make([]any, 0)
+		}
+		return
+	}
 	switch storageOf(v.T) {
 	case storeInt:
 		out.I = v.I[a:b:b]
@@ -38,6 +59,22 @@ func (v *Vector) window(a, b int) *Vector {
 	}
 	if v.nulls != nil {
 		out.nulls = shiftedNulls(v.nulls, a, b)
+	}
+}
+
+// gatherRun is Table.Gather (need nil) or GatherNeeded of the rows [a, b): every column a
+// view or, when need leaves it out, a placeholder, their headers in one allocation (a rule
+// run's window and its filter's survivors are a few rows of many columns).
+func (t *Table) gatherRun(a, b int, need []bool) *Table {
+	out := &Table{Name: t.Name, Cols: t.Cols, Vecs: make([]*Vector, len(t.Vecs)), N: b - a}
+	headers := make([]Vector, len(t.Vecs))
+	for i, v := range t.Vecs {
+		if wanted(need, i) {
+			v.viewInto(&headers[i], a, b)
+		} else {
+			headers[i] = Vector{T: v.T} // as placeholder
+		}
+		out.Vecs[i] = &headers[i]
 	}
 	return out
 }

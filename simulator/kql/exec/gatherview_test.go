@@ -155,3 +155,38 @@ func sharesStorage(view, src *Vector, a int) bool {
 	}
 	return &view.D[0] == &src.D[a]
 }
+
+func TestTableGatherOfARun(t *testing.T) {
+	vecs := nullyVectors(2, 64, 65)
+	cols := make([]Column, len(vecs))
+	for i, v := range vecs {
+		cols[i] = Column{Name: fmt.Sprintf("c%d", i), Type: v.T}
+	}
+	tab := &Table{Name: "T", Cols: cols, Vecs: vecs, N: 200}
+	need := []bool{true, false, true, true, false, true}
+	for _, r := range []struct{ a, b int }{{0, 0}, {60, 70}, {0, 200}, {199, 200}} {
+		idx := seq(r.b - r.a)
+		for j := range idx {
+			idx[j] += int32(r.a)
+		}
+		all, some := tab.Gather(idx), tab.GatherNeeded(nil, idx, need)
+		if all.N != len(idx) || some.N != len(idx) {
+			t.Fatalf("[%d,%d): %d and %d rows", r.a, r.b, all.N, some.N)
+		}
+		for c, v := range vecs {
+			want := copyGather(v, idx)
+			if !reflect.DeepEqual(values(all.Vecs[c]), want) {
+				t.Errorf("[%d,%d) column %d: %v, want %v", r.a, r.b, c, values(all.Vecs[c]), want)
+			}
+			switch {
+			case need[c] && !reflect.DeepEqual(values(some.Vecs[c]), want):
+				t.Errorf("[%d,%d) needed column %d: %v, want %v", r.a, r.b, c, values(some.Vecs[c]), want)
+			case !need[c] && (some.Vecs[c].Len() != 0 || some.Vecs[c].T != v.T):
+				t.Errorf("[%d,%d) unneeded column %d is not a placeholder", r.a, r.b, c)
+			}
+		}
+		if len(idx) == 0 && all.Vecs[3].S == nil {
+			t.Errorf("an empty gather's string column is nil, not empty")
+		}
+	}
+}
