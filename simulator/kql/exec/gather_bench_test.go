@@ -70,3 +70,24 @@ func BenchmarkRunGathers(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRunGathersNeeded is BenchmarkRunGathers for a filter whose later operators read
+// 2 of the 7 columns (the others are placeholders).
+func BenchmarkRunGathersNeeded(b *testing.B) {
+	t := benchWindowTable(600)
+	need := []bool{true, false, false, false, false, true, false}
+	var runs [][]int32
+	for a := 0; a+40 <= t.N; a += 37 {
+		idx := seq(1 + a%40)
+		for j := range idx {
+			idx[j] += int32(a)
+		}
+		runs = append(runs, idx)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, idx := range runs {
+			t.GatherNeeded(nil, idx, need)
+		}
+	}
+}

@@ -190,3 +190,25 @@ func TestTableGatherOfARun(t *testing.T) {
 		}
 	}
 }
+
+func TestGatherNeededSharesPlaceholders(t *testing.T) {
+	vecs := []*Vector{NewVector(types.String, 0), NewVector(types.String, 0), NewVector(types.String, 0), NewVector(types.Long, 0), NewVector(types.Long, 0)}
+	for i := range 10 {
+		vecs[0].Append(types.NewString(fmt.Sprint(i)))
+		vecs[1].Append(types.NewString("b"))
+		vecs[2].Append(types.NewString("c"))
+		vecs[3].Append(types.NewLong(int64(i)))
+		vecs[4].Append(types.NewLong(7))
+	}
+	cols := []Column{{Name: "a", Type: types.String}, {Name: "b", Type: types.String}, {Name: "c", Type: types.String}, {Name: "d", Type: types.Long}, {Name: "e", Type: types.Long}}
+	tab := &Table{Name: "T", Cols: cols, Vecs: vecs, N: 10}
+	for _, idx := range [][]int32{{2, 3, 4}, {}} {
+		got := tab.GatherNeeded(nil, idx, []bool{true, false, false, false, true})
+		if got.Vecs[1] != got.Vecs[2] || got.Vecs[1].T != types.String || got.Vecs[1].Len() != 0 || got.Vecs[3].T != types.Long || got.Vecs[3].Len() != 0 {
+			t.Errorf("%v: placeholders %+v %+v %+v", idx, got.Vecs[1], got.Vecs[2], got.Vecs[3])
+		}
+		if !reflect.DeepEqual(values(got.Vecs[0]), copyGather(vecs[0], idx)) || !reflect.DeepEqual(values(got.Vecs[4]), copyGather(vecs[4], idx)) {
+			t.Errorf("%v: needed columns %v %v", idx, values(got.Vecs[0]), values(got.Vecs[4]))
+		}
+	}
+}
