@@ -66,38 +66,44 @@ func (v *Vector) viewInto(out *Vector, a, b int) {
 // view, their headers in one allocation (a rule run's window and its filter's survivors are
 // a few rows of many columns), or, when need leaves it out, a placeholder shared by the
 // columns of its type (nobody reads a placeholder: a filter keeping 3 of 60 columns made 57
-// headers of 144 bytes each).
+// headers of 144 bytes each). No rows (a third of a class's gathers: rules that match
+// nothing): one empty vector per type for every column, read or not.
 func (t *Table) gatherRun(a, b int, need []bool) *Table {
 	out := &Table{Name: t.Name, Cols: t.Cols, Vecs: make([]*Vector, len(t.Vecs)), N: b - a}
-	n := 0 // headers: the views, then one placeholder per type left out
-	var left uint64
+	view := func(i int) bool { return a < b && wanted(need, i) }
+	n := 0 // headers: the views, then one shared vector per type
+	var shared uint64
 	for i, v := range t.Vecs {
 		switch {
-		case wanted(need, i):
+		case view(i):
 			n++
-		case v.T < 64 && left&(1<<v.T) == 0:
-			left |= 1 << v.T
+		case v.T < 64 && shared&(1<<v.T) == 0:
+			shared |= 1 << v.T
 			n++
 		case v.T >= 64:
 			n++
 		}
 	}
 	headers := make([]Vector, n)
-	var placeholders [64]*Vector
+	var byType [64]*Vector
 	k := 0
 	for i, v := range t.Vecs {
 		switch {
-		case wanted(need, i):
+		case view(i):
 			v.viewInto(&headers[k], a, b)
 			out.Vecs[i] = &headers[k]
 			k++
-		case v.T < 64 && placeholders[v.T] != nil:
-			out.Vecs[i] = placeholders[v.T]
+		case v.T < 64 && byType[v.T] != nil:
+			out.Vecs[i] = byType[v.T]
 		default:
-			headers[k] = Vector{T: v.T} // as placeholder
+			if a == b {
+				v.viewInto(&headers[k], a, a) // empty, not nil, as a copy was
+			} else {
+				headers[k] = Vector{T: v.T} // as placeholder
+			}
 			out.Vecs[i] = &headers[k]
 			if v.T < 64 {
-				placeholders[v.T] = &headers[k]
+				byType[v.T] = &headers[k]
 			}
 			k++
 		}

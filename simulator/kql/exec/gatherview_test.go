@@ -207,6 +207,9 @@ func TestGatherNeededSharesPlaceholders(t *testing.T) {
 		if got.Vecs[1] != got.Vecs[2] || got.Vecs[1].T != types.String || got.Vecs[1].Len() != 0 || got.Vecs[3].T != types.Long || got.Vecs[3].Len() != 0 {
 			t.Errorf("%v: placeholders %+v %+v %+v", idx, got.Vecs[1], got.Vecs[2], got.Vecs[3])
 		}
+		if len(idx) == 0 && (got.Vecs[0] != got.Vecs[1] || got.Vecs[0].S == nil || got.Vecs[3] != got.Vecs[4]) {
+			t.Errorf("no rows: the columns of a type do not share one empty vector")
+		}
 		if !reflect.DeepEqual(values(got.Vecs[0]), copyGather(vecs[0], idx)) || !reflect.DeepEqual(values(got.Vecs[4]), copyGather(vecs[4], idx)) {
 			t.Errorf("%v: needed columns %v %v", idx, values(got.Vecs[0]), values(got.Vecs[4]))
 		}
