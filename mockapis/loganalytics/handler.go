@@ -17,6 +17,7 @@ import (
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/hunting"
 	"github.com/soclab/soclab/simulator/kql"
+	"github.com/soclab/soclab/simulator/kql/govern"
 	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
 )
@@ -33,7 +34,9 @@ const MaxRows = 500000
 const MaxResultBytes = 64 << 20
 
 // QueryMemory is the memory budget of one query. Kusto allows a query several GB per node;
-// one soclab process serves a class, so a query gets less (sched bounds how many run).
+// one soclab process serves a class, so a query gets less (sched bounds how many run), and
+// less again on a server with a soft memory limit (govern.FitToProcess: 256 MB for a class of
+// 30).
 const QueryMemory = 512 << 20
 
 // Option configures the handler.
@@ -197,7 +200,7 @@ func (h *handler) workspace(tenantID string, r *http.Request) (*logs.Workspace, 
 // (simulator/hunting.RunWorkspace, which the portal's Logs blade runs too).
 func (h *handler) run(ctx context.Context, ws *logs.Workspace, req queryRequest) (*kql.Query, *kql.Result, *apiError) {
 	q, res, err := hunting.RunWorkspace(ctx, h.engine, ws, req.Query, req.Timespan,
-		hunting.WorkspaceLimits{Memory: h.memory, MaxRows: MaxRows, MaxBytes: MaxResultBytes})
+		hunting.WorkspaceLimits{Memory: govern.FitToProcess(h.memory), MaxRows: MaxRows, MaxBytes: MaxResultBytes})
 	var te *hunting.TimespanError
 	var ke *kql.Error
 	switch {

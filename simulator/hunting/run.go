@@ -86,7 +86,7 @@ func Run(ctx context.Context, gate *sched.Gate, e *logs.Engine, tenantID, query,
 	if err != nil {
 		return nil, err
 	}
-	res, err := q.Run(ctx, logs.Restrict(db, start, end), kql.RunOptions{Now: now, Seed: now.UnixNano(), MaxMemory: QueryMemory,
+	res, err := q.Run(ctx, logs.Restrict(db, start, end), kql.RunOptions{Now: now, Seed: now.UnixNano(), MaxMemory: govern.FitToProcess(QueryMemory),
 		MaxResultRows: MaxRows, MaxResultBytes: MaxResultBytes})
 	if err != nil {
 		return nil, queryError(query, err)

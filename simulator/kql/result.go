@@ -94,15 +94,9 @@ func (r *Result) LogAnalytics() LogAnalyticsTable {
 // WriteLogAnalytics writes {"tables":[{"name":"PrimaryResult","columns":[...],"rows":[...]}]},
 // followed by fork/facet's further tables under their names.
 func (r *Result) WriteLogAnalytics(w io.Writer) error {
-	tables := []LogAnalyticsTable{r.LogAnalytics()}
-	for _, t := range r.More {
-		more := &Result{Table: t}
-		tables = append(tables, LogAnalyticsTable{Name: t.Name, Columns: more.Columns(), Rows: nonNil(more.Rows(true))})
-	}
-	return writeJSON(w, struct {
-		Tables []LogAnalyticsTable `json:"tables"`
-		Error  *PartialError       `json:"error,omitempty"`
-	}{tables, r.partialError()})
+	primary := *r.Table
+	primary.Name = "PrimaryResult"
+	return writeLogAnalytics(w, append([]*Table{&primary}, r.More...), r.partialError()) // lawrite.go
 }
 
 func nonNil(rows [][]any) [][]any {

@@ -6,7 +6,6 @@ import (
 	"unsafe"
 
 	"github.com/soclab/soclab/simulator/kql/govern"
-	"github.com/soclab/soclab/simulator/kql/types"
 )
 
 // StringDict is the dictionary encoding of a string (or GUID) vector: Codes[i] is row i's
@@ -46,21 +45,21 @@ func (v *Vector) dictIf(b *govern.Budget, cachedOnly bool) *StringDict {
 	if len(v.S) == 0 {
 		return &StringDict{}
 	}
-	if v.cell == nil {
-		d, _ := buildDict(v.S) // a vector made outside this package: nothing to cache in
-		return d
-	}
-	return v.cell.get(v.S, b, cachedOnly)
+	return v.cellOf().get(v.S, b, cachedOnly)
 }
 
 // cachedDict returns the vector's dictionary only when it is already built (no work).
 func (v *Vector) cachedDict() *StringDict {
-	if storageOf(v.T) != storeString || v.cell == nil || len(v.S) == 0 {
+	if storageOf(v.T) != storeString || len(v.S) == 0 {
 		return nil
 	}
-	v.cell.mu.Lock()
-	d := v.cell.d
-	v.cell.mu.Unlock()
+	c := v.loadCell()
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	d := c.d
+	c.mu.Unlock()
 	return d.cut(v.S)
 }
 
@@ -93,13 +92,6 @@ func (c *dictCell) isWanted() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.wanted
-}
-
-func newDictCell(t types.Type) *dictCell {
-	if storageOf(t) != storeString {
-		return nil
-	}
-	return &dictCell{}
 }
 
 // get returns the dictionary of s, building it when the cell has none covering s. The cell
@@ -193,7 +185,7 @@ func dictBytes(n, k int) int64 { return 4*int64(n) + 16*int64(k) + 32*int64(k) }
 // buildDict encodes s; ok is false when s has too many distinct values.
 func buildDict(s []string) (d *StringDict, ok bool) {
 	limit := dictMaxDistinct(len(s))
-	idx := newDictIndex(min(limit, 1024))
+	idx := newDictIndex(min(limit, 1024, len(s))) // sized for s: a small column's index stays small
 	codes := make([]uint32, len(s))
 	var values []string
 	prev, prevCode := "", uint32(0)
@@ -214,17 +206,23 @@ func buildDict(s []string) (d *StringDict, ok bool) {
 // gatherDict returns the dictionary of v's rows at idx (all >= 0) when v's is built: the
 // codes are gathered, the values shared.
 func (v *Vector) gatherDict(out *Vector, idx []int32) {
-	if out.cell == nil || len(idx) == 0 {
+	if storageOf(v.T) != storeString || len(idx) == 0 {
 		return
 	}
 	d := v.cachedDict()
-	if d == nil && len(idx) >= dictMinRows && len(v.S) >= dictMinRows && v.cell != nil && v.cell.isWanted() {
+	if d == nil && len(idx) >= dictMinRows && len(v.S) >= dictMinRows && v.cellOf().isWanted() {
 		// A stored column whose filtered rows queries keep grouping: encode it once, and
 		// every gather after carries codes (the summarize over the survivors reads no text).
 		d = v.dictIf(nil, true)
 	}
 	if d == nil {
-		out.cell.parent = v.cell // if out's rows need codes, the next gather brings them
+		// If out's rows need codes, the next gather of v brings them. Only a column of
+		// dictMinRows rows or more is ever encoded for being wanted: a smaller one without
+		// a cell (not a view of a growing table) keeps no link, and out no cell until it
+		// needs one.
+		if len(v.S) >= dictMinRows || v.loadCell() != nil {
+			out.cell = &dictCell{parent: v.cellOf()}
+		}
 		return
 	}
 	codes := make([]uint32, len(idx))
@@ -234,7 +232,7 @@ func (v *Vector) gatherDict(out *Vector, idx []int32) {
 		}
 		codes[j] = d.Codes[i]
 	}
-	out.cell.d = &StringDict{Codes: codes, Values: d.Values, index: d.index, base: out.S}
+	out.cell = &dictCell{d: &StringDict{Codes: codes, Values: d.Values, index: d.index, base: out.S}}
 }
 
 // dictIndex maps a dictionary's values to their codes: open addressing over (hash, code)

@@ -19,7 +19,7 @@ func (e *Env) FilterDict(v *Vector) *StringDict {
 	if d := v.cachedDict(); d != nil {
 		return d
 	}
-	if v.cell == nil || len(v.S) < dictMinRows || !v.cell.askedBefore(uintptr(unsafe.Pointer(e))) {
+	if storageOf(v.T) != storeString || len(v.S) < dictMinRows || !v.cellOf().askedBefore(uintptr(unsafe.Pointer(e))) {
 		return nil
 	}
 	return v.dictIf(e.Mem, true)

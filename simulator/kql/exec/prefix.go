@@ -10,7 +10,7 @@ func (v *Vector) Prefix(n int) *Vector {
 	if n < 0 {
 		n = 0
 	}
-	out := &Vector{T: v.T, n: n, cell: v.cell} // the views of a column share its dictionary
+	out := &Vector{T: v.T, n: n, cell: v.cellOf()} // the views of a column share its dictionary
 	switch storageOf(v.T) {
 	case storeInt:
 		out.I = v.I[:n:n]

@@ -200,6 +200,9 @@ func (t *Table) GatherNeeded(env *Env, idx []int32, need []bool) *Table {
 	if need != nil && len(need) != len(t.Vecs) { // a schema known only at run time: all
 		need = nil
 	}
+	if a, ok := runOf(idx); ok || len(idx) == 0 {
+		return t.gatherRun(a, a+len(idx), need) // one run of rows: views (gatherview.go)
+	}
 	out := &Table{Name: t.Name, Cols: t.Cols, Vecs: make([]*Vector, len(t.Vecs)), N: len(idx)}
 	var cols []int
 	for i, v := range t.Vecs {

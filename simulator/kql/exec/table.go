@@ -55,6 +55,9 @@ func (t *Table) Row(i int) []types.Value {
 
 // Gather returns the rows at idx as a new table.
 func (t *Table) Gather(idx []int32) *Table {
+	if a, ok := runOf(idx); ok || len(idx) == 0 {
+		return t.gatherRun(a, a+len(idx), nil) // one run of rows: views (gatherview.go)
+	}
 	out := &Table{Name: t.Name, Cols: t.Cols, Vecs: make([]*Vector, len(t.Vecs)), N: len(idx)}
 	for i, v := range t.Vecs {
 		out.Vecs[i] = v.Gather(idx)

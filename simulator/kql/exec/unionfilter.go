@@ -19,12 +19,13 @@ func (f *Filter) unionSelection(env *Env, u *Union) (*Table, []int32, error) {
 	if len(need) != len(u.Cols) {
 		need = nil // a schema known only at run time: every column
 	}
+	read := predicateReads(f.Preds, len(u.Cols))
 	for k, in := range u.Inputs {
 		t, err := in.Run(env)
 		if err != nil {
 			return nil, nil, err
 		}
-		leg := u.asUnionSchema(k, t)
+		leg, later := u.asUnionSchema(k, t, read)
 		sel, err := f.selectRows(env, leg)
 		if err != nil {
 			return nil, nil, err
@@ -32,7 +33,22 @@ func (f *Filter) unionSelection(env *Env, u *Union) (*Table, []int32, error) {
 		if err := env.ChargeCells(len(sel), neededCols(u.Cols, need), ""); err != nil {
 			return nil, nil, err
 		}
-		parts = append(parts, leg.GatherNeeded(env, sel, need))
+		if later == nil {
+			parts = append(parts, leg.GatherNeeded(env, sel, need))
+			total += len(sel)
+			continue
+		}
+		gather := make([]bool, len(u.Cols))
+		for c := range gather {
+			gather[c] = wanted(need, c) && !later[c]
+		}
+		part := leg.GatherNeeded(env, sel, gather)
+		for c, col := range u.Cols {
+			if later[c] && wanted(need, c) {
+				part.Vecs[c] = u.constantColumn(k, c, col.Type, len(sel)) // only the kept rows
+			}
+		}
+		parts = append(parts, part)
 		total += len(sel)
 	}
 	out := &Table{Cols: u.Cols, Vecs: make([]*Vector, len(u.Cols)), N: total}
@@ -50,17 +66,27 @@ func (f *Filter) unionSelection(env *Env, u *Union) (*Table, []int32, error) {
 	return out, seq(total), env.Check()
 }
 
-// asUnionSchema is input k's table t under the union's columns, sharing t's vectors.
-func (u *Union) asUnionSchema(k int, t *Table) *Table {
+// asUnionSchema is input k's table t under the union's columns, sharing t's vectors. The
+// columns constant in this input (the source column, the columns it lacks: all null) are
+// built in full only when the filter reads them (read) or t is small; the others are
+// placeholders, marked in later (nil: none), for the caller to make for the rows that pass
+// (constantColumn).
+func (u *Union) asUnionSchema(k int, t *Table, read []bool) (*Table, []bool) {
 	out := &Table{Cols: u.Cols, Vecs: make([]*Vector, len(u.Cols)), N: t.N}
+	var later []bool
 	nulls := map[types.Type]*Vector{}
 	for c, col := range u.Cols {
 		switch {
+		case (c == u.SourceCol || u.Maps[k][c] < 0) && !read[c] && t.N >= unionLaterRows:
+			if later == nil {
+				later = make([]bool, len(u.Cols))
+			}
+			out.Vecs[c], later[c] = &Vector{T: col.Type}, true
 		case c == u.SourceCol:
-			out.Vecs[c] = ConstVector(col.Type, types.NewString(u.Names[k]), t.N)
+			out.Vecs[c] = u.constantColumn(k, c, col.Type, t.N)
 		case u.Maps[k][c] < 0:
 			if nulls[col.Type] == nil {
-				nulls[col.Type] = NullVector(col.Type, t.N)
+				nulls[col.Type] = u.constantColumn(k, c, col.Type, t.N)
 			}
 			out.Vecs[c] = nulls[col.Type]
 		default:
@@ -76,7 +102,40 @@ func (u *Union) asUnionSchema(k int, t *Table) *Table {
 			out.Vecs[c] = v
 		}
 	}
-	return out
+	return out, later
+}
+
+// unionLaterRows is the input size from which a constant column the filter does not read is
+// made for the kept rows only (below it, building it in full costs less than the bookkeeping).
+const unionLaterRows = 1024
+
+// constantColumn is column c of input k for n rows: the input's name in the source column,
+// null in a column the input lacks.
+func (u *Union) constantColumn(k, c int, t types.Type, n int) *Vector {
+	if c == u.SourceCol {
+		return ConstVector(t, types.NewString(u.Names[k]), n)
+	}
+	return NullVector(t, n)
+}
+
+// predicateReads marks the columns (of width) that preds read; all of them when one
+// predicate's reads are not known.
+func predicateReads(preds []Expr, width int) []bool {
+	read := make([]bool, width)
+	for _, p := range preds {
+		if !p.ReadsKnown {
+			for c := range read {
+				read[c] = true
+			}
+			return read
+		}
+		for _, c := range p.Reads {
+			if c >= 0 && c < width {
+				read[c] = true
+			}
+		}
+	}
+	return read
 }
 
 // selectRows is the rows of t that pass every predicate (as selection does for its input).

@@ -22,13 +22,14 @@ type Vector struct {
 	nulls []uint64
 	n     int
 	// cell caches the dictionary encoding of a string vector (see Dict); views cut from the
-	// vector (Prefix) share it. A pointer, so that copying a Vector stays cheap and safe.
+	// vector (Prefix) share it. A pointer, so that copying a Vector stays cheap and safe;
+	// made on first need (cellOf) and read with loadCell.
 	cell *dictCell
 }
 
 // NewVector returns an empty vector of type t with room for capacity values.
 func NewVector(t types.Type, capacity int) *Vector {
-	v := &Vector{T: t, cell: newDictCell(t)}
+	v := &Vector{T: t}
 	switch storageOf(t) {
 	case storeInt:
 		v.I = make([]int64, 0, capacity)
@@ -150,9 +151,13 @@ func (v *Vector) Append(val types.Value) {
 func (v *Vector) AppendNull() { v.Append(types.NullOf(v.T)) }
 
 // Gather returns a new vector holding the values at the given row indexes; an index of -1
-// gives a null (used by outer joins).
+// gives a null (used by outer joins). A run of consecutive rows is a view of v's storage
+// (window): neither vector may be written in place afterwards (appending is safe).
 func (v *Vector) Gather(idx []int32) *Vector {
-	out := &Vector{T: v.T, n: len(idx), cell: newDictCell(v.T)}
+	if a, ok := runOf(idx); ok {
+		return v.window(a, a+len(idx)) // one run of rows: a view (gatherview.go)
+	}
+	out := &Vector{T: v.T, n: len(idx)}
 	hasNull := v.nulls != nil
 	switch storageOf(v.T) {
 	case storeInt:

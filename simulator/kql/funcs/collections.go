@@ -336,11 +336,11 @@ func rangeInts(c *Context, start, stop, step int64) types.Value {
 		count = int64(n) + 1
 	}
 	c.need(24 + 24*count)
-	out := make([]any, count)
+	vals := make([]int64, count)
 	v := start
-	for i := range out {
-		out[i] = v
+	for i := range vals {
+		vals[i] = v
 		v += step
 	}
-	return types.NewDynamic(out)
+	return types.NewDynamic(boxInts(vals))
 }
