@@ -57,6 +57,12 @@ type Options struct {
 	// alone): a worker held by a long slice of another tenant (a hostile rule's run) does not
 	// hold back the tenants someone waits on.
 	Assist int
+	// Hold, when set, is called before the first slice of a run of slices of a tenant someone
+	// waits on, and the function it returns once that run ends: the tenant caught up, no
+	// longer waited on, or another tenant next in the queue. The server takes one interactive
+	// CPU slot there for the whole catch-up a learner waits for (a grade), instead of queueing
+	// behind every learner's query again at each slice. It may block until it has the slot.
+	Hold func(tenantID string) (release func())
 }
 
 // Back-off of a failing tenant: EnqueueAll (the ticker) skips it until RetryAfter·2^(n-1)
@@ -111,6 +117,8 @@ type tenant struct {
 	// turn, which would end all their catch-ups together at the end.
 	waiting int
 	waitSeq uint64
+	// release gives back what Options.Hold took for the tenant's run of slices (nil: none).
+	release func()
 }
 
 // New builds a pipeline over stages, run in the order given. Call Start to run it in the

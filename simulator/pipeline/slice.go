@@ -34,15 +34,28 @@ func (p *Pipeline) run(id string) {
 	t := p.tenant(id)
 	t.queued, t.running = false, true
 	startSeq, sliceLen := t.enq, t.slice
+	hold := p.opts.Hold != nil && t.waiting > 0 && t.release == nil
 	p.changed()
 	p.mu.Unlock()
+	if hold {
+		release := p.opts.Hold(id)
+		p.mu.Lock()
+		t.release = release
+		p.mu.Unlock()
+	}
 
 	began := time.Now()
 	res := p.slice(id, sliceLen)
 	wall := time.Since(began)
 
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	var release func()
+	defer func() {
+		p.mu.Unlock()
+		if release != nil {
+			release()
+		}
+	}()
 	t.running = false
 	t.slices++
 	t.lastWall = wall
@@ -91,6 +104,10 @@ func (p *Pipeline) run(id string) {
 		p.queue = append(p.queue, id)
 		p.promoteLocked(id) // still waited on: next, not after every other tenant
 		p.work.Signal()
+	}
+	// The hold lasts while the tenant's next slice is the queue's next one and someone waits.
+	if t.release != nil && !(more && t.waiting > 0 && len(p.queue) > 0 && p.queue[0] == id) {
+		release, t.release = t.release, nil
 	}
 	p.changed()
 }
