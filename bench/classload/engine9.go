@@ -17,6 +17,9 @@ import (
 type gradeParts struct {
 	mu            sync.Mutex
 	engine, grade []time.Duration
+	// slow are the grades over 1 s: who, when sent (since start), total and engine wait.
+	slow  []string
+	start time.Time
 }
 
 var serverTimingPart = regexp.MustCompile(`(?:^|,)\s*(engine|grade);[^,]*?dur=([0-9.]+)`)
@@ -48,6 +51,7 @@ func timedGrade(srv *labServer, ctl *http.Client, l *learner, rec *recorder) err
 	rec.add(s)
 	if l.gradeParts != nil {
 		l.gradeParts.add(strings.Join(resp.Header.Values("Server-Timing"), ","))
+		l.gradeParts.noteSlow(l.name, began, s.took, resp.Header.Values("Server-Timing"))
 	}
 	return err
 }
@@ -69,6 +73,15 @@ func (g *gradeParts) add(header string) {
 	}
 }
 
+func (g *gradeParts) noteSlow(who string, began time.Time, took time.Duration, timing []string) {
+	if took < time.Second {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.slow = append(g.slow, fmt.Sprintf("  %s sent at +%.1f s took %s ms: %s", who, began.Sub(g.start).Seconds(), ms(took), strings.Join(timing, ", ")))
+}
+
 // print writes the parts' p50/p99/max.
 func (g *gradeParts) print(w io.Writer) {
 	g.mu.Lock()
@@ -83,5 +96,11 @@ func (g *gradeParts) print(w io.Writer) {
 		d := slices.Clone(part.d)
 		slices.Sort(d)
 		fmt.Fprintf(w, "grade's Server-Timing, %s: p50 %s ms, p99 %s ms, max %s ms (%d grades)\n", part.name, ms(pct(d, 50)), ms(pct(d, 99)), ms(d[len(d)-1]), len(d))
+	}
+	if len(g.slow) > 0 {
+		fmt.Fprintf(w, "grades over 1 s: %d\n", len(g.slow))
+		for _, s := range g.slow[:min(len(g.slow), 10)] {
+			fmt.Fprintln(w, s)
+		}
 	}
 }

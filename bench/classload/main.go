@@ -140,7 +140,7 @@ func run(cfg config, out io.Writer) error {
 	}
 
 	began := time.Now()
-	parts := &gradeParts{}
+	parts := &gradeParts{start: began}
 	var wg sync.WaitGroup
 	errs := make(chan error, len(people))
 	start := make(chan struct{})
