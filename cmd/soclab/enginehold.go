@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"runtime"
 	"sync"
 
 	"github.com/soclab/soclab/simulator/kql/sched"
@@ -14,19 +15,25 @@ import (
 // slices waited for a few full queues.
 type catchUpSlots struct {
 	cpu *sched.CPU
+	// holds bounds the slots held at once (GOMAXPROCS-1, at least 1): the pipeline's worker
+	// and an assisting waiter may both hold one, and the learners' queries keep a slot, as
+	// with the grader's judging permits.
+	holds chan struct{}
 
 	mu   sync.Mutex
 	held map[string]context.Context
 }
 
 func newCatchUpSlots(cpu *sched.CPU) *catchUpSlots {
-	return &catchUpSlots{cpu: cpu, held: map[string]context.Context{}}
+	return &catchUpSlots{cpu: cpu, holds: make(chan struct{}, max(runtime.GOMAXPROCS(0)-1, 1)), held: map[string]context.Context{}}
 }
 
 // hold takes an interactive slot for the tenant (waiting for one) until release.
 func (s *catchUpSlots) hold(tenantID string) (release func()) {
+	s.holds <- struct{}{}
 	ctx, done, err := s.cpu.Acquire(context.Background(), sched.Interactive)
 	if err != nil { // a background context never ends: cannot happen
+		<-s.holds
 		return func() {}
 	}
 	s.mu.Lock()
@@ -37,6 +44,7 @@ func (s *catchUpSlots) hold(tenantID string) (release func()) {
 		delete(s.held, tenantID)
 		s.mu.Unlock()
 		done()
+		<-s.holds
 	}
 }
 

@@ -109,3 +109,29 @@ func TestHoldSpansAWaitedCatchUp(t *testing.T) {
 		})
 	}
 }
+
+// TestIdleHoldGivenBack: a hold kept for a tenant's next slice (it was next in the queue) is
+// given back as soon as another tenant's slice starts first, so a slice never waits for a
+// slot held by a tenant that is not running (every slot held so deadlocked the server).
+func TestIdleHoldGivenBack(t *testing.T) {
+	l := newLab(map[string]time.Duration{"a": time.Hour, "b": time.Hour})
+	o := fixed(l)
+	var order []string
+	o.Hold = func(id string) func() {
+		order = append(order, "hold "+id)
+		return func() { order = append(order, "release "+id) }
+	}
+	p := New(o, Named{"detect", newStage("detect", l)})
+	p.mu.Lock()
+	a := p.tenant("a")
+	a.release = func() { order = append(order, "release a") } // kept after a's last slice
+	a.queued = true
+	p.queue = append(p.queue, "a")
+	p.mu.Unlock()
+	if _, err := p.Wait(context.Background(), "b"); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"release a", "hold b", "release b"}; !slices.Equal(order, want) {
+		t.Errorf("order %q, want %q", order, want)
+	}
+}

@@ -35,8 +35,21 @@ func (p *Pipeline) run(id string) {
 	t.queued, t.running = false, true
 	startSeq, sliceLen := t.enq, t.slice
 	hold := p.opts.Hold != nil && t.waiting > 0 && t.release == nil
+	// A hold kept for another tenant's next slice is given back when this one runs first
+	// (another waited tenant went ahead of it): held slots are never idle while a slice waits
+	// for one, which would deadlock once every slot is held so.
+	var idle []func()
+	for _, o := range p.tenants {
+		if o != t && o.release != nil && !o.running {
+			idle = append(idle, o.release)
+			o.release = nil
+		}
+	}
 	p.changed()
 	p.mu.Unlock()
+	for _, release := range idle {
+		release()
+	}
 	if hold {
 		release := p.opts.Hold(id)
 		p.mu.Lock()
