@@ -15,9 +15,10 @@ import (
 // slices waited for a few full queues.
 type catchUpSlots struct {
 	cpu *sched.CPU
-	// holds bounds the slots held at once (GOMAXPROCS-1, at least 1): the pipeline's worker
-	// and an assisting waiter may both hold one, and the learners' queries keep a slot, as
-	// with the grader's judging permits.
+	// holds bounds the slots held at once (GOMAXPROCS: the pipeline's worker and an assisting
+	// waiter may both hold one). One at a time (GOMAXPROCS-1 on 2 cores) made the waited
+	// catch-ups go one by one: grade p50 6.3 s against 2.5 s (classload -think 0, load 4-5),
+	// the lab queries' p99 no better.
 	holds chan struct{}
 
 	mu   sync.Mutex
@@ -25,7 +26,7 @@ type catchUpSlots struct {
 }
 
 func newCatchUpSlots(cpu *sched.CPU) *catchUpSlots {
-	return &catchUpSlots{cpu: cpu, holds: make(chan struct{}, max(runtime.GOMAXPROCS(0)-1, 1)), held: map[string]context.Context{}}
+	return &catchUpSlots{cpu: cpu, holds: make(chan struct{}, runtime.GOMAXPROCS(0)), held: map[string]context.Context{}}
 }
 
 // hold takes an interactive slot for the tenant (waiting for one) until release.

@@ -90,6 +90,8 @@ type Pipeline struct {
 	wg      sync.WaitGroup
 	// assisting counts the Wait callers running their tenant's slice (at most Options.Assist).
 	assisting int
+	// holding counts the slices waiting in Options.Hold: a hold is not kept idle meanwhile.
+	holding int
 }
 
 // tenant is the pipeline's record of one tenant. Sequence numbers order enqueues: enq is the

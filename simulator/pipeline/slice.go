@@ -45,6 +45,9 @@ func (p *Pipeline) run(id string) {
 			o.release = nil
 		}
 	}
+	if hold {
+		p.holding++
+	}
 	p.changed()
 	p.mu.Unlock()
 	for _, release := range idle {
@@ -53,6 +56,7 @@ func (p *Pipeline) run(id string) {
 	if hold {
 		release := p.opts.Hold(id)
 		p.mu.Lock()
+		p.holding--
 		t.release = release
 		p.mu.Unlock()
 	}
@@ -118,8 +122,9 @@ func (p *Pipeline) run(id string) {
 		p.promoteLocked(id) // still waited on: next, not after every other tenant
 		p.work.Signal()
 	}
-	// The hold lasts while the tenant's next slice is the queue's next one and someone waits.
-	if t.release != nil && !(more && t.waiting > 0 && len(p.queue) > 0 && p.queue[0] == id) {
+	// The hold lasts while the tenant's next slice is the queue's next one, someone waits and
+	// no other slice waits in Hold (the runners could all be blocked there, this hold idle).
+	if t.release != nil && !(more && t.waiting > 0 && len(p.queue) > 0 && p.queue[0] == id && p.holding == 0) {
 		release, t.release = t.release, nil
 	}
 	p.changed()
