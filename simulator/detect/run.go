@@ -180,6 +180,10 @@ func (st *ruleState) novel(t *kql.Table) []int {
 	return rows
 }
 
+// UsesHold marks the engine as a pipeline.HoldUser: its runs compute on the slot the pipeline
+// holds for a waited tenant (Options.Held), so the pipeline takes it only when runs are due.
+func (e *Engine) UsesHold() {}
+
 // heldSlot makes the runs of this Advance compute on the slot Options.Held has for the tenant
 // (until release); ok false when there is none.
 func (e *Engine) heldSlot(tenantID string) (release func(), ok bool) {

@@ -27,6 +27,14 @@ type Progresser interface {
 	Progress(tenantID string, to time.Time) (time.Time, error)
 }
 
+// HoldUser is implemented by a stage whose work computes on the slot Options.Hold takes (the
+// rule engine): the hold is then taken only when such a stage has work due in the slice (its
+// Progress before the clock), not when only another stage has. Without any HoldUser, any due
+// work takes it.
+type HoldUser interface {
+	UsesHold()
+}
+
 // Named is a stage with the name its status is reported under.
 type Named struct {
 	Name  string

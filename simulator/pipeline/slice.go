@@ -45,15 +45,20 @@ func (p *Pipeline) run(id string) {
 			o.release = nil
 		}
 	}
-	if hold {
-		p.holding++
-	}
 	p.changed()
 	p.mu.Unlock()
 	for _, release := range idle {
 		release()
 	}
-	if hold {
+	// The hold is taken only when the slice has something due: a waited tenant already caught
+	// up (a grade's usual case) does not queue for a slot it would not use.
+	takeHold := func() {
+		if !hold {
+			return
+		}
+		p.mu.Lock()
+		p.holding++
+		p.mu.Unlock()
 		release := p.opts.Hold(id)
 		p.mu.Lock()
 		p.holding--
@@ -62,7 +67,7 @@ func (p *Pipeline) run(id string) {
 	}
 
 	began := time.Now()
-	res := p.slice(id, sliceLen)
+	res := p.slice(id, sliceLen, takeHold)
 	wall := time.Since(began)
 
 	p.mu.Lock()
@@ -143,7 +148,7 @@ func adapt(slice, wall time.Duration, o Options) time.Duration {
 
 // slice catches the tenant up by at most sliceLen of virtual time: from the earliest
 // progress of its stages towards its clock, every stage in order.
-func (p *Pipeline) slice(id string, sliceLen time.Duration) (res sliceResult) {
+func (p *Pipeline) slice(id string, sliceLen time.Duration, takeHold func()) (res sliceResult) {
 	res.stageReached = make([]time.Time, len(p.stages))
 	res.stageErr = make([]error, len(p.stages))
 	err := guard("clock", func() error {
@@ -156,6 +161,7 @@ func (p *Pipeline) slice(id string, sliceLen time.Duration) (res sliceResult) {
 		return res
 	}
 	from := res.target
+	holdDue, holders := false, false // a stage using the hold has work due; some stage uses it
 	for _, s := range p.stages {
 		pr, ok := s.Stage.(Progresser)
 		if !ok {
@@ -173,10 +179,17 @@ func (p *Pipeline) slice(id string, sliceLen time.Duration) (res sliceResult) {
 		if at.Before(from) {
 			from = at
 		}
+		if _, ok := s.Stage.(HoldUser); ok {
+			holders = true
+			holdDue = holdDue || at.Before(res.target)
+		}
 	}
 	res.to = res.target
 	if end := from.Add(sliceLen); end.Before(res.target) {
 		res.to = end
+	}
+	if holdDue || (!holders && from.Before(res.target)) {
+		takeHold()
 	}
 	for i, s := range p.stages {
 		err := guard(s.Name, func() error { return s.Stage.Advance(id, res.to) })
