@@ -127,9 +127,13 @@ func (p *Pipeline) run(id string) {
 		p.promoteLocked(id) // still waited on: next, not after every other tenant
 		p.work.Signal()
 	}
-	// The hold lasts while the tenant's next slice is the queue's next one, someone waits and
-	// no other slice waits in Hold (the runners could all be blocked there, this hold idle).
-	if t.release != nil && !(more && t.waiting > 0 && len(p.queue) > 0 && p.queue[0] == id && p.holding == 0) {
+	// The hold lasts while the catch-up is unfinished (the slice stopped short of the clock),
+	// the tenant's next slice is the queue's next one, someone waits and no other slice waits
+	// in Hold (the runners could all be blocked there, this hold idle). A slice that reached
+	// the clock gives it back even when the tenant was enqueued again meanwhile (the ticker):
+	// its waiter returns, and the hold would sit idle until a worker came back to the tenant.
+	unfinished := res.err == nil && (res.yielded || res.to.Before(res.target))
+	if t.release != nil && !(unfinished && more && t.waiting > 0 && len(p.queue) > 0 && p.queue[0] == id && p.holding == 0) {
 		release, t.release = t.release, nil
 	}
 	p.changed()
