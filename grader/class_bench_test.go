@@ -127,11 +127,13 @@ func gradeClass(b *testing.B, s *socWorld, class []*socTenant) ([]time.Duration,
 //	assist:   a waiter runs its tenant's slices when it is next and the worker is busy
 //	          (pipeline.Options.Assist = GOMAXPROCS/2, as the server)
 //	worker:   the one worker alone (Assist 0)
+//	hold:     assist, and a waited tenant's catch-up holds one interactive slot across its
+//	          slices (pipeline.Options.Hold, detect.Options.Held), as the server
 func BenchmarkClassGradesAfterLaunch(b *testing.B) {
 	s := newSOCWorldWith(b, logs.Options{Seed: 1})
 	n := classTenants()
 	s.grader.judgeData()
-	for _, mode := range []string{"assist", "worker"} {
+	for _, mode := range []string{"assist", "worker", "hold"} {
 		b.Run(mode, func(b *testing.B) {
 			var walls []time.Duration
 			var cpu time.Duration
@@ -149,7 +151,7 @@ func BenchmarkClassGradesAfterLaunch(b *testing.B) {
 					class = append(class, c)
 				}
 				b.StartTimer()
-				w, c := catchUpAndGrade(b, s, class, mode == "assist")
+				w, c := catchUpAndGrade(b, s, class, mode)
 				walls = append(walls, w...)
 				cpu += c / time.Duration(len(class))
 			}
@@ -163,17 +165,43 @@ func BenchmarkClassGradesAfterLaunch(b *testing.B) {
 
 // catchUpAndGrade runs the server's grade path for every tenant at once: pipeline.Wait (a
 // started pipeline with one worker), then Grade, all on one sched.CPU.
-func catchUpAndGrade(b *testing.B, s *socWorld, class []*socTenant, assist bool) ([]time.Duration, time.Duration) {
+func catchUpAndGrade(b *testing.B, s *socWorld, class []*socTenant, mode string) ([]time.Duration, time.Duration) {
 	cpu := sched.NewCPU(sched.CPUOptions{})
 	s.grader.opts.CPU = cpu
 	var p *pipeline.Pipeline
-	named, err := stages.New(s.engine, xdr.New(s.engine), detect.Options{CPU: cpu, Urgent: func(id string) bool { return p.Waited(id) }})
+	dopts := detect.Options{CPU: cpu, Urgent: func(id string) bool { return p.Waited(id) }}
+	o := pipeline.Options{Clock: s.world.Now, Workers: 1}
+	if mode != "worker" {
+		o.Assist = max(1, runtime.GOMAXPROCS(0)/2) // as the server
+	}
+	if mode == "hold" { // as cmd/soclab's catchUpSlots
+		var mu sync.Mutex
+		held := map[string]context.Context{}
+		holds := make(chan struct{}, max(runtime.GOMAXPROCS(0)-1, 1))
+		o.Hold = func(id string) func() {
+			holds <- struct{}{}
+			ctx, done, _ := cpu.Acquire(context.Background(), sched.Interactive)
+			mu.Lock()
+			held[id] = ctx
+			mu.Unlock()
+			return func() {
+				mu.Lock()
+				delete(held, id)
+				mu.Unlock()
+				done()
+				<-holds
+			}
+		}
+		dopts.Held = func(id string) (context.Context, bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			ctx, ok := held[id]
+			return ctx, ok
+		}
+	}
+	named, err := stages.New(s.engine, xdr.New(s.engine), dopts)
 	if err != nil {
 		b.Fatal(err)
-	}
-	o := pipeline.Options{Clock: s.world.Now, Workers: 1}
-	if assist {
-		o.Assist = max(1, runtime.GOMAXPROCS(0)/2) // as the server
 	}
 	p = pipeline.New(o, named...)
 	ctx, cancel := context.WithCancel(context.Background())

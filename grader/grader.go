@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/soclab/soclab/simulator"
 	"github.com/soclab/soclab/simulator/kql/sched"
@@ -307,8 +308,10 @@ func (g *Grader) verdictOf(sl *slot, tenantID string, rule sentinel.AlertRule, c
 		}
 		if wait != nil {
 			sl.pause()
+			began := time.Now()
 			select {
 			case <-wait.done:
+				phasesOf(sl.base).add(phaseFlight, began)
 			case <-sl.base.Done():
 				return queryVerdict{}, sl.base.Err()
 			}
@@ -318,6 +321,9 @@ func (g *Grader) verdictOf(sl *slot, tenantID string, rule sentinel.AlertRule, c
 			continue // its verdict, or (cut short, or textual of another text) judge it here
 		}
 		v, err := g.judgeOn(sl, rule, query, c, key, exact)
+		if e := sl.endJudging(); e != nil && err == nil {
+			err = e
+		}
 		switch {
 		case err != nil:
 		case sl.ctx.Err() != nil: // a verdict cut short by the caller's deadline is not the query's
@@ -338,7 +344,9 @@ func (g *Grader) verdictOf(sl *slot, tenantID string, rule sentinel.AlertRule, c
 // judgeOn judges the query on the slot, moved to a judging permit and a new slot first (the
 // verdict found meanwhile, judged by a background judging, is taken as it is).
 func (g *Grader) judgeOn(sl *slot, rule sentinel.AlertRule, query string, c *RuleQueryCheck, key, exact verdictKey) (queryVerdict, error) {
+	began := time.Now()
 	jd, err := g.judgeData()
+	phasesOf(sl.base).add(phaseData, began)
 	if err != nil {
 		return queryVerdict{}, err
 	}
@@ -349,7 +357,8 @@ func (g *Grader) judgeOn(sl *slot, rule sentinel.AlertRule, query string, c *Rul
 		return v, nil
 	}
 	g.judged.Add(1)
-	return judgeRuleQuery(sl.ctx, jd, g.engine.WorkspaceCatalog(), g.engine.Scenario(), rule, query, c), nil
+	defer phasesOf(sl.base).add(phaseJudging, time.Now())
+	return judgeRuleQuery(sl.ctx, sl.firm(), jd, g.engine.WorkspaceCatalog(), g.engine.Scenario(), rule, query, c), nil
 }
 
 func (ev *evaluation) activity(c *ActivityCheck) (bool, string, error) {

@@ -52,8 +52,12 @@ func NewHandler(g *Grader, next http.Handler) http.Handler {
 			}
 			var rep *Report
 			began := time.Now()
-			rep, err = g.Grade(r.Context(), t.ID, tasks)
+			phases := &Phases{}
+			rep, err = g.Grade(WithPhases(r.Context(), phases), t.ID, tasks)
 			w.Header().Add("Server-Timing", ServerTiming("grade", "", time.Since(began)))
+			for _, v := range phases.ServerTimings() {
+				w.Header().Add("Server-Timing", v)
+			}
 			if rep != nil {
 				rep.Notes = notesFrom(r.Context())
 			}

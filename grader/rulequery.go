@@ -22,6 +22,13 @@ const NRTLookback = time.Hour
 // judgeTimeout bounds the time spent judging one rule's query.
 const judgeTimeout = time.Minute
 
+// firmJudging is how long a grade's judging computes on its slot without the checkpoints
+// that pause it for waiting queries and demote it (to batch after half a second, as a heavy
+// query): a new query's judging takes ~0.2-0.7 CPU-s, and every grade of the class with that
+// query waits for it (one flight), so demoted behind 30 learners' queries it took 6-9 s
+// (classload -think 0). The judging permits leave a slot to the queries meanwhile.
+const firmJudging = 2 * time.Second
+
 // maxBenignRuns bounds the background runs of one rule query (the grid is widened to fit).
 const maxBenignRuns = 1500
 
@@ -52,7 +59,11 @@ func runsOf(r sentinel.AlertRule) ruleRuns {
 // judgeRuleQuery runs a rule's query as Sentinel would, at every run from the attack's start to
 // one window after its end over all the telemetry (some result must mention the attacker), and
 // over the background rows alone on a grid spanning the whole history (it must return nothing).
-func judgeRuleQuery(ctx context.Context, jd *judgeData, cat kql.Catalog, s *scenario.Scenario,
+//
+// firm, when not nil, is the caller's context without the CPU slot's checkpoints: the runs of
+// the first firmJudging use it, so the judging computes on its slot without pausing or being
+// demoted (see firmJudging), and the slot's checkpoints after that.
+func judgeRuleQuery(ctx, firm context.Context, jd *judgeData, cat kql.Catalog, s *scenario.Scenario,
 	rule sentinel.AlertRule, query string, c *RuleQueryCheck) queryVerdict {
 	all, background := jd.all, jd.background
 	q, err := kql.Compile(query, cat, kql.CompileOptions{})
@@ -63,9 +74,14 @@ func judgeRuleQuery(ctx context.Context, jd *judgeData, cat kql.Catalog, s *scen
 	if runs.window <= 0 || runs.every <= 0 {
 		return queryVerdict{detail: "the rule has no valid queryFrequency/queryPeriod"}
 	}
+	firmUntil := time.Now().Add(firmJudging)
 	run := func(x *timeIndex, at time.Time) (*kql.Table, error) {
 		// Rewrap: the grade's CPU slot keeps its checkpoints, so interactive queries go first.
-		res, err := q.Run(sched.Rewrap(ctx), x.window(at.Add(-runs.window), at), kql.RunOptions{Now: at, Seed: 1, Timeout: 10 * time.Second, MaxMemory: ruleQueryMemory})
+		rctx := sched.Rewrap(ctx)
+		if firm != nil && time.Now().Before(firmUntil) {
+			rctx = firm
+		}
+		res, err := q.Run(rctx, x.window(at.Add(-runs.window), at), kql.RunOptions{Now: at, Seed: 1, Timeout: 10 * time.Second, MaxMemory: ruleQueryMemory})
 		if err != nil {
 			return nil, err
 		}

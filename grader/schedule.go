@@ -3,6 +3,7 @@ package grader
 import (
 	"context"
 	"runtime"
+	"time"
 
 	"github.com/soclab/soclab/simulator/kql/sched"
 )
@@ -56,6 +57,7 @@ func newSlot(ctx context.Context, cpu *sched.CPU, class sched.Class, permits cha
 }
 
 func (s *slot) acquire(class sched.Class) error {
+	defer phasesOf(s.base).add(phaseSlot, time.Now())
 	ctx, done, err := s.cpu.Acquire(s.base, class)
 	if err != nil {
 		return err
@@ -99,8 +101,10 @@ func (s *slot) escalate() error {
 		return nil
 	}
 	s.pause()
+	began := time.Now()
 	select {
 	case s.permits <- struct{}{}:
+		phasesOf(s.base).add(phasePermit, began)
 		s.permit = true
 	case <-s.base.Done():
 		return s.base.Err()
@@ -110,6 +114,29 @@ func (s *slot) escalate() error {
 		return nil
 	}
 	return s.acquire(s.class)
+}
+
+// endJudging gives the judging's permit and slot back and takes a fresh slot of the work's
+// class for the rest of it: the judging's slot has computed long enough to be demoted, and
+// the grade's other checks (a query over the workspace, the fired rules) would compute as
+// batch work behind every learner's query (2-3 s in classload -think 0).
+func (s *slot) endJudging() error {
+	if !s.judging || s.external || s.cpu == nil {
+		return nil // without a CPU the permit stays with the work until done, as before
+	}
+	s.pause()
+	s.judging = false
+	return s.acquire(s.class)
+}
+
+// firm is the context a grade's judging runs with first (judgeRuleQuery): the caller's,
+// without the checkpoints of the slot it holds meanwhile. nil for background judgings (they
+// yield to everything), for work without a CPU and for work on a caller's slot.
+func (s *slot) firm() context.Context {
+	if s.cpu == nil || s.external || s.class == sched.Background || !s.judging {
+		return nil
+	}
+	return s.base
 }
 
 // done gives everything back.

@@ -36,6 +36,8 @@ type learner struct {
 	customerID string
 	// pace spaces the learner's commands (nil: none; the hostile tenant never pauses).
 	pace *pacing
+	// gradeParts keeps where the learner's grades' time went (engine9.go; nil: not kept).
+	gradeParts *gradeParts
 }
 
 // scopes are the audiences a learner signs in to, as az asks for them.

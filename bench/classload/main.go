@@ -140,11 +140,13 @@ func run(cfg config, out io.Writer) error {
 	}
 
 	began := time.Now()
+	parts := &gradeParts{start: began}
 	var wg sync.WaitGroup
 	errs := make(chan error, len(people))
 	start := make(chan struct{})
 	for i, l := range people {
 		l.pace = newPacing(cfg.think, i)
+		l.gradeParts = parts
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -170,6 +172,7 @@ func run(cfg config, out io.Writer) error {
 	fmt.Fprintf(out, "\nlearner requests (all learners start together at %s, mean think %s; wall %.1f s)\n", began.UTC().Format("15:04:05.000"), cfg.think, wall.Seconds())
 	stats := rec.summary()
 	printStats(out, stats)
+	parts.print(out)
 	total := 0
 	for _, k := range stats {
 		total += k.n
@@ -229,7 +232,7 @@ func (l *learner) work(ctx context.Context, cloud, ctl *http.Client, srv *labSer
 			}
 		}
 		l.pace.pause(ctx)
-		if err := timedControl(srv, ctl, l.cred.ControlToken, rec, "grade", "GET", "grade?tenant="+l.name, nil); err != nil {
+		if err := timedGrade(srv, ctl, l, rec); err != nil {
 			return fmt.Errorf("%s: grade: %w", l.name, err)
 		}
 		if ctx.Err() != nil {

@@ -57,6 +57,11 @@ func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, backgr
 	if rulesOpts.Urgent == nil {
 		rulesOpts.Urgent = func(tenantID string) bool { return p != nil && p.Waited(tenantID) }
 	}
+	var hold func(string) func()
+	if rulesOpts.CPU != nil && rulesOpts.Held == nil {
+		slots := newCatchUpSlots(rulesOpts.CPU)
+		hold, rulesOpts.Held = slots.hold, slots.slot
+	}
 	named, err := stages.New(le, defender, rulesOpts)
 	if err != nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +70,7 @@ func withEngines(ctx context.Context, le *logs.Engine, next http.Handler, backgr
 	}
 	world := le.World()
 	next = copilotapi.NewControl(copilot.New(le), xdrapi.NewControl(world, withXDRFaults(world, defender, next)))
-	p = pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers(), Assist: engineWorkers()}, named...)
+	p = pipeline.New(pipeline.Options{Clock: world.Now, Tenants: tenantIDs(world), Log: logLine, Workers: engineWorkers(), Assist: engineWorkers(), Hold: hold}, named...)
 	if background {
 		p.Start(ctx)
 		go func() {

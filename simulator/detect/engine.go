@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -52,6 +53,10 @@ type Options struct {
 	// rule queries then run as interactive work (a learner waits for them: they take turns
 	// with the queries, each run a short piece of work), before the background catch-up.
 	Urgent func(tenantID string) bool
+	// Held, when set, returns the context of a CPU slot already held for the tenant's catch-up
+	// (the server's pipeline holds one for a tenant someone waits on, across its slices): the
+	// runs compute on it, with the normal Budget, instead of taking a slot of their own.
+	Held func(tenantID string) (context.Context, bool)
 }
 
 // Engine runs the analytics rules of a world's tenants. Safe for concurrent use; runs of one
@@ -208,7 +213,10 @@ func (e *Engine) advance(tenantID string, to time.Time, budget time.Duration) (s
 	if len(runs) == 0 {
 		return Summary{}, false, nil
 	}
-	if release, ok := e.urgentSlot(tenantID); ok {
+	if release, ok := e.heldSlot(tenantID); ok {
+		defer release()
+		began = time.Now() // the budget counts from the slot on
+	} else if release, ok := e.urgentSlot(tenantID); ok {
 		defer release()
 		began = time.Now() // the budget counts from the slot on
 		if budget > urgentBudget {

@@ -180,6 +180,24 @@ func (st *ruleState) novel(t *kql.Table) []int {
 	return rows
 }
 
+// UsesHold marks the engine as a pipeline.HoldUser: its runs compute on the slot the pipeline
+// holds for a waited tenant (Options.Held), so the pipeline takes it only when runs are due.
+func (e *Engine) UsesHold() {}
+
+// heldSlot makes the runs of this Advance compute on the slot Options.Held has for the tenant
+// (until release); ok false when there is none.
+func (e *Engine) heldSlot(tenantID string) (release func(), ok bool) {
+	if e.opts.Held == nil {
+		return nil, false
+	}
+	ctx, ok := e.opts.Held(tenantID)
+	if !ok {
+		return nil, false
+	}
+	e.urgent.Store(tenantID, ctx)
+	return func() { e.urgent.Delete(tenantID) }, true
+}
+
 // urgentBudget bounds an urgent Advance's hold of its interactive slot (it does not yield to
 // queries, which do not yield to each other either): about a lab query's length.
 const urgentBudget = 50 * time.Millisecond

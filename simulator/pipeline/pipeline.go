@@ -27,6 +27,14 @@ type Progresser interface {
 	Progress(tenantID string, to time.Time) (time.Time, error)
 }
 
+// HoldUser is implemented by a stage whose work computes on the slot Options.Hold takes (the
+// rule engine): the hold is then taken only when such a stage has work due in the slice (its
+// Progress before the clock), not when only another stage has. Without any HoldUser, any due
+// work takes it.
+type HoldUser interface {
+	UsesHold()
+}
+
 // Named is a stage with the name its status is reported under.
 type Named struct {
 	Name  string
@@ -57,6 +65,12 @@ type Options struct {
 	// alone): a worker held by a long slice of another tenant (a hostile rule's run) does not
 	// hold back the tenants someone waits on.
 	Assist int
+	// Hold, when set, is called before the first slice of a run of slices of a tenant someone
+	// waits on, and the function it returns once that run ends: the tenant caught up, no
+	// longer waited on, or another tenant next in the queue. The server takes one interactive
+	// CPU slot there for the whole catch-up a learner waits for (a grade), instead of queueing
+	// behind every learner's query again at each slice. It may block until it has the slot.
+	Hold func(tenantID string) (release func())
 }
 
 // Back-off of a failing tenant: EnqueueAll (the ticker) skips it until RetryAfter·2^(n-1)
@@ -84,6 +98,8 @@ type Pipeline struct {
 	wg      sync.WaitGroup
 	// assisting counts the Wait callers running their tenant's slice (at most Options.Assist).
 	assisting int
+	// holding counts the slices waiting in Options.Hold: a hold is not kept idle meanwhile.
+	holding int
 }
 
 // tenant is the pipeline's record of one tenant. Sequence numbers order enqueues: enq is the
@@ -111,6 +127,8 @@ type tenant struct {
 	// turn, which would end all their catch-ups together at the end.
 	waiting int
 	waitSeq uint64
+	// release gives back what Options.Hold took for the tenant's run of slices (nil: none).
+	release func()
 }
 
 // New builds a pipeline over stages, run in the order given. Call Start to run it in the

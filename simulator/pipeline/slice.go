@@ -34,15 +34,50 @@ func (p *Pipeline) run(id string) {
 	t := p.tenant(id)
 	t.queued, t.running = false, true
 	startSeq, sliceLen := t.enq, t.slice
+	hold := p.opts.Hold != nil && t.waiting > 0 && t.release == nil
+	// A hold kept for another tenant's next slice is given back when this one runs first
+	// (another waited tenant went ahead of it): held slots are never idle while a slice waits
+	// for one, which would deadlock once every slot is held so.
+	var idle []func()
+	for _, o := range p.tenants {
+		if o != t && o.release != nil && !o.running {
+			idle = append(idle, o.release)
+			o.release = nil
+		}
+	}
 	p.changed()
 	p.mu.Unlock()
+	for _, release := range idle {
+		release()
+	}
+	// The hold is taken only when the slice has something due: a waited tenant already caught
+	// up (a grade's usual case) does not queue for a slot it would not use.
+	takeHold := func() {
+		if !hold {
+			return
+		}
+		p.mu.Lock()
+		p.holding++
+		p.mu.Unlock()
+		release := p.opts.Hold(id)
+		p.mu.Lock()
+		p.holding--
+		t.release = release
+		p.mu.Unlock()
+	}
 
 	began := time.Now()
-	res := p.slice(id, sliceLen)
+	res := p.slice(id, sliceLen, takeHold)
 	wall := time.Since(began)
 
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	var release func()
+	defer func() {
+		p.mu.Unlock()
+		if release != nil {
+			release()
+		}
+	}()
 	t.running = false
 	t.slices++
 	t.lastWall = wall
@@ -92,6 +127,15 @@ func (p *Pipeline) run(id string) {
 		p.promoteLocked(id) // still waited on: next, not after every other tenant
 		p.work.Signal()
 	}
+	// The hold lasts while the catch-up is unfinished (the slice stopped short of the clock),
+	// the tenant's next slice is the queue's next one, someone waits and no other slice waits
+	// in Hold (the runners could all be blocked there, this hold idle). A slice that reached
+	// the clock gives it back even when the tenant was enqueued again meanwhile (the ticker):
+	// its waiter returns, and the hold would sit idle until a worker came back to the tenant.
+	unfinished := res.err == nil && (res.yielded || res.to.Before(res.target))
+	if t.release != nil && !(unfinished && more && t.waiting > 0 && len(p.queue) > 0 && p.queue[0] == id && p.holding == 0) {
+		release, t.release = t.release, nil
+	}
 	p.changed()
 }
 
@@ -108,7 +152,7 @@ func adapt(slice, wall time.Duration, o Options) time.Duration {
 
 // slice catches the tenant up by at most sliceLen of virtual time: from the earliest
 // progress of its stages towards its clock, every stage in order.
-func (p *Pipeline) slice(id string, sliceLen time.Duration) (res sliceResult) {
+func (p *Pipeline) slice(id string, sliceLen time.Duration, takeHold func()) (res sliceResult) {
 	res.stageReached = make([]time.Time, len(p.stages))
 	res.stageErr = make([]error, len(p.stages))
 	err := guard("clock", func() error {
@@ -121,6 +165,7 @@ func (p *Pipeline) slice(id string, sliceLen time.Duration) (res sliceResult) {
 		return res
 	}
 	from := res.target
+	holdDue, holders := false, false // a stage using the hold has work due; some stage uses it
 	for _, s := range p.stages {
 		pr, ok := s.Stage.(Progresser)
 		if !ok {
@@ -138,10 +183,17 @@ func (p *Pipeline) slice(id string, sliceLen time.Duration) (res sliceResult) {
 		if at.Before(from) {
 			from = at
 		}
+		if _, ok := s.Stage.(HoldUser); ok {
+			holders = true
+			holdDue = holdDue || at.Before(res.target)
+		}
 	}
 	res.to = res.target
 	if end := from.Add(sliceLen); end.Before(res.target) {
 		res.to = end
+	}
+	if holdDue || (!holders && from.Before(res.target)) {
+		takeHold()
 	}
 	for i, s := range p.stages {
 		err := guard(s.Name, func() error { return s.Stage.Advance(id, res.to) })
