@@ -151,10 +151,6 @@ type ticket struct {
 	sticky, low bool
 	pausing     bool
 	done        bool
-	// carried is the slot time counted as used before the work started (AcquireCarried);
-	// spent is told the slot time the work used itself when it gives its slot back.
-	carried time.Duration
-	spent   func(time.Duration)
 }
 
 type cpuWaiter struct {
@@ -202,30 +198,13 @@ type ticketKey struct{}
 // that slot: ctx is returned as is. A nil CPU admits everything at once. The error is
 // ctx's when the caller went away while waiting.
 func (c *CPU) Acquire(ctx context.Context, class Class) (context.Context, func(), error) {
-	return c.acquire(ctx, class, 0, nil)
-}
-
-// AcquireCarried is Acquire of interactive work that starts with carried slot time already
-// counted as used (its tenant's recent compute: Gate.Admit), so it starts demoted when
-// carried passes Demote, as if it had computed that long itself. spent, when not nil, is
-// told the slot time the work itself used (carried not included) when it gives its slot
-// back.
-func (c *CPU) AcquireCarried(ctx context.Context, carried time.Duration, spent func(time.Duration)) (context.Context, func(), error) {
-	return c.acquire(ctx, Interactive, carried, spent)
-}
-
-func (c *CPU) acquire(ctx context.Context, class Class, carried time.Duration, spent func(time.Duration)) (context.Context, func(), error) {
 	if c == nil {
 		return ctx, func() {}, nil
 	}
 	if t, ok := ctx.Value(ticketKey{}).(*ticket); ok && t.cpu == c {
 		return ctx, func() {}, nil
 	}
-	t := &ticket{cpu: c, class: class, interactive: class == Interactive, sticky: class == Batch,
-		used: max(carried, 0), carried: max(carried, 0), spent: spent}
-	if t.interactive {
-		t.class = c.demotedClass(t.used)
-	}
+	t := &ticket{cpu: c, class: class, interactive: class == Interactive, sticky: class == Batch}
 	c.mu.Lock()
 	if c.free > 0 && len(c.queue) == 0 && (!t.sticky || c.low < c.lowCap()) {
 		c.free--
@@ -381,38 +360,11 @@ func (c *CPU) abandon(w *cpuWaiter) bool {
 	return false
 }
 
-// demotedClass is the class of interactive work that has used this much slot time.
-func (c *CPU) demotedClass(used time.Duration) Class {
-	switch {
-	case used >= 10*c.opts.Demote:
-		return Background
-	case used >= c.opts.Demote:
-		return Batch
-	}
-	return Interactive
-}
-
 // release gives the slot back for good.
 func (t *ticket) release() {
 	c := t.cpu
 	c.mu.Lock()
-	t.mu.Lock()
-	used := t.used
-	if t.holding {
-		now := c.opts.Now()
-		used += time.Duration(float64(now.Sub(t.since)) * c.shareLocked(now))
-	}
-	spent := t.spent
-	t.mu.Unlock()
-	c.releaseLocked(t)
-	c.mu.Unlock()
-	if spent != nil {
-		spent(max(used-t.carried, 0))
-	}
-}
-
-// releaseLocked frees t's slot. Called with c.mu held.
-func (c *CPU) releaseLocked(t *ticket) {
+	defer c.mu.Unlock()
 	t.mu.Lock()
 	holding := t.holding
 	t.holding, t.done = false, true
@@ -447,8 +399,11 @@ func (t *ticket) checkpoint(parent context.Context) {
 	}
 	t.used += time.Duration(float64(now.Sub(t.since)) * c.shareLocked(now))
 	t.since = now
-	if t.interactive {
-		t.class = c.demotedClass(t.used)
+	switch {
+	case t.interactive && t.used >= 10*c.opts.Demote:
+		t.class = Background
+	case t.interactive && t.used >= c.opts.Demote:
+		t.class = Batch
 	}
 	class, low := t.class, t.low
 	t.mu.Unlock()

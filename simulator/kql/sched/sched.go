@@ -3,7 +3,6 @@ package sched
 import (
 	"context"
 	"errors"
-	"math"
 	"sync"
 	"time"
 )
@@ -28,15 +27,6 @@ type Options struct {
 	// CPU, when set, is the processor share admitted queries compute on (Admit): they run as
 	// Interactive work, before grading and the rule engine. nil: none.
 	CPU *CPU
-	// CarryAllowance and CarryHalfLife make a tenant's recent compute count against its next
-	// query (Admit), as Kusto's per-principal CPU limits and Defender's hunting quota do: the
-	// slot time a tenant's queries used, halved every CarryHalfLife, beyond CarryAllowance is
-	// counted as already used by its next query, which therefore starts demoted (after the
-	// lab's queries, grades and the rule engine) once that passes the CPU's Demote. A learner
-	// running the lab's queries stays under the allowance; a tenant sending heavy queries
-	// back to back goes behind everyone else's. 0: DefaultCarryAllowance,
-	// DefaultCarryHalfLife.
-	CarryAllowance, CarryHalfLife time.Duration
 }
 
 // Defaults of Options.
@@ -45,10 +35,6 @@ const (
 	DefaultTotal     = 8 // with Options.CPU computing 2 at a time, the rest wait in class order
 	DefaultMaxWait   = 10 * time.Second
 	DefaultMaxQueue  = 20
-	// DefaultCarryAllowance is about 40 of the lab's queries at once; the hostile queries of
-	// issue 9 pass it within a few seconds.
-	DefaultCarryAllowance = 2 * time.Second
-	DefaultCarryHalfLife  = 10 * time.Second
 )
 
 // Gate admits queries. It is safe for concurrent use; the zero value is not usable (New).
@@ -61,14 +47,6 @@ type Gate struct {
 	queues  map[string][]*waiter
 	ring    []string // tenants with waiters, in round-robin order
 	next    int      // the ring position served next
-	// spent is each tenant's recent slot time (decayed by CarryHalfLife), for Admit.
-	spent map[string]*tenantSpent
-}
-
-// tenantSpent is a tenant's decayed slot time as of at.
-type tenantSpent struct {
-	used time.Duration
-	at   time.Time
 }
 
 type waiter struct {
@@ -91,13 +69,7 @@ func New(opts Options) *Gate {
 	if opts.MaxQueue <= 0 {
 		opts.MaxQueue = DefaultMaxQueue
 	}
-	if opts.CarryAllowance <= 0 {
-		opts.CarryAllowance = DefaultCarryAllowance
-	}
-	if opts.CarryHalfLife <= 0 {
-		opts.CarryHalfLife = DefaultCarryHalfLife
-	}
-	return &Gate{opts: opts, running: map[string]int{}, queues: map[string][]*waiter{}, spent: map[string]*tenantSpent{}}
+	return &Gate{opts: opts, running: map[string]int{}, queues: map[string][]*waiter{}}
 }
 
 // Options returns the gate's bounds.
@@ -147,60 +119,12 @@ func (g *Gate) Admit(ctx context.Context, tenant string) (context.Context, func(
 	if err != nil {
 		return nil, nil, err
 	}
-	if g.opts.CPU == nil {
-		return ctx, release, nil
-	}
-	cctx, done, err := g.opts.CPU.AcquireCarried(ctx, g.carried(tenant), func(used time.Duration) { g.charge(tenant, used) })
+	cctx, done, err := g.opts.CPU.Acquire(ctx, Interactive)
 	if err != nil {
 		release()
 		return nil, nil, err
 	}
 	return cctx, func() { done(); release() }, nil
-}
-
-// Carried is the slot time a tenant's next query starts with (Admit): its recent compute
-// beyond CarryAllowance.
-func (g *Gate) Carried(tenant string) time.Duration { return g.carried(tenant) }
-
-func (g *Gate) carried(tenant string) time.Duration {
-	now := g.opts.CPU.opts.Now()
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	s := g.spent[tenant]
-	if s == nil {
-		return 0
-	}
-	return max(g.decayLocked(s, now)-g.opts.CarryAllowance, 0)
-}
-
-// charge adds a finished query's slot time to its tenant's.
-func (g *Gate) charge(tenant string, used time.Duration) {
-	now := g.opts.CPU.opts.Now()
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	s := g.spent[tenant]
-	if s == nil {
-		s = &tenantSpent{at: now}
-		g.spent[tenant] = s
-	}
-	s.used = g.decayLocked(s, now) + used
-	s.at = now
-	// forget tenants whose compute has decayed away (the map stays as small as the
-	// tenants querying lately)
-	for name, o := range g.spent {
-		if o != s && g.decayLocked(o, now) < time.Millisecond {
-			delete(g.spent, name)
-		}
-	}
-}
-
-// decayLocked is s's slot time at now, halved every CarryHalfLife since s.at.
-func (g *Gate) decayLocked(s *tenantSpent, now time.Time) time.Duration {
-	dt := now.Sub(s.at)
-	if dt <= 0 {
-		return s.used
-	}
-	return time.Duration(float64(s.used) * math.Exp2(-float64(dt)/float64(g.opts.CarryHalfLife)))
 }
 
 func (g *Gate) releaser(tenant string) func() {
