@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/internal/cputime"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/logs"
 	"github.com/soclab/soclab/simulator/pipeline"
@@ -56,13 +57,13 @@ func BenchmarkCatchUpAfterLaunch(b *testing.B) {
 			}
 		}
 		for _, c := range class {
-			cpu0, _ := processCPU()
+			cpu0 := cputime.Process()
 			began := time.Now()
 			if _, err := p.Wait(context.Background(), c.tenant.ID); err != nil {
 				b.Fatal(err)
 			}
 			wall += time.Since(began)
-			cpu1, _ := processCPU()
+			cpu1 := cputime.Process()
 			cpu += cpu1 - cpu0
 			tenants++
 		}

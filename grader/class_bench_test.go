@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soclab/soclab/internal/cputime"
 	"github.com/soclab/soclab/simulator/detect"
 	"github.com/soclab/soclab/simulator/kql/sched"
 	"github.com/soclab/soclab/simulator/logs"
@@ -99,7 +100,7 @@ func evenOnes(class []*socTenant) []*socTenant {
 // from the common start and the CPU the class took.
 func gradeClass(b *testing.B, s *socWorld, class []*socTenant) ([]time.Duration, time.Duration) {
 	s.grader.opts.CPU = sched.NewCPU(sched.CPUOptions{})
-	cpu0, _ := processCPU()
+	cpu0 := cputime.Process()
 	start := time.Now()
 	walls := make([]time.Duration, len(class))
 	var wg sync.WaitGroup
@@ -114,7 +115,7 @@ func gradeClass(b *testing.B, s *socWorld, class []*socTenant) ([]time.Duration,
 		}()
 	}
 	wg.Wait()
-	cpu1, _ := processCPU()
+	cpu1 := cputime.Process()
 	return walls, cpu1 - cpu0
 }
 
@@ -207,7 +208,7 @@ func catchUpAndGrade(b *testing.B, s *socWorld, class []*socTenant, mode string)
 	ctx, cancel := context.WithCancel(context.Background())
 	p.Start(ctx)
 	defer func() { cancel(); p.Stop() }()
-	cpu0, _ := processCPU()
+	cpu0 := cputime.Process()
 	start := time.Now()
 	walls := make([]time.Duration, len(class))
 	var wg sync.WaitGroup
@@ -226,6 +227,6 @@ func catchUpAndGrade(b *testing.B, s *socWorld, class []*socTenant, mode string)
 		}()
 	}
 	wg.Wait()
-	cpu1, _ := processCPU()
+	cpu1 := cputime.Process()
 	return walls, cpu1 - cpu0
 }
